@@ -1,0 +1,237 @@
+"""Unit tests for `supportmatrix.cli`: exit codes, one-line errors, atomic output."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+import types
+from pathlib import Path
+
+import pytest
+
+from supportmatrix import cli
+from supportmatrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+
+Capsys = pytest.CaptureFixture[str]
+
+
+def tiny_matrix(path: str) -> Matrix:
+    """One supported analytic cell: enough for the CLI, whose layout tests live in test_render."""
+    axes: dict[str, tuple[object, ...]] = {
+        "device": ("default.qubit",),
+        "interface": ("torch",),
+        "diff_method": ("backprop",),
+        "measurement": ("expval",),
+        "shots": (None,),
+    }
+    cell = ResolvedCell(
+        Cell("default.qubit", "torch", "backprop", "expval", None), Expectation(Outcome.SUPPORTED)
+    )
+    return Matrix(path=path, axes=axes, notes={}, cells=(cell,))
+
+
+class FakeMatrixError(Exception):
+    """Stands in for loader.MatrixError, whose str() is one ``path:line: keypath: message`` line."""
+
+
+@pytest.fixture
+def loader(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
+    """Replace `supportmatrix.loader` so these tests exercise the CLI alone."""
+    module = types.ModuleType("supportmatrix.loader")
+    module.MatrixError = FakeMatrixError
+    module.load_matrix = lambda path, *, versions=None: tiny_matrix(path)
+    monkeypatch.setitem(sys.modules, "supportmatrix.loader", module)
+    return module
+
+
+def assert_one_line_error(err: str, fragment: str) -> None:
+    __tracebackhide__ = True
+    assert err.startswith("supportmatrix: error: "), err
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert "Traceback" not in err
+    assert fragment in err, err
+
+
+# --------------------------------------------------------------------------- render to stdout
+
+
+def test_render_markdown_to_stdout_by_default(loader: types.ModuleType, capsys: Capsys) -> None:
+    assert cli.main(["render"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("# Supported configurations\n") and "## default.qubit" in out
+    assert err == ""
+
+
+def test_render_json_uses_the_matrix_option(loader: types.ModuleType, capsys: Capsys) -> None:
+    assert cli.main(["render", "--format", "json", "--matrix", "other.yaml"]) == 0
+    assert json.loads(capsys.readouterr().out)["matrix"] == "other.yaml"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_matrix_error_is_one_line_and_exit_2(loader: types.ModuleType, capsys: Capsys) -> None:
+    def broken(path: str, *, versions: object = None) -> Matrix:
+        raise FakeMatrixError("matrix.yaml:7: rules[2].where.device: unknown value 'foo'")
+
+    loader.load_matrix = broken
+    assert cli.main(["render"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(err, "matrix.yaml:7: rules[2].where.device: unknown value 'foo'")
+
+
+def test_multiline_error_message_is_folded_onto_one_line(
+    loader: types.ModuleType, capsys: Capsys
+) -> None:
+    def broken(path: str, *, versions: object = None) -> Matrix:
+        raise FakeMatrixError("first\nsecond")
+
+    loader.load_matrix = broken
+    assert cli.main(["render"]) == 2
+    assert_one_line_error(capsys.readouterr().err, "first second")
+
+
+def test_missing_matrix_file_is_one_line_and_exit_2(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    def reads(path: str, *, versions: object = None) -> Matrix:
+        return tiny_matrix(Path(path).read_text())  # FileNotFoundError, as a real read would
+
+    loader.load_matrix = reads
+    missing = tmp_path / "nope.yaml"
+    assert cli.main(["render", "--matrix", str(missing)]) == 2
+    expected = f"cannot read matrix {missing}: No such file or directory"
+    assert_one_line_error(capsys.readouterr().err, expected)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["frobnicate"], ["render", "--format", "rst"], ["render", "--bogus"]],
+    ids=["no-command", "unknown-command", "unknown-format", "unknown-option"],
+)
+def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: supportmatrix") and ": error: " in err
+
+
+def test_help_exits_0(capsys: Capsys) -> None:
+    assert cli.main(["render", "--help"]) == 0
+    assert "--format {markdown,json}" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- --output
+
+
+def test_output_file_is_written(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    target = tmp_path / "table.md"
+    assert cli.main(["render", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert target.read_text(encoding="utf-8").startswith("# Supported configurations\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["table.md"]  # no temporary file left
+
+
+def test_failed_load_leaves_the_existing_output_untouched(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    def broken(path: str, *, versions: object = None) -> Matrix:
+        raise FakeMatrixError("matrix.yaml:1: axes: missing")
+
+    loader.load_matrix = broken
+    target = tmp_path / "table.md"
+    target.write_text("committed table\n")
+    assert cli.main(["render", "--output", str(target)]) == 2
+    assert target.read_text() == "committed table\n"
+
+
+def test_failed_write_leaves_the_existing_output_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "table.md"
+    target.write_text("committed table\n")
+
+    def crash(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.os, "replace", crash)
+    with pytest.raises(OSError):
+        cli.write_atomic(target, "new table\n")
+    assert target.read_text() == "committed table\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.md"]
+
+
+def test_write_atomic_keeps_the_existing_mode(tmp_path: Path) -> None:
+    target = tmp_path / "table.md"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    cli.write_atomic(target, "new\n")
+    assert target.read_text() == "new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_new_output_file_gets_the_umask_mode_not_mkstemps(tmp_path: Path) -> None:
+    target = tmp_path / "table.md"
+    cli.write_atomic(target, "new\n")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def test_unwritable_output_is_one_line_and_exit_2(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-dir" / "table.md"
+    assert cli.main(["render", "-o", str(target)]) == 2
+    assert_one_line_error(capsys.readouterr().err, f"cannot write {target}")
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
+    pytest.importorskip("supportmatrix.loader", reason="loader.py not written yet")
+    matrix = tmp_path / "matrix.yaml"
+    matrix.write_text(
+        textwrap.dedent(
+            """\
+            schema_version: 1
+            axes:
+              device: [default.qubit]
+              interface: [autograd]
+              diff_method: [backprop, adjoint]
+              measurement: [expval]
+              shots: [null, 100]
+            notes: {}
+            rules:
+              - expect: supported
+              - where: {diff_method: adjoint, shots: 100}
+                expect:
+                  outcome: errors
+                  error: {class: DeviceError, match: "finite shots", stage: forward}
+            """
+        )
+    )
+    assert cli.main(["render", "--matrix", str(matrix)]) == 0
+    out = capsys.readouterr().out
+    assert '|  | `"adjoint"` | ✅ 1 / ❌ 2 |' in out
+    assert "2. Raises `DeviceError` matching `finite shots` in the forward pass." in out
+
+
+def test_python_dash_m_help() -> None:
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "supportmatrix", "--help"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: supportmatrix")

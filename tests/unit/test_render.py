@@ -1,0 +1,299 @@
+"""Unit tests for `supportmatrix.render`: table layout, footnotes, escaping and JSON."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Callable
+
+import pytest
+
+from supportmatrix.model import (
+    Cell,
+    ErrorSpec,
+    Expectation,
+    Matrix,
+    Outcome,
+    ResolvedCell,
+    Stage,
+    WarningSpec,
+)
+from supportmatrix.render import LEGEND, footnote_text, render_json, render_markdown
+
+SUPPORTED = Expectation(Outcome.SUPPORTED)
+FORWARD_ERROR = Expectation(
+    Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("shots"), Stage.FORWARD)
+)
+AXES: dict[str, tuple[object, ...]] = {
+    "device": ("default.qubit", "lightning.qubit"),
+    "interface": ("None", "torch"),
+    "diff_method": ("backprop", "adjoint"),
+    "measurement": ("probs", "expval"),
+    "shots": (None, 100),
+}
+
+
+def make_matrix(
+    expect: Callable[[Cell], Expectation] = lambda cell: SUPPORTED,
+    *,
+    notes: dict[str, str] | None = None,
+    **axes: tuple[object, ...],
+) -> Matrix:
+    """A 2x2x2x2x2 matrix (axes overridable) whose cells get `expect(cell)`, in product order."""
+    axes = {**AXES, **axes}
+    cells = tuple(
+        ResolvedCell(Cell(*values), expect(Cell(*values)), rule_lines=(1,))
+        for values in itertools.product(*axes.values())
+    )
+    return Matrix(path="matrix.yaml", axes=axes, notes=notes or {}, cells=cells)
+
+
+def section(markdown: str, device: str) -> str:
+    """The text of one device's section, up to the next heading."""
+    return markdown.split(f"## {device}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("|")]
+
+
+def footnotes(text: str) -> list[str]:
+    return [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+
+
+# --------------------------------------------------------------------------- document shape
+
+
+def test_title_intro_and_legend_come_first() -> None:
+    md = render_markdown(make_matrix())
+    assert md.startswith("# Supported configurations\n\n")
+    intro = md.split("\n\n")[1]
+    assert "`matrix.yaml`" in intro and "`supportmatrix render --format markdown`" in intro
+    assert "do not edit it by hand" in intro
+    for outcome, legend in LEGEND.items():
+        assert f"- {legend.symbol} `{outcome.value}`: " in md
+
+
+def test_legend_covers_every_outcome() -> None:
+    assert set(LEGEND) == set(Outcome)
+    assert len({legend.symbol for legend in LEGEND.values()}) == len(Outcome)
+
+
+def test_one_table_per_device_in_axis_order() -> None:
+    md = render_markdown(make_matrix(device=("lightning.qubit", "default.qubit")))
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings == ["## lightning.qubit", "## default.qubit"]
+    for device in ("lightning.qubit", "default.qubit"):
+        assert len(table_rows(section(md, device))) == 2 + 2 * 2  # header, rule, interface x method
+
+
+def test_header_and_row_order_follow_the_axes() -> None:
+    matrix = make_matrix(
+        interface=("torch", "None"),
+        diff_method=("adjoint", "backprop"),
+        measurement=("expval", "density_matrix", "custom_thing"),
+    )
+    rows = table_rows(section(render_markdown(matrix), "default.qubit"))
+    assert rows[0] == "| Interface | Diff method | expval (obs) | density matrix | custom_thing |"
+    assert rows[1] == "| --- | --- | --- | --- | --- |"
+    labels = [row.split(" | ")[:2] for row in rows[2:]]
+    assert labels == [
+        ['| `"torch"`', '`"adjoint"`'],
+        ["| ", '`"backprop"`'],  # the interface is named on its group's first row only
+        ["| `None`", '`"adjoint"`'],
+        ["| ", '`"backprop"`'],
+    ]
+
+
+def test_each_device_table_shows_its_own_cells() -> None:
+    def expect(cell: Cell) -> Expectation:
+        return FORWARD_ERROR if cell.device == "lightning.qubit" else SUPPORTED
+
+    md = render_markdown(make_matrix(expect))
+    assert "✅ 1" in section(md, "default.qubit") and "❌" not in section(md, "default.qubit")
+    assert "❌ 1" in section(md, "lightning.qubit") and "✅" not in section(md, "lightning.qubit")
+
+
+# --------------------------------------------------------------------------- cells and footnotes
+
+
+def test_footnotes_are_numbered_by_first_appearance_and_restart_per_device() -> None:
+    incorrect = Expectation(Outcome.INCORRECT)
+    no_grad = Expectation(Outcome.NO_GRADIENT)
+
+    def expect(cell: Cell) -> Expectation:
+        if cell.measurement == "expval":  # right column: first seen on the first row
+            return incorrect
+        return no_grad if cell.diff_method == "adjoint" else SUPPORTED
+
+    md = render_markdown(make_matrix(expect))
+    for device in AXES["device"]:
+        text = section(md, device)
+        cells = [row.split(" | ")[2:] for row in table_rows(text)[2:]]
+        assert cells[0] == ["✅ 1", "⚠️ 2 |"]
+        assert cells[1] == ["⛔ 3", "⚠️ 2 |"]
+        assert footnotes(text) == [
+            "1. Supported: the Jacobian matches the finite-difference reference.",
+            "2. A gradient comes out but disagrees with the reference.",
+            "3. Forward pass works; no gradient comes out"
+            " (the output is not connected to the parameters).",
+        ]
+
+
+def test_cell_shows_one_entry_when_all_shots_agree_and_one_per_shots_value_otherwise() -> None:
+    def expect(cell: Cell) -> Expectation:
+        adjoint_with_shots = cell.diff_method == "adjoint" and cell.shots is not None
+        return FORWARD_ERROR if adjoint_with_shots else SUPPORTED
+
+    text = section(render_markdown(make_matrix(expect)), "default.qubit")
+    rows = table_rows(text)
+    assert rows[2] == '| `None` | `"backprop"` | ✅ 1 | ✅ 1 |'
+    assert rows[3] == '|  | `"adjoint"` | ✅ 1 / ❌ 2 | ✅ 1 / ❌ 2 |'
+    assert (
+        "Where a cell shows two entries,"
+        " the first is analytic (`shots=None`) and the second `shots=100`" in text
+    )
+
+
+def test_entries_follow_the_shots_axis_order() -> None:
+    def expect(cell: Cell) -> Expectation:
+        return FORWARD_ERROR if cell.shots is not None else SUPPORTED
+
+    text = section(render_markdown(make_matrix(expect, shots=(100, None))), "default.qubit")
+    assert table_rows(text)[2].endswith("| ❌ 1 / ✅ 2 | ❌ 1 / ✅ 2 |")
+    assert "the first is `shots=100` and the second analytic (`shots=None`)" in text
+
+
+@pytest.mark.parametrize(
+    ("shots", "sentence"),
+    [
+        ((None,), "Every entry is for analytic (`shots=None`)."),
+        ((None, 10, 1000), "they are, in order: analytic (`shots=None`), `shots=10`, `shots=1000`"),
+    ],
+)
+def test_shots_order_sentence_for_other_axis_lengths(
+    shots: tuple[object, ...], sentence: str
+) -> None:
+    def expect(cell: Cell) -> Expectation:
+        return SUPPORTED if cell.shots is None else FORWARD_ERROR
+
+    md = render_markdown(make_matrix(expect, shots=shots))
+    assert sentence in md
+    if len(shots) == 3:
+        assert "✅ 1 / ❌ 2 / ❌ 2" in md  # entries are per shots value, not deduplicated
+
+
+def test_footnote_text_combines_note_outcome_and_warnings() -> None:
+    expectation = Expectation(
+        Outcome.ERRORS,
+        ErrorSpec("QuantumFunctionError", re.compile("not supported"), Stage.GRADIENT),
+        warnings=(WarningSpec("UserWarning", re.compile("no interface")),),
+        note="adjoint",
+    )
+    text = footnote_text(expectation, {"adjoint": "Adjoint needs analytic execution."})
+    assert text == (
+        "Adjoint needs analytic execution. "
+        "Forward pass works; differentiating raises"
+        " `QuantumFunctionError` matching `not supported`. "
+        "Warns `UserWarning` matching `no interface`."
+    )
+
+
+def test_footnote_text_for_a_forward_error() -> None:
+    expected = "Raises `DeviceError` matching `shots` in the forward pass."
+    assert footnote_text(FORWARD_ERROR, {}) == expected
+
+
+def test_unknown_note_key_fails_loudly() -> None:
+    with pytest.raises(ValueError, match="'missing'"):
+        footnote_text(Expectation(Outcome.SUPPORTED, note="missing"), {})
+
+
+def test_multiline_note_stays_inside_its_list_item() -> None:
+    note = Expectation(Outcome.SUPPORTED, note="n")
+    notes = {"n": "First line.\n\nSecond paragraph.\n"}
+    md = render_markdown(make_matrix(lambda cell: note, notes=notes))
+    assert "1. First line.\n\n   Second paragraph. Supported:" in md
+
+
+def test_missing_cell_fails_loudly() -> None:
+    matrix = make_matrix()
+    broken = Matrix(matrix.path, matrix.axes, matrix.notes, matrix.cells[1:])
+    with pytest.raises(ValueError, match="default.qubit-None-backprop-probs-analytic"):
+        render_markdown(broken)
+
+
+# --------------------------------------------------------------------------- escaping and stability
+
+
+def test_pipes_are_escaped_in_table_cells() -> None:
+    rows = table_rows(render_markdown(make_matrix(measurement=("a|b", "expval"))))
+    assert rows[0] == "| Interface | Diff method | a\\|b | expval (obs) |"
+
+
+def test_regex_in_footnote_is_a_verbatim_code_span() -> None:
+    # Outside a table a pipe needs no escape, and a backslash inside a code span would
+    # be shown literally, changing the regex the reader sees.
+    error = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("a|b"), Stage.FORWARD))
+    assert "matching `a|b` in" in render_markdown(make_matrix(lambda cell: error))
+    tick = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("`x`"), Stage.FORWARD))
+    assert "matching `` `x` `` in" in footnote_text(tick, {})
+
+
+def test_output_is_deterministic_with_one_final_newline_and_no_trailing_spaces() -> None:
+    def expect(cell: Cell) -> Expectation:
+        return FORWARD_ERROR if cell.shots else SUPPORTED
+
+    first, second = render_markdown(make_matrix(expect)), render_markdown(make_matrix(expect))
+    assert first == second
+    assert first.endswith("\n") and not first.endswith("\n\n")
+    assert all(line == line.rstrip() for line in first.splitlines())
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def test_json_document_structure() -> None:
+    def expect(cell: Cell) -> Expectation:
+        if cell.shots is None:
+            warning = WarningSpec("UserWarning", re.compile("w"))
+            return Expectation(Outcome.SUPPORTED, warnings=(warning,))
+        return Expectation(
+            Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("a|b"), Stage.GRADIENT), note="n"
+        )
+
+    matrix = make_matrix(expect, notes={"n": "A note."})
+    text = render_json(matrix)
+    assert text.endswith("}\n")
+    doc = json.loads(text)
+    assert list(doc) == ["schema_version", "matrix", "axes", "notes", "cells"]
+    assert doc["schema_version"] == 1 and doc["matrix"] == "matrix.yaml"
+    assert doc["axes"]["shots"] == [None, 100] and list(doc["axes"]) == list(AXES)
+    assert doc["notes"] == {"n": "A note."}
+    assert [c["id"] for c in doc["cells"]] == [rc.cell.id for rc in matrix.cells]
+    analytic, finite = doc["cells"][0], doc["cells"][1]
+    assert analytic == {
+        "id": "default.qubit-None-backprop-probs-analytic",
+        "device": "default.qubit",
+        "interface": "None",
+        "diff_method": "backprop",
+        "measurement": "probs",
+        "shots": None,
+        "expect": {
+            "outcome": "supported",
+            "error": None,
+            "warnings": [{"category": "UserWarning", "match": "w"}],
+            "note": None,
+            "note_text": None,
+        },
+        "rule_lines": [1],
+    }
+    assert finite["shots"] == 100
+    error = {"class": "DeviceError", "match": "a|b", "stage": "gradient"}
+    assert finite["expect"]["error"] == error
+    assert finite["expect"]["note"] == "n" and finite["expect"]["note_text"] == "A note."
+
+
+def test_json_is_deterministic() -> None:
+    assert render_json(make_matrix()) == render_json(make_matrix())
