@@ -1,0 +1,87 @@
+"""The pytest plugin: options, and one parametrized test per matrix cell.
+
+Thin on purpose: loading, running and judging live in plain modules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .interfaces import ADAPTERS
+from .model import Matrix
+from .tolerance import CHECKS_PER_SHOT_CELL
+
+_MATRIX_KEY = pytest.StashKey[Matrix]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("supportmatrix", "PennyLane support matrix")
+    group.addoption(
+        "--matrix",
+        default="matrix.yaml",
+        metavar="PATH",
+        help="matrix file whose cells become tests (default: %(default)s, relative to rootdir)",
+    )
+
+
+def _matrix_path(config: pytest.Config) -> Path:
+    return config.rootpath / config.getoption("matrix")  # an absolute PATH replaces rootpath
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Load before collection: a UsageError here is one line and exit code 4, while one
+    # raised while parametrizing would be reported as a collection error with a traceback.
+    config = session.config
+    if config.getoption("matrix") != "matrix.yaml" or _matrix_path(config).exists():
+        _matrix(config)
+
+
+def _matrix(config: pytest.Config) -> Matrix:
+    """The matrix, loaded once per process; a bad file stops the run with one line."""
+    if _MATRIX_KEY not in config.stash:
+        from .loader import MatrixError, load_matrix
+
+        path = _matrix_path(config)
+        try:
+            config.stash[_MATRIX_KEY] = load_matrix(path)
+        except MatrixError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        except OSError as exc:
+            raise pytest.UsageError(f"cannot read matrix {path}: {exc.strerror or exc}") from None
+    return config.stash[_MATRIX_KEY]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "resolved_cell" not in metafunc.fixturenames:
+        return
+    matrix = _matrix(metafunc.config)
+    available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
+    params = []
+    for rc in matrix.cells:
+        adapter = ADAPTERS[rc.cell.interface]
+        marks = [] if available[rc.cell.interface] else [
+            pytest.mark.skip(reason=f"{adapter.requires} is not installed "
+                                    f"(needed by interface {rc.cell.interface})")
+        ]
+        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
+    metafunc.parametrize("resolved_cell", params)
+
+
+@pytest.fixture(scope="session")
+def shot_check_count(request: pytest.FixtureRequest) -> int:
+    """How many finite-shot values a whole-matrix run checks: the union-bound family size."""
+    matrix = _matrix(request.config)
+    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "matrix: a cell of matrix.yaml")
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    for item in items:
+        if "resolved_cell" in getattr(item, "fixturenames", ()):
+            item.add_marker("matrix")

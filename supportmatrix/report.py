@@ -1,0 +1,30 @@
+"""Failure messages a person can act on: what was declared, what happened, how to reproduce."""
+
+from __future__ import annotations
+
+from .circuits import reproduction_snippet
+from .model import Expectation
+from .runner import Run
+
+
+def failure_message(run: Run, expectation: Expectation, problems: list[str]) -> str:
+    """The text pytest shows when a cell's observation disagrees with matrix.yaml."""
+    cell = run.cell
+    lines = [f"[{cell.id}]"]
+    lines += [f"  {p}" for p in problems]
+    lines.append(f"  declared: {expectation.describe()}")
+    lines.append(f"  observed: {run.observed.describe()}")
+    if run.resolved_method and run.resolved_method != cell.diff_method:
+        lines.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
+    if run.observed.error is not None and "\n" in run.observed.error.message.strip():
+        lines.append("  full exception message:")
+        lines += [f"    {line}" for line in run.observed.error.message.strip().splitlines()]
+    third_party = [w for w in run.warnings if not w.pennylane]
+    if third_party:
+        lines.append("  third-party warnings (recorded, not judged):")
+        lines += [f"    {w.describe()} at {w.filename}:{w.lineno}" for w in third_party]
+    lines.append("  reproduce with:")
+    lines += [f"    {line}" if line else "" for line in reproduction_snippet(cell).splitlines()]
+    lines.append("  if PennyLane's new behaviour is right, declare it in matrix.yaml "
+                 "and regenerate docs/support-table.md.")
+    return "\n".join(lines)

@@ -1,0 +1,84 @@
+"""The pytest plugin end to end, on a small matrix run for real with pytester."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+# pytester's in-process runs drop modules first imported inside them, and PennyLane's
+# native extensions cannot be loaded twice: import it here, outside those runs.
+import pennylane  # noqa: F401
+
+pytest_plugins = ("pytester",)
+
+TEST_MODULE = (Path(__file__).resolve().parents[1] / "test_matrix.py").read_text()
+
+MATRIX = """\
+schema_version: 1
+axes:
+  device: [default.qubit]
+  interface: [autograd]
+  diff_method: [backprop, parameter-shift]
+  measurement: [expval, purity]
+  shots: [None]
+notes:
+  zero: parameter-shift returns zeros for purity.
+rules:
+  - expect: supported
+  - where: {diff_method: parameter-shift, measurement: purity}
+    expect: {outcome: incorrect, note: zero}
+"""
+
+
+@pytest.fixture
+def suite(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest('pytest_plugins = ("supportmatrix.plugin",)')
+    pytester.makepyfile(test_matrix=TEST_MODULE)
+    return pytester
+
+
+def test_true_matrix_passes_with_readable_ids(suite: pytest.Pytester) -> None:
+    suite.makefile(".yaml", matrix=MATRIX)
+    result = suite.runpytest("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=4)
+    result.stdout.fnmatch_lines(["*test_cell[[]default.qubit-autograd-backprop-expval-analytic[]] PASSED*"])
+
+
+def test_a_wrong_declaration_fails_with_diagnosis_and_snippet(suite: pytest.Pytester) -> None:
+    suite.makefile(".yaml", matrix=MATRIX.replace("expect: {outcome: incorrect, note: zero}",
+                                                  "expect: supported"))
+    result = suite.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines([
+        "*[[]default.qubit-autograd-parameter-shift-purity-analytic[]]*",
+        "*observed incorrect*but matrix.yaml declares supported*",
+        "*max abs error*worst entry*",
+        "*reproduce with:*",
+        "*qml.jacobian(f)(x)*",
+    ])
+
+
+def test_a_declared_error_that_now_works_fails(suite: pytest.Pytester) -> None:
+    broken = MATRIX + """\
+  - where: {diff_method: backprop, measurement: expval}
+    expect: {outcome: errors, error: {class: DeviceError, match: nope, stage: forward}}
+"""
+    suite.makefile(".yaml", matrix=broken)
+    result = suite.runpytest("-p", "no:cacheprovider", "-k", "backprop and expval")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*observed supported, but matrix.yaml declares errors*"])
+
+
+def test_a_malformed_matrix_is_one_line_and_no_tests(suite: pytest.Pytester) -> None:
+    suite.makefile(".yaml", matrix=MATRIX.replace("interface: [autograd]", "interface: [pytorch]"))
+    result = suite.runpytest("-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*matrix.yaml:4: axes.interface[[]0[]]: unknown value 'pytorch'*"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
+def test_matrix_option_selects_another_file(suite: pytest.Pytester) -> None:
+    suite.makefile(".yaml", other=MATRIX)
+    result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "other.yaml", "-k", "expval")
+    result.assert_outcomes(passed=2, deselected=2)
