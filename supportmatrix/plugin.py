@@ -5,6 +5,23 @@ Thin on purpose: loading, running and judging live in plain modules.
 
 from __future__ import annotations
 
+import os
+
+# One thread per process: `pytest -n auto` already runs one worker per core, and the
+# circuits are far too small for TensorFlow, XLA or BLAS thread pools to pay off;
+# oversubscribed pools made the whole matrix about a third slower. Set before any
+# framework (or NumPy's BLAS) is loaded; an explicit setting in the environment wins.
+for _var, _value in {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}.items():
+    os.environ.setdefault(_var, _value)
+
 from pathlib import Path
 from typing import Any
 
