@@ -645,7 +645,7 @@ def _resolve(
     for combo in itertools.product(*(axes[axis] for axis in AXIS_NAMES)):
         cell = Cell(*combo)  # type: ignore[arg-type]
         matched = -1
-        for axis_masks, value in zip(masks, combo):
+        for axis_masks, value in zip(masks, combo, strict=True):
             matched &= axis_masks[value]
         expect_index = (matched & expect_bits).bit_length() - 1  # highest bit = last rule
         if expect_index < 0:

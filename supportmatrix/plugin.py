@@ -22,14 +22,14 @@ for _var, _value in {
 }.items():
     os.environ.setdefault(_var, _value)
 
-from pathlib import Path
-from typing import Any
+from pathlib import Path  # noqa: E402 - after the thread settings above
+from typing import Any  # noqa: E402
 
-import pytest
+import pytest  # noqa: E402
 
-from .interfaces import ADAPTERS
-from .model import Matrix
-from .tolerance import CHECKS_PER_SHOT_CELL
+from .interfaces import ADAPTERS  # noqa: E402
+from .model import Matrix  # noqa: E402
+from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
 

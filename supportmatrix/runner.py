@@ -83,7 +83,9 @@ def _compare(what: str, observed: np.ndarray, expected: np.ndarray, tol: np.ndar
     return ValueCheck(what, observed, expected, np.broadcast_to(tol, expected.shape), passed, criterion)
 
 
-def _jacobian_check(cell: Cell, method: str, jac: np.ndarray, family_size: int) -> tuple[ValueCheck | None, str]:
+def _jacobian_check(
+    cell: Cell, method: str, jac: np.ndarray, family_size: int
+) -> tuple[ValueCheck | None, str]:
     """The Jacobian comparison, or a reason why no reference can vouch for it."""
     ref = reference(cell.measurement)
     if ref is None:

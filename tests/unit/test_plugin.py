@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 # pytester's in-process runs drop modules first imported inside them, and PennyLane's
 # native extensions cannot be loaded twice: import it here, outside those runs.
 import pennylane  # noqa: F401
+
+from supportmatrix import interfaces
 
 pytest_plugins = ("pytester",)
 
@@ -83,3 +86,15 @@ def test_matrix_option_selects_another_file(suite: pytest.Pytester) -> None:
     suite.makefile(".yaml", other=MATRIX)
     result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "other.yaml", "-k", "expval")
     result.assert_outcomes(passed=2, deselected=2)
+
+
+def test_a_missing_framework_turns_its_cells_into_skips_with_the_reason(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In-process run: the patch reaches the plugin, and monkeypatch undoes it afterwards.
+    torch = dataclasses.replace(interfaces.ADAPTERS["torch"], requires="no_such_torch")
+    monkeypatch.setitem(interfaces.ADAPTERS, "torch", torch)
+    suite.makefile(".yaml", matrix=MATRIX.replace("interface: [autograd]", "interface: [autograd, torch]"))
+    result = suite.runpytest("-p", "no:cacheprovider", "-rs", "-k", "expval")
+    result.assert_outcomes(passed=2, skipped=2, deselected=4)
+    result.stdout.fnmatch_lines(["*no_such_torch is not installed (needed by interface torch)*"])
