@@ -64,13 +64,11 @@ def make_qnode(cell: Cell) -> Any:
     """The cell's QNode on a fresh, seeded device."""
     import pennylane as qml
 
-    measure = _measure  # bound once: the QNode re-traces on every call
-
     def circuit(params: Any) -> Any:
         qml.RX(params[0], wires=0)
         qml.RY(params[1], wires=1)
         qml.CNOT(wires=[0, 1])
-        return measure(cell.measurement)
+        return _measure(cell.measurement)
 
     device = qml.device(cell.device, wires=DEVICE_WIRES, seed=cell_seed(cell))
     interface = None if cell.interface == "None" else cell.interface
