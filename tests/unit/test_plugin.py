@@ -36,7 +36,6 @@ rules:
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeconftest('pytest_plugins = ("supportmatrix.plugin",)')
     # another name than tests/test_matrix.py, which the same worker may have imported
     pytester.makepyfile(test_cells_under_test=TEST_MODULE)
     return pytester
