@@ -33,6 +33,12 @@ from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
 
+#: A cell still running after this long is hung: the slowest healthy cell (the first
+#: TensorFlow cell of a worker, which pays for importing TensorFlow) takes about 4 s.
+#: The "thread" method also stops a hang inside native code: it ends the worker, and
+#: pytest-xdist reports that cell as crashed and starts a new worker for the rest.
+CELL_TIMEOUT_SECONDS = 60
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("supportmatrix", "PennyLane support matrix")
@@ -79,10 +85,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     params = []
     for rc in matrix.cells:
         adapter = ADAPTERS[rc.cell.interface]
-        marks = [] if available[rc.cell.interface] else [
-            pytest.mark.skip(reason=f"{adapter.requires} is not installed "
-                                    f"(needed by interface {rc.cell.interface})")
-        ]
+        marks = [pytest.mark.timeout(CELL_TIMEOUT_SECONDS, method="thread")]
+        if not available[rc.cell.interface]:
+            marks.append(pytest.mark.skip(reason=f"{adapter.requires} is not installed "
+                                                 f"(needed by interface {rc.cell.interface})"))
         params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
     metafunc.parametrize("resolved_cell", params)
 

@@ -97,3 +97,25 @@ def test_a_missing_framework_turns_its_cells_into_skips_with_the_reason(
     result = suite.runpytest("-p", "no:cacheprovider", "-rs", "-k", "expval")
     result.assert_outcomes(passed=2, skipped=2, deselected=4)
     result.stdout.fnmatch_lines(["*no_such_torch is not installed (needed by interface torch)*"])
+
+
+def test_a_crashing_cell_fails_alone_and_the_run_goes_on(suite: pytest.Pytester) -> None:
+    # A segfault in a native simulator, simulated: the worker dies inside one cell.
+    suite.makefile(".yaml", matrix=MATRIX)
+    suite.makeconftest("""
+import os, signal
+from supportmatrix import runner
+_real = runner.run_cell
+def run_cell(cell, **kwargs):
+    if cell.id == "default.qubit-autograd-backprop-purity-analytic":
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return _real(cell, **kwargs)
+runner.run_cell = run_cell
+""")
+    suite.makepyfile(test_cells_under_test=TEST_MODULE.replace(
+        "from supportmatrix.runner import run_cell", "from supportmatrix import runner").replace(
+        "run = run_cell(", "run = runner.run_cell("))
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(
+        ["*worker 'gw0' crashed while running*default.qubit-autograd-backprop-purity-analytic*"])
