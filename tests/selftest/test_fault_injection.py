@@ -1,0 +1,220 @@
+"""Self-tests: break PennyLane on purpose and check that exactly the affected cells fail.
+
+Each fault is patched into PennyLane in this process (monkeypatch undoes it), then a
+slice of the real matrix.yaml runs in-process with pytester. The expected failures
+are predicted from the declared matrix and what the fault touches, never from a run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from _pytest.pytester import SysModulesSnapshot
+
+# Imported here, outside pytester's in-process runs: those drop modules first
+# imported inside them, and native extensions cannot be loaded twice.
+import jax  # noqa: F401
+import pennylane as qml
+import torch  # noqa: F401
+
+from supportmatrix.loader import load_matrix
+from supportmatrix.model import Cell, Expectation, Outcome, ResolvedCell
+
+pytest_plugins = ("pytester",)
+
+ROOT = Path(__file__).resolve().parents[2]
+MATRIX = load_matrix(ROOT / "matrix.yaml")
+DECLARED = {rc.cell.id: rc for rc in MATRIX.cells}
+TEST_MODULE = (ROOT / "tests" / "test_matrix.py").read_text()
+
+
+def _slice(**axes: tuple) -> list[ResolvedCell]:
+    return [rc for rc in MATRIX.cells
+            if all(getattr(rc.cell, axis) in values for axis, values in axes.items())]
+
+
+GRADIENT_SLICE = _slice(
+    interface=("autograd", "torch", "jax"),
+    diff_method=("parameter-shift", "adjoint", "backprop"),
+    measurement=("expval", "probs", "var", "state"),
+)
+
+
+def _map_leaves(f: Callable, x):
+    return type(x)(_map_leaves(f, v) for v in x) if isinstance(x, (tuple, list)) else f(x)
+
+
+def _analytic_twin(cell: Cell) -> Expectation:
+    return DECLARED[dataclasses.replace(cell, shots=None).id].expectation
+
+
+def _same_outcome(a: Expectation, b: Expectation) -> bool:
+    return (a.outcome, a.error) == (b.outcome, b.error)
+
+
+# --- the faults: each patches PennyLane and predicts the cells it must fail ---
+
+
+def scale_parameter_shift(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(a) the parameter-shift Jacobian scaled by 1 + 1e-3."""
+    module = qml.gradients.parameter_shift
+    real = module.expval_param_shift
+
+    def scaled(*args, **kwargs):
+        tapes, fn = real(*args, **kwargs)
+
+        @functools.wraps(fn)  # keeps attributes var_param_shift reads off `fn`
+        def scaled_fn(results):
+            return _map_leaves(lambda r: r * (1 + 1e-3), fn(results))
+
+        return tapes, scaled_fn
+
+    mp.setattr(module, "expval_param_shift", scaled)  # var_param_shift calls it too
+    # 1e-3 is far above the analytic tolerance and far below the 10000-shot one.
+    return lambda rc: (rc.cell.diff_method == "parameter-shift" and rc.cell.shots is None
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def flip_adjoint_entry(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(b) default.qubit's adjoint Jacobian with its first column sign-flipped."""
+    module = qml.devices.default_qubit
+    real = module.adjoint_jacobian
+    mp.setattr(module, "adjoint_jacobian",
+               lambda *a, **k: (lambda j: (-j[0], *j[1:]))(real(*a, **k)))
+    return lambda rc: (rc.cell.device == "default.qubit" and rc.cell.diff_method == "adjoint"
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def _is_torch(x) -> bool:
+    return type(x).__module__.startswith("torch") and x.requires_grad
+
+
+def zero_torch_backprop(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(c) backprop on default.qubit returning zero gradients to torch (still connected)."""
+    cls = qml.devices.DefaultQubit
+    real = cls.execute
+
+    def execute(self, circuits, execution_config=None):
+        results = real(self, circuits, execution_config)
+        return _map_leaves(lambda r: r.detach() + 0 * r if _is_torch(r) else r, results)
+
+    mp.setattr(cls, "execute", execute)
+    return lambda rc: (rc.cell.device == "default.qubit" and rc.cell.interface == "torch"
+                       and rc.cell.diff_method == "backprop"
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def suppress_no_trainable_warning(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(d) the declared 'no trainable parameters' UserWarning no longer raised."""
+
+    class Filtered:
+        def __getattr__(self, name):
+            return getattr(warnings, name)
+
+        @staticmethod
+        def warn(message, *args, **kwargs):
+            if "no trainable parameters" not in str(message):
+                warnings.warn(message, *args, **kwargs)
+
+    mp.setattr(sys.modules["pennylane._grad.grad"], "warnings", Filtered())
+    return lambda rc: any("no trainable parameters" in w.match.pattern
+                          for w in rc.expectation.warnings)
+
+
+def replace_device_error(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(e) the DeviceError that device preprocessing raises replaced by a ValueError."""
+    mp.setattr(qml.devices.preprocess, "DeviceError", ValueError)
+    return lambda rc: rc.expectation.error is not None and (
+        rc.expectation.error.cls == "DeviceError" or "DeviceError" in rc.expectation.error.match.pattern)
+
+
+def adjoint_ignores_shots(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(f) adjoint with shots, declared to raise, made to succeed by running analytically."""
+    real = qml.QNode.__init__
+
+    def init(self, func, device, *args, **kwargs):
+        if kwargs.get("diff_method") == "adjoint":
+            kwargs["shots"] = None
+        real(self, func, device, *args, **kwargs)
+
+    mp.setattr(qml.QNode, "__init__", init)
+    # The cell now behaves as its analytic twin; it fails wherever that differs.
+    return lambda rc: (rc.cell.diff_method == "adjoint" and rc.cell.shots is not None
+                       and not _same_outcome(_analytic_twin(rc.cell), rc.expectation))
+
+
+def offset_expval_forward(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(h) default.qubit's expectation values off by 1e-3; the offset is constant, so
+    the gradients of expval stay consistent with the (wrong) forward values."""
+    cls = qml.measurements.ExpectationMP
+    real = cls.process_state
+    mp.setattr(cls, "process_state", lambda self, *a, **k: real(self, *a, **k) + 1e-3)
+
+    def affected(rc: ResolvedCell) -> bool:
+        cell = rc.cell
+        if cell.device != "default.qubit" or cell.shots is not None:
+            return False
+        if rc.expectation.outcome is not Outcome.SUPPORTED:
+            return False
+        # the forward value of expval is wrong; and parameter-shift's variance
+        # gradient, d<A^2> - 2 <A> d<A>, takes <A> from an expval tape
+        return cell.measurement == "expval" or (
+            cell.measurement == "var" and cell.diff_method == "parameter-shift")
+
+    return affected
+
+
+FAULTS = [
+    pytest.param(scale_parameter_shift, GRADIENT_SLICE, id="a-parameter-shift-scaled"),
+    pytest.param(flip_adjoint_entry, GRADIENT_SLICE, id="b-adjoint-sign-flip"),
+    pytest.param(zero_torch_backprop, GRADIENT_SLICE, id="c-torch-backprop-zero"),
+    pytest.param(suppress_no_trainable_warning,
+                 _slice(interface=("None", "autograd"), diff_method=("backprop", "parameter-shift"),
+                        measurement=("expval", "probs")),
+                 id="d-declared-warning-suppressed"),
+    pytest.param(replace_device_error,
+                 _slice(interface=("autograd", "jax-jit"), diff_method=("backprop", "parameter-shift"),
+                        measurement=("state", "sample", "expval", "vn_entropy")),
+                 id="e-exception-class-replaced"),
+    pytest.param(adjoint_ignores_shots, GRADIENT_SLICE, id="f-declared-error-now-works"),
+    pytest.param(offset_expval_forward, GRADIENT_SLICE, id="h-forward-value-bug"),
+]
+
+
+@pytest.mark.parametrize(("fault", "cells"), FAULTS)
+def test_fault_fails_exactly_the_affected_cells(
+    fault: Callable, cells: list[ResolvedCell], pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pytester drops the modules an in-process run imported; native ones (lightning,
+    # jax's and torch's submodules) crash when imported again, so keep them all. The
+    # test module then needs a name of its own per fault.
+    monkeypatch.setattr(SysModulesSnapshot, "restore", lambda self: None)
+    module = f"test_cells_{fault.__name__}"
+    affected = fault(monkeypatch)
+    expected = {rc.cell.id for rc in cells if affected(rc)}
+    assert expected, "the fault must touch at least one cell of its slice"
+    pytester.makepyfile(**{module: TEST_MODULE})
+    ids = {rc.cell.id for rc in cells}
+    reprec = pytester.inline_run("-p", "no:cacheprovider", "--matrix", str(ROOT / "matrix.yaml"),
+                                 "-W", "ignore", *_select(module, ids))
+    passed, skipped, failed = reprec.listoutcomes()
+    ran = {_cell_id(r.nodeid) for r in (*passed, *failed)}
+    assert ran == ids
+    got = {_cell_id(r.nodeid) for r in failed}
+    assert got == expected, (f"missed: {sorted(expected - got)}\n"
+                             f"unexpected failures: {sorted(got - expected)}")
+
+
+def _cell_id(nodeid: str) -> str:
+    return nodeid.split("[", 1)[1].rstrip("]")
+
+
+def _select(module: str, ids: set[str]) -> list[str]:
+    return [f"{module}.py::test_cell[{i}]" for i in sorted(ids)]
