@@ -39,10 +39,17 @@ def _slice(**axes: tuple) -> list[ResolvedCell]:
             if all(getattr(rc.cell, axis) in values for axis, values in axes.items())]
 
 
+# jax cells cost ten times the others; the adjoint fault keeps them (PennyLane has
+# shipped wrong adjoint gradients under jax before), the rest do without.
 GRADIENT_SLICE = _slice(
-    interface=("autograd", "torch", "jax"),
+    interface=("autograd", "torch"),
     diff_method=("parameter-shift", "adjoint", "backprop"),
     measurement=("expval", "probs", "var", "state"),
+)
+ADJOINT_SLICE = _slice(
+    interface=("autograd", "torch", "jax"),
+    diff_method=("adjoint", "backprop"),
+    measurement=("expval", "probs", "var"),
 )
 
 
@@ -172,7 +179,7 @@ def offset_expval_forward(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
 
 FAULTS = [
     pytest.param(scale_parameter_shift, GRADIENT_SLICE, id="a-parameter-shift-scaled"),
-    pytest.param(flip_adjoint_entry, GRADIENT_SLICE, id="b-adjoint-sign-flip"),
+    pytest.param(flip_adjoint_entry, ADJOINT_SLICE, id="b-adjoint-sign-flip"),
     pytest.param(zero_torch_backprop, GRADIENT_SLICE, id="c-torch-backprop-zero"),
     pytest.param(suppress_no_trainable_warning,
                  _slice(interface=("None", "autograd"), diff_method=("backprop", "parameter-shift"),
