@@ -22,13 +22,16 @@ for _var, _value in {
 }.items():
     os.environ.setdefault(_var, _value)
 
-from pathlib import Path  # noqa: E402 - after the thread settings above
+from collections.abc import Callable  # noqa: E402 - after the thread settings above
+from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
 from .interfaces import ADAPTERS  # noqa: E402
 from .model import Matrix  # noqa: E402
+from .recording import CELL_MARKER, PROPERTY  # noqa: E402
+from .runner import Run  # noqa: E402
 from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
@@ -47,6 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default="matrix.yaml",
         metavar="PATH",
         help="matrix file whose cells become tests (default: %(default)s, relative to rootdir)",
+    )
+    group.addoption(
+        "--supportmatrix-json",
+        default=None,
+        metavar="PATH",
+        help="write what every cell observed to this results file (merged across xdist workers)",
     )
 
 
@@ -100,11 +109,32 @@ def shot_check_count(request: pytest.FixtureRequest) -> int:
     return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
 
 
+@pytest.fixture
+def record_cell(request: pytest.FixtureRequest) -> Callable[[Run, list[str]], None]:
+    """Attach a cell's record to its report when ``--supportmatrix-json`` is given."""
+    if request.config.getoption("supportmatrix_json") is None:
+        return lambda run, problems: None
+    from .results import run_record
+
+    def record(run: Run, problems: list[str]) -> None:
+        resolved = request.getfixturevalue("resolved_cell")
+        request.node.user_properties.append((PROPERTY, run_record(resolved, run, problems)))
+
+    return record
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "matrix: a cell of matrix.yaml")
+    config.addinivalue_line("markers", f"{CELL_MARKER}: a cell of matrix.yaml")
+    path = config.getoption("supportmatrix_json")
+    # Only the controller writes: xdist workers send their records to it in the reports.
+    if path is not None and not hasattr(config, "workerinput"):
+        from .recording import ResultsRecorder
+
+        config.pluginmanager.register(
+            ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
         if "resolved_cell" in getattr(item, "fixturenames", ()):
-            item.add_marker("matrix")
+            item.add_marker(CELL_MARKER)

@@ -29,6 +29,7 @@ class Run:
     cell: Cell
     observed: Observed
     warnings: tuple[ObservedWarning, ...]
+    checks: tuple[ValueCheck, ...]  # every comparison made, passed or not
     resolved_method: str | None
     seconds: float
 
@@ -152,4 +153,4 @@ def run_cell(cell: Cell, *, family_size: int = 1) -> Run:
     observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
     # PennyLane often repeats one warning per tape or per output row; keep each once.
     unique = dict.fromkeys(_observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), method, seconds)
+    return Run(cell, observed, tuple(unique), tuple(checks), method, seconds)
