@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import compat
 from .model import Cell
 
 #: Trainable parameter values: generic, so that no gradient entry vanishes by symmetry.
@@ -70,10 +71,10 @@ def make_qnode(cell: Cell) -> Any:
         qml.CNOT(wires=[0, 1])
         return _measure(cell.measurement)
 
-    device = qml.device(cell.device, wires=DEVICE_WIRES, seed=cell_seed(cell))
-    interface = None if cell.interface == "None" else cell.interface
-    return qml.QNode(
-        circuit, device, interface=interface, diff_method=cell.diff_method, shots=cell.shots
+    return compat.make_qnode(
+        circuit, device=cell.device, wires=DEVICE_WIRES, seed=cell_seed(cell),
+        interface=None if cell.interface == "None" else cell.interface,
+        diff_method=cell.diff_method, shots=cell.shots,
     )
 
 
@@ -116,9 +117,8 @@ def reproduction_snippet(cell: Cell) -> str:
         *adapter.snippet_imports,
         "",
         f"HERMITIAN = np.array({HERMITIAN.tolist()!r})",
-        f"dev = qml.device({cell.device!r}, wires={DEVICE_WIRES}, seed={cell_seed(cell)})",
-        "",
-        f"@qml.qnode(dev, interface={interface}, diff_method={cell.diff_method!r}, shots={cell.shots!r})",
+        *compat.qnode_source(device=cell.device, wires=DEVICE_WIRES, seed=cell_seed(cell),
+                             interface=interface, diff_method=cell.diff_method, shots=cell.shots),
         "def circuit(params):",
         "    qml.RX(params[0], wires=0)",
         "    qml.RY(params[1], wires=1)",

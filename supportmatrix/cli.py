@@ -167,7 +167,8 @@ def _add_diff(subparsers: argparse._SubParsersAction) -> None:
     _matrix_argument(parser)
     parser.add_argument("--max-lines", type=int, default=300, metavar="N",
                         help="show at most N changed cells (default: %(default)s)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report here, atomically")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="also write the report to FILE (e.g. to attach to a pull request)")
     parser.set_defaults(handler=_run_diff)
 
 
@@ -192,8 +193,11 @@ def _run_diff(args: argparse.Namespace) -> int:
     except _Failure as exc:
         return _fail(str(exc))
     drift = compare(*sides)
-    code = _emit(render_report(drift, max_lines=args.max_lines), args.output)
-    return code if code != EXIT_OK else (EXIT_REGRESSION if drift.regressions else EXIT_OK)
+    report = render_report(drift, max_lines=args.max_lines)
+    sys.stdout.write(report)
+    if args.output is not None and (code := _emit(report, args.output)) != EXIT_OK:
+        return code
+    return EXIT_REGRESSION if drift.regressions else EXIT_OK
 
 
 def _add_update(subparsers: argparse._SubParsersAction) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import tolerance
+from . import compat, tolerance
 from .circuits import PARAMS, make_qnode, real_output
 from .classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, is_pennylane_warning
 from .interfaces import ADAPTERS, NO_GRADIENT, to_numpy
@@ -52,10 +52,8 @@ def _resolved_method(qnode: Any, x: Any, method: str) -> str:
     """The method "best" (or "device") stands for, as PennyLane resolves it for this QNode."""
     if method not in ("best", "device"):
         return method
-    import pennylane as qml
-
     try:
-        return qml.workflow.get_best_diff_method(qnode)(x) if method == "best" else "device"
+        return compat.best_diff_method(qnode, x) if method == "best" else "device"
     except Exception:  # noqa: BLE001 - resolution failing is reported by the run itself
         return method
 

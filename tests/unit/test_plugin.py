@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 import pennylane  # noqa: F401
 
 from supportmatrix import interfaces
+from supportmatrix.results import load_results
 
 pytest_plugins = ("pytester",)
 
@@ -112,10 +114,30 @@ def run_cell(cell, **kwargs):
     return _real(cell, **kwargs)
 runner.run_cell = run_cell
 """)
-    suite.makepyfile(test_cells_under_test=TEST_MODULE.replace(
-        "from supportmatrix.runner import run_cell", "from supportmatrix import runner").replace(
-        "run = run_cell(", "run = runner.run_cell("))
-    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
+    # The conftest is imported before the cell test module, which then imports the patched
+    # run_cell. The results file must hold every cell, the crashed one included.
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1",
+                                        "--supportmatrix-json", "results.json")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         ["*worker 'gw0' crashed while running*default.qubit-autograd-backprop-purity-analytic*"])
+    document = load_results(suite.path / "results.json")
+    statuses = {r["id"]: r["status"] for r in document["cells"]}
+    assert statuses.pop("default.qubit-autograd-backprop-purity-analytic") == "crashed"
+    assert set(statuses.values()) == {"pass"} and len(statuses) == 3
+
+
+def test_observe_records_a_mismatch_without_failing(suite: pytest.Pytester) -> None:
+    suite.makefile(".yaml", matrix=MATRIX.replace("expect: {outcome: incorrect, note: zero}",
+                                                  "expect: supported"))
+    result = suite.run(sys.executable, "-m", "supportmatrix", "observe", "-n", "2", "--no-progress",
+                       "-o", "observed.json")
+    assert result.ret == 0, result.stderr.str()
+    result.stdout.fnmatch_lines([
+        "observed 4 cells in * s -> observed.json",
+        "  outcomes: incorrect 1, supported 3",
+        "  against matrix.yaml: pass 3, fail 1",
+        "  fail: default.qubit-autograd-parameter-shift-purity-analytic: observed incorrect*",
+    ])
+    document = load_results(suite.path / "observed.json")
+    assert document["summary"]["status"]["fail"] == 1

@@ -1,0 +1,310 @@
+"""Results documents, and what reads them: observed expectations, drift reports, update.
+
+Records are made by the same `results.run_record` the test run uses, from runner
+objects built by hand, so these tests need no PennyLane.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from supportmatrix import cli
+from supportmatrix.classify import ObservedError, ObservedWarning, Observed, ValueCheck, mismatches
+from supportmatrix.drift import compare, render_report, side_from_matrix, side_from_results
+from supportmatrix.loader import load_matrix
+from supportmatrix.model import Outcome, Stage
+from supportmatrix.observed import message_key, observed_expectation, observed_matrix, pattern_for
+from supportmatrix.results import ResultsError, build_document, load_results, run_record, unrun_record, validate
+from supportmatrix.runner import Run
+from supportmatrix.update import UpdateError, merge_boxes, observed_of, update_matrix
+
+MATRIX = """\
+# A small matrix; this comment must survive an update.
+schema_version: 1
+axes:
+  device: [default.qubit]
+  interface: [autograd, torch]
+  diff_method: [backprop, adjoint, parameter-shift]
+  measurement: [expval, probs]
+  shots: [None]
+notes:
+  odd: a note
+rules:
+  - expect: supported   # the common case
+  - where: {interface: torch, diff_method: adjoint, measurement: probs}
+    expect: {outcome: errors, error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
+  - where: {diff_method: parameter-shift}
+    warnings: [{category: UserWarning, match: 'shifted'}]
+"""
+VERSIONS = {"pennylane": "0.45.1", "pennylane-lightning": "0.45.0", "torch": "2.13.0"}
+
+
+@pytest.fixture
+def matrix_path(tmp_path: Path) -> Path:
+    path = tmp_path / "matrix.yaml"
+    path.write_text(MATRIX)
+    return path
+
+
+def _check(passed: bool = True) -> ValueCheck:
+    observed = np.array([0.5, 0.25 if passed else 0.3])
+    return ValueCheck("Jacobian", observed, np.array([0.5, 0.25]), np.array([1e-8, 1e-8]),
+                      passed, "test bound")
+
+
+def _honest_run(rc) -> tuple[Run, list[str]]:
+    """A run that observes exactly what the cell declares."""
+    e = rc.expectation
+    error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
+                                                      "adjoint (probs) is not supported")
+    warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
+                     for w in e.warnings)
+    observed = Observed(e.outcome, error=error)
+    run = Run(rc.cell, observed, warnings, () if error else (_check(),), rc.cell.diff_method, 0.01)
+    return run, mismatches(e, observed, warnings)
+
+
+def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run) -> dict:
+    matrix = load_matrix(matrix_path, versions=versions)
+    records = {}
+    for rc in matrix.cells:
+        run, problems = _honest_run(rc)
+        if rc.cell.id in overrides:
+            run = overrides[rc.cell.id]
+            problems = mismatches(rc.expectation, run.observed, run.warnings)
+        records[rc.cell.id] = run_record(rc, run, problems)
+    return build_document(matrix, records, versions=versions)
+
+
+def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> Run:
+    cell = load_matrix(matrix_path, versions=VERSIONS).by_id()[cell_id].cell
+    return Run(cell, observed, tuple(warnings), tuple(checks), cell.diff_method, 0.02)
+
+
+def _write(tmp_path: Path, name: str, document: dict) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(document))
+    return str(path)
+
+
+# --------------------------------------------------------------------------- results documents
+
+
+def test_document_follows_its_schema_and_counts(matrix_path: Path) -> None:
+    document = validate(_document(matrix_path), source="test")
+    assert document["summary"] == {"cells": 12, "not_run": 0,
+                                   "status": {"pass": 12, "fail": 0, "skipped": 0, "crashed": 0},
+                                   "observed": {"errors": 1, "supported": 11}}
+    record = document["cells"][0]
+    assert record["id"] == "default.qubit-autograd-backprop-expval-analytic"
+    assert record["observed"]["max_abs_error"] == 0.0
+    assert document["environment"]["packages"]["pennylane"] == "0.45.1"
+
+
+def test_mismatch_recorded_as_fail_with_problem_and_errors(matrix_path: Path) -> None:
+    wrong = _run(matrix_path, "default.qubit-autograd-backprop-expval-analytic",
+                 Observed(Outcome.INCORRECT, failed_check=_check(False)), checks=[_check(False)])
+    record = _document(matrix_path, **{wrong.cell.id: wrong})["cells"][0]
+    assert record["status"] == "fail"
+    assert record["problems"] == ["observed " + wrong.observed.describe()
+                                  + ", but matrix.yaml declares supported"]
+    assert record["observed"]["max_abs_error"] == pytest.approx(0.05)
+    assert record["observed"]["max_rel_error"] == pytest.approx(0.2)
+
+
+def test_skipped_and_crashed_cells_have_no_observation(matrix_path: Path) -> None:
+    rc = load_matrix(matrix_path, versions=VERSIONS).cells[0]
+    skipped = unrun_record(rc, status="skipped", reason="torch is not installed")
+    assert skipped["observed"] is None and skipped["problems"] == []
+    with pytest.raises(ValueError, match="status 'pass'"):
+        unrun_record(rc, status="pass", reason="")
+
+
+@pytest.mark.parametrize(("mutate", "message"), [
+    (lambda d: d.update(schema_version=2), "schema_version 2 is not supported"),
+    (lambda d: d["cells"][0].pop("axes"), "cells/0: 'axes' is a required property"),
+    (lambda d: d["cells"][0].update(status="ok"), "cells/0/status: 'ok' is not one of"),
+])
+def test_invalid_documents_are_one_line_naming_the_path(matrix_path: Path, tmp_path: Path,
+                                                        mutate, message: str) -> None:
+    document = _document(matrix_path)
+    mutate(document)
+    with pytest.raises(ResultsError, match=re.escape(message)):
+        load_results(_write(tmp_path, "bad.json", document))
+
+
+def test_unreadable_results_file(tmp_path: Path) -> None:
+    (tmp_path / "x.json").write_text("{\n  nope")
+    with pytest.raises(ResultsError, match=r"x.json:2: not valid JSON"):
+        load_results(tmp_path / "x.json")
+
+
+# --------------------------------------------------------------------------- observed expectations
+
+
+def test_message_key_first_line_but_last_for_xla() -> None:
+    assert message_key("ValueError", "\n first\nsecond\n") == "first"
+    assert message_key("XlaRuntimeError", "INTERNAL: callback\nValueError: real") == "ValueError: real"
+    assert pattern_for("E", "a.b (c) it's").pattern == r"a\.b \(c\) it's"
+
+
+def test_an_unchanged_observation_renders_exactly_as_declared(matrix_path: Path) -> None:
+    from supportmatrix.render import render_markdown
+
+    document = _document(matrix_path)
+    declared = load_matrix(matrix_path, versions=VERSIONS)
+    observed = observed_matrix(document, source=declared.path)
+    assert render_markdown(observed) == render_markdown(declared)
+
+
+def test_a_changed_error_gets_a_literal_regex(matrix_path: Path) -> None:
+    cell_id = "default.qubit-torch-adjoint-probs-analytic"
+    run = _run(matrix_path, cell_id, Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.GRADIENT, "TypeError", "builtins", "bad (operand) type\nmore")))
+    record = next(r for r in _document(matrix_path, **{cell_id: run})["cells"] if r["id"] == cell_id)
+    e = observed_expectation(record)
+    assert (e.outcome, e.error.cls, e.error.stage, e.error.match.pattern) == (
+        Outcome.ERRORS, "TypeError", Stage.GRADIENT, r"bad \(operand\) type")
+
+
+def test_rendering_an_incomplete_run_is_refused(matrix_path: Path) -> None:
+    document = _document(matrix_path)
+    document["cells"].pop()
+    document["summary"]["not_run"] = 1
+    with pytest.raises(ValueError, match="1 cells have no observation"):
+        observed_matrix(document, source="r.json")
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def _drifted(matrix_path: Path) -> dict:
+    """Four kinds of drift, one cell each."""
+    wrong = _run(matrix_path, "default.qubit-autograd-backprop-expval-analytic",
+                 Observed(Outcome.INCORRECT, failed_check=_check(False)), checks=[_check(False)])
+    broken = _run(matrix_path, "default.qubit-autograd-adjoint-probs-analytic",
+                  Observed(Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "DeviceError", "x",
+                                                               "adjoint gone")))
+    fixed = _run(matrix_path, "default.qubit-torch-adjoint-probs-analytic",
+                 Observed(Outcome.SUPPORTED), checks=[_check()])
+    quiet = _run(matrix_path, "default.qubit-torch-parameter-shift-expval-analytic",
+                 Observed(Outcome.SUPPORTED), checks=[_check()])
+    return _document(matrix_path, versions={**VERSIONS, "pennylane": "0.46.0"},
+                     **{r.cell.id: r for r in (wrong, broken, fixed, quiet)})
+
+
+def test_diff_groups_each_change_and_counts_regressions(matrix_path: Path) -> None:
+    old = side_from_results(_document(matrix_path), source="old.json")
+    new = side_from_results(_drifted(matrix_path), source="new.json")
+    drift = compare(old, new)
+    assert {k: [c.cell_id for c in v] for k, v in drift.groups.items() if v} == {
+        "gradient-wrong": ["default.qubit-autograd-backprop-expval-analytic"],
+        "newly-failing": ["default.qubit-autograd-adjoint-probs-analytic"],
+        "newly-supported": ["default.qubit-torch-adjoint-probs-analytic"],
+        "changed-warnings": ["default.qubit-torch-parameter-shift-expval-analytic"],
+    }
+    assert (drift.compared, drift.regressions, drift.changed_cells) == (12, 2, 4)
+    report = render_report(drift)
+    assert report.index("**12** cells compared, **4** changed, **2** regressions") < report.index("## ")
+    assert ("- `default.qubit-autograd-adjoint-probs-analytic`: supported → "
+            "errors DeviceError('adjoint gone') at forward") in report
+
+
+def test_diff_against_the_declaration_is_empty_for_an_honest_run(matrix_path: Path) -> None:
+    document = _document(matrix_path)
+    declared = side_from_matrix(load_matrix(matrix_path, versions=VERSIONS), packages=VERSIONS)
+    drift = compare(declared, side_from_results(document, source="r.json"))
+    assert (drift.compared, drift.changed_cells) == (12, 0)
+
+
+def test_report_is_cut_with_a_summary_line(matrix_path: Path) -> None:
+    drift = compare(side_from_results(_document(matrix_path), source="a"),
+                    side_from_results(_drifted(matrix_path), source="b"))
+    report = render_report(drift, max_lines=2)
+    assert report.count("\n- `") == 2
+    assert "_Report cut at 2 cell lines: 2 more changes not shown" in report
+
+
+def test_diff_cli_exit_codes(matrix_path: Path, tmp_path: Path, capsys) -> None:
+    old = _write(tmp_path, "old.json", _document(matrix_path))
+    new = _write(tmp_path, "new.json", _drifted(matrix_path))
+    assert cli.main(["diff", old, old, "--matrix", str(matrix_path)]) == 0
+    assert cli.main(["diff", old, new, "--matrix", str(matrix_path)]) == 1
+    assert cli.main(["diff", "declared", old, "--matrix", str(matrix_path)]) == 0
+    assert cli.main(["diff", "declared", "declared"]) == 2
+    assert cli.main(["diff", old, str(tmp_path / "missing.json")]) == 2
+    assert "cannot read results" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- update
+
+
+def test_merge_boxes_is_an_exact_cover() -> None:
+    points = [{"device": "d", "interface": i, "diff_method": m, "measurement": "expval", "shots": None}
+              for i in ("a", "b") for m in ("x", "y")] + [
+        {"device": "d", "interface": "c", "diff_method": "x", "measurement": "expval", "shots": None}]
+    boxes = merge_boxes(points)
+    covered = {(i, m) for b in boxes for i in b["interface"] for m in b["diff_method"]}
+    assert covered == {(p["interface"], p["diff_method"]) for p in points}
+    assert len(boxes) == 2
+
+
+def test_update_adds_gated_rules_for_drifted_cells_only(matrix_path: Path) -> None:
+    document = _drifted(matrix_path)
+    change = update_matrix(matrix_path, document, gate=None, source="new.json")
+    assert (change.drifted, change.rules) == (4, 4)
+    added = [line[1:] for line in change.diff.splitlines()
+             if line.startswith("+") and not line.startswith("+++")]
+    assert added == [
+        "  observed-incorrect: 'Found by `supportmatrix update`: the gradient disagrees with the "
+        "independent reference. Investigate, report it upstream, and replace this note with what "
+        "was found.'",
+        "  # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
+        "  - where: {interface: autograd, diff_method: backprop, measurement: expval, pennylane: '>=0.46'}",
+        "    expect: {outcome: incorrect, note: observed-incorrect}",
+        "  - where: {interface: autograd, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
+        "    expect: {outcome: errors, error: {class: DeviceError, stage: forward, match: 'adjoint gone'}}",
+        "  - where: {interface: torch, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
+        "    expect: {outcome: supported}",
+        "  - where: {interface: torch, diff_method: parameter-shift, measurement: expval, pennylane: '>=0.46'}",
+        "    warnings: []",
+    ]
+    assert change.text.startswith("# A small matrix; this comment must survive an update.\n")
+    assert "  - expect: supported   # the common case\n" in change.text
+    # The old release still resolves to the old declarations.
+    path = matrix_path.with_name("updated.yaml")
+    path.write_text(change.text)
+    before = load_matrix(matrix_path, versions=VERSIONS)
+    after = load_matrix(path, versions=VERSIONS)
+    assert [rc.expectation for rc in after.cells] == [rc.expectation for rc in before.cells]
+
+
+def test_update_with_nothing_drifted_changes_nothing(matrix_path: Path) -> None:
+    change = update_matrix(matrix_path, _document(matrix_path), gate=None, source="r.json")
+    assert (change.drifted, change.diff, change.text) == (0, "", MATRIX)
+
+
+def test_update_cli_writes_and_rejects_bad_gates(matrix_path: Path, tmp_path: Path, capsys) -> None:
+    results = _write(tmp_path, "new.json", _drifted(matrix_path))
+    assert cli.main(["update", "--from", results, "--matrix", str(matrix_path), "--gate", "0.46"]) == 2
+    assert "is not a PEP 440 specifier" in capsys.readouterr().err
+    assert cli.main(["update", "--from", results, "--matrix", str(matrix_path), "--gate", "==0.46.*"]) == 0
+    assert "4 rules added for 4 drifted cells" in capsys.readouterr().out
+    document = load_results(results)
+    updated = load_matrix(matrix_path, versions={**VERSIONS, "pennylane": "0.46.0"}).by_id()
+    for record in document["cells"]:
+        observed, warnings = observed_of(record)
+        assert mismatches(updated[record["id"]].expectation, observed, warnings) == []
+
+
+def test_update_refuses_cells_the_matrix_lacks(matrix_path: Path) -> None:
+    document = copy.deepcopy(_drifted(matrix_path))
+    document["cells"][0]["id"] = "default.qubit-jax-backprop-expval-analytic"
+    with pytest.raises(UpdateError, match="1 cells are not in"):
+        update_matrix(matrix_path, document, gate=None, source="r.json")
