@@ -11,7 +11,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from supportmatrix.model import Cell, ErrorSpec, Expectation, Matrix, Outcome, ResolvedCell, Stage, WarningSpec
+from supportmatrix.model import (
+    Cell,
+    ErrorSpec,
+    Expectation,
+    Matrix,
+    Outcome,
+    ResolvedCell,
+    Stage,
+    WarningSpec,
+)
 
 #: Longest message fragment a generated regex keeps; messages may run to many lines.
 MESSAGE_KEY_LENGTH = 120

@@ -23,7 +23,7 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from supportmatrix.classify import ObservedError, ObservedWarning, Observed, mismatches
+from supportmatrix.classify import Observed, ObservedError, ObservedWarning, mismatches
 from supportmatrix.loader import MatrixError, load_matrix
 from supportmatrix.model import AXIS_NAMES, Expectation, Matrix, Outcome, Stage
 from supportmatrix.observed import observed_expectation

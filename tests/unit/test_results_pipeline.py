@@ -15,12 +15,19 @@ import numpy as np
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.classify import ObservedError, ObservedWarning, Observed, ValueCheck, mismatches
+from supportmatrix.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.loader import load_matrix
 from supportmatrix.model import Outcome, Stage
 from supportmatrix.observed import message_key, observed_expectation, observed_matrix, pattern_for
-from supportmatrix.results import ResultsError, build_document, load_results, run_record, unrun_record, validate
+from supportmatrix.results import (
+    ResultsError,
+    build_document,
+    load_results,
+    run_record,
+    unrun_record,
+    validate,
+)
 from supportmatrix.runner import Run
 from supportmatrix.update import UpdateError, merge_boxes, observed_of, update_matrix
 
@@ -308,3 +315,14 @@ def test_update_refuses_cells_the_matrix_lacks(matrix_path: Path) -> None:
     document["cells"][0]["id"] = "default.qubit-jax-backprop-expval-analytic"
     with pytest.raises(UpdateError, match="1 cells are not in"):
         update_matrix(matrix_path, document, gate=None, source="r.json")
+
+
+def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> None:
+    complete = _write(tmp_path, "r.json", _document(matrix_path))
+    assert cli.main(["render", "--from", complete]) == 0
+    assert "| `\"autograd\"` | `\"backprop\"` | ✅ 1 | ✅ 1 |" in capsys.readouterr().out
+    partial = _document(matrix_path)
+    partial["cells"] = partial["cells"][1:]
+    partial["summary"]["not_run"] = 1
+    assert cli.main(["render", "--from", _write(tmp_path, "p.json", partial)]) == 2
+    assert "1 cells have no observation" in capsys.readouterr().err
