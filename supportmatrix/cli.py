@@ -48,8 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_render(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render",
-        help="write the support table (or JSON) generated from matrix.yaml",
-        description="Render the declared matrix as the Markdown support table or as JSON.",
+        help="write the support table (Markdown, RST or JSON) generated from matrix.yaml",
+        description=(
+            "Render the declared matrix as the Markdown support table, as PennyLane's "
+            "RST table (the layout of its interfaces.rst), or as JSON."
+        ),
     )
     parser.add_argument(
         "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"

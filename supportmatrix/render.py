@@ -248,5 +248,16 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
     }
 
 
+def _render_rst(matrix: Matrix) -> str:
+    # Imported on use: render_rst builds on this module's headers and footnote text.
+    from supportmatrix.render_rst import render_rst
+
+    return render_rst(matrix)
+
+
 #: Output formats by name, for the CLI's ``--format`` choices.
-FORMATS: dict[str, Callable[[Matrix], str]] = {"markdown": render_markdown, "json": render_json}
+FORMATS: dict[str, Callable[[Matrix], str]] = {
+    "markdown": render_markdown,
+    "json": render_json,
+    "rst": _render_rst,
+}

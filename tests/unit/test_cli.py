@@ -111,7 +111,7 @@ def test_missing_matrix_file_is_one_line_and_exit_2(
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["frobnicate"], ["render", "--format", "rst"], ["render", "--bogus"]],
+    [[], ["frobnicate"], ["render", "--format", "html"], ["render", "--bogus"]],
     ids=["no-command", "unknown-command", "unknown-format", "unknown-option"],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
@@ -122,7 +122,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
 
 def test_help_exits_0(capsys: Capsys) -> None:
     assert cli.main(["render", "--help"]) == 0
-    assert "--format {markdown,json}" in capsys.readouterr().out
+    assert "--format {markdown,json,rst}" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- --output
