@@ -1,8 +1,9 @@
 """The ``supportmatrix`` command line.
 
 Each subcommand is one ``_add_<name>`` function in `SUBCOMMANDS` that adds its parser and
-sets ``handler``; a handler returns the exit code. Bad input (a malformed or missing
-matrix) is one line on stderr and exit code 2, never a traceback.
+sets ``handler``; a handler returns the exit code, or raises `InputError`. Bad input (a
+malformed or missing matrix or reference file) is one line on stderr and exit code 2,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from supportmatrix import __version__
+from supportmatrix.model import Matrix
 from supportmatrix.render import FORMATS
 
 PROG = "supportmatrix"
@@ -29,7 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors; return instead of exiting
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        return _fail(str(exc))
+
+
+class InputError(Exception):
+    """A file the user gave is missing, unreadable or malformed: one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,41 +63,114 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
             "RST table (the layout of its interfaces.rst), or as JSON."
         ),
     )
-    parser.add_argument(
-        "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"
-    )
+    _add_matrix_option(parser)
     parser.add_argument(
         "--format",
         choices=tuple(FORMATS),
         default="markdown",
         help="output format (default: %(default)s)",
     )
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout"
-    )
+    _add_output_option(parser)
     parser.set_defaults(handler=_run_render)
 
 
 def _run_render(args: argparse.Namespace) -> int:
+    _emit(FORMATS[args.format](_load_matrix(args.matrix)), args.output)
+    return EXIT_OK
+
+
+def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
+    from supportmatrix.docs_compare import DEFAULT_DEVICE, DEFAULT_LIMIT
+
+    parser = subparsers.add_parser(
+        "docs-compare",
+        help="list where PennyLane's documented support table and the matrix disagree",
+        description=(
+            "Read the grid table of PennyLane's doc/introduction/interfaces.rst and report, "
+            "in Markdown, every matrix cell that contradicts its documented entry."
+        ),
+    )
+    parser.add_argument("reference", metavar="REFERENCE.rst", help="PennyLane's page (or a copy)")
+    _add_matrix_option(parser)
+    parser.add_argument(
+        "--device",
+        default=DEFAULT_DEVICE,
+        help="matrix device the page documents (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_count,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help="list at most N disagreements; the counts cover all (default: %(default)s)",
+    )
+    _add_output_option(parser)
+    parser.set_defaults(handler=_run_docs_compare)
+
+
+def _run_docs_compare(args: argparse.Namespace) -> int:
+    from supportmatrix.docs_compare import render_comparison
+    from supportmatrix.docs_table import DocsTableError, load_docs_table
+
+    try:
+        doc = load_docs_table(args.reference)
+    except DocsTableError as exc:
+        raise InputError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read reference {args.reference}: {_reason(exc)}") from None
+    matrix = _load_matrix(args.matrix)
+    try:
+        report = render_comparison(doc, matrix, device=args.device, limit=args.limit)
+    except ValueError as exc:  # the device is not in the matrix
+        raise InputError(str(exc)) from None
+    _emit(report, args.output)
+    return EXIT_OK
+
+
+def _add_matrix_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"
+    )
+
+
+def _add_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout"
+    )
+
+
+def _load_matrix(path: str) -> Matrix:
     # Imported here so `--help` and argument errors never depend on the loader's imports.
     from supportmatrix.loader import MatrixError, load_matrix
 
     try:
-        matrix = load_matrix(args.matrix)
+        return load_matrix(path)
     except MatrixError as exc:
-        return _fail(str(exc))
+        raise InputError(str(exc)) from None
     except OSError as exc:
-        return _fail(f"cannot read matrix {args.matrix}: {exc.strerror or exc}")
+        raise InputError(f"cannot read matrix {path}: {_reason(exc)}") from None
 
-    text = FORMATS[args.format](matrix)
-    if args.output is None:
+
+def _emit(text: str, output: str | None) -> None:
+    """Write `text` to stdout, or atomically to the file `output`."""
+    if output is None:
         sys.stdout.write(text)
-        return EXIT_OK
+        return
     try:
-        write_atomic(Path(args.output), text)
+        write_atomic(Path(output), text)
     except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc.strerror or exc}")
-    return EXIT_OK
+        raise InputError(f"cannot write {output}: {_reason(exc)}") from None
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0, for argparse."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -123,4 +205,7 @@ def _fail(message: str) -> int:
 
 
 #: Registration order is the order in ``--help``; add ``_add_observe`` etc. here.
-SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (_add_render,)
+SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    _add_render,
+    _add_docs_compare,
+)
