@@ -17,7 +17,7 @@ from pathlib import Path
 
 from supportmatrix.render import MEASUREMENT_HEADERS
 
-#: (interface, diff_method, measurement) in the matrix's spelling, e.g. ("None", "adjoint", "expval").
+#: (interface, diff_method, measurement) in the matrix's spelling, e.g. ("None", "adjoint", "var").
 DocKey = tuple[str, str, str]
 
 _MEASUREMENT_BY_HEADER = {header: name for name, header in MEASUREMENT_HEADERS.items()}
@@ -75,12 +75,13 @@ def parse_docs_table(text: str, *, path: str = "<string>") -> DocsTable:
     """Parse the first grid table in `text` and the numbered notes that follow it."""
     lines = text.splitlines()
     start, end = _table_bounds(lines, path)
-    separator = next(
-        (i for i in range(start, end) if lines[i].startswith("+=")), None
-    )
+    separator = next((i for i in range(start, end) if lines[i].startswith("+=")), None)
     if separator is None:
         raise DocsTableError(path, start + 1, "the grid table has no header separator (+===+)")
     columns = [i for i, char in enumerate(lines[separator]) if char == "+"]
+    if len(columns) < 4:
+        message = "the grid table needs interface, diff method and measurement columns"
+        raise DocsTableError(path, separator + 1, message)
     for i in range(start, end):
         if len(lines[i].rstrip()) != columns[-1] + 1:
             raise DocsTableError(

@@ -111,6 +111,7 @@ def broken(old: str, new: str, count: int = 1) -> str:
     ("text", "line", "message"),
     [
         ("Just prose.\n", 1, "no grid table found"),
+        ("+---+\n| a |\n+===+\n| b |\n+---+\n", 3, "needs interface, diff method and"),
         (broken("+==================+", "+------------------+"), 9, "no header separator"),
         (broken("|  :rd:`1`   |", "|  :rd:`1`    |"), 14, "is not 70 characters wide"),
         (broken("| :gr:`8`    |", "| yes        |"), 20, "column 'expval': expected one :gr:`N`"),
@@ -130,6 +131,7 @@ def broken(old: str, new: str, count: int = 1) -> str:
     ],
     ids=[
         "no-table",
+        "one-column",
         "no-header-separator",
         "ragged-line",
         "not-a-role",
