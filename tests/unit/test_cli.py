@@ -239,6 +239,15 @@ def test_docs_compare_malformed_reference_names_file_and_line(
     assert_one_line_error(capsys.readouterr().err, f"{page}:20: column 'expval': expected one")
 
 
+def test_docs_compare_undecodable_reference_is_one_line_and_exit_2(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    page = tmp_path / "interfaces.rst"
+    page.write_bytes(b"\xff\xfe not utf-8")
+    assert cli.main(["docs-compare", str(page)]) == 2
+    assert_one_line_error(capsys.readouterr().err, f"cannot read reference {page}: ")
+
+
 def test_docs_compare_rejects_a_negative_limit(capsys: Capsys) -> None:
     assert cli.main(["docs-compare", str(REFERENCE), "--limit", "-1"]) == 2
     assert "expected a whole number >= 0, got '-1'" in capsys.readouterr().err
