@@ -119,8 +119,9 @@ def render_rst(matrix: Matrix) -> str:
 def rst_literal(text: str) -> str:
     """Show `text` verbatim in RST: an inline literal, or a ``:literal:`` role where needed.
 
-    An inline literal cannot hold ````` ``, start or end with a backtick or white space;
-    the role can, with backslash escapes. White space at either end is shown through repr.
+    An inline literal cannot hold two backticks in a row, nor start or end with a backtick
+    or white space; the role can, with backslash escapes. Text with white space at either
+    end (or empty text) is shown as its Python repr, so the reader sees where it ends.
     """
     if not text or text != text.strip():
         text = repr(text)
