@@ -1,8 +1,9 @@
 """The ``supportmatrix`` command line.
 
 Each subcommand is one ``_add_<name>`` function in `SUBCOMMANDS` that adds its parser and
-sets ``handler``; a handler returns the exit code. Bad input (a malformed or missing
-matrix) is one line on stderr and exit code 2, never a traceback.
+sets ``handler``; a handler returns the exit code, or raises `InputError`. Bad input (a
+malformed or missing matrix or reference file) is one line on stderr and exit code 2,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -30,7 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors; return instead of exiting
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
-    return args.handler(args)
+    try:
+        return args.handler(args)
+    except InputError as exc:
+        return _fail(str(exc))
+
+
+class InputError(Exception):
+    """A file the user gave is missing, unreadable or malformed: one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,11 +57,14 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_render(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "render",
-        help="write the support table generated from matrix.yaml, or from observed results",
-        description="Render the declared matrix (or, with --from, what a results file observed) "
-                    "as the support table, in the same layout either way.",
+        help="write the support table (Markdown, RST or JSON) from matrix.yaml or observed results",
+        description=(
+            "Render the declared matrix (or, with --from, what a results file observed, in the "
+            "same layout) as the Markdown support table, as PennyLane's RST table (the layout "
+            "of its interfaces.rst), or as JSON."
+        ),
     )
-    _matrix_argument(parser)
+    _add_matrix_option(parser)
     parser.add_argument(
         "--from", dest="results", metavar="RESULTS",
         help="render what this results file observed instead of what the matrix declares",
@@ -64,40 +75,70 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
         default="markdown",
         help="output format (default: %(default)s)",
     )
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout"
-    )
+    _add_output_option(parser)
     parser.set_defaults(handler=_run_render)
 
 
 def _run_render(args: argparse.Namespace) -> int:
-    try:
-        if args.results is not None:
-            from supportmatrix.observed import observed_matrix
+    if args.results is None:
+        matrix = _load_matrix(args.matrix)
+    else:
+        from supportmatrix.observed import observed_matrix
 
+        try:
             matrix = observed_matrix(_load_results(args.results), source=args.results)
-        else:
-            matrix = _load_matrix(args.matrix)
-        text = FORMATS[args.format](matrix)
-    except (_Failure, ValueError) as exc:
-        return _fail(str(exc))
-    return _emit(text, args.output)
+        except ValueError as exc:  # cells without an observation
+            raise InputError(str(exc)) from None
+    _emit(FORMATS[args.format](matrix), args.output)
+    return EXIT_OK
 
 
-class _Failure(Exception):
-    """Bad input, already phrased as the one line the user sees."""
+def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
+    from supportmatrix.docs_compare import DEFAULT_DEVICE, DEFAULT_LIMIT
+
+    parser = subparsers.add_parser(
+        "docs-compare",
+        help="list where PennyLane's documented support table and the matrix disagree",
+        description=(
+            "Read the grid table of PennyLane's doc/introduction/interfaces.rst and report, "
+            "in Markdown, every matrix cell that contradicts its documented entry."
+        ),
+    )
+    parser.add_argument("reference", metavar="REFERENCE.rst", help="PennyLane's page (or a copy)")
+    _add_matrix_option(parser)
+    parser.add_argument(
+        "--device",
+        default=DEFAULT_DEVICE,
+        help="matrix device the page documents (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--limit",
+        type=_count,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help="list at most N disagreements; the counts cover all (default: %(default)s)",
+    )
+    _add_output_option(parser)
+    parser.set_defaults(handler=_run_docs_compare)
 
 
-def _load_matrix(path: str, versions: dict[str, str | None] | None = None) -> Matrix:
-    # Imported here so `--help` and argument errors never depend on the loader's imports.
-    from supportmatrix.loader import MatrixError, load_matrix
+def _run_docs_compare(args: argparse.Namespace) -> int:
+    from supportmatrix.docs_compare import render_comparison
+    from supportmatrix.docs_table import DocsTableError, load_docs_table
 
     try:
-        return load_matrix(path, versions=versions)
-    except MatrixError as exc:
-        raise _Failure(str(exc)) from None
-    except OSError as exc:
-        raise _Failure(f"cannot read matrix {path}: {exc.strerror or exc}") from None
+        doc = load_docs_table(args.reference)
+    except DocsTableError as exc:
+        raise InputError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read reference {args.reference}: {_reason(exc)}") from None
+    matrix = _load_matrix(args.matrix)
+    try:
+        report = render_comparison(doc, matrix, device=args.device, limit=args.limit)
+    except ValueError as exc:  # the device is not in the matrix
+        raise InputError(str(exc)) from None
+    _emit(report, args.output)
+    return EXIT_OK
 
 
 def _load_results(path: str) -> dict:
@@ -106,19 +147,7 @@ def _load_results(path: str) -> dict:
     try:
         return load_results(path)
     except ResultsError as exc:
-        raise _Failure(str(exc)) from None
-
-
-def _emit(text: str, output: str | None) -> int:
-    """Write ``text`` to ``output`` atomically, or to stdout."""
-    if output is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    try:
-        write_atomic(Path(output), text)
-    except OSError as exc:
-        return _fail(f"cannot write {output}: {exc.strerror or exc}")
-    return EXIT_OK
+        raise InputError(str(exc)) from None
 
 
 def _add_observe(subparsers: argparse._SubParsersAction) -> None:
@@ -129,7 +158,7 @@ def _add_observe(subparsers: argparse._SubParsersAction) -> None:
                     "each observed to a results file. Mismatches with matrix.yaml are recorded, "
                     "never fatal: the exit code is 0 whenever the results file was written.",
     )
-    _matrix_argument(parser)
+    _add_matrix_option(parser)
     parser.add_argument("-o", "--output", default="results.json", metavar="FILE",
                         help="results file to write (default: %(default)s)")
     parser.add_argument("-n", "--workers", default="auto", metavar="N",
@@ -144,13 +173,16 @@ def _add_observe(subparsers: argparse._SubParsersAction) -> None:
 def _run_observe(args: argparse.Namespace) -> int:
     from supportmatrix.observe import ObserveError, run
 
+    _load_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
     try:
-        _load_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
         print(run(Path(args.matrix), Path(args.output), workers=args.workers,
                   select=args.select, progress=args.progress))
-    except (_Failure, ObserveError) as exc:
-        return _fail(str(exc))
+    except ObserveError as exc:
+        raise InputError(str(exc)) from None
     return EXIT_OK
+
+
+DECLARED = "declared"
 
 
 def _add_diff(subparsers: argparse._SubParsersAction) -> None:
@@ -158,21 +190,18 @@ def _add_diff(subparsers: argparse._SubParsersAction) -> None:
         "diff",
         help="drift report between two results files, or results and the declaration",
         description="Compare two sides cell by cell and print a Markdown drift report. Each side "
-                    "is a results file or the word 'declared': matrix.yaml as resolved for the "
+                    f"is a results file or the word '{DECLARED}': matrix.yaml as resolved for the "
                     "other side's package versions. Exit code 1 when a cell regressed "
                     "(newly failing, or gradient now wrong), else 0.",
     )
-    parser.add_argument("old", metavar="OLD", help="results file, or 'declared'")
-    parser.add_argument("new", metavar="NEW", help="results file, or 'declared'")
-    _matrix_argument(parser)
-    parser.add_argument("--max-lines", type=int, default=300, metavar="N",
-                        help="show at most N changed cells (default: %(default)s)")
+    parser.add_argument("old", metavar="OLD", help=f"results file, or '{DECLARED}'")
+    parser.add_argument("new", metavar="NEW", help=f"results file, or '{DECLARED}'")
+    _add_matrix_option(parser)
+    parser.add_argument("--max-lines", type=_count, default=300, metavar="N",
+                        help="show at most N changed cells; the counts cover all (default: %(default)s)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="also write the report to FILE (e.g. to attach to a pull request)")
     parser.set_defaults(handler=_run_diff)
-
-
-DECLARED = "declared"
 
 
 def _run_diff(args: argparse.Namespace) -> int:
@@ -180,23 +209,21 @@ def _run_diff(args: argparse.Namespace) -> int:
     from supportmatrix.results import packages_of
 
     if args.old == DECLARED and args.new == DECLARED:
-        return _fail("at most one side can be 'declared': it is resolved for the other side's versions")
-    try:
-        documents = {name: _load_results(name) for name in (args.old, args.new) if name != DECLARED}
-        sides = []
-        for name, other in ((args.old, args.new), (args.new, args.old)):
-            if name == DECLARED:
-                packages = packages_of(documents[other])
-                sides.append(side_from_matrix(_load_matrix(args.matrix, packages), packages=packages))
-            else:
-                sides.append(side_from_results(documents[name], source=name))
-    except _Failure as exc:
-        return _fail(str(exc))
+        raise InputError(f"at most one side can be '{DECLARED}': it is resolved for the other "
+                         "side's package versions")
+    documents = {name: _load_results(name) for name in (args.old, args.new) if name != DECLARED}
+    sides = []
+    for name, other in ((args.old, args.new), (args.new, args.old)):
+        if name == DECLARED:
+            packages = packages_of(documents[other])
+            sides.append(side_from_matrix(_load_matrix(args.matrix, packages), packages=packages))
+        else:
+            sides.append(side_from_results(documents[name], source=name))
     drift = compare(*sides)
     report = render_report(drift, max_lines=args.max_lines)
-    sys.stdout.write(report)
-    if args.output is not None and (code := _emit(report, args.output)) != EXIT_OK:
-        return code
+    _emit(report, None)
+    if args.output is not None:
+        _emit(report, args.output)
     return EXIT_REGRESSION if drift.regressions else EXIT_OK
 
 
@@ -210,7 +237,7 @@ def _add_update(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--from", dest="results", required=True, metavar="RESULTS",
                         help="results file from `observe` or `pytest --supportmatrix-json`")
-    _matrix_argument(parser)
+    _add_matrix_option(parser)
     parser.add_argument("--gate", metavar="SPEC",
                         help="PEP 440 specifier for the new rules' `pennylane` gate (default: "
                              "'>=X.Y' of the observed release, i.e. from this release on)")
@@ -222,25 +249,64 @@ def _add_update(subparsers: argparse._SubParsersAction) -> None:
 def _run_update(args: argparse.Namespace) -> int:
     from supportmatrix.update import UpdateError, update_matrix
 
+    document = _load_results(args.results)
+    _load_matrix(args.matrix)
     try:
-        document = _load_results(args.results)
-        _load_matrix(args.matrix)
         change = update_matrix(Path(args.matrix), document, gate=args.gate, source=args.results)
-    except (_Failure, UpdateError) as exc:
-        return _fail(str(exc))
+    except UpdateError as exc:
+        raise InputError(str(exc)) from None
     if args.dry_run or not change.drifted:
-        sys.stdout.write(change.diff or "matrix.yaml already describes every observed cell\n")
+        _emit(change.diff or f"{args.matrix} already describes every observed cell\n", None)
         return EXIT_OK
-    code = _emit(change.text, args.matrix)
-    if code == EXIT_OK:
-        print(f"{args.matrix}: {change.rules} rules added for {change.drifted} drifted cells")
-    return code
+    _emit(change.text, args.matrix)
+    print(f"{args.matrix}: {change.rules} rules added for {change.drifted} drifted cells")
+    return EXIT_OK
 
 
-def _matrix_argument(parser: argparse.ArgumentParser) -> None:
+def _add_matrix_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"
     )
+
+
+def _add_output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout"
+    )
+
+
+def _load_matrix(path: str, versions: dict[str, str | None] | None = None) -> Matrix:
+    # Imported here so `--help` and argument errors never depend on the loader's imports.
+    from supportmatrix.loader import MatrixError, load_matrix
+
+    try:
+        return load_matrix(path, versions=versions)
+    except MatrixError as exc:
+        raise InputError(str(exc)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read matrix {path}: {_reason(exc)}") from None
+
+
+def _emit(text: str, output: str | None) -> None:
+    """Write `text` to stdout, or atomically to the file `output`."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        write_atomic(Path(output), text)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {_reason(exc)}") from None
+
+
+def _count(text: str) -> int:
+    """A whole number >= 0, for argparse."""
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _reason(exc: Exception) -> str:
+    return getattr(exc, "strerror", None) or str(exc)
 
 
 def _fail(message: str) -> int:
@@ -249,6 +315,11 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-#: Registration order is the order in ``--help``; add ``_add_observe`` etc. here.
+#: Registration order is the order in ``--help``.
 SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
-    _add_render, _add_observe, _add_diff, _add_update)
+    _add_render,
+    _add_observe,
+    _add_diff,
+    _add_update,
+    _add_docs_compare,
+)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from supportmatrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell, Stage
+from supportmatrix.model import Expectation, Matrix, Outcome, ResolvedCell, Stage
+from supportmatrix.tables import CellIndex, list_item
 
 
 class Legend(NamedTuple):
@@ -54,7 +55,6 @@ _OUTCOME_SENTENCES: dict[Outcome, str] = {
 }
 
 _ENTRY_SEPARATOR = " / "
-_CellKey = tuple[str, str, str, str, int | None]
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -71,21 +71,29 @@ def render_markdown(matrix: Matrix) -> str:
         ),
         _legend_block(),
     ]
-    index = _index_cells(matrix)
+    index = CellIndex(matrix)
     for device in matrix.axes["device"]:
         blocks.append(_device_block(matrix, index, str(device)))
     return "\n\n".join(blocks) + "\n"
 
 
-def footnote_text(expectation: Expectation, notes: dict[str, str]) -> str:
-    """Describe an expectation in prose: its note (if any), the outcome, then each warning."""
+def footnote_text(
+    expectation: Expectation,
+    notes: dict[str, str],
+    *,
+    code: Callable[[str], str] | None = None,
+) -> str:
+    """Describe an expectation in prose: its note (if any), the outcome, then each warning.
+
+    Class names and regexes are shown verbatim with `code` (default: Markdown code spans).
+    """
+    code = code or _code
     parts = []
     if expectation.note is not None:
         parts.append(_note_text(expectation.note, notes).strip())
-    parts.append(_outcome_sentence(expectation))
+    parts.append(_outcome_sentence(expectation, code))
     parts.extend(
-        f"Warns {_code(w.category)} matching {_code(w.match.pattern)}."
-        for w in expectation.warnings
+        f"Warns {code(w.category)} matching {code(w.match.pattern)}." for w in expectation.warnings
     )
     return " ".join(parts)
 
@@ -99,17 +107,17 @@ def _legend_block() -> str:
     return "\n".join(lines)
 
 
-def _device_block(matrix: Matrix, index: dict[_CellKey, ResolvedCell], device: str) -> str:
+def _device_block(matrix: Matrix, index: CellIndex, device: str) -> str:
     footnotes: dict[Expectation, int] = {}  # insertion order == first appearance
     table = _device_table(matrix, index, device, footnotes)
-    listed = [_list_item(n, footnote_text(e, matrix.notes)) for e, n in footnotes.items()]
+    listed = [list_item(n, footnote_text(e, matrix.notes)) for e, n in footnotes.items()]
     shots_order = _shots_order_sentence(matrix.axes["shots"])
     return "\n\n".join([f"## {device}", shots_order, table, "\n".join(listed)])
 
 
 def _device_table(
     matrix: Matrix,
-    index: dict[_CellKey, ResolvedCell],
+    index: CellIndex,
     device: str,
     footnotes: dict[Expectation, int],
 ) -> str:
@@ -121,7 +129,7 @@ def _device_table(
             # Like PennyLane's table, the interface is named once per group of rows.
             first = _interface_label(str(interface)) if position == 0 else ""
             entries = [
-                _cell_entries(matrix, index, footnotes, (device, str(interface), str(method), m))
+                _cell_entries(index, footnotes, (device, str(interface), str(method), m))
                 for m in measurements
             ]
             rows.append(_table_row([first, _code(f'"{method}"'), *entries]))
@@ -129,13 +137,12 @@ def _device_table(
 
 
 def _cell_entries(
-    matrix: Matrix,
-    index: dict[_CellKey, ResolvedCell],
+    index: CellIndex,
     footnotes: dict[Expectation, int],
     prefix: tuple[str, str, str, str],
 ) -> str:
     """One table cell: a single entry if every shots value agrees, else one entry per value."""
-    expectations = [_lookup(index, (*prefix, shots)).expectation for shots in matrix.axes["shots"]]
+    expectations = index.expectations(*prefix)
     if len(set(expectations)) == 1:
         expectations = expectations[:1]
     return _ENTRY_SEPARATOR.join(_entry(e, footnotes) for e in expectations)
@@ -171,11 +178,11 @@ def _interface_label(interface: str) -> str:
     return _code("None") if interface == "None" else _code(f'"{interface}"')
 
 
-def _outcome_sentence(expectation: Expectation) -> str:
+def _outcome_sentence(expectation: Expectation, code: Callable[[str], str]) -> str:
     error = expectation.error
     if error is None:
         return _OUTCOME_SENTENCES[expectation.outcome]
-    raised = f"{_code(error.cls)} matching {_code(error.match.pattern)}"
+    raised = f"{code(error.cls)} matching {code(error.match.pattern)}"
     if error.stage is Stage.FORWARD:
         return f"Raises {raised} in the forward pass."
     return f"Forward pass works; differentiating raises {raised}."
@@ -193,37 +200,12 @@ def _table_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |"
 
 
-def _list_item(number: int, text: str) -> str:
-    """A numbered list item; continuation lines are indented so they stay inside the item."""
-    marker = f"{number}. "
-    first, *rest = text.strip().splitlines() or [""]
-    lines = [marker + first.rstrip()]
-    lines += [" " * len(marker) + line.rstrip() if line.strip() else "" for line in rest]
-    return "\n".join(lines)
-
-
 def _code(text: str) -> str:
     """A Markdown code span that survives backticks inside `text` (e.g. in a regex)."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
-
-
-def _index_cells(matrix: Matrix) -> dict[_CellKey, ResolvedCell]:
-    return {_key(rc.cell): rc for rc in matrix.cells}
-
-
-def _key(cell: Cell) -> _CellKey:
-    return (cell.device, cell.interface, cell.diff_method, cell.measurement, cell.shots)
-
-
-def _lookup(index: dict[_CellKey, ResolvedCell], key: _CellKey) -> ResolvedCell:
-    try:
-        return index[key]
-    except KeyError:
-        cell = Cell(*key)
-        raise ValueError(f"matrix has no cell {cell.id}; its axes and cells disagree") from None
 
 
 # --------------------------------------------------------------------------- JSON
@@ -266,5 +248,16 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
     }
 
 
+def _render_rst(matrix: Matrix) -> str:
+    # Imported on use: render_rst builds on this module's headers and footnote text.
+    from supportmatrix.render_rst import render_rst
+
+    return render_rst(matrix)
+
+
 #: Output formats by name, for the CLI's ``--format`` choices.
-FORMATS: dict[str, Callable[[Matrix], str]] = {"markdown": render_markdown, "json": render_json}
+FORMATS: dict[str, Callable[[Matrix], str]] = {
+    "markdown": render_markdown,
+    "json": render_json,
+    "rst": _render_rst,
+}

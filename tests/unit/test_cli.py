@@ -111,7 +111,7 @@ def test_missing_matrix_file_is_one_line_and_exit_2(
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["frobnicate"], ["render", "--format", "rst"], ["render", "--bogus"]],
+    [[], ["frobnicate"], ["render", "--format", "html"], ["render", "--bogus"]],
     ids=["no-command", "unknown-command", "unknown-format", "unknown-option"],
 )
 def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
@@ -122,7 +122,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
 
 def test_help_exits_0(capsys: Capsys) -> None:
     assert cli.main(["render", "--help"]) == 0
-    assert "--format {markdown,json}" in capsys.readouterr().out
+    assert "--format {markdown,json,rst}" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- --output
@@ -160,36 +160,114 @@ def test_unwritable_output_is_one_line_and_exit_2(
     assert_one_line_error(capsys.readouterr().err, f"cannot write {target}")
 
 
+# --------------------------------------------------------------------------- docs-compare
+
+REFERENCE = Path(__file__).parent / "data" / "small-supported-configurations.rst"
+
+
+def test_docs_compare_reports_to_stdout(loader: types.ModuleType, capsys: Capsys) -> None:
+    assert cli.main(["docs-compare", str(REFERENCE)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("# PennyLane's documented table vs the matrix\n") and err == ""
+    assert "- compared cells: 0\n" in out and "  - interface torch: 1\n" in out
+
+
+def test_docs_compare_writes_the_output_file(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    target = tmp_path / "docs-vs-matrix.md"
+    assert cli.main(["docs-compare", str(REFERENCE), "--limit", "0", "-o", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert target.read_text().startswith("# PennyLane's documented table vs the matrix\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["missing.rst"], "cannot read reference missing.rst: No such file or directory"),
+        ([str(REFERENCE), "--device", "default.mixed"], "has no device 'default.mixed'"),
+    ],
+    ids=["missing-reference", "unknown-device"],
+)
+def test_docs_compare_bad_input_is_one_line_and_exit_2(
+    loader: types.ModuleType, capsys: Capsys, argv: list[str], fragment: str
+) -> None:
+    assert cli.main(["docs-compare", *argv]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(err, fragment)
+
+
+def test_docs_compare_malformed_reference_names_file_and_line(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    page = tmp_path / "interfaces.rst"
+    page.write_text(REFERENCE.read_text().replace(":gr:`8`", "yes    "))
+    assert cli.main(["docs-compare", str(page)]) == 2
+    assert_one_line_error(capsys.readouterr().err, f"{page}:20: column 'expval': expected one")
+
+
+def test_docs_compare_undecodable_reference_is_one_line_and_exit_2(
+    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
+) -> None:
+    page = tmp_path / "interfaces.rst"
+    page.write_bytes(b"\xff\xfe not utf-8")
+    assert cli.main(["docs-compare", str(page)]) == 2
+    assert_one_line_error(capsys.readouterr().err, f"cannot read reference {page}: ")
+
+
+def test_docs_compare_rejects_a_negative_limit(capsys: Capsys) -> None:
+    assert cli.main(["docs-compare", str(REFERENCE), "--limit", "-1"]) == 2
+    assert "expected a whole number >= 0, got '-1'" in capsys.readouterr().err
+
+
 # --------------------------------------------------------------------------- end to end
+
+
+def write_matrix(directory: Path, rules: str = "") -> Path:
+    """A real matrix.yaml: autograd x (backprop, adjoint) x expval, supported unless `rules`."""
+    matrix = directory / "matrix.yaml"
+    head = """\
+        schema_version: 1
+        axes:
+          device: [default.qubit]
+          interface: [autograd]
+          diff_method: [backprop, adjoint]
+          measurement: [expval]
+          shots: [null, 100]
+        notes: {}
+        rules:
+          - expect: supported
+        """
+    # Both are written at the same indent; the closing line of `head` holds only that indent.
+    matrix.write_text(textwrap.dedent(head.rstrip(" ") + rules))
+    return matrix
 
 
 def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
     pytest.importorskip("supportmatrix.loader", reason="loader.py not written yet")
-    matrix = tmp_path / "matrix.yaml"
-    matrix.write_text(
-        textwrap.dedent(
-            """\
-            schema_version: 1
-            axes:
-              device: [default.qubit]
-              interface: [autograd]
-              diff_method: [backprop, adjoint]
-              measurement: [expval]
-              shots: [null, 100]
-            notes: {}
-            rules:
-              - expect: supported
-              - where: {diff_method: adjoint, shots: 100}
-                expect:
-                  outcome: errors
-                  error: {class: DeviceError, match: "finite shots", stage: forward}
-            """
-        )
-    )
+    rules = """\
+          - where: {diff_method: adjoint, shots: 100}
+            expect:
+              outcome: errors
+              error: {class: DeviceError, match: "finite shots", stage: forward}
+        """
+    matrix = write_matrix(tmp_path, rules)
     assert cli.main(["render", "--matrix", str(matrix)]) == 0
     out = capsys.readouterr().out
     assert '|  | `"adjoint"` | ✅ 1 / ❌ 2 |' in out
     assert "2. Raises `DeviceError` matching `finite shots` in the forward pass." in out
+
+
+def test_docs_compare_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
+    matrix = write_matrix(tmp_path)
+    assert cli.main(["docs-compare", str(REFERENCE), "--matrix", str(matrix)]) == 0
+    out = capsys.readouterr().out
+    assert "- compared cells: 4\n- agree: 3\n- disagree: 1\n" in out
+    assert (
+        "- `default.qubit-autograd-backprop-expval-shots100`: docs: :gr:`5` not supported"
+        " / matrix: supported\n"
+    ) in out
 
 
 def test_python_dash_m_help() -> None:
