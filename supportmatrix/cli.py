@@ -65,10 +65,7 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     _add_matrix_option(parser)
-    parser.add_argument(
-        "--from", dest="results", metavar="RESULTS",
-        help="render what this results file observed instead of what the matrix declares",
-    )
+    _add_from_option(parser, "render")
     parser.add_argument(
         "--format",
         choices=tuple(FORMATS),
@@ -80,17 +77,27 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_render(args: argparse.Namespace) -> int:
-    if args.results is None:
-        matrix = _load_matrix(args.matrix)
-    else:
-        from supportmatrix.observed import observed_matrix
-
-        try:
-            matrix = observed_matrix(_load_results(args.results), source=args.results)
-        except ValueError as exc:  # cells without an observation
-            raise InputError(str(exc)) from None
-    _emit(FORMATS[args.format](matrix), args.output)
+    _emit(FORMATS[args.format](_declared_or_observed(args)), args.output)
     return EXIT_OK
+
+
+def _add_from_option(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument(
+        "--from", dest="results", metavar="RESULTS",
+        help=f"{verb} what this results file observed instead of what the matrix declares",
+    )
+
+
+def _declared_or_observed(args: argparse.Namespace) -> Matrix:
+    """The matrix ``--matrix`` declares, or the one ``--from`` observed."""
+    if args.results is None:
+        return _load_matrix(args.matrix)
+    from supportmatrix.observed import observed_matrix
+
+    try:
+        return observed_matrix(_load_results(args.results), source=args.results)
+    except ValueError as exc:  # cells without an observation
+        raise InputError(str(exc)) from None
 
 
 def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
@@ -106,6 +113,7 @@ def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("reference", metavar="REFERENCE.rst", help="PennyLane's page (or a copy)")
     _add_matrix_option(parser)
+    _add_from_option(parser, "compare")
     parser.add_argument(
         "--device",
         default=DEFAULT_DEVICE,
@@ -132,7 +140,7 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read reference {args.reference}: {_reason(exc)}") from None
-    matrix = _load_matrix(args.matrix)
+    matrix = _declared_or_observed(args)
     try:
         report = render_comparison(doc, matrix, device=args.device, limit=args.limit)
     except ValueError as exc:  # the device is not in the matrix
