@@ -26,14 +26,20 @@ from supportmatrix.model import (
 MESSAGE_KEY_LENGTH = 120
 
 
+#: Object addresses in reprs (``<default.qubit device at 0x7f2b...>``) differ in every run.
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+_ADDRESS_SHOWN = "0x…"
+
+
 def message_key(cls: str, message: str) -> str:
     """The part of an exception or warning message that identifies it: its first line,
-    or the last for jax's XlaRuntimeError, whose last line names the original error."""
+    or the last for jax's XlaRuntimeError, whose last line names the original error;
+    object addresses are blanked out, since they change from run to run."""
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     if not lines:
         return ""
     line = lines[-1] if cls == "XlaRuntimeError" else lines[0]
-    return line[:MESSAGE_KEY_LENGTH]
+    return _ADDRESS.sub(_ADDRESS_SHOWN, line)[:MESSAGE_KEY_LENGTH]
 
 
 _REGEX_SPECIALS = re.compile(r"([.^$*+?{}\[\]\\|()#])")
@@ -45,7 +51,8 @@ def pattern_for(cls: str, message: str) -> re.Pattern[str]:
     Only metacharacters are escaped (unlike `re.escape`, which escapes spaces too), so
     the regex written into matrix.yaml still reads as the message.
     """
-    return re.compile(_REGEX_SPECIALS.sub(r"\\\1", message_key(cls, message)))
+    literal = _REGEX_SPECIALS.sub(r"\\\1", message_key(cls, message))
+    return re.compile(literal.replace(_ADDRESS_SHOWN, "0x[0-9a-f]+"))
 
 
 # --------------------------------------------------------------------------- declared <- observed

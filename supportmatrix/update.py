@@ -176,7 +176,9 @@ def _where(box: dict[str, tuple], matrix: Matrix, gate: str) -> dict[str, Any]:
             continue  # every value: leave the axis out, as a person would
         shown = [_yaml_value(v) for v in _in_axis_order(values, matrix.axes[axis])]
         where[axis] = shown[0] if len(shown) == 1 else shown
-    where["pennylane"] = gate
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    where["pennylane"] = SingleQuotedScalarString(gate)  # quoted as in the rest of the file
     return where
 
 

@@ -161,6 +161,13 @@ def test_message_key_first_line_but_last_for_xla() -> None:
     assert pattern_for("E", "a.b (c) it's").pattern == r"a\.b \(c\) it's"
 
 
+def test_object_addresses_do_not_count_as_a_changed_message() -> None:
+    first = "Device <default.qubit device (wires=3) at 0x7f2b42725490> does not support adjoint"
+    second = first.replace("7f2b42725490", "7f75458417d0")
+    assert message_key("E", first) == message_key("E", second)
+    assert pattern_for("E", first).search(second)
+
+
 def test_an_unchanged_observation_renders_exactly_as_declared(matrix_path: Path) -> None:
     from supportmatrix.render import render_markdown
 
