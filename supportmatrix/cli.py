@@ -67,6 +67,11 @@ def _add_render(subparsers: argparse._SubParsersAction) -> None:
     _add_matrix_option(parser)
     _add_from_option(parser, "render")
     parser.add_argument(
+        "--versions", metavar="CONSTRAINTS",
+        help="resolve version gates for the versions pinned in this pip constraints file "
+             "(e.g. constraints.txt) instead of the installed ones",
+    )
+    parser.add_argument(
         "--format",
         choices=tuple(FORMATS),
         default="markdown",
@@ -91,7 +96,7 @@ def _add_from_option(parser: argparse.ArgumentParser, verb: str) -> None:
 def _declared_or_observed(args: argparse.Namespace) -> Matrix:
     """The matrix ``--matrix`` declares, or the one ``--from`` observed."""
     if args.results is None:
-        return _load_matrix(args.matrix)
+        return _load_matrix(args.matrix, _versions(getattr(args, "versions", None)))
     from supportmatrix.observed import observed_matrix
 
     try:
@@ -147,6 +152,19 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
         raise InputError(str(exc)) from None
     _emit(report, args.output)
     return EXIT_OK
+
+
+def _versions(constraints: str | None) -> dict[str, str | None] | None:
+    if constraints is None:
+        return None
+    from supportmatrix.versions import pinned_versions
+
+    try:
+        return pinned_versions(constraints)
+    except OSError as exc:
+        raise InputError(f"cannot read constraints {constraints}: {_reason(exc)}") from None
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
 
 
 def _load_results(path: str) -> dict:

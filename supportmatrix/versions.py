@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from importlib import metadata
+from pathlib import Path
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion
@@ -46,3 +47,25 @@ def specifier_matches(spec: SpecifierSet, version: str | None) -> bool:
     except InvalidVersion:
         # A non-PEP 440 version string (some vendor builds) cannot be compared; treat as no match.
         return False
+
+
+def pinned_versions(constraints: str | Path) -> dict[str, str | None]:
+    """The installed versions, with every ``name==version`` pin of a pip constraints file put
+    over them: the versions a generated table documents, whatever is installed."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    versions = dict(installed_versions())
+    for number, line in enumerate(Path(constraints).read_text(encoding="utf-8").splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            raise ValueError(f"{constraints}:{number}: not a requirement: {exc}") from None
+        pins = [s.version for s in requirement.specifier if s.operator == "=="]
+        name = canonicalize_name(requirement.name)
+        if len(pins) == 1 and name in versions:
+            versions[name] = pins[0]
+    return versions

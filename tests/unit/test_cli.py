@@ -281,3 +281,27 @@ def test_python_dash_m_help() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: supportmatrix")
+
+
+def test_render_for_pinned_versions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    matrix = tmp_path / "m.yaml"
+    matrix.write_text(GATED_MATRIX)
+    constraints = tmp_path / "c.txt"
+    constraints.write_text("# the release\npennylane==0.43.3  # pinned\ntorch==2.13.0\n")
+    assert cli.main(["render", "--matrix", str(matrix), "--versions", str(constraints),
+                     "--format", "json"]) == 0
+    assert '"outcome": "no-gradient"' in capsys.readouterr().out
+    constraints.write_text("pennylane>>0.43\n")
+    assert cli.main(["render", "--matrix", str(matrix), "--versions", str(constraints)]) == 2
+    assert "c.txt:1: not a requirement" in capsys.readouterr().err
+
+
+GATED_MATRIX = """\
+schema_version: 1
+axes: {device: [default.qubit], interface: [autograd], diff_method: [backprop],
+       measurement: [expval], shots: [None]}
+rules:
+  - expect: supported
+  - where: {pennylane: '<0.44'}
+    expect: no-gradient
+"""
