@@ -51,3 +51,13 @@ def best_diff_method(qnode: Any, *args: Any) -> str:
     if get_best is not None:
         return get_best(qnode)(*args)
     return qnode.get_best_method(qnode.device, qnode.interface)[0]  # releases before 0.39
+
+
+def jacobian_module() -> Any:
+    """The module that defines ``qml.jacobian`` and warns when nothing is trainable:
+    ``pennylane._grad`` up to 0.43, ``pennylane._grad.grad`` from 0.44 on."""
+    import sys
+
+    import pennylane as qml
+
+    return sys.modules[qml.jacobian.__module__]

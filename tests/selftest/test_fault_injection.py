@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import sys
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +22,7 @@ import jax  # noqa: F401
 import pennylane as qml
 import torch  # noqa: F401
 
+from supportmatrix import compat
 from supportmatrix.loader import load_matrix
 from supportmatrix.model import Cell, Expectation, Outcome, ResolvedCell
 
@@ -129,7 +129,7 @@ def suppress_no_trainable_warning(mp: pytest.MonkeyPatch) -> Callable[[ResolvedC
             if "no trainable parameters" not in str(message):
                 warnings.warn(message, *args, **kwargs)
 
-    mp.setattr(sys.modules["pennylane._grad.grad"], "warnings", Filtered())
+    mp.setattr(compat.jacobian_module(), "warnings", Filtered())
     return lambda rc: any("no trainable parameters" in w.match.pattern
                           for w in rc.expectation.warnings)
 
