@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 import time
 from pathlib import Path
@@ -55,12 +56,19 @@ class Progress:
 
 
 def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None) -> list[str]:
-    """The pytest command line `observe` runs, independent of any project's pytest config."""
+    """The pytest command line `observe` runs, independent of any project's pytest config.
+
+    An empty config file (``-c``) keeps the project's settings out, in particular
+    ``filterwarnings = error``: a warning outside a cell must not stop a recording run.
+    ``--assert=plain``: the cell test makes no asserts, and rewriting would warn that
+    the already imported package cannot be rewritten.
+    """
     args = [
         matrix_test.__file__,
+        "-c", os.devnull, "--rootdir", os.getcwd(),
         "--matrix", str(matrix.absolute()),
         "--supportmatrix-json", str(output.absolute()),
-        "-o", "addopts=", "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--no-header",
+        "--assert=plain", "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--no-header",
         "-n", workers,
     ]
     return args + (["-k", select] if select else [])
