@@ -32,6 +32,8 @@ class Run:
     warnings: tuple[ObservedWarning, ...]
     resolved_method: str | None
     seconds: float
+    #: Every value comparison made, passed or not (the verdict needs only the first failure).
+    checks: tuple[ValueCheck, ...] = ()
 
 
 def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
@@ -185,4 +187,4 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
     observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
     # PennyLane often repeats one warning per tape or per output row; keep each once.
     unique = dict.fromkeys(_observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), method, seconds)
+    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks))
