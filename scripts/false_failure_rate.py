@@ -26,23 +26,14 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import sys
 import time
 import warnings
 from pathlib import Path
 
-# One thread per worker, as in the pytest plugin; set before any framework loads.
-for _var, _value in {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-}.items():
-    os.environ.setdefault(_var, _value)
+from supportmatrix.threads import one_thread_per_process
+
+one_thread_per_process()  # before any framework loads
 
 import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402

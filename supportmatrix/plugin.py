@@ -5,22 +5,10 @@ Thin on purpose: loading, running and judging live in plain modules.
 
 from __future__ import annotations
 
-import os
+from .threads import one_thread_per_process
 
-# One thread per process: `pytest -n auto` already runs one worker per core, and the
-# circuits are far too small for TensorFlow, XLA or BLAS thread pools to pay off;
-# oversubscribed pools made the whole matrix about a third slower. Set before any
-# framework (or NumPy's BLAS) is loaded; an explicit setting in the environment wins.
-for _var, _value in {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-}.items():
-    os.environ.setdefault(_var, _value)
+# Before any framework (or NumPy's BLAS) is loaded.
+one_thread_per_process()
 
 from pathlib import Path  # noqa: E402 - after the thread settings above
 from typing import Any  # noqa: E402
