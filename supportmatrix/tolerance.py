@@ -134,19 +134,31 @@ def forward_tolerance(ref: Reference) -> np.ndarray:
 
 
 def spsa_matches(observed: np.ndarray, ref: np.ndarray, tol: np.ndarray) -> np.ndarray:
-    """Per row: is ``observed`` the SPSA estimate ``(J . d) d`` for some sign vector ``d``,
+    """Per row: is ``observed`` the SPSA estimate ``(J . d) d`` for some direction ``d``,
     or the exact gradient ``J``?
 
     PennyLane's SPSA (one Rademacher direction ``d``) returns exactly that, up
     to finite-difference error, whatever ``d`` was drawn: so the check is sound
     for any seed, and a zero or sign-flipped gradient fails wherever ``J . d``
     is not zero for every ``d``. The exact gradient is right by definition.
+    PennyLane leaves parameters that cannot reach the measured wires unperturbed
+    (``d_i = 0``); their columns of ``J`` are zero, so where a column is zero
+    ``d_i`` may be 0 as well as +-1. Every nonzero column keeps ``d_i = +-1``,
+    which is what rules out a zero estimate.
     """
     n = ref.shape[1]
+    live = np.any(np.abs(ref) > tol, axis=0)  # columns that some output depends on here
+    live_idx = np.flatnonzero(live)
     ok = np.all(np.abs(observed - ref) <= tol, axis=1)
-    for signs in product((1.0, -1.0), repeat=n - 1):
-        d = np.array((1.0, *signs))
-        ok |= np.all(np.abs(observed - np.outer(ref @ d, d)) <= tol, axis=1)
+    for signs in product((1.0, -1.0), repeat=max(live_idx.size - 1, 0)):
+        d = np.zeros(n)
+        d[live_idx] = (1.0, *signs)[: live_idx.size]
+        along = ref @ d  # per row; d is only fixed up to sign, and (J.-d)(-d) = (J.d)d
+        live_ok = np.all(np.abs(observed - np.outer(along, d))[:, live] <= tol[:, live], axis=1)
+        dead, dead_tol = np.abs(observed[:, ~live]), tol[:, ~live]
+        dead_ok = np.all((dead <= dead_tol) | (np.abs(dead - np.abs(along)[:, None]) <= dead_tol),
+                         axis=1)
+        ok |= live_ok & dead_ok
     return ok
 
 

@@ -131,3 +131,16 @@ def test_bias_tolerance_holds_empirically_for_the_mean_of_variances():
     z = np.where(rng.random((2000, r, shots)) < (1 + mu) / 2, 1.0, -1.0)
     means = z.var(axis=2).mean(axis=1)
     assert np.mean(np.abs(means - (1 - mu**2)) >= t) <= p
+
+
+def test_spsa_criterion_allows_unperturbed_parameters_only_where_the_column_is_zero():
+    # The third parameter cannot reach the measured wire: PennyLane leaves it unperturbed.
+    jac = np.array([[0.0, -1.0, 0.0], [0.4, 0.3, 0.0]])
+    tol = np.full(jac.shape, 1e-8)
+    d = np.array([1.0, -1.0, 0.0])
+    assert tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).all()
+    d = np.array([1.0, -1.0, 1.0])  # perturbed anyway: also an SPSA estimate
+    assert tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).all()
+    d = np.array([1.0, 0.0, 1.0])  # a live parameter left out is not
+    assert not tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).any()
+    assert tolerance.spsa_discriminates(jac, tol)
