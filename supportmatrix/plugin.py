@@ -16,7 +16,8 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 from .interfaces import ADAPTERS  # noqa: E402
-from .model import Matrix  # noqa: E402
+from .model import Matrix, ResolvedCell  # noqa: E402
+from .representatives import supported_classes  # noqa: E402
 from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
@@ -26,6 +27,9 @@ _MATRIX_KEY = pytest.StashKey[Matrix]()
 #: The "thread" method also stops a hang inside native code: it ends the worker, and
 #: pytest-xdist reports that cell as crashed and starts a new worker for the rest.
 CELL_TIMEOUT_SECONDS = 60
+#: A property test runs many circuits of up to 4 wires and 3 layers; under the
+#: ``thorough`` profile that is a few hundred cells' worth of work.
+PROPERTY_TIMEOUT_SECONDS = 900
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -65,20 +69,26 @@ def _matrix(config: pytest.Config) -> Matrix:
     return config.stash[_MATRIX_KEY]
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "resolved_cell" not in metafunc.fixturenames:
-        return
-    matrix = _matrix(metafunc.config)
+def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
     available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
     params = []
-    for rc in matrix.cells:
+    for rc in cells:
         adapter = ADAPTERS[rc.cell.interface]
-        marks = [pytest.mark.timeout(CELL_TIMEOUT_SECONDS, method="thread")]
+        marks = [pytest.mark.timeout(timeout, method="thread")]
         if not available[rc.cell.interface]:
             marks.append(pytest.mark.skip(reason=f"{adapter.requires} is not installed "
                                                  f"(needed by interface {rc.cell.interface})"))
         params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
-    metafunc.parametrize("resolved_cell", params)
+    return params
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "resolved_cell" in metafunc.fixturenames:
+        cells = list(_matrix(metafunc.config).cells)
+        metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
+    if "supported_class" in metafunc.fixturenames:
+        classes = supported_classes(_matrix(metafunc.config))
+        metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
 
 
 @pytest.fixture(scope="session")

@@ -34,6 +34,10 @@ class Run:
     seconds: float
     #: Every value comparison made, passed or not (the verdict needs only the first failure).
     checks: tuple[ValueCheck, ...] = ()
+    #: The circuit, parameters and seed run it ran with (the matrix's own by default).
+    shape: CircuitShape = DEFAULT_CIRCUIT
+    params: tuple[float, ...] = PARAMS
+    run: int = 0
 
 
 def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
@@ -187,4 +191,4 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
     observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
     # PennyLane often repeats one warning per tape or per output row; keep each once.
     unique = dict.fromkeys(_observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks))
+    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)
