@@ -48,7 +48,9 @@ Bias check (finite-shot forward values)
     3.0 for a whole matrix and ``w / sigma_1`` is the per-shot range over the
     per-shot standard deviation (2.5 for expval, 3.0 for the projector at
     `circuits.PARAMS`). ``R = 25`` puts a 3 sigma bias at least 5.9 standard
-    deviations of the mean beyond the tolerance for every linear estimate.
+    deviations of the mean beyond the tolerance for expval, the Hermitian, the
+    projector and the largest probability (a cell fails if any entry does; small
+    probabilities, with a large ``w / sigma_1``, are not resolved).
     ``var`` averages ``R`` nonlinear estimates ``v_r = <A^2>_r - m_r^2``:
     ``mean(v_r) - var = (mean <A^2>_r - <A^2>) - 2 <A> (mean m_r - <A>)
     - mean (m_r - <A>)^2``; the first two terms are bounded at ``R N`` shots, the
