@@ -125,17 +125,6 @@ def measure(measurement: str, params: Sequence[float],
     return None if out is None else out[0]
 
 
-def smallest_reduced_eigenvalue(params: Sequence[float], shape: CircuitShape = DEFAULT_CIRCUIT) -> float:
-    """The smallest eigenvalue of the reduced states of wire 0, wire 1 and (with more
-    than two wires) of the pair: where it is 0 the entropies are not differentiable."""
-    m = state(params, shape).reshape(1, 2, 2, -1)
-    rhos = [np.einsum("barx,bcrx->bac", m, m.conj()), np.einsum("barx,bacx->brc", m, m.conj())]
-    if shape.wires > 2:
-        m01 = m.reshape(1, 4, -1)
-        rhos.append(np.einsum("bix,bjx->bij", m01, m01.conj()))
-    return float(min(np.linalg.eigvalsh(r)[0, 0] for r in rhos))
-
-
 #: Step of the reference stencil. The 5-point central stencil's truncation error is
 #: h**4/30 * |f^(5)| (about 3e-14 for the O(1) derivatives here) and its round-off
 #: 1.5 * rounding / h; 1e-3 balances the two near 1e-12.
