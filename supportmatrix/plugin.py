@@ -5,22 +5,10 @@ Thin on purpose: loading, running and judging live in plain modules.
 
 from __future__ import annotations
 
-import os
+from .threads import one_thread_per_process
 
-# One thread per process: `pytest -n auto` already runs one worker per core, and the
-# circuits are far too small for TensorFlow, XLA or BLAS thread pools to pay off;
-# oversubscribed pools made the whole matrix about a third slower. Set before any
-# framework (or NumPy's BLAS) is loaded; an explicit setting in the environment wins.
-for _var, _value in {
-    "OMP_NUM_THREADS": "1",
-    "OPENBLAS_NUM_THREADS": "1",
-    "MKL_NUM_THREADS": "1",
-    "TF_NUM_INTRAOP_THREADS": "1",
-    "TF_NUM_INTEROP_THREADS": "1",
-    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
-    "TF_CPP_MIN_LOG_LEVEL": "2",
-}.items():
-    os.environ.setdefault(_var, _value)
+# Before any framework (or NumPy's BLAS) is loaded.
+one_thread_per_process()
 
 from collections.abc import Callable  # noqa: E402 - after the thread settings above
 from pathlib import Path  # noqa: E402
@@ -29,8 +17,9 @@ from typing import Any  # noqa: E402
 import pytest  # noqa: E402
 
 from .interfaces import ADAPTERS  # noqa: E402
-from .model import Matrix  # noqa: E402
+from .model import Matrix, ResolvedCell  # noqa: E402
 from .recording import CELL_MARKER, PROPERTY  # noqa: E402
+from .representatives import supported_classes  # noqa: E402
 from .runner import Run  # noqa: E402
 from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
@@ -41,6 +30,9 @@ _MATRIX_KEY = pytest.StashKey[Matrix]()
 #: The "thread" method also stops a hang inside native code: it ends the worker, and
 #: pytest-xdist reports that cell as crashed and starts a new worker for the rest.
 CELL_TIMEOUT_SECONDS = 60
+#: A property test runs many circuits of up to 4 wires and 3 layers; under the
+#: ``thorough`` profile that is a few hundred cells' worth of work.
+PROPERTY_TIMEOUT_SECONDS = 900
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -86,20 +78,26 @@ def _matrix(config: pytest.Config) -> Matrix:
     return config.stash[_MATRIX_KEY]
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "resolved_cell" not in metafunc.fixturenames:
-        return
-    matrix = _matrix(metafunc.config)
+def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
     available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
     params = []
-    for rc in matrix.cells:
+    for rc in cells:
         adapter = ADAPTERS[rc.cell.interface]
-        marks = [pytest.mark.timeout(CELL_TIMEOUT_SECONDS, method="thread")]
+        marks = [pytest.mark.timeout(timeout, method="thread")]
         if not available[rc.cell.interface]:
             marks.append(pytest.mark.skip(reason=f"{adapter.requires} is not installed "
                                                  f"(needed by interface {rc.cell.interface})"))
         params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
-    metafunc.parametrize("resolved_cell", params)
+    return params
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "resolved_cell" in metafunc.fixturenames:
+        cells = list(_matrix(metafunc.config).cells)
+        metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
+    if "supported_class" in metafunc.fixturenames:
+        classes = supported_classes(_matrix(metafunc.config))
+        metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
 
 
 @pytest.fixture(scope="session")

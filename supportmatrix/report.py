@@ -24,7 +24,8 @@ def failure_message(run: Run, expectation: Expectation, problems: list[str]) -> 
         lines.append("  third-party warnings (recorded, not judged):")
         lines += [f"    {w.describe()} at {w.filename}:{w.lineno}" for w in third_party]
     lines.append("  reproduce with:")
-    lines += [f"    {line}" if line else "" for line in reproduction_snippet(cell).splitlines()]
+    lines += [f"    {line}" if line else "" for line in reproduction_snippet(
+        cell, shape=run.shape, params=run.params, run=run.run).splitlines()]
     lines.append("  if PennyLane's new behaviour is right, declare it in matrix.yaml "
                  "and regenerate docs/support-table.md.")
     return "\n".join(lines)

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from . import compat, tolerance
-from .circuits import PARAMS, make_qnode, real_output
+from .circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, make_qnode, real_output, to_real_vector
 from .classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, is_pennylane_warning
 from .interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from .model import Cell, Stage
-from .oracle import reference
+from .oracle import Reference, reference
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,14 @@ class Run:
     cell: Cell
     observed: Observed
     warnings: tuple[ObservedWarning, ...]
-    checks: tuple[ValueCheck, ...]  # every comparison made, passed or not
     resolved_method: str | None
     seconds: float
+    #: Every value comparison made, passed or not (the verdict needs only the first failure).
+    checks: tuple[ValueCheck, ...] = ()
+    #: The circuit, parameters and seed run it ran with (the matrix's own by default).
+    shape: CircuitShape = DEFAULT_CIRCUIT
+    params: tuple[float, ...] = PARAMS
+    run: int = 0
 
 
 def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
@@ -58,8 +64,8 @@ def _resolved_method(qnode: Any, x: Any, method: str) -> str:
         return method
 
 
-def _forward_check(cell: Cell, forward: Any, family_size: int) -> ValueCheck | None:
-    ref = reference(cell.measurement)
+def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
+                   family_size: int) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
         return None
     observed = np.asarray(forward, dtype=float).reshape(-1)
@@ -82,11 +88,26 @@ def _compare(what: str, observed: np.ndarray, expected: np.ndarray, tol: np.ndar
     return ValueCheck(what, observed, expected, np.broadcast_to(tol, expected.shape), passed, criterion)
 
 
+def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
+                family_size: int) -> ValueCheck:
+    """The forward value estimated `tolerance.BIAS_REPEATS` times independently in one
+    shot-vector execution, their mean against the reference (see `tolerance`)."""
+    assert cell.shots is not None
+    repeats = tolerance.BIAS_REPEATS
+    results = make_qnode(cell, shape=shape, run=run, repeats=repeats)(x)
+    estimates = np.stack([np.asarray(to_numpy(to_real_vector(r)), dtype=float).reshape(-1)
+                          for r in results])
+    tol = tolerance.shots_forward_tolerance(
+        cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
+    return _compare("forward value, mean of repeats", estimates.mean(axis=0), ref.value, tol,
+                    f"bias check: Hoeffding bound for the mean of {repeats} independent "
+                    f"{cell.shots}-shot estimates, run as shots=({cell.shots},) * {repeats}")
+
+
 def _jacobian_check(
-    cell: Cell, method: str, jac: np.ndarray, family_size: int
+    cell: Cell, ref: Reference | None, method: str, jac: np.ndarray, family_size: int
 ) -> tuple[ValueCheck | None, str]:
     """The Jacobian comparison, or a reason why no reference can vouch for it."""
-    ref = reference(cell.measurement)
     if ref is None:
         return None, f"a Jacobian came out for {cell.measurement}, which has no gradient"
     observed = jac.reshape(ref.jacobian.shape) if jac.size == ref.jacobian.size else jac
@@ -106,10 +127,18 @@ def _jacobian_check(
     return _compare("Jacobian", observed, ref.jacobian, tol, f"{method}: analytic error bound"), ""
 
 
-def run_cell(cell: Cell, *, family_size: int = 1) -> Run:
-    """Run ``cell`` and classify it. ``family_size`` is the number of finite-shot
-    checks in the whole run, over which the false-failure budget is split."""
+def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
+             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> Run:
+    """Run ``cell`` and classify it.
+
+    ``family_size`` is the number of finite-shot checks in the whole run, over
+    which the false-failure budget is split. ``run`` selects independent device
+    seeds (`circuits.cell_seed`); ``shape`` and ``params`` run another circuit of
+    the family than the matrix's (the property tests).
+    """
     adapter = ADAPTERS[cell.interface]
+    params = tuple(float(p) for p in params)
+    ref = reference(cell.measurement, shape, params)
     error: ObservedError | None = None
     connected = True
     checks: list[ValueCheck] = []
@@ -120,8 +149,8 @@ def run_cell(cell: Cell, *, family_size: int = 1) -> Run:
         warnings.simplefilter("always")
         stage = Stage.FORWARD
         try:
-            x = adapter.params(PARAMS)
-            qnode = make_qnode(cell)
+            x = adapter.params(params)
+            qnode = make_qnode(cell, shape=shape, run=run)
             f = real_output(qnode)
             try:
                 trace = adapter.forward(f, x)
@@ -140,15 +169,24 @@ def run_cell(cell: Cell, *, family_size: int = 1) -> Run:
             error = _observed_error(stage, exc)
         else:
             method = _resolved_method(qnode, x, cell.diff_method)
-            check = _forward_check(cell, forward, family_size)
-            checks += [check] if check is not None else []
+            forward_check = _forward_check(cell, ref, forward, family_size)
+            checks += [forward_check] if forward_check is not None else []
             if jac is NO_GRADIENT:
                 connected = False
             else:
-                check, detail = _jacobian_check(cell, method, jac, family_size)
+                check, detail = _jacobian_check(cell, ref, method, jac, family_size)
                 checks += [check] if check is not None else []
+            # Only a shot cell whose forward value has a noise model and that passed every
+            # check so far can change its verdict through the bias check.
+            if cell.shots is not None and forward_check is not None and ref is not None \
+                    and not detail and all(c.passed for c in checks):
+                try:
+                    checks.append(_bias_check(cell, shape, run, x, ref, family_size))
+                except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
+                    detail = (f"the bias check's shot-vector run raised "
+                              f"{type(exc).__name__}: {exc}")
     seconds = time.perf_counter() - start
     observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
     # PennyLane often repeats one warning per tape or per output row; keep each once.
     unique = dict.fromkeys(_observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), tuple(checks), method, seconds)
+    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)

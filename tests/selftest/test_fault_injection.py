@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -177,6 +178,48 @@ def offset_expval_forward(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
     return affected
 
 
+#: Measurements whose finite-shot result is an estimate that `process_samples` returns.
+ESTIMATES = ("probs", "expval", "expval_hermitian", "expval_projector", "var")
+
+
+def bias_shot_estimates(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """(g) every finite-shot estimate (expval, var, probs) shifted up by 3 sigma.
+
+    sigma is the estimate's own standard deviation over ``n`` shots, taken from the
+    same shots: ``std(x) / sqrt(n)`` for a mean of per-shot values ``x``,
+    ``std((x - mean x)**2) / sqrt(n)`` for a variance, ``sqrt(p (1 - p) / n)`` for
+    a probability. Both devices compute every shot bin's estimate through
+    ``process_samples``, so this covers forward values and gradient tapes alike.
+    """
+    m = qml.measurements
+
+    def per_shot(self, samples, wire_order):
+        return m.SampleMP(obs=self.obs).process_samples(samples, wire_order).astype(float)
+
+    spreads = {
+        m.ExpectationMP: lambda self, samples, wires, _est: per_shot(self, samples, wires).std(),
+        m.VarianceMP: lambda self, samples, wires, _est: (
+            (lambda x: ((x - x.mean()) ** 2).std())(per_shot(self, samples, wires))),
+        m.ProbabilityMP: lambda _self, _samples, _wires, est: (est * (1 - est)) ** 0.5,
+    }
+    for cls, spread in spreads.items():
+        real = cls.process_samples
+
+        def biased(self, samples, wire_order, *args, _real=real, _spread=spread, **kwargs):
+            estimate = _real(self, samples, wire_order, *args, **kwargs)
+            shots = samples.shape[-2]
+            return estimate + 3 * _spread(self, samples, wire_order, estimate) / math.sqrt(shots)
+
+        mp.setattr(cls, "process_samples", biased)
+    # A single estimate is allowed about 7 sigma, and a gradient combines shifted
+    # estimates into at most 3 of its own sigma: only the bias check (the mean of 25
+    # estimates, allowed about 1.5 sigma of one) sees the fault. It runs on every
+    # finite-shot cell whose forward value it can judge and that passed its other
+    # checks: declared supported, or no-gradient (interface=None), alike.
+    return lambda rc: (rc.cell.shots is not None and rc.cell.measurement in ESTIMATES
+                       and rc.expectation.outcome in (Outcome.SUPPORTED, Outcome.NO_GRADIENT))
+
+
 FAULTS = [
     pytest.param(scale_parameter_shift, GRADIENT_SLICE, id="a-parameter-shift-scaled"),
     pytest.param(flip_adjoint_entry, ADJOINT_SLICE, id="b-adjoint-sign-flip"),
@@ -190,6 +233,11 @@ FAULTS = [
                         measurement=("state", "sample", "expval", "vn_entropy")),
                  id="e-exception-class-replaced"),
     pytest.param(adjoint_ignores_shots, GRADIENT_SLICE, id="f-declared-error-now-works"),
+    pytest.param(bias_shot_estimates,
+                 _slice(interface=("None", "torch"),
+                        diff_method=("parameter-shift", "hadamard", "finite-diff"),
+                        measurement=("probs", "sample", "expval_hermitian", "expval_projector", "var")),
+                 id="g-shot-results-biased-3-sigma"),
     pytest.param(offset_expval_forward, GRADIENT_SLICE, id="h-forward-value-bug"),
 ]
 

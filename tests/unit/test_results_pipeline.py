@@ -73,7 +73,7 @@ def _honest_run(rc) -> tuple[Run, list[str]]:
     warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                      for w in e.warnings)
     observed = Observed(e.outcome, error=error)
-    run = Run(rc.cell, observed, warnings, () if error else (_check(),), rc.cell.diff_method, 0.01)
+    run = Run(rc.cell, observed, warnings, rc.cell.diff_method, 0.01, () if error else (_check(),))
     return run, mismatches(e, observed, warnings)
 
 
@@ -91,7 +91,7 @@ def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run) ->
 
 def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> Run:
     cell = load_matrix(matrix_path, versions=VERSIONS).by_id()[cell_id].cell
-    return Run(cell, observed, tuple(warnings), tuple(checks), cell.diff_method, 0.02)
+    return Run(cell, observed, tuple(warnings), cell.diff_method, 0.02, tuple(checks))
 
 
 def _write(tmp_path: Path, name: str, document: dict) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -76,3 +78,69 @@ def test_shot_tolerance_shrinks_with_shots_and_detects_a_sign_flip():
 def test_no_shot_model_for_state():
     with pytest.raises(tolerance.NoStatisticalModel):
         tolerance.shots_forward_tolerance("state", reference("state"), 100, 1e-3)
+
+
+def _per_shot_sd(measurement: str) -> np.ndarray:
+    """Exact standard deviation of one shot's contribution to each output entry at PARAMS."""
+    from supportmatrix.circuits import HERMITIAN
+    from supportmatrix.oracle import state
+
+    value = reference(measurement).value
+    if measurement in ("probs", "expval_projector"):
+        return np.sqrt(value * (1 - value))
+    if measurement == "expval_hermitian":
+        psi = state((0.543, -0.765))
+        second = float(np.real(psi.conj() @ HERMITIAN @ HERMITIAN @ psi))
+        return np.sqrt([second - value[0] ** 2])
+    z = reference("expval").value[0]
+    sd_z = np.sqrt(1 - z**2)
+    return np.array([sd_z]) if measurement == "expval" else np.array([2 * abs(z) * sd_z])
+
+
+WHOLE_RUN_P = tolerance.FAMILY_FAILURE / (tolerance.CHECKS_PER_SHOT_CELL * 1584)
+
+
+@pytest.mark.parametrize("measurement", ["probs", "expval", "expval_hermitian", "expval_projector"])
+def test_bias_tolerance_is_the_single_bound_over_sqrt_repeats(measurement):
+    ref, r = reference(measurement), tolerance.BIAS_REPEATS
+    single = tolerance.shots_forward_tolerance(measurement, ref, 10_000, WHOLE_RUN_P)
+    mean = tolerance.shots_forward_tolerance(measurement, ref, 10_000, WHOLE_RUN_P, repeats=r)
+    np.testing.assert_allclose(mean, single / np.sqrt(r), rtol=1e-12)
+
+
+@pytest.mark.parametrize("measurement", ["probs", "expval", "expval_hermitian", "expval_projector", "var"])
+def test_a_3_sigma_bias_passes_one_estimate_but_not_the_bias_check(measurement):
+    ref, r, shots = reference(measurement), tolerance.BIAS_REPEATS, 10_000
+    sigma = _per_shot_sd(measurement) / np.sqrt(shots)  # of one estimate
+    single = tolerance.shots_forward_tolerance(measurement, ref, shots, WHOLE_RUN_P)
+    mean = tolerance.shots_forward_tolerance(measurement, ref, shots, WHOLE_RUN_P, repeats=r)
+    # the single check cannot see 3 sigma even with 3 more sigma of noise on top ...
+    assert np.all(single > 6 * sigma)
+    # ... while in the mean of r estimates (sd sigma/sqrt(r)) a 3 sigma bias clears
+    # the tolerance by over 4 standard deviations in some entry
+    margin = (3 * sigma - mean) / (sigma / np.sqrt(r))
+    assert np.max(margin) > 4
+
+
+def test_bias_tolerance_holds_empirically_for_the_mean_of_variances():
+    rng = np.random.default_rng(1)
+    shots, r, p = 400, 16, 1e-2
+    mu = 0.6  # <Z>
+    ref = dataclasses.replace(reference("var"), value=np.array([1 - mu**2]))
+    t = tolerance.shots_forward_tolerance("var", ref, shots, p, repeats=r)[0]
+    z = np.where(rng.random((2000, r, shots)) < (1 + mu) / 2, 1.0, -1.0)
+    means = z.var(axis=2).mean(axis=1)
+    assert np.mean(np.abs(means - (1 - mu**2)) >= t) <= p
+
+
+def test_spsa_criterion_allows_unperturbed_parameters_only_where_the_column_is_zero():
+    # The third parameter cannot reach the measured wire: PennyLane leaves it unperturbed.
+    jac = np.array([[0.0, -1.0, 0.0], [0.4, 0.3, 0.0]])
+    tol = np.full(jac.shape, 1e-8)
+    d = np.array([1.0, -1.0, 0.0])
+    assert tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).all()
+    d = np.array([1.0, -1.0, 1.0])  # perturbed anyway: also an SPSA estimate
+    assert tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).all()
+    d = np.array([1.0, 0.0, 1.0])  # a live parameter left out is not
+    assert not tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).any()
+    assert tolerance.spsa_discriminates(jac, tol)

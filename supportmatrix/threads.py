@@ -1,0 +1,27 @@
+"""One thread per process for every framework: set before any of them is imported.
+
+`pytest -n auto` (and the scripts' worker pools) already run one process per core,
+and the circuits are far too small for TensorFlow, XLA or BLAS thread pools to pay
+off; oversubscribed pools made the whole matrix about a third slower.
+"""
+
+from __future__ import annotations
+
+import os
+
+_SETTINGS = {
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+    "TF_CPP_MIN_LOG_LEVEL": "2",
+}
+
+
+def one_thread_per_process() -> None:
+    """Set the thread-pool sizes of NumPy's BLAS, TensorFlow and XLA to one; an explicit
+    setting in the environment wins."""
+    for var, value in _SETTINGS.items():
+        os.environ.setdefault(var, value)
