@@ -38,6 +38,10 @@ _MATRIX_KEY = pytest.StashKey[Matrix]()
 #: The "thread" method also stops a hang inside native code: it ends the worker, and
 #: pytest-xdist reports that cell as crashed and starts a new worker for the rest.
 CELL_TIMEOUT_SECONDS = 60
+#: Hybrid cells train; the first Keras cell of a pytest process also starts its backend
+#: worker (importing Keras, the backend and PennyLane), which took up to 50 s on a loaded
+#: 2-core machine.
+HYBRID_CELL_TIMEOUT_SECONDS = 300
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -78,6 +82,8 @@ def _matrix(config: pytest.Config) -> Matrix:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "resolved_hybrid_cell" in metafunc.fixturenames:
+        _parametrize_hybrid(metafunc)
     if "resolved_cell" not in metafunc.fixturenames:
         return
     matrix = _matrix(metafunc.config)
@@ -93,6 +99,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("resolved_cell", params)
 
 
+def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
+    from .hybrid_runner import missing_module
+
+    params = []
+    for rc in _matrix(metafunc.config).hybrid_cells:
+        marks = [pytest.mark.timeout(HYBRID_CELL_TIMEOUT_SECONDS, method="thread")]
+        missing = missing_module(rc.cell.layer)
+        if missing is not None:
+            marks.append(pytest.mark.skip(
+                reason=f"{missing} is not installed (needed by layer {rc.cell.layer})"))
+        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
+    metafunc.parametrize("resolved_hybrid_cell", params)
+
+
 @pytest.fixture(scope="session")
 def shot_check_count(request: pytest.FixtureRequest) -> int:
     """How many finite-shot values a whole-matrix run checks: the union-bound family size."""
@@ -102,9 +122,13 @@ def shot_check_count(request: pytest.FixtureRequest) -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "matrix: a cell of matrix.yaml")
+    config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
-        if "resolved_cell" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "resolved_cell" in fixtures:
             item.add_marker("matrix")
+        if "resolved_hybrid_cell" in fixtures:
+            item.add_marker("hybrid")
