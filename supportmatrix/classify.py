@@ -7,6 +7,7 @@ with plain values.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,4 +183,15 @@ def is_pennylane_warning(category: type[Warning], filename: str) -> bool:
     """
     return category.__module__.split(".")[0] in ("pennylane", "pennylane_lightning") or bool(
         _PENNYLANE_PATH.search(filename)
+    )
+
+
+def observed_warning(w: warnings.WarningMessage) -> ObservedWarning:
+    """A recorded warning as an `ObservedWarning`, attributed with `is_pennylane_warning`."""
+    return ObservedWarning(
+        category=w.category.__name__,
+        message=str(w.message),
+        filename=w.filename,
+        lineno=w.lineno,
+        pennylane=is_pennylane_warning(w.category, w.filename),
     )

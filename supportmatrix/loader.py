@@ -47,6 +47,28 @@ Semantics:
   explicit tags (``!!python/...``, ``!custom``, even ``!!str``) and merge keys are refused, so
   loading never constructs objects. Duplicate keys are refused.
 
+The optional top-level ``hybrid:`` section declares the hybrid-model family (a quantum layer
+inside a classical model) with the same machinery::
+
+    hybrid:
+      axes:                     # exactly layer, device, diff_method (see HYBRID_AXIS_NAMES)
+        layer: [torch-layer, keras-layer, keras3-jax, keras3-torch, keras3-tensorflow]
+        device: [default.qubit, lightning.qubit]
+        diff_method: [best, backprop, adjoint, parameter-shift, finite-diff]
+      rules:
+        - expect: supported
+          training: {min_accuracy: 0.8, max_epochs: 3}
+        - where: {layer: keras-layer, pennylane: ">=0.42"}
+          expect: {outcome: errors, error: {class: AttributeError, match: KerasLayer,
+                                            stage: forward}}
+
+Its axes, ``where``, ``expect`` and ``warnings`` mean what they mean at the top level (notes
+are shared), with two differences: an error's ``stage`` may also be ``training`` or ``save``
+(saving and reloading the model), and a rule may set ``training``, resolved like
+``warnings`` (the last matching rule that has it wins). ``min_accuracy`` is a number in
+(0, 1], ``max_epochs`` an integer >= 1. Every hybrid cell declared ``supported`` must get a
+``training``. Key paths in errors start with ``hybrid.``.
+
 Every problem raises `MatrixError`, whose ``str`` is one line:
 ``{path}:{line}: {keypath}: {message}`` with a 1-based line.
 """
@@ -70,16 +92,21 @@ from ruamel.yaml.scanner import Scanner
 
 from supportmatrix.model import (
     AXIS_NAMES,
+    HYBRID_AXIS_NAMES,
     KNOWN_AXIS_VALUES,
+    KNOWN_HYBRID_AXIS_VALUES,
     VERSIONED_PACKAGES,
     Cell,
     ErrorSpec,
     Expectation,
+    HybridCell,
     Matrix,
     Outcome,
     ResolvedCell,
+    ResolvedHybridCell,
     Rule,
     Stage,
+    TrainingSpec,
     WarningSpec,
 )
 from supportmatrix.versions import installed_versions, specifier_matches
@@ -88,8 +115,9 @@ __all__ = ["MatrixError", "load_matrix"]
 
 SCHEMA_VERSION = 1
 
-_TOP_KEYS = ("schema_version", "axes", "notes", "rules")
-_RULE_KEYS = ("where", "expect", "warnings")
+_TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid")
+_HYBRID_KEYS = ("axes", "rules")
+_TRAINING_KEYS = ("min_accuracy", "max_epochs")
 _EXPECT_KEYS = ("outcome", "error", "note")
 _ERROR_KEYS = ("class", "match", "stage")
 _WARNING_KEYS = ("category", "match")
@@ -99,7 +127,6 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _TOO_BROAD = frozenset({"Exception", "BaseException", "Warning"})
 
 _OUTCOMES = tuple(o.value for o in Outcome)
-_STAGES = tuple(s.value for s in Stage)
 _NEEDS_ERROR = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY})
 _FORBIDS_ERROR = frozenset({Outcome.SUPPORTED, Outcome.NO_GRADIENT, Outcome.INCORRECT})
 
@@ -107,6 +134,37 @@ _TAG = "tag:yaml.org,2002:"
 
 # Keys and list indices from the file root, e.g. ("rules", 3, "where", "interface").
 Keypath = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class _Family:
+    """What differs between the QNode cells (top level) and the hybrid cells (``hybrid:``);
+    everything else (axes, rules, version gates, resolution, errors) is shared."""
+
+    keypath: Keypath
+    axis_names: tuple[str, ...]
+    known_values: Mapping[str, tuple[str, ...]]
+    make_cell: Callable[..., Cell | HybridCell]
+    stages: tuple[str, ...]
+    rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
+
+
+_QNODE = _Family(
+    keypath=(),
+    axis_names=AXIS_NAMES,
+    known_values=KNOWN_AXIS_VALUES,
+    make_cell=Cell,
+    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
+    rule_fields=("expect", "warnings"),
+)
+_HYBRID = _Family(
+    keypath=("hybrid",),
+    axis_names=HYBRID_AXIS_NAMES,
+    known_values=KNOWN_HYBRID_AXIS_VALUES,
+    make_cell=HybridCell,
+    stages=tuple(s.value for s in Stage),
+    rule_fields=("expect", "warnings", "training"),
+)
 
 
 class MatrixError(Exception):
@@ -139,11 +197,22 @@ def load_matrix(
     root = _require_mapping(src, data, (), "the top level")
     _check_schema_version(src, root)
     _check_keys(src, root, (), _TOP_KEYS)
-    axes = _parse_axes(src, root)
+    axes = _parse_axes(src, root, _QNODE)
     notes = _parse_notes(src, root)
-    rules = _parse_rules(src, root, axes, notes)
-    cells = _resolve(src, axes, rules, versions)
-    return Matrix(path=src.path, axes=axes, notes=notes, cells=cells)
+    rules = _parse_rules(src, root, _QNODE, axes, notes)
+    cells = tuple(
+        ResolvedCell(cell, expectation, lines)  # type: ignore[arg-type]
+        for cell, expectation, _, lines in _resolve(src, _QNODE, axes, rules, versions)
+    )
+    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions)
+    return Matrix(
+        path=src.path,
+        axes=axes,
+        notes=notes,
+        cells=cells,
+        hybrid_axes=hybrid_axes,
+        hybrid_cells=hybrid_cells,
+    )
 
 
 # --------------------------------------------------------------------------- source & errors
@@ -376,31 +445,58 @@ def _check_schema_version(src: _Source, root: dict) -> None:
         )
 
 
-def _parse_axes(src: _Source, root: dict) -> dict[str, tuple[object, ...]]:
-    if "axes" not in root:
-        raise src.error((), "missing required key 'axes'")
-    kp: Keypath = ("axes",)
-    raw = _require_mapping(src, root["axes"], kp, "axes")
-    for name in raw:
-        if name not in AXIS_NAMES:
-            raise src.error(
-                (*kp, name), f"unknown axis {_show(name)}; allowed: {_allowed(AXIS_NAMES)}"
-            )
-    for name in AXIS_NAMES:
-        if name not in raw:
-            raise src.error(kp, f"missing axis {name!r}; axes must list {_allowed(AXIS_NAMES)}")
-    if tuple(raw) != AXIS_NAMES:
+def _parse_hybrid(
+    src: _Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None]
+) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
+    """The optional ``hybrid:`` section: its axes and resolved cells (empty without it)."""
+    if "hybrid" not in root:
+        return {}, ()
+    section = _require_mapping(src, root["hybrid"], _HYBRID.keypath, "hybrid")
+    _check_keys(src, section, _HYBRID.keypath, _HYBRID_KEYS)
+    axes = _parse_axes(src, section, _HYBRID)
+    rules = _parse_rules(src, section, _HYBRID, axes, notes)
+    cells = tuple(
+        ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
+        for cell, expectation, training, lines in _resolve(src, _HYBRID, axes, rules, versions)
+    )
+    untrained = [rc.cell.id for rc in cells
+                 if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None]
+    if untrained:
         raise src.error(
-            kp, f"axes must be in the order {_allowed(AXIS_NAMES)}; got {_allowed(raw)}"
+            (*_HYBRID.keypath, "rules"),
+            f"{len(untrained)} supported hybrid cells get no 'training' "
+            f"{{min_accuracy, max_epochs}} from any rule; first: {untrained[0]}",
         )
-    return {name: _parse_axis_values(src, name, raw[name], (*kp, name)) for name in AXIS_NAMES}
+    return axes, cells
 
 
-def _parse_axis_values(src: _Source, axis: str, raw: object, kp: Keypath) -> tuple[object, ...]:
+def _parse_axes(src: _Source, section: dict, family: _Family) -> dict[str, tuple[object, ...]]:
+    names = family.axis_names
+    if "axes" not in section:
+        raise src.error(family.keypath, "missing required key 'axes'")
+    kp: Keypath = (*family.keypath, "axes")
+    raw = _require_mapping(src, section["axes"], kp, "axes")
+    for name in raw:
+        if name not in names:
+            raise src.error((*kp, name), f"unknown axis {_show(name)}; allowed: {_allowed(names)}")
+    for name in names:
+        if name not in raw:
+            raise src.error(kp, f"missing axis {name!r}; axes must list {_allowed(names)}")
+    if tuple(raw) != names:
+        raise src.error(kp, f"axes must be in the order {_allowed(names)}; got {_allowed(raw)}")
+    return {
+        name: _parse_axis_values(src, name, raw[name], (*kp, name), family.known_values)
+        for name in names
+    }
+
+
+def _parse_axis_values(
+    src: _Source, axis: str, raw: object, kp: Keypath, known_values: Mapping[str, tuple[str, ...]]
+) -> tuple[object, ...]:
     items = _require_list(src, raw, kp, f"axes.{axis}")
     if not items:
         raise src.error(kp, f"axes.{axis} must list at least one value")
-    known = KNOWN_AXIS_VALUES.get(axis)
+    known = known_values.get(axis)
     values: list[object] = []
     for index, item in enumerate(items):
         value = _axis_value(src, axis, item, (*kp, index))
@@ -452,34 +548,45 @@ class _CompiledRule:
 
 
 def _parse_rules(
-    src: _Source, root: dict, axes: dict[str, tuple[object, ...]], notes: dict[str, str]
+    src: _Source,
+    section: dict,
+    family: _Family,
+    axes: dict[str, tuple[object, ...]],
+    notes: dict[str, str],
 ) -> list[_CompiledRule]:
-    if "rules" not in root:
-        raise src.error((), "missing required key 'rules'")
-    items = _require_list(src, root["rules"], ("rules",), "rules")
+    kp: Keypath = (*family.keypath, "rules")
+    if "rules" not in section:
+        raise src.error(family.keypath, "missing required key 'rules'")
+    items = _require_list(src, section["rules"], kp, "rules")
     if not items:
-        raise src.error(("rules",), "rules must not be empty")
-    return [_parse_rule(src, index, item, axes, notes) for index, item in enumerate(items)]
+        raise src.error(kp, "rules must not be empty")
+    return [
+        _parse_rule(src, (*kp, index), index, item, family, axes, notes)
+        for index, item in enumerate(items)
+    ]
 
 
 def _parse_rule(
     src: _Source,
+    kp: Keypath,
     index: int,
     raw: object,
+    family: _Family,
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
 ) -> _CompiledRule:
-    kp: Keypath = ("rules", index)
     rule = _require_mapping(src, raw, kp, "a rule")
-    _check_keys(src, rule, kp, _RULE_KEYS)
-    if "expect" not in rule and "warnings" not in rule:
-        raise src.error(kp, "a rule needs 'expect', 'warnings' or both")
-    where, specifiers = _parse_where(src, rule.get("where"), (*kp, "where"), axes)
-    expect = warnings = None
+    _check_keys(src, rule, kp, ("where", *family.rule_fields))
+    if not any(name in rule for name in family.rule_fields):
+        raise src.error(kp, f"a rule needs {_needs(family.rule_fields)}")
+    where, specifiers = _parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
+    expect = warnings = training = None
     if "expect" in rule:
-        expect = _parse_expect(src, rule["expect"], (*kp, "expect"), notes)
+        expect = _parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages)
     if "warnings" in rule:
         warnings = _parse_warnings(src, rule["warnings"], (*kp, "warnings"))
+    if "training" in rule:
+        training = _parse_training(src, rule["training"], (*kp, "training"))
     model_rule = Rule(
         index=index,
         line=src.line(kp),
@@ -487,13 +594,26 @@ def _parse_rule(
         versions={pkg: str(spec) for pkg, spec in specifiers.items()},
         expect=expect,
         warnings=warnings,
+        training=training,
     )
     allowed = {axis: frozenset(values) for axis, values in where.items()}
     return _CompiledRule(model_rule, allowed, specifiers)
 
 
+def _needs(fields: tuple[str, ...]) -> str:
+    """``'expect', 'warnings' or both`` for two fields; ``at least one of ...`` for more."""
+    quoted = [repr(name) for name in fields]
+    if len(quoted) == 2:
+        return f"{quoted[0]}, {quoted[1]} or both"
+    return "at least one of " + ", ".join(quoted)
+
+
 def _parse_where(
-    src: _Source, raw: object, kp: Keypath, axes: dict[str, tuple[object, ...]]
+    src: _Source,
+    raw: object,
+    kp: Keypath,
+    family: _Family,
+    axes: dict[str, tuple[object, ...]],
 ) -> tuple[dict[str, list[object]], dict[str, SpecifierSet]]:
     if raw is None:
         return {}, {}
@@ -501,14 +621,15 @@ def _parse_where(
     values: dict[str, list[object]] = {}
     specifiers: dict[str, SpecifierSet] = {}
     for key, item in where.items():
-        if key in AXIS_NAMES:
+        if key in family.axis_names:
             values[key] = _parse_where_values(src, key, item, (*kp, key), axes[key])
         elif key in VERSIONED_PACKAGES:
             specifiers[key] = _parse_specifier(src, item, (*kp, key))
         else:
             raise src.error(
                 (*kp, key),
-                f"unknown axis or package {_show(key)}; allowed axes: {_allowed(AXIS_NAMES)}; "
+                f"unknown axis or package {_show(key)}; allowed axes: "
+                f"{_allowed(family.axis_names)}; "
                 f"allowed packages: {_allowed(VERSIONED_PACKAGES)}",
             )
     return values, specifiers
@@ -541,13 +662,17 @@ def _parse_specifier(src: _Source, raw: object, kp: Keypath) -> SpecifierSet:
         raise src.error(kp, f"invalid version specifier {text!r}: {exc}") from None
 
 
-def _parse_expect(src: _Source, raw: object, kp: Keypath, notes: dict[str, str]) -> Expectation:
+def _parse_expect(
+    src: _Source, raw: object, kp: Keypath, notes: dict[str, str], stages: tuple[str, ...]
+) -> Expectation:
     expect = {"outcome": raw} if isinstance(raw, str) else raw
     expect = _require_mapping(src, expect, kp, "expect (an outcome or a mapping)")
     _check_keys(src, expect, kp, _EXPECT_KEYS, required=("outcome",))
     _one_of(src, expect["outcome"], (*kp, "outcome"), "outcome", _OUTCOMES)
     outcome = Outcome(expect["outcome"])
-    error = _parse_error(src, expect["error"], (*kp, "error")) if "error" in expect else None
+    error = None
+    if "error" in expect:
+        error = _parse_error(src, expect["error"], (*kp, "error"), stages)
     note = _parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
     _check_consistency(src, kp, outcome, error, note)
     return Expectation(outcome=outcome, error=error, note=note)
@@ -569,10 +694,10 @@ def _check_consistency(
         raise src.error(kp, "outcome 'incorrect' requires a 'note' saying why")
 
 
-def _parse_error(src: _Source, raw: object, kp: Keypath) -> ErrorSpec:
+def _parse_error(src: _Source, raw: object, kp: Keypath, stages: tuple[str, ...]) -> ErrorSpec:
     error = _require_mapping(src, raw, kp, "error")
     _check_keys(src, error, kp, _ERROR_KEYS, required=_ERROR_KEYS)
-    _one_of(src, error["stage"], (*kp, "stage"), "stage", _STAGES)
+    _one_of(src, error["stage"], (*kp, "stage"), "stage", stages)
     return ErrorSpec(
         cls=_parse_class_name(src, error["class"], (*kp, "class"), "exception"),
         match=_parse_pattern(src, error["match"], (*kp, "match")),
@@ -592,6 +717,21 @@ def _parse_warning(src: _Source, raw: object, kp: Keypath) -> WarningSpec:
         category=_parse_class_name(src, warning["category"], (*kp, "category"), "warning"),
         match=_parse_pattern(src, warning["match"], (*kp, "match")),
     )
+
+
+def _parse_training(src: _Source, raw: object, kp: Keypath) -> TrainingSpec:
+    training = _require_mapping(src, raw, kp, "training")
+    _check_keys(src, training, kp, _TRAINING_KEYS, required=_TRAINING_KEYS)
+    accuracy, epochs = training["min_accuracy"], training["max_epochs"]
+    if type(accuracy) not in (int, float) or not 0 < accuracy <= 1:
+        raise src.error(
+            (*kp, "min_accuracy"), f"min_accuracy must be a number in (0, 1], got {_show(accuracy)}"
+        )
+    if type(epochs) is not int or epochs < 1:
+        raise src.error(
+            (*kp, "max_epochs"), f"max_epochs must be an integer >= 1, got {_show(epochs)}"
+        )
+    return TrainingSpec(min_accuracy=float(accuracy), max_epochs=epochs)
 
 
 def _parse_class_name(src: _Source, raw: object, kp: Keypath, kind: str) -> str:
@@ -624,11 +764,13 @@ def _parse_note_ref(src: _Source, raw: object, kp: Keypath, notes: dict[str, str
 
 def _resolve(
     src: _Source,
+    family: _Family,
     axes: dict[str, tuple[object, ...]],
     rules: list[_CompiledRule],
     versions: Mapping[str, str | None],
-) -> tuple[ResolvedCell, ...]:
-    """Give every cell its expectation; rules are bits in ints so a cell costs five ANDs."""
+) -> list[tuple[Cell | HybridCell, Expectation, TrainingSpec | None, tuple[int, ...]]]:
+    """Give every cell its expectation (and training target); rules are bits in ints, so a
+    cell costs one AND per axis."""
     # Version gates are evaluated once per rule, never per cell.
     active = [
         r
@@ -637,13 +779,14 @@ def _resolve(
     ]
     expect_bits = _bits(r.rule.index for r in active if r.rule.expect is not None)
     warning_bits = _bits(r.rule.index for r in active if r.rule.warnings is not None)
-    masks = [_value_masks(rules, axis, axes[axis]) for axis in AXIS_NAMES]
+    training_bits = _bits(r.rule.index for r in active if r.rule.training is not None)
+    masks = [_value_masks(rules, axis, axes[axis]) for axis in family.axis_names]
 
-    resolved: list[ResolvedCell] = []
-    uncovered: list[Cell] = []
-    cache: dict[tuple[int, int], tuple[Expectation, tuple[int, ...]]] = {}
-    for combo in itertools.product(*(axes[axis] for axis in AXIS_NAMES)):
-        cell = Cell(*combo)  # type: ignore[arg-type]
+    resolved: list[tuple[Cell | HybridCell, Expectation, TrainingSpec | None, tuple[int, ...]]] = []
+    uncovered: list[Cell | HybridCell] = []
+    cache: dict[tuple[int, int, int], tuple[Expectation, TrainingSpec | None, tuple[int, ...]]] = {}
+    for combo in itertools.product(*(axes[axis] for axis in family.axis_names)):
+        cell = family.make_cell(*combo)
         matched = -1
         for axis_masks, value in zip(masks, combo, strict=True):
             matched &= axis_masks[value]
@@ -651,21 +794,23 @@ def _resolve(
         if expect_index < 0:
             uncovered.append(cell)
             continue
-        warning_index = (matched & warning_bits).bit_length() - 1
-        key = (expect_index, warning_index)
+        key = (
+            expect_index,
+            (matched & warning_bits).bit_length() - 1,
+            (matched & training_bits).bit_length() - 1,
+        )
         if key not in cache:
-            cache[key] = _expectation(rules, expect_index, warning_index)
-        expectation, lines = cache[key]
-        resolved.append(ResolvedCell(cell, expectation, lines))
+            cache[key] = _expectation(rules, *key)
+        resolved.append((cell, *cache[key]))
 
     if uncovered:
         total = len(resolved) + len(uncovered)
         raise src.error(
-            ("rules",),
+            (*family.keypath, "rules"),
             f"{len(uncovered)} of {total} cells are not covered by any rule with 'expect' "
             f"under the given package versions; first: {uncovered[0].id}",
         )
-    return tuple(resolved)
+    return resolved
 
 
 def _bits(indices: Iterable[int]) -> int:
@@ -688,8 +833,8 @@ def _value_masks(
 
 
 def _expectation(
-    rules: list[_CompiledRule], expect_index: int, warning_index: int
-) -> tuple[Expectation, tuple[int, ...]]:
+    rules: list[_CompiledRule], expect_index: int, warning_index: int, training_index: int
+) -> tuple[Expectation, TrainingSpec | None, tuple[int, ...]]:
     expect = rules[expect_index].rule.expect
     assert expect is not None
     lines = {rules[expect_index].rule.line}
@@ -697,7 +842,11 @@ def _expectation(
     if warning_index >= 0:
         warnings = rules[warning_index].rule.warnings or ()
         lines.add(rules[warning_index].rule.line)
+    training = None
+    if training_index >= 0:
+        training = rules[training_index].rule.training
+        lines.add(rules[training_index].rule.line)
     expectation = Expectation(
         outcome=expect.outcome, error=expect.error, warnings=warnings, note=expect.note
     )
-    return expectation, tuple(sorted(lines))
+    return expectation, training, tuple(sorted(lines))

@@ -57,7 +57,19 @@ VERSIONED_PACKAGES: tuple[str, ...] = (
     "tensorflow",
     "jax",
     "jaxlib",
+    "keras",
 )
+
+#: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
+HYBRID_AXIS_NAMES: tuple[str, ...] = ("layer", "device", "diff_method")
+
+#: Hybrid axis values the hybrid runner knows how to build. ``keras3-<backend>`` is a Keras 3
+#: custom layer wrapping a QNode, run under that Keras backend in its own process.
+KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "layer": ("torch-layer", "keras-layer", "keras3-jax", "keras3-torch", "keras3-tensorflow"),
+    "device": ("default.qubit", "lightning.qubit"),
+    "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
+}
 
 
 class Outcome(str, enum.Enum):
@@ -71,10 +83,16 @@ class Outcome(str, enum.Enum):
 
 
 class Stage(str, enum.Enum):
-    """Where an exception is raised: running the QNode, or differentiating it."""
+    """Where an exception is raised: running the QNode, or differentiating it.
+
+    Hybrid cells have two more stages after those: training the model, and saving and
+    reloading it (Keras 3 only). QNode cells never use them; the loader refuses them there.
+    """
 
     FORWARD = "forward"
     GRADIENT = "gradient"
+    TRAINING = "training"
+    SAVE = "save"
 
 
 @dataclass(frozen=True)
@@ -143,6 +161,18 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class TrainingSpec:
+    """What a supported hybrid cell's training run must reach: `min_accuracy` on the
+    training set after at most `max_epochs` epochs."""
+
+    min_accuracy: float
+    max_epochs: int
+
+    def describe(self) -> str:
+        return f"accuracy >= {self.min_accuracy:g} within {self.max_epochs} epochs"
+
+
+@dataclass(frozen=True)
 class Rule:
     """One entry of ``rules:``; it sets the fields it gives on every cell it matches."""
 
@@ -152,6 +182,7 @@ class Rule:
     versions: dict[str, str]
     expect: Expectation | None
     warnings: tuple[WarningSpec, ...] | None
+    training: TrainingSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -164,13 +195,48 @@ class ResolvedCell:
 
 
 @dataclass(frozen=True)
+class HybridCell:
+    """One hybrid model: a quantum layer kind, its device and the QNode's diff method."""
+
+    layer: str
+    device: str
+    diff_method: str
+
+    @property
+    def id(self) -> str:
+        """Stable, readable id, e.g. ``torch-layer-default.qubit-adjoint``."""
+        return f"{self.layer}-{self.device}-{self.diff_method}"
+
+    def axis_value(self, axis: str) -> str:
+        return getattr(self, axis)
+
+
+@dataclass(frozen=True)
+class ResolvedHybridCell:
+    """A hybrid cell with its expectation and, when it must train, the training target."""
+
+    cell: HybridCell
+    expectation: Expectation
+    training: TrainingSpec | None = None
+    rule_lines: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class Matrix:
-    """A loaded ``matrix.yaml``: the axes, the footnotes and the resolved cells, in file order."""
+    """A loaded ``matrix.yaml``: the axes, the footnotes and the resolved cells, in file order.
+
+    The hybrid-model family (``hybrid:``) is optional; without it its fields are empty.
+    """
 
     path: str
     axes: dict[str, tuple[object, ...]]
     notes: dict[str, str]
     cells: tuple[ResolvedCell, ...]
+    hybrid_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    hybrid_cells: tuple[ResolvedHybridCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
+
+    def hybrid_by_id(self) -> dict[str, ResolvedHybridCell]:
+        return {rc.cell.id: rc for rc in self.hybrid_cells}

@@ -33,6 +33,10 @@ CELL_TIMEOUT_SECONDS = 60
 #: A property test runs many circuits of up to 4 wires and 3 layers; under the
 #: ``thorough`` profile that is a few hundred cells' worth of work.
 PROPERTY_TIMEOUT_SECONDS = 900
+#: Hybrid cells train; the first Keras cell of a pytest process also starts its backend
+#: worker (importing Keras, the backend and PennyLane), which took up to 50 s on a loaded
+#: 2-core machine.
+HYBRID_CELL_TIMEOUT_SECONDS = 300
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -92,12 +96,28 @@ def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "resolved_hybrid_cell" in metafunc.fixturenames:
+        _parametrize_hybrid(metafunc)
     if "resolved_cell" in metafunc.fixturenames:
         cells = list(_matrix(metafunc.config).cells)
         metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
     if "supported_class" in metafunc.fixturenames:
         classes = supported_classes(_matrix(metafunc.config))
         metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
+
+
+def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
+    from .hybrid_runner import missing_module
+
+    params = []
+    for rc in _matrix(metafunc.config).hybrid_cells:
+        marks = [pytest.mark.timeout(HYBRID_CELL_TIMEOUT_SECONDS, method="thread")]
+        missing = missing_module(rc.cell.layer)
+        if missing is not None:
+            marks.append(pytest.mark.skip(
+                reason=f"{missing} is not installed (needed by layer {rc.cell.layer})"))
+        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
+    metafunc.parametrize("resolved_hybrid_cell", params)
 
 
 @pytest.fixture(scope="session")
@@ -130,9 +150,13 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.pluginmanager.register(
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
+    config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     for item in items:
-        if "resolved_cell" in getattr(item, "fixturenames", ()):
+        fixtures = getattr(item, "fixturenames", ())
+        if "resolved_cell" in fixtures:
             item.add_marker(CELL_MARKER)
+        if "resolved_hybrid_cell" in fixtures:
+            item.add_marker("hybrid")

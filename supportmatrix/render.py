@@ -74,7 +74,52 @@ def render_markdown(matrix: Matrix) -> str:
     index = CellIndex(matrix)
     for device in matrix.axes["device"]:
         blocks.append(_device_block(matrix, index, str(device)))
+    if matrix.hybrid_cells:
+        blocks.append(_hybrid_block(matrix))
     return "\n\n".join(blocks) + "\n"
+
+
+#: Row labels of the hybrid table: what each layer kind is.
+HYBRID_LAYER_LABELS: dict[str, str] = {
+    "torch-layer": "`qml.qnn.TorchLayer`",
+    "keras-layer": "`qml.qnn.KerasLayer`",
+    "keras3-jax": "Keras 3 layer, jax backend",
+    "keras3-torch": "Keras 3 layer, torch backend",
+    "keras3-tensorflow": "Keras 3 layer, tensorflow backend",
+}
+
+
+def _hybrid_block(matrix: Matrix) -> str:
+    """The "Hybrid layers" section: rows layer x device, columns diff methods."""
+    footnotes: dict[Expectation, int] = {}
+    methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
+    header = ["Layer", "Device", *(_code(f'"{m}"') for m in methods)]
+    rows = [_table_row(header), _table_row(["---"] * len(header))]
+    index = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc for rc in matrix.hybrid_cells}
+    trainings = []
+    for layer in matrix.hybrid_axes["layer"]:
+        for position, device in enumerate(matrix.hybrid_axes["device"]):
+            first = HYBRID_LAYER_LABELS.get(str(layer), _code(str(layer))) if position == 0 else ""
+            entries = []
+            for method in methods:
+                rc = index[(str(layer), str(device), method)]
+                entries.append(_entry(rc.expectation, footnotes))
+                if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is not None:
+                    trainings.append(rc.training)
+            rows.append(_table_row([first, _code(str(device)), *entries]))
+    listed = [list_item(n, footnote_text(e, matrix.notes)) for e, n in footnotes.items()]
+    intro = (
+        "A quantum layer between two dense layers (`Dense(2)` → 2-qubit AngleEmbedding + "
+        "BasicEntanglerLayers → `Dense(2)`). ✅ means: the loss and the gradient of every "
+        "parameter, classical and quantum, agree with finite differences of an independent "
+        "NumPy model; the model trains on `make_moons` (200 points, noise 0.1) to the declared "
+        "accuracy; Keras 3 models predict identically after `model.save` and "
+        "`keras.models.load_model`."
+    )
+    targets = sorted({t.describe() for t in trainings})
+    if targets:
+        intro += " Training target: " + "; ".join(targets) + "."
+    return "\n\n".join(["## Hybrid layers", intro, "\n".join(rows), "\n".join(listed)])
 
 
 def footnote_text(
@@ -185,6 +230,10 @@ def _outcome_sentence(expectation: Expectation, code: Callable[[str], str]) -> s
     raised = f"{code(error.cls)} matching {code(error.match.pattern)}"
     if error.stage is Stage.FORWARD:
         return f"Raises {raised} in the forward pass."
+    if error.stage is Stage.TRAINING:
+        return f"Forward pass and gradient work; training raises {raised}."
+    if error.stage is Stage.SAVE:
+        return f"Trains; saving or reloading the model raises {raised}."
     return f"Forward pass works; differentiating raises {raised}."
 
 

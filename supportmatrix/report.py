@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .circuits import reproduction_snippet
+from .classify import Observed, ObservedWarning
 from .model import Expectation
 from .runner import Run
 
@@ -16,16 +17,23 @@ def failure_message(run: Run, expectation: Expectation, problems: list[str]) -> 
     lines.append(f"  observed: {run.observed.describe()}")
     if run.resolved_method and run.resolved_method != cell.diff_method:
         lines.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
-    if run.observed.error is not None and "\n" in run.observed.error.message.strip():
-        lines.append("  full exception message:")
-        lines += [f"    {line}" for line in run.observed.error.message.strip().splitlines()]
-    third_party = [w for w in run.warnings if not w.pennylane]
-    if third_party:
-        lines.append("  third-party warnings (recorded, not judged):")
-        lines += [f"    {w.describe()} at {w.filename}:{w.lineno}" for w in third_party]
+    lines += detail_lines(run.observed, run.warnings)
     lines.append("  reproduce with:")
     lines += [f"    {line}" if line else "" for line in reproduction_snippet(
         cell, shape=run.shape, params=run.params, run=run.run).splitlines()]
     lines.append("  if PennyLane's new behaviour is right, declare it in matrix.yaml "
                  "and regenerate docs/support-table.md.")
     return "\n".join(lines)
+
+
+def detail_lines(observed: Observed, warnings: tuple[ObservedWarning, ...]) -> list[str]:
+    """A multi-line exception message in full, and the warnings no declaration judges."""
+    lines = []
+    if observed.error is not None and "\n" in observed.error.message.strip():
+        lines.append("  full exception message:")
+        lines += [f"    {line}" for line in observed.error.message.strip().splitlines()]
+    third_party = [w for w in warnings if not w.pennylane]
+    if third_party:
+        lines.append("  third-party warnings (recorded, not judged):")
+        lines += [f"    {w.describe()} at {w.filename}:{w.lineno}" for w in third_party]
+    return lines

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import compat, tolerance
 from .circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, make_qnode, real_output, to_real_vector
-from .classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, is_pennylane_warning
+from .classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, observed_warning
 from .interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from .model import Cell, Stage
 from .oracle import Reference, reference
@@ -42,16 +42,6 @@ class Run:
 
 def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
     return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
-
-
-def _observed_warning(w: warnings.WarningMessage) -> ObservedWarning:
-    return ObservedWarning(
-        category=w.category.__name__,
-        message=str(w.message),
-        filename=w.filename,
-        lineno=w.lineno,
-        pennylane=is_pennylane_warning(w.category, w.filename),
-    )
 
 
 def _resolved_method(qnode: Any, x: Any, method: str) -> str:
@@ -188,5 +178,5 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
     seconds = time.perf_counter() - start
     observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
     # PennyLane often repeats one warning per tape or per output row; keep each once.
-    unique = dict.fromkeys(_observed_warning(w) for w in caught)
+    unique = dict.fromkeys(observed_warning(w) for w in caught)
     return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)

@@ -475,7 +475,7 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     err = load_error(tmp_path, text)
     assert_error(
         err, text, "comment", "comment:", "unknown key 'comment'",
-        "allowed: schema_version, axes, notes, rules",
+        "allowed: schema_version, axes, notes, rules, hybrid",
     )
 
 

@@ -297,3 +297,37 @@ def test_json_document_structure() -> None:
 
 def test_json_is_deterministic() -> None:
     assert render_json(make_matrix()) == render_json(make_matrix())
+
+
+# --------------------------------------------------------------------------- hybrid layers
+
+
+def _hybrid_matrix() -> Matrix:
+    from supportmatrix.model import HybridCell, ResolvedHybridCell, TrainingSpec
+
+    axes = {"layer": ("torch-layer", "keras3-jax"), "device": ("default.qubit",),
+            "diff_method": ("backprop", "adjoint")}
+    training = TrainingSpec(0.8, 3)
+    cells = tuple(
+        ResolvedHybridCell(HybridCell(layer, "default.qubit", method),
+                           FORWARD_ERROR if layer == "keras3-jax" else SUPPORTED, training, (1,))
+        for layer in axes["layer"] for method in axes["diff_method"]
+    )
+    base = make_matrix()
+    return Matrix(path=base.path, axes=base.axes, notes={}, cells=base.cells,
+                  hybrid_axes=axes, hybrid_cells=cells)
+
+
+def test_hybrid_layers_table_comes_last_with_its_own_footnotes() -> None:
+    md = render_markdown(_hybrid_matrix())
+    hybrid = md.split("## Hybrid layers\n", 1)[1]
+    rows = table_rows(hybrid)
+    assert rows[0] == '| Layer | Device | `"backprop"` | `"adjoint"` |'
+    assert rows[2] == "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ 1 | ✅ 1 |"
+    assert rows[3] == "| Keras 3 layer, jax backend | `default.qubit` | ❌ 2 | ❌ 2 |"
+    assert footnotes(hybrid)[1].startswith("2. Raises `DeviceError` matching `shots` in the forward pass")
+    assert "Training target: accuracy >= 0.8 within 3 epochs." in hybrid
+
+
+def test_no_hybrid_section_without_hybrid_cells() -> None:
+    assert "Hybrid layers" not in render_markdown(make_matrix())

@@ -1,0 +1,26 @@
+"""Every hybrid-model cell of matrix.yaml, built, differentiated, trained and judged."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from supportmatrix.classify import mismatches
+from supportmatrix.hybrid_report import hybrid_failure_message
+from supportmatrix.hybrid_runner import run_hybrid_cell
+from supportmatrix.model import ResolvedHybridCell
+from supportmatrix.worker_process import WorkerCrashed
+
+
+def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_property) -> None:
+    rc = resolved_hybrid_cell
+    try:
+        run = run_hybrid_cell(rc.cell, rc.training)
+    except WorkerCrashed as exc:
+        pytest.fail(f"[{rc.cell.id}] {exc}", pytrace=False)
+    if run.training is not None:
+        record_property("training", dataclasses.asdict(run.training))
+    problems = mismatches(rc.expectation, run.observed, run.warnings)
+    if problems:
+        pytest.fail(hybrid_failure_message(run, rc, problems), pytrace=False)
