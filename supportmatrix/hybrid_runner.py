@@ -7,7 +7,8 @@ then, stopping at the first exception:
 2. gradient: the framework's gradient of that loss for every parameter, classical and
    quantum, against finite differences of the reference loss (both checks are recorded;
    a failed one makes the cell `incorrect`, but the run goes on);
-3. training (when a gradient came out and the cell declares a target): whole epochs over the 200 points until
+3. training (when a gradient came out, both checks passed and the cell declares a target):
+   whole epochs over the 200 points until
    the training accuracy reaches ``min_accuracy``, at most ``max_epochs``; wall time and
    peak memory are recorded;
 4. save (Keras 3 layers): ``model.save`` then ``keras.models.load_model`` must predict
@@ -177,9 +178,10 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
             if grads is not None:
                 method = _resolved_method(cell, driver.interface, xg, params)
                 checks.append(_gradient_check(method, grads, params, xg, yg))
-            # Train even when a value check failed: how the model trains, and how fast, is
-            # worth knowing for a slightly wrong gradient too.
-            if grads is not None and training is not None:
+            # Train only a model whose loss and gradient are right: a failed check already
+            # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
+            # epoch under jax takes seconds), so a broken model is not trained as well.
+            if grads is not None and training is not None and all(c.passed for c in checks):
                 stage = Stage.TRAINING
                 model, record = _train(driver, model, x, y, training)
                 if record.accuracy < training.min_accuracy:
