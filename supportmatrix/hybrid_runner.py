@@ -82,6 +82,8 @@ class HybridRun:
     warnings: tuple[ObservedWarning, ...]
     training: TrainingRecord | None
     seconds: float
+    #: Every value comparison made (loss, gradient, save round trip), passed or not.
+    checks: tuple[ValueCheck, ...] = ()
 
 
 class Driver(Protocol):
@@ -195,7 +197,7 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
     observed = classify(error=error, connected=grads is not None, checks=tuple(checks),
                         detail=detail)
     unique = dict.fromkeys(observed_warning(w) for w in caught)
-    return HybridRun(cell, observed, tuple(unique), record, seconds)
+    return HybridRun(cell, observed, tuple(unique), record, seconds, tuple(checks))
 
 
 def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,

@@ -20,7 +20,6 @@ from .interfaces import ADAPTERS  # noqa: E402
 from .model import Matrix, ResolvedCell  # noqa: E402
 from .recording import CELL_MARKER, PROPERTY  # noqa: E402
 from .representatives import supported_classes  # noqa: E402
-from .runner import Run  # noqa: E402
 from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
@@ -136,15 +135,19 @@ def shot_check_count(request: pytest.FixtureRequest) -> int:
 
 
 @pytest.fixture
-def record_cell(request: pytest.FixtureRequest) -> Callable[[Run, list[str]], None]:
-    """Attach a cell's record to its report when ``--supportmatrix-json`` is given."""
+def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], None]:
+    """Attach a cell's record (QNode or hybrid cell) to its report when
+    ``--supportmatrix-json`` is given."""
     if request.config.getoption("supportmatrix_json") is None:
         return lambda run, problems: None
-    from .results import run_record
+    from .results import hybrid_run_record, run_record
 
-    def record(run: Run, problems: list[str]) -> None:
-        resolved = request.getfixturevalue("resolved_cell")
-        request.node.user_properties.append((PROPERTY, run_record(resolved, run, problems)))
+    hybrid = "resolved_hybrid_cell" in request.fixturenames
+    make = hybrid_run_record if hybrid else run_record
+
+    def record(run: Any, problems: list[str]) -> None:
+        resolved = request.getfixturevalue("resolved_hybrid_cell" if hybrid else "resolved_cell")
+        request.node.user_properties.append((PROPERTY, make(resolved, run, problems)))
 
     return record
 

@@ -27,10 +27,12 @@ def cell_id_of(report: pytest.TestReport) -> str | None:
     """The parameter id of a report's test, which for a cell's test is the cell id.
 
     Not the ``matrix`` marker: xdist's report for a crashed worker carries no keywords.
+    A ``@group`` suffix (xdist's loadgroup) is not part of the id.
     """
-    if not report.nodeid.endswith("]") or "[" not in report.nodeid:
+    nodeid = report.nodeid.rsplit("@", 1)[0] if "]@" in report.nodeid else report.nodeid
+    if not nodeid.endswith("]") or "[" not in nodeid:
         return None
-    return report.nodeid[report.nodeid.index("[") + 1:-1]
+    return nodeid[nodeid.index("[") + 1:-1]
 
 
 class ResultsRecorder:
@@ -39,7 +41,7 @@ class ResultsRecorder:
     def __init__(self, matrix: Matrix, path: Path) -> None:
         self.matrix = matrix
         self.path = path
-        self.by_id = matrix.by_id()
+        self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id()}
         self.records: dict[str, dict[str, Any]] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.model import Cell, Expectation, Matrix, ResolvedCell
+from supportmatrix.model import Cell, Expectation, HybridCell, Matrix, ResolvedCell, ResolvedHybridCell
 from supportmatrix.output import write_atomic
 
 SCHEMA_VERSION = 1
@@ -70,12 +70,28 @@ def expectation_record(expectation: Expectation) -> dict[str, Any]:
     }
 
 
-def axes_record(cell: Cell) -> dict[str, Any]:
+def axes_record(cell: Cell | HybridCell) -> dict[str, Any]:
+    """A cell's axis values by name, for either family."""
+    if isinstance(cell, HybridCell):
+        return {"layer": cell.layer, "device": cell.device, "diff_method": cell.diff_method}
     return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
             "measurement": cell.measurement, "shots": cell.shots}
 
 
-def run_record(resolved: ResolvedCell, run: Any, problems: list[str]) -> dict[str, Any]:
+def hybrid_run_record(resolved: ResolvedHybridCell, run: Any, problems: list[str]) -> dict[str, Any]:
+    """The record of a hybrid cell that ran (``run`` is a `hybrid_runner.HybridRun`), with its
+    training run's epochs, accuracies, wall time and peak memory."""
+    record = run_record(resolved, run, problems)
+    training = run.training
+    record["observed"]["training"] = None if training is None else {
+        "epochs": training.epochs, "accuracies": list(training.accuracies),
+        "wall_seconds": round(training.wall_seconds, 6),
+        "peak_memory_bytes": training.peak_memory_bytes}
+    return record
+
+
+def run_record(resolved: ResolvedCell | ResolvedHybridCell, run: Any,
+               problems: list[str]) -> dict[str, Any]:
     """The record of a cell that ran: ``run`` is a `runner.Run`, ``problems`` its mismatches."""
     observed = run.observed
     error = observed.error
@@ -99,7 +115,7 @@ def run_record(resolved: ResolvedCell, run: Any, problems: list[str]) -> dict[st
             "checks": checks,
             "max_abs_error": _largest(c["max_abs_error"] for c in checks),
             "max_rel_error": _largest(c["max_rel_error"] for c in checks),
-            "resolved_method": run.resolved_method,
+            "resolved_method": getattr(run, "resolved_method", None),
             "detail": observed.describe(),
         },
         "problems": list(problems),
@@ -107,7 +123,7 @@ def run_record(resolved: ResolvedCell, run: Any, problems: list[str]) -> dict[st
     }
 
 
-def unrun_record(resolved: ResolvedCell, *, status: str, reason: str,
+def unrun_record(resolved: ResolvedCell | ResolvedHybridCell, *, status: str, reason: str,
                  seconds: float | None = None) -> dict[str, Any]:
     """The record of a cell that was skipped, or crashed before it could report."""
     if status not in ("skipped", "crashed"):
@@ -117,7 +133,7 @@ def unrun_record(resolved: ResolvedCell, *, status: str, reason: str,
             "seconds": seconds}
 
 
-def _cell_header(resolved: ResolvedCell) -> dict[str, Any]:
+def _cell_header(resolved: ResolvedCell | ResolvedHybridCell) -> dict[str, Any]:
     return {"id": resolved.cell.id, "axes": axes_record(resolved.cell),
             "declared": expectation_record(resolved.expectation)}
 
@@ -133,14 +149,17 @@ def _largest(values: Iterable[float | None]) -> float | None:
 
 def build_document(matrix: Matrix, records: dict[str, dict[str, Any]], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
-    """The whole results document, cells in matrix order; cells with no record are left out
-    (deselected, e.g. by ``-k``) and counted in ``summary.not_run``."""
+    """The whole results document, cells in matrix order (QNode cells, then hybrid cells);
+    cells with no record are left out (deselected, e.g. by ``-k``) and counted in
+    ``summary.not_run``."""
     order = [rc.cell.id for rc in matrix.cells]
-    unknown = sorted(set(records) - set(order))
+    hybrid_order = [rc.cell.id for rc in matrix.hybrid_cells]
+    unknown = sorted(set(records) - set(order) - set(hybrid_order))
     if unknown:
         raise ValueError(f"records for cells the matrix does not have: {', '.join(unknown[:5])}")
     cells = [records[cid] for cid in order if cid in records]
-    return {
+    hybrid = [records[cid] for cid in hybrid_order if cid in records]
+    document = {
         "schema_version": SCHEMA_VERSION,
         "environment": environment(versions=versions),
         "matrix": {"path": matrix.path,
@@ -149,6 +168,10 @@ def build_document(matrix: Matrix, records: dict[str, dict[str, Any]], *,
         "summary": summarize(cells, total=len(order)),
         "cells": cells,
     }
+    if hybrid_order:
+        document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
+        document["hybrid_cells"] = hybrid
+    return document
 
 
 def summarize(cells: list[dict[str, Any]], *, total: int) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from supportmatrix.model import ResolvedHybridCell
 from supportmatrix.worker_process import WorkerCrashed
 
 
-def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_property) -> None:
+def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_property,
+                     record_cell) -> None:
     rc = resolved_hybrid_cell
     try:
         run = run_hybrid_cell(rc.cell, rc.training)
@@ -22,5 +23,6 @@ def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_property) 
     if run.training is not None:
         record_property("training", dataclasses.asdict(run.training))
     problems = mismatches(rc.expectation, run.observed, run.warnings)
+    record_cell(run, problems)
     if problems:
         pytest.fail(hybrid_failure_message(run, rc, problems), pytrace=False)

@@ -333,3 +333,25 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
     partial["summary"]["not_run"] = 1
     assert cli.main(["render", "--from", _write(tmp_path, "p.json", partial)]) == 2
     assert "1 cells have no observation" in capsys.readouterr().err
+
+
+def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
+    from supportmatrix.hybrid_runner import HybridRun, TrainingRecord
+    from supportmatrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
+    from supportmatrix.results import hybrid_run_record
+
+    base = load_matrix(matrix_path, versions=VERSIONS)
+    cell = HybridCell("torch-layer", "default.qubit", "adjoint")
+    resolved = ResolvedHybridCell(cell, Expectation(Outcome.SUPPORTED), TrainingSpec(0.8, 3))
+    matrix = type(base)(base.path, base.axes, base.notes, base.cells,
+                        {"layer": ("torch-layer",), "device": ("default.qubit",),
+                         "diff_method": ("adjoint",)}, (resolved,))
+    run = HybridRun(cell, Observed(Outcome.SUPPORTED), (), TrainingRecord(2, (0.7, 0.85), 1.5, 2**20),
+                    2.0, (_check(),))
+    records = {cell.id: hybrid_run_record(resolved, run, [])}
+    document = validate(build_document(matrix, records, versions=VERSIONS), source="test")
+    assert document["hybrid_summary"]["status"]["pass"] == 1
+    assert document["hybrid_cells"][0]["axes"] == {"layer": "torch-layer", "device": "default.qubit",
+                                                   "diff_method": "adjoint"}
+    assert document["hybrid_cells"][0]["observed"]["training"] == {
+        "epochs": 2, "accuracies": [0.7, 0.85], "wall_seconds": 1.5, "peak_memory_bytes": 2**20}
