@@ -108,17 +108,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
     from .hybrid_runner import missing_module
 
-    from .keras_backends import KERAS_BACKEND_OF
-
     params = []
     for rc in _matrix(metafunc.config).hybrid_cells:
         marks = [pytest.mark.timeout(HYBRID_CELL_TIMEOUT_SECONDS, method="thread")]
-        backend = KERAS_BACKEND_OF.get(rc.cell.layer)
-        if backend is not None:
-            # With --dist loadgroup (pyproject's addopts) one xdist worker takes every cell
-            # of a Keras backend, so that backend's worker process starts once per run,
-            # not once per xdist worker: each start imports Keras, its backend and PennyLane.
-            marks.append(pytest.mark.xdist_group(f"keras-{backend}"))
         missing = missing_module(rc.cell.layer)
         if missing is not None:
             marks.append(pytest.mark.skip(
