@@ -146,6 +146,7 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", f"{CELL_MARKER}: a cell of matrix.yaml")
+    config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -153,7 +154,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.pluginmanager.register(
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
-    config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
