@@ -19,7 +19,7 @@ import os
 from collections.abc import Sequence
 
 from supportmatrix.model import Expectation, Matrix, Outcome
-from supportmatrix.render import MEASUREMENT_HEADERS, footnote_text
+from supportmatrix.render import HYBRID_LAYER_LABELS, MEASUREMENT_HEADERS, footnote_text
 from supportmatrix.tables import CellIndex, list_item
 
 _TITLE = "Supported configurations\n------------------------"
@@ -113,7 +113,44 @@ def render_rst(matrix: Matrix) -> str:
         blocks.append(".. rst-class:: tb")
         blocks.append(_grid_table(matrix, index, str(device), notes))
         blocks.append("\n".join(list_item(n, _note_text(key, matrix)) for key, n in notes.items()))
+    if matrix.hybrid_cells:
+        blocks.append(_hybrid_section(matrix))
     return "\n\n".join(blocks) + "\n"
+
+
+_HYBRID_INTRO = """\
+Hybrid layers
+^^^^^^^^^^^^^
+
+A quantum layer between two dense layers, built with each kind of layer below, on each
+device and with each differentiation method. Green: the loss and the gradient of every
+parameter, classical and quantum, are right, the model trains on ``make_moons`` to the
+declared accuracy, and a Keras 3 model predicts the same after ``model.save`` and
+``keras.models.load_model``."""
+
+
+def _hybrid_section(matrix: Matrix) -> str:
+    """The "Hybrid layers" table: rows layer x device (the layer spanning its devices),
+    columns diff methods, one role and note per cell as in the QNode tables."""
+    methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
+    by_key = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc.expectation
+              for rc in matrix.hybrid_cells}
+    notes: dict[_NoteKey, int] = {}
+    body = []
+    for layer in matrix.hybrid_axes["layer"]:
+        for position, device in enumerate(matrix.hybrid_axes["device"]):
+            label = HYBRID_LAYER_LABELS.get(str(layer), f"`{layer}`").replace("`", "``")
+            entries = [_entry((by_key[(str(layer), str(device), m)],), notes) for m in methods]
+            body.append([label if position == 0 else "", f"``{device}``", *entries])
+    headers = ["**Layer**", "**Device**", *(f'``"{m}"``' for m in methods)]
+    widths = [max(len(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+    lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
+    for position, cells in enumerate(body):
+        lines.append(_row(cells, widths))
+        next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
+        lines.append(_border(widths, "-", open_first=not next_starts_group))
+    listed = "\n".join(list_item(n, _note_text(key, matrix)) for key, n in notes.items())
+    return "\n\n".join([_HYBRID_INTRO, ".. rst-class:: tb", "\n".join(lines), listed])
 
 
 def rst_literal(text: str) -> str:

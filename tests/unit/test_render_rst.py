@@ -273,3 +273,18 @@ def test_rst_literal_shows_any_pattern_verbatim(pattern: str) -> None:
 def test_plain_patterns_are_inline_literals() -> None:
     assert rst_literal("DeviceError") == "``DeviceError``"
     assert rst_literal("a``b") == ":literal:`a\\`\\`b`"
+
+
+def test_hybrid_layers_get_their_own_valid_table() -> None:
+    from pathlib import Path
+
+    from supportmatrix.loader import load_matrix
+
+    matrix = load_matrix(Path(__file__).resolve().parents[2] / "matrix.yaml")
+    document = parse(render_rst(matrix))
+    tables = list(document.findall(nodes.table))
+    assert len(tables) == len(matrix.axes["device"]) + 1
+    hybrid = tables[-1].astext()
+    assert "qml.qnn.TorchLayer" in hybrid and "Keras 3 layer, jax backend" in hybrid
+    rows = len(matrix.hybrid_axes["layer"]) * len(matrix.hybrid_axes["device"])
+    assert len(list(tables[-1].findall(nodes.row))) == rows + 1  # and the header row
