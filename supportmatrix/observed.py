@@ -26,6 +26,10 @@ from supportmatrix.model import (
 MESSAGE_KEY_LENGTH = 120
 
 
+#: jax's error for an exception raised inside a callback: XlaRuntimeError up to jax 0.7,
+#: JaxRuntimeError in newer releases (seen with jax 0.10.2); the last line holds the original.
+JAX_RUNTIME_ERRORS = frozenset({"XlaRuntimeError", "JaxRuntimeError"})
+
 #: Object addresses in reprs (``<default.qubit device at 0x7f2b...>``) differ in every run.
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 _ADDRESS_SHOWN = "0x…"
@@ -33,12 +37,12 @@ _ADDRESS_SHOWN = "0x…"
 
 def message_key(cls: str, message: str) -> str:
     """The part of an exception or warning message that identifies it: its first line,
-    or the last for jax's XlaRuntimeError, whose last line names the original error;
+    or the last for jax's runtime error, whose last line names the original error;
     object addresses are blanked out, since they change from run to run."""
     lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
     if not lines:
         return ""
-    line = lines[-1] if cls == "XlaRuntimeError" else lines[0]
+    line = lines[-1] if cls in JAX_RUNTIME_ERRORS else lines[0]
     return _ADDRESS.sub(_ADDRESS_SHOWN, line)[:MESSAGE_KEY_LENGTH]
 
 

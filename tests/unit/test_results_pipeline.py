@@ -158,6 +158,7 @@ def test_unreadable_results_file(tmp_path: Path) -> None:
 def test_message_key_first_line_but_last_for_xla() -> None:
     assert message_key("ValueError", "\n first\nsecond\n") == "first"
     assert message_key("XlaRuntimeError", "INTERNAL: callback\nValueError: real") == "ValueError: real"
+    assert message_key("JaxRuntimeError", "INTERNAL: callback\nValueError: real") == "ValueError: real"
     assert pattern_for("E", "a.b (c) it's").pattern == r"a\.b \(c\) it's"
 
 
