@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from . import compat
 from . import hybrid_reference as reference
 from .classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
 from .hybrid_models import (
@@ -252,9 +253,7 @@ def _resolved_method(cell: HybridCell, interface: str, x: np.ndarray, params: Pa
     """The method "best" stands for on this device and interface, as PennyLane resolves it."""
     if cell.diff_method != "best":
         return cell.diff_method
-    import pennylane as qml
-
     from .hybrid_models import make_qnode
 
     qnode = make_qnode(cell.device, "best", interface)
-    return str(qml.workflow.get_best_diff_method(qnode)(x, params["quantum.weights"]))
+    return str(compat.best_diff_method(qnode, x, params["quantum.weights"]))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from supportmatrix.classify import mismatches
@@ -13,15 +11,12 @@ from supportmatrix.model import ResolvedHybridCell
 from supportmatrix.worker_process import WorkerCrashed
 
 
-def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_property,
-                     record_cell) -> None:
+def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_cell) -> None:
     rc = resolved_hybrid_cell
     try:
         run = run_hybrid_cell(rc.cell, rc.training)
     except WorkerCrashed as exc:
         pytest.fail(f"[{rc.cell.id}] {exc}", pytrace=False)
-    if run.training is not None:
-        record_property("training", dataclasses.asdict(run.training))
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     record_cell(run, problems)
     if problems:
