@@ -32,17 +32,17 @@ import time
 import warnings
 from pathlib import Path
 
-from supportmatrix.threads import one_thread_per_process
+from supportmatrix.check.threads import one_thread_per_process
 
 one_thread_per_process()  # before any framework loads
 
 import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from supportmatrix.classify import mismatches  # noqa: E402
-from supportmatrix.loader import load_matrix  # noqa: E402
-from supportmatrix.model import Matrix, Outcome, ResolvedCell  # noqa: E402
-from supportmatrix.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
+from supportmatrix.check.classify import mismatches  # noqa: E402
+from supportmatrix.matrix.load import load_matrix  # noqa: E402
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell  # noqa: E402
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
 
 _JUDGED = (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
 
@@ -64,7 +64,7 @@ def _init_worker(matrix_path: str) -> None:
 
 
 def _run_seed_cell(task: tuple[int, str]) -> dict:
-    from supportmatrix.runner import run_cell
+    from supportmatrix.check.runner import run_cell
 
     seed, cell_id = task
     rc = _WORKER["cells"][cell_id]

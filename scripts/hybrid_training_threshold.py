@@ -18,9 +18,9 @@ import warnings
 
 import numpy as np
 
-from supportmatrix.hybrid_models import TRAINING, TrainingSetup
-from supportmatrix.hybrid_runner import run_training_curve
-from supportmatrix.model import HybridCell
+from supportmatrix.hybrid.models import TRAINING, TrainingSetup
+from supportmatrix.hybrid.runner import run_training_curve
+from supportmatrix.matrix.model import HybridCell
 
 
 def main(argv: list[str] | None = None) -> int:

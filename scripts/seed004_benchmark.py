@@ -26,7 +26,7 @@ def train(device: str, diff_method: str) -> dict[str, object]:
     import torch
     from sklearn.datasets import make_moons
 
-    from supportmatrix.measure import measure
+    from supportmatrix.hybrid.measure import measure
 
     torch.manual_seed(42)  # seed 004's own seeding, in its own process
     np.random.seed(42)

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from supportmatrix import __version__
-from supportmatrix.model import Matrix
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
-from supportmatrix.render import FORMATS
+from supportmatrix.report.formats import FORMATS
 
 PROG = "supportmatrix"
 EXIT_OK = 0
@@ -97,7 +97,7 @@ def _declared_or_observed(args: argparse.Namespace) -> Matrix:
     """The matrix ``--matrix`` declares, or the one ``--from`` observed."""
     if args.results is None:
         return _load_matrix(args.matrix, _versions(getattr(args, "versions", None)))
-    from supportmatrix.observed import observed_matrix
+    from supportmatrix.release.codec import observed_matrix
 
     try:
         return observed_matrix(_load_results(args.results), source=args.results)
@@ -106,7 +106,7 @@ def _declared_or_observed(args: argparse.Namespace) -> Matrix:
 
 
 def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
-    from supportmatrix.docs_compare import DEFAULT_DEVICE, DEFAULT_LIMIT
+    from supportmatrix.pennylane_docs.compare import DEFAULT_DEVICE, DEFAULT_LIMIT
 
     parser = subparsers.add_parser(
         "docs-compare",
@@ -136,8 +136,8 @@ def _add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_docs_compare(args: argparse.Namespace) -> int:
-    from supportmatrix.docs_compare import render_comparison
-    from supportmatrix.docs_table import DocsTableError, load_docs_table
+    from supportmatrix.pennylane_docs.compare import render_comparison
+    from supportmatrix.pennylane_docs.page import DocsTableError, load_docs_table
 
     try:
         doc = load_docs_table(args.reference)
@@ -157,7 +157,7 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
 def _versions(constraints: str | None) -> dict[str, str | None] | None:
     if constraints is None:
         return None
-    from supportmatrix.versions import pinned_versions
+    from supportmatrix.matrix.versions import pinned_versions
 
     try:
         return pinned_versions(constraints)
@@ -168,7 +168,7 @@ def _versions(constraints: str | None) -> dict[str, str | None] | None:
 
 
 def _load_results(path: str) -> dict:
-    from supportmatrix.results import ResultsError, load_results
+    from supportmatrix.release.results import ResultsError, load_results
 
     try:
         return load_results(path)
@@ -197,7 +197,7 @@ def _add_observe(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_observe(args: argparse.Namespace) -> int:
-    from supportmatrix.observe import ObserveError, run
+    from supportmatrix.release.observe import ObserveError, run
 
     _load_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
     try:
@@ -231,8 +231,8 @@ def _add_diff(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
-    from supportmatrix.drift import compare, render_report, side_from_matrix, side_from_results
-    from supportmatrix.results import packages_of
+    from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
+    from supportmatrix.release.results import packages_of
 
     if args.old == DECLARED and args.new == DECLARED:
         raise InputError(f"at most one side can be '{DECLARED}': it is resolved for the other "
@@ -273,7 +273,7 @@ def _add_update(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_update(args: argparse.Namespace) -> int:
-    from supportmatrix.update import UpdateError, update_matrix
+    from supportmatrix.release.update import UpdateError, update_matrix
 
     document = _load_results(args.results)
     _load_matrix(args.matrix)
@@ -303,7 +303,7 @@ def _add_output_option(parser: argparse.ArgumentParser) -> None:
 
 def _load_matrix(path: str, versions: dict[str, str | None] | None = None) -> Matrix:
     # Imported here so `--help` and argument errors never depend on the loader's imports.
-    from supportmatrix.loader import MatrixError, load_matrix
+    from supportmatrix.matrix.load import MatrixError, load_matrix
 
     try:
         return load_matrix(path, versions=versions)

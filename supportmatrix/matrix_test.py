@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from supportmatrix.classify import mismatches
-from supportmatrix.model import ResolvedCell
-from supportmatrix.report import failure_message
-from supportmatrix.runner import Run, run_cell
+from supportmatrix.check.classify import mismatches
+from supportmatrix.matrix.model import ResolvedCell
+from supportmatrix.check.failure import failure_message
+from supportmatrix.check.runner import Run, run_cell
 
 
 def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,

@@ -5,7 +5,7 @@ Thin on purpose: loading, running and judging live in plain modules.
 
 from __future__ import annotations
 
-from .threads import one_thread_per_process
+from supportmatrix.check.threads import one_thread_per_process
 
 # Before any framework (or NumPy's BLAS) is loaded.
 one_thread_per_process()
@@ -16,11 +16,11 @@ from typing import Any  # noqa: E402
 
 import pytest  # noqa: E402
 
-from .interfaces import ADAPTERS  # noqa: E402
-from .model import Matrix, ResolvedCell  # noqa: E402
-from .recording import CELL_MARKER, PROPERTY  # noqa: E402
-from .representatives import supported_classes  # noqa: E402
-from .tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
+from supportmatrix.check.interfaces import ADAPTERS  # noqa: E402
+from supportmatrix.matrix.model import Matrix, ResolvedCell  # noqa: E402
+from supportmatrix.release.recording import CELL_MARKER, PROPERTY  # noqa: E402
+from supportmatrix.check.representatives import supported_classes  # noqa: E402
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
 
 _MATRIX_KEY = pytest.StashKey[Matrix]()
 
@@ -69,7 +69,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _matrix(config: pytest.Config) -> Matrix:
     """The matrix, loaded once per process; a bad file stops the run with one line."""
     if _MATRIX_KEY not in config.stash:
-        from .loader import MatrixError, load_matrix
+        from supportmatrix.matrix.load import MatrixError, load_matrix
 
         path = _matrix_path(config)
         try:
@@ -106,12 +106,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
-    from .hybrid_runner import missing_module
+    from supportmatrix.hybrid.runner import missing_module_for_layer
 
     params = []
     for rc in _matrix(metafunc.config).hybrid_cells:
         marks = [pytest.mark.timeout(HYBRID_CELL_TIMEOUT_SECONDS, method="thread")]
-        missing = missing_module(rc.cell.layer)
+        missing = missing_module_for_layer(rc.cell.layer)
         if missing is not None:
             marks.append(pytest.mark.skip(
                 reason=f"{missing} is not installed (needed by layer {rc.cell.layer})"))
@@ -132,7 +132,7 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     ``--supportmatrix-json`` is given."""
     if request.config.getoption("supportmatrix_json") is None:
         return lambda run, problems: None
-    from .results import hybrid_run_record, run_record
+    from supportmatrix.release.results import hybrid_run_record, run_record
 
     hybrid = "resolved_hybrid_cell" in request.fixturenames
     make = hybrid_run_record if hybrid else run_record
@@ -150,7 +150,7 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
-        from .recording import ResultsRecorder
+        from supportmatrix.release.recording import ResultsRecorder
 
         config.pluginmanager.register(
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")

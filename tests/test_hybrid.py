@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from supportmatrix.classify import mismatches
-from supportmatrix.hybrid_report import hybrid_failure_message
-from supportmatrix.hybrid_runner import run_hybrid_cell
-from supportmatrix.model import ResolvedHybridCell
-from supportmatrix.worker_process import WorkerCrashed
+from supportmatrix.check.classify import mismatches
+from supportmatrix.hybrid.failure import hybrid_failure_message
+from supportmatrix.hybrid.runner import run_hybrid_cell
+from supportmatrix.matrix.model import ResolvedHybridCell
+from supportmatrix.hybrid.worker_process import WorkerCrashed
 
 
 def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell, record_cell) -> None:

@@ -31,13 +31,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from supportmatrix import tolerance
-from supportmatrix.circuits import CircuitShape
-from supportmatrix.classify import mismatches
-from supportmatrix.model import ResolvedCell
-from supportmatrix.oracle import reference
-from supportmatrix.report import failure_message
-from supportmatrix.runner import run_cell
+from supportmatrix.check import tolerance
+from supportmatrix.check.circuits import CircuitShape
+from supportmatrix.check.classify import mismatches
+from supportmatrix.matrix.model import ResolvedCell
+from supportmatrix.check.oracle import reference
+from supportmatrix.check.failure import failure_message
+from supportmatrix.check.runner import run_cell
 
 settings.register_profile(
     "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,

@@ -23,9 +23,9 @@ import jax  # noqa: F401
 import pennylane as qml
 import torch  # noqa: F401
 
-from supportmatrix import compat
-from supportmatrix.loader import load_matrix
-from supportmatrix.model import Cell, Expectation, Outcome, ResolvedCell
+from supportmatrix.check import compat
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Cell, Expectation, Outcome, ResolvedCell
 
 pytest_plugins = ("pytester",)
 

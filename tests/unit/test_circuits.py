@@ -8,9 +8,9 @@ import zlib
 import numpy as np
 import pytest
 
-from supportmatrix.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_seed, reproduction_snippet
-from supportmatrix.model import Cell
-from supportmatrix.oracle import measure
+from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_seed, reproduction_snippet
+from supportmatrix.matrix.model import Cell
+from supportmatrix.check.oracle import measure
 
 CELL = Cell("default.qubit", "autograd", "parameter-shift", "expval", 10000)
 

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from supportmatrix.classify import (
+from supportmatrix.check.classify import (
     ObservedError,
     ObservedWarning,
     ValueCheck,
@@ -15,7 +15,7 @@ from supportmatrix.classify import (
     is_pennylane_warning,
     mismatches,
 )
-from supportmatrix.model import ErrorSpec, Expectation, Outcome, Stage, WarningSpec
+from supportmatrix.matrix.model import ErrorSpec, Expectation, Outcome, Stage, WarningSpec
 
 
 def _check(observed, expected, tol=1e-9):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -39,10 +39,10 @@ class FakeMatrixError(Exception):
 @pytest.fixture
 def loader(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
     """Replace `supportmatrix.loader` so these tests exercise the CLI alone."""
-    module = types.ModuleType("supportmatrix.loader")
+    module = types.ModuleType("supportmatrix.matrix.load")
     module.MatrixError = FakeMatrixError
     module.load_matrix = lambda path, *, versions=None: tiny_matrix(path)
-    monkeypatch.setitem(sys.modules, "supportmatrix.loader", module)
+    monkeypatch.setitem(sys.modules, "supportmatrix.matrix.load", module)
     return module
 
 
@@ -243,7 +243,7 @@ def write_matrix(directory: Path, rules: str = "") -> Path:
 
 
 def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
-    pytest.importorskip("supportmatrix.loader", reason="loader.py not written yet")
+    pytest.importorskip("supportmatrix.matrix.load", reason="loader.py not written yet")
     rules = """\
           - where: {diff_method: adjoint, shots: 100}
             expect:

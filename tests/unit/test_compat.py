@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from supportmatrix import compat
+from supportmatrix.check import compat
 
 
 @pytest.fixture(params=[True, False], ids=["shots-on-qnode", "shots-on-device"])
@@ -22,7 +22,7 @@ def test_qnode_and_its_source_put_shots_in_the_same_place(takes_shots: bool) -> 
         qml.RX(x, wires=0)
         return qml.expval(qml.PauliZ(0))
 
-    node = compat.make_qnode(circuit, device="default.qubit", wires=1, seed=7, interface="autograd",
+    node = compat.device_qnode(circuit, device="default.qubit", wires=1, seed=7, interface="autograd",
                              diff_method="parameter-shift", shots=100)
     source = "\n".join(compat.qnode_source(device="default.qubit", wires=1, seed=7,
                                            interface="'autograd'", diff_method="parameter-shift",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from supportmatrix.docs_compare import (
+from supportmatrix.pennylane_docs.compare import (
     Claim,
     Kind,
     claim_for,
@@ -16,8 +16,8 @@ from supportmatrix.docs_compare import (
     coverage,
     render_comparison,
 )
-from supportmatrix.docs_table import DocumentedEntry, load_docs_table
-from supportmatrix.model import (
+from supportmatrix.pennylane_docs.page import DocumentedEntry, load_docs_table
+from supportmatrix.matrix.model import (
     Cell,
     ErrorSpec,
     Expectation,

@@ -10,14 +10,14 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 
-from supportmatrix.docs_table import (
+from supportmatrix.pennylane_docs.page import (
     DocsTableError,
     DocumentedEntry,
     load_docs_table,
     parse_docs_table,
 )
-from supportmatrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
-from supportmatrix.render_rst import render_rst
+from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.report.rst import render_rst
 
 SMALL = Path(__file__).parent / "data" / "small-supported-configurations.rst"
 TEXT = SMALL.read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from supportmatrix.loader import MatrixError, load_matrix
-from supportmatrix.model import HybridCell, Outcome, Stage, TrainingSpec
+from supportmatrix.matrix.load import MatrixError, load_matrix
+from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingSpec
 
 QNODE = """\
 schema_version: 1

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from supportmatrix import loader as loader_module
-from supportmatrix.loader import MatrixError, load_matrix
-from supportmatrix.model import (
+from supportmatrix.matrix import load as loader_module
+from supportmatrix.matrix.load import MatrixError, load_matrix
+from supportmatrix.matrix.model import (
     AXIS_NAMES,
     VERSIONED_PACKAGES,
     Cell,
@@ -23,7 +23,7 @@ from supportmatrix.model import (
     Outcome,
     Stage,
 )
-from supportmatrix.versions import installed_versions, specifier_matches
+from supportmatrix.matrix.versions import installed_versions, specifier_matches
 
 AXES = """\
 axes:

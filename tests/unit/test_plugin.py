@@ -12,8 +12,8 @@ import pytest
 # native extensions cannot be loaded twice: import it here, outside those runs.
 import pennylane  # noqa: F401
 
-from supportmatrix import interfaces
-from supportmatrix.results import load_results
+from supportmatrix.check import interfaces
+from supportmatrix.release.results import load_results
 
 pytest_plugins = ("pytester",)
 
@@ -106,7 +106,7 @@ def test_a_crashing_cell_fails_alone_and_the_run_goes_on(suite: pytest.Pytester)
     suite.makefile(".yaml", matrix=MATRIX)
     suite.makeconftest("""
 import os, signal
-from supportmatrix import runner
+from supportmatrix.check import runner
 _real = runner.run_cell
 def run_cell(cell, **kwargs):
     if cell.id == "default.qubit-autograd-backprop-purity-analytic":

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from supportmatrix.model import (
+from supportmatrix.matrix.model import (
     Cell,
     ErrorSpec,
     Expectation,
@@ -19,7 +19,9 @@ from supportmatrix.model import (
     Stage,
     WarningSpec,
 )
-from supportmatrix.render import LEGEND, footnote_text, render_json, render_markdown
+from supportmatrix.report.json_table import render_json
+from supportmatrix.report.markdown import markdown_code, render_markdown
+from supportmatrix.report.vocabulary import LEGEND, footnote_text
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 FORWARD_ERROR = Expectation(
@@ -191,7 +193,7 @@ def test_footnote_text_combines_note_outcome_and_warnings() -> None:
         warnings=(WarningSpec("UserWarning", re.compile("no interface")),),
         note="adjoint",
     )
-    text = footnote_text(expectation, {"adjoint": "Adjoint needs analytic execution."})
+    text = footnote_text(expectation, {"adjoint": "Adjoint needs analytic execution."}, code=markdown_code)
     assert text == (
         "Adjoint needs analytic execution. "
         "Forward pass works; differentiating raises"
@@ -202,12 +204,12 @@ def test_footnote_text_combines_note_outcome_and_warnings() -> None:
 
 def test_footnote_text_for_a_forward_error() -> None:
     expected = "Raises `DeviceError` matching `shots` in the forward pass."
-    assert footnote_text(FORWARD_ERROR, {}) == expected
+    assert footnote_text(FORWARD_ERROR, {}, code=markdown_code) == expected
 
 
 def test_unknown_note_key_fails_loudly() -> None:
     with pytest.raises(ValueError, match="'missing'"):
-        footnote_text(Expectation(Outcome.SUPPORTED, note="missing"), {})
+        footnote_text(Expectation(Outcome.SUPPORTED, note="missing"), {}, code=markdown_code)
 
 
 def test_multiline_note_stays_inside_its_list_item() -> None:
@@ -238,7 +240,7 @@ def test_regex_in_footnote_is_a_verbatim_code_span() -> None:
     error = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("a|b"), Stage.FORWARD))
     assert "matching `a|b` in" in render_markdown(make_matrix(lambda cell: error))
     tick = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("`x`"), Stage.FORWARD))
-    assert "matching `` `x` `` in" in footnote_text(tick, {})
+    assert "matching `` `x` `` in" in footnote_text(tick, {}, code=markdown_code)
 
 
 def test_output_is_deterministic_with_one_final_newline_and_no_trailing_spaces() -> None:
@@ -303,7 +305,7 @@ def test_json_is_deterministic() -> None:
 
 
 def _hybrid_matrix() -> Matrix:
-    from supportmatrix.model import HybridCell, ResolvedHybridCell, TrainingSpec
+    from supportmatrix.matrix.model import HybridCell, ResolvedHybridCell, TrainingSpec
 
     axes = {"layer": ("torch-layer", "keras3-jax"), "device": ("default.qubit",),
             "diff_method": ("backprop", "adjoint")}

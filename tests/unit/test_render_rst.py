@@ -13,7 +13,7 @@ from docutils.core import publish_doctree
 from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
-from supportmatrix.model import (
+from supportmatrix.matrix.model import (
     Cell,
     ErrorSpec,
     Expectation,
@@ -23,8 +23,8 @@ from supportmatrix.model import (
     Stage,
     WarningSpec,
 )
-from supportmatrix.render import FORMATS
-from supportmatrix.render_rst import render_rst, rst_literal
+from supportmatrix.report.formats import FORMATS
+from supportmatrix.report.rst import render_rst, rst_literal
 
 # Sphinx registers ``rst-class`` as docutils' ``class`` directive; plain docutils needs telling.
 directives.register_directive("rst-class", Class)
@@ -278,7 +278,7 @@ def test_plain_patterns_are_inline_literals() -> None:
 def test_hybrid_layers_get_their_own_valid_table() -> None:
     from pathlib import Path
 
-    from supportmatrix.loader import load_matrix
+    from supportmatrix.matrix.load import load_matrix
 
     matrix = load_matrix(Path(__file__).resolve().parents[2] / "matrix.yaml")
     document = parse(render_rst(matrix))

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from supportmatrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
-from supportmatrix.representatives import supported_classes
+from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.check.representatives import supported_classes
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")

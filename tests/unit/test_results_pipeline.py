@@ -15,12 +15,12 @@ import numpy as np
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
-from supportmatrix.drift import compare, render_report, side_from_matrix, side_from_results
-from supportmatrix.loader import load_matrix
-from supportmatrix.model import Outcome, Stage
-from supportmatrix.observed import message_key, observed_expectation, observed_matrix, pattern_for
-from supportmatrix.results import (
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
+from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Outcome, Stage
+from supportmatrix.release.codec import message_key, observed_expectation, observed_matrix, pattern_for
+from supportmatrix.release.results import (
     ResultsError,
     build_document,
     load_results,
@@ -28,8 +28,8 @@ from supportmatrix.results import (
     unrun_record,
     validate,
 )
-from supportmatrix.runner import Run
-from supportmatrix.update import UpdateError, merge_boxes, observed_of, update_matrix
+from supportmatrix.check.runner import Run
+from supportmatrix.release.update import UpdateError, merge_boxes, observed_of, update_matrix
 
 MATRIX = """\
 # A small matrix; this comment must survive an update.
@@ -170,7 +170,7 @@ def test_object_addresses_do_not_count_as_a_changed_message() -> None:
 
 
 def test_an_unchanged_observation_renders_exactly_as_declared(matrix_path: Path) -> None:
-    from supportmatrix.render import render_markdown
+    from supportmatrix.report.markdown import render_markdown
 
     document = _document(matrix_path)
     declared = load_matrix(matrix_path, versions=VERSIONS)
@@ -337,9 +337,9 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 
 
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
-    from supportmatrix.hybrid_runner import HybridRun, TrainingRecord
-    from supportmatrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
-    from supportmatrix.results import hybrid_run_record
+    from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+    from supportmatrix.matrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
+    from supportmatrix.release.results import hybrid_run_record
 
     base = load_matrix(matrix_path, versions=VERSIONS)
     cell = HybridCell("torch-layer", "default.qubit", "adjoint")

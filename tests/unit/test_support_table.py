@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from supportmatrix.loader import load_matrix
-from supportmatrix.render import FORMATS
-from supportmatrix.versions import pinned_versions
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.report.formats import FORMATS
+from supportmatrix.matrix.versions import pinned_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,8 +7,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from supportmatrix import tolerance
-from supportmatrix.oracle import measure, reference
+from supportmatrix.check import tolerance
+from supportmatrix.check.oracle import measure, reference
 
 DIFFERENTIABLE = ["state", "density_matrix", "probs", "sample", "expval", "expval_hermitian",
                   "expval_projector", "var", "vn_entropy", "mutual_info", "purity"]
@@ -82,8 +82,8 @@ def test_no_shot_model_for_state():
 
 def _per_shot_sd(measurement: str) -> np.ndarray:
     """Exact standard deviation of one shot's contribution to each output entry at PARAMS."""
-    from supportmatrix.circuits import HERMITIAN
-    from supportmatrix.oracle import state
+    from supportmatrix.check.measurements import HERMITIAN
+    from supportmatrix.check.oracle import state
 
     value = reference(measurement).value
     if measurement in ("probs", "expval_projector"):

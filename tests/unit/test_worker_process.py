@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from supportmatrix.worker_process import RemoteError, WorkerCrashed, WorkerProcess
+from supportmatrix.hybrid.worker_process import RemoteError, WorkerCrashed, WorkerProcess
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Running one QNode cell and judging it: circuits, interfaces, the independent oracle, tolerances, classification, failure text."""

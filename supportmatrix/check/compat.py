@@ -1,0 +1,63 @@
+"""Every API difference between the PennyLane releases the suite runs on, in one place.
+
+Circuits, adapters and the runner call these functions and never branch on versions
+themselves. Features are detected rather than version numbers compared, so a new
+release that keeps an API needs no change here.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any
+
+
+@functools.cache
+def qnode_takes_shots() -> bool:
+    """PennyLane 0.43 and newer take ``shots`` on the QNode; older releases on the device."""
+    import pennylane as qml
+
+    return "shots" in inspect.signature(qml.QNode.__init__).parameters
+
+
+def device_qnode(circuit: Any, *, device: str, wires: int, seed: int, interface: str | None,
+               diff_method: str, shots: int | None) -> Any:
+    """``circuit`` as a QNode on a fresh, seeded device, with ``shots`` set wherever this
+    release takes them."""
+    import pennylane as qml
+
+    if qnode_takes_shots():
+        dev = qml.device(device, wires=wires, seed=seed)
+        return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, shots=shots)
+    dev = qml.device(device, wires=wires, seed=seed, shots=shots)
+    return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method)
+
+
+def qnode_source(*, device: str, wires: int, seed: int, interface: str, diff_method: str,
+                 shots: int | None) -> list[str]:
+    """The lines of a reproduction snippet that build the same device and QNode decorator."""
+    if qnode_takes_shots():
+        return [f"dev = qml.device({device!r}, wires={wires}, seed={seed})", "",
+                f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}, shots={shots!r})"]
+    return [f"dev = qml.device({device!r}, wires={wires}, seed={seed}, shots={shots!r})", "",
+            f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r})"]
+
+
+def best_diff_method(qnode: Any, *args: Any) -> str:
+    """The method PennyLane's ``diff_method="best"`` picks for this QNode and these arguments."""
+    import pennylane as qml
+
+    get_best = getattr(qml.workflow, "get_best_diff_method", None)
+    if get_best is not None:
+        return get_best(qnode)(*args)
+    return qnode.get_best_method(qnode.device, qnode.interface)[0]  # releases before 0.39
+
+
+def jacobian_module() -> Any:
+    """The module that defines ``qml.jacobian`` and warns when nothing is trainable:
+    ``pennylane._grad`` up to 0.43, ``pennylane._grad.grad`` from 0.44 on."""
+    import sys
+
+    import pennylane as qml
+
+    return sys.modules[qml.jacobian.__module__]

@@ -1,0 +1,183 @@
+"""Run one cell for real and turn what happened into an `Observed` outcome.
+
+The only module that calls PennyLane on a cell's behalf: it builds the QNode,
+runs the forward pass and the framework's Jacobian under a warnings recorder,
+and hands plain facts to `classify`.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from supportmatrix.check import compat
+from supportmatrix.check import tolerance
+from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
+from supportmatrix.check.classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, observed_warning
+from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
+from supportmatrix.matrix.model import Cell, Stage
+from supportmatrix.check.oracle import Reference, reference
+
+
+@dataclass(frozen=True)
+class Run:
+    """Everything observed when one cell ran."""
+
+    cell: Cell
+    observed: Observed
+    warnings: tuple[ObservedWarning, ...]
+    resolved_method: str | None
+    seconds: float
+    #: Every value comparison made, passed or not (the verdict needs only the first failure).
+    checks: tuple[ValueCheck, ...] = ()
+    #: The circuit, parameters and seed run it ran with (the matrix's own by default).
+    shape: CircuitShape = DEFAULT_CIRCUIT
+    params: tuple[float, ...] = PARAMS
+    run: int = 0
+
+
+def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
+    return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
+
+
+def _resolved_method(qnode: Any, x: Any, method: str) -> str:
+    """The method "best" (or "device") stands for, as PennyLane resolves it for this QNode."""
+    if method not in ("best", "device"):
+        return method
+    try:
+        return compat.best_diff_method(qnode, x) if method == "best" else "device"
+    except Exception:  # noqa: BLE001 - resolution failing is reported by the run itself
+        return method
+
+
+def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
+                   family_size: int) -> ValueCheck | None:
+    if ref is None or isinstance(forward, dict):
+        return None
+    observed = np.asarray(forward, dtype=float).reshape(-1)
+    if cell.shots is None:
+        tol = tolerance.forward_tolerance(ref)
+        criterion = "analytic: float64 round-off"
+    else:
+        try:
+            tol = tolerance.shots_forward_tolerance(
+                cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
+        except tolerance.NoStatisticalModel:
+            return None  # e.g. a state under shots: no estimator to bound; gradients still checked
+        criterion = f"Hoeffding bound at {cell.shots} shots"
+    return _compare("forward value", observed, ref.value, tol, criterion)
+
+
+def _compare(what: str, observed: np.ndarray, expected: np.ndarray, tol: np.ndarray,
+             criterion: str) -> ValueCheck:
+    passed = observed.shape == expected.shape and bool(np.all(np.abs(observed - expected) <= tol))
+    return ValueCheck(what, observed, expected, np.broadcast_to(tol, expected.shape), passed, criterion)
+
+
+def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
+                family_size: int) -> ValueCheck:
+    """The forward value estimated `tolerance.BIAS_REPEATS` times independently in one
+    shot-vector execution, their mean against the reference (see `tolerance`)."""
+    assert cell.shots is not None
+    repeats = tolerance.BIAS_REPEATS
+    results = cell_qnode(cell, shape=shape, run=run, repeats=repeats)(x)
+    estimates = np.stack([np.asarray(to_numpy(to_real_vector(r)), dtype=float).reshape(-1)
+                          for r in results])
+    tol = tolerance.shots_forward_tolerance(
+        cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
+    return _compare("forward value, mean of repeats", estimates.mean(axis=0), ref.value, tol,
+                    f"bias check: Hoeffding bound for the mean of {repeats} independent "
+                    f"{cell.shots}-shot estimates, run as shots=({cell.shots},) * {repeats}")
+
+
+def _jacobian_check(
+    cell: Cell, ref: Reference | None, method: str, jac: np.ndarray, family_size: int
+) -> tuple[ValueCheck | None, str]:
+    """The Jacobian comparison, or a reason why no reference can vouch for it."""
+    if ref is None:
+        return None, f"a Jacobian came out for {cell.measurement}, which has no gradient"
+    observed = jac.reshape(ref.jacobian.shape) if jac.size == ref.jacobian.size else jac
+    if cell.shots is not None:
+        try:
+            tol = tolerance.shots_jacobian_tolerance(
+                method, cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
+        except tolerance.NoStatisticalModel as exc:
+            return None, f"a Jacobian came out that no shot-noise model can judge: {exc}"
+        return _compare("Jacobian", observed, ref.jacobian, tol, f"Hoeffding bound at {cell.shots} shots"), ""
+    tol = tolerance.analytic_tolerance(method, ref)
+    if method == "spsa":  # finite shots returned above
+        ok = observed.shape == ref.jacobian.shape and bool(
+            np.all(tolerance.spsa_matches(observed, ref.jacobian, tol)))
+        return ValueCheck("Jacobian", observed, ref.jacobian, tol, ok,
+                          "spsa: (J.d) d for a sign vector d, finite-difference error"), ""
+    return _compare("Jacobian", observed, ref.jacobian, tol, f"{method}: analytic error bound"), ""
+
+
+def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
+             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> Run:
+    """Run ``cell`` and classify it.
+
+    ``family_size`` is the number of finite-shot checks in the whole run, over
+    which the false-failure budget is split. ``run`` selects independent device
+    seeds (`circuits.cell_seed`); ``shape`` and ``params`` run another circuit of
+    the family than the matrix's (the property tests).
+    """
+    adapter = ADAPTERS[cell.interface]
+    params = tuple(float(p) for p in params)
+    ref = reference(cell.measurement, shape, params)
+    error: ObservedError | None = None
+    connected = True
+    checks: list[ValueCheck] = []
+    detail = ""
+    method: str | None = None
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stage = Stage.FORWARD
+        try:
+            x = adapter.params(params)
+            qnode = cell_qnode(cell, shape=shape, run=run)
+            f = real_output(qnode)
+            try:
+                trace = adapter.forward(f, x)
+            except Exception as exc:
+                if adapter.forward_alone is None:
+                    raise
+                forward_exc = adapter.forward_error(f, x)
+                if forward_exc is not None:
+                    raise forward_exc from None
+                stage = Stage.GRADIENT
+                raise exc from None
+            forward = to_numpy(adapter.output(trace))
+            stage = Stage.GRADIENT
+            jac = adapter.jacobian(f, x, trace)
+        except Exception as exc:  # noqa: BLE001 - any exception is an observation
+            error = _observed_error(stage, exc)
+        else:
+            method = _resolved_method(qnode, x, cell.diff_method)
+            forward_check = _forward_check(cell, ref, forward, family_size)
+            checks += [forward_check] if forward_check is not None else []
+            if jac is NO_GRADIENT:
+                connected = False
+            else:
+                check, detail = _jacobian_check(cell, ref, method, jac, family_size)
+                checks += [check] if check is not None else []
+            # Only a shot cell whose forward value has a noise model and that passed every
+            # check so far can change its verdict through the bias check.
+            if cell.shots is not None and forward_check is not None and ref is not None \
+                    and not detail and all(c.passed for c in checks):
+                try:
+                    checks.append(_bias_check(cell, shape, run, x, ref, family_size))
+                except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
+                    detail = (f"the bias check's shot-vector run raised "
+                              f"{type(exc).__name__}: {exc}")
+    seconds = time.perf_counter() - start
+    observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
+    # PennyLane often repeats one warning per tape or per output row; keep each once.
+    unique = dict.fromkeys(observed_warning(w) for w in caught)
+    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)

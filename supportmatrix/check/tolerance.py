@@ -1,0 +1,247 @@
+"""How far an observed value may be from the reference, derived rather than tuned.
+
+Analytic cells
+    Every bound is written in terms of the reference's derivative scale ``S``
+    (per output entry, see `oracle.Reference.scale`) and the round-off ``delta``
+    of one circuit evaluation in float64 (`rounding`). Higher derivatives than the 3rd are
+    taken to be of the same order as ``S``: each output is a trigonometric
+    polynomial of frequency 1 in each parameter, or a smooth function of one
+    (entropies) at a point far from a pure reduced state. The resulting bound
+    is multiplied by ``SAFETY`` for the step from an estimate to a bound.
+    `reference_vouches` checks that assumption at a point from the stencil's own
+    step-doubling error estimate; the property tests use it to stay away from
+    points where an output is not smooth (entropies of a pure reduced state).
+
+    * exact methods (backprop, adjoint, parameter-shift, hadamard family, device):
+      the method has only round-off, so the tolerance is the reference's own
+      error, ``h**4/30 * S + 1.5 * delta / h`` with ``h = REFERENCE_STEP``, plus ``delta``;
+    * finite-diff (PennyLane's default: forward difference, ``h = 1e-7``):
+      truncation ``h/2 * S`` plus round-off ``2 * delta / h``;
+    * spsa (default: central difference along a random direction, ``h = 1e-5``):
+      truncation ``h**2/6 * n**3 * S`` along a direction of n unit-sized
+      entries, plus round-off ``delta / h``; see `spsa_matches` for the criterion.
+
+Finite-shot cells
+    A sample mean of ``N`` values in a range of width ``w`` deviates by ``t`` or
+    more with probability at most ``2 exp(-2 N t**2 / w**2)`` (Hoeffding), with
+    no normal approximation. A gradient that combines independent estimates with
+    coefficients ``c_i`` is bounded the same way with ``w**2`` replaced by
+    ``sum (c_i w_i)**2``. ``t`` is solved for the per-check failure probability
+    ``p = FAMILY_FAILURE / checks``: a union bound over every value checked in a
+    whole-matrix run keeps the chance of any false failure at most 1e-3.
+    ``var`` is nonlinear in the estimates; its error is bounded through
+    ``var = <A^2> - <A>^2`` and ``d var = d<A^2> - 2 <A> d<A>`` term by term.
+
+Bias check (finite-shot forward values)
+    One ``N``-shot estimate must be allowed about 6 to 9 standard deviations to
+    keep the family bound above, so a result biased by 3 sigma passes it. The
+    runner therefore also runs each finite-shot cell's QNode once with the shot
+    vector ``(N,) * R`` (``R = BIAS_REPEATS``): ``R`` independent ``N``-shot
+    estimates of the same kind the cell returns, in one execution. Their mean is
+    a mean of ``R N`` shots, so Hoeffding bounds its deviation by the same
+    formula at ``R N`` shots: the tolerance shrinks by ``1/sqrt(R)`` at the same
+    per-check probability ``p``, nothing is loosened, and the check joins the
+    union bound as ``CHECKS_PER_SHOT_CELL`` counts it. A bias of ``k`` sigma of
+    one estimate stays ``k`` sigma in the mean, which now has a standard deviation
+    ``sigma / sqrt(R)``: the bias is ``k sqrt(R)`` sigma of the mean against a
+    tolerance of ``c w / sigma_1`` of them, where ``c = sqrt(ln(2/p)/2)`` is about
+    3.0 for a whole matrix and ``w / sigma_1`` is the per-shot range over the
+    per-shot standard deviation (2.5 for expval, 3.0 for the projector at
+    `circuits.PARAMS`). ``R = 25`` puts a 3 sigma bias at least 5.9 standard
+    deviations of the mean beyond the tolerance for expval, the Hermitian, the
+    projector and the largest probability (a cell fails if any entry does; small
+    probabilities, with a large ``w / sigma_1``, are not resolved).
+    ``var`` averages ``R`` nonlinear estimates ``v_r = <A^2>_r - m_r^2``:
+    ``mean(v_r) - var = (mean <A^2>_r - <A^2>) - 2 <A> (mean m_r - <A>)
+    - mean (m_r - <A>)^2``; the first two terms are bounded at ``R N`` shots, the
+    last lies in ``[0, t_N^2]`` with ``t_N`` the single-estimate bound, and the
+    ``R + 2`` events share ``p`` (4.4 standard deviations of margin for a 3 sigma bias).
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import product
+
+import numpy as np
+
+from supportmatrix.check.measurements import HERMITIAN
+from supportmatrix.check.oracle import REFERENCE_STEP, Reference
+
+EPS = float(np.finfo(np.float64).eps)
+#: One evaluation of the matrix cells' 3-gate circuit on 8 amplitudes costs a few
+#: dozen multiply-adds per output entry; 64 eps bounds their accumulated rounding.
+ROUNDING = 64 * EPS
+#: Gates + amplitudes of that circuit: each gate adds one rounding to every
+#: amplitude and each amplitude one term to every sum over the state, so the
+#: bound grows with their total (`rounding`).
+_DEFAULT_WORK = 3 + 8
+SAFETY = 10.0
+#: Chance of any false failure among all finite-shot checks of one whole-matrix run.
+FAMILY_FAILURE = 1e-3
+#: Values a finite-shot cell checks at most: a forward value, its bias check and a
+#: Jacobian of the measurements with a shot-noise model have at most 4, 4 and 8
+#: entries; 32 leaves room.
+CHECKS_PER_SHOT_CELL = 32
+#: Independent copies of a finite-shot forward value in the bias check (module docstring).
+BIAS_REPEATS = 25
+
+EXACT_METHODS = frozenset(
+    {"backprop", "adjoint", "parameter-shift", "device", "hadamard", "reversed-hadamard",
+     "direct-hadamard", "reversed-direct-hadamard"}
+)
+FINITE_DIFF_STEP = 1e-7
+SPSA_STEP = 1e-5
+
+
+class NoStatisticalModel(ValueError):
+    """A finite-shot cell whose estimator this module has no variance bound for."""
+
+
+def rounding(ref: Reference) -> np.ndarray:
+    """Per-entry float64 round-off of one circuit evaluation (`ROUNDING` for the matrix's circuit)."""
+    work = max(1.0, (ref.gates + ref.amplitudes) / _DEFAULT_WORK)
+    return ROUNDING * work * np.maximum(1.0, np.abs(ref.value))
+
+
+def reference_vouches(ref: Reference) -> bool:
+    """Whether the stencil's step-doubling error estimate stays within the reference
+    error that `analytic_tolerance` allows, i.e. whether the smoothness assumption
+    behind every analytic bound holds at this point."""
+    h = REFERENCE_STEP
+    allowed = h**4 / 30 * ref.scale + 1.5 * rounding(ref) / h
+    return bool(np.all(ref.truncation <= allowed[:, None]))
+
+
+def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
+    """Per-entry absolute tolerance of a Jacobian computed by ``method`` without shots."""
+    delta = rounding(ref)
+    h = REFERENCE_STEP
+    reference_error = h**4 / 30 * ref.scale + 1.5 * delta / h
+    n = ref.jacobian.shape[1]
+    if method in EXACT_METHODS:
+        own = delta
+    elif method == "finite-diff":
+        own = FINITE_DIFF_STEP / 2 * ref.scale + 2 * delta / FINITE_DIFF_STEP
+    elif method == "spsa":
+        own = SPSA_STEP**2 / 6 * n**3 * ref.scale + delta / SPSA_STEP
+    else:
+        raise ValueError(f"no analytic error model for diff method {method!r}")
+    return (SAFETY * (reference_error + own))[:, None] * np.ones(n)
+
+
+def forward_tolerance(ref: Reference) -> np.ndarray:
+    """Per-entry tolerance of an analytic forward value: round-off only."""
+    return SAFETY * rounding(ref)
+
+
+def spsa_matches(observed: np.ndarray, ref: np.ndarray, tol: np.ndarray) -> np.ndarray:
+    """Per row: is ``observed`` the SPSA estimate ``(J . d) d`` for some direction ``d``,
+    or the exact gradient ``J``?
+
+    PennyLane's SPSA (one Rademacher direction ``d``) returns exactly that, up
+    to finite-difference error, whatever ``d`` was drawn: so the check is sound
+    for any seed, and a zero or sign-flipped gradient fails wherever ``J . d``
+    is not zero for every ``d``. The exact gradient is right by definition.
+    PennyLane leaves parameters that cannot reach the measured wires unperturbed
+    (``d_i = 0``); their columns of ``J`` are zero, so where a column is zero
+    ``d_i`` may be 0 as well as +-1. Every nonzero column keeps ``d_i = +-1``,
+    which is what rules out a zero estimate.
+    """
+    n = ref.shape[1]
+    live = np.any(np.abs(ref) > tol, axis=0)  # columns that some output depends on here
+    live_idx = np.flatnonzero(live)
+    ok = np.all(np.abs(observed - ref) <= tol, axis=1)
+    for signs in product((1.0, -1.0), repeat=max(live_idx.size - 1, 0)):
+        d = np.zeros(n)
+        d[live_idx] = (1.0, *signs)[: live_idx.size]
+        along = ref @ d  # per row; d is only fixed up to sign, and (J.-d)(-d) = (J.d)d
+        live_ok = np.all(np.abs(observed - np.outer(along, d))[:, live] <= tol[:, live], axis=1)
+        dead, dead_tol = np.abs(observed[:, ~live]), tol[:, ~live]
+        dead_ok = np.all((dead <= dead_tol) | (np.abs(dead - np.abs(along)[:, None]) <= dead_tol),
+                         axis=1)
+        ok |= live_ok & dead_ok
+    return ok
+
+
+def spsa_discriminates(ref: np.ndarray, tol: np.ndarray) -> bool:
+    """Whether every nonzero row of ``ref`` differs from zero and from its negative
+    under `spsa_matches`; if not, the criterion could not catch those faults."""
+    nonzero = np.any(np.abs(ref) > tol, axis=1)
+    zero_ok = spsa_matches(np.zeros_like(ref), ref, tol)
+    flip_ok = spsa_matches(-ref, ref, tol)
+    return not np.any(nonzero & (zero_ok | flip_ok))
+
+
+# --- finite shots ---
+
+
+def _observable_range(measurement: str) -> tuple[float, float]:
+    """Width of the per-shot values of the observable, and of its square."""
+    if measurement in ("expval", "sample", "var"):
+        return 2.0, 0.0  # PauliZ: values +-1; Z^2 = I is constant
+    if measurement in ("probs", "expval_projector"):
+        return 1.0, 1.0  # indicator values 0/1
+    if measurement == "expval_hermitian":
+        lam = np.linalg.eigvalsh(HERMITIAN)
+        return float(lam[-1] - lam[0]), float(np.max(lam**2) - np.min(lam**2))
+    raise NoStatisticalModel(f"no shot-noise model for measurement {measurement!r}")
+
+
+#: sum of squared coefficients with which a method combines independent N-shot
+#: estimates into one gradient entry (RX and RY have generators P/2). Methods
+#: without a shot-noise model of their own (finite-diff, spsa, backprop) are held
+#: to the bar of parameter-shift, the standard estimator on hardware: a finite-shot
+#: gradient is "correct" when it is as accurate as parameter-shift would be at the
+#: same shot count.
+_GRADIENT_COEFFICIENTS = {
+    # (f(x + pi/2) - f(x - pi/2)) / 2
+    "parameter-shift": 2 * 0.5**2,
+    # 2 * (1/2) * <Y_aux (x) A>: one estimate, coefficient 1, but the aux-wire
+    # outcome doubles the per-shot range (values -w..w)
+    "hadamard": 2.0**2,
+    "reversed-hadamard": 2.0**2,
+    # (<A>_+ - <A>_-) / 2 on two tapes
+    "direct-hadamard": 2 * 0.5**2,
+    "reversed-direct-hadamard": 2 * 0.5**2,
+}
+
+
+def hoeffding(width_sq: float, shots: int, p: float) -> float:
+    """``t`` with ``P(|estimate - mean| >= t) <= p`` for ``sum (c_i w_i)**2 = width_sq``."""
+    return math.sqrt(width_sq * math.log(2 / p) / (2 * shots))
+
+
+def shots_forward_tolerance(measurement: str, ref: Reference, shots: int, p: float,
+                            repeats: int = 1) -> np.ndarray:
+    """Per-entry tolerance of a forward value estimated from ``shots`` samples, or of
+    the mean of ``repeats`` independent such estimates (the bias check)."""
+    w, w_sq = _observable_range(measurement)
+    if measurement != "var":
+        return np.full(ref.value.shape, hoeffding(w**2, shots * repeats, p))
+    mean = math.sqrt(max(0.0, 1.0 - float(ref.value[0])))  # |<Z>|, from var = 1 - <Z>^2
+    if repeats == 1:  # one estimate: its square term is bounded by the same event
+        t = hoeffding(w**2, shots, p)
+        return np.full(ref.value.shape, hoeffding(w_sq**2, shots, p) + 2 * mean * t + t**2)
+    p_each = p / (repeats + 2)  # the pooled <A^2>, the pooled mean, and each m_r
+    t_pooled = hoeffding(w**2, shots * repeats, p_each)
+    t_single = hoeffding(w**2, shots, p_each)
+    t = hoeffding(w_sq**2, shots * repeats, p_each) + 2 * mean * t_pooled + t_single**2
+    return np.full(ref.value.shape, t)
+
+
+def shots_jacobian_tolerance(
+    method: str, measurement: str, ref: Reference, shots: int, p: float
+) -> np.ndarray:
+    """Per-entry tolerance of a Jacobian estimated by ``method`` from ``shots`` samples."""
+    coeff = _GRADIENT_COEFFICIENTS.get(method, _GRADIENT_COEFFICIENTS["parameter-shift"])
+    w, w_sq = _observable_range(measurement)
+    t_g = hoeffding(coeff * w**2, shots, p)
+    if measurement != "var":
+        return np.full(ref.jacobian.shape, t_g)
+    # d var = d<A^2> - 2 <A> d<A>: bound each factor's deviation separately.
+    mean = math.sqrt(max(0.0, 1.0 - float(ref.value[0])))
+    t_m = hoeffding(w**2, shots, p)
+    g = np.abs(ref.jacobian) / max(2 * mean, 1e-12)  # |d<A>| from d var = -2 <A> d<A>
+    t_sq = hoeffding(coeff * w_sq**2, shots, p)
+    return t_sq + 2 * (mean * t_g + g * t_m + t_m * t_g)

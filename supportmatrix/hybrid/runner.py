@@ -1,0 +1,259 @@
+"""Run one hybrid cell for real and turn what happened into an `Observed` outcome.
+
+A hybrid cell builds `models`' model with its layer kind, device and diff method,
+then, stopping at the first exception:
+
+1. forward: the loss on the first `GRADIENT_POINTS` points, against `reference`;
+2. gradient: the framework's gradient of that loss for every parameter, classical and
+   quantum, against finite differences of the reference loss (both checks are recorded;
+   a failed one makes the cell `incorrect`, but the run goes on);
+3. training (when a gradient came out, both checks passed and the cell declares a target):
+   whole epochs over the 200 points until
+   the training accuracy reaches ``min_accuracy``, at most ``max_epochs``; wall time and
+   peak memory are recorded;
+4. save (Keras 3 layers): ``model.save`` then ``keras.models.load_model`` must predict
+   exactly what the trained model predicts.
+
+`execute` does this in the current process; `run_hybrid_cell` sends Keras cells to the
+worker process of their backend (`keras_backends`) and runs torch cells here.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from supportmatrix.check import compat
+from supportmatrix.hybrid import reference
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.hybrid.models import (
+    GRADIENT_POINTS,
+    PARAM_SHAPES,
+    Params,
+    TrainingSetup,
+    accuracy,
+    epoch_order,
+    initial_params,
+    moons,
+)
+from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
+from supportmatrix.hybrid.keras_backends import missing_keras_module
+from supportmatrix.hybrid.measure import measure
+from supportmatrix.matrix.model import HybridCell, Stage, TrainingSpec
+
+
+@dataclass(frozen=True)
+class TrainingRecord:
+    """One training run: epochs run, training accuracy after each, wall time, peak memory.
+
+    ``wall_seconds`` covers training and the accuracy evaluation after each epoch;
+    ``peak_memory_bytes`` is the growth of the process's peak RSS during the run (None
+    where the platform cannot measure it; see `measure`).
+    """
+
+    epochs: int
+    accuracies: tuple[float, ...]
+    wall_seconds: float
+    peak_memory_bytes: int | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.accuracies[-1]
+
+    def describe(self) -> str:
+        memory = "n/a" if self.peak_memory_bytes is None else f"{self.peak_memory_bytes / 2**20:.1f} MiB"
+        return (f"accuracy {self.accuracy:.3f} after {self.epochs} epoch(s) "
+                f"({', '.join(f'{a:.3f}' for a in self.accuracies)}), "
+                f"{self.wall_seconds:.2f} s, peak memory +{memory}")
+
+
+@dataclass(frozen=True)
+class HybridRun:
+    """Everything observed when one hybrid cell ran."""
+
+    cell: HybridCell
+    observed: Observed
+    warnings: tuple[ObservedWarning, ...]
+    training: TrainingRecord | None
+    seconds: float
+    #: Every value comparison made (loss, gradient, save round trip), passed or not.
+    checks: tuple[ValueCheck, ...] = ()
+
+
+class Driver(Protocol):
+    """How one layer kind builds and runs the model; parameters use `PARAM_SHAPES` names."""
+
+    #: The QNode interface the driver's layer uses (to resolve diff_method "best").
+    interface: str
+    #: Whether the save/load round trip applies (Keras 3 layers).
+    save_round_trip: bool
+
+    def build(self, device: str, diff_method: str, params: Params) -> Any: ...
+    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> float: ...
+    def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None: ...
+    def trainer(self, model: Any, setup: TrainingSetup = ...
+                ) -> Callable[[np.ndarray, np.ndarray], None]:
+        """A function that trains ``model`` for one epoch on points in the order given."""
+    def predict(self, model: Any, x: np.ndarray) -> np.ndarray: ...
+    def save_and_reload(self, model: Any, directory: str) -> Any: ...
+
+
+def missing_module_for_layer(layer: str) -> str | None:
+    """The first module cells of ``layer`` need that is not installed, or None."""
+    if layer in KERAS_BACKEND_OF:
+        return missing_keras_module(layer)
+    return None if importlib.util.find_spec("torch") is not None else "torch"
+
+
+def driver_for(layer: str) -> Driver:
+    if layer == "torch-layer":
+        from supportmatrix.hybrid.torch_driver import TorchDriver
+
+        return TorchDriver()
+    from supportmatrix.hybrid.keras_driver import KerasDriver
+
+    return KerasDriver(layer)
+
+
+def run_hybrid_cell(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
+    """Run ``cell`` where its framework lives. A crash of a Keras worker process raises
+    `worker_process.WorkerCrashed`; the next Keras cell of that backend starts a new one."""
+    return _where_it_runs(cell.layer, execute, cell, training)
+
+
+def run_training_curve(cell: HybridCell, *, seed: int, epochs: int,
+                       setup: TrainingSetup) -> tuple[float, ...]:
+    """`training_curve` where the cell's framework lives (for choosing thresholds)."""
+    return _where_it_runs(cell.layer, training_curve, cell, seed=seed, epochs=epochs, setup=setup)
+
+
+def _where_it_runs(layer: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function`` here for torch, in the backend's worker process for Keras."""
+    backend = KERAS_BACKEND_OF.get(layer)
+    if backend is None:
+        return function(*args, **kwargs)
+    return worker(backend).call(f"{__name__}:{function.__name__}", *args, **kwargs)
+
+
+def training_curve(cell: HybridCell, *, seed: int, epochs: int,
+                   setup: TrainingSetup) -> tuple[float, ...]:
+    """Training accuracy after each of ``epochs`` epochs, with data, initial parameters and
+    batch order all drawn from ``seed``; the cells use `models.SEED`."""
+    driver = driver_for(cell.layer)
+    x, y = moons(seed)
+    model = driver.build(cell.device, cell.diff_method, initial_params(seed))
+    train_epoch = driver.trainer(model, setup)
+    curve = []
+    for epoch in range(epochs):
+        order = epoch_order(epoch, seed)
+        train_epoch(x[order], y[order])
+        curve.append(accuracy(driver.predict(model, x), y))
+    return tuple(curve)
+
+
+def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
+    """Run ``cell`` in this process and classify what happened."""
+    driver = driver_for(cell.layer)
+    params = initial_params()
+    x, y = moons()
+    xg, yg = x[:GRADIENT_POINTS], y[:GRADIENT_POINTS]
+    error: ObservedError | None = None
+    checks: list[ValueCheck] = []
+    grads: Params | None = None
+    detail = ""
+    record: TrainingRecord | None = None
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        stage = Stage.FORWARD
+        try:
+            model = driver.build(cell.device, cell.diff_method, params)
+            checks.append(_loss_check(driver.loss(model, xg, yg), params, xg, yg))
+            stage = Stage.GRADIENT
+            grads = driver.gradient(model, xg, yg)
+            if grads is not None:
+                method = _resolved_method(cell, driver.interface, xg, params)
+                checks.append(_gradient_check(method, grads, params, xg, yg))
+            # Train only a model whose loss and gradient are right: a failed check already
+            # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
+            # epoch under jax takes seconds), so a broken model is not trained as well.
+            if grads is not None and training is not None and all(c.passed for c in checks):
+                stage = Stage.TRAINING
+                model, record = _train(driver, model, x, y, training)
+                if record.accuracy < training.min_accuracy:
+                    detail = f"training did not reach the declared {training.describe()}: {record.describe()}"
+                elif driver.save_round_trip:
+                    stage = Stage.SAVE
+                    checks.append(_round_trip_check(driver, model, x))
+        except Exception as exc:  # noqa: BLE001 - any exception is an observation
+            error = ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
+    seconds = time.perf_counter() - start
+    observed = classify(error=error, connected=grads is not None, checks=tuple(checks),
+                        detail=detail)
+    unique = dict.fromkeys(observed_warning(w) for w in caught)
+    return HybridRun(cell, observed, tuple(unique), record, seconds, tuple(checks))
+
+
+def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
+           spec: TrainingSpec) -> tuple[Any, TrainingRecord]:
+    train_epoch = driver.trainer(model)
+    accuracies: list[float] = []
+    with measure() as usage:
+        for epoch in range(spec.max_epochs):
+            order = epoch_order(epoch)
+            train_epoch(x[order], y[order])
+            accuracies.append(accuracy(driver.predict(model, x), y))
+            if accuracies[-1] >= spec.min_accuracy:
+                break
+    record = TrainingRecord(len(accuracies), tuple(accuracies), usage.wall_seconds,
+                            usage.peak_memory_bytes)
+    return model, record
+
+
+def _loss_check(value: float, params: Params, x: np.ndarray, y: np.ndarray) -> ValueCheck:
+    expected = np.array([float(reference.loss(params, x, y))])
+    tol = np.array([reference.loss_tolerance(params)])
+    observed = np.array([value])
+    return ValueCheck("loss", observed, expected, tol, bool(abs(value - expected[0]) <= tol[0]),
+                      "float64 round-off")
+
+
+def _gradient_check(method: str, grads: Params, params: Params, x: np.ndarray,
+                    y: np.ndarray) -> ValueCheck:
+    expected = reference.reference_gradient(params, x, y)
+    tol = reference.gradient_tolerance(method, params, x)
+    observed = _flat(grads)
+    expected_flat, tol_flat = _flat(expected), _flat(tol)
+    passed = observed.shape == expected_flat.shape and bool(np.all(np.abs(observed - expected_flat) <= tol_flat))
+    what = f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})"
+    return ValueCheck(what, observed, expected_flat, tol_flat, passed, f"{method}: error bound")
+
+
+def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
+    before = driver.predict(model, x)
+    with tempfile.TemporaryDirectory(prefix="supportmatrix-") as directory:
+        after = driver.predict(driver.save_and_reload(model, directory), x)
+    passed = after.shape == before.shape and bool(np.array_equal(after, before))
+    return ValueCheck("predictions after model.save -> keras.models.load_model", after, before,
+                      np.zeros(before.shape), passed, "identical")
+
+
+def _flat(params: Params) -> np.ndarray:
+    return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
+
+
+def _resolved_method(cell: HybridCell, interface: str, x: np.ndarray, params: Params) -> str:
+    """The method "best" stands for on this device and interface, as PennyLane resolves it."""
+    if cell.diff_method != "best":
+        return cell.diff_method
+    from supportmatrix.hybrid.models import hybrid_qnode
+
+    qnode = hybrid_qnode(cell.device, "best", interface)
+    return str(compat.best_diff_method(qnode, x, params["quantum.weights"]))

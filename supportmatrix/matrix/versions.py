@@ -1,0 +1,71 @@
+"""Installed versions of the packages `matrix.yaml` rules may gate on, and specifier matching.
+
+A rule's ``where`` may say e.g. ``pennylane: ">=0.44"``; the loader asks `specifier_matches`
+whether the installed version satisfies it. A package that is not installed matches nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import metadata
+from pathlib import Path
+
+from packaging.specifiers import SpecifierSet
+from packaging.version import InvalidVersion
+
+from supportmatrix.matrix.model import VERSIONED_PACKAGES
+
+
+@functools.cache
+def installed_versions() -> dict[str, str | None]:
+    """Map each of `VERSIONED_PACKAGES` to its installed distribution version, or None.
+
+    Cached: the environment does not change during a run, and the loader calls this on every
+    xdist worker at collection. The returned dict is shared; do not mutate it.
+    """
+    return {name: _distribution_version(name) for name in VERSIONED_PACKAGES}
+
+
+def _distribution_version(name: str) -> str | None:
+    # importlib.metadata normalises "pennylane-lightning" vs "pennylane_lightning" itself.
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def specifier_matches(spec: SpecifierSet, version: str | None) -> bool:
+    """Whether ``version`` satisfies ``spec``; False when the package is not installed.
+
+    Pre-releases are allowed: a dev build of PennyLane (``0.45.0.dev3``) must still be gated
+    by ``>=0.44``, which packaging would otherwise refuse to match.
+    """
+    if version is None:
+        return False
+    try:
+        return spec.contains(version, prereleases=True)
+    except InvalidVersion:
+        # A non-PEP 440 version string (some vendor builds) cannot be compared; treat as no match.
+        return False
+
+
+def pinned_versions(constraints: str | Path) -> dict[str, str | None]:
+    """The installed versions, with every ``name==version`` pin of a pip constraints file put
+    over them: the versions a generated table documents, whatever is installed."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    versions = dict(installed_versions())
+    for number, line in enumerate(Path(constraints).read_text(encoding="utf-8").splitlines(), 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            raise ValueError(f"{constraints}:{number}: not a requirement: {exc}") from None
+        pins = [s.version for s in requirement.specifier if s.operator == "=="]
+        name = canonicalize_name(requirement.name)
+        if len(pins) == 1 and name in versions:
+            versions[name] = pins[0]
+    return versions

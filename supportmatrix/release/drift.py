@@ -1,0 +1,160 @@
+"""Compare two views of the matrix (observed results, or the declaration) cell by cell.
+
+Each side maps cell ids to a `Behaviour`; `compare` sorts every changed cell into
+one group, and `render_report` writes the Markdown drift report. A regression is a
+cell that was supported and no longer is, or whose gradient became wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from supportmatrix.matrix.model import Matrix
+from supportmatrix.release.codec import Behaviour, Event, behaviour_of_expectation, behaviour_of_record
+from supportmatrix.release.results import packages_of
+
+SUPPORTED, INCORRECT = "supported", "incorrect"
+
+#: Groups in report order: (key, heading, counts as a regression).
+GROUPS: tuple[tuple[str, str, bool], ...] = (
+    ("newly-failing", "Newly failing (regressions)", True),
+    ("gradient-wrong", "Gradient now wrong (regressions)", True),
+    ("newly-supported", "Newly supported", False),
+    ("changed-error", "Changed error class or message", False),
+    ("changed-outcome", "Changed outcome", False),
+    ("changed-warnings", "Changed warnings", False),
+)
+REGRESSION_GROUPS = frozenset(key for key, _, regression in GROUPS if regression)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison: a label (file and versions) and its cells' behaviours."""
+
+    label: str
+    cells: dict[str, Behaviour]
+
+
+@dataclass(frozen=True)
+class CellChange:
+    cell_id: str
+    old: str
+    new: str
+
+
+@dataclass
+class Drift:
+    """The comparison of two sides."""
+
+    old: Side
+    new: Side
+    compared: int = 0
+    not_compared: list[str] = field(default_factory=list)
+    groups: dict[str, list[CellChange]] = field(default_factory=lambda: {k: [] for k, _, _ in GROUPS})
+
+    @property
+    def regressions(self) -> int:
+        return sum(len(self.groups[k]) for k in REGRESSION_GROUPS)
+
+    @property
+    def changed_cells(self) -> int:
+        return len({c.cell_id for changes in self.groups.values() for c in changes})
+
+
+def classify_change(old: Behaviour, new: Behaviour) -> str | None:
+    """The group an outcome or error change falls in, or None when both agree on it."""
+    if old.outcome == new.outcome:
+        if old.error is not None and new.error is not None and not old.error.same_as(new.error):
+            return "changed-error"
+        return None
+    if new.outcome == SUPPORTED:
+        return "newly-supported"
+    if new.outcome == INCORRECT:
+        return "gradient-wrong"  # from supported, or from an error to a silent wrong answer
+    if old.outcome == SUPPORTED:
+        return "newly-failing"
+    return "changed-outcome"
+
+
+def warnings_agree(old: Iterable[Event], new: Iterable[Event]) -> bool:
+    """Every warning on each side has a counterpart on the other."""
+    old, new = tuple(old), tuple(new)
+    return (all(any(o.same_as(n) for n in new) for o in old)
+            and all(any(n.same_as(o) for o in old) for n in new))
+
+
+def compare(old: Side, new: Side) -> Drift:
+    """Compare the cells both sides know, skipped cells aside; the rest are listed as not compared."""
+    drift = Drift(old, new)
+    for cell_id in sorted(old.cells.keys() | new.cells.keys()):
+        a, b = old.cells.get(cell_id), new.cells.get(cell_id)
+        if a is None or b is None or "skipped" in (a.outcome, b.outcome):
+            drift.not_compared.append(cell_id)
+            continue
+        drift.compared += 1
+        group = classify_change(a, b)
+        if group is not None:
+            drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe()))
+        if not warnings_agree(a.warnings, b.warnings):
+            drift.groups["changed-warnings"].append(
+                CellChange(cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings)))
+    return drift
+
+
+def _warnings_text(warnings: tuple[Event, ...]) -> str:
+    return ", ".join(w.describe() for w in warnings) or "no warning"
+
+
+def render_report(drift: Drift, *, max_lines: int = 300) -> str:
+    """The Markdown drift report: counts first, then each group's cells as ``id: old → new``,
+    at most ``max_lines`` cell lines in all, with a summary line where it is cut."""
+    lines = [
+        "# supportmatrix drift report",
+        "",
+        f"- old: {drift.old.label}",
+        f"- new: {drift.new.label}",
+        "",
+        f"**{drift.compared}** cells compared, **{drift.changed_cells}** changed, "
+        f"**{drift.regressions}** regressions; {len(drift.not_compared)} not compared "
+        "(on one side only, or skipped).",
+        "",
+        "| change | cells |",
+        "|---|---:|",
+        *(f"| {heading} | {len(drift.groups[key])} |" for key, heading, _ in GROUPS),
+    ]
+    budget = max_lines
+    hidden = 0
+    for key, heading, _ in GROUPS:
+        changes = drift.groups[key]
+        if not changes:
+            continue
+        shown = changes[:max(budget, 0)]
+        hidden += len(changes) - len(shown)
+        budget -= len(shown)
+        if shown:
+            lines += ["", f"## {heading} ({len(changes)})", ""]
+            lines += [f"- `{c.cell_id}`: {c.old} → {c.new}" for c in shown]
+            if len(shown) < len(changes):
+                lines.append(f"- … {len(changes) - len(shown)} more in this group")
+    if hidden:
+        lines += ["", f"_Report cut at {max_lines} cell lines: {hidden} more changes not shown; "
+                      "pass `--max-lines` to see them._"]
+    return "\n".join(lines) + "\n"
+
+
+def versions_label(packages: dict[str, str | None]) -> str:
+    shown = ("pennylane", "pennylane-lightning", "torch", "tensorflow", "jax")
+    return ", ".join(f"{name} {packages.get(name) or 'absent'}" for name in shown)
+
+
+def side_from_results(document: dict, *, source: str) -> Side:
+    """A side made of what a results document observed."""
+    cells = {r["id"]: behaviour_of_record(r) for r in document["cells"]}
+    return Side(f"`{source}` ({versions_label(packages_of(document))})", cells)
+
+
+def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None]) -> Side:
+    """A side made of what the matrix declares, resolved for ``packages``."""
+    cells = {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in matrix.cells}
+    return Side(f"declared `{matrix.path}` for {versions_label(packages)}", cells)

@@ -1,0 +1,72 @@
+"""Gather one record per cell, across pytest-xdist workers, into one results file.
+
+Each cell's test attaches its record to the report as a user property; reports
+travel from the workers to the controller, where `ResultsRecorder` collects them
+and writes the document at the end of the session. A cell whose report carries no
+record was skipped, or crashed or timed out before it could attach one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportmatrix.matrix.model import Matrix
+from supportmatrix.release.results import build_document, unrun_record, write_results
+from supportmatrix.matrix.versions import installed_versions
+
+#: The user-property name a cell's record travels under.
+PROPERTY = "supportmatrix-record"
+#: The marker `plugin` puts on every cell's test.
+CELL_MARKER = "matrix"
+
+
+def cell_id_of(report: pytest.TestReport) -> str | None:
+    """The parameter id of a report's test, which for a cell's test is the cell id.
+
+    Not the ``matrix`` marker: xdist's report for a crashed worker carries no keywords.
+    A ``@group`` suffix (xdist's loadgroup) is not part of the id.
+    """
+    nodeid = report.nodeid.rsplit("@", 1)[0] if "]@" in report.nodeid else report.nodeid
+    if not nodeid.endswith("]") or "[" not in nodeid:
+        return None
+    return nodeid[nodeid.index("[") + 1:-1]
+
+
+class ResultsRecorder:
+    """A pytest plugin object: collects records, writes the results file at session end."""
+
+    def __init__(self, matrix: Matrix, path: Path) -> None:
+        self.matrix = matrix
+        self.path = path
+        self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id()}
+        self.records: dict[str, dict[str, Any]] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        cell_id = cell_id_of(report)
+        if cell_id is None or cell_id not in self.by_id:
+            return
+        record = next((value for name, value in report.user_properties if name == PROPERTY), None)
+        if record is not None:
+            self.records[cell_id] = record
+        elif report.skipped and cell_id not in self.records:
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            self.records[cell_id] = unrun_record(self.by_id[cell_id], status="skipped",
+                                                 reason=reason.removeprefix("Skipped: "))
+        elif report.failed and cell_id not in self.records:
+            # Failed without a record: a timeout, a crashed worker, or an error in setup.
+            text = report.longreprtext.strip().splitlines()
+            reason = " | ".join(text[-3:]) if text else f"failed in {report.when}"
+            self.records[cell_id] = unrun_record(self.by_id[cell_id], status="crashed",
+                                                 reason=reason, seconds=report.duration)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        document = build_document(self.matrix, self.records, versions=installed_versions())
+        write_results(self.path, document)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        terminalreporter.write_line(
+            f"supportmatrix: {len(self.records)} cell records written to {self.path}")

@@ -1,0 +1,283 @@
+"""``supportmatrix update``: accept observed drift into matrix.yaml as version-gated rules.
+
+Only cells whose observation disagrees with the declaration (resolved for the
+results' package versions) get rules. Cells with the same new expectation are
+merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
+axis values, so a box must hold drifted cells only). The rules are appended after
+the existing ones, where "last match wins" makes them take effect, behind a comment
+naming the source. The file is edited round-trip with ruamel.yaml: comments, order
+and formatting of everything else stay byte for byte. Before anything is written,
+the new text is loaded again and every observed cell must satisfy it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import Version
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, mismatches
+from supportmatrix.matrix.load import MatrixError, load_matrix
+from supportmatrix.matrix.model import AXIS_NAMES, Expectation, Matrix, Outcome, Stage
+from supportmatrix.release.codec import observed_expectation
+from supportmatrix.release.results import packages_of
+
+#: The note a rule for a newly wrong gradient refers to, until someone writes a better one.
+INCORRECT_NOTE = "observed-incorrect"
+INCORRECT_NOTE_TEXT = (
+    "Found by `supportmatrix update`: the gradient disagrees with the independent reference. "
+    "Investigate, report it upstream, and replace this note with what was found."
+)
+
+
+class UpdateError(ValueError):
+    """The update cannot be made; one line."""
+
+
+@dataclass(frozen=True)
+class MatrixUpdate:
+    """The updated file's text, its unified diff, and what went into it."""
+
+    text: str
+    diff: str
+    drifted: int
+    rules: int
+    unjudgeable: tuple[str, ...]  # crashed cells: nothing observed to declare
+
+
+def observed_of(record: dict[str, Any]) -> tuple[Observed, tuple[ObservedWarning, ...]]:
+    """Rebuild the classifier's view of a record's observation."""
+    o = record["observed"]
+    error = o["error"]
+    observed = Observed(
+        Outcome(o["outcome"]),
+        error=None if error is None else ObservedError(
+            Stage(error["stage"]), error["class"], error["module"], error["message"]),
+    )
+    warnings = tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
+                     for w in o["warnings"])
+    return observed, warnings
+
+
+def default_gate(packages: dict[str, str | None]) -> str:
+    """``>=X.Y`` of the observed PennyLane: the new behaviour holds from this release on."""
+    release = Version(packages["pennylane"] or "0").release
+    return f">={release[0]}.{release[1] if len(release) > 1 else 0}"
+
+
+def drifted_fields(expectation: Expectation, record: dict[str, Any]) -> tuple[bool, bool]:
+    """Whether the outcome (with its error) and whether the warnings disagree with the record."""
+    observed, warnings = observed_of(record)
+    outcome_problems = mismatches(Expectation(expectation.outcome, expectation.error), observed, ())
+    warning_problems = mismatches(Expectation(Outcome.SUPPORTED, warnings=expectation.warnings),
+                                  Observed(Outcome.SUPPORTED), warnings)
+    return bool(outcome_problems), bool(warning_problems)
+
+
+def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
+                  source: str) -> MatrixUpdate:
+    """The new text of the matrix at ``path`` with rules for every drifted cell of ``document``."""
+    packages = packages_of(document)
+    gate = gate or default_gate(packages)
+    try:
+        SpecifierSet(gate)
+    except InvalidSpecifier:
+        raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
+    matrix = load_matrix(path, versions=packages)
+    declared = {rc.cell.id: rc.expectation for rc in matrix.cells}
+    records = [r for r in document["cells"] if r["observed"] is not None and r["id"] in declared]
+    unknown = [r["id"] for r in document["cells"] if r["id"] not in declared]
+    if unknown:
+        raise UpdateError(f"{source}: {len(unknown)} cells are not in {path}, e.g. {unknown[0]}; "
+                          "add their axis values to the matrix first")
+
+    expect_groups: dict[Any, list[dict]] = {}
+    warning_groups: dict[Any, list[dict]] = {}
+    for record in records:
+        expectation = declared[record["id"]]
+        outcome_drift, warning_drift = drifted_fields(expectation, record)
+        new = observed_expectation(record, expectation)
+        if outcome_drift:
+            expect_groups.setdefault(_expect_yaml(new), []).append(record)
+        if warning_drift:
+            warning_groups.setdefault(_warnings_yaml(new), []).append(record)
+    drifted = {r["id"] for group in (*expect_groups.values(), *warning_groups.values()) for r in group}
+    crashed = tuple(r["id"] for r in document["cells"] if r["status"] == "crashed")
+
+    original = Path(path).read_text(encoding="utf-8")
+    if not drifted:
+        return MatrixUpdate(original, "", 0, 0, crashed)
+    rules = [({"expect": key}, group) for key, group in expect_groups.items()]
+    rules += [({"warnings": key}, group) for key, group in warning_groups.items()]
+    text, count = _append_rules(original, matrix, rules, gate=gate, packages=packages, source=source)
+    _verify(text, path, document, packages)
+    diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True),
+                                        fromfile=str(path), tofile=f"{path} (updated)"))
+    return MatrixUpdate(text, diff, len(drifted), count, crashed)
+
+
+# --------------------------------------------------------------------------- the new rules
+
+
+def _expect_yaml(e: Expectation) -> Any:
+    """A hashable, YAML-ready form of an expectation's ``expect`` field."""
+    fields: list[tuple[str, Any]] = [("outcome", e.outcome.value)]
+    if e.error is not None:
+        fields.append(("error", (("class", e.error.cls), ("stage", e.error.stage.value),
+                                 ("match", e.error.match.pattern))))
+    if e.outcome is Outcome.INCORRECT:
+        fields.append(("note", e.note or INCORRECT_NOTE))
+    return tuple(fields)
+
+
+def _warnings_yaml(e: Expectation) -> Any:
+    return tuple((("category", w.category), ("match", w.match.pattern)) for w in e.warnings)
+
+
+def merge_boxes(cells: Iterable[dict[str, Any]]) -> list[dict[str, tuple]]:
+    """Cover exactly these cells' axis points with few boxes (axis -> values).
+
+    Boxes that agree on every axis but one are merged along it, which keeps the
+    cover exact; repeated over the axes until nothing merges.
+    """
+    boxes = {tuple((a, (c[a],)) for a in AXIS_NAMES) for c in cells}
+    changed = True
+    while changed:
+        changed = False
+        for i, axis in enumerate(AXIS_NAMES):
+            buckets: dict[tuple, list[tuple]] = {}
+            for box in boxes:
+                buckets.setdefault(box[:i] + box[i + 1:], []).append(box)
+            merged = set()
+            for rest, group in buckets.items():
+                values = tuple(sorted({v for b in group for v in b[i][1]}, key=_sort_key))
+                merged.add(rest[:i] + ((axis, values),) + rest[i:])
+                changed |= len(group) > 1
+            boxes = merged
+    return [dict(box) for box in sorted(boxes, key=lambda b: repr(b))]
+
+
+def _sort_key(value: object) -> tuple[int, str]:
+    return (0, "") if value is None else (1, str(value))
+
+
+def _where(box: dict[str, tuple], matrix: Matrix, gate: str) -> dict[str, Any]:
+    where: dict[str, Any] = {}
+    for axis in AXIS_NAMES:
+        values = box[axis]
+        if set(values) == set(matrix.axes[axis]):
+            continue  # every value: leave the axis out, as a person would
+        shown = [_yaml_value(v) for v in _in_axis_order(values, matrix.axes[axis])]
+        where[axis] = shown[0] if len(shown) == 1 else shown
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    where["pennylane"] = SingleQuotedScalarString(gate)  # quoted as in the rest of the file
+    return where
+
+
+def _in_axis_order(values: tuple, axis: tuple) -> list:
+    return [v for v in axis if v in values]
+
+
+def _yaml_value(value: object) -> object:
+    return "None" if value is None else value  # matrix.yaml spells Python's None as None
+
+
+def _append_rules(original: str, matrix: Matrix, rules: list[tuple[dict, list[dict]]], *,
+                  gate: str, packages: dict[str, str | None], source: str) -> tuple[str, int]:
+    from ruamel.yaml.comments import CommentedMap
+
+    yaml = _yaml()
+    root = yaml.load(original)
+    seq = root["rules"]
+    first = len(seq)
+    for field, group in rules:
+        (name, value), = field.items()
+        for box in merge_boxes(r["axes"] for r in group):
+            rule = CommentedMap()
+            rule["where"] = _flow(_where(box, matrix, gate))
+            rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
+                [_flow(_plain(w)) for w in value])
+            seq.append(rule)
+    if ("note", INCORRECT_NOTE) in {pair for field, _ in rules for pair in field.get("expect", ())}:
+        root.setdefault("notes", CommentedMap())
+        if INCORRECT_NOTE not in root["notes"]:
+            root["notes"][INCORRECT_NOTE] = INCORRECT_NOTE_TEXT
+    versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
+    seq.yaml_set_comment_before_after_key(
+        first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
+        indent=2)
+    out = io.StringIO()
+    yaml.dump(root, out)
+    return out.getvalue(), len(seq) - first
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.width = 4096  # never re-wrap the long one-line rules
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def _plain(pairs: Any) -> Any:
+    """Nested pair tuples -> dicts (insertion-ordered); regexes single-quoted, as people write them."""
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
+
+    if isinstance(pairs, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in pairs):
+        return {k: SingleQuotedScalarString(v) if k == "match" else _plain(v) for k, v in pairs}
+    return pairs
+
+
+def _flow(mapping: dict[str, Any]) -> Any:
+    from ruamel.yaml.comments import CommentedMap
+
+    node = CommentedMap()
+    for key, value in mapping.items():
+        if isinstance(value, dict):
+            value = _flow(value)
+        elif isinstance(value, list):
+            value = _flow_seq(value)
+        node[key] = value
+    node.fa.set_flow_style()
+    return node
+
+
+def _flow_seq(items: list[Any]) -> Any:
+    from ruamel.yaml.comments import CommentedSeq
+
+    node = CommentedSeq(items)
+    node.fa.set_flow_style()
+    return node
+
+
+# --------------------------------------------------------------------------- the check
+
+
+def _verify(text: str, path: Path, document: dict[str, Any], packages: dict[str, str | None]) -> None:
+    """Load the new text as the matrix and require every observed cell to satisfy it."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,
+                                     encoding="utf-8") as handle:
+        handle.write(text)
+    try:
+        updated = load_matrix(handle.name, versions=packages).by_id()
+    except MatrixError as exc:
+        raise UpdateError(f"the updated matrix would not load: {exc}") from None
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+    for record in document["cells"]:
+        if record["observed"] is None:
+            continue
+        observed, warnings = observed_of(record)
+        problems = mismatches(updated[record["id"]].expectation, observed, warnings)
+        if problems:
+            raise UpdateError(f"the updated matrix still disagrees at {record['id']}: {problems[0]}")
