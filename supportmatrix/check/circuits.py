@@ -1,10 +1,11 @@
-"""The circuit every cell runs, and the measurements it can end in.
+"""The circuit every cell runs, its seeds, and the snippet that reproduces a cell.
 
 Every matrix cell runs `DEFAULT_CIRCUIT`: RX(x0) on wire 0, RY(x1) on wire 1,
 CNOT(0, 1). It is the smallest member of a layered family (`CircuitShape`) that
 the property tests draw from: each layer puts RX on even and RY on odd wires,
-then a CNOT chain. The device gets one wire more than the circuit so that the
-hadamard family of gradients has the auxiliary wire it needs.
+then a CNOT chain, and ends in one of `measurements.MEASUREMENTS`. The device gets
+one wire more than the circuit so that the hadamard family of gradients has the
+auxiliary wire it needs.
 """
 
 from __future__ import annotations

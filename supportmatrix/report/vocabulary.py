@@ -1,5 +1,4 @@
-"""The words every table uses: outcome symbols and meanings, column and row labels, and
-the footnote text that describes an expectation.
+"""The words every table uses: outcome symbols, labels, headers and footnote text.
 
 The Markdown and RST writers and the reader of PennyLane's page all import these, so a
 label changes in one place. Formatting (code spans, roles) is the writers' own: they pass

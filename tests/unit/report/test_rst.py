@@ -280,7 +280,7 @@ def test_hybrid_layers_get_their_own_valid_table() -> None:
 
     from supportmatrix.matrix.load import load_matrix
 
-    matrix = load_matrix(Path(__file__).resolve().parents[2] / "matrix.yaml")
+    matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml")
     document = parse(render_rst(matrix))
     tables = list(document.findall(nodes.table))
     assert len(tables) == len(matrix.axes["device"]) + 1

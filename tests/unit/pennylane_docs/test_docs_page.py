@@ -19,7 +19,7 @@ from supportmatrix.pennylane_docs.page import (
 from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
 from supportmatrix.report.rst import render_rst
 
-SMALL = Path(__file__).parent / "data" / "small-supported-configurations.rst"
+SMALL = Path(__file__).parents[1] / "data" / "small-supported-configurations.rst"
 TEXT = SMALL.read_text(encoding="utf-8")
 
 

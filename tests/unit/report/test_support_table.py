@@ -10,7 +10,7 @@ from supportmatrix.matrix.load import load_matrix
 from supportmatrix.report.formats import FORMATS
 from supportmatrix.matrix.versions import pinned_versions
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ from supportmatrix.matrix.model import (
     WarningSpec,
 )
 
-DOC = load_docs_table(Path(__file__).parent / "data" / "small-supported-configurations.rst")
+DOC = load_docs_table(Path(__file__).parents[1] / "data" / "small-supported-configurations.rst")
 
 SUP = Expectation(Outcome.SUPPORTED)
 NG = Expectation(Outcome.NO_GRADIENT)

@@ -1,0 +1,148 @@
+"""The package's shape: imports flow one way, no cycles, small modules, a README that matches.
+
+The layers are the data flow, matrix.yaml -> cells -> runs -> records -> outputs. A module
+may import its own package and any lower layer, never a higher one; every import counts,
+including those inside functions (a lazy import is still a dependency).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "supportmatrix"
+
+#: The layer of each subpackage or top-level module, lowest first.
+LAYERS: dict[str, int] = {
+    "__init__": 0, "output": 0,           # the version string; atomic file writes
+    "matrix": 1,                           # matrix.yaml -> frozen cells
+    "check": 2,                            # a QNode cell run and judged
+    "hybrid": 3,                           # a hybrid cell run and judged (uses check)
+    "release": 4,                          # runs -> records, results files, drift, update
+    "report": 5,                           # records and cells -> tables people read
+    "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)
+    "matrix_test": 7, "plugin": 7, "cli": 7, "__main__": 7,  # entry points
+}
+
+#: Modules allowed past `MAX_LINES`, each with the reason.
+LONG_MODULES: dict[str, str] = {}
+MAX_LINES = 400
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imports(name: str) -> set[str]:
+    """The supportmatrix modules ``name`` imports, anywhere in its body."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
+                if node.level else node.module or ""
+            found.add(base)
+            # `from supportmatrix.check import compat` imports the module check.compat
+            found |= {f"{base}.{alias.name}" for alias in node.names}
+    return {m for m in found if m in MODULES and m != name}
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def _layer(name: str) -> int:
+    part = name.split(".")[1] if "." in name else "__init__"
+    if part not in LAYERS:
+        raise AssertionError(f"{name}: its package {part!r} has no layer in LAYERS; add it")
+    return LAYERS[part]
+
+
+def test_every_module_has_a_layer() -> None:
+    for name in MODULES:
+        _layer(name)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_imports_flow_one_way(name: str) -> None:
+    upward = sorted(m for m in GRAPH[name] if _layer(m) > _layer(name))
+    assert not upward, (f"{name} (layer {_layer(name)}) imports higher layers: "
+                        + ", ".join(f"{m} (layer {_layer(m)})" for m in upward))
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle as a path that ends where it starts, or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: finished
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state and (cycle := visit(node)):
+            return cycle
+    return None
+
+
+def test_there_are_no_import_cycles() -> None:
+    cycle = _find_cycle(GRAPH)
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_modules_stay_small(name: str) -> None:
+    lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
+    if name in LONG_MODULES:
+        return
+    assert lines <= MAX_LINES, (f"{name} has {lines} lines, over {MAX_LINES}: split it by what it "
+                                "owns, or add it to LONG_MODULES with the reason")
+
+
+def test_long_module_exceptions_are_still_needed() -> None:
+    for name, reason in LONG_MODULES.items():
+        lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
+        assert lines > MAX_LINES, f"{name} ({reason}) is {lines} lines now; drop its exception"
+
+
+def _layout_script():
+    spec = importlib.util.spec_from_file_location("readme_layout", ROOT / "scripts" / "readme_layout.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_readme_layout_matches_the_package() -> None:
+    layout = _layout_script()
+    stored = layout.readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert stored == layout.section(), (
+        "README.md's Layout block is stale; run `python scripts/readme_layout.py --write`")
+
+
+def test_every_module_names_what_it_owns() -> None:
+    layout = _layout_script()
+    missing = [name for name, path in MODULES.items() if layout.summary(path) == "-"]
+    assert not missing, "modules without a docstring: " + ", ".join(missing)
