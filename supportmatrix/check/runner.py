@@ -18,7 +18,7 @@ import numpy as np
 from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, observed_warning
+from supportmatrix.check.classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, compare_values, observed_warning
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.matrix.model import Cell, Stage
 from supportmatrix.check.oracle import Reference, reference
@@ -70,13 +70,8 @@ def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
         except tolerance.NoStatisticalModel:
             return None  # e.g. a state under shots: no estimator to bound; gradients still checked
         criterion = f"Hoeffding bound at {cell.shots} shots"
-    return _compare("forward value", observed, ref.value, tol, criterion)
-
-
-def _compare(what: str, observed: np.ndarray, expected: np.ndarray, tol: np.ndarray,
-             criterion: str) -> ValueCheck:
-    passed = observed.shape == expected.shape and bool(np.all(np.abs(observed - expected) <= tol))
-    return ValueCheck(what, observed, expected, np.broadcast_to(tol, expected.shape), passed, criterion)
+    return compare_values("forward value", observed, expected=ref.value, tolerance=tol,
+                          criterion=criterion)
 
 
 def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
@@ -90,9 +85,11 @@ def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Referenc
                           for r in results])
     tol = tolerance.shots_forward_tolerance(
         cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
-    return _compare("forward value, mean of repeats", estimates.mean(axis=0), ref.value, tol,
-                    f"bias check: Hoeffding bound for the mean of {repeats} independent "
-                    f"{cell.shots}-shot estimates, run as shots=({cell.shots},) * {repeats}")
+    return compare_values("forward value, mean of repeats", estimates.mean(axis=0),
+                          expected=ref.value, tolerance=tol,
+                          criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
+                                    f"independent {cell.shots}-shot estimates, run as "
+                                    f"shots=({cell.shots},) * {repeats}")
 
 
 def _jacobian_check(
@@ -108,14 +105,16 @@ def _jacobian_check(
                 method, cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
         except tolerance.NoStatisticalModel as exc:
             return None, f"a Jacobian came out that no shot-noise model can judge: {exc}"
-        return _compare("Jacobian", observed, ref.jacobian, tol, f"Hoeffding bound at {cell.shots} shots"), ""
+        return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
+                              criterion=f"Hoeffding bound at {cell.shots} shots"), ""
     tol = tolerance.analytic_tolerance(method, ref)
     if method == "spsa":  # finite shots returned above
         ok = observed.shape == ref.jacobian.shape and bool(
             np.all(tolerance.spsa_matches(observed, ref.jacobian, tol)))
         return ValueCheck("Jacobian", observed, ref.jacobian, tol, ok,
                           "spsa: (J.d) d for a sign vector d, finite-difference error"), ""
-    return _compare("Jacobian", observed, ref.jacobian, tol, f"{method}: analytic error bound"), ""
+    return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
+                          criterion=f"{method}: analytic error bound"), ""
 
 
 def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,

@@ -32,7 +32,7 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.hybrid import reference
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, compare_values, observed_warning
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
     PARAM_SHAPES,
@@ -218,22 +218,19 @@ def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
 
 
 def _loss_check(value: float, params: Params, x: np.ndarray, y: np.ndarray) -> ValueCheck:
-    expected = np.array([float(reference.loss(params, x, y))])
-    tol = np.array([reference.loss_tolerance(params)])
-    observed = np.array([value])
-    return ValueCheck("loss", observed, expected, tol, bool(abs(value - expected[0]) <= tol[0]),
-                      "float64 round-off")
+    return compare_values("loss", np.array([value]),
+                          expected=np.array([float(reference.loss(params, x, y))]),
+                          tolerance=np.array([reference.loss_tolerance(params)]),
+                          criterion="float64 round-off")
 
 
 def _gradient_check(method: str, grads: Params, params: Params, x: np.ndarray,
                     y: np.ndarray) -> ValueCheck:
     expected = reference.reference_gradient(params, x, y)
     tol = reference.gradient_tolerance(method, params, x)
-    observed = _flat(grads)
-    expected_flat, tol_flat = _flat(expected), _flat(tol)
-    passed = observed.shape == expected_flat.shape and bool(np.all(np.abs(observed - expected_flat) <= tol_flat))
-    what = f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})"
-    return ValueCheck(what, observed, expected_flat, tol_flat, passed, f"{method}: error bound")
+    return compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
+                          _flat(grads), expected=_flat(expected), tolerance=_flat(tol),
+                          criterion=f"{method}: error bound")
 
 
 def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
