@@ -45,16 +45,6 @@ def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
     return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
 
 
-def _resolved_method(qnode: Any, x: Any, method: str) -> str:
-    """The method "best" (or "device") stands for, as PennyLane resolves it for this QNode."""
-    if method not in ("best", "device"):
-        return method
-    try:
-        return compat.best_diff_method(qnode, x) if method == "best" else "device"
-    except Exception:  # noqa: BLE001 - resolution failing is reported by the run itself
-        return method
-
-
 def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
                    family_size: int) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
@@ -158,7 +148,7 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
         except Exception as exc:  # noqa: BLE001 - any exception is an observation
             error = _observed_error(stage, exc)
         else:
-            method = _resolved_method(qnode, x, cell.diff_method)
+            method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, ref, forward, family_size)
             checks += [forward_check] if forward_check is not None else []
             if jac is NO_GRADIENT:

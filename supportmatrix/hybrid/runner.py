@@ -40,6 +40,7 @@ from supportmatrix.hybrid.models import (
     TrainingSetup,
     accuracy,
     epoch_order,
+    hybrid_qnode,
     initial_params,
     moons,
 )
@@ -179,7 +180,9 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
             stage = Stage.GRADIENT
             grads = driver.gradient(model, xg, yg)
             if grads is not None:
-                method = _resolved_method(cell, driver.interface, xg, params)
+                # The QNode the model was built with, to ask PennyLane what "best" stands for.
+                qnode = hybrid_qnode(cell.device, cell.diff_method, driver.interface)
+                method = compat.resolved_method(cell.diff_method, qnode, xg, params["quantum.weights"])
                 checks.append(_gradient_check(method, grads, params, xg, yg))
             # Train only a model whose loss and gradient are right: a failed check already
             # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
@@ -245,12 +248,3 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
 def _flat(params: Params) -> np.ndarray:
     return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
 
-
-def _resolved_method(cell: HybridCell, interface: str, x: np.ndarray, params: Params) -> str:
-    """The method "best" stands for on this device and interface, as PennyLane resolves it."""
-    if cell.diff_method != "best":
-        return cell.diff_method
-    from supportmatrix.hybrid.models import hybrid_qnode
-
-    qnode = hybrid_qnode(cell.device, "best", interface)
-    return str(compat.best_diff_method(qnode, x, params["quantum.weights"]))
