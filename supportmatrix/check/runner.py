@@ -1,14 +1,12 @@
 """Run one cell for real and turn what happened into an `Observed` outcome.
 
 The only module that calls PennyLane on a cell's behalf: it builds the QNode,
-runs the forward pass and the framework's Jacobian under a warnings recorder,
-and hands plain facts to `classify`.
+runs the forward pass and the framework's Jacobian under `scaffold.observe`,
+and checks the values against `oracle`.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +16,11 @@ import numpy as np
 from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, compare_values, observed_warning
+from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
-from supportmatrix.matrix.model import Cell, Stage
 from supportmatrix.check.oracle import Reference, reference
+from supportmatrix.check.scaffold import observe
+from supportmatrix.matrix.model import Cell, Stage
 
 
 @dataclass(frozen=True)
@@ -39,10 +38,6 @@ class Run:
     shape: CircuitShape = DEFAULT_CIRCUIT
     params: tuple[float, ...] = PARAMS
     run: int = 0
-
-
-def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
-    return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
 
 
 def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
@@ -119,16 +114,9 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
     adapter = ADAPTERS[cell.interface]
     params = tuple(float(p) for p in params)
     ref = reference(cell.measurement, shape, params)
-    error: ObservedError | None = None
-    connected = True
-    checks: list[ValueCheck] = []
-    detail = ""
     method: str | None = None
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        stage = Stage.FORWARD
-        try:
+    with observe() as obs:
+        with obs.attempt():
             x = adapter.params(params)
             qnode = cell_qnode(cell, shape=shape, run=run)
             f = real_output(qnode)
@@ -137,36 +125,33 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
             except Exception as exc:
                 if adapter.forward_alone is None:
                     raise
+                # jax differentiates in the same call: rerun the forward pass alone to
+                # tell whose error this is.
                 forward_exc = adapter.forward_error(f, x)
                 if forward_exc is not None:
                     raise forward_exc from None
-                stage = Stage.GRADIENT
+                obs.stage = Stage.GRADIENT
                 raise exc from None
             forward = to_numpy(adapter.output(trace))
-            stage = Stage.GRADIENT
+            obs.stage = Stage.GRADIENT
             jac = adapter.jacobian(f, x, trace)
-        except Exception as exc:  # noqa: BLE001 - any exception is an observation
-            error = _observed_error(stage, exc)
-        else:
+        if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, ref, forward, family_size)
-            checks += [forward_check] if forward_check is not None else []
+            obs.checks += [forward_check] if forward_check is not None else []
             if jac is NO_GRADIENT:
-                connected = False
+                obs.connected = False
             else:
-                check, detail = _jacobian_check(cell, ref, method, jac, family_size)
-                checks += [check] if check is not None else []
+                check, obs.detail = _jacobian_check(cell, ref, method, jac, family_size)
+                obs.checks += [check] if check is not None else []
             # Only a shot cell whose forward value has a noise model and that passed every
             # check so far can change its verdict through the bias check.
             if cell.shots is not None and forward_check is not None and ref is not None \
-                    and not detail and all(c.passed for c in checks):
+                    and not obs.detail and all(c.passed for c in obs.checks):
                 try:
-                    checks.append(_bias_check(cell, shape, run, x, ref, family_size))
+                    obs.checks.append(_bias_check(cell, shape, run, x, ref, family_size))
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
-                    detail = (f"the bias check's shot-vector run raised "
-                              f"{type(exc).__name__}: {exc}")
-    seconds = time.perf_counter() - start
-    observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
-    # PennyLane often repeats one warning per tape or per output row; keep each once.
-    unique = dict.fromkeys(observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)
+                    obs.detail = (f"the bias check's shot-vector run raised "
+                                  f"{type(exc).__name__}: {exc}")
+    return Run(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
+               shape, params, run)
