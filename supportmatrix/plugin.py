@@ -1,28 +1,25 @@
 """The pytest plugin: options, and one parametrized test per matrix cell.
 
-Thin on purpose: loading, running and judging live in plain modules.
+Thin on purpose: loading, running and judging live in plain modules. Importing it does
+no work: through the ``pytest11`` entry point every pytest session of every project in
+this environment imports it, so it imports nothing that loads NumPy and sets no thread
+limits until `pytest_configure` finds a matrix to run.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
 from supportmatrix.check.threads import one_thread_per_process
 
-# Before any framework (or NumPy's BLAS) is loaded.
-one_thread_per_process()
+if TYPE_CHECKING:
+    from supportmatrix.matrix.model import Matrix, ResolvedCell
 
-from collections.abc import Callable  # noqa: E402 - after the thread settings above
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
-
-import pytest  # noqa: E402
-
-from supportmatrix.check.interfaces import ADAPTERS  # noqa: E402
-from supportmatrix.matrix.model import Matrix, ResolvedCell  # noqa: E402
-from supportmatrix.release.recording import CELL_MARKER, PROPERTY  # noqa: E402
-from supportmatrix.check.representatives import supported_classes  # noqa: E402
-from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL  # noqa: E402
-
-_MATRIX_KEY = pytest.StashKey[Matrix]()
+_MATRIX_KEY: pytest.StashKey[Matrix] = pytest.StashKey()
 
 #: A cell still running after this long is hung: the slowest healthy cell (the first
 #: TensorFlow cell of a worker, which pays for importing TensorFlow) takes about 4 s.
@@ -58,12 +55,17 @@ def _matrix_path(config: pytest.Config) -> Path:
     return config.rootpath / config.getoption("matrix")  # an absolute PATH replaces rootpath
 
 
+def _runs_matrix(config: pytest.Config) -> bool:
+    """Whether this session is the suite's: ``--matrix`` was given, or the rootdir has a
+    matrix.yaml. Any other project's session is left alone."""
+    return config.getoption("matrix") != "matrix.yaml" or _matrix_path(config).exists()
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     # Load before collection: a UsageError here is one line and exit code 4, while one
     # raised while parametrizing would be reported as a collection error with a traceback.
-    config = session.config
-    if config.getoption("matrix") != "matrix.yaml" or _matrix_path(config).exists():
-        _matrix(config)
+    if _runs_matrix(session.config):
+        _matrix(session.config)
 
 
 def _matrix(config: pytest.Config) -> Matrix:
@@ -82,6 +84,8 @@ def _matrix(config: pytest.Config) -> Matrix:
 
 
 def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
+    from supportmatrix.check.interfaces import ADAPTERS
+
     available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
     params = []
     for rc in cells:
@@ -101,6 +105,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         cells = list(_matrix(metafunc.config).cells)
         metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
     if "supported_class" in metafunc.fixturenames:
+        from supportmatrix.check.representatives import supported_classes
+
         classes = supported_classes(_matrix(metafunc.config))
         metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
 
@@ -122,6 +128,8 @@ def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def shot_check_count(request: pytest.FixtureRequest) -> int:
     """How many finite-shot values a whole-matrix run checks: the union-bound family size."""
+    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
+
     matrix = _matrix(request.config)
     return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
 
@@ -132,6 +140,7 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     ``--supportmatrix-json`` is given."""
     if request.config.getoption("supportmatrix_json") is None:
         return lambda run, problems: None
+    from supportmatrix.release.recording import PROPERTY
     from supportmatrix.release.results import hybrid_run_record, run_record
 
     hybrid = "resolved_hybrid_cell" in request.fixturenames
@@ -144,7 +153,17 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     return record
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    # Thread-pool sizes are read once, when NumPy's BLAS, torch, TensorFlow or XLA first
+    # loads in a process, so they are set here: every process that runs cells (pytest
+    # itself, or each xdist worker, which runs pytest_configure too) gets here before
+    # collection imports a test module and with it any framework; this plugin imports
+    # none. Only initial conftest.py files load earlier, and the suite has none.
+    if _runs_matrix(config):
+        one_thread_per_process()
+    from supportmatrix.release.recording import CELL_MARKER
+
     config.addinivalue_line("markers", f"{CELL_MARKER}: a cell of matrix.yaml")
     config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
     path = config.getoption("supportmatrix_json")
@@ -157,6 +176,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
+    from supportmatrix.release.recording import CELL_MARKER
+
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "resolved_cell" in fixtures:

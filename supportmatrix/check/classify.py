@@ -89,6 +89,15 @@ class ValueCheck:
         )
 
 
+def compare_values(what: str, observed: np.ndarray, *, expected: np.ndarray, tolerance: np.ndarray,
+                   criterion: str) -> ValueCheck:
+    """A check that passes when the shapes agree and every entry of ``observed`` is within
+    its ``tolerance`` (broadcast to the reference's shape) of ``expected``."""
+    passed = observed.shape == expected.shape and bool(np.all(np.abs(observed - expected) <= tolerance))
+    return ValueCheck(what, observed, expected, np.broadcast_to(tolerance, expected.shape), passed,
+                      criterion)
+
+
 @dataclass(frozen=True)
 class Observed:
     """The outcome a cell was observed to have, with the facts behind it."""

@@ -53,6 +53,20 @@ def best_diff_method(qnode: Any, *args: Any) -> str:
     return qnode.get_best_method(qnode.device, qnode.interface)[0]  # releases before 0.39
 
 
+def resolved_method(method: str, qnode: Any, *args: Any) -> str:
+    """The method ``method`` stands for on ``qnode`` called with ``args``: "best" as
+    PennyLane resolves it, "device" and every named method as themselves.
+
+    When PennyLane cannot resolve "best", ``method`` itself: the run reports why.
+    """
+    if method != "best":
+        return method
+    try:
+        return best_diff_method(qnode, *args)
+    except Exception:  # noqa: BLE001 - resolution failing is reported by the run itself
+        return method
+
+
 def jacobian_module() -> Any:
     """The module that defines ``qml.jacobian`` and warns when nothing is trainable:
     ``pennylane._grad`` up to 0.43, ``pennylane._grad.grad`` from 0.44 on."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape
 from supportmatrix.check.measurements import HERMITIAN, PROJECTOR_STATE
+from supportmatrix.check.stencil import STENCIL
 
 _Z = np.array([1.0, -1.0])
 
@@ -126,11 +127,10 @@ def measure(measurement: str, params: Sequence[float],
     return None if out is None else out[0]
 
 
-#: Step of the reference stencil. The 5-point central stencil's truncation error is
-#: h**4/30 * |f^(5)| (about 3e-14 for the O(1) derivatives here) and its round-off
-#: 1.5 * rounding / h; 1e-3 balances the two near 1e-12.
+#: Step of the reference stencil (`stencil`). Its truncation error is h**4/30 * |f^(5)|
+#: (about 3e-14 for the O(1) derivatives here) and its round-off 1.5 * rounding / h;
+#: 1e-3 balances the two near 1e-12.
 REFERENCE_STEP = 1e-3
-_STENCIL = ((-2, 1 / 12), (-1, -8 / 12), (1, 8 / 12), (2, -1 / 12))
 #: Step of the 2nd/3rd-derivative estimates behind `Reference.scale`.
 _SCALE_STEP = 1e-2
 
@@ -162,7 +162,7 @@ def _directions(n: int) -> np.ndarray:
 
 def _stencil(f_at: np.ndarray, n: int, h: float) -> np.ndarray:
     """Jacobian (outputs, n) from stencil values laid out as (offset, param, outputs)."""
-    weights = np.array([w for _, w in _STENCIL])
+    weights = np.array([w for _, w in STENCIL])
     return np.einsum("k,kpo->op", weights, f_at) / h
 
 
@@ -174,7 +174,7 @@ def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
     x = np.array(params, dtype=float)
     n = x.size
     eye = np.eye(n)
-    offsets = np.array([k for k, _ in _STENCIL], dtype=float)
+    offsets = np.array([k for k, _ in STENCIL], dtype=float)
     h = REFERENCE_STEP
     # one batch: the point, the stencils at h and 2h, and the scale directions at d and 2d
     stencil_pts = [x + k * s * eye for s in (h, 2 * h) for k in offsets]  # each (n, n)

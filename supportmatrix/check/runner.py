@@ -1,14 +1,12 @@
 """Run one cell for real and turn what happened into an `Observed` outcome.
 
 The only module that calls PennyLane on a cell's behalf: it builds the QNode,
-runs the forward pass and the framework's Jacobian under a warnings recorder,
-and hands plain facts to `classify`.
+runs the forward pass and the framework's Jacobian under `scaffold.observe`,
+and checks the values against `oracle`.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +16,11 @@ import numpy as np
 from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedError, ObservedWarning, Observed, ValueCheck, classify, observed_warning
+from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
-from supportmatrix.matrix.model import Cell, Stage
 from supportmatrix.check.oracle import Reference, reference
+from supportmatrix.check.scaffold import observe
+from supportmatrix.matrix.model import Cell, Stage
 
 
 @dataclass(frozen=True)
@@ -41,20 +40,6 @@ class Run:
     run: int = 0
 
 
-def _observed_error(stage: Stage, exc: BaseException) -> ObservedError:
-    return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
-
-
-def _resolved_method(qnode: Any, x: Any, method: str) -> str:
-    """The method "best" (or "device") stands for, as PennyLane resolves it for this QNode."""
-    if method not in ("best", "device"):
-        return method
-    try:
-        return compat.best_diff_method(qnode, x) if method == "best" else "device"
-    except Exception:  # noqa: BLE001 - resolution failing is reported by the run itself
-        return method
-
-
 def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
                    family_size: int) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
@@ -70,13 +55,8 @@ def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
         except tolerance.NoStatisticalModel:
             return None  # e.g. a state under shots: no estimator to bound; gradients still checked
         criterion = f"Hoeffding bound at {cell.shots} shots"
-    return _compare("forward value", observed, ref.value, tol, criterion)
-
-
-def _compare(what: str, observed: np.ndarray, expected: np.ndarray, tol: np.ndarray,
-             criterion: str) -> ValueCheck:
-    passed = observed.shape == expected.shape and bool(np.all(np.abs(observed - expected) <= tol))
-    return ValueCheck(what, observed, expected, np.broadcast_to(tol, expected.shape), passed, criterion)
+    return compare_values("forward value", observed, expected=ref.value, tolerance=tol,
+                          criterion=criterion)
 
 
 def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
@@ -90,9 +70,11 @@ def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Referenc
                           for r in results])
     tol = tolerance.shots_forward_tolerance(
         cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
-    return _compare("forward value, mean of repeats", estimates.mean(axis=0), ref.value, tol,
-                    f"bias check: Hoeffding bound for the mean of {repeats} independent "
-                    f"{cell.shots}-shot estimates, run as shots=({cell.shots},) * {repeats}")
+    return compare_values("forward value, mean of repeats", estimates.mean(axis=0),
+                          expected=ref.value, tolerance=tol,
+                          criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
+                                    f"independent {cell.shots}-shot estimates, run as "
+                                    f"shots=({cell.shots},) * {repeats}")
 
 
 def _jacobian_check(
@@ -108,14 +90,16 @@ def _jacobian_check(
                 method, cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
         except tolerance.NoStatisticalModel as exc:
             return None, f"a Jacobian came out that no shot-noise model can judge: {exc}"
-        return _compare("Jacobian", observed, ref.jacobian, tol, f"Hoeffding bound at {cell.shots} shots"), ""
+        return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
+                              criterion=f"Hoeffding bound at {cell.shots} shots"), ""
     tol = tolerance.analytic_tolerance(method, ref)
     if method == "spsa":  # finite shots returned above
         ok = observed.shape == ref.jacobian.shape and bool(
             np.all(tolerance.spsa_matches(observed, ref.jacobian, tol)))
         return ValueCheck("Jacobian", observed, ref.jacobian, tol, ok,
                           "spsa: (J.d) d for a sign vector d, finite-difference error"), ""
-    return _compare("Jacobian", observed, ref.jacobian, tol, f"{method}: analytic error bound"), ""
+    return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
+                          criterion=f"{method}: analytic error bound"), ""
 
 
 def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
@@ -130,16 +114,9 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
     adapter = ADAPTERS[cell.interface]
     params = tuple(float(p) for p in params)
     ref = reference(cell.measurement, shape, params)
-    error: ObservedError | None = None
-    connected = True
-    checks: list[ValueCheck] = []
-    detail = ""
     method: str | None = None
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        stage = Stage.FORWARD
-        try:
+    with observe() as obs:
+        with obs.attempt():
             x = adapter.params(params)
             qnode = cell_qnode(cell, shape=shape, run=run)
             f = real_output(qnode)
@@ -148,36 +125,33 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
             except Exception as exc:
                 if adapter.forward_alone is None:
                     raise
+                # jax differentiates in the same call: rerun the forward pass alone to
+                # tell whose error this is.
                 forward_exc = adapter.forward_error(f, x)
                 if forward_exc is not None:
                     raise forward_exc from None
-                stage = Stage.GRADIENT
+                obs.stage = Stage.GRADIENT
                 raise exc from None
             forward = to_numpy(adapter.output(trace))
-            stage = Stage.GRADIENT
+            obs.stage = Stage.GRADIENT
             jac = adapter.jacobian(f, x, trace)
-        except Exception as exc:  # noqa: BLE001 - any exception is an observation
-            error = _observed_error(stage, exc)
-        else:
-            method = _resolved_method(qnode, x, cell.diff_method)
+        if obs.error is None:
+            method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, ref, forward, family_size)
-            checks += [forward_check] if forward_check is not None else []
+            obs.checks += [forward_check] if forward_check is not None else []
             if jac is NO_GRADIENT:
-                connected = False
+                obs.connected = False
             else:
-                check, detail = _jacobian_check(cell, ref, method, jac, family_size)
-                checks += [check] if check is not None else []
+                check, obs.detail = _jacobian_check(cell, ref, method, jac, family_size)
+                obs.checks += [check] if check is not None else []
             # Only a shot cell whose forward value has a noise model and that passed every
             # check so far can change its verdict through the bias check.
             if cell.shots is not None and forward_check is not None and ref is not None \
-                    and not detail and all(c.passed for c in checks):
+                    and not obs.detail and all(c.passed for c in obs.checks):
                 try:
-                    checks.append(_bias_check(cell, shape, run, x, ref, family_size))
+                    obs.checks.append(_bias_check(cell, shape, run, x, ref, family_size))
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
-                    detail = (f"the bias check's shot-vector run raised "
-                              f"{type(exc).__name__}: {exc}")
-    seconds = time.perf_counter() - start
-    observed = classify(error=error, connected=connected, checks=tuple(checks), detail=detail)
-    # PennyLane often repeats one warning per tape or per output row; keep each once.
-    unique = dict.fromkeys(observed_warning(w) for w in caught)
-    return Run(cell, observed, tuple(unique), method, seconds, tuple(checks), shape, params, run)
+                    obs.detail = (f"the bias check's shot-vector run raised "
+                                  f"{type(exc).__name__}: {exc}")
+    return Run(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
+               shape, params, run)

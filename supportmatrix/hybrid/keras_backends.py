@@ -14,6 +14,7 @@ import atexit
 import importlib.util
 import os
 
+from supportmatrix.check.threads import one_thread_env
 from supportmatrix.hybrid.worker_process import WorkerProcess
 
 #: The Keras backend each Keras layer kind runs under. ``keras-layer`` (PennyLane's own
@@ -39,7 +40,10 @@ def missing_keras_module(layer: str) -> str | None:
 def worker(backend: str) -> WorkerProcess:
     """This process's worker for ``backend``, created on first use (started on first call)."""
     if backend not in _workers:
-        env = dict(os.environ, KERAS_BACKEND=backend)
+        # The child loads Keras, its backend and NumPy on its first call, so the thread
+        # limits go in its environment, whether or not this process set them (a script
+        # need not have).
+        env = dict(one_thread_env(os.environ), KERAS_BACKEND=backend)
         _workers[backend] = WorkerProcess(f"keras {backend}", env)
     return _workers[backend]
 

@@ -38,11 +38,11 @@ from __future__ import annotations
 import numpy as np
 
 from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, PARAM_SHAPES, Params
+from supportmatrix.check.stencil import STENCIL
 from supportmatrix.check.tolerance import EXACT_METHODS, FINITE_DIFF_STEP, ROUNDING, SAFETY
 
 #: Stencil step: balances truncation (h**4) against round-off (1/h) for sigma up to ~5.
 STEP = 2e-3
-_STENCIL = ((-2, 1 / 12), (-1, -8 / 12), (1, 8 / 12), (2, -1 / 12))
 
 
 def outputs(params: Params, x: np.ndarray) -> np.ndarray:
@@ -83,11 +83,11 @@ def reference_gradient(params: Params, x: np.ndarray, y: np.ndarray) -> Params:
     """dL/dtheta for every parameter, by the 5-point stencil, all probes in one pass."""
     flat = _flatten(params)
     n = flat.size
-    probes = np.repeat(flat[None, :], len(_STENCIL) * n, axis=0)
-    for k, (offset, _) in enumerate(_STENCIL):
+    probes = np.repeat(flat[None, :], len(STENCIL) * n, axis=0)
+    for k, (offset, _) in enumerate(STENCIL):
         probes[k * n + np.arange(n), np.arange(n)] += offset * STEP
-    values = loss(_unflatten(probes), x, y).reshape(len(_STENCIL), n)
-    weights = np.array([w for _, w in _STENCIL])
+    values = loss(_unflatten(probes), x, y).reshape(len(STENCIL), n)
+    weights = np.array([w for _, w in STENCIL])
     return _unflatten(weights @ values / STEP)
 
 

@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import importlib.util
 import tempfile
-import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -32,7 +30,8 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.hybrid import reference
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
+from supportmatrix.check.scaffold import observe
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
     PARAM_SHAPES,
@@ -40,6 +39,7 @@ from supportmatrix.hybrid.models import (
     TrainingSetup,
     accuracy,
     epoch_order,
+    hybrid_qnode,
     initial_params,
     moons,
 )
@@ -164,41 +164,30 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
     params = initial_params()
     x, y = moons()
     xg, yg = x[:GRADIENT_POINTS], y[:GRADIENT_POINTS]
-    error: ObservedError | None = None
-    checks: list[ValueCheck] = []
-    grads: Params | None = None
-    detail = ""
     record: TrainingRecord | None = None
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        stage = Stage.FORWARD
-        try:
-            model = driver.build(cell.device, cell.diff_method, params)
-            checks.append(_loss_check(driver.loss(model, xg, yg), params, xg, yg))
-            stage = Stage.GRADIENT
-            grads = driver.gradient(model, xg, yg)
-            if grads is not None:
-                method = _resolved_method(cell, driver.interface, xg, params)
-                checks.append(_gradient_check(method, grads, params, xg, yg))
-            # Train only a model whose loss and gradient are right: a failed check already
-            # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
-            # epoch under jax takes seconds), so a broken model is not trained as well.
-            if grads is not None and training is not None and all(c.passed for c in checks):
-                stage = Stage.TRAINING
-                model, record = _train(driver, model, x, y, training)
-                if record.accuracy < training.min_accuracy:
-                    detail = f"training did not reach the declared {training.describe()}: {record.describe()}"
-                elif driver.save_round_trip:
-                    stage = Stage.SAVE
-                    checks.append(_round_trip_check(driver, model, x))
-        except Exception as exc:  # noqa: BLE001 - any exception is an observation
-            error = ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
-    seconds = time.perf_counter() - start
-    observed = classify(error=error, connected=grads is not None, checks=tuple(checks),
-                        detail=detail)
-    unique = dict.fromkeys(observed_warning(w) for w in caught)
-    return HybridRun(cell, observed, tuple(unique), record, seconds, tuple(checks))
+    with observe() as obs, obs.attempt():
+        model = driver.build(cell.device, cell.diff_method, params)
+        obs.checks.append(_loss_check(driver.loss(model, xg, yg), params, xg, yg))
+        obs.stage = Stage.GRADIENT
+        grads = driver.gradient(model, xg, yg)
+        obs.connected = grads is not None
+        if grads is not None:
+            # The QNode the model was built with, to ask PennyLane what "best" stands for.
+            qnode = hybrid_qnode(cell.device, cell.diff_method, driver.interface)
+            method = compat.resolved_method(cell.diff_method, qnode, xg, params["quantum.weights"])
+            obs.checks.append(_gradient_check(method, grads, params, xg, yg))
+        # Train only a model whose loss and gradient are right: a failed check already
+        # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
+        # epoch under jax takes seconds), so a broken model is not trained as well.
+        if grads is not None and training is not None and all(c.passed for c in obs.checks):
+            obs.stage = Stage.TRAINING
+            model, record = _train(driver, model, x, y, training)
+            if record.accuracy < training.min_accuracy:
+                obs.detail = f"training did not reach the declared {training.describe()}: {record.describe()}"
+            elif driver.save_round_trip:
+                obs.stage = Stage.SAVE
+                obs.checks.append(_round_trip_check(driver, model, x))
+    return HybridRun(cell, obs.observed(), obs.warnings, record, obs.seconds, tuple(obs.checks))
 
 
 def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
@@ -218,22 +207,19 @@ def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
 
 
 def _loss_check(value: float, params: Params, x: np.ndarray, y: np.ndarray) -> ValueCheck:
-    expected = np.array([float(reference.loss(params, x, y))])
-    tol = np.array([reference.loss_tolerance(params)])
-    observed = np.array([value])
-    return ValueCheck("loss", observed, expected, tol, bool(abs(value - expected[0]) <= tol[0]),
-                      "float64 round-off")
+    return compare_values("loss", np.array([value]),
+                          expected=np.array([float(reference.loss(params, x, y))]),
+                          tolerance=np.array([reference.loss_tolerance(params)]),
+                          criterion="float64 round-off")
 
 
 def _gradient_check(method: str, grads: Params, params: Params, x: np.ndarray,
                     y: np.ndarray) -> ValueCheck:
     expected = reference.reference_gradient(params, x, y)
     tol = reference.gradient_tolerance(method, params, x)
-    observed = _flat(grads)
-    expected_flat, tol_flat = _flat(expected), _flat(tol)
-    passed = observed.shape == expected_flat.shape and bool(np.all(np.abs(observed - expected_flat) <= tol_flat))
-    what = f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})"
-    return ValueCheck(what, observed, expected_flat, tol_flat, passed, f"{method}: error bound")
+    return compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
+                          _flat(grads), expected=_flat(expected), tolerance=_flat(tol),
+                          criterion=f"{method}: error bound")
 
 
 def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
@@ -248,12 +234,3 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
 def _flat(params: Params) -> np.ndarray:
     return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
 
-
-def _resolved_method(cell: HybridCell, interface: str, x: np.ndarray, params: Params) -> str:
-    """The method "best" stands for on this device and interface, as PennyLane resolves it."""
-    if cell.diff_method != "best":
-        return cell.diff_method
-    from supportmatrix.hybrid.models import hybrid_qnode
-
-    qnode = hybrid_qnode(cell.device, "best", interface)
-    return str(compat.best_diff_method(qnode, x, params["quantum.weights"]))

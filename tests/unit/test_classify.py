@@ -12,6 +12,7 @@ from supportmatrix.check.classify import (
     ObservedWarning,
     ValueCheck,
     classify,
+    compare_values,
     is_pennylane_warning,
     mismatches,
 )
@@ -117,3 +118,16 @@ def test_pennylane_warning_attribution():
     assert is_pennylane_warning(PennyLaneDeprecationWarning, "/x/torch/y.py")
     assert is_pennylane_warning(UserWarning, "/site-packages/pennylane/_grad.py")
     assert not is_pennylane_warning(UserWarning, "/site-packages/torch/autograd.py")
+
+
+def test_compare_values_needs_every_entry_within_tolerance_and_the_same_shape() -> None:
+    expected = np.array([1.0, 2.0])
+    ok = compare_values("Jacobian", np.array([1.0, 2.1]), expected=expected,
+                        tolerance=np.array(0.2), criterion="c")
+    assert ok.passed and ok.tolerance.shape == (2,) and (ok.what, ok.criterion) == ("Jacobian", "c")
+    assert not compare_values("Jacobian", np.array([1.0, 2.3]), expected=expected,
+                              tolerance=np.array(0.2), criterion="c").passed
+    assert not compare_values("Jacobian", np.array([1.0]), expected=expected,
+                              tolerance=np.array(0.2), criterion="c").passed
+    assert not compare_values("Jacobian", np.array([1.0, np.nan]), expected=expected,
+                              tolerance=np.array(0.2), criterion="c").passed

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,11 +16,13 @@ import pytest
 import pennylane  # noqa: F401
 
 from supportmatrix.check import interfaces
+from supportmatrix.check.threads import one_thread_env
 from supportmatrix.release.results import load_results
 
 pytest_plugins = ("pytester",)
 
-TEST_MODULE = (Path(__file__).resolve().parents[1] / "test_matrix.py").read_text()
+ROOT = Path(__file__).resolve().parents[2]
+TEST_MODULE = (ROOT / "tests" / "test_matrix.py").read_text()
 
 MATRIX = """\
 schema_version: 1
@@ -141,3 +146,44 @@ def test_observe_records_a_mismatch_without_failing(suite: pytest.Pytester) -> N
     ])
     document = load_results(suite.path / "observed.json")
     assert document["summary"]["status"]["fail"] == 1
+
+
+THREAD_VARS = sorted(one_thread_env({}))
+
+
+def test_importing_the_plugin_sets_nothing_and_loads_no_numpy() -> None:
+    # pytest imports the plugin in every session of every project in the environment.
+    env = {k: v for k, v in os.environ.items() if k not in THREAD_VARS}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    code = ("import json, os, sys, supportmatrix.plugin; "
+            f"print(json.dumps([[os.environ.get(v) for v in {THREAD_VARS!r}], 'numpy' in sys.modules]))")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         check=True).stdout
+    assert json.loads(out) == [[None] * len(THREAD_VARS), False]
+
+
+ONE_THREAD_TEST = """\
+import os
+
+def test_threads():
+    assert os.environ.get("OMP_NUM_THREADS") == {expected!r}
+    if {expected!r} == "1":  # and NumPy's BLAS, loaded only now, took it in this worker
+        threadpoolctl = __import__("pytest").importorskip("threadpoolctl")
+        import numpy  # noqa: F401
+        assert {{i["num_threads"] for i in threadpoolctl.threadpool_info()}} <= {{1}}
+"""
+
+
+@pytest.mark.parametrize(("matrix", "expected"), [(True, "1"), (False, None)],
+                         ids=["suite-session", "other-project"])
+def test_only_a_session_with_a_matrix_runs_single_threaded(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, matrix: bool, expected: str | None
+) -> None:
+    for var in THREAD_VARS:
+        monkeypatch.delenv(var, raising=False)
+    if matrix:
+        pytester.makefile(".yaml", matrix=MATRIX)
+    pytester.makepyfile(test_env=ONE_THREAD_TEST.format(expected=expected))
+    # -n 1: the test runs in an xdist worker, a process of its own
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
+    result.assert_outcomes(passed=1)

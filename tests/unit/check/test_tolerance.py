@@ -144,3 +144,13 @@ def test_spsa_criterion_allows_unperturbed_parameters_only_where_the_column_is_z
     d = np.array([1.0, 0.0, 1.0])  # a live parameter left out is not
     assert not tolerance.spsa_matches(np.outer(jac @ d, d), jac, tol).any()
     assert tolerance.spsa_discriminates(jac, tol)
+
+
+def test_stencil_constants_are_the_ones_the_bounds_use():
+    # `stencil`'s derivation: first moment 1, third 0, fifth -4 (so h**4/30), sum |w| 1.5.
+    from supportmatrix.check.stencil import STENCIL
+
+    k = np.array([k for k, _ in STENCIL], dtype=float)
+    w = np.array([w for _, w in STENCIL])
+    assert [np.sum(w * k**n) for n in range(6)] == pytest.approx([0, 1, 0, 0, 0, -4], abs=1e-15)
+    assert np.sum(np.abs(w)) == pytest.approx(1.5)

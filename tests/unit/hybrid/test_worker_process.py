@@ -55,3 +55,15 @@ def test_a_crash_fails_that_call_with_the_exit_code_and_the_next_call_restarts(
 def test_a_child_killed_by_a_signal_is_reported_as_such(worker: WorkerProcess) -> None:
     with pytest.raises(WorkerCrashed, match="killed by signal 6"):
         worker.call("os:abort")
+
+
+def test_a_keras_worker_runs_single_threaded_whatever_its_parent_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from supportmatrix.hybrid import keras_backends
+
+    monkeypatch.setattr(keras_backends, "_workers", {})
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setenv("XLA_FLAGS", "--explicit")
+    env = keras_backends.worker("jax").env  # built, not started
+    assert (env["KERAS_BACKEND"], env["OMP_NUM_THREADS"], env["XLA_FLAGS"]) == ("jax", "1", "--explicit")

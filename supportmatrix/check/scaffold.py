@@ -1,0 +1,78 @@
+"""The workflow every cell run shares, QNode and hybrid alike.
+
+A run records every warning, times itself, and stops at its first exception, which
+becomes an `ObservedError` at the stage the run had reached. The runner supplies the
+stages and the value checks::
+
+    with observe() as obs:
+        with obs.attempt():
+            forward = ...
+            obs.stage = Stage.GRADIENT
+            gradient = ...
+        if obs.error is None:
+            obs.checks.append(...)  # still recorded and timed
+    obs.observed(), obs.warnings, obs.seconds
+
+Nothing here runs PennyLane, so it is unit-tested with plain functions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.matrix.model import Stage
+
+
+def observed_error(stage: Stage, exc: BaseException) -> ObservedError:
+    """``exc`` raised at ``stage``, reduced to what declarations can name."""
+    return ObservedError(stage, type(exc).__name__, type(exc).__module__, str(exc))
+
+
+@dataclass
+class Observation:
+    """What one run observed; `observe` fills in the warnings and the seconds on exit."""
+
+    #: The stage the run is in: an exception raised now is attributed to it.
+    stage: Stage = Stage.FORWARD
+    error: ObservedError | None = None
+    #: Every value comparison made, passed or not.
+    checks: list[ValueCheck] = field(default_factory=list)
+    #: False when the framework reported the output as not depending on the parameters.
+    connected: bool = True
+    #: Why nothing vouches for a gradient that came out (see `classify`).
+    detail: str = ""
+    warnings: tuple[ObservedWarning, ...] = ()
+    seconds: float = 0.0
+
+    @contextlib.contextmanager
+    def attempt(self) -> Iterator[None]:
+        """Run the block; an `Exception` it raises is recorded at `stage` and ends the block,
+        not the run. A BaseException (KeyboardInterrupt, a pytest timeout) propagates."""
+        try:
+            yield
+        except Exception as exc:  # noqa: BLE001 - any exception is an observation
+            if self.error is None:
+                self.error = observed_error(self.stage, exc)
+
+    def observed(self) -> Observed:
+        """The outcome, from `classify`."""
+        return classify(error=self.error, connected=self.connected, checks=tuple(self.checks),
+                        detail=self.detail)
+
+
+@contextlib.contextmanager
+def observe() -> Iterator[Observation]:
+    """Record the warnings of the block (each once, in first-seen order) and its seconds."""
+    obs = Observation()
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield obs
+    obs.seconds = time.perf_counter() - start
+    # PennyLane often repeats one warning per tape or per output row; keep each once.
+    obs.warnings = tuple(dict.fromkeys(observed_warning(w) for w in caught))
