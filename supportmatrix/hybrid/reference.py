@@ -81,7 +81,7 @@ def loss(params: Params, x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def reference_gradient(params: Params, x: np.ndarray, y: np.ndarray) -> Params:
     """dL/dtheta for every parameter, by the 5-point stencil, all probes in one pass."""
-    flat = _flatten(params)
+    flat = flatten(params)
     n = flat.size
     probes = np.repeat(flat[None, :], len(STENCIL) * n, axis=0)
     for k, (offset, _) in enumerate(STENCIL):
@@ -134,7 +134,8 @@ def _angle_slope(name: str, shape: tuple[int, ...], x: np.ndarray) -> np.ndarray
     return np.ones((points, *shape))
 
 
-def _flatten(params: Params) -> np.ndarray:
+def flatten(params: Params) -> np.ndarray:
+    """Every parameter's entries in one vector, in the order of `PARAM_SHAPES`."""
     return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
 
 

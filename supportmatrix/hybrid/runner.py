@@ -172,10 +172,7 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
         grads = driver.gradient(model, xg, yg)
         obs.connected = grads is not None
         if grads is not None:
-            # The QNode the model was built with, to ask PennyLane what "best" stands for.
-            qnode = hybrid_qnode(cell.device, cell.diff_method, driver.interface)
-            method = compat.resolved_method(cell.diff_method, qnode, xg, params["quantum.weights"])
-            obs.checks.append(_gradient_check(method, grads, params, xg, yg))
+            obs.checks.append(_gradient_check(_method(cell, driver, xg, params), grads, params, xg, yg))
         # Train only a model whose loss and gradient are right: a failed check already
         # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
         # epoch under jax takes seconds), so a broken model is not trained as well.
@@ -188,6 +185,15 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
                 obs.stage = Stage.SAVE
                 obs.checks.append(_round_trip_check(driver, model, x))
     return HybridRun(cell, obs.observed(), obs.warnings, record, obs.seconds, tuple(obs.checks))
+
+
+def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> str:
+    """The method whose error bound applies; for "best", a QNode like the model's is built
+    to ask PennyLane what it stands for."""
+    if cell.diff_method != "best":
+        return cell.diff_method
+    qnode = hybrid_qnode(cell.device, cell.diff_method, driver.interface)
+    return compat.resolved_method(cell.diff_method, qnode, x, params["quantum.weights"])
 
 
 def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
@@ -218,7 +224,8 @@ def _gradient_check(method: str, grads: Params, params: Params, x: np.ndarray,
     expected = reference.reference_gradient(params, x, y)
     tol = reference.gradient_tolerance(method, params, x)
     return compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
-                          _flat(grads), expected=_flat(expected), tolerance=_flat(tol),
+                          reference.flatten(grads), expected=reference.flatten(expected),
+                          tolerance=reference.flatten(tol),
                           criterion=f"{method}: error bound")
 
 
@@ -230,7 +237,4 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
     return ValueCheck("predictions after model.save -> keras.models.load_model", after, before,
                       np.zeros(before.shape), passed, "identical")
 
-
-def _flat(params: Params) -> np.ndarray:
-    return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
 
