@@ -1,4 +1,4 @@
-"""Unit tests for the ``hybrid:`` section of matrix.yaml (loader and model)."""
+"""Unit tests for the ``hybrid:`` family of matrix.yaml (schema, resolution, training)."""
 
 from __future__ import annotations
 
