@@ -45,7 +45,10 @@ Semantics:
   ``Exception``, ``BaseException`` or ``Warning``. ``match`` is a regex for `re.search`.
 * The YAML is composed in ruamel's round-trip mode and converted to plain values by hand:
   explicit tags (``!!python/...``, ``!custom``, even ``!!str``) and merge keys are refused, so
-  loading never constructs objects. Duplicate keys are refused.
+  loading never constructs objects. Duplicate keys are refused. Anchors and aliases (``&a``,
+  ``*a``) are refused at the first one the parser meets, before anything is expanded: the file
+  is plain data, so values are written out, and nine lines of nested aliases would otherwise
+  stand for 9**9 values.
 
 The optional top-level ``hybrid:`` section declares the hybrid-model family (a quantum layer
 inside a classical model) with the same machinery::

@@ -13,6 +13,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.parser import Parser
 from ruamel.yaml.scanner import Scanner
@@ -76,23 +77,63 @@ def read_text(src: Source) -> str:
         raise src.error((), f"not valid UTF-8: {exc}") from None
 
 
-class _TagRecordingComposer(Composer):
-    """Records nodes that carried an explicit tag, so the walk can refuse them by key path.
+class _PlainDataComposer(Composer):
+    """Refuses anchors and aliases as the parser meets them, and records explicit tags.
 
-    Resolved node tags cannot tell ``!!str x`` (or ``!<tag:...>``) from a plain ``x``; only
-    the parser event knows whether the author wrote a tag.
+    Aliases are refused here, before any node is walked: nine lines of nested aliases (a
+    "billion laughs") stand for 9**9 values, and following them would never finish.
+
+    Tags are only recorded, so the walk can refuse them by key path: resolved node tags
+    cannot tell ``!!str x`` (or ``!<tag:...>``) from a plain ``x``; only the parser event
+    knows whether the author wrote a tag.
     """
 
-    def __init__(self, loader: Any, tagged: dict[int, str]) -> None:
+    def __init__(self, loader: Any, src: Source, tagged: dict[int, str]) -> None:
         super().__init__(loader=loader)
+        self._src = src
         self._tagged = tagged
+        # The `index` argument of every compose_node call on the way down: turned into a key
+        # path only when an error needs one, so composing costs one append and pop per node.
+        self._indices: list[Any] = []
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        tag = getattr(self.parser.peek_event(), "ctag", None)  # alias events have no tag
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or event.anchor is not None:
+            self._refuse_anchor(event, index)
+        tag = event.ctag
+        self._indices.append(index)
         node = super().compose_node(parent, index)
+        self._indices.pop()
         if tag is not None:
             self._tagged[id(node)] = str(tag)
         return node
+
+    def _refuse_anchor(self, event: Any, index: Any) -> None:
+        kind = "alias *" if isinstance(event, AliasEvent) else "anchor &"
+        keypath: list[object] = []
+        for part in (*self._indices, index):
+            if isinstance(part, int):  # a list item
+                keypath.append(part)
+            elif isinstance(part, ScalarNode):  # a mapping value, under its key
+                keypath.append(part.value if id(part) in self._tagged else _key_value(part))
+            # None: the root or a mapping key, reported at its mapping
+        raise MatrixError(
+            self._src.path,
+            event.start_mark.line + 1,
+            format_keypath(tuple(keypath)),
+            f"anchors/aliases are not allowed (found {kind}{event.anchor}); "
+            "matrix.yaml is plain data: write the values out",
+        )
+
+
+def _key_value(node: ScalarNode) -> object:
+    """A plain key's value as the walk will see it, without constructing anything."""
+    if node.tag == _TAG + "int":
+        try:
+            return int(node.value, 0)
+        except ValueError:
+            return node.value
+    return node.value
 
 
 def parse_yaml(src: Source, text: str) -> object:
@@ -103,7 +144,7 @@ def parse_yaml(src: Source, text: str) -> object:
     # plain ones yield the same nodes and marks (lines).
     yaml.Scanner = Scanner
     yaml.Parser = Parser
-    yaml.Composer = lambda loader: _TagRecordingComposer(loader, tagged)
+    yaml.Composer = lambda loader: _PlainDataComposer(loader, src, tagged)
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -121,14 +162,14 @@ def parse_yaml(src: Source, text: str) -> object:
 
 @dataclass
 class _NodeWalker:
-    """Turns a composed node tree into dicts, lists and scalars, recording each key's line."""
+    """Turns a composed node tree into dicts, lists and scalars, recording each key's line.
+
+    Without anchors the node graph is a tree, so the walk visits each node once.
+    """
 
     src: Source
     tagged: dict[int, str]
     construct: Callable[[Node], Any]
-
-    def __post_init__(self) -> None:
-        self._open: set[int] = set()  # containers being walked, to catch recursive aliases
 
     def walk(self, node: Node, keypath: Keypath) -> object:
         if id(node) in self.tagged:
@@ -139,16 +180,10 @@ class _NodeWalker:
             )
         if isinstance(node, ScalarNode):
             return self._scalar(node)
-        if id(node) in self._open:
-            raise self.src.error(keypath, "recursive alias is not allowed")
-        self._open.add(id(node))
-        try:
-            if isinstance(node, MappingNode):
-                return self._mapping(node, keypath)
-            assert isinstance(node, SequenceNode)
-            return self._sequence(node, keypath)
-        finally:
-            self._open.discard(id(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node, keypath)
+        assert isinstance(node, SequenceNode)
+        return self._sequence(node, keypath)
 
     def _mapping(self, node: MappingNode, keypath: Keypath) -> dict[object, object]:
         result: dict[object, object] = {}

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import NOTES, assert_error, cell_of, line_of, load, load_error, make_doc, rules
+from matrix_docs import NOTES, assert_error, line_of, load_error, make_doc, rules
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import Outcome
 
 
 def test_error_str_is_one_line() -> None:
@@ -84,17 +83,17 @@ def test_tagged_top_level_is_refused(tmp_path: Path) -> None:
 def test_merge_keys_are_refused(tmp_path: Path) -> None:
     text = make_doc(
         """\
-        - where: &w {device: default.qubit}
+        - where: {device: default.qubit}
           expect: supported
-        - where: {<<: *w, shots: 100}
+        - where: {<<: {device: default.qubit}, shots: 100}
           expect: no-gradient
         """
     )
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[1].where", "<<: *w", "merge keys")
+    assert_error(err, text, "rules[1].where", "<<:", "merge keys")
 
 
-def test_plain_aliases_are_fine(tmp_path: Path) -> None:
+def test_plain_aliases_are_refused(tmp_path: Path) -> None:
     text = make_doc(
         """\
         - where: {device: &lq lightning.qubit}
@@ -105,14 +104,57 @@ def test_plain_aliases_are_fine(tmp_path: Path) -> None:
           expect: no-gradient
         """
     )
-    rc = cell_of(load(tmp_path, text), "lightning.qubit-None-adjoint-probs-shots100")
-    assert rc.expectation.outcome is Outcome.NO_GRADIENT
+    err = load_error(tmp_path, text)
+    assert_error(err, text, "rules[0].where.device", "&lq", "anchors/aliases are not allowed",
+                 "found anchor &lq", "write the values out")
 
 
 def test_recursive_alias_is_refused(tmp_path: Path) -> None:
     text = make_doc() + "loop: &x [*x]\n"
     err = load_error(tmp_path, text)
-    assert "recursive alias" in err.message and err.line == line_of(text, "loop:")
+    assert_error(err, text, "loop", "loop:", "anchors/aliases are not allowed", "found anchor &x")
+
+
+HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi")
+)
+
+
+@pytest.mark.timeout(5)  # expanding the aliases would take minutes and gigabytes
+def test_nested_aliases_fail_before_anything_is_expanded(tmp_path: Path) -> None:
+    """Nine lines standing for 9**9 values (a "billion laughs") are refused at the first anchor."""
+    assert len(HOSTILE) < 400 and HOSTILE.count("\n") == 9
+    err = load_error(tmp_path, HOSTILE)
+    assert str(err) == (
+        f"{tmp_path / 'matrix.yaml'}:1: a: anchors/aliases are not allowed (found anchor &a); "
+        "matrix.yaml is plain data: write the values out"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "keypath", "needle"),
+    [
+        ('analytic-only: "', 'analytic-only: &n "', "notes.analytic-only", "&n"),
+        ("analytic-only:", "&n analytic-only:", "notes", "&n"),  # on a key: reported at its mapping
+        ("notes:\n", "notes: &n\n", "notes", "notes: &n"),
+        ("shots: [None, 100]", "shots: [None, &n 100]", "axes.shots[1]", "&n 100"),
+    ],
+)
+def test_a_single_anchor_is_refused(
+    tmp_path: Path, old: str, new: str, keypath: str, needle: str
+) -> None:
+    text = make_doc().replace(old, new, 1)
+    err = load_error(tmp_path, text)
+    assert_error(err, text, keypath, needle, "anchors/aliases are not allowed (found anchor &n)")
+
+
+def test_a_single_alias_is_refused(tmp_path: Path) -> None:
+    # An alias without its anchor: refused as an alias, not as YAML's "undefined alias".
+    text = make_doc(rules("- where: {device: *lq}\n  expect: no-gradient\n"))
+    err = load_error(tmp_path, text)
+    assert_error(err, text, "rules[1].where.device", "*lq",
+                 "anchors/aliases are not allowed (found alias *lq)")
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:
