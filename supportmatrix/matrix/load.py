@@ -37,6 +37,11 @@ Semantics:
   rule with ``expect``, warnings from the last matching rule with ``warnings`` (none: no
   warnings; ``[]`` clears). A rule needs ``expect``, ``warnings`` or both. Every cell must be
   covered by some rule with ``expect`` under the given versions.
+* A rule that decides no cell is an error: for each field it sets, some cell it matches must
+  not also be matched by a later rule that sets the field and whose version gates are a subset
+  of its own (same package, identical specifier; no gate at all qualifies). Such a later rule
+  applies whenever this one does, so it always wins. Installed versions play no part here: a
+  file is valid or not whatever is installed. The error names the later rules' lines.
 * ``expect`` is an outcome string or ``{outcome, error, note}``. ``errors`` and
   ``forward-only`` require ``error`` with all of class/match/stage, and ``forward-only``
   requires stage ``gradient``; ``supported``, ``no-gradient`` and ``incorrect`` forbid ``error``;
@@ -88,7 +93,7 @@ from collections.abc import Mapping
 
 from supportmatrix.matrix.checks import check_keys, require_mapping
 from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedHybridCell
-from supportmatrix.matrix.resolve import Resolved, match_cells, resolve
+from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
     HYBRID,
     HYBRID_KEYS,
@@ -147,9 +152,10 @@ def _cells(
     notes: dict[str, str],
     versions: Mapping[str, str | None],
 ) -> list[Resolved]:
-    """The family's rules, resolved to cells."""
+    """The family's rules, checked for dead ones (whatever is installed), then resolved."""
     rules = parse_rules(src, section, family, axes, notes)
     matches = match_cells(family, axes, rules)
+    check_dead_rules(src, family, rules, matches)
     return resolve(src, family, rules, matches, versions)
 
 

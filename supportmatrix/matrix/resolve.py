@@ -1,4 +1,5 @@
-"""From rules to cells: which rules match each cell, and the expectation the last ones give it.
+"""From rules to cells: which rules match each cell, the expectation the last ones give it,
+and the rules that can never decide a cell.
 
 Rules are bits in Python ints: for each axis value, the set of rules whose ``where`` admits
 it; a cell's matching rules are the AND of its values' sets, and "the last matching rule"
@@ -15,7 +16,7 @@ from supportmatrix.matrix.schema import CompiledRule, Family
 from supportmatrix.matrix.source import Source
 from supportmatrix.matrix.versions import specifier_matches
 
-__all__ = ["Resolved", "match_cells", "resolve"]
+__all__ = ["Resolved", "check_dead_rules", "match_cells", "resolve"]
 
 #: A cell's axis values, in the family's axis order, and the bit set of rules matching them.
 CellMatch = tuple[tuple[object, ...], int]
@@ -83,11 +84,66 @@ def resolve(
     return resolved
 
 
+def check_dead_rules(
+    src: Source, family: Family, rules: list[CompiledRule], matches: list[CellMatch]
+) -> None:
+    """Refuse a rule that sets a field no cell can ever take from it, whatever is installed.
+
+    A later rule overrides this one at a cell when it matches the cell, sets the same field
+    and is active whenever this one is: its version gates are a subset of this rule's (same
+    package, same specifier). If that holds at every cell this rule matches, the field is
+    dead text. Installed versions play no part, so the file is valid or not once and for all.
+    """
+    # Distinct sets of matching rules: cells sharing one tell nothing new.
+    masks = list(dict.fromkeys(matched for _, matched in matches))
+    overriders = [
+        _bits(
+            s.rule.index
+            for s in rules[r.rule.index + 1:]
+            if s.rule.versions.items() <= r.rule.versions.items()
+        )
+        for r in rules
+    ]
+    dead: list[tuple[int, str, int]] = []  # (rule index, field, setters of that field)
+    for field in family.rule_fields:
+        setters = _bits(r.rule.index for r in rules if getattr(r.rule, field) is not None)
+        decides = 0  # rules that decide the field for at least one cell
+        for matched in masks:
+            setting = matched & setters
+            # The last rule setting the field here always decides it; test only the others.
+            candidates = setting & ~decides
+            while candidates:
+                index = candidates.bit_length() - 1
+                candidates ^= 1 << index
+                if not setting & overriders[index]:
+                    decides |= 1 << index
+        dead.extend((index, field, setters) for index in _indices(setters & ~decides))
+    if not dead:
+        return
+    index, field, setters = min(dead, key=lambda d: (d[0], family.rule_fields.index(d[1])))
+    deciders = {
+        (matched & setters & overriders[index]).bit_length() - 1
+        for matched in masks
+        if matched >> index & 1
+    }
+    lines = ", ".join(str(rules[i].rule.line) for i in sorted(deciders))
+    raise src.error(
+        (*family.keypath, "rules", index),
+        f"this rule decides no cell: every cell it matches for {field!r} is decided by "
+        f"later rules (lines {lines})",
+    )
+
+
 def _bits(indices: Iterable[int]) -> int:
     mask = 0
     for index in indices:
         mask |= 1 << index
     return mask
+
+
+def _indices(mask: int) -> list[int]:
+    """The set bits of ``mask``, lowest first."""
+    return [index for index in range(mask.bit_length()) if mask >> index & 1]
 
 
 def _value_masks(

@@ -276,6 +276,23 @@ def test_render_refuses_nested_aliases_at_once(tmp_path: Path, capsys: Capsys) -
         "plain data: write the values out")
 
 
+def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Capsys) -> None:
+    rules = """\
+          - where: {diff_method: adjoint}
+            expect: no-gradient
+          - where: {diff_method: adjoint}
+            expect: no-gradient
+        """
+    matrix = write_matrix(tmp_path, rules)
+    lines = [n for n, line in enumerate(matrix.read_text().splitlines(), 1) if "adjoint}" in line]
+    assert cli.main(["render", "--matrix", str(matrix)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(
+        err, f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: every cell it matches "
+        f"for 'expect' is decided by later rules (lines {lines[1]})")
+
+
 def test_docs_compare_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
     matrix = write_matrix(tmp_path)
     assert cli.main(["docs-compare", str(REFERENCE), "--matrix", str(matrix)]) == 0

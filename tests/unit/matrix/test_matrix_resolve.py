@@ -188,7 +188,12 @@ def test_version_gate_needs_every_package(tmp_path: Path) -> None:
 
 
 def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
-    """Random rules, checked against a direct reading of "last matching rule wins"."""
+    """Random rules, checked against a direct reading of "last matching rule wins".
+
+    Random rules can set a field that no cell takes from them. The loader refuses such a
+    rule (checked here against a direct reading of that definition too), so the file loaded
+    leaves those fields out; that changes no cell, so the reference keeps them.
+    """
     rng = random.Random(1234)
     axes = {
         "device": ["default.qubit", "lightning.qubit"],
@@ -202,31 +207,66 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
         for name, values in axes.items()
     )
     versions = {"pennylane": "0.45.0"}
-    entries, reference = [CATCH_ALL], [({}, True, "supported", None)]
+    drawn: list[tuple[dict, str | None, str | None, str | None]] = [({}, None, "supported", None)]
     for _ in range(60):
+        # Narrow rules (most axes, one or two values each), as in a real matrix: wide random
+        # rules mostly hide each other, and every field they hide would be left out below.
         where = {
-            name: rng.sample(values, rng.randint(1, len(values)))
+            name: rng.sample(values, rng.randint(1, 2))
             for name, values in axes.items()
-            if rng.random() < 0.4
+            if rng.random() < 0.8
         }
         gate = rng.choice([None, ">=0.44", "<0.44"])
         outcome = rng.choice(["supported", "no-gradient", None])
         warn = rng.choice([None, "a", "b"]) if outcome else rng.choice(["a", "b"])
+        drawn.append((where, gate, outcome, warn))
+    reference = [
+        (where, gate is None or specifier_matches(SpecifierSet(gate), versions["pennylane"]),
+         outcome, warn)
+        for where, gate, outcome, warn in drawn
+    ]
+
+    cells = [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+
+    def matches(where: dict, cell: dict) -> bool:
+        return all(cell[a] in vals for a, vals in where.items())
+
+    def dead(index: int, field: int) -> bool:  # field: 2 = expect, 3 = warnings
+        where, gate = drawn[index][:2]
+        return all(
+            any(later[field] and later[1] in (None, gate) and matches(later[0], cell)
+                for later in drawn[index + 1:])
+            for cell in cells
+            if matches(where, cell)
+        )
+
+    def entry(where: dict, gate: str | None, outcome: str | None, warn: str | None) -> str:
         parts = [
             f"{name}: [{', '.join('None' if v is None else str(v) for v in vals)}]"
             for name, vals in where.items()
         ]
         if gate:
             parts.append(f'pennylane: "{gate}"')
-        entry = f"  - where: {{{', '.join(parts)}}}\n"
+        text = f"  - where: {{{', '.join(parts)}}}\n"
         if outcome:
-            entry += f"    expect: {outcome}\n"
+            text += f"    expect: {outcome}\n"
         if warn:
-            entry += f"    warnings: [{{category: UserWarning, match: {warn}}}]\n"
-        entries.append(entry)
-        active = gate is None or specifier_matches(SpecifierSet(gate), versions["pennylane"])
-        reference.append((where, active, outcome, warn))
-    matrix = load(tmp_path, make_doc("".join(entries), axes=axes_text), versions)
+            text += f"    warnings: [{{category: UserWarning, match: {warn}}}]\n"
+        return text
+
+    entries = [CATCH_ALL] + [entry(*rule) for rule in drawn[1:]]
+    kept, pruned = [], []
+    for index, (where, gate, outcome, warn) in enumerate(drawn):
+        outcome = None if outcome and dead(index, 2) else outcome
+        warn = None if warn and dead(index, 3) else warn
+        if (outcome, warn) != drawn[index][2:]:
+            pruned.append(index)
+        if outcome or warn:
+            kept.append(CATCH_ALL if index == 0 else entry(where, gate, outcome, warn))
+    assert pruned, "seed 1234 draws rules that decide no cell"
+    err = load_error(tmp_path, make_doc("".join(entries), axes=axes_text), versions)
+    assert err.keypath == f"rules[{pruned[0]}]" and "decides no cell" in err.message
+    matrix = load(tmp_path, make_doc("".join(kept), axes=axes_text), versions)
 
     assert len(matrix.cells) == 2 * 4 * 3 * 3 * 3
     for rc in matrix.cells:
@@ -268,3 +308,96 @@ def test_cells_uncovered_because_of_a_version_gate(tmp_path: Path) -> None:
     assert len(load(tmp_path, text, {"pennylane": "0.44.1"}).cells) == 32
     err = load_error(tmp_path, text, {"pennylane": "0.43"})
     assert_error(err, text, "rules", "rules:", "32 of 32 cells", "under the given package versions")
+
+
+# ---------------------------------------------------------------------------- rules deciding no cell
+
+
+def test_the_first_of_two_identical_rules_is_refused(tmp_path: Path) -> None:
+    rule = "- where: {device: lightning.qubit, shots: 100}\n  expect: no-gradient\n"
+    text = make_doc(rules(rule, rule))
+    err = load_error(tmp_path, text)
+    first, second = line_of(text, "shots: 100}"), line_of(text, "shots: 100}", occurrence=2)
+    assert str(err) == (
+        f"{tmp_path / 'matrix.yaml'}:{first}: rules[1]: this rule decides no cell: every cell it "
+        f"matches for 'expect' is decided by later rules (lines {second})"
+    )
+
+
+def test_a_rule_covered_by_several_later_rules_names_them_all(tmp_path: Path) -> None:
+    text = make_doc(
+        rules(
+            "- where: {device: lightning.qubit}\n  expect: no-gradient\n",
+            "- where: {device: lightning.qubit, shots: None}\n  expect: supported\n",
+            "- where: {shots: 100}\n  expect: no-gradient\n",
+        )
+    )
+    err = load_error(tmp_path, text)
+    covering = f"{line_of(text, 'shots: None}')}, {line_of(text, '- where: {shots: 100}')}"
+    assert_error(err, text, "rules[1]", "- where: {device: lightning.qubit}",
+                 f"for 'expect' is decided by later rules (lines {covering})")
+
+
+def test_a_dead_warnings_field_is_refused_though_its_expect_decides(tmp_path: Path) -> None:
+    text = make_doc(
+        rules(
+            """\
+            - where: {device: lightning.qubit}
+              expect: no-gradient
+              warnings: [{category: UserWarning, match: "never seen"}]
+            """,
+            "- where: {device: lightning.qubit}\n  warnings: []\n",
+        )
+    )
+    err = load_error(tmp_path, text)
+    assert_error(err, text, "rules[1]", "- where: {device: lightning.qubit}",
+                 "this rule decides no cell", "for 'warnings'",
+                 f"(lines {line_of(text, '- where: {device: lightning.qubit}', occurrence=2)})")
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later", "dead"),
+    [
+        ("", "", True),
+        (', pennylane: "<0.44"', "", True),  # the later rule applies whenever this one does
+        (', pennylane: "<0.44"', ', pennylane: "<0.44"', True),
+        (', pennylane: "<0.44", torch: ">=2"', ', pennylane: "<0.44"', True),
+        ("", ', pennylane: ">=0.44"', False),  # before 0.44, the earlier rule decides
+        (', pennylane: "<0.44"', ', pennylane: "<0.45"', False),  # another specifier
+        (', pennylane: "<0.44"', ', torch: ">=2"', False),  # another package
+    ],
+)
+def test_a_later_rule_hides_an_earlier_one_only_if_its_gates_are_a_subset(
+    tmp_path: Path, earlier: str, later: str, dead: bool
+) -> None:
+    text = make_doc(
+        rules(
+            f"- where: {{device: lightning.qubit{earlier}}}\n  expect: no-gradient\n",
+            f"- where: {{device: lightning.qubit{later}}}\n  expect: supported\n",
+        )
+    )
+    if dead:
+        assert "decides no cell" in load_error(tmp_path, text).message
+    else:
+        load(tmp_path, text)
+
+
+def test_a_rule_gated_later_leaves_the_earlier_one_deciding(tmp_path: Path) -> None:
+    text = make_doc(
+        rules(
+            "- where: {device: lightning.qubit}\n  expect: no-gradient\n",
+            '- where: {device: lightning.qubit, pennylane: ">=0.44"}\n  expect: supported\n',
+        )
+    )
+    cid = "lightning.qubit-torch-adjoint-probs-analytic"
+    old = cell_of(load(tmp_path, text, {"pennylane": "0.43.2"}), cid)
+    new = cell_of(load(tmp_path, text, {"pennylane": "0.44.1"}), cid)
+    assert old.expectation.outcome is Outcome.NO_GRADIENT
+    assert new.expectation.outcome is Outcome.SUPPORTED
+
+
+def test_dead_rules_are_refused_whatever_is_installed(tmp_path: Path) -> None:
+    rule = '- where: {device: lightning.qubit, pennylane: ">=0.44"}\n  expect: no-gradient\n'
+    text = make_doc(rules(rule, rule))
+    for versions in ({}, {"pennylane": "0.43"}, {"pennylane": "0.45"}):
+        assert "decides no cell" in load_error(tmp_path, text, versions).message
