@@ -257,6 +257,42 @@ def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
     assert "2. Raises `DeviceError` matching `finite shots` in the forward pass." in out
 
 
+# Nine lines of nested aliases: 9**9 values once expanded.
+HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+    for prev, name in zip("abcdefgh", "bcdefghi")
+)
+
+
+@pytest.mark.timeout(5)  # expanding the aliases would take minutes
+def test_render_refuses_nested_aliases_at_once(tmp_path: Path, capsys: Capsys) -> None:
+    matrix = tmp_path / "hostile.yaml"
+    matrix.write_text(HOSTILE)
+    assert cli.main(["render", "--matrix", str(matrix)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(
+        err, f"{matrix}:1: a: anchors/aliases are not allowed (found anchor &a); matrix.yaml is "
+        "plain data: write the values out")
+
+
+def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Capsys) -> None:
+    rules = """\
+          - where: {diff_method: adjoint}
+            expect: no-gradient
+          - where: {diff_method: adjoint}
+            expect: no-gradient
+        """
+    matrix = write_matrix(tmp_path, rules)
+    lines = [n for n, line in enumerate(matrix.read_text().splitlines(), 1) if "adjoint}" in line]
+    assert cli.main(["render", "--matrix", str(matrix)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(
+        err, f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: every cell it matches "
+        f"for 'expect' is decided by later rules (lines {lines[1]})")
+
+
 def test_docs_compare_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
     matrix = write_matrix(tmp_path)
     assert cli.main(["docs-compare", str(REFERENCE), "--matrix", str(matrix)]) == 0

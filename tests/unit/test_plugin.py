@@ -88,6 +88,21 @@ def test_a_malformed_matrix_is_one_line_and_no_tests(suite: pytest.Pytester) -> 
     assert "Traceback" not in result.stderr.str() + result.stdout.str()
 
 
+@pytest.mark.timeout(60)  # expanding the aliases would take minutes: collection would hang
+def test_a_matrix_of_nested_aliases_stops_the_run_with_one_line(suite: pytest.Pytester) -> None:
+    hostile = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefgh", "bcdefghi")
+    )
+    suite.makefile(".yaml", hostile=hostile)
+    result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "hostile.yaml")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*hostile.yaml:1: a: anchors/aliases are not allowed (found anchor &a); matrix.yaml is "
+         "plain data: write the values out"])
+    assert "Traceback" not in result.stderr.str() + result.stdout.str()
+
+
 def test_matrix_option_selects_another_file(suite: pytest.Pytester) -> None:
     suite.makefile(".yaml", other=MATRIX)
     result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "other.yaml", "-k", "expval")

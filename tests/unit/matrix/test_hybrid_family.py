@@ -1,4 +1,4 @@
-"""Unit tests for the ``hybrid:`` section of matrix.yaml (loader and model)."""
+"""Unit tests for the ``hybrid:`` family of matrix.yaml (schema, resolution, training)."""
 
 from __future__ import annotations
 
@@ -160,3 +160,19 @@ def test_bad_hybrid_axes_and_keys(tmp_path: Path) -> None:
     text = doc(axes=HYBRID_AXES.replace("hybrid:\n", "hybrid:\n  notes: {}\n"))
     err = error(tmp_path, text)
     assert err.keypath == "hybrid.notes" and "allowed: axes, rules" in err.message
+
+
+def test_a_dead_training_field_is_refused(tmp_path: Path) -> None:
+    text = doc(TRAINED + "- training: {min_accuracy: 0.9, max_epochs: 5}\n")
+    err = error(tmp_path, text)
+    assert str(err) == (
+        f"{tmp_path / 'matrix.yaml'}:{line_of(text, '- expect: supported')}: hybrid.rules[0]: "
+        "this rule decides no cell: every cell it matches for 'training' is decided by later "
+        f"rules (lines {line_of(text, '- training:')})"
+    )
+
+
+def test_a_training_gated_later_leaves_the_earlier_one_deciding(tmp_path: Path) -> None:
+    text = doc(TRAINED + '- where: {keras: ">=3"}\n  training: {min_accuracy: 0.9, max_epochs: 5}\n')
+    assert load(tmp_path, text).hybrid_cells[0].training == TrainingSpec(0.8, 3)
+    assert load(tmp_path, text, {"keras": "3.1"}).hybrid_cells[0].training == TrainingSpec(0.9, 5)

@@ -1,0 +1,140 @@
+"""What a rule sets besides ``where``: ``expect`` (with its error and note), ``warnings`` and,
+for hybrid rules, ``training``; each parsed into the model's frozen specs."""
+
+from __future__ import annotations
+
+import re
+
+from supportmatrix.matrix.checks import (
+    allowed,
+    check_keys,
+    one_of,
+    require_list,
+    require_mapping,
+    require_str,
+    show,
+)
+from supportmatrix.matrix.model import (
+    ErrorSpec,
+    Expectation,
+    Outcome,
+    Stage,
+    TrainingSpec,
+    WarningSpec,
+)
+from supportmatrix.matrix.source import Keypath, Source
+
+__all__ = ["parse_expect", "parse_training", "parse_warnings"]
+
+_TRAINING_KEYS = ("min_accuracy", "max_epochs")
+_EXPECT_KEYS = ("outcome", "error", "note")
+_ERROR_KEYS = ("class", "match", "stage")
+_WARNING_KEYS = ("category", "match")
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Matching these would hide which failure actually happened.
+_TOO_BROAD = frozenset({"Exception", "BaseException", "Warning"})
+
+_OUTCOMES = tuple(o.value for o in Outcome)
+_NEEDS_ERROR = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY})
+_FORBIDS_ERROR = frozenset({Outcome.SUPPORTED, Outcome.NO_GRADIENT, Outcome.INCORRECT})
+
+
+def parse_expect(
+    src: Source, raw: object, kp: Keypath, notes: dict[str, str], stages: tuple[str, ...]
+) -> Expectation:
+    """An outcome string or ``{outcome, error, note}``; errors may only name ``stages``."""
+    expect = {"outcome": raw} if isinstance(raw, str) else raw
+    expect = require_mapping(src, expect, kp, "expect (an outcome or a mapping)")
+    check_keys(src, expect, kp, _EXPECT_KEYS, required=("outcome",))
+    one_of(src, expect["outcome"], (*kp, "outcome"), "outcome", _OUTCOMES)
+    outcome = Outcome(expect["outcome"])
+    error = None
+    if "error" in expect:
+        error = _parse_error(src, expect["error"], (*kp, "error"), stages)
+    note = _parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
+    _check_consistency(src, kp, outcome, error, note)
+    return Expectation(outcome=outcome, error=error, note=note)
+
+
+def _check_consistency(
+    src: Source, kp: Keypath, outcome: Outcome, error: ErrorSpec | None, note: str | None
+) -> None:
+    if outcome in _NEEDS_ERROR and error is None:
+        raise src.error(kp, f"outcome {outcome.value!r} requires 'error: {{class, match, stage}}'")
+    if outcome in _FORBIDS_ERROR and error is not None:
+        raise src.error((*kp, "error"), f"outcome {outcome.value!r} must not have 'error'")
+    if outcome is Outcome.FORWARD_ONLY and error is not None and error.stage is not Stage.GRADIENT:
+        raise src.error(
+            (*kp, "error", "stage"),
+            f"outcome 'forward-only' requires stage 'gradient', got {error.stage.value!r}",
+        )
+    if outcome is Outcome.INCORRECT and note is None:
+        raise src.error(kp, "outcome 'incorrect' requires a 'note' saying why")
+
+
+def _parse_error(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...]) -> ErrorSpec:
+    error = require_mapping(src, raw, kp, "error")
+    check_keys(src, error, kp, _ERROR_KEYS, required=_ERROR_KEYS)
+    one_of(src, error["stage"], (*kp, "stage"), "stage", stages)
+    return ErrorSpec(
+        cls=_parse_class_name(src, error["class"], (*kp, "class"), "exception"),
+        match=_parse_pattern(src, error["match"], (*kp, "match")),
+        stage=Stage(error["stage"]),
+    )
+
+
+def parse_warnings(src: Source, raw: object, kp: Keypath) -> tuple[WarningSpec, ...]:
+    """A list of ``{category, match}``; ``[]`` is allowed (it clears earlier warnings)."""
+    items = require_list(src, raw, kp, "warnings")
+    return tuple(_parse_warning(src, item, (*kp, index)) for index, item in enumerate(items))
+
+
+def _parse_warning(src: Source, raw: object, kp: Keypath) -> WarningSpec:
+    warning = require_mapping(src, raw, kp, "a warning")
+    check_keys(src, warning, kp, _WARNING_KEYS, required=_WARNING_KEYS)
+    return WarningSpec(
+        category=_parse_class_name(src, warning["category"], (*kp, "category"), "warning"),
+        match=_parse_pattern(src, warning["match"], (*kp, "match")),
+    )
+
+
+def parse_training(src: Source, raw: object, kp: Keypath) -> TrainingSpec:
+    """``{min_accuracy, max_epochs}``: a number in (0, 1] and an integer >= 1."""
+    training = require_mapping(src, raw, kp, "training")
+    check_keys(src, training, kp, _TRAINING_KEYS, required=_TRAINING_KEYS)
+    accuracy, epochs = training["min_accuracy"], training["max_epochs"]
+    if type(accuracy) not in (int, float) or not 0 < accuracy <= 1:
+        raise src.error(
+            (*kp, "min_accuracy"), f"min_accuracy must be a number in (0, 1], got {show(accuracy)}"
+        )
+    if type(epochs) is not int or epochs < 1:
+        raise src.error(
+            (*kp, "max_epochs"), f"max_epochs must be an integer >= 1, got {show(epochs)}"
+        )
+    return TrainingSpec(min_accuracy=float(accuracy), max_epochs=epochs)
+
+
+def _parse_class_name(src: Source, raw: object, kp: Keypath, kind: str) -> str:
+    name = require_str(src, raw, kp, f"a {kind} class name")
+    if not _IDENTIFIER.match(name):
+        raise src.error(kp, f"{kind} class {name!r} must be a bare class name (e.g. ValueError)")
+    if name in _TOO_BROAD:
+        raise src.error(kp, f"{kind} class {name!r} is too broad; name the real class raised")
+    return name
+
+
+def _parse_pattern(src: Source, raw: object, kp: Keypath) -> re.Pattern[str]:
+    pattern = require_str(src, raw, kp, "match (a regex)")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise src.error(kp, f"invalid regex {pattern!r}: {exc}") from None
+
+
+def _parse_note_ref(src: Source, raw: object, kp: Keypath, notes: dict[str, str]) -> str:
+    note = require_str(src, raw, kp, "note (a key of notes)")
+    if note not in notes:
+        choices = allowed(notes) or "(no notes declared)"
+        raise src.error(kp, f"unknown note {note!r}; allowed: {choices}")
+    return note

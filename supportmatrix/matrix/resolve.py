@@ -1,0 +1,178 @@
+"""From rules to cells: which rules match each cell, the expectation the last ones give it,
+and the rules that can never decide a cell.
+
+Rules are bits in Python ints: for each axis value, the set of rules whose ``where`` admits
+it; a cell's matching rules are the AND of its values' sets, and "the last matching rule"
+is the highest set bit. A cell costs one AND per axis.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+
+from supportmatrix.matrix.model import Cell, Expectation, HybridCell, TrainingSpec, WarningSpec
+from supportmatrix.matrix.schema import CompiledRule, Family
+from supportmatrix.matrix.source import Source
+from supportmatrix.matrix.versions import specifier_matches
+
+__all__ = ["Resolved", "check_dead_rules", "match_cells", "resolve"]
+
+#: A cell's axis values, in the family's axis order, and the bit set of rules matching them.
+CellMatch = tuple[tuple[object, ...], int]
+#: A resolved cell: the cell, its expectation, its training target, its rules' lines.
+Resolved = tuple[Cell | HybridCell, Expectation, TrainingSpec | None, tuple[int, ...]]
+
+
+def match_cells(
+    family: Family, axes: dict[str, tuple[object, ...]], rules: list[CompiledRule]
+) -> list[CellMatch]:
+    """Every cell, in cell order, with the rules whose axis values match it (gates aside)."""
+    masks = [_value_masks(rules, axis, axes[axis]) for axis in family.axis_names]
+    matches: list[CellMatch] = []
+    for combo in itertools.product(*(axes[axis] for axis in family.axis_names)):
+        matched = -1
+        for axis_masks, value in zip(masks, combo, strict=True):
+            matched &= axis_masks[value]
+        matches.append((combo, matched))
+    return matches
+
+
+def resolve(
+    src: Source,
+    family: Family,
+    rules: list[CompiledRule],
+    matches: list[CellMatch],
+    versions: Mapping[str, str | None],
+) -> list[Resolved]:
+    """Give every cell its expectation (and training target) under ``versions``."""
+    # Version gates are evaluated once per rule, never per cell.
+    active = [
+        r
+        for r in rules
+        if all(specifier_matches(spec, versions.get(pkg)) for pkg, spec in r.specifiers.items())
+    ]
+    expect_bits = _bits(r.rule.index for r in active if r.rule.expect is not None)
+    warning_bits = _bits(r.rule.index for r in active if r.rule.warnings is not None)
+    training_bits = _bits(r.rule.index for r in active if r.rule.training is not None)
+
+    resolved: list[Resolved] = []
+    uncovered: list[Cell | HybridCell] = []
+    cache: dict[tuple[int, int, int], tuple[Expectation, TrainingSpec | None, tuple[int, ...]]] = {}
+    for combo, matched in matches:
+        cell = family.make_cell(*combo)
+        expect_index = (matched & expect_bits).bit_length() - 1  # highest bit = last rule
+        if expect_index < 0:
+            uncovered.append(cell)
+            continue
+        key = (
+            expect_index,
+            (matched & warning_bits).bit_length() - 1,
+            (matched & training_bits).bit_length() - 1,
+        )
+        if key not in cache:
+            cache[key] = _expectation(rules, *key)
+        resolved.append((cell, *cache[key]))
+
+    if uncovered:
+        total = len(resolved) + len(uncovered)
+        raise src.error(
+            (*family.keypath, "rules"),
+            f"{len(uncovered)} of {total} cells are not covered by any rule with 'expect' "
+            f"under the given package versions; first: {uncovered[0].id}",
+        )
+    return resolved
+
+
+def check_dead_rules(
+    src: Source, family: Family, rules: list[CompiledRule], matches: list[CellMatch]
+) -> None:
+    """Refuse a rule that sets a field no cell can ever take from it, whatever is installed.
+
+    A later rule overrides this one at a cell when it matches the cell, sets the same field
+    and is active whenever this one is: its version gates are a subset of this rule's (same
+    package, same specifier). If that holds at every cell this rule matches, the field is
+    dead text. Installed versions play no part, so the file is valid or not once and for all.
+    """
+    # Distinct sets of matching rules: cells sharing one tell nothing new.
+    masks = list(dict.fromkeys(matched for _, matched in matches))
+    overriders = [
+        _bits(
+            s.rule.index
+            for s in rules[r.rule.index + 1:]
+            if s.rule.versions.items() <= r.rule.versions.items()
+        )
+        for r in rules
+    ]
+    dead: list[tuple[int, str, int]] = []  # (rule index, field, setters of that field)
+    for field in family.rule_fields:
+        setters = _bits(r.rule.index for r in rules if getattr(r.rule, field) is not None)
+        decides = 0  # rules that decide the field for at least one cell
+        for matched in masks:
+            setting = matched & setters
+            # The last rule setting the field here always decides it; test only the others.
+            candidates = setting & ~decides
+            while candidates:
+                index = candidates.bit_length() - 1
+                candidates ^= 1 << index
+                if not setting & overriders[index]:
+                    decides |= 1 << index
+        dead.extend((index, field, setters) for index in _indices(setters & ~decides))
+    if not dead:
+        return
+    index, field, setters = min(dead, key=lambda d: (d[0], family.rule_fields.index(d[1])))
+    deciders = {
+        (matched & setters & overriders[index]).bit_length() - 1
+        for matched in masks
+        if matched >> index & 1
+    }
+    lines = ", ".join(str(rules[i].rule.line) for i in sorted(deciders))
+    raise src.error(
+        (*family.keypath, "rules", index),
+        f"this rule decides no cell: every cell it matches for {field!r} is decided by "
+        f"later rules (lines {lines})",
+    )
+
+
+def _bits(indices: Iterable[int]) -> int:
+    mask = 0
+    for index in indices:
+        mask |= 1 << index
+    return mask
+
+
+def _indices(mask: int) -> list[int]:
+    """The set bits of ``mask``, lowest first."""
+    return [index for index in range(mask.bit_length()) if mask >> index & 1]
+
+
+def _value_masks(
+    rules: list[CompiledRule], axis: str, values: tuple[object, ...]
+) -> dict[object, int]:
+    """For each value of ``axis``, the bit set of rules whose ``where`` admits it."""
+    return {
+        value: _bits(
+            i for i, r in enumerate(rules) if axis not in r.allowed or value in r.allowed[axis]
+        )
+        for value in values
+    }
+
+
+def _expectation(
+    rules: list[CompiledRule], expect_index: int, warning_index: int, training_index: int
+) -> tuple[Expectation, TrainingSpec | None, tuple[int, ...]]:
+    expect = rules[expect_index].rule.expect
+    assert expect is not None
+    lines = {rules[expect_index].rule.line}
+    warnings: tuple[WarningSpec, ...] = ()
+    if warning_index >= 0:
+        warnings = rules[warning_index].rule.warnings or ()
+        lines.add(rules[warning_index].rule.line)
+    training = None
+    if training_index >= 0:
+        training = rules[training_index].rule.training
+        lines.add(rules[training_index].rule.line)
+    expectation = Expectation(
+        outcome=expect.outcome, error=expect.error, warnings=warnings, note=expect.note
+    )
+    return expectation, training, tuple(sorted(lines))

@@ -1,0 +1,292 @@
+"""The shape of `matrix.yaml`: schema version, axes, notes and rules with their ``where``,
+for both families of cells (the QNode top level and ``hybrid:``), described by `Family`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from supportmatrix.matrix.checks import (
+    allowed,
+    check_keys,
+    one_of,
+    require_list,
+    require_mapping,
+    require_str,
+    show,
+)
+from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
+from supportmatrix.matrix.model import (
+    AXIS_NAMES,
+    HYBRID_AXIS_NAMES,
+    KNOWN_AXIS_VALUES,
+    KNOWN_HYBRID_AXIS_VALUES,
+    VERSIONED_PACKAGES,
+    Cell,
+    HybridCell,
+    Rule,
+    Stage,
+)
+from supportmatrix.matrix.source import Keypath, Source
+
+__all__ = [
+    "HYBRID",
+    "HYBRID_KEYS",
+    "QNODE",
+    "SCHEMA_VERSION",
+    "TOP_KEYS",
+    "CompiledRule",
+    "Family",
+    "check_schema_version",
+    "parse_axes",
+    "parse_notes",
+    "parse_rules",
+]
+
+SCHEMA_VERSION = 1
+
+TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid")
+HYBRID_KEYS = ("axes", "rules")
+
+
+@dataclass(frozen=True)
+class Family:
+    """What differs between the QNode cells (top level) and the hybrid cells (``hybrid:``);
+    everything else (axes, rules, version gates, resolution, errors) is shared."""
+
+    keypath: Keypath
+    axis_names: tuple[str, ...]
+    known_values: Mapping[str, tuple[str, ...]]
+    make_cell: Callable[..., Cell | HybridCell]
+    stages: tuple[str, ...]
+    rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
+
+
+QNODE = Family(
+    keypath=(),
+    axis_names=AXIS_NAMES,
+    known_values=KNOWN_AXIS_VALUES,
+    make_cell=Cell,
+    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
+    rule_fields=("expect", "warnings"),
+)
+HYBRID = Family(
+    keypath=("hybrid",),
+    axis_names=HYBRID_AXIS_NAMES,
+    known_values=KNOWN_HYBRID_AXIS_VALUES,
+    make_cell=HybridCell,
+    stages=tuple(s.value for s in Stage),
+    rule_fields=("expect", "warnings", "training"),
+)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A validated rule plus what resolution needs: allowed values per axis, parsed specifiers."""
+
+    rule: Rule
+    allowed: dict[str, frozenset[object]]  # axes the rule restricts; absent axis = any value
+    specifiers: dict[str, SpecifierSet]
+
+
+# --------------------------------------------------------------------------- top level
+
+
+def check_schema_version(src: Source, root: dict) -> None:
+    """Require ``schema_version: 1`` (an int, not ``'1'``, ``true`` or ``1.0``)."""
+    if "schema_version" not in root:
+        raise src.error((), f"missing 'schema_version'; allowed: {SCHEMA_VERSION}")
+    version = root["schema_version"]
+    if version != SCHEMA_VERSION or type(version) is not int:
+        raise src.error(
+            ("schema_version",),
+            f"unsupported schema_version {show(version)}; allowed: {SCHEMA_VERSION}",
+        )
+
+
+def parse_axes(src: Source, section: dict, family: Family) -> dict[str, tuple[object, ...]]:
+    """The section's ``axes``: exactly the family's axis names, in order, each a value list."""
+    names = family.axis_names
+    if "axes" not in section:
+        raise src.error(family.keypath, "missing required key 'axes'")
+    kp: Keypath = (*family.keypath, "axes")
+    raw = require_mapping(src, section["axes"], kp, "axes")
+    for name in raw:
+        if name not in names:
+            raise src.error((*kp, name), f"unknown axis {show(name)}; allowed: {allowed(names)}")
+    for name in names:
+        if name not in raw:
+            raise src.error(kp, f"missing axis {name!r}; axes must list {allowed(names)}")
+    if tuple(raw) != names:
+        raise src.error(kp, f"axes must be in the order {allowed(names)}; got {allowed(raw)}")
+    return {
+        name: _parse_axis_values(src, name, raw[name], (*kp, name), family.known_values)
+        for name in names
+    }
+
+
+def _parse_axis_values(
+    src: Source, axis: str, raw: object, kp: Keypath, known_values: Mapping[str, tuple[str, ...]]
+) -> tuple[object, ...]:
+    items = require_list(src, raw, kp, f"axes.{axis}")
+    if not items:
+        raise src.error(kp, f"axes.{axis} must list at least one value")
+    known = known_values.get(axis)
+    values: list[object] = []
+    for index, item in enumerate(items):
+        value = _axis_value(src, axis, item, (*kp, index))
+        if known is not None:
+            one_of(src, value, (*kp, index), "value", known)
+        if value in values:
+            raise src.error((*kp, index), f"duplicate value {show(value)}")
+        values.append(value)
+    return tuple(values)
+
+
+def _axis_value(src: Source, axis: str, raw: object, kp: Keypath) -> object:
+    """Type-check one axis value and normalise the spellings of None."""
+    if axis == "shots":
+        if raw is None or raw == "None":
+            return None
+        if type(raw) is not int or raw <= 0:
+            raise src.error(kp, f"shots must be None or a positive integer, got {show(raw)}")
+        return raw
+    if axis == "interface" and raw is None:
+        return "None"
+    return require_str(src, raw, kp, f"a {axis} value")
+
+
+def parse_notes(src: Source, root: dict) -> dict[str, str]:
+    """The footnotes, slug -> text; absent or empty means none."""
+    raw = root.get("notes")
+    if raw is None:  # absent or an empty `notes:` section
+        return {}
+    raw = require_mapping(src, raw, ("notes",), "notes")
+    for key, text in raw.items():
+        kp: Keypath = ("notes", key)
+        if not isinstance(key, str) or not key:
+            raise src.error(kp, f"note keys must be non-empty strings, got {show(key)}")
+        if not require_str(src, text, kp, "a note").strip():
+            raise src.error(kp, "note text must not be empty")
+    return dict(raw)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def parse_rules(
+    src: Source,
+    section: dict,
+    family: Family,
+    axes: dict[str, tuple[object, ...]],
+    notes: dict[str, str],
+) -> list[CompiledRule]:
+    """The section's ``rules``, in file order; ``rules[i].rule.index == i``."""
+    kp: Keypath = (*family.keypath, "rules")
+    if "rules" not in section:
+        raise src.error(family.keypath, "missing required key 'rules'")
+    items = require_list(src, section["rules"], kp, "rules")
+    if not items:
+        raise src.error(kp, "rules must not be empty")
+    return [
+        _parse_rule(src, (*kp, index), index, item, family, axes, notes)
+        for index, item in enumerate(items)
+    ]
+
+
+def _parse_rule(
+    src: Source,
+    kp: Keypath,
+    index: int,
+    raw: object,
+    family: Family,
+    axes: dict[str, tuple[object, ...]],
+    notes: dict[str, str],
+) -> CompiledRule:
+    rule = require_mapping(src, raw, kp, "a rule")
+    check_keys(src, rule, kp, ("where", *family.rule_fields))
+    if not any(name in rule for name in family.rule_fields):
+        raise src.error(kp, f"a rule needs {_needs(family.rule_fields)}")
+    where, specifiers = _parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
+    expect = warnings = training = None
+    if "expect" in rule:
+        expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages)
+    if "warnings" in rule:
+        warnings = parse_warnings(src, rule["warnings"], (*kp, "warnings"))
+    if "training" in rule:
+        training = parse_training(src, rule["training"], (*kp, "training"))
+    model_rule = Rule(
+        index=index,
+        line=src.line(kp),
+        where={axis: tuple(values) for axis, values in where.items()},
+        versions={pkg: str(spec) for pkg, spec in specifiers.items()},
+        expect=expect,
+        warnings=warnings,
+        training=training,
+    )
+    allowed_values = {axis: frozenset(values) for axis, values in where.items()}
+    return CompiledRule(model_rule, allowed_values, specifiers)
+
+
+def _needs(fields: tuple[str, ...]) -> str:
+    """``'expect', 'warnings' or both`` for two fields; ``at least one of ...`` for more."""
+    quoted = [repr(name) for name in fields]
+    if len(quoted) == 2:
+        return f"{quoted[0]}, {quoted[1]} or both"
+    return "at least one of " + ", ".join(quoted)
+
+
+def _parse_where(
+    src: Source,
+    raw: object,
+    kp: Keypath,
+    family: Family,
+    axes: dict[str, tuple[object, ...]],
+) -> tuple[dict[str, list[object]], dict[str, SpecifierSet]]:
+    if raw is None:
+        return {}, {}
+    where = require_mapping(src, raw, kp, "where")
+    values: dict[str, list[object]] = {}
+    specifiers: dict[str, SpecifierSet] = {}
+    for key, item in where.items():
+        if key in family.axis_names:
+            values[key] = _parse_where_values(src, key, item, (*kp, key), axes[key])
+        elif key in VERSIONED_PACKAGES:
+            specifiers[key] = _parse_specifier(src, item, (*kp, key))
+        else:
+            raise src.error(
+                (*kp, key),
+                f"unknown axis or package {show(key)}; allowed axes: "
+                f"{allowed(family.axis_names)}; "
+                f"allowed packages: {allowed(VERSIONED_PACKAGES)}",
+            )
+    return values, specifiers
+
+
+def _parse_where_values(
+    src: Source, axis: str, raw: object, kp: Keypath, declared: tuple[object, ...]
+) -> list[object]:
+    if isinstance(raw, list):
+        items = [(value, (*kp, index)) for index, value in enumerate(raw)]
+    else:
+        items = [(raw, kp)]
+    if not items:
+        raise src.error(kp, f"the rule matches no cell: empty list for {axis}")
+    values: list[object] = []
+    for item, item_kp in items:
+        value = _axis_value(src, axis, item, item_kp)
+        one_of(src, value, item_kp, "value", declared)
+        if value in values:
+            raise src.error(item_kp, f"duplicate value {show(value)}")
+        values.append(value)
+    return values
+
+
+def _parse_specifier(src: Source, raw: object, kp: Keypath) -> SpecifierSet:
+    text = require_str(src, raw, kp, "a version specifier (e.g. '>=0.44')")
+    try:
+        return SpecifierSet(text)
+    except InvalidSpecifier as exc:
+        raise src.error(kp, f"invalid version specifier {text!r}: {exc}") from None

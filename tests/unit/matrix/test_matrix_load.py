@@ -1,0 +1,38 @@
+"""Unit tests for `supportmatrix.matrix.load`: the `Matrix` it returns and its defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from matrix_docs import GATED, cell_of, line_of, make_doc, write
+
+from supportmatrix.matrix import load as loader_module
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import AXIS_NAMES, Outcome
+
+
+def test_matrix_fields(tmp_path: Path) -> None:
+    path = write(tmp_path, make_doc())
+    matrix = load_matrix(path, versions={})
+    assert matrix.path == str(path)
+    assert list(matrix.axes) == list(AXIS_NAMES)
+    assert matrix.axes["interface"] == ("None", "torch")
+    assert matrix.axes["shots"] == (None, 100)
+    assert matrix.notes == {
+        "analytic-only": "Finite shots are refused.",
+        "wrong-grad": "The gradient is silently wrong.",
+    }
+    rc = matrix.cells[0]
+    assert rc.expectation.outcome is Outcome.SUPPORTED
+    assert rc.expectation.error is None and rc.expectation.warnings == ()
+    assert rc.rule_lines == (line_of(make_doc(), "- expect: supported"),)
+
+
+def test_default_versions_come_from_installed_versions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader_module, "installed_versions", lambda: {"pennylane": "0.50"})
+    matrix = load_matrix(write(tmp_path, make_doc(GATED)))
+    rc = cell_of(matrix, "lightning.qubit-None-adjoint-probs-analytic")
+    assert rc.expectation.outcome is Outcome.NO_GRADIENT
