@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.release.codec import Behaviour, Event, behaviour_of_expectation, behaviour_of_record
+from supportmatrix.release.codec import (
+    QNODE,
+    Behaviour,
+    Event,
+    behaviour_of_expectation,
+    behaviour_of_record,
+    records_of,
+)
 from supportmatrix.release.results import packages_of
 
 SUPPORTED, INCORRECT = "supported", "incorrect"
@@ -148,9 +156,9 @@ def versions_label(packages: dict[str, str | None]) -> str:
     return ", ".join(f"{name} {packages.get(name) or 'absent'}" for name in shown)
 
 
-def side_from_results(document: dict, *, source: str) -> Side:
+def side_from_results(document: dict[str, Any], *, source: str) -> Side:
     """A side made of what a results document observed."""
-    cells = {r["id"]: behaviour_of_record(r) for r in document["cells"]}
+    cells = {r.id: behaviour_of_record(r) for r in records_of(document, QNODE)}
     return Side(f"`{source}` ({versions_label(packages_of(document))})", cells)
 
 

@@ -23,10 +23,10 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, mismatches
+from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import AXIS_NAMES, Expectation, Matrix, Outcome, Stage
-from supportmatrix.release.codec import observed_expectation
+from supportmatrix.matrix.model import AXIS_NAMES, Expectation, Matrix, Outcome
+from supportmatrix.release.codec import QNODE, CellRecord, axes_json, observed_expectation, records_of
 from supportmatrix.release.results import packages_of
 
 #: The note a rule for a newly wrong gradient refers to, until someone writes a better one.
@@ -52,29 +52,17 @@ class MatrixUpdate:
     unjudgeable: tuple[str, ...]  # crashed cells: nothing observed to declare
 
 
-def observed_of(record: dict[str, Any]) -> tuple[Observed, tuple[ObservedWarning, ...]]:
-    """Rebuild the classifier's view of a record's observation."""
-    o = record["observed"]
-    error = o["error"]
-    observed = Observed(
-        Outcome(o["outcome"]),
-        error=None if error is None else ObservedError(
-            Stage(error["stage"]), error["class"], error["module"], error["message"]),
-    )
-    warnings = tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
-                     for w in o["warnings"])
-    return observed, warnings
-
-
 def default_gate(packages: dict[str, str | None]) -> str:
     """``>=X.Y`` of the observed PennyLane: the new behaviour holds from this release on."""
     release = Version(packages["pennylane"] or "0").release
     return f">={release[0]}.{release[1] if len(release) > 1 else 0}"
 
 
-def drifted_fields(expectation: Expectation, record: dict[str, Any]) -> tuple[bool, bool]:
+def drifted_fields(expectation: Expectation, record: CellRecord) -> tuple[bool, bool]:
     """Whether the outcome (with its error) and whether the warnings disagree with the record."""
-    observed, warnings = observed_of(record)
+    if record.observation is None:
+        raise ValueError(f"cell {record.id} has no observation ({record.status})")
+    observed, warnings = record.observation.observed, record.observation.warnings
     outcome_problems = mismatches(Expectation(expectation.outcome, expectation.error), observed, ())
     warning_problems = mismatches(Expectation(Outcome.SUPPORTED, warnings=expectation.warnings),
                                   Observed(Outcome.SUPPORTED), warnings)
@@ -92,24 +80,26 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
     declared = {rc.cell.id: rc.expectation for rc in matrix.cells}
-    records = [r for r in document["cells"] if r["observed"] is not None and r["id"] in declared]
-    unknown = [r["id"] for r in document["cells"] if r["id"] not in declared]
+    records = records_of(document, QNODE)
+    unknown = [r.id for r in records if r.id not in declared]
     if unknown:
         raise UpdateError(f"{source}: {len(unknown)} cells are not in {path}, e.g. {unknown[0]}; "
                           "add their axis values to the matrix first")
 
-    expect_groups: dict[Any, list[dict]] = {}
-    warning_groups: dict[Any, list[dict]] = {}
+    expect_groups: dict[Any, list[CellRecord]] = {}
+    warning_groups: dict[Any, list[CellRecord]] = {}
     for record in records:
-        expectation = declared[record["id"]]
+        if record.observation is None:
+            continue
+        expectation = declared[record.id]
         outcome_drift, warning_drift = drifted_fields(expectation, record)
         new = observed_expectation(record, expectation)
         if outcome_drift:
             expect_groups.setdefault(_expect_yaml(new), []).append(record)
         if warning_drift:
             warning_groups.setdefault(_warnings_yaml(new), []).append(record)
-    drifted = {r["id"] for group in (*expect_groups.values(), *warning_groups.values()) for r in group}
-    crashed = tuple(r["id"] for r in document["cells"] if r["status"] == "crashed")
+    drifted = {r.id for group in (*expect_groups.values(), *warning_groups.values()) for r in group}
+    crashed = tuple(r.id for r in records if r.status == "crashed")
 
     original = Path(path).read_text(encoding="utf-8")
     if not drifted:
@@ -117,7 +107,7 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     rules = [({"expect": key}, group) for key, group in expect_groups.items()]
     rules += [({"warnings": key}, group) for key, group in warning_groups.items()]
     text, count = _append_rules(original, matrix, rules, gate=gate, packages=packages, source=source)
-    _verify(text, path, document, packages)
+    _verify(text, path, records, packages)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True),
                                         fromfile=str(path), tofile=f"{path} (updated)"))
     return MatrixUpdate(text, diff, len(drifted), count, crashed)
@@ -127,18 +117,20 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
 
 
 def _expect_yaml(e: Expectation) -> Any:
-    """A hashable, YAML-ready form of an expectation's ``expect`` field."""
-    fields: list[tuple[str, Any]] = [("outcome", e.outcome.value)]
-    if e.error is not None:
-        fields.append(("error", (("class", e.error.cls), ("stage", e.error.stage.value),
-                                 ("match", e.error.match.pattern))))
+    """A hashable, YAML-ready form of an expectation's ``expect`` field: its JSON form
+    (the keys are matrix.yaml's), in the order people write a rule, the note only where
+    one is required."""
+    data = e.to_json()
+    fields: list[tuple[str, Any]] = [("outcome", data["outcome"])]
+    if data["error"] is not None:
+        fields.append(("error", tuple((key, data["error"][key]) for key in ("class", "stage", "match"))))
     if e.outcome is Outcome.INCORRECT:
-        fields.append(("note", e.note or INCORRECT_NOTE))
+        fields.append(("note", data["note"] or INCORRECT_NOTE))
     return tuple(fields)
 
 
 def _warnings_yaml(e: Expectation) -> Any:
-    return tuple((("category", w.category), ("match", w.match.pattern)) for w in e.warnings)
+    return tuple(tuple(w.items()) for w in e.to_json()["warnings"])
 
 
 def merge_boxes(cells: Iterable[dict[str, Any]]) -> list[dict[str, tuple]]:
@@ -190,7 +182,7 @@ def _yaml_value(value: object) -> object:
     return "None" if value is None else value  # matrix.yaml spells Python's None as None
 
 
-def _append_rules(original: str, matrix: Matrix, rules: list[tuple[dict, list[dict]]], *,
+def _append_rules(original: str, matrix: Matrix, rules: list[tuple[dict, list[CellRecord]]], *,
                   gate: str, packages: dict[str, str | None], source: str) -> tuple[str, int]:
     from ruamel.yaml.comments import CommentedMap
 
@@ -200,7 +192,7 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[dict, list[di
     first = len(seq)
     for field, group in rules:
         (name, value), = field.items()
-        for box in merge_boxes(r["axes"] for r in group):
+        for box in merge_boxes(axes_json(r.cell) for r in group):
             rule = CommentedMap()
             rule["where"] = _flow(_where(box, matrix, gate))
             rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
@@ -263,7 +255,7 @@ def _flow_seq(items: list[Any]) -> Any:
 # --------------------------------------------------------------------------- the check
 
 
-def _verify(text: str, path: Path, document: dict[str, Any], packages: dict[str, str | None]) -> None:
+def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str, str | None]) -> None:
     """Load the new text as the matrix and require every observed cell to satisfy it."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,
                                      encoding="utf-8") as handle:
@@ -274,10 +266,10 @@ def _verify(text: str, path: Path, document: dict[str, Any], packages: dict[str,
         raise UpdateError(f"the updated matrix would not load: {exc}") from None
     finally:
         Path(handle.name).unlink(missing_ok=True)
-    for record in document["cells"]:
-        if record["observed"] is None:
+    for record in records:
+        if record.observation is None:
             continue
-        observed, warnings = observed_of(record)
-        problems = mismatches(updated[record["id"]].expectation, observed, warnings)
+        problems = mismatches(updated[record.id].expectation, record.observation.observed,
+                              record.observation.warnings)
         if problems:
-            raise UpdateError(f"the updated matrix still disagrees at {record['id']}: {problems[0]}")
+            raise UpdateError(f"the updated matrix still disagrees at {record.id}: {problems[0]}")

@@ -1,6 +1,6 @@
 """Results documents, and what reads them: observed expectations, drift reports, update.
 
-Records are made by the same `results.run_record` the test run uses, from runner
+Records are made by the same `codec.CellRecord.of_run` the test run uses, from runner
 objects built by hand, so these tests need no PennyLane.
 """
 
@@ -19,17 +19,17 @@ from supportmatrix.check.classify import Observed, ObservedError, ObservedWarnin
 from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.release.codec import message_key, observed_expectation, observed_matrix, pattern_for
-from supportmatrix.release.results import (
-    ResultsError,
-    build_document,
-    load_results,
-    run_record,
-    unrun_record,
-    validate,
+from supportmatrix.release.codec import (
+    CellRecord,
+    message_key,
+    observed_expectation,
+    observed_matrix,
+    pattern_for,
+    records_of,
 )
+from supportmatrix.release.results import ResultsError, build_document, load_results, validate
 from supportmatrix.check.runner import Run
-from supportmatrix.release.update import UpdateError, merge_boxes, observed_of, update_matrix
+from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
 
 MATRIX = """\
 # A small matrix; this comment must survive an update.
@@ -85,7 +85,7 @@ def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run) ->
         if rc.cell.id in overrides:
             run = overrides[rc.cell.id]
             problems = mismatches(rc.expectation, run.observed, run.warnings)
-        records[rc.cell.id] = run_record(rc, run, problems)
+        records[rc.cell.id] = CellRecord.of_run(rc, run, problems)
     return build_document(matrix, records, versions=versions)
 
 
@@ -127,16 +127,20 @@ def test_mismatch_recorded_as_fail_with_problem_and_errors(matrix_path: Path) ->
 
 def test_skipped_and_crashed_cells_have_no_observation(matrix_path: Path) -> None:
     rc = load_matrix(matrix_path, versions=VERSIONS).cells[0]
-    skipped = unrun_record(rc, status="skipped", reason="torch is not installed")
+    skipped = CellRecord.unrun(rc, status="skipped", reason="torch is not installed").to_json()
     assert skipped["observed"] is None and skipped["problems"] == []
     with pytest.raises(ValueError, match="status 'pass'"):
-        unrun_record(rc, status="pass", reason="")
+        CellRecord.unrun(rc, status="pass", reason="")
 
 
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda d: d.update(schema_version=2), "schema_version 2 is not supported"),
     (lambda d: d["cells"][0].pop("axes"), "cells/0: 'axes' is a required property"),
     (lambda d: d["cells"][0].update(status="ok"), "cells/0/status: 'ok' is not one of"),
+    (lambda d: d["cells"][0]["axes"].pop("shots"), "cells/0/axes: device, interface, diff_method, "
+                                                   "measurement, but a QNode cell has the axes"),
+    (lambda d: d["cells"][0].update(id="x"), "cells/0/id: 'x', but its axes make "
+                                             "'default.qubit-autograd-backprop-expval-analytic'"),
 ])
 def test_invalid_documents_are_one_line_naming_the_path(matrix_path: Path, tmp_path: Path,
                                                         mutate, message: str) -> None:
@@ -182,7 +186,8 @@ def test_a_changed_error_gets_a_literal_regex(matrix_path: Path) -> None:
     cell_id = "default.qubit-torch-adjoint-probs-analytic"
     run = _run(matrix_path, cell_id, Observed(Outcome.ERRORS, error=ObservedError(
         Stage.GRADIENT, "TypeError", "builtins", "bad (operand) type\nmore")))
-    record = next(r for r in _document(matrix_path, **{cell_id: run})["cells"] if r["id"] == cell_id)
+    document = _document(matrix_path, **{cell_id: run})
+    record = next(r for r in records_of(document) if r.id == cell_id)
     e = observed_expectation(record)
     assert (e.outcome, e.error.cls, e.error.stage, e.error.match.pattern) == (
         Outcome.ERRORS, "TypeError", Stage.GRADIENT, r"bad \(operand\) type")
@@ -313,14 +318,15 @@ def test_update_cli_writes_and_rejects_bad_gates(matrix_path: Path, tmp_path: Pa
     assert "4 rules added for 4 drifted cells" in capsys.readouterr().out
     document = load_results(results)
     updated = load_matrix(matrix_path, versions={**VERSIONS, "pennylane": "0.46.0"}).by_id()
-    for record in document["cells"]:
-        observed, warnings = observed_of(record)
-        assert mismatches(updated[record["id"]].expectation, observed, warnings) == []
+    for record in records_of(document):
+        observation = record.observation
+        assert mismatches(updated[record.id].expectation, observation.observed, observation.warnings) == []
 
 
 def test_update_refuses_cells_the_matrix_lacks(matrix_path: Path) -> None:
     document = copy.deepcopy(_drifted(matrix_path))
     document["cells"][0]["id"] = "default.qubit-jax-backprop-expval-analytic"
+    document["cells"][0]["axes"]["interface"] = "jax"
     with pytest.raises(UpdateError, match="1 cells are not in"):
         update_matrix(matrix_path, document, gate=None, source="r.json")
 
@@ -339,8 +345,6 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
     from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
     from supportmatrix.matrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
-    from supportmatrix.release.results import hybrid_run_record
-
     base = load_matrix(matrix_path, versions=VERSIONS)
     cell = HybridCell("torch-layer", "default.qubit", "adjoint")
     resolved = ResolvedHybridCell(cell, Expectation(Outcome.SUPPORTED), TrainingSpec(0.8, 3))
@@ -349,7 +353,7 @@ def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> Non
                          "diff_method": ("adjoint",)}, (resolved,))
     run = HybridRun(cell, Observed(Outcome.SUPPORTED), (), TrainingRecord(2, (0.7, 0.85), 1.5, 2**20),
                     2.0, (_check(),))
-    records = {cell.id: hybrid_run_record(resolved, run, [])}
+    records = {cell.id: CellRecord.of_run(resolved, run, [])}
     document = validate(build_document(matrix, records, versions=VERSIONS), source="test")
     assert document["hybrid_summary"]["status"]["pass"] == 1
     assert document["hybrid_cells"][0]["axes"] == {"layer": "torch-layer", "device": "default.qubit",
