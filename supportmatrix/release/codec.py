@@ -340,10 +340,18 @@ def _warning_specs(warnings: tuple[ObservedWarning, ...],
 
 
 def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
-    """The matrix a results document observed, for rendering like the declared one."""
+    """The matrix a results document observed, for rendering like the declared one.
+
+    Every cell must have been observed; hybrid cells count only when the run ran some
+    (a run of the QNode test alone renders without the hybrid table, as the declared
+    matrix does without a ``hybrid:`` section).
+    """
     records = records_of(document, QNODE)
-    unrun = [r for r in records if r.observation is None and r.status != "crashed"]
+    hybrid = records_of(document, HYBRID)
     missing = document["summary"]["not_run"]
+    if hybrid:
+        missing += document["hybrid_summary"]["not_run"]
+    unrun = [r for r in (*records, *hybrid) if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
         raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
@@ -353,7 +361,19 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         path=source, axes={k: tuple(v) for k, v in meta["axes"].items()},
         notes=dict(meta["notes"]),
         cells=tuple(ResolvedCell(r.cell, _shown_expectation(r)) for r in records),  # type: ignore[arg-type]
+        hybrid_axes=_axes_in_order(r.cell for r in hybrid),
+        hybrid_cells=tuple(_shown_hybrid_cell(r) for r in hybrid),
     )
+
+
+def _axes_in_order(cells: Iterable[HybridCell]) -> dict[str, tuple[object, ...]]:
+    # The document keeps no hybrid axes, but its cells are every combination in matrix
+    # order, so each axis's values appear in the declared order.
+    axes: dict[str, dict[object, None]] = {}
+    for cell in cells:
+        for name, value in axes_json(cell).items():
+            axes.setdefault(name, {})[value] = None
+    return {name: tuple(values) for name, values in axes.items()}
 
 
 def _shown_expectation(record: CellRecord) -> Expectation:
@@ -362,6 +382,15 @@ def _shown_expectation(record: CellRecord) -> Expectation:
         return Expectation(Outcome.ERRORS, ErrorSpec("crashed", pattern_for("", record.reason or ""),
                                                      Stage.FORWARD))
     return observed_expectation(record)
+
+
+def _shown_hybrid_cell(record: CellRecord) -> ResolvedHybridCell:
+    shown = _shown_expectation(record)
+    # The target belongs to the declaration: kept where the outcome is the declared one,
+    # and where the cell is supported, which means it trained to that target.
+    keep = shown.outcome in (Outcome.SUPPORTED, record.declared.outcome)
+    return ResolvedHybridCell(record.cell, shown,  # type: ignore[arg-type]
+                              record.training_target if keep else None)
 
 
 # --------------------------------------------------------------------------- behaviours, for diff
