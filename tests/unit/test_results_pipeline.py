@@ -475,3 +475,20 @@ def test_update_writes_hybrid_rules_under_hybrid_rules(hybrid_matrix_path: Path,
     for pennylane, outcome in (("0.45.1", Outcome.SUPPORTED), ("0.46.0", Outcome.ERRORS)):
         updated = load_matrix(hybrid_matrix_path, versions={**VERSIONS, "pennylane": pennylane})
         assert updated.hybrid_by_id()[HYBRID_ID].expectation.outcome is outcome
+
+
+def test_observe_summary_counts_both_families(hybrid_matrix_path: Path, tmp_path: Path) -> None:
+    from supportmatrix.release.observe import summary
+
+    broken = _hybrid_run(hybrid_matrix_path, HYBRID_ID, Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.FORWARD, "RuntimeError", "builtins", "adjoint broke")))
+    path = Path(_write(tmp_path, "r.json", _document(hybrid_matrix_path, **{HYBRID_ID: broken})))
+    assert summary(path, 2.0).splitlines() == [
+        f"observed 12 cells and 4 hybrid cells in 2.0 s -> {path}",
+        "  outcomes: errors 1, supported 11",
+        "  against matrix.yaml: pass 12",
+        "  hybrid outcomes: errors 2, supported 2",
+        "  hybrid against matrix.yaml: pass 3, fail 1",
+        f"  fail: {HYBRID_ID}: observed errors RuntimeError('adjoint broke') at forward, but "
+        "matrix.yaml declares supported",
+    ]
