@@ -1,19 +1,24 @@
-"""The test every matrix cell runs: the cell for real, judged against its declaration.
+"""The tests every matrix cell runs: the cell for real, judged against its declaration.
 
-It lives in the package, not only under ``tests/``, so that ``supportmatrix observe``
-can run it from an installed copy; ``tests/test_matrix.py`` imports it.
+They live in the package, not only under ``tests/``, so that ``supportmatrix observe``
+can run them from an installed copy; ``tests/test_matrix.py`` and ``tests/test_hybrid.py``
+import them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
 from supportmatrix.check.classify import mismatches
-from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.check.failure import failure_message
 from supportmatrix.check.runner import Run, run_cell
+from supportmatrix.hybrid.failure import hybrid_failure_message
+from supportmatrix.hybrid.runner import HybridRun, run_hybrid_cell
+from supportmatrix.hybrid.worker_process import WorkerCrashed
+from supportmatrix.matrix.model import ResolvedCell, ResolvedHybridCell
 
 
 def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,
@@ -23,3 +28,17 @@ def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,
     record_cell(run, problems)
     if problems:
         pytest.fail(failure_message(run, resolved_cell.expectation, problems), pytrace=False)
+
+
+def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell,
+                     record_cell: Callable[[HybridRun, list[str]], Any]) -> None:
+    """A hybrid model built, differentiated, trained and judged."""
+    rc = resolved_hybrid_cell
+    try:
+        run = run_hybrid_cell(rc.cell, rc.training)
+    except WorkerCrashed as exc:
+        pytest.fail(f"[{rc.cell.id}] {exc}", pytrace=False)
+    problems = mismatches(rc.expectation, run.observed, run.warnings)
+    record_cell(run, problems)
+    if problems:
+        pytest.fail(hybrid_failure_message(run, rc, problems), pytrace=False)

@@ -140,15 +140,15 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     ``--supportmatrix-json`` is given."""
     if request.config.getoption("supportmatrix_json") is None:
         return lambda run, problems: None
+    from supportmatrix.release.codec import CellRecord
     from supportmatrix.release.recording import PROPERTY
-    from supportmatrix.release.results import hybrid_run_record, run_record
 
-    hybrid = "resolved_hybrid_cell" in request.fixturenames
-    make = hybrid_run_record if hybrid else run_record
+    fixture = "resolved_hybrid_cell" if "resolved_hybrid_cell" in request.fixturenames else "resolved_cell"
 
     def record(run: Any, problems: list[str]) -> None:
-        resolved = request.getfixturevalue("resolved_hybrid_cell" if hybrid else "resolved_cell")
-        request.node.user_properties.append((PROPERTY, make(resolved, run, problems)))
+        resolved = request.getfixturevalue(fixture)
+        # As JSON: the report carries it from an xdist worker to the controller.
+        request.node.user_properties.append((PROPERTY, CellRecord.of_run(resolved, run, problems).to_json()))
 
     return record
 

@@ -1,6 +1,7 @@
 """The frozen objects every other module reads: axes, cells, expectations, rules.
 
-Nothing here does I/O; `loader` builds these from `matrix.yaml`.
+Nothing here does I/O; `loader` builds these from `matrix.yaml`. Expectations and training
+targets have a JSON form here, below every module that writes or reads one.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 #: Axis names in the order they appear in cell ids and in `matrix.yaml`.
 AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "measurement", "shots")
@@ -135,6 +137,29 @@ class Expectation:
             text += " warning " + ", ".join(w.describe() for w in self.warnings)
         return text
 
+    def to_json(self) -> dict[str, Any]:
+        """This expectation as JSON, the form the results file and ``render --format json`` share."""
+        error = self.error
+        return {
+            "outcome": self.outcome.value,
+            "error": None if error is None else {
+                "class": error.cls, "match": error.match.pattern, "stage": error.stage.value},
+            "warnings": [{"category": w.category, "match": w.match.pattern} for w in self.warnings],
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Expectation:
+        """The expectation `to_json` wrote."""
+        error = data["error"]
+        return cls(
+            outcome=Outcome(data["outcome"]),
+            error=None if error is None else ErrorSpec(error["class"], re.compile(error["match"]),
+                                                       Stage(error["stage"])),
+            warnings=tuple(WarningSpec(w["category"], re.compile(w["match"])) for w in data["warnings"]),
+            note=data["note"],
+        )
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -170,6 +195,13 @@ class TrainingSpec:
 
     def describe(self) -> str:
         return f"accuracy >= {self.min_accuracy:g} within {self.max_epochs} epochs"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"min_accuracy": self.min_accuracy, "max_epochs": self.max_epochs}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> TrainingSpec:
+        return cls(data["min_accuracy"], data["max_epochs"])
 
 
 @dataclass(frozen=True)

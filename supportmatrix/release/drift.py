@@ -1,17 +1,26 @@
 """Compare two views of the matrix (observed results, or the declaration) cell by cell.
 
-Each side maps cell ids to a `Behaviour`; `compare` sorts every changed cell into
-one group, and `render_report` writes the Markdown drift report. A regression is a
-cell that was supported and no longer is, or whose gradient became wrong.
+Each side maps cell ids, of QNode and hybrid cells alike (their ids never collide), to a
+`Behaviour`; `compare` sorts every changed cell into one group, and `render_report`
+writes the Markdown drift report, where hybrid cells are tagged as such. A regression
+is a cell that was supported and no longer is, or whose gradient became wrong.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.release.codec import Behaviour, Event, behaviour_of_expectation, behaviour_of_record
+from supportmatrix.release.codec import (
+    HYBRID,
+    Behaviour,
+    Event,
+    behaviour_of_expectation,
+    behaviour_of_record,
+    records_of,
+)
 from supportmatrix.release.results import packages_of
 
 SUPPORTED, INCORRECT = "supported", "incorrect"
@@ -30,10 +39,12 @@ REGRESSION_GROUPS = frozenset(key for key, _, regression in GROUPS if regression
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: a label (file and versions) and its cells' behaviours."""
+    """One side of a comparison: a label (file and versions), its cells' behaviours, and
+    which of the cells are hybrid cells."""
 
     label: str
     cells: dict[str, Behaviour]
+    hybrid: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,11 @@ class CellChange:
     cell_id: str
     old: str
     new: str
+    hybrid: bool = False
+
+    def line(self) -> str:
+        tag = " (hybrid)" if self.hybrid else ""
+        return f"- `{self.cell_id}`{tag}: {self.old} → {self.new}"
 
 
 @dataclass
@@ -50,6 +66,7 @@ class Drift:
     old: Side
     new: Side
     compared: int = 0
+    compared_hybrid: int = 0  # of `compared`
     not_compared: list[str] = field(default_factory=list)
     groups: dict[str, list[CellChange]] = field(default_factory=lambda: {k: [] for k, _, _ in GROUPS})
 
@@ -87,18 +104,22 @@ def warnings_agree(old: Iterable[Event], new: Iterable[Event]) -> bool:
 def compare(old: Side, new: Side) -> Drift:
     """Compare the cells both sides know, skipped cells aside; the rest are listed as not compared."""
     drift = Drift(old, new)
-    for cell_id in sorted(old.cells.keys() | new.cells.keys()):
+    hybrid_ids = old.hybrid | new.hybrid
+    # QNode cells first, then hybrid cells, each family by id.
+    for cell_id in sorted(old.cells.keys() | new.cells.keys(), key=lambda c: (c in hybrid_ids, c)):
         a, b = old.cells.get(cell_id), new.cells.get(cell_id)
         if a is None or b is None or "skipped" in (a.outcome, b.outcome):
             drift.not_compared.append(cell_id)
             continue
         drift.compared += 1
+        hybrid = cell_id in hybrid_ids
+        drift.compared_hybrid += hybrid
         group = classify_change(a, b)
         if group is not None:
-            drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe()))
+            drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe(), hybrid))
         if not warnings_agree(a.warnings, b.warnings):
-            drift.groups["changed-warnings"].append(
-                CellChange(cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings)))
+            drift.groups["changed-warnings"].append(CellChange(
+                cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings), hybrid))
     return drift
 
 
@@ -107,15 +128,17 @@ def _warnings_text(warnings: tuple[Event, ...]) -> str:
 
 
 def render_report(drift: Drift, *, max_lines: int = 300) -> str:
-    """The Markdown drift report: counts first, then each group's cells as ``id: old → new``,
-    at most ``max_lines`` cell lines in all, with a summary line where it is cut."""
+    """The Markdown drift report: counts first, then each group's cells as ``id: old → new``
+    (hybrid cells tagged as such), at most ``max_lines`` cell lines in all, with a summary
+    line where it is cut."""
+    hybrid = f" ({drift.compared_hybrid} of them hybrid)" if drift.compared_hybrid else ""
     lines = [
         "# supportmatrix drift report",
         "",
         f"- old: {drift.old.label}",
         f"- new: {drift.new.label}",
         "",
-        f"**{drift.compared}** cells compared, **{drift.changed_cells}** changed, "
+        f"**{drift.compared}** cells compared{hybrid}, **{drift.changed_cells}** changed, "
         f"**{drift.regressions}** regressions; {len(drift.not_compared)} not compared "
         "(on one side only, or skipped).",
         "",
@@ -134,7 +157,7 @@ def render_report(drift: Drift, *, max_lines: int = 300) -> str:
         budget -= len(shown)
         if shown:
             lines += ["", f"## {heading} ({len(changes)})", ""]
-            lines += [f"- `{c.cell_id}`: {c.old} → {c.new}" for c in shown]
+            lines += [c.line() for c in shown]
             if len(shown) < len(changes):
                 lines.append(f"- … {len(changes) - len(shown)} more in this group")
     if hidden:
@@ -148,13 +171,17 @@ def versions_label(packages: dict[str, str | None]) -> str:
     return ", ".join(f"{name} {packages.get(name) or 'absent'}" for name in shown)
 
 
-def side_from_results(document: dict, *, source: str) -> Side:
-    """A side made of what a results document observed."""
-    cells = {r["id"]: behaviour_of_record(r) for r in document["cells"]}
-    return Side(f"`{source}` ({versions_label(packages_of(document))})", cells)
+def side_from_results(document: dict[str, Any], *, source: str) -> Side:
+    """A side made of what a results document observed, both families."""
+    records = records_of(document)
+    return Side(f"`{source}` ({versions_label(packages_of(document))})",
+                {r.id: behaviour_of_record(r) for r in records},
+                frozenset(r.id for r in records if r.family == HYBRID))
 
 
 def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None]) -> Side:
-    """A side made of what the matrix declares, resolved for ``packages``."""
-    cells = {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in matrix.cells}
-    return Side(f"declared `{matrix.path}` for {versions_label(packages)}", cells)
+    """A side made of what the matrix declares, resolved for ``packages``, both families."""
+    cells = {rc.cell.id: behaviour_of_expectation(rc.expectation)
+             for rc in (*matrix.cells, *matrix.hybrid_cells)}
+    return Side(f"declared `{matrix.path}` for {versions_label(packages)}", cells,
+                frozenset(rc.cell.id for rc in matrix.hybrid_cells))

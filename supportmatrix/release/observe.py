@@ -1,8 +1,9 @@
 """``supportmatrix observe``: run every cell, record what happened, never fail on a mismatch.
 
-It runs the same test as ``pytest`` does (`matrix_test`), through pytest and xdist,
-so timeouts, crash isolation and the results file are exactly those of a test run;
-only pytest's own output is replaced by a progress bar and a summary.
+It runs the same tests as ``pytest`` does (`matrix_test`: the QNode cells and the hybrid
+cells), through pytest and xdist, so timeouts, crash isolation and the results file are
+exactly those of a test run; only pytest's own output is replaced by a progress bar and
+a summary.
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any, TextIO
 import pytest
 
 from supportmatrix import matrix_test
+from supportmatrix.release.codec import records_of
 from supportmatrix.release.results import load_results
 
 
 class Progress:
-    """A pytest plugin object that draws one progress bar tick per finished cell."""
+    """A pytest plugin object that draws one progress bar tick per finished cell, of
+    either family."""
 
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         from tqdm import tqdm
@@ -89,19 +92,26 @@ def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | 
 
 
 def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
-    """What a finished run observed, read back from its results file."""
+    """What a finished run observed, read back from its results file: the QNode cells'
+    counts, the hybrid cells' (when the matrix has them), then the differing cells."""
     document = load_results(output)
     s = document["summary"]
-    lines = [
-        f"observed {s['cells']} cells in {seconds:.1f} s -> {output}",
-        "  outcomes: " + ", ".join(f"{k} {v}" for k, v in s["observed"].items()),
-        "  against matrix.yaml: " + ", ".join(f"{k} {v}" for k, v in s["status"].items() if v),
-    ]
-    if s["not_run"]:
-        lines.append(f"  not selected: {s['not_run']}")
-    differing = [r for r in document["cells"] if r["status"] in ("fail", "crashed")]
+    h = document.get("hybrid_summary")
+    hybrid = f" and {h['cells']} hybrid cells" if h else ""
+    lines = [f"observed {s['cells']} cells{hybrid} in {seconds:.1f} s -> {output}"]
+    for prefix, counts in (("", s), ("hybrid ", h)):
+        if counts is None:
+            continue
+        lines += [
+            f"  {prefix}outcomes: " + ", ".join(f"{k} {v}" for k, v in counts["observed"].items()),
+            f"  {prefix}against matrix.yaml: "
+            + ", ".join(f"{k} {v}" for k, v in counts["status"].items() if v),
+        ]
+        if counts["not_run"]:
+            lines.append(f"  {prefix}not selected: {counts['not_run']}")
+    differing = [r for r in records_of(document) if r.status in ("fail", "crashed")]
     for record in differing[:limit]:
-        lines.append(f"  {record['status']}: {record['id']}: {record['problems'][0]}")
+        lines.append(f"  {record.status}: {record.id}: {record.problems[0]}")
     if len(differing) > limit:
         lines.append(f"  ... {len(differing) - limit} more; `supportmatrix diff declared {output}` "
                      "lists them all")

@@ -1,6 +1,7 @@
 """Gather one record per cell, across pytest-xdist workers, into one results file.
 
-Each cell's test attaches its record to the report as a user property; reports
+Each cell's test attaches its record (as JSON: reports cross process boundaries) to the
+report as a user property; reports
 travel from the workers to the controller, where `ResultsRecorder` collects them
 and writes the document at the end of the session. A cell whose report carries no
 record was skipped, or crashed or timed out before it could attach one.
@@ -14,8 +15,9 @@ from typing import Any
 import pytest
 
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.release.results import build_document, unrun_record, write_results
 from supportmatrix.matrix.versions import installed_versions
+from supportmatrix.release.codec import CellRecord
+from supportmatrix.release.results import build_document, write_results
 
 #: The user-property name a cell's record travels under.
 PROPERTY = "supportmatrix-record"
@@ -42,7 +44,7 @@ class ResultsRecorder:
         self.matrix = matrix
         self.path = path
         self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id()}
-        self.records: dict[str, dict[str, Any]] = {}
+        self.records: dict[str, CellRecord] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         cell_id = cell_id_of(report)
@@ -50,17 +52,17 @@ class ResultsRecorder:
             return
         record = next((value for name, value in report.user_properties if name == PROPERTY), None)
         if record is not None:
-            self.records[cell_id] = record
+            self.records[cell_id] = CellRecord.from_json(record)
         elif report.skipped and cell_id not in self.records:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            self.records[cell_id] = unrun_record(self.by_id[cell_id], status="skipped",
-                                                 reason=reason.removeprefix("Skipped: "))
+            self.records[cell_id] = CellRecord.unrun(self.by_id[cell_id], status="skipped",
+                                                     reason=reason.removeprefix("Skipped: "))
         elif report.failed and cell_id not in self.records:
             # Failed without a record: a timeout, a crashed worker, or an error in setup.
             text = report.longreprtext.strip().splitlines()
             reason = " | ".join(text[-3:]) if text else f"failed in {report.when}"
-            self.records[cell_id] = unrun_record(self.by_id[cell_id], status="crashed",
-                                                 reason=reason, seconds=report.duration)
+            self.records[cell_id] = CellRecord.unrun(self.by_id[cell_id], status="crashed",
+                                                     reason=reason, seconds=report.duration)
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

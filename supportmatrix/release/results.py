@@ -1,7 +1,8 @@
 """The results file: what one run observed, cell by cell, with the environment it ran in.
 
 `pytest --supportmatrix-json` and `supportmatrix observe` both write it through
-`build_document`; `render --from`, `diff` and `update` read it through `load_results`.
+`build_document`, from `codec.CellRecord`s; `render --from`, `diff` and `update` read it
+through `load_results`, and its records through `codec.records_of`.
 The format is `results.schema.json` (JSON Schema), versioned by ``schema_version``.
 """
 
@@ -10,22 +11,19 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import math
 import platform
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import Cell, Expectation, HybridCell, Matrix, ResolvedCell, ResolvedHybridCell
+from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Matrix
 from supportmatrix.output import write_atomic
+from supportmatrix.release.codec import FAMILY_KEYS, HYBRID, STATUSES, CellRecord, cell_from_axes
 
 SCHEMA_VERSION = 1
-
-#: A cell's status in a run: judged against matrix.yaml, or not judged at all.
-STATUSES = ("pass", "fail", "skipped", "crashed")
 
 
 class ResultsError(ValueError):
@@ -58,96 +56,7 @@ def _git_commit() -> str | None:
     return commit + ("+dirty" if dirty else "")
 
 
-def expectation_record(expectation: Expectation) -> dict[str, Any]:
-    """A declared expectation as JSON."""
-    error = expectation.error
-    return {
-        "outcome": expectation.outcome.value,
-        "error": None if error is None else {
-            "class": error.cls, "match": error.match.pattern, "stage": error.stage.value},
-        "warnings": [{"category": w.category, "match": w.match.pattern} for w in expectation.warnings],
-        "note": expectation.note,
-    }
-
-
-def axes_record(cell: Cell | HybridCell) -> dict[str, Any]:
-    """A cell's axis values by name, for either family."""
-    if isinstance(cell, HybridCell):
-        return {"layer": cell.layer, "device": cell.device, "diff_method": cell.diff_method}
-    return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
-            "measurement": cell.measurement, "shots": cell.shots}
-
-
-def hybrid_run_record(resolved: ResolvedHybridCell, run: Any, problems: list[str]) -> dict[str, Any]:
-    """The record of a hybrid cell that ran (``run`` is a `hybrid.runner.HybridRun`), with its
-    training run's epochs, accuracies, wall time and peak memory."""
-    record = run_record(resolved, run, problems)
-    training = run.training
-    record["observed"]["training"] = None if training is None else {
-        "epochs": training.epochs, "accuracies": list(training.accuracies),
-        "wall_seconds": round(training.wall_seconds, 6),
-        "peak_memory_bytes": training.peak_memory_bytes}
-    return record
-
-
-def run_record(resolved: ResolvedCell | ResolvedHybridCell, run: Any,
-               problems: list[str]) -> dict[str, Any]:
-    """The record of a cell that ran: ``run`` is a `runner.Run`, ``problems`` its mismatches."""
-    observed = run.observed
-    error = observed.error
-    checks = [
-        {"what": c.what, "criterion": c.criterion, "passed": c.passed,
-         "max_abs_error": _finite(c.max_abs), "max_rel_error": _finite(c.max_rel)}
-        for c in run.checks
-    ]
-    return {
-        **_cell_header(resolved),
-        "status": "fail" if problems else "pass",
-        "observed": {
-            "outcome": observed.outcome.value,
-            "error": None if error is None else {
-                "class": error.cls, "module": error.module, "message": error.message,
-                "stage": error.stage.value},
-            "warnings": [
-                {"category": w.category, "message": w.message, "pennylane": w.pennylane}
-                for w in run.warnings
-            ],
-            "checks": checks,
-            "max_abs_error": _largest(c["max_abs_error"] for c in checks),
-            "max_rel_error": _largest(c["max_rel_error"] for c in checks),
-            "resolved_method": getattr(run, "resolved_method", None),
-            "detail": observed.describe(),
-        },
-        "problems": list(problems),
-        "seconds": round(run.seconds, 6),
-    }
-
-
-def unrun_record(resolved: ResolvedCell | ResolvedHybridCell, *, status: str, reason: str,
-                 seconds: float | None = None) -> dict[str, Any]:
-    """The record of a cell that was skipped, or crashed before it could report."""
-    if status not in ("skipped", "crashed"):
-        raise ValueError(f"status {status!r} is not one of 'skipped', 'crashed'")
-    return {**_cell_header(resolved), "status": status, "observed": None,
-            "problems": [] if status == "skipped" else [reason], "reason": reason,
-            "seconds": seconds}
-
-
-def _cell_header(resolved: ResolvedCell | ResolvedHybridCell) -> dict[str, Any]:
-    return {"id": resolved.cell.id, "axes": axes_record(resolved.cell),
-            "declared": expectation_record(resolved.expectation)}
-
-
-def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None  # JSON has no inf; None = shapes did not match
-
-
-def _largest(values: Iterable[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
-
-
-def build_document(matrix: Matrix, records: dict[str, dict[str, Any]], *,
+def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
     """The whole results document, cells in matrix order (QNode cells, then hybrid cells);
     cells with no record are left out (deselected, e.g. by ``-k``) and counted in
@@ -166,28 +75,29 @@ def build_document(matrix: Matrix, records: dict[str, dict[str, Any]], *,
                    "axes": {axis: list(values) for axis, values in matrix.axes.items()},
                    "notes": dict(matrix.notes)},
         "summary": summarize(cells, total=len(order)),
-        "cells": cells,
+        "cells": [r.to_json() for r in cells],
     }
     if hybrid_order:
         document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
-        document["hybrid_cells"] = hybrid
+        document["hybrid_cells"] = [r.to_json() for r in hybrid]
     return document
 
 
-def summarize(cells: list[dict[str, Any]], *, total: int) -> dict[str, Any]:
+def summarize(records: list[CellRecord], *, total: int) -> dict[str, Any]:
     """Counts by status and by observed outcome."""
     by_status = {s: 0 for s in STATUSES}
     by_outcome: dict[str, int] = {}
-    for record in cells:
-        by_status[record["status"]] += 1
-        if record["observed"] is not None:
-            outcome = record["observed"]["outcome"]
+    for record in records:
+        by_status[record.status] += 1
+        if record.observation is not None:
+            outcome = record.observation.observed.outcome.value
             by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
-    return {"cells": len(cells), "not_run": total - len(cells), "status": by_status,
+    return {"cells": len(records), "not_run": total - len(records), "status": by_status,
             "observed": dict(sorted(by_outcome.items()))}
 
 
 def dumps(document: dict[str, Any]) -> str:
+    """The document as the text of a results file."""
     return json.dumps(document, indent=1, sort_keys=False, allow_nan=False) + "\n"
 
 
@@ -209,7 +119,22 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise ResultsError(f"{source}: {where}: {error.message}")
+    _check_axes(document, source=source)  # type: ignore[arg-type]
     return document  # type: ignore[return-value]
+
+
+def _check_axes(document: dict[str, Any], *, source: str) -> None:
+    # What the schema cannot say: a record's axes are its family's, and name its id.
+    for family, key in FAMILY_KEYS.items():
+        for index, record in enumerate(document.get(key, ())):
+            names, kind = (HYBRID_AXIS_NAMES, "hybrid") if family == HYBRID else (AXIS_NAMES, "QNode")
+            if tuple(record["axes"]) != names:
+                raise ResultsError(f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
+                                   f"{kind} cell has the axes {', '.join(names)}")
+            cell_id = cell_from_axes(record["axes"]).id
+            if record["id"] != cell_id:
+                raise ResultsError(f"{source}: {key}/{index}/id: {record['id']!r}, but its axes make "
+                                   f"{cell_id!r}")
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
@@ -231,5 +156,6 @@ def packages_of(document: dict[str, Any]) -> dict[str, str | None]:
 
 
 def write_results(path: str | Path, document: dict[str, Any]) -> None:
+    """Write the document to ``path`` atomically."""
     write_atomic(Path(path), dumps(document))
 

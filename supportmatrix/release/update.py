@@ -4,7 +4,8 @@ Only cells whose observation disagrees with the declaration (resolved for the
 results' package versions) get rules. Cells with the same new expectation are
 merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
 axis values, so a box must hold drifted cells only). The rules are appended after
-the existing ones, where "last match wins" makes them take effect, behind a comment
+the existing ones of the cell's family (``rules`` for QNode cells, ``hybrid: rules``
+for hybrid cells), where "last match wins" makes them take effect, behind a comment
 naming the source. The file is edited round-trip with ruamel.yaml: comments, order
 and formatting of everything else stay byte for byte. Before anything is written,
 the new text is loaded again and every observed cell must satisfy it.
@@ -23,10 +24,10 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, mismatches
+from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import AXIS_NAMES, Expectation, Matrix, Outcome, Stage
-from supportmatrix.release.codec import observed_expectation
+from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Expectation, Matrix, Outcome
+from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, observed_expectation, records_of
 from supportmatrix.release.results import packages_of
 
 #: The note a rule for a newly wrong gradient refers to, until someone writes a better one.
@@ -52,18 +53,9 @@ class MatrixUpdate:
     unjudgeable: tuple[str, ...]  # crashed cells: nothing observed to declare
 
 
-def observed_of(record: dict[str, Any]) -> tuple[Observed, tuple[ObservedWarning, ...]]:
-    """Rebuild the classifier's view of a record's observation."""
-    o = record["observed"]
-    error = o["error"]
-    observed = Observed(
-        Outcome(o["outcome"]),
-        error=None if error is None else ObservedError(
-            Stage(error["stage"]), error["class"], error["module"], error["message"]),
-    )
-    warnings = tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
-                     for w in o["warnings"])
-    return observed, warnings
+#: Where each family's rules are in matrix.yaml, and the axes a rule's ``where`` spans.
+RULES_PATH = {QNODE: ("rules",), HYBRID: ("hybrid", "rules")}
+AXES_OF = {QNODE: AXIS_NAMES, HYBRID: HYBRID_AXIS_NAMES}
 
 
 def default_gate(packages: dict[str, str | None]) -> str:
@@ -72,9 +64,11 @@ def default_gate(packages: dict[str, str | None]) -> str:
     return f">={release[0]}.{release[1] if len(release) > 1 else 0}"
 
 
-def drifted_fields(expectation: Expectation, record: dict[str, Any]) -> tuple[bool, bool]:
+def drifted_fields(expectation: Expectation, record: CellRecord) -> tuple[bool, bool]:
     """Whether the outcome (with its error) and whether the warnings disagree with the record."""
-    observed, warnings = observed_of(record)
+    if record.observation is None:
+        raise ValueError(f"cell {record.id} has no observation ({record.status})")
+    observed, warnings = record.observation.observed, record.observation.warnings
     outcome_problems = mismatches(Expectation(expectation.outcome, expectation.error), observed, ())
     warning_problems = mismatches(Expectation(Outcome.SUPPORTED, warnings=expectation.warnings),
                                   Observed(Outcome.SUPPORTED), warnings)
@@ -91,33 +85,36 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     except InvalidSpecifier:
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
-    declared = {rc.cell.id: rc.expectation for rc in matrix.cells}
-    records = [r for r in document["cells"] if r["observed"] is not None and r["id"] in declared]
-    unknown = [r["id"] for r in document["cells"] if r["id"] not in declared]
+    declared = {rc.cell.id: rc.expectation for rc in (*matrix.cells, *matrix.hybrid_cells)}
+    records = records_of(document)
+    unknown = [r.id for r in records if r.id not in declared]
     if unknown:
         raise UpdateError(f"{source}: {len(unknown)} cells are not in {path}, e.g. {unknown[0]}; "
                           "add their axis values to the matrix first")
 
-    expect_groups: dict[Any, list[dict]] = {}
-    warning_groups: dict[Any, list[dict]] = {}
+    # Keyed by family too: the same new expectation is a rule in each family's own list.
+    expect_groups: dict[tuple[str, Any], list[CellRecord]] = {}
+    warning_groups: dict[tuple[str, Any], list[CellRecord]] = {}
     for record in records:
-        expectation = declared[record["id"]]
+        if record.observation is None:
+            continue
+        expectation = declared[record.id]
         outcome_drift, warning_drift = drifted_fields(expectation, record)
         new = observed_expectation(record, expectation)
         if outcome_drift:
-            expect_groups.setdefault(_expect_yaml(new), []).append(record)
+            expect_groups.setdefault((record.family, _expect_yaml(new)), []).append(record)
         if warning_drift:
-            warning_groups.setdefault(_warnings_yaml(new), []).append(record)
-    drifted = {r["id"] for group in (*expect_groups.values(), *warning_groups.values()) for r in group}
-    crashed = tuple(r["id"] for r in document["cells"] if r["status"] == "crashed")
+            warning_groups.setdefault((record.family, _warnings_yaml(new)), []).append(record)
+    drifted = {r.id for group in (*expect_groups.values(), *warning_groups.values()) for r in group}
+    crashed = tuple(r.id for r in records if r.status == "crashed")
 
     original = Path(path).read_text(encoding="utf-8")
     if not drifted:
         return MatrixUpdate(original, "", 0, 0, crashed)
-    rules = [({"expect": key}, group) for key, group in expect_groups.items()]
-    rules += [({"warnings": key}, group) for key, group in warning_groups.items()]
+    rules = [(family, {"expect": key}, group) for (family, key), group in expect_groups.items()]
+    rules += [(family, {"warnings": key}, group) for (family, key), group in warning_groups.items()]
     text, count = _append_rules(original, matrix, rules, gate=gate, packages=packages, source=source)
-    _verify(text, path, document, packages)
+    _verify(text, path, records, packages)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True),
                                         fromfile=str(path), tofile=f"{path} (updated)"))
     return MatrixUpdate(text, diff, len(drifted), count, crashed)
@@ -127,31 +124,34 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
 
 
 def _expect_yaml(e: Expectation) -> Any:
-    """A hashable, YAML-ready form of an expectation's ``expect`` field."""
-    fields: list[tuple[str, Any]] = [("outcome", e.outcome.value)]
-    if e.error is not None:
-        fields.append(("error", (("class", e.error.cls), ("stage", e.error.stage.value),
-                                 ("match", e.error.match.pattern))))
+    """A hashable, YAML-ready form of an expectation's ``expect`` field: its JSON form
+    (the keys are matrix.yaml's), in the order people write a rule, the note only where
+    one is required."""
+    data = e.to_json()
+    fields: list[tuple[str, Any]] = [("outcome", data["outcome"])]
+    if data["error"] is not None:
+        fields.append(("error", tuple((key, data["error"][key]) for key in ("class", "stage", "match"))))
     if e.outcome is Outcome.INCORRECT:
-        fields.append(("note", e.note or INCORRECT_NOTE))
+        fields.append(("note", data["note"] or INCORRECT_NOTE))
     return tuple(fields)
 
 
 def _warnings_yaml(e: Expectation) -> Any:
-    return tuple((("category", w.category), ("match", w.match.pattern)) for w in e.warnings)
+    return tuple(tuple(w.items()) for w in e.to_json()["warnings"])
 
 
-def merge_boxes(cells: Iterable[dict[str, Any]]) -> list[dict[str, tuple]]:
+def merge_boxes(cells: Iterable[dict[str, Any]],
+                axis_names: tuple[str, ...] = AXIS_NAMES) -> list[dict[str, tuple]]:
     """Cover exactly these cells' axis points with few boxes (axis -> values).
 
     Boxes that agree on every axis but one are merged along it, which keeps the
     cover exact; repeated over the axes until nothing merges.
     """
-    boxes = {tuple((a, (c[a],)) for a in AXIS_NAMES) for c in cells}
+    boxes = {tuple((a, (c[a],)) for a in axis_names) for c in cells}
     changed = True
     while changed:
         changed = False
-        for i, axis in enumerate(AXIS_NAMES):
+        for i, axis in enumerate(axis_names):
             buckets: dict[tuple, list[tuple]] = {}
             for box in boxes:
                 buckets.setdefault(box[:i] + box[i + 1:], []).append(box)
@@ -168,13 +168,13 @@ def _sort_key(value: object) -> tuple[int, str]:
     return (0, "") if value is None else (1, str(value))
 
 
-def _where(box: dict[str, tuple], matrix: Matrix, gate: str) -> dict[str, Any]:
+def _where(box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str) -> dict[str, Any]:
     where: dict[str, Any] = {}
-    for axis in AXIS_NAMES:
+    for axis, declared in axes.items():
         values = box[axis]
-        if set(values) == set(matrix.axes[axis]):
+        if set(values) == set(declared):
             continue  # every value: leave the axis out, as a person would
-        shown = [_yaml_value(v) for v in _in_axis_order(values, matrix.axes[axis])]
+        shown = [_yaml_value(v) for v in _in_axis_order(values, declared)]
         where[axis] = shown[0] if len(shown) == 1 else shown
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
@@ -190,33 +190,42 @@ def _yaml_value(value: object) -> object:
     return "None" if value is None else value  # matrix.yaml spells Python's None as None
 
 
-def _append_rules(original: str, matrix: Matrix, rules: list[tuple[dict, list[dict]]], *,
+def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, list[CellRecord]]], *,
                   gate: str, packages: dict[str, str | None], source: str) -> tuple[str, int]:
     from ruamel.yaml.comments import CommentedMap
 
     yaml = _yaml()
     root = yaml.load(original)
-    seq = root["rules"]
-    first = len(seq)
-    for field, group in rules:
-        (name, value), = field.items()
-        for box in merge_boxes(r["axes"] for r in group):
-            rule = CommentedMap()
-            rule["where"] = _flow(_where(box, matrix, gate))
-            rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
-                [_flow(_plain(w)) for w in value])
-            seq.append(rule)
-    if ("note", INCORRECT_NOTE) in {pair for field, _ in rules for pair in field.get("expect", ())}:
+    axes = {QNODE: matrix.axes, HYBRID: matrix.hybrid_axes}
+    versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
+    count = 0
+    for family in (QNODE, HYBRID):
+        family_rules = [(field, group) for f, field, group in rules if f == family]
+        if not family_rules:
+            continue
+        seq = root
+        for key in RULES_PATH[family]:
+            seq = seq[key]
+        first = len(seq)
+        for field, group in family_rules:
+            (name, value), = field.items()
+            for box in merge_boxes((axes_json(r.cell) for r in group), AXES_OF[family]):
+                rule = CommentedMap()
+                rule["where"] = _flow(_where(box, axes[family], gate))
+                rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
+                    [_flow(_plain(w)) for w in value])
+                seq.append(rule)
+        seq.yaml_set_comment_before_after_key(
+            first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
+            indent=2 * len(RULES_PATH[family]))  # the rules' own indent, as the loader reads them
+        count += len(seq) - first
+    if ("note", INCORRECT_NOTE) in {pair for _, field, _ in rules for pair in field.get("expect", ())}:
         root.setdefault("notes", CommentedMap())
         if INCORRECT_NOTE not in root["notes"]:
             root["notes"][INCORRECT_NOTE] = INCORRECT_NOTE_TEXT
-    versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
-    seq.yaml_set_comment_before_after_key(
-        first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
-        indent=2)
     out = io.StringIO()
     yaml.dump(root, out)
-    return out.getvalue(), len(seq) - first
+    return out.getvalue(), count
 
 
 def _yaml() -> Any:
@@ -263,21 +272,23 @@ def _flow_seq(items: list[Any]) -> Any:
 # --------------------------------------------------------------------------- the check
 
 
-def _verify(text: str, path: Path, document: dict[str, Any], packages: dict[str, str | None]) -> None:
-    """Load the new text as the matrix and require every observed cell to satisfy it."""
+def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str, str | None]) -> None:
+    """Load the new text as the matrix and require every observed cell, of both families,
+    to satisfy it."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,
                                      encoding="utf-8") as handle:
         handle.write(text)
     try:
-        updated = load_matrix(handle.name, versions=packages).by_id()
+        loaded = load_matrix(handle.name, versions=packages)
     except MatrixError as exc:
         raise UpdateError(f"the updated matrix would not load: {exc}") from None
     finally:
         Path(handle.name).unlink(missing_ok=True)
-    for record in document["cells"]:
-        if record["observed"] is None:
+    updated = {**loaded.by_id(), **loaded.hybrid_by_id()}
+    for record in records:
+        if record.observation is None:
             continue
-        observed, warnings = observed_of(record)
-        problems = mismatches(updated[record["id"]].expectation, observed, warnings)
+        problems = mismatches(updated[record.id].expectation, record.observation.observed,
+                              record.observation.warnings)
         if problems:
-            raise UpdateError(f"the updated matrix still disagrees at {record['id']}: {problems[0]}")
+            raise UpdateError(f"the updated matrix still disagrees at {record.id}: {problems[0]}")

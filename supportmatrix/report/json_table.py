@@ -22,7 +22,6 @@ def render_json(matrix: Matrix) -> str:
 
 def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
     cell, expectation = rc.cell, rc.expectation
-    error = expectation.error
     return {
         "id": cell.id,
         "device": cell.device,
@@ -31,14 +30,7 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
         "measurement": cell.measurement,
         "shots": cell.shots,
         "expect": {
-            "outcome": expectation.outcome.value,
-            "error": None
-            if error is None
-            else {"class": error.cls, "match": error.match.pattern, "stage": error.stage.value},
-            "warnings": [
-                {"category": w.category, "match": w.match.pattern} for w in expectation.warnings
-            ],
-            "note": expectation.note,
+            **expectation.to_json(),
             "note_text": None if expectation.note is None else note_text(expectation.note, notes),
         },
         "rule_lines": list(rc.rule_lines),

@@ -1,6 +1,6 @@
 """Results documents, and what reads them: observed expectations, drift reports, update.
 
-Records are made by the same `results.run_record` the test run uses, from runner
+Records are made by the same `codec.CellRecord.of_run` the test run uses, from runner
 objects built by hand, so these tests need no PennyLane.
 """
 
@@ -18,18 +18,19 @@ from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.release.codec import message_key, observed_expectation, observed_matrix, pattern_for
-from supportmatrix.release.results import (
-    ResultsError,
-    build_document,
-    load_results,
-    run_record,
-    unrun_record,
-    validate,
+from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.matrix.model import HybridCell, Outcome, Stage
+from supportmatrix.release.codec import (
+    CellRecord,
+    message_key,
+    observed_expectation,
+    observed_matrix,
+    pattern_for,
+    records_of,
 )
+from supportmatrix.release.results import ResultsError, build_document, load_results, validate
 from supportmatrix.check.runner import Run
-from supportmatrix.release.update import UpdateError, merge_boxes, observed_of, update_matrix
+from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
 
 MATRIX = """\
 # A small matrix; this comment must survive an update.
@@ -50,12 +51,33 @@ rules:
     warnings: [{category: UserWarning, match: 'shifted'}]
 """
 VERSIONS = {"pennylane": "0.45.1", "pennylane-lightning": "0.45.0", "torch": "2.13.0"}
+#: The same matrix with a hybrid family: 4 cells, one declared to fail.
+HYBRID_MATRIX = MATRIX + """\
+hybrid:
+  axes:
+    layer: [torch-layer, keras3-jax]
+    device: [default.qubit]
+    diff_method: [backprop, adjoint]
+  rules:
+    - expect: supported   # and trains to this target
+      training: {min_accuracy: 0.8, max_epochs: 3}
+    - where: {layer: keras3-jax, diff_method: adjoint}
+      expect: {outcome: errors, error: {class: TypeError, match: 'no adjoint', stage: forward}}
+"""
+HYBRID_ID = "torch-layer-default.qubit-adjoint"
 
 
 @pytest.fixture
 def matrix_path(tmp_path: Path) -> Path:
     path = tmp_path / "matrix.yaml"
     path.write_text(MATRIX)
+    return path
+
+
+@pytest.fixture
+def hybrid_matrix_path(tmp_path: Path) -> Path:
+    path = tmp_path / "matrix.yaml"
+    path.write_text(HYBRID_MATRIX)
     return path
 
 
@@ -77,16 +99,30 @@ def _honest_run(rc) -> tuple[Run, list[str]]:
     return run, mismatches(e, observed, warnings)
 
 
-def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run) -> dict:
+def _honest_hybrid_run(rc) -> HybridRun:
+    """A hybrid run that observes exactly what the cell declares, and trains when it can."""
+    e = rc.expectation
+    error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
+                                                      "no adjoint here")
+    training = None if error else TrainingRecord(1, (0.845,), 0.5, 2**20)
+    return HybridRun(rc.cell, Observed(e.outcome, error=error), (), training, 1.5,
+                     () if error else (_check(),))
+
+
+def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run | HybridRun) -> dict:
     matrix = load_matrix(matrix_path, versions=versions)
     records = {}
-    for rc in matrix.cells:
-        run, problems = _honest_run(rc)
-        if rc.cell.id in overrides:
-            run = overrides[rc.cell.id]
-            problems = mismatches(rc.expectation, run.observed, run.warnings)
-        records[rc.cell.id] = run_record(rc, run, problems)
+    for rc in (*matrix.cells, *matrix.hybrid_cells):
+        run = overrides.get(rc.cell.id) or (
+            _honest_hybrid_run(rc) if isinstance(rc.cell, HybridCell) else _honest_run(rc)[0])
+        problems = mismatches(rc.expectation, run.observed, run.warnings)
+        records[rc.cell.id] = CellRecord.of_run(rc, run, problems)
     return build_document(matrix, records, versions=versions)
+
+
+def _hybrid_run(matrix_path: Path, cell_id: str, observed: Observed, checks=()) -> HybridRun:
+    cell = load_matrix(matrix_path, versions=VERSIONS).hybrid_by_id()[cell_id].cell
+    return HybridRun(cell, observed, (), None, 1.0, tuple(checks))
 
 
 def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> Run:
@@ -127,16 +163,20 @@ def test_mismatch_recorded_as_fail_with_problem_and_errors(matrix_path: Path) ->
 
 def test_skipped_and_crashed_cells_have_no_observation(matrix_path: Path) -> None:
     rc = load_matrix(matrix_path, versions=VERSIONS).cells[0]
-    skipped = unrun_record(rc, status="skipped", reason="torch is not installed")
+    skipped = CellRecord.unrun(rc, status="skipped", reason="torch is not installed").to_json()
     assert skipped["observed"] is None and skipped["problems"] == []
     with pytest.raises(ValueError, match="status 'pass'"):
-        unrun_record(rc, status="pass", reason="")
+        CellRecord.unrun(rc, status="pass", reason="")
 
 
 @pytest.mark.parametrize(("mutate", "message"), [
     (lambda d: d.update(schema_version=2), "schema_version 2 is not supported"),
     (lambda d: d["cells"][0].pop("axes"), "cells/0: 'axes' is a required property"),
     (lambda d: d["cells"][0].update(status="ok"), "cells/0/status: 'ok' is not one of"),
+    (lambda d: d["cells"][0]["axes"].pop("shots"), "cells/0/axes: device, interface, diff_method, "
+                                                   "measurement, but a QNode cell has the axes"),
+    (lambda d: d["cells"][0].update(id="x"), "cells/0/id: 'x', but its axes make "
+                                             "'default.qubit-autograd-backprop-expval-analytic'"),
 ])
 def test_invalid_documents_are_one_line_naming_the_path(matrix_path: Path, tmp_path: Path,
                                                         mutate, message: str) -> None:
@@ -169,20 +209,28 @@ def test_object_addresses_do_not_count_as_a_changed_message() -> None:
     assert pattern_for("E", first).search(second)
 
 
-def test_an_unchanged_observation_renders_exactly_as_declared(matrix_path: Path) -> None:
+@pytest.mark.parametrize("text", [MATRIX, HYBRID_MATRIX], ids=["qnode", "with-hybrid"])
+def test_an_unchanged_observation_renders_exactly_as_declared(tmp_path: Path, text: str) -> None:
     from supportmatrix.report.markdown import render_markdown
+    from supportmatrix.report.rst import render_rst
 
+    matrix_path = tmp_path / "matrix.yaml"
+    matrix_path.write_text(text)
     document = _document(matrix_path)
     declared = load_matrix(matrix_path, versions=VERSIONS)
     observed = observed_matrix(document, source=declared.path)
     assert render_markdown(observed) == render_markdown(declared)
+    assert render_rst(observed) == render_rst(declared)
+    assert ("Training target: accuracy >= 0.8 within 3 epochs." in render_markdown(observed)) == (
+        text == HYBRID_MATRIX)
 
 
 def test_a_changed_error_gets_a_literal_regex(matrix_path: Path) -> None:
     cell_id = "default.qubit-torch-adjoint-probs-analytic"
     run = _run(matrix_path, cell_id, Observed(Outcome.ERRORS, error=ObservedError(
         Stage.GRADIENT, "TypeError", "builtins", "bad (operand) type\nmore")))
-    record = next(r for r in _document(matrix_path, **{cell_id: run})["cells"] if r["id"] == cell_id)
+    document = _document(matrix_path, **{cell_id: run})
+    record = next(r for r in records_of(document) if r.id == cell_id)
     e = observed_expectation(record)
     assert (e.outcome, e.error.cls, e.error.stage, e.error.match.pattern) == (
         Outcome.ERRORS, "TypeError", Stage.GRADIENT, r"bad \(operand\) type")
@@ -313,14 +361,15 @@ def test_update_cli_writes_and_rejects_bad_gates(matrix_path: Path, tmp_path: Pa
     assert "4 rules added for 4 drifted cells" in capsys.readouterr().out
     document = load_results(results)
     updated = load_matrix(matrix_path, versions={**VERSIONS, "pennylane": "0.46.0"}).by_id()
-    for record in document["cells"]:
-        observed, warnings = observed_of(record)
-        assert mismatches(updated[record["id"]].expectation, observed, warnings) == []
+    for record in records_of(document):
+        observation = record.observation
+        assert mismatches(updated[record.id].expectation, observation.observed, observation.warnings) == []
 
 
 def test_update_refuses_cells_the_matrix_lacks(matrix_path: Path) -> None:
     document = copy.deepcopy(_drifted(matrix_path))
     document["cells"][0]["id"] = "default.qubit-jax-backprop-expval-analytic"
+    document["cells"][0]["axes"]["interface"] = "jax"
     with pytest.raises(UpdateError, match="1 cells are not in"):
         update_matrix(matrix_path, document, gate=None, source="r.json")
 
@@ -339,8 +388,6 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
     from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
     from supportmatrix.matrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
-    from supportmatrix.release.results import hybrid_run_record
-
     base = load_matrix(matrix_path, versions=VERSIONS)
     cell = HybridCell("torch-layer", "default.qubit", "adjoint")
     resolved = ResolvedHybridCell(cell, Expectation(Outcome.SUPPORTED), TrainingSpec(0.8, 3))
@@ -349,10 +396,99 @@ def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> Non
                          "diff_method": ("adjoint",)}, (resolved,))
     run = HybridRun(cell, Observed(Outcome.SUPPORTED), (), TrainingRecord(2, (0.7, 0.85), 1.5, 2**20),
                     2.0, (_check(),))
-    records = {cell.id: hybrid_run_record(resolved, run, [])}
+    records = {cell.id: CellRecord.of_run(resolved, run, [])}
     document = validate(build_document(matrix, records, versions=VERSIONS), source="test")
     assert document["hybrid_summary"]["status"]["pass"] == 1
     assert document["hybrid_cells"][0]["axes"] == {"layer": "torch-layer", "device": "default.qubit",
                                                    "diff_method": "adjoint"}
     assert document["hybrid_cells"][0]["observed"]["training"] == {
         "epochs": 2, "accuracies": [0.7, 0.85], "wall_seconds": 1.5, "peak_memory_bytes": 2**20}
+
+
+# --------------------------------------------------------------------------- hybrid cells
+
+
+def test_render_from_results_cli_with_hybrid_cells(hybrid_matrix_path: Path, tmp_path: Path,
+                                                    capsys) -> None:
+    broken = _hybrid_run(hybrid_matrix_path, HYBRID_ID, Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.FORWARD, "RuntimeError", "builtins", "adjoint broke")))
+    assert cli.main(["render", "--from", _write(tmp_path, "r.json", _document(
+        hybrid_matrix_path, **{HYBRID_ID: broken}))]) == 0
+    out = capsys.readouterr().out
+    hybrid = out.split("## Hybrid layers")[1]
+    assert "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ 1 | ❌ 2 |" in hybrid
+    assert "2. Raises `RuntimeError` matching `adjoint broke` in the forward pass." in hybrid
+    partial = _document(hybrid_matrix_path)
+    partial["hybrid_cells"].pop()
+    partial["hybrid_summary"]["not_run"] = 1
+    assert cli.main(["render", "--from", _write(tmp_path, "p.json", partial)]) == 2
+    assert "1 cells have no observation" in capsys.readouterr().err
+    # A run of the QNode test alone renders as before, without the hybrid table.
+    qnode_only = _document(hybrid_matrix_path)
+    qnode_only["hybrid_cells"] = []
+    qnode_only["hybrid_summary"]["not_run"] = 4
+    assert cli.main(["render", "--from", _write(tmp_path, "q.json", qnode_only)]) == 0
+    assert "## Hybrid layers" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("observed", "shown"), [
+    (Observed(Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "RuntimeError", "builtins",
+                                                  "adjoint broke")),
+     "supported → errors RuntimeError('adjoint broke') at forward"),
+    (Observed(Outcome.INCORRECT, failed_check=_check(False)),
+     "supported → incorrect (max abs error 0.05)"),
+], ids=["errors", "incorrect"])
+def test_a_hybrid_regression_fails_diff(hybrid_matrix_path: Path, tmp_path: Path, capsys,
+                                        observed: Observed, shown: str) -> None:
+    run = _hybrid_run(hybrid_matrix_path, HYBRID_ID, observed, checks=[_check(observed.outcome
+                                                                              is Outcome.ERRORS)])
+    old = _write(tmp_path, "old.json", _document(hybrid_matrix_path))
+    new = _write(tmp_path, "new.json", _document(hybrid_matrix_path, **{HYBRID_ID: run}))
+    matrix = ["--matrix", str(hybrid_matrix_path)]
+    assert cli.main(["diff", old, new, *matrix]) == 1
+    report = capsys.readouterr().out
+    assert "**16** cells compared (4 of them hybrid), **1** changed, **1** regressions" in report
+    assert f"- `{HYBRID_ID}` (hybrid): {shown}" in report
+    assert report.count("\n- `") == 1
+    assert cli.main(["diff", "declared", old, *matrix]) == 0
+    assert cli.main(["diff", "declared", new, *matrix]) == 1
+
+
+def test_update_writes_hybrid_rules_under_hybrid_rules(hybrid_matrix_path: Path, tmp_path: Path,
+                                                       capsys) -> None:
+    broken = _hybrid_run(hybrid_matrix_path, HYBRID_ID, Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.FORWARD, "RuntimeError", "builtins", "adjoint broke (again)")))
+    results = _write(tmp_path, "new.json", _document(
+        hybrid_matrix_path, versions={**VERSIONS, "pennylane": "0.46.0"}, **{HYBRID_ID: broken}))
+    matrix = ["--matrix", str(hybrid_matrix_path)]
+    assert cli.main(["update", "--from", results, *matrix, "--dry-run"]) == 0
+    added = [line[1:] for line in capsys.readouterr().out.splitlines()
+             if line.startswith("+") and not line.startswith("+++")]
+    assert added == [
+        "    # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
+        "    - where: {layer: torch-layer, diff_method: adjoint, pennylane: '>=0.46'}",
+        "      expect: {outcome: errors, error: {class: RuntimeError, stage: forward, match: 'adjoint broke \\(again\\)'}}",
+    ]
+    assert cli.main(["update", "--from", results, *matrix]) == 0
+    assert "1 rules added for 1 drifted cells" in capsys.readouterr().out
+    assert hybrid_matrix_path.read_text() == HYBRID_MATRIX + "\n".join(added) + "\n"
+    for pennylane, outcome in (("0.45.1", Outcome.SUPPORTED), ("0.46.0", Outcome.ERRORS)):
+        updated = load_matrix(hybrid_matrix_path, versions={**VERSIONS, "pennylane": pennylane})
+        assert updated.hybrid_by_id()[HYBRID_ID].expectation.outcome is outcome
+
+
+def test_observe_summary_counts_both_families(hybrid_matrix_path: Path, tmp_path: Path) -> None:
+    from supportmatrix.release.observe import summary
+
+    broken = _hybrid_run(hybrid_matrix_path, HYBRID_ID, Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.FORWARD, "RuntimeError", "builtins", "adjoint broke")))
+    path = Path(_write(tmp_path, "r.json", _document(hybrid_matrix_path, **{HYBRID_ID: broken})))
+    assert summary(path, 2.0).splitlines() == [
+        f"observed 12 cells and 4 hybrid cells in 2.0 s -> {path}",
+        "  outcomes: errors 1, supported 11",
+        "  against matrix.yaml: pass 12",
+        "  hybrid outcomes: errors 2, supported 2",
+        "  hybrid against matrix.yaml: pass 3, fail 1",
+        f"  fail: {HYBRID_ID}: observed errors RuntimeError('adjoint broke') at forward, but "
+        "matrix.yaml declares supported",
+    ]

@@ -1,0 +1,123 @@
+"""A cell's record: from a run to JSON text and back, for both families, with no PennyLane.
+
+What the results file keeps must come back equal; what it does not keep (a warning's
+file and line, a failed check's arrays) is named here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+
+import numpy as np
+import pytest
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
+from supportmatrix.check.runner import Run
+from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.matrix.model import (
+    Cell,
+    ErrorSpec,
+    Expectation,
+    HybridCell,
+    Outcome,
+    ResolvedCell,
+    ResolvedHybridCell,
+    Stage,
+    TrainingSpec,
+    WarningSpec,
+)
+from supportmatrix.release.codec import CellRecord, CheckRecord
+
+CELL = Cell("default.qubit", "torch", "adjoint", "probs", None)
+HYBRID_CELL = HybridCell("torch-layer", "default.qubit", "adjoint")
+DECLARED = Expectation(
+    Outcome.FORWARD_ONLY,
+    ErrorSpec("ValueError", re.compile(r"adjoint \(probs\)"), Stage.GRADIENT),
+    (WarningSpec("UserWarning", re.compile("shifted")),),
+    note="odd",
+)
+WARNINGS = (
+    ObservedWarning("UserWarning", "values were shifted", "pennylane/x.py", 12, True),
+    ObservedWarning("DeprecationWarning", "numpy says so", "numpy/y.py", 3, False),
+)
+
+
+def _check(passed: bool, observed: list[float]) -> ValueCheck:
+    return ValueCheck("Jacobian", np.array(observed), np.array([0.5, 0.25]), np.array([1e-8, 1e-8]),
+                      passed, "test bound")
+
+
+def _through_text(record: CellRecord) -> CellRecord:
+    """What a reader of the results file gets back: the record as JSON text, parsed."""
+    return CellRecord.from_json(json.loads(json.dumps(record.to_json(), allow_nan=False)))
+
+
+def _kept(warning: ObservedWarning) -> ObservedWarning:
+    return dataclasses.replace(warning, filename="", lineno=0)  # not in the results file
+
+
+def test_a_qnode_run_comes_back_from_its_json_text() -> None:
+    observed = Observed(Outcome.ERRORS, error=ObservedError(
+        Stage.GRADIENT, "ValueError", "pennylane.exceptions", "adjoint (probs)\nis not supported"))
+    checks = (_check(True, [0.5, 0.25]), _check(False, [1.0]))  # the second: shapes differ
+    run = Run(CELL, observed, WARNINGS, "adjoint", 0.123456789, checks)
+    record = CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, ["a problem"])
+    back = _through_text(record)
+
+    assert back == record
+    assert back.to_json() == record.to_json()
+    assert (back.cell, back.family, back.declared, back.status, back.problems) == (
+        CELL, "qnode", DECLARED, "fail", ("a problem",))
+    assert back.observation.observed == observed
+    assert back.observation.warnings == tuple(_kept(w) for w in WARNINGS)
+    assert back.observation.checks == (CheckRecord("Jacobian", "test bound", True, 0.0, 0.0),
+                                       CheckRecord("Jacobian", "test bound", False, None, None))
+    assert (back.observation.resolved_method, back.observation.detail, back.seconds) == (
+        "adjoint", observed.describe(), 0.123457)
+    assert back.observation.training is None and "training" not in record.to_json()["observed"]
+
+
+def test_a_hybrid_run_comes_back_with_its_training_and_target() -> None:
+    observed = Observed(Outcome.SUPPORTED)
+    training = TrainingRecord(2, (0.7, 0.85), 1.23456789, 2**20)
+    run = HybridRun(HYBRID_CELL, observed, WARNINGS[:1], training, 2.5, (_check(True, [0.5, 0.25]),))
+    target = TrainingSpec(0.8, 3)
+    resolved = ResolvedHybridCell(HYBRID_CELL, Expectation(Outcome.SUPPORTED), target)
+    record = CellRecord.of_run(resolved, run, [])
+    data = record.to_json()
+    back = _through_text(record)
+
+    assert back == record
+    assert (back.cell, back.family, back.status, back.training_target) == (
+        HYBRID_CELL, "hybrid", "pass", target)
+    assert back.declared == Expectation(Outcome.SUPPORTED)
+    assert back.observation.observed == observed
+    assert back.observation.warnings == (_kept(WARNINGS[0]),)
+    assert back.observation.training == dataclasses.replace(training, wall_seconds=1.234568)
+    assert data["axes"] == {"layer": "torch-layer", "device": "default.qubit", "diff_method": "adjoint"}
+    assert data["declared"]["training"] == {"min_accuracy": 0.8, "max_epochs": 3}
+    assert data["observed"]["resolved_method"] is None
+
+
+@pytest.mark.parametrize(("resolved", "family"), [
+    (ResolvedCell(CELL, DECLARED), "qnode"),
+    (ResolvedHybridCell(HYBRID_CELL, DECLARED, TrainingSpec(0.8, 3)), "hybrid"),
+])
+@pytest.mark.parametrize(("status", "seconds", "problems"), [
+    ("skipped", None, ()),
+    ("crashed", 4.5, ("worker 'gw0' crashed",)),
+])
+def test_an_unrun_record_comes_back_without_an_observation(
+        resolved, family: str, status: str, seconds: float | None, problems: tuple[str, ...]) -> None:
+    reason = "worker 'gw0' crashed" if status == "crashed" else "torch is not installed"
+    record = CellRecord.unrun(resolved, status=status, reason=reason, seconds=seconds)
+    data = record.to_json()
+    back = _through_text(record)
+
+    assert back == record
+    assert (back.family, back.status, back.observation, back.reason, back.problems, back.seconds) == (
+        family, status, None, reason, problems, seconds)
+    assert back.declared == DECLARED
+    assert list(data) == ["id", "axes", "declared", "status", "observed", "problems", "reason", "seconds"]
