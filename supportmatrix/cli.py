@@ -97,7 +97,7 @@ def _declared_or_observed(args: argparse.Namespace) -> Matrix:
     """The matrix ``--matrix`` declares, or the one ``--from`` observed."""
     if args.results is None:
         return _load_matrix(args.matrix, _versions(getattr(args, "versions", None)))
-    from supportmatrix.release.codec import observed_matrix
+    from supportmatrix.release.observed_matrix import observed_matrix
 
     try:
         return observed_matrix(_load_results(args.results), source=args.results)

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.release.codec import (
-    HYBRID,
+from supportmatrix.release.behaviour import (
     Behaviour,
     Event,
     behaviour_of_expectation,
     behaviour_of_record,
-    records_of,
 )
+from supportmatrix.release.codec import HYBRID, records_of
 from supportmatrix.release.results import packages_of
 
 SUPPORTED, INCORRECT = "supported", "incorrect"

@@ -9,6 +9,7 @@ a summary.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import io
 import os
 import sys
@@ -18,7 +19,6 @@ from typing import Any, TextIO
 
 import pytest
 
-from supportmatrix import matrix_test
 from supportmatrix.release.codec import records_of
 from supportmatrix.release.results import load_results
 
@@ -58,6 +58,14 @@ class Progress:
         self.bar.close()
 
 
+def _test_module_path() -> str:
+    """The packaged test module's file, found without importing it: it is the entry point
+    that runs cells, a layer above this one, and pytest imports it itself."""
+    spec = importlib.util.find_spec("supportmatrix.matrix_test")
+    assert spec is not None and spec.origin is not None  # shipped with the package
+    return spec.origin
+
+
 def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None) -> list[str]:
     """The pytest command line `observe` runs, independent of any project's pytest config.
 
@@ -67,7 +75,7 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
     the already imported package cannot be rewritten.
     """
     args = [
-        matrix_test.__file__,
+        _test_module_path(),
         "-c", os.devnull, "--rootdir", os.getcwd(),
         "--matrix", str(matrix.absolute()),
         "--supportmatrix-json", str(output.absolute()),

@@ -27,7 +27,8 @@ from packaging.version import Version
 from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Expectation, Matrix, Outcome
-from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, observed_expectation, records_of
+from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import packages_of
 
 #: The note a rule for a newly wrong gradient refers to, until someone writes a better one.

@@ -20,14 +20,9 @@ from supportmatrix.release.drift import compare, render_report, side_from_matrix
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage
-from supportmatrix.release.codec import (
-    CellRecord,
-    message_key,
-    observed_expectation,
-    observed_matrix,
-    pattern_for,
-    records_of,
-)
+from supportmatrix.release.codec import CellRecord, records_of
+from supportmatrix.release.messages import message_key, pattern_for
+from supportmatrix.release.observed_matrix import observed_expectation, observed_matrix
 from supportmatrix.release.results import ResultsError, build_document, load_results, validate
 from supportmatrix.check.runner import Run
 from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix

@@ -1,0 +1,81 @@
+"""What one side of a ``diff`` says a cell does: from a record, or from a declaration."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from supportmatrix.matrix.model import Expectation, Outcome
+from supportmatrix.release.codec import CellRecord
+from supportmatrix.release.messages import message_key
+
+
+@dataclass(frozen=True)
+class Event:
+    """An exception or warning: observed (``message``) or declared (``pattern``)."""
+
+    cls: str
+    stage: str | None
+    message: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+    def same_as(self, other: Event) -> bool:
+        """Same class and stage, and messages that agree as far as both sides know them."""
+        if (self.cls, self.stage) != (other.cls, other.stage):
+            return False
+        if self.message is not None and other.message is not None:
+            return message_key(self.cls, self.message) == message_key(other.cls, other.message)
+        if self.message is not None:
+            return bool(other.pattern and other.pattern.search(self.message))
+        if other.message is not None:
+            return bool(self.pattern and self.pattern.search(other.message))
+        return self.pattern == other.pattern
+
+    def describe(self) -> str:
+        text = message_key(self.cls, self.message) if self.message is not None else (
+            f"/{self.pattern.pattern}/" if self.pattern is not None else "")
+        at = f" at {self.stage}" if self.stage else ""
+        return f"{self.cls}({text!r}){at}" if self.message is not None else f"{self.cls}({text}){at}"
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What one side of a diff says a cell does."""
+
+    outcome: str  # an Outcome value, or "crashed" / "skipped"
+    error: Event | None = None
+    warnings: tuple[Event, ...] = ()
+    max_abs_error: float | None = None
+
+    def describe(self) -> str:
+        text = self.outcome
+        if self.error is not None:
+            text += f" {self.error.describe()}"
+        if self.outcome == Outcome.INCORRECT.value and self.max_abs_error is not None:
+            text += f" (max abs error {self.max_abs_error:.3g})"
+        return text
+
+
+def behaviour_of_record(record: CellRecord) -> Behaviour:
+    """What a record says its cell did."""
+    observation = record.observation
+    if observation is None:
+        return Behaviour(record.status, Event(record.status, None, record.reason or ""))
+    error = observation.observed.error
+    return Behaviour(
+        outcome=observation.observed.outcome.value,
+        error=None if error is None else Event(error.cls, error.stage.value, error.message),
+        warnings=tuple(Event(w.category, None, w.message) for w in observation.warnings if w.pennylane),
+        max_abs_error=observation.max_abs_error,
+    )
+
+
+def behaviour_of_expectation(expectation: Expectation) -> Behaviour:
+    """What a declaration says its cell does."""
+    error = expectation.error
+    outcome = Outcome.ERRORS if expectation.outcome is Outcome.FORWARD_ONLY else expectation.outcome
+    return Behaviour(
+        outcome=outcome.value,
+        error=None if error is None else Event(error.cls, error.stage.value, pattern=error.match),
+        warnings=tuple(Event(w.category, None, pattern=w.match) for w in expectation.warnings),
+    )
