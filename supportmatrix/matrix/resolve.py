@@ -121,17 +121,25 @@ def check_dead_rules(
     if not dead:
         return
     index, field, setters = min(dead, key=lambda d: (d[0], family.rule_fields.index(d[1])))
-    deciders = {
-        (matched & setters & overriders[index]).bit_length() - 1
-        for matched in masks
-        if matched >> index & 1
-    }
-    lines = ", ".join(str(rules[i].rule.line) for i in sorted(deciders))
-    raise src.error(
-        (*family.keypath, "rules", index),
-        f"this rule decides no cell: every cell it matches for {field!r} is decided by "
-        f"later rules (lines {lines})",
-    )
+    own = [matched for matched in masks if matched >> index & 1]
+    # A later rule that alone overrides every cell of this one is what a reader looks for
+    # (a duplicate, a wider rule); failing that, the rules that decide its cells.
+    shadowing = setters & overriders[index]
+    for matched in own:
+        shadowing &= matched
+    if shadowing:
+        first = (shadowing & -shadowing).bit_length() - 1
+        reason = f"a later rule (line {rules[first].rule.line}) sets {field!r} on every cell it matches"
+    else:
+        deciders = sorted({(m & setters & overriders[index]).bit_length() - 1 for m in own})
+        lines = ", ".join(str(rules[i].rule.line) for i in deciders[:_LINES_SHOWN])
+        more = f" and {len(deciders) - _LINES_SHOWN} more" if len(deciders) > _LINES_SHOWN else ""
+        reason = f"every cell it matches for {field!r} is decided by later rules (lines {lines}{more})"
+    raise src.error((*family.keypath, "rules", index), f"this rule decides no cell: {reason}")
+
+
+#: How many overriding rules a dead-rule error names before it says how many more.
+_LINES_SHOWN = 8
 
 
 def _bits(indices: Iterable[int]) -> int:

@@ -167,8 +167,8 @@ def test_a_dead_training_field_is_refused(tmp_path: Path) -> None:
     err = error(tmp_path, text)
     assert str(err) == (
         f"{tmp_path / 'matrix.yaml'}:{line_of(text, '- expect: supported')}: hybrid.rules[0]: "
-        "this rule decides no cell: every cell it matches for 'training' is decided by later "
-        f"rules (lines {line_of(text, '- training:')})"
+        f"this rule decides no cell: a later rule (line {line_of(text, '- training:')}) sets "
+        "'training' on every cell it matches"
     )
 
 

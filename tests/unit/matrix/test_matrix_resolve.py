@@ -319,8 +319,8 @@ def test_the_first_of_two_identical_rules_is_refused(tmp_path: Path) -> None:
     err = load_error(tmp_path, text)
     first, second = line_of(text, "shots: 100}"), line_of(text, "shots: 100}", occurrence=2)
     assert str(err) == (
-        f"{tmp_path / 'matrix.yaml'}:{first}: rules[1]: this rule decides no cell: every cell it "
-        f"matches for 'expect' is decided by later rules (lines {second})"
+        f"{tmp_path / 'matrix.yaml'}:{first}: rules[1]: this rule decides no cell: a later rule "
+        f"(line {second}) sets 'expect' on every cell it matches"
     )
 
 
@@ -351,8 +351,22 @@ def test_a_dead_warnings_field_is_refused_though_its_expect_decides(tmp_path: Pa
     )
     err = load_error(tmp_path, text)
     assert_error(err, text, "rules[1]", "- where: {device: lightning.qubit}",
-                 "this rule decides no cell", "for 'warnings'",
-                 f"(lines {line_of(text, '- where: {device: lightning.qubit}', occurrence=2)})")
+                 "this rule decides no cell",
+                 f"a later rule (line {line_of(text, '- where: {device: lightning.qubit}', occurrence=2)})"
+                 " sets 'warnings' on every cell it matches")
+
+
+def test_a_long_list_of_deciding_rules_is_cut(tmp_path: Path) -> None:
+    """No single later rule covers the dead one: its deciders are named, eight at most."""
+    narrow = [f"- where: {{device: lightning.qubit, interface: {i}, diff_method: {m}, "
+              f"measurement: {q}, shots: {s}}}\n  expect: supported\n"
+              for i in ("None", "torch") for m in ("backprop", "adjoint")
+              for q in ("probs", "sample") for s in ("None", 100)]
+    text = make_doc(rules("- where: {device: lightning.qubit}\n  expect: no-gradient\n", *narrow))
+    err = load_error(tmp_path, text)
+    assert err.keypath == "rules[1]"
+    named = err.message.split("decided by later rules (lines ", 1)[1]
+    assert named.endswith(" and 8 more)") and len(named.split(",")) == 8
 
 
 @pytest.mark.parametrize(
