@@ -289,6 +289,38 @@ def _run_update(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_merge(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "merge",
+        help="combine the results files of a sharded run into one",
+        description="Merge the results files that the shards of one run wrote (pytest --splits N "
+                    "--group K --supportmatrix-json ...) into the file one unsharded run writes. "
+                    "Refuses files from different environments or matrix files, files that "
+                    "record a cell twice, and files that together miss a cell.",
+    )
+    parser.add_argument("results", nargs="+", metavar="RESULTS", help="the shards' results files")
+    _add_matrix_option(parser)
+    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+                        help="merged results file to write")
+    parser.set_defaults(handler=_run_merge)
+
+
+def _run_merge(args: argparse.Namespace) -> int:
+    from supportmatrix.release.merge import MergeError, merge_results
+    from supportmatrix.release.results import dumps, packages_of
+
+    documents = [(name, _load_results(name)) for name in args.results]
+    try:
+        # Gates resolved for the shards' versions, as their own runs resolved them.
+        merged = merge_results(documents, _load_matrix(args.matrix, packages_of(documents[0][1])))
+    except MergeError as exc:
+        raise InputError(str(exc)) from None
+    _emit(dumps(merged), args.output)
+    counts = ", ".join(f"{k} {v}" for k, v in merged["summary"]["status"].items() if v)
+    print(f"{args.output}: {len(documents)} files merged; {merged['summary']['cells']} cells ({counts})")
+    return EXIT_OK
+
+
 def _add_matrix_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"
@@ -347,5 +379,6 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_observe,
     _add_diff,
     _add_update,
+    _add_merge,
     _add_docs_compare,
 )

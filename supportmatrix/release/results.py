@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
 import json
 import platform
 import subprocess
@@ -73,7 +74,8 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
         "environment": environment(versions=versions),
         "matrix": {"path": matrix.path,
                    "axes": {axis: list(values) for axis, values in matrix.axes.items()},
-                   "notes": dict(matrix.notes)},
+                   "notes": dict(matrix.notes),
+                   **({"sha256": digest} if (digest := matrix_digest(matrix.path)) else {})},
         "summary": summarize(cells, total=len(order)),
         "cells": [r.to_json() for r in cells],
     }
@@ -81,6 +83,15 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
         document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
         document["hybrid_cells"] = [r.to_json() for r in hybrid]
     return document
+
+
+def matrix_digest(path: str | Path) -> str | None:
+    """The SHA-256 of the matrix file's bytes, which names the cells and declarations a run
+    judged against (with the package versions); None when there is no such file."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def summarize(records: list[CellRecord], *, total: int) -> dict[str, Any]:
