@@ -191,9 +191,19 @@ def _add_observe(subparsers: argparse._SubParsersAction) -> None:
                         help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)")
     parser.add_argument("-k", dest="select", metavar="EXPR",
                         help="only cells whose id matches this pytest -k expression")
+    parser.add_argument("--shard", type=_shard, metavar="K/N",
+                        help="run only the K-th of N shards (pytest-split); `merge` joins them")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no progress bar (it goes to stderr)")
     parser.set_defaults(handler=_run_observe)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``K/N`` with 1 <= K <= N, for argparse."""
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError(f"expected K/N with 1 <= K <= N, e.g. 2/3; got {text!r}")
+    return int(k), int(n)
 
 
 def _run_observe(args: argparse.Namespace) -> int:
@@ -202,7 +212,7 @@ def _run_observe(args: argparse.Namespace) -> int:
     _load_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
     try:
         print(run(Path(args.matrix), Path(args.output), workers=args.workers,
-                  select=args.select, progress=args.progress))
+                  select=args.select, progress=args.progress, shard=args.shard))
     except ObserveError as exc:
         raise InputError(str(exc)) from None
     return EXIT_OK

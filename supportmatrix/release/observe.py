@@ -66,13 +66,22 @@ def _test_module_path() -> str:
     return spec.origin
 
 
-def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None) -> list[str]:
+#: How pytest-split deals cells to shards: each cell to the shard with the least estimated
+#: time so far, so the slow interfaces spread over every shard (the default keeps file
+#: order in contiguous chunks, which puts all jax-jit cells in one shard).
+SPLITTING_ALGORITHM = "least_duration"
+
+
+def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None,
+                     shard: tuple[int, int] | None = None) -> list[str]:
     """The pytest command line `observe` runs, independent of any project's pytest config.
 
     An empty config file (``-c``) keeps the project's settings out, in particular
     ``filterwarnings = error``: a warning outside a cell must not stop a recording run.
     ``--assert=plain``: the cell test makes no asserts, and rewriting would warn that
-    the already imported package cannot be rewritten.
+    the already imported package cannot be rewritten. ``shard`` ``(K, N)`` runs the K-th
+    of N shards (pytest-split, with durations from ``.test_durations`` in the working
+    directory where present); `supportmatrix merge` joins the shards' files.
     """
     args = [
         _test_module_path(),
@@ -82,17 +91,22 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
         "--assert=plain", "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--no-header",
         "-n", workers,
     ]
+    if shard is not None:
+        args += ["--splits", str(shard[1]), "--group", str(shard[0]),
+                 "--splitting-algorithm", SPLITTING_ALGORITHM]
     return args + (["-k", select] if select else [])
 
 
 def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | None = None,
-            progress: bool = True, stream: TextIO = sys.stderr) -> tuple[int, str]:
+            progress: bool = True, stream: TextIO = sys.stderr,
+            shard: tuple[int, int] | None = None) -> tuple[int, str]:
     """Run the matrix and write ``output``; return pytest's exit code and pytest's output text."""
     bar = Progress(stream, progress)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
-            code = pytest.main(pytest_arguments(matrix, output, workers=workers, select=select),
+            code = pytest.main(pytest_arguments(matrix, output, workers=workers, select=select,
+                                                shard=shard),
                                plugins=[bar])
     finally:
         bar.close()
@@ -126,11 +140,13 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-def run(matrix: Path, output: Path, *, workers: str, select: str | None, progress: bool) -> str:
+def run(matrix: Path, output: Path, *, workers: str, select: str | None, progress: bool,
+        shard: tuple[int, int] | None = None) -> str:
     """Observe, and return the summary; `ObserveError` when no results file came out."""
     start = time.perf_counter()
     before = output.stat().st_mtime_ns if output.exists() else None
-    code, text = observe(matrix, output, workers=workers, select=select, progress=progress)
+    code, text = observe(matrix, output, workers=workers, select=select, progress=progress,
+                         shard=shard)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         raise ObserveError("no cells selected" + (f" by -k {select!r}" if select else ""))
     written = output.exists() and output.stat().st_mtime_ns != before

@@ -155,3 +155,25 @@ def test_the_cli_refuses_with_one_line_and_exit_2(small: tuple[Path, list[str]],
     err = capsys.readouterr().err
     assert code == 2 and len(err.strip().splitlines()) == 1 and "both record cell" in err
     assert not (tmp_path / "m.json").exists()
+
+
+# --------------------------------------------------------------------------- observe --shard
+
+
+def test_observe_passes_a_shard_to_pytest_split(tmp_path: Path) -> None:
+    from supportmatrix.release.observe import SPLITTING_ALGORITHM, pytest_arguments
+
+    args = pytest_arguments(tmp_path / "m.yaml", tmp_path / "r.json", workers="2", select=None,
+                            shard=(2, 3))
+    assert args[args.index("--splits") + 1] == "3" and args[args.index("--group") + 1] == "2"
+    assert args[args.index("--splitting-algorithm") + 1] == SPLITTING_ALGORITHM
+    assert "--splits" not in pytest_arguments(tmp_path / "m.yaml", tmp_path / "r.json",
+                                              workers="2", select=None)
+
+
+@pytest.mark.parametrize("shard", ["3/2", "0/2", "a/b", "2", "1/"])
+def test_observe_refuses_a_bad_shard_in_one_line(shard: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["observe", "--shard", shard]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    # argparse's usage, then one line that says what is wrong
+    assert lines[0].startswith("usage:") and "expected K/N with 1 <= K <= N" in lines[-1]
