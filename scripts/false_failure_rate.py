@@ -74,9 +74,9 @@ def _run_seed_cell(task: tuple[int, str]) -> dict:
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     ratios = {}
     for check in run.checks:
-        if check.observed.shape == check.expected.shape:
-            ratio = np.abs(check.observed - check.expected) / check.tolerance
-            ratios[check.what] = float(np.max(ratio))
+        errors = check.errors()  # None for a dtype check, which compares no values
+        if errors is not None:
+            ratios[check.what] = float(np.max(errors / check.tolerance))
     return {"seed": seed, "cell": cell_id, "problems": problems, "ratios": ratios,
             "seconds": run.seconds}
 

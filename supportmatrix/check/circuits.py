@@ -126,15 +126,22 @@ def to_real_vector(out):
     because there is no array to differentiate. Samples become their mean, the
     estimator of ``expval`` that users differentiate; a Jacobian of every single
     shot would cost one backward pass per shot and say nothing more.
+
+    Nothing is cast to another floating or complex dtype, so the result's dtype is
+    the framework's: float64 for float64 parameters (`classify.dtype_check`). The
+    one cast is of integer samples to float64 before their mean, which is exact for
+    the eigenvalues +-1; PennyLane returns PauliZ samples as float64, and float32
+    samples would give a float32 mean and show.
     """
     import pennylane as qml
 
     if isinstance(out, dict):
         return out
-    is_complex = "complex" in qml.math.get_dtype_name(out)
+    dtype = qml.math.get_dtype_name(out)
+    is_complex = "complex" in dtype
     # samples: one real entry per shot (a state is complex, probabilities have <= 4 entries)
     if not is_complex and qml.math.ndim(out) == 1 and qml.math.shape(out)[0] > 16:
-        out = qml.math.mean(qml.math.cast(out, "float64"))
+        out = qml.math.mean(qml.math.cast(out, "float64") if "int" in dtype else out)
     if is_complex:
         parts = [qml.math.real(out), qml.math.imag(out)]
         out = qml.math.concatenate([qml.math.reshape(p, (-1,)) for p in parts])

@@ -6,6 +6,7 @@ with plain values.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from dataclasses import dataclass
@@ -44,11 +45,23 @@ class ObservedWarning:
         return f"{self.category}({self.message.strip().splitlines()[0]!r})"
 
 
+#: The ``criterion`` of a dtype check (see `dtype_check`).
+DTYPE_CRITERION = "dtype"
+#: The one dtype a real function of float64 parameters may return, value and derivative alike.
+REQUIRED_DTYPE = np.dtype(np.float64)
+
+
 @dataclass(frozen=True)
 class ValueCheck:
-    """One comparison of observed values with the reference, entry by entry."""
+    """One comparison of observed values with the reference, entry by entry.
 
-    what: str  # "forward value" or "Jacobian"
+    ``observed`` keeps the dtype the framework returned. A complex entry is compared
+    part by part: its real part with the reference, its imaginary part with 0, each
+    within the entry's tolerance (`errors`). A check whose ``criterion`` is
+    `DTYPE_CRITERION` compares no values, only ``observed``'s dtype (`dtype_check`).
+    """
+
+    what: str  # "forward value", "Jacobian", or "<that> dtype"
     observed: np.ndarray
     expected: np.ndarray
     tolerance: np.ndarray
@@ -56,28 +69,46 @@ class ValueCheck:
     criterion: str
 
     @property
-    def max_abs(self) -> float:
+    def is_dtype_check(self) -> bool:
+        return self.criterion == DTYPE_CRITERION
+
+    def errors(self) -> np.ndarray | None:
+        """Per entry, the larger of |Re(observed) - expected| and |Im(observed)|; for a
+        real ``observed`` simply |observed - expected|. None when nothing is comparable
+        (shapes differ, no entries, or a dtype check)."""
         if self.observed.shape != self.expected.shape or self.observed.size == 0:
-            return float("inf")
-        return float(np.max(np.abs(self.observed - self.expected)))
+            return None
+        real_error = np.abs(np.real(self.observed) - self.expected)
+        if not np.iscomplexobj(self.observed):
+            return real_error
+        return np.maximum(real_error, np.abs(np.imag(self.observed)))
+
+    @property
+    def max_abs(self) -> float:
+        errors = self.errors()
+        return float("inf") if errors is None else float(np.max(errors))
 
     @property
     def max_rel(self) -> float:
-        if self.observed.shape != self.expected.shape or self.observed.size == 0:
+        errors = self.errors()
+        if errors is None:
             return float("inf")
         with np.errstate(divide="ignore", invalid="ignore"):
-            rel = np.abs(self.observed - self.expected) / np.abs(self.expected)
-        rel = np.where(np.abs(self.observed - self.expected) == 0, 0.0, rel)
-        return float(np.max(rel))
+            rel = errors / np.abs(self.expected)
+        return float(np.max(np.where(errors == 0, 0.0, rel)))
 
     def worst_entry(self) -> tuple[int, ...] | None:
         """Index of the entry that exceeds its tolerance the most."""
-        if self.observed.shape != self.expected.shape or self.observed.size == 0:
+        errors = self.errors()
+        if errors is None:
             return None
-        excess = np.abs(self.observed - self.expected) - self.tolerance
+        excess = errors - self.tolerance
         return tuple(int(i) for i in np.unravel_index(np.argmax(excess), excess.shape))
 
     def describe(self) -> str:
+        if self.is_dtype_check:
+            return (f"{self.what} {self.observed.dtype}, but a real function of float64 "
+                    f"parameters must give {REQUIRED_DTYPE}")
         if self.observed.shape != self.expected.shape:
             return (f"{self.what}: shape {self.observed.shape}, but the reference has "
                     f"shape {self.expected.shape}")
@@ -92,10 +123,28 @@ class ValueCheck:
 def compare_values(what: str, observed: np.ndarray, *, expected: np.ndarray, tolerance: np.ndarray,
                    criterion: str) -> ValueCheck:
     """A check that passes when the shapes agree and every entry of ``observed`` is within
-    its ``tolerance`` (broadcast to the reference's shape) of ``expected``."""
-    passed = observed.shape == expected.shape and bool(np.all(np.abs(observed - expected) <= tolerance))
-    return ValueCheck(what, observed, expected, np.broadcast_to(tolerance, expected.shape), passed,
-                      criterion)
+    its ``tolerance`` (broadcast to the reference's shape) of ``expected``; a complex
+    entry's imaginary part must be within it of 0 as well (`ValueCheck.errors`).
+    ``observed`` is kept as it is: its dtype is `dtype_check`'s business."""
+    check = ValueCheck(what, observed, expected, np.broadcast_to(tolerance, expected.shape), False,
+                       criterion)
+    errors = check.errors()
+    passed = errors is not None and bool(np.all(errors <= check.tolerance))
+    return dataclasses.replace(check, passed=passed)
+
+
+def dtype_check(what: str, observed: np.ndarray) -> ValueCheck:
+    """``"<what> dtype"``: passes when ``observed`` is `REQUIRED_DTYPE` (float64).
+
+    Every output a cell differentiates is a real function of float64 parameters, so
+    its value and its Jacobian must come back as float64: complex (even with a zero
+    imaginary part) or lower precision (float32, float16) is a finding, never repaired
+    by a cast. It compares no values: its errors are None (null in the results file).
+    """
+    observed = np.asarray(observed)
+    empty = np.empty((0,))
+    return ValueCheck(f"{what} dtype", observed, empty, empty, observed.dtype == REQUIRED_DTYPE,
+                      DTYPE_CRITERION)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ NO_GRADIENT = None
 
 
 def to_numpy(value: Any) -> Any:
-    """A framework array (or a dict of them) as NumPy, detached from any graph."""
+    """A framework array (or a dict of them) as NumPy, detached from any graph, in the
+    dtype the framework gave it: never cast, so that a complex or float32 result shows
+    (torch ``.detach().numpy()``, tf ``.numpy()``, jax and autograd ``np.asarray``)."""
     if isinstance(value, dict):
         return {k: to_numpy(v) for k, v in value.items()}
     if hasattr(value, "detach"):  # torch
@@ -73,9 +75,10 @@ class Adapter:
         return None
 
     def jacobian(self, f: Callable[[Any], Any], x: Any, trace: Any) -> np.ndarray | None:
-        """The framework's Jacobian of ``f`` at ``x``, shape (outputs, params), or NO_GRADIENT."""
+        """The framework's Jacobian of ``f`` at ``x``, shape (outputs, params), in the dtype the
+        framework returned (`to_numpy`), or NO_GRADIENT."""
         jac = self.run_jacobian(f, x, trace)
-        return NO_GRADIENT if jac is NO_GRADIENT else np.asarray(to_numpy(jac), dtype=float)
+        return NO_GRADIENT if jac is NO_GRADIENT else np.asarray(to_numpy(jac))
 
     @staticmethod
     def output(trace: Any) -> Any:

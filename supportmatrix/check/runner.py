@@ -16,7 +16,7 @@ import numpy as np
 from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values
+from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.scaffold import observe
@@ -44,7 +44,7 @@ def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
                    family_size: int) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
         return None
-    observed = np.asarray(forward, dtype=float).reshape(-1)
+    observed = np.asarray(forward).reshape(-1)  # as returned: a complex part must show
     if cell.shots is None:
         tol = tolerance.forward_tolerance(ref)
         criterion = "analytic: float64 round-off"
@@ -60,21 +60,23 @@ def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
 
 
 def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
-                family_size: int) -> ValueCheck:
+                family_size: int) -> list[ValueCheck]:
     """The forward value estimated `tolerance.BIAS_REPEATS` times independently in one
-    shot-vector execution, their mean against the reference (see `tolerance`)."""
+    shot-vector execution, their mean against the reference (see `tolerance`), and the
+    dtype of that mean (the estimates' own, as returned)."""
     assert cell.shots is not None
     repeats = tolerance.BIAS_REPEATS
     results = cell_qnode(cell, shape=shape, run=run, repeats=repeats)(x)
-    estimates = np.stack([np.asarray(to_numpy(to_real_vector(r)), dtype=float).reshape(-1)
-                          for r in results])
+    estimates = np.stack([np.asarray(to_numpy(to_real_vector(r))).reshape(-1) for r in results])
     tol = tolerance.shots_forward_tolerance(
         cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
-    return compare_values("forward value, mean of repeats", estimates.mean(axis=0),
-                          expected=ref.value, tolerance=tol,
-                          criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
-                                    f"independent {cell.shots}-shot estimates, run as "
-                                    f"shots=({cell.shots},) * {repeats}")
+    what = "forward value, mean of repeats"
+    mean = estimates.mean(axis=0)
+    return [compare_values(what, mean, expected=ref.value, tolerance=tol,
+                           criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
+                                     f"independent {cell.shots}-shot estimates, run as "
+                                     f"shots=({cell.shots},) * {repeats}"),
+            dtype_check(what, mean)]
 
 
 def _jacobian_check(
@@ -94,8 +96,10 @@ def _jacobian_check(
                               criterion=f"Hoeffding bound at {cell.shots} shots"), ""
     tol = tolerance.analytic_tolerance(method, ref)
     if method == "spsa":  # finite shots returned above
+        # the real part is the spsa estimate; an imaginary part must vanish entry by entry
         ok = observed.shape == ref.jacobian.shape and bool(
-            np.all(tolerance.spsa_matches(observed, ref.jacobian, tol)))
+            np.all(tolerance.spsa_matches(np.real(observed), ref.jacobian, tol))
+            and np.all(np.abs(np.imag(observed)) <= tol))
         return ValueCheck("Jacobian", observed, ref.jacobian, tol, ok,
                           "spsa: (J.d) d for a sign vector d, finite-difference error"), ""
     return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
@@ -139,17 +143,23 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
             method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, ref, forward, family_size)
             obs.checks += [forward_check] if forward_check is not None else []
+            # Every measurement with a reference is a real function of float64 parameters
+            # (see `classify.dtype_check`); a counts dict has neither reference nor dtype.
+            if ref is not None and not isinstance(forward, dict):
+                obs.checks.append(dtype_check("forward value", np.asarray(forward)))
             if jac is NO_GRADIENT:
                 obs.connected = False
             else:
                 check, obs.detail = _jacobian_check(cell, ref, method, jac, family_size)
                 obs.checks += [check] if check is not None else []
+                if ref is not None:
+                    obs.checks.append(dtype_check("Jacobian", jac))
             # Only a shot cell whose forward value has a noise model and that passed every
             # check so far can change its verdict through the bias check.
             if cell.shots is not None and forward_check is not None and ref is not None \
                     and not obs.detail and all(c.passed for c in obs.checks):
                 try:
-                    obs.checks.append(_bias_check(cell, shape, run, x, ref, family_size))
+                    obs.checks += _bias_check(cell, shape, run, x, ref, family_size)
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
                     obs.detail = (f"the bias check's shot-vector run raised "
                                   f"{type(exc).__name__}: {exc}")

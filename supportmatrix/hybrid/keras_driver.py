@@ -110,9 +110,10 @@ class KerasDriver:
             variable.assign(params[name])
         return model
 
-    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> float:
+    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         ops = _keras().ops
-        return float(ops.convert_to_numpy(ops.stop_gradient(_loss(model, x, y))))
+        # in the backend's dtype: no float() cast, which would hide float32 or complex
+        return np.asarray(ops.convert_to_numpy(ops.stop_gradient(_loss(model, x, y))))
 
     def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None:
         backend = _keras().config.backend()

@@ -135,8 +135,10 @@ def _angle_slope(name: str, shape: tuple[int, ...], x: np.ndarray) -> np.ndarray
 
 
 def flatten(params: Params) -> np.ndarray:
-    """Every parameter's entries in one vector, in the order of `PARAM_SHAPES`."""
-    return np.concatenate([np.asarray(params[name], dtype=float).reshape(-1) for name in PARAM_SHAPES])
+    """Every parameter's entries in one vector, in the order of `PARAM_SHAPES`, never cast:
+    a framework's complex gradient stays complex (float32 next to float64 is promoted,
+    exactly; the runner checks each parameter's dtype on its own)."""
+    return np.concatenate([np.asarray(params[name]).reshape(-1) for name in PARAM_SHAPES])
 
 
 def _unflatten(flat: np.ndarray) -> Params:

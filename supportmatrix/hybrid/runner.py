@@ -30,7 +30,7 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.hybrid import reference
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
+from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.scaffold import observe
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
@@ -96,7 +96,8 @@ class Driver(Protocol):
     save_round_trip: bool
 
     def build(self, device: str, diff_method: str, params: Params) -> Any: ...
-    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> float: ...
+    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The loss as a 0-d array in the framework's own dtype."""
     def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None: ...
     def trainer(self, model: Any, setup: TrainingSetup = ...
                 ) -> Callable[[np.ndarray, np.ndarray], None]:
@@ -167,12 +168,12 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
     record: TrainingRecord | None = None
     with observe() as obs, obs.attempt():
         model = driver.build(cell.device, cell.diff_method, params)
-        obs.checks.append(_loss_check(driver.loss(model, xg, yg), params, xg, yg))
+        obs.checks += _loss_checks(driver.loss(model, xg, yg), params, xg, yg)
         obs.stage = Stage.GRADIENT
         grads = driver.gradient(model, xg, yg)
         obs.connected = grads is not None
         if grads is not None:
-            obs.checks.append(_gradient_check(_method(cell, driver, xg, params), grads, params, xg, yg))
+            obs.checks += _gradient_checks(_method(cell, driver, xg, params), grads, params, xg, yg)
         # Train only a model whose loss and gradient are right: a failed check already
         # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
         # epoch under jax takes seconds), so a broken model is not trained as well.
@@ -212,21 +213,29 @@ def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
     return model, record
 
 
-def _loss_check(value: float, params: Params, x: np.ndarray, y: np.ndarray) -> ValueCheck:
-    return compare_values("loss", np.array([value]),
-                          expected=np.array([float(reference.loss(params, x, y))]),
-                          tolerance=np.array([reference.loss_tolerance(params)]),
-                          criterion="float64 round-off")
+def _loss_checks(value: np.ndarray, params: Params, x: np.ndarray, y: np.ndarray) -> list[ValueCheck]:
+    """The loss against the reference, as returned, and its dtype: the loss of float64
+    data and parameters must be float64."""
+    value = np.asarray(value)
+    return [compare_values("loss", value.reshape(1),
+                           expected=np.array([float(reference.loss(params, x, y))]),
+                           tolerance=np.array([reference.loss_tolerance(params)]),
+                           criterion="float64 round-off"),
+            dtype_check("loss", value)]
 
 
-def _gradient_check(method: str, grads: Params, params: Params, x: np.ndarray,
-                    y: np.ndarray) -> ValueCheck:
+def _gradient_checks(method: str, grads: Params, params: Params, x: np.ndarray,
+                     y: np.ndarray) -> list[ValueCheck]:
+    """The gradient against the reference, as returned, and each parameter's dtype on its
+    own (flattening float32 next to float64 would promote it out of sight)."""
     expected = reference.reference_gradient(params, x, y)
     tol = reference.gradient_tolerance(method, params, x)
-    return compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
-                          reference.flatten(grads), expected=reference.flatten(expected),
-                          tolerance=reference.flatten(tol),
-                          criterion=f"{method}: error bound")
+    return [compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
+                           reference.flatten(grads), expected=reference.flatten(expected),
+                           tolerance=reference.flatten(tol),
+                           criterion=f"{method}: error bound"),
+            *(dtype_check(f"loss gradient of {name}", np.asarray(grads[name]))
+              for name in PARAM_SHAPES)]
 
 
 def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:

@@ -44,11 +44,11 @@ class TorchDriver:
                 getattr(model[index], attr).copy_(value.T if transposed else value)
         return model
 
-    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> float:
+    def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         import torch
 
         with torch.no_grad():
-            return float(self._loss(model, x, y))
+            return self._loss(model, x, y).numpy()  # in torch's dtype: no float() cast
 
     def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None:
         model.zero_grad()

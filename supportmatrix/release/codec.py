@@ -60,7 +60,8 @@ def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell:
 @dataclass(frozen=True)
 class CheckRecord:
     """One comparison with the reference as recorded: its verdict and largest errors
-    (None: the shapes differ); the compared values themselves are not kept."""
+    (None: the shapes differ, or a dtype check, which compares no values); the compared
+    values themselves are not kept."""
 
     what: str
     criterion: str
@@ -241,7 +242,7 @@ def records_of(document: dict[str, Any], family: str | None = None) -> list[Cell
 
 
 def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None  # JSON has no inf; None = shapes did not match
+    return x if math.isfinite(x) else None  # JSON has no inf; None: nothing compared
 
 
 def _largest(values: Iterable[float | None]) -> float | None:

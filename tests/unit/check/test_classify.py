@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.classify import (
+    DTYPE_CRITERION,
     ObservedError,
     ObservedWarning,
     ValueCheck,
     classify,
     compare_values,
+    dtype_check,
     is_pennylane_warning,
     mismatches,
 )
@@ -131,3 +133,67 @@ def test_compare_values_needs_every_entry_within_tolerance_and_the_same_shape() 
                               tolerance=np.array(0.2), criterion="c").passed
     assert not compare_values("Jacobian", np.array([1.0, np.nan]), expected=expected,
                               tolerance=np.array(0.2), criterion="c").passed
+
+
+# --- values as the framework returned them: complex parts and dtypes ---
+
+REF = np.array([[0.5, -0.25], [0.0, 1.0]])
+TOL = np.full(REF.shape, 1e-9)
+
+
+def _jacobian(observed):
+    return compare_values("Jacobian", observed, expected=REF, tolerance=TOL, criterion="c")
+
+
+def test_complex_jacobian_with_imaginary_part_above_tolerance_is_wrong() -> None:
+    observed = REF + 0.4j * np.array([[0.0, 0.0], [1.0, 0.0]])
+    check = _jacobian(observed)
+    assert not check.passed
+    assert check.max_abs == pytest.approx(0.4) and check.worst_entry() == (1, 0)
+    assert "0.4j" in check.describe()
+
+
+def test_imaginary_part_within_tolerance_passes_the_value_check_only() -> None:
+    observed = REF + 1e-12j
+    assert _jacobian(observed).passed
+    assert not dtype_check("Jacobian", observed).passed
+
+
+def test_real_part_is_still_compared_for_a_complex_result() -> None:
+    observed = (REF + 1e-3).astype(np.complex128)
+    assert not _jacobian(observed).passed
+    assert _jacobian(observed).max_abs == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("dtype", [np.complex128, np.complex64, np.float32, np.float16])
+def test_every_dtype_but_float64_is_a_dtype_finding(dtype) -> None:
+    observed = REF.astype(dtype)  # zero imaginary part, or the same values rounded
+    check = dtype_check("Jacobian", observed)
+    assert not check.passed and check.what == "Jacobian dtype" and check.criterion == DTYPE_CRITERION
+    assert check.describe() == (f"Jacobian dtype {np.dtype(dtype)}, but a real function of "
+                                f"float64 parameters must give float64")
+    outcome = classify(error=None, connected=True, checks=(_jacobian(REF), check))
+    assert outcome.outcome is Outcome.INCORRECT and outcome.failed_check is check
+    assert f"Jacobian dtype {np.dtype(dtype)}" in outcome.describe()
+
+
+def test_float64_passes_the_dtype_check_and_compares_no_values() -> None:
+    check = dtype_check("forward value", REF)
+    assert check.passed and check.what == "forward value dtype"
+    assert check.errors() is None and check.max_abs == float("inf")  # recorded as null
+
+
+def test_float32_values_are_compared_as_they_are() -> None:
+    # float32 entries are exact in float64, so the error seen is the float32 rounding itself
+    observed = np.array([0.617620462014462], dtype=np.float32)
+    check = compare_values("forward value", observed, expected=np.array([0.617620462014462]),
+                           tolerance=np.array(1e-13), criterion="c")
+    assert not check.passed
+    assert check.max_abs == pytest.approx(abs(float(observed[0]) - 0.617620462014462))
+
+
+def test_real_float64_results_give_the_same_numbers_as_before() -> None:
+    observed = REF + np.array([[1e-10, -3e-10], [0.0, 2e-9]])
+    check = _jacobian(observed)
+    np.testing.assert_array_equal(check.errors(), np.abs(observed - REF))
+    assert not check.passed and check.worst_entry() == (1, 1)
