@@ -24,6 +24,16 @@ KERAS_BACKEND_OF: dict[str, str] = {
     "keras3-jax": "jax",
     "keras3-torch": "torch",
     "keras3-tensorflow": "tensorflow",
+    "keras3-package-jax": "jax",
+    "keras3-package-torch": "torch",
+    "keras3-package-tensorflow": "tensorflow",
+}
+
+#: Modules a Keras layer kind needs besides Keras and its backend.
+EXTRA_MODULES_OF: dict[str, tuple[str, ...]] = {
+    "keras3-package-jax": ("pennylane_keras_layer",),
+    "keras3-package-torch": ("pennylane_keras_layer",),
+    "keras3-package-tensorflow": ("pennylane_keras_layer",),
 }
 
 _workers: dict[str, WorkerProcess] = {}
@@ -31,7 +41,7 @@ _workers: dict[str, WorkerProcess] = {}
 
 def missing_keras_module(layer: str) -> str | None:
     """The first module a Keras layer kind needs that is not installed, or None."""
-    for module in ("keras", KERAS_BACKEND_OF[layer]):
+    for module in ("keras", KERAS_BACKEND_OF[layer], *EXTRA_MODULES_OF.get(layer, ())):
         if importlib.util.find_spec(module) is None:
             return module
     return None

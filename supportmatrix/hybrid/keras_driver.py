@@ -28,7 +28,7 @@ _LAYER_NAMES = ("dense1", "quantum", "dense2")
 
 
 @functools.cache
-def _keras() -> Any:
+def configured_keras() -> Any:
     import keras
 
     keras.config.set_floatx("float64")
@@ -42,7 +42,7 @@ def _keras() -> Any:
 @functools.cache
 def quantum_layer_class() -> type:
     """The Keras 3 layer class, defined (and registered for loading) once per process."""
-    keras = _keras()
+    keras = configured_keras()
 
     @keras.saving.register_keras_serializable(package="supportmatrix", name="QuantumLayer")
     class QuantumLayer(keras.layers.Layer):
@@ -88,35 +88,42 @@ class KerasDriver:
 
     @property
     def interface(self) -> str:
-        return INTERFACES[_keras().config.backend()]
+        return INTERFACES[configured_keras().config.backend()]
+
+    #: Parameters the quantum layer sets itself (from ``params``, at construction); `build`
+    #: assigns every other one to its variable.
+    initialised_by_layer: frozenset[str] = frozenset()
 
     def build(self, device: str, diff_method: str, params: Params) -> Any:
-        keras = _keras()
+        keras = configured_keras()
+        model = keras.Sequential([
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(N_QUBITS, name="dense1"),
+            self.quantum_layer(device, diff_method, params),
+            keras.layers.Dense(2, name="dense2"),
+        ])
+        for variable, name in zip(_variables(model), PARAM_SHAPES, strict=True):
+            if name not in self.initialised_by_layer:
+                variable.assign(params[name])
+        return model
+
+    def quantum_layer(self, device: str, diff_method: str, params: Params) -> Any:
+        """The model's middle layer, named ``"quantum"``."""
         if self.layer == "keras-layer":
             import pennylane as qml
 
             qnode = hybrid_qnode(device, diff_method, self.interface)
             weight_shapes = {"weights": (N_QUANTUM_LAYERS, N_QUBITS)}
-            quantum = qml.qnn.KerasLayer(qnode, weight_shapes, output_dim=N_QUBITS, name="quantum")
-        else:
-            quantum = quantum_layer_class()(device, diff_method, name="quantum")
-        model = keras.Sequential([
-            keras.Input(shape=(2,)),
-            keras.layers.Dense(N_QUBITS, name="dense1"),
-            quantum,
-            keras.layers.Dense(2, name="dense2"),
-        ])
-        for variable, name in zip(_variables(model), PARAM_SHAPES, strict=True):
-            variable.assign(params[name])
-        return model
+            return qml.qnn.KerasLayer(qnode, weight_shapes, output_dim=N_QUBITS, name="quantum")
+        return quantum_layer_class()(device, diff_method, name="quantum")
 
     def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ops = _keras().ops
+        ops = configured_keras().ops
         # in the backend's dtype: no float() cast, which would hide float32 or complex
         return np.asarray(ops.convert_to_numpy(ops.stop_gradient(_loss(model, x, y))))
 
     def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None:
-        backend = _keras().config.backend()
+        backend = configured_keras().config.backend()
         variables = _variables(model)
         if backend == "tensorflow":
             import tensorflow as tf
@@ -136,12 +143,12 @@ class KerasDriver:
             grads = _jax_gradient(model, variables, x, y)
         if any(g is None for g in grads):
             return None
-        keras = _keras()
+        keras = configured_keras()
         return {name: keras.ops.convert_to_numpy(g) for name, g in zip(PARAM_SHAPES, grads, strict=True)}
 
     def trainer(self, model: Any, setup: TrainingSetup = TRAINING
                 ) -> Callable[[np.ndarray, np.ndarray], None]:
-        keras = _keras()
+        keras = configured_keras()
         model.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate),
                       loss="mse", run_eagerly=True)
 
@@ -156,7 +163,7 @@ class KerasDriver:
     def save_and_reload(self, model: Any, directory: str) -> Any:
         path = os.path.join(directory, "model.keras")
         model.save(path)
-        return _keras().models.load_model(path)
+        return configured_keras().models.load_model(path)
 
 
 def _variables(model: Any) -> list[Any]:
@@ -165,7 +172,7 @@ def _variables(model: Any) -> list[Any]:
 
 
 def _loss(model: Any, x: np.ndarray, y: np.ndarray) -> Any:
-    ops = _keras().ops
+    ops = configured_keras().ops
     return ops.mean(ops.square(model(x) - ops.convert_to_tensor(y)))
 
 

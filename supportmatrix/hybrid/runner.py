@@ -118,6 +118,10 @@ def driver_for(layer: str) -> Driver:
         from supportmatrix.hybrid.torch_driver import TorchDriver
 
         return TorchDriver()
+    if layer.startswith("keras3-package-"):
+        from supportmatrix.hybrid.package_driver import KerasPackageDriver
+
+        return KerasPackageDriver(layer)
     from supportmatrix.hybrid.keras_driver import KerasDriver
 
     return KerasDriver(layer)

@@ -66,9 +66,19 @@ VERSIONED_PACKAGES: tuple[str, ...] = (
 HYBRID_AXIS_NAMES: tuple[str, ...] = ("layer", "device", "diff_method")
 
 #: Hybrid axis values the hybrid runner knows how to build. ``keras3-<backend>`` is a Keras 3
-#: custom layer wrapping a QNode, run under that Keras backend in its own process.
+#: custom layer wrapping a QNode, run under that Keras backend in its own process;
+#: ``keras3-package-<backend>`` is pennylane-keras3-layer's ``KerasCircuitLayer`` there.
 KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "layer": ("torch-layer", "keras-layer", "keras3-jax", "keras3-torch", "keras3-tensorflow"),
+    "layer": (
+        "torch-layer",
+        "keras-layer",
+        "keras3-jax",
+        "keras3-torch",
+        "keras3-tensorflow",
+        "keras3-package-jax",
+        "keras3-package-torch",
+        "keras3-package-tensorflow",
+    ),
     "device": ("default.qubit", "lightning.qubit"),
     "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
 }

@@ -53,6 +53,9 @@ HYBRID_LAYER_LABELS: dict[str, str] = {
     "keras3-jax": "Keras 3 layer, jax backend",
     "keras3-torch": "Keras 3 layer, torch backend",
     "keras3-tensorflow": "Keras 3 layer, tensorflow backend",
+    "keras3-package-jax": "`KerasCircuitLayer` (pennylane-keras3-layer), jax backend",
+    "keras3-package-torch": "`KerasCircuitLayer` (pennylane-keras3-layer), torch backend",
+    "keras3-package-tensorflow": "`KerasCircuitLayer` (pennylane-keras3-layer), tensorflow backend",
 }
 
 
