@@ -60,6 +60,7 @@ VERSIONED_PACKAGES: tuple[str, ...] = (
     "jax",
     "jaxlib",
     "keras",
+    "pennylane-keras3-layer",
 )
 
 #: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
