@@ -289,8 +289,8 @@ def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Caps
     out, err = capsys.readouterr()
     assert out == ""
     assert_one_line_error(
-        err, f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: every cell it matches "
-        f"for 'expect' is decided by later rules (lines {lines[1]})")
+        err, f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: a later rule "
+        f"(line {lines[1]}) sets 'expect' on every cell it matches")
 
 
 def test_docs_compare_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
