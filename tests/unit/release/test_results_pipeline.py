@@ -323,11 +323,14 @@ def test_update_adds_gated_rules_for_drifted_cells_only(matrix_path: Path) -> No
         "  observed-incorrect: 'Found by `supportmatrix update`: the gradient disagrees with the "
         "independent reference. Investigate, report it upstream, and replace this note with what "
         "was found.'",
+        "  observed-unexplained: 'Found by `supportmatrix update`: the behaviour changed and no "
+        "reason is known yet. Replace this note with why.'",
         "  # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
         "  - where: {interface: autograd, diff_method: backprop, measurement: expval, pennylane: '>=0.46'}",
         "    expect: {outcome: incorrect, note: observed-incorrect}",
         "  - where: {interface: autograd, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
-        "    expect: {outcome: errors, error: {class: DeviceError, stage: forward, match: 'adjoint gone'}}",
+        "    expect: {outcome: errors, note: observed-unexplained, error: {class: DeviceError, stage: forward, "
+        "match: 'adjoint gone'}}",
         "  - where: {interface: torch, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
         "    expect: {outcome: supported}",
         "  - where: {interface: torch, diff_method: parameter-shift, measurement: expval, pennylane: '>=0.46'}",
@@ -459,14 +462,19 @@ def test_update_writes_hybrid_rules_under_hybrid_rules(hybrid_matrix_path: Path,
     assert cli.main(["update", "--from", results, *matrix, "--dry-run"]) == 0
     added = [line[1:] for line in capsys.readouterr().out.splitlines()
              if line.startswith("+") and not line.startswith("+++")]
+    note = ("  observed-unexplained: 'Found by `supportmatrix update`: the behaviour changed and "
+            "no reason is known yet. Replace this note with why.'")
     assert added == [
+        note,
         "    # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
         "    - where: {layer: torch-layer, diff_method: adjoint, pennylane: '>=0.46'}",
-        "      expect: {outcome: errors, error: {class: RuntimeError, stage: forward, match: 'adjoint broke \\(again\\)'}}",
+        "      expect: {outcome: errors, note: observed-unexplained, error: {class: RuntimeError, "
+        "stage: forward, match: 'adjoint broke \\(again\\)'}}",
     ]
     assert cli.main(["update", "--from", results, *matrix]) == 0
     assert "1 rules added for 1 drifted cells" in capsys.readouterr().out
-    assert hybrid_matrix_path.read_text() == HYBRID_MATRIX + "\n".join(added) + "\n"
+    expected = HYBRID_MATRIX.replace("  odd: a note\n", "  odd: a note\n" + note + "\n")
+    assert hybrid_matrix_path.read_text() == expected + "\n".join(added[1:]) + "\n"
     for pennylane, outcome in (("0.45.1", Outcome.SUPPORTED), ("0.46.0", Outcome.ERRORS)):
         updated = load_matrix(hybrid_matrix_path, versions={**VERSIONS, "pennylane": pennylane})
         assert updated.hybrid_by_id()[HYBRID_ID].expectation.outcome is outcome
