@@ -24,7 +24,7 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.matrix.source import Keypath, Source
 
-__all__ = ["parse_expect", "parse_training", "parse_warnings"]
+__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_expect", "parse_training", "parse_warnings"]
 
 _TRAINING_KEYS = ("min_accuracy", "max_epochs")
 _EXPECT_KEYS = ("outcome", "error", "note")
@@ -35,25 +35,57 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Matching these would hide which failure actually happened.
 _TOO_BROAD = frozenset({"Exception", "BaseException", "Warning"})
 
-_OUTCOMES = tuple(o.value for o in Outcome)
 _NEEDS_ERROR = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY})
 _FORBIDS_ERROR = frozenset({Outcome.SUPPORTED, Outcome.NO_GRADIENT, Outcome.INCORRECT})
 
+#: Outcomes whose rule must name the reason (a key of ``notes``) from schema_version 2 on:
+#: the table's footnotes are these reasons, so every cell that is not supported has one.
+NEEDS_NOTE = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY, Outcome.NO_GRADIENT,
+                        Outcome.INCORRECT})
+
+
+def outcomes_of(schema_version: int) -> tuple[str, ...]:
+    """The outcomes a file of this schema version may declare.
+
+    Version 2 drops ``forward-only``: it is ``errors`` at stage ``gradient``, which the
+    tables already show with the same symbol.
+    """
+    if schema_version >= 2:
+        return tuple(o.value for o in Outcome if o is not Outcome.FORWARD_ONLY)
+    return tuple(o.value for o in Outcome)
+
 
 def parse_expect(
-    src: Source, raw: object, kp: Keypath, notes: dict[str, str], stages: tuple[str, ...]
+    src: Source,
+    raw: object,
+    kp: Keypath,
+    notes: dict[str, str],
+    stages: tuple[str, ...],
+    schema_version: int = 1,
 ) -> Expectation:
     """An outcome string or ``{outcome, error, note}``; errors may only name ``stages``."""
     expect = {"outcome": raw} if isinstance(raw, str) else raw
     expect = require_mapping(src, expect, kp, "expect (an outcome or a mapping)")
     check_keys(src, expect, kp, _EXPECT_KEYS, required=("outcome",))
-    one_of(src, expect["outcome"], (*kp, "outcome"), "outcome", _OUTCOMES)
+    if schema_version >= 2 and expect["outcome"] == Outcome.FORWARD_ONLY.value:
+        raise src.error(
+            (*kp, "outcome"),
+            "outcome 'forward-only' is schema_version 1 only; under schema_version 2 write "
+            "outcome 'errors' with error stage 'gradient'",
+        )
+    one_of(src, expect["outcome"], (*kp, "outcome"), "outcome", outcomes_of(schema_version))
     outcome = Outcome(expect["outcome"])
     error = None
     if "error" in expect:
         error = _parse_error(src, expect["error"], (*kp, "error"), stages)
     note = _parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
     _check_consistency(src, kp, outcome, error, note)
+    if schema_version >= 2 and outcome in NEEDS_NOTE and note is None:
+        raise src.error(
+            kp,
+            f"outcome {outcome.value!r} requires a 'note' naming its reason (a key of notes) "
+            "under schema_version 2",
+        )
     return Expectation(outcome=outcome, error=error, note=note)
 
 

@@ -1,21 +1,21 @@
-"""Load `matrix.yaml` (schema_version 1), validate it, and resolve every cell's expectation.
+"""Load `matrix.yaml` (schema_version 2, or 1), validate it, and resolve every cell's expectation.
 
 File format::
 
-    schema_version: 1
+    schema_version: 2
     axes:                       # exactly device, interface, diff_method, measurement, shots
       device: [default.qubit, lightning.qubit]
       interface: [None, autograd, torch]
       diff_method: [best, backprop]
       measurement: [probs, expval]
       shots: [None, 10000]
-    notes:                      # footnotes, declared once: slug -> text
+    notes:                      # reasons, declared once: slug -> text
       analytic-only: "Gradients are computed analytically, so finite shots are refused."
     rules:                      # ordered; later rules override earlier ones
       - expect: supported       # no `where` = every cell
       - where: {device: lightning.qubit, measurement: [sample, counts], pennylane: ">=0.44"}
         expect:
-          outcome: forward-only
+          outcome: errors
           error: {class: QuantumFunctionError, match: "regex", stage: gradient}
           note: analytic-only
         warnings: [{category: UserWarning, match: "regex"}]
@@ -42,10 +42,14 @@ Semantics:
   of its own (same package, identical specifier; no gate at all qualifies). Such a later rule
   applies whenever this one does, so it always wins. Installed versions play no part here: a
   file is valid or not whatever is installed. The error names the later rules' lines.
-* ``expect`` is an outcome string or ``{outcome, error, note}``. ``errors`` and
-  ``forward-only`` require ``error`` with all of class/match/stage, and ``forward-only``
-  requires stage ``gradient``; ``supported``, ``no-gradient`` and ``incorrect`` forbid ``error``;
-  ``incorrect`` requires ``note``. ``note`` must be a key of ``notes``.
+* ``expect`` is an outcome string or ``{outcome, error, note}``. ``errors`` requires
+  ``error`` with all of class/match/stage; ``supported``, ``no-gradient`` and ``incorrect``
+  forbid ``error``. Every outcome but ``supported`` requires ``note``, the reason the tables
+  show as its footnote; ``note`` must be a key of ``notes``.
+* ``schema_version: 1`` files are still read, with two differences: ``note`` is required
+  only for ``incorrect`` (the tables give a cell without one a generic reason), and the
+  outcome ``forward-only`` (``errors`` at stage ``gradient``, which it must be) is allowed.
+  Version 2 refuses ``forward-only`` with a line saying what to write instead.
 * Exception and warning class names are bare identifiers, and not the catch-alls
   ``Exception``, ``BaseException`` or ``Warning``. ``match`` is a regex for `re.search`.
 * The YAML is composed in ruamel's round-trip mode and converted to plain values by hand:
@@ -125,15 +129,16 @@ def load_matrix(
     if versions is None:
         versions = installed_versions()
     root = require_mapping(src, data, (), "the top level")
-    check_schema_version(src, root)
+    version = check_schema_version(src, root)
     check_keys(src, root, (), TOP_KEYS)
     axes = parse_axes(src, root, QNODE)
     notes = parse_notes(src, root)
     cells = tuple(
         ResolvedCell(cell, expectation, lines)  # type: ignore[arg-type]
-        for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions)
+        for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions,
+                                                  version)
     )
-    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions)
+    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
     return Matrix(
         path=src.path,
         axes=axes,
@@ -151,16 +156,18 @@ def _cells(
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
     versions: Mapping[str, str | None],
+    schema_version: int,
 ) -> list[Resolved]:
     """The family's rules, checked for dead ones (whatever is installed), then resolved."""
-    rules = parse_rules(src, section, family, axes, notes)
+    rules = parse_rules(src, section, family, axes, notes, schema_version)
     matches = match_cells(family, axes, rules)
     check_dead_rules(src, family, rules, matches)
     return resolve(src, family, rules, matches, versions)
 
 
 def _parse_hybrid(
-    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None]
+    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
+    schema_version: int,
 ) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
     """The optional ``hybrid:`` section: its axes and resolved cells (empty without it)."""
     if "hybrid" not in root:
@@ -171,7 +178,7 @@ def _parse_hybrid(
     cells = tuple(
         ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
         for cell, expectation, training, lines in _cells(src, section, HYBRID, axes, notes,
-                                                         versions)
+                                                         versions, schema_version)
     )
     untrained = [rc.cell.id for rc in cells
                  if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None]

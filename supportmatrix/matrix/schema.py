@@ -36,6 +36,7 @@ __all__ = [
     "HYBRID_KEYS",
     "QNODE",
     "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
     "TOP_KEYS",
     "CompiledRule",
     "Family",
@@ -45,7 +46,11 @@ __all__ = [
     "parse_rules",
 ]
 
-SCHEMA_VERSION = 1
+#: The version this code writes about; every version in `SCHEMA_VERSIONS` is still read.
+SCHEMA_VERSION = 2
+#: 1: notes optional except for ``incorrect``, ``forward-only`` allowed.
+#: 2: every outcome but ``supported`` names its reason; ``forward-only`` is ``errors``.
+SCHEMA_VERSIONS = (1, 2)
 
 TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid")
 HYBRID_KEYS = ("axes", "rules")
@@ -94,16 +99,19 @@ class CompiledRule:
 # --------------------------------------------------------------------------- top level
 
 
-def check_schema_version(src: Source, root: dict) -> None:
-    """Require ``schema_version: 1`` (an int, not ``'1'``, ``true`` or ``1.0``)."""
+def check_schema_version(src: Source, root: dict) -> int:
+    """The file's ``schema_version``: one of `SCHEMA_VERSIONS`, an int (not ``'1'``, ``true``
+    or ``1.0``)."""
+    choices = ", ".join(str(v) for v in SCHEMA_VERSIONS)
     if "schema_version" not in root:
-        raise src.error((), f"missing 'schema_version'; allowed: {SCHEMA_VERSION}")
+        raise src.error((), f"missing 'schema_version'; allowed: {choices}")
     version = root["schema_version"]
-    if version != SCHEMA_VERSION or type(version) is not int:
+    if type(version) is not int or version not in SCHEMA_VERSIONS:
         raise src.error(
             ("schema_version",),
-            f"unsupported schema_version {show(version)}; allowed: {SCHEMA_VERSION}",
+            f"unsupported schema_version {show(version)}; allowed: {choices}",
         )
+    return version
 
 
 def parse_axes(src: Source, section: dict, family: Family) -> dict[str, tuple[object, ...]]:
@@ -182,6 +190,7 @@ def parse_rules(
     family: Family,
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
+    schema_version: int = SCHEMA_VERSION,
 ) -> list[CompiledRule]:
     """The section's ``rules``, in file order; ``rules[i].rule.index == i``."""
     kp: Keypath = (*family.keypath, "rules")
@@ -191,7 +200,7 @@ def parse_rules(
     if not items:
         raise src.error(kp, "rules must not be empty")
     return [
-        _parse_rule(src, (*kp, index), index, item, family, axes, notes)
+        _parse_rule(src, (*kp, index), index, item, family, axes, notes, schema_version)
         for index, item in enumerate(items)
     ]
 
@@ -204,6 +213,7 @@ def _parse_rule(
     family: Family,
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
+    schema_version: int,
 ) -> CompiledRule:
     rule = require_mapping(src, raw, kp, "a rule")
     check_keys(src, rule, kp, ("where", *family.rule_fields))
@@ -212,7 +222,8 @@ def _parse_rule(
     where, specifiers = _parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
     expect = warnings = training = None
     if "expect" in rule:
-        expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages)
+        expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages,
+                              schema_version)
     if "warnings" in rule:
         warnings = parse_warnings(src, rule["warnings"], (*kp, "warnings"))
     if "training" in rule:

@@ -25,6 +25,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from supportmatrix.check.classify import Observed, mismatches
+from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Expectation, Matrix, Outcome
 from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, records_of
@@ -37,6 +38,13 @@ INCORRECT_NOTE_TEXT = (
     "Found by `supportmatrix update`: the gradient disagrees with the independent reference. "
     "Investigate, report it upstream, and replace this note with what was found."
 )
+#: The note of any other new outcome that needs a reason (schema_version 2 requires one).
+UNEXPLAINED_NOTE = "observed-unexplained"
+UNEXPLAINED_NOTE_TEXT = (
+    "Found by `supportmatrix update`: the behaviour changed and no reason is known yet. "
+    "Replace this note with why."
+)
+PLACEHOLDER_NOTES = {INCORRECT_NOTE: INCORRECT_NOTE_TEXT, UNEXPLAINED_NOTE: UNEXPLAINED_NOTE_TEXT}
 
 
 class UpdateError(ValueError):
@@ -127,13 +135,14 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
 def _expect_yaml(e: Expectation) -> Any:
     """A hashable, YAML-ready form of an expectation's ``expect`` field: its JSON form
     (the keys are matrix.yaml's), in the order people write a rule, the note only where
-    one is required."""
+    one is required (every outcome but ``supported``)."""
     data = e.to_json()
     fields: list[tuple[str, Any]] = [("outcome", data["outcome"])]
+    if e.outcome in NEEDS_NOTE:  # every outcome but supported names its reason
+        placeholder = INCORRECT_NOTE if e.outcome is Outcome.INCORRECT else UNEXPLAINED_NOTE
+        fields.append(("note", data["note"] or placeholder))
     if data["error"] is not None:
         fields.append(("error", tuple((key, data["error"][key]) for key in ("class", "stage", "match"))))
-    if e.outcome is Outcome.INCORRECT:
-        fields.append(("note", data["note"] or INCORRECT_NOTE))
     return tuple(fields)
 
 
@@ -220,10 +229,13 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
             first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
             indent=2 * len(RULES_PATH[family]))  # the rules' own indent, as the loader reads them
         count += len(seq) - first
-    if ("note", INCORRECT_NOTE) in {pair for _, field, _ in rules for pair in field.get("expect", ())}:
-        root.setdefault("notes", CommentedMap())
-        if INCORRECT_NOTE not in root["notes"]:
-            root["notes"][INCORRECT_NOTE] = INCORRECT_NOTE_TEXT
+    written = {pair for _, field, _ in rules for pair in field.get("expect", ())}
+    for key, text in PLACEHOLDER_NOTES.items():
+        if ("note", key) in written:
+            if root.get("notes") is None:  # absent, or an empty `notes:`
+                root["notes"] = CommentedMap()
+            if key not in root["notes"]:
+                root["notes"][key] = text
     out = io.StringIO()
     yaml.dump(root, out)
     return out.getvalue(), count

@@ -2,12 +2,29 @@
 
 The Markdown and RST renderers and the comparison with PennyLane's documented table all
 fill a table row by row (interface x diff method) and column by column (measurement);
-`CellIndex` hands them each cell's expectation for every shots value.
+`CellIndex` hands them each cell's expectation for every shots value, and `Footnotes`
+numbers a table's reasons and warnings and writes each entry (``✅``, ``❌ 4``,
+``⛔ 3 ⚠1``, ``✅ / 🐞 7``).
 """
 
 from __future__ import annotations
 
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, ResolvedCell
+from collections.abc import Callable, Sequence
+
+from supportmatrix.matrix.model import Cell, Expectation, Matrix, ResolvedCell, WarningSpec
+from supportmatrix.report.vocabulary import (
+    WARNING_MARK,
+    ReasonKey,
+    Shown,
+    reason_key,
+    reason_text,
+    shown,
+    symbol,
+    warning_text,
+)
+
+#: Between the entries of one cell whose shots values behave differently.
+ENTRY_SEPARATOR = " / "
 
 _CellKey = tuple[str, str, str, str, int | None]
 
@@ -34,6 +51,50 @@ class CellIndex:
         except KeyError:
             cell = Cell(*key)
             raise ValueError(f"matrix has no cell {cell.id}; its axes and cells disagree") from None
+
+
+class Footnotes:
+    """One table's reasons and warnings, each numbered once, by first appearance."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[ReasonKey, int] = {}
+        self.warnings: dict[WarningSpec, int] = {}
+
+    def entry(self, expectation: Expectation) -> str:
+        """One entry: the symbol, its reason's number, then a mark per warning."""
+        text = symbol(expectation)
+        key = reason_key(expectation)
+        if key is not None:
+            text += f" {self.reasons.setdefault(key, len(self.reasons) + 1)}"
+        numbers = [self.warnings.setdefault(w, len(self.warnings) + 1)
+                   for w in expectation.warnings]
+        if numbers:
+            text += f" {WARNING_MARK}" + ",".join(str(n) for n in sorted(numbers))
+        return text
+
+    def cell(self, expectations: Sequence[Expectation]) -> str:
+        """A table cell: one entry when every shots value shows the same, else one per value."""
+        entries = [self.entry(e) for e in expectations]
+        if len(set(entries)) == 1:
+            return entries[0]
+        return ENTRY_SEPARATOR.join(entries)
+
+    def reason_items(self, notes: dict[str, str], *, code: Callable[[str], str]) -> list[str]:
+        """The numbered reasons, as list items."""
+        return [list_item(n, reason_text(key, notes, code=code)) for key, n in self.reasons.items()]
+
+    def warning_items(self, *, code: Callable[[str], str], bullet: str) -> list[str]:
+        """The warnings, each once, as bullet items led by their mark."""
+        return [f"{bullet} {WARNING_MARK}{n} {warning_text(w, code=code)}"
+                for w, n in self.warnings.items()]
+
+
+def worst(expectations: Sequence[Expectation]) -> Shown:
+    """What colours a cell: a wrong gradient first, then anything else unsupported."""
+    kinds = [shown(e) for e in expectations]
+    if Shown.INCORRECT in kinds:
+        return Shown.INCORRECT
+    return next((k for k in kinds if k is not Shown.SUPPORTED), Shown.SUPPORTED)
 
 
 def list_item(number: int, text: str) -> str:

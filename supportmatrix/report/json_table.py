@@ -1,11 +1,15 @@
-"""The resolved matrix as JSON, for tools: axes, notes and every cell's expectation."""
+"""The resolved matrix as JSON, for tools: axes, notes and every cell's expectation.
+
+Each cell's ``expect`` holds its declaration (``to_json``), the note's text, and what the
+tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans).
+"""
 
 from __future__ import annotations
 
 import json
 
 from supportmatrix.matrix.model import Matrix, ResolvedCell
-from supportmatrix.report.vocabulary import note_text
+from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
 def render_json(matrix: Matrix) -> str:
@@ -32,6 +36,12 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
         "expect": {
             **expectation.to_json(),
             "note_text": None if expectation.note is None else note_text(expectation.note, notes),
+            "symbol": symbol(expectation),
+            "reason": footnote_text(expectation, notes, code=_backticks),
         },
         "rule_lines": list(rc.rule_lines),
     }
+
+
+def _backticks(text: str) -> str:
+    return f"`{text}`"

@@ -10,16 +10,15 @@ import os
 import re
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Expectation, Matrix, Outcome
-from supportmatrix.report.cell_index import CellIndex, list_item
+from supportmatrix.matrix.model import Matrix, Outcome
+from supportmatrix.report.cell_index import CellIndex, Footnotes
 from supportmatrix.report.vocabulary import (
     HYBRID_LAYER_LABELS,
+    HYBRID_ONLY,
     LEGEND,
     MEASUREMENT_HEADERS,
-    footnote_text,
+    WARNING_MARK,
 )
-
-_ENTRY_SEPARATOR = " / "
 
 
 def render_markdown(matrix: Matrix) -> str:
@@ -43,7 +42,7 @@ def render_markdown(matrix: Matrix) -> str:
 
 def _hybrid_block(matrix: Matrix) -> str:
     """The "Hybrid layers" section: rows layer x device, columns diff methods."""
-    footnotes: dict[Expectation, int] = {}
+    footnotes = Footnotes()
     methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
     header = ["Layer", "Device", *(markdown_code(f'"{m}"') for m in methods)]
     rows = [_table_row(header), _table_row(["---"] * len(header))]
@@ -55,11 +54,10 @@ def _hybrid_block(matrix: Matrix) -> str:
             entries = []
             for method in methods:
                 rc = index[(str(layer), str(device), method)]
-                entries.append(_entry(rc.expectation, footnotes))
+                entries.append(footnotes.entry(rc.expectation))
                 if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is not None:
                     trainings.append(rc.training)
             rows.append(_table_row([first, markdown_code(str(device)), *entries]))
-    listed = [list_item(n, footnote_text(e, matrix.notes, code=markdown_code)) for e, n in footnotes.items()]
     intro = (
         "A quantum layer between two dense layers (`Dense(2)` → 2-qubit AngleEmbedding + "
         "BasicEntanglerLayers → `Dense(2)`). ✅ means: the loss and the gradient of every "
@@ -71,32 +69,39 @@ def _hybrid_block(matrix: Matrix) -> str:
     targets = sorted({t.describe() for t in trainings})
     if targets:
         intro += " Training target: " + "; ".join(targets) + "."
-    return "\n\n".join(["## Hybrid layers", intro, "\n".join(rows), "\n".join(listed)])
+    return "\n\n".join(["## Hybrid layers", intro, "\n".join(rows), *_footnote_blocks(matrix, footnotes)])
 
 
 def _legend_block() -> str:
-    lines = ["Legend:", ""]
+    lines = ["Legend: the symbol says what happens; the number after it is the reason, listed under the table.", ""]
     lines += [
-        f"- {sign.symbol} `{outcome.value}`: {sign.meaning}"
-        for outcome, sign in LEGEND.items()
+        f"- {sign.symbol} {sign.meaning}" for shown, sign in LEGEND.items() if shown not in HYBRID_ONLY
     ]
+    lines.append(f"- {WARNING_MARK}N: PennyLane warns; warning N is listed under the table.")
+    hybrid = " ".join(f"{LEGEND[s].symbol} {LEGEND[s].meaning[len('hybrid layers: '):]}"
+                      for s in HYBRID_ONLY)
+    lines += ["", f"The hybrid layers table has two more: {hybrid}"]
     return "\n".join(lines)
 
 
 def _device_block(matrix: Matrix, index: CellIndex, device: str) -> str:
-    footnotes: dict[Expectation, int] = {}  # insertion order == first appearance
+    footnotes = Footnotes()
     table = _device_table(matrix, index, device, footnotes)
-    listed = [list_item(n, footnote_text(e, matrix.notes, code=markdown_code)) for e, n in footnotes.items()]
     shots_order = _shots_order_sentence(matrix.axes["shots"])
-    return "\n\n".join([f"## {device}", shots_order, table, "\n".join(listed)])
+    return "\n\n".join([f"## {device}", shots_order, table, *_footnote_blocks(matrix, footnotes)])
 
 
-def _device_table(
-    matrix: Matrix,
-    index: CellIndex,
-    device: str,
-    footnotes: dict[Expectation, int],
-) -> str:
+def _footnote_blocks(matrix: Matrix, footnotes: Footnotes) -> list[str]:
+    """The numbered reasons, then the warnings (a bullet list, so only reasons are numbered)."""
+    blocks = []
+    if footnotes.reasons:
+        blocks += ["Reasons:", "\n".join(footnotes.reason_items(matrix.notes, code=markdown_code))]
+    if footnotes.warnings:
+        blocks += ["Warnings:", "\n".join(footnotes.warning_items(code=markdown_code, bullet="-"))]
+    return blocks
+
+
+def _device_table(matrix: Matrix, index: CellIndex, device: str, footnotes: Footnotes) -> str:
     measurements = [str(m) for m in matrix.axes["measurement"]]
     header = ["Interface", "Diff method", *(MEASUREMENT_HEADERS.get(m, m) for m in measurements)]
     rows = [_table_row(header), _table_row(["---"] * len(header))]
@@ -105,28 +110,11 @@ def _device_table(
             # Like PennyLane's table, the interface is named once per group of rows.
             first = _interface_label(str(interface)) if position == 0 else ""
             entries = [
-                _cell_entries(index, footnotes, (device, str(interface), str(method), m))
+                footnotes.cell(index.expectations(device, str(interface), str(method), m))
                 for m in measurements
             ]
             rows.append(_table_row([first, markdown_code(f'"{method}"'), *entries]))
     return "\n".join(rows)
-
-
-def _cell_entries(
-    index: CellIndex,
-    footnotes: dict[Expectation, int],
-    prefix: tuple[str, str, str, str],
-) -> str:
-    """One table cell: a single entry if every shots value agrees, else one entry per value."""
-    expectations = index.expectations(*prefix)
-    if len(set(expectations)) == 1:
-        expectations = expectations[:1]
-    return _ENTRY_SEPARATOR.join(_entry(e, footnotes) for e in expectations)
-
-
-def _entry(expectation: Expectation, footnotes: dict[Expectation, int]) -> str:
-    number = footnotes.setdefault(expectation, len(footnotes) + 1)
-    return f"{LEGEND[expectation.outcome].symbol} {number}"
 
 
 def _shots_order_sentence(shots_axis: Sequence[object]) -> str:

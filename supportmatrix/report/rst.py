@@ -8,26 +8,38 @@ Columns are at least as wide as PennyLane's, so ``diff -w`` against the page sho
 entries and not re-drawn borders. The page's closing ``:html:`</div>``` and ``toctree``
 belong to the surrounding page, not to the table, and are not written.
 
-A grid cell holds one entry, so each cell is one role with one note number: ``:gr:`` when
-every shots value of the cell is supported, else ``:rd:``; the note says what happens with
-each shots value when they differ.
+Each grid cell is one role around the same entry as the Markdown table (``✅``, ``❌ 4``,
+``✅ / 🐞 7``, ``⛔ 3 ⚠1``): ``:gr:`` when every shots value of the cell is supported,
+``:or:`` (a third colour, orange) when any gives a wrong gradient, else ``:rd:``. The numbers
+are the table's reasons, listed after it, then its warnings. Widths count emoji as two
+columns, as docutils does, so the grid stays valid.
 """
 
 from __future__ import annotations
 
 import os
+import unicodedata
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Expectation, Matrix, Outcome
-from supportmatrix.report.cell_index import CellIndex, list_item
-from supportmatrix.report.vocabulary import HYBRID_LAYER_LABELS, MEASUREMENT_HEADERS, footnote_text
+from supportmatrix.matrix.model import Expectation, Matrix
+from supportmatrix.report.cell_index import CellIndex, Footnotes, worst
+from supportmatrix.report.vocabulary import (
+    HYBRID_LAYER_LABELS,
+    HYBRID_ONLY,
+    LEGEND,
+    MEASUREMENT_HEADERS,
+    WARNING_MARK,
+    Shown,
+)
 
 _TITLE = "Supported configurations\n------------------------"
 
-# Verbatim from PennyLane's page: the script colours the table cell around each role.
+# PennyLane's page, verbatim, plus the ``or`` role (a wrong gradient) written the same way:
+# the script colours the table cell around each role.
 _ROLES_AND_COLOURS = """\
 .. role:: gr
 .. role:: rd
+.. role:: or
 
 .. raw:: html
 
@@ -43,12 +55,27 @@ _ROLES_AND_COLOURS = """\
                 element.parentElement.parentElement.classList.add('rd-parent');
             }
         });
+        document.querySelectorAll('.or').forEach(function(element) {
+            if (element.parentElement && element.parentElement.parentElement) {
+                element.parentElement.parentElement.classList.add('or-parent');
+            }
+        });
     });
    </script>
    <style>
        .gr-parent {background-color:#bbffbb}
        .rd-parent {background-color:#ffbbbb}
+       .or-parent {background-color:#ffd59a}
    </style>"""
+
+#: The role colouring a cell, by the worst of its shots values.
+_ROLE = {Shown.SUPPORTED: "gr", Shown.INCORRECT: "or"}
+
+# No role in prose: PennyLane's script would colour the whole section around it.
+_LEGEND_INTRO = """\
+Each cell shows what happens: a symbol, then the number of its reason, listed under the
+table. Cells are green when supported, orange when a gradient comes out wrong, red
+otherwise."""
 
 # PennyLane's wording, kept as it is (including "show") so a diff shows only real changes.
 _INTRO = """\
@@ -91,10 +118,6 @@ _PENNYLANE_WIDTHS: dict[str, int] = {
 _DEFAULT_WIDTH = min(width for column, width in _PENNYLANE_WIDTHS.items()
                      if column not in ("interface", "diff_method"))
 
-# One cell's expectation per shots value, collapsed to one when they all agree: the key
-# of a note, so equal cells share a number.
-_NoteKey = tuple[Expectation, ...]
-
 
 def render_rst(matrix: Matrix) -> str:
     """Return the "Supported configurations" section with one grid table per device."""
@@ -103,6 +126,7 @@ def render_rst(matrix: Matrix) -> str:
         f".. Generated from {source} by `supportmatrix render --format rst`; do not edit by hand.",
         _TITLE,
         _ROLES_AND_COLOURS,
+        _legend(),
     ]
     index = CellIndex(matrix)
     for position, device in enumerate(matrix.axes["device"]):
@@ -110,10 +134,10 @@ def render_rst(matrix: Matrix) -> str:
         blocks.append(_shots_paragraph(matrix.axes["shots"]))
         if position == 0:  # one style block serves every table on the page
             blocks.append(_TABLE_STYLE)
-        notes: dict[_NoteKey, int] = {}  # insertion order == first appearance
+        footnotes = Footnotes()
         blocks.append(".. rst-class:: tb")
-        blocks.append(_grid_table(matrix, index, str(device), notes))
-        blocks.append("\n".join(list_item(n, _note_text(key, matrix)) for key, n in notes.items()))
+        blocks.append(_grid_table(matrix, index, str(device), footnotes))
+        blocks.extend(_footnote_blocks(matrix, footnotes))
     if matrix.hybrid_cells:
         blocks.append(_hybrid_section(matrix))
     return "\n\n".join(blocks) + "\n"
@@ -130,28 +154,46 @@ declared accuracy, and a Keras 3 model predicts the same after ``model.save`` an
 ``keras.models.load_model``."""
 
 
+def _legend() -> str:
+    items = [f"* {sign.symbol} {sign.meaning}" for kind, sign in LEGEND.items()
+             if kind not in HYBRID_ONLY]
+    items.append(f"* {WARNING_MARK}N: PennyLane warns; warning N is listed under the table.")
+    items += [f"* {LEGEND[kind].symbol} {LEGEND[kind].meaning}" for kind in HYBRID_ONLY]
+    return _LEGEND_INTRO + "\n\n" + "\n".join(items)
+
+
+def _footnote_blocks(matrix: Matrix, footnotes: Footnotes) -> list[str]:
+    """The numbered reasons, then the warnings as a bullet list."""
+    blocks = []
+    if footnotes.reasons:
+        blocks += ["Reasons:", "\n".join(footnotes.reason_items(matrix.notes, code=rst_literal))]
+    if footnotes.warnings:
+        blocks += ["Warnings:", "\n".join(footnotes.warning_items(code=rst_literal, bullet="*"))]
+    return blocks
+
+
 def _hybrid_section(matrix: Matrix) -> str:
     """The "Hybrid layers" table: rows layer x device (the layer spanning its devices),
     columns diff methods, one role and note per cell as in the QNode tables."""
     methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
     by_key = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc.expectation
               for rc in matrix.hybrid_cells}
-    notes: dict[_NoteKey, int] = {}
+    footnotes = Footnotes()
     body = []
     for layer in matrix.hybrid_axes["layer"]:
         for position, device in enumerate(matrix.hybrid_axes["device"]):
             label = HYBRID_LAYER_LABELS.get(str(layer), f"`{layer}`").replace("`", "``")
-            entries = [_entry((by_key[(str(layer), str(device), m)],), notes) for m in methods]
+            entries = [_entry((by_key[(str(layer), str(device), m)],), footnotes) for m in methods]
             body.append([label if position == 0 else "", f"``{device}``", *entries])
     headers = ["**Layer**", "**Device**", *(f'``"{m}"``' for m in methods)]
-    widths = [max(len(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+    widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
     lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
     for position, cells in enumerate(body):
         lines.append(_row(cells, widths))
         next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
         lines.append(_border(widths, "-", open_first=not next_starts_group))
-    listed = "\n".join(list_item(n, _note_text(key, matrix)) for key, n in notes.items())
-    return "\n\n".join([_HYBRID_INTRO, ".. rst-class:: tb", "\n".join(lines), listed])
+    return "\n\n".join([_HYBRID_INTRO, ".. rst-class:: tb", "\n".join(lines),
+                        *_footnote_blocks(matrix, footnotes)])
 
 
 def rst_literal(text: str) -> str:
@@ -173,16 +215,16 @@ def _shots_paragraph(shots_axis: Sequence[object]) -> str:
     # No role in prose: PennyLane's script would colour the whole section around it.
     if len(shots_axis) == 1:
         return f"Every entry is for ``shots={shots_axis[0]}``."
-    values = ", ".join(f"``{s}``" for s in shots_axis)
+    values = ", ".join(f"``shots={s}``" for s in shots_axis)
     return (
-        f"Each entry covers every number of shots measured here ({values}):\n"
-        "it is green only when the configuration is supported with each of them;\n"
-        "where they differ, its note says what happens with each."
+        f"Where a cell shows several entries, they are, in order, for {values};\n"
+        "a single entry holds for all of them. A cell is green only when the\n"
+        "configuration is supported with each of them."
     )
 
 
 def _grid_table(
-    matrix: Matrix, index: CellIndex, device: str, notes: dict[_NoteKey, int]
+    matrix: Matrix, index: CellIndex, device: str, footnotes: Footnotes
 ) -> str:
     measurements = [str(m) for m in matrix.axes["measurement"]]
     body: list[list[str]] = []
@@ -191,7 +233,7 @@ def _grid_table(
             # The interface is named on its group's first row; the cell spans the group.
             label = _interface_label(str(interface)) if position == 0 else ""
             entries = [
-                _entry(index.expectations(device, str(interface), str(method), m), notes)
+                _entry(index.expectations(device, str(interface), str(method), m), footnotes)
                 for m in measurements
             ]
             body.append([label, f'``"{method}"``', *entries])
@@ -201,7 +243,7 @@ def _grid_table(
     columns = ["interface", "diff_method", *measurements]
     contents = [headers, *body]
     widths = [
-        max(_PENNYLANE_WIDTHS.get(column, _DEFAULT_WIDTH), *(len(row[i]) + 1 for row in contents))
+        max(_PENNYLANE_WIDTHS.get(column, _DEFAULT_WIDTH), *(_width(row[i]) + 1 for row in contents))
         for i, column in enumerate(columns)
     ]
     labels_width = widths[0] + 1 + widths[1]
@@ -222,30 +264,8 @@ def _grid_table(
     return "\n".join(lines)
 
 
-def _entry(expectations: tuple[Expectation, ...], notes: dict[_NoteKey, int]) -> str:
-    key = expectations[:1] if len(set(expectations)) == 1 else expectations
-    number = notes.setdefault(key, len(notes) + 1)
-    supported = all(e.outcome is Outcome.SUPPORTED for e in expectations)
-    return f":{'gr' if supported else 'rd'}:`{number}`"
-
-
-def _note_text(key: _NoteKey, matrix: Matrix) -> str:
-    if len(key) == 1:
-        return footnote_text(key[0], matrix.notes, code=rst_literal)
-    shots_axis = matrix.axes["shots"]
-    return " ".join(
-        f"{_sentence_case(_shots_label(shots))}: "
-        f"{footnote_text(e, matrix.notes, code=rst_literal)}"
-        for shots, e in zip(shots_axis, key, strict=True)
-    )
-
-
-def _shots_label(shots: object) -> str:
-    return "analytic (``shots=None``)" if shots is None else f"with ``shots={shots}``"
-
-
-def _sentence_case(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _entry(expectations: Sequence[Expectation], footnotes: Footnotes) -> str:
+    return f":{_ROLE.get(worst(expectations), 'rd')}:`{footnotes.cell(expectations)}`"
 
 
 def _interface_label(interface: str) -> str:
@@ -253,9 +273,14 @@ def _interface_label(interface: str) -> str:
     return "``None``" if interface == "None" else f'``"{interface}"``'
 
 
+def _width(text: str) -> int:
+    """Columns `text` takes in a grid table: docutils counts wide characters (emoji) twice."""
+    return len(text) + sum(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
 def _pad(text: str, width: int) -> str:
     # One space before the text, as in PennyLane's table; the widths leave room for it.
-    return f" {text}".ljust(width)
+    return f" {text}" + " " * (width - 1 - _width(text))
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:

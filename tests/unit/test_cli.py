@@ -253,8 +253,25 @@ def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
     matrix = write_matrix(tmp_path, rules)
     assert cli.main(["render", "--matrix", str(matrix)]) == 0
     out = capsys.readouterr().out
-    assert '|  | `"adjoint"` | ✅ 1 / ❌ 2 |' in out
-    assert "2. Raises `DeviceError` matching `finite shots` in the forward pass." in out
+    assert '|  | `"adjoint"` | ✅ / ❌ 1 |' in out
+    # schema_version 1 declares no reason here: the footnote says so rather than crash.
+    assert "1. No reason given in the matrix: the forward pass raises `DeviceError`." in out
+
+
+def test_render_refuses_a_version_2_error_without_its_reason(tmp_path: Path, capsys: Capsys) -> None:
+    rules = """\
+          - where: {diff_method: adjoint, shots: 100}
+            expect: {outcome: errors, error: {class: DeviceError, match: x, stage: forward}}
+        """
+    matrix = write_matrix(tmp_path, rules)
+    matrix.write_text(matrix.read_text().replace("schema_version: 1", "schema_version: 2"))
+    line = next(n for n, text in enumerate(matrix.read_text().splitlines(), 1) if "outcome:" in text)
+    assert cli.main(["render", "--matrix", str(matrix)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert_one_line_error(
+        err, f"{matrix}:{line}: rules[1].expect: outcome 'errors' requires a 'note' naming its "
+        "reason (a key of notes) under schema_version 2")
 
 
 # Nine lines of nested aliases: 9**9 values once expanded.

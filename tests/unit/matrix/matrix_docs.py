@@ -31,8 +31,10 @@ notes:
 CATCH_ALL = "  - expect: supported\n"
 
 
-def make_doc(rules: str = CATCH_ALL, *, axes: str = AXES, notes: str = NOTES) -> str:
-    return "schema_version: 1\n" + axes + notes + "rules:\n" + textwrap.dedent(rules)
+def make_doc(
+    rules: str = CATCH_ALL, *, axes: str = AXES, notes: str = NOTES, version: int = 1
+) -> str:
+    return f"schema_version: {version}\n" + axes + notes + "rules:\n" + textwrap.dedent(rules)
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -60,6 +60,9 @@ hybrid:
       expect: {outcome: errors, error: {class: TypeError, match: 'no adjoint', stage: forward}}
 """
 HYBRID_ID = "torch-layer-default.qubit-adjoint"
+#: The same matrix in schema_version 2: its error names its reason.
+MATRIX_V2 = MATRIX.replace("schema_version: 1", "schema_version: 2").replace(
+    "expect: {outcome: errors, error:", "expect: {outcome: errors, note: odd, error:")
 
 
 @pytest.fixture
@@ -204,7 +207,8 @@ def test_object_addresses_do_not_count_as_a_changed_message() -> None:
     assert pattern_for("E", first).search(second)
 
 
-@pytest.mark.parametrize("text", [MATRIX, HYBRID_MATRIX], ids=["qnode", "with-hybrid"])
+@pytest.mark.parametrize("text", [MATRIX, HYBRID_MATRIX, MATRIX_V2],
+                         ids=["qnode", "with-hybrid", "schema-2"])
 def test_an_unchanged_observation_renders_exactly_as_declared(tmp_path: Path, text: str) -> None:
     from supportmatrix.report.markdown import render_markdown
     from supportmatrix.report.rst import render_rst
@@ -216,6 +220,7 @@ def test_an_unchanged_observation_renders_exactly_as_declared(tmp_path: Path, te
     observed = observed_matrix(document, source=declared.path)
     assert render_markdown(observed) == render_markdown(declared)
     assert render_rst(observed) == render_rst(declared)
+    assert ("1. a note" in render_markdown(observed)) == (text == MATRIX_V2)
     assert ("Training target: accuracy >= 0.8 within 3 epochs." in render_markdown(observed)) == (
         text == HYBRID_MATRIX)
 
@@ -323,11 +328,14 @@ def test_update_adds_gated_rules_for_drifted_cells_only(matrix_path: Path) -> No
         "  observed-incorrect: 'Found by `supportmatrix update`: the gradient disagrees with the "
         "independent reference. Investigate, report it upstream, and replace this note with what "
         "was found.'",
+        "  observed-unexplained: 'Found by `supportmatrix update`: the behaviour changed and no "
+        "reason is known yet. Replace this note with why.'",
         "  # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
         "  - where: {interface: autograd, diff_method: backprop, measurement: expval, pennylane: '>=0.46'}",
         "    expect: {outcome: incorrect, note: observed-incorrect}",
         "  - where: {interface: autograd, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
-        "    expect: {outcome: errors, error: {class: DeviceError, stage: forward, match: 'adjoint gone'}}",
+        "    expect: {outcome: errors, note: observed-unexplained, error: {class: DeviceError, stage: forward, "
+        "match: 'adjoint gone'}}",
         "  - where: {interface: torch, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
         "    expect: {outcome: supported}",
         "  - where: {interface: torch, diff_method: parameter-shift, measurement: expval, pennylane: '>=0.46'}",
@@ -372,7 +380,7 @@ def test_update_refuses_cells_the_matrix_lacks(matrix_path: Path) -> None:
 def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> None:
     complete = _write(tmp_path, "r.json", _document(matrix_path))
     assert cli.main(["render", "--from", complete]) == 0
-    assert "| `\"autograd\"` | `\"backprop\"` | ✅ 1 | ✅ 1 |" in capsys.readouterr().out
+    assert "| `\"autograd\"` | `\"backprop\"` | ✅ | ✅ |" in capsys.readouterr().out
     partial = _document(matrix_path)
     partial["cells"] = partial["cells"][1:]
     partial["summary"]["not_run"] = 1
@@ -411,8 +419,9 @@ def test_render_from_results_cli_with_hybrid_cells(hybrid_matrix_path: Path, tmp
         hybrid_matrix_path, **{HYBRID_ID: broken}))]) == 0
     out = capsys.readouterr().out
     hybrid = out.split("## Hybrid layers")[1]
-    assert "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ 1 | ❌ 2 |" in hybrid
-    assert "2. Raises `RuntimeError` matching `adjoint broke` in the forward pass." in hybrid
+    # The observation differs from the declaration, so no declared reason fits: a generic one.
+    assert "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ | ❌ 1 |" in hybrid
+    assert "1. No reason given in the matrix: the forward pass raises `RuntimeError`." in hybrid
     partial = _document(hybrid_matrix_path)
     partial["hybrid_cells"].pop()
     partial["hybrid_summary"]["not_run"] = 1
@@ -459,14 +468,19 @@ def test_update_writes_hybrid_rules_under_hybrid_rules(hybrid_matrix_path: Path,
     assert cli.main(["update", "--from", results, *matrix, "--dry-run"]) == 0
     added = [line[1:] for line in capsys.readouterr().out.splitlines()
              if line.startswith("+") and not line.startswith("+++")]
+    note = ("  observed-unexplained: 'Found by `supportmatrix update`: the behaviour changed and "
+            "no reason is known yet. Replace this note with why.'")
     assert added == [
+        note,
         "    # --- drift observed in new.json (pennylane 0.46.0, pennylane-lightning 0.45.0); gated >=0.46 ---",
         "    - where: {layer: torch-layer, diff_method: adjoint, pennylane: '>=0.46'}",
-        "      expect: {outcome: errors, error: {class: RuntimeError, stage: forward, match: 'adjoint broke \\(again\\)'}}",
+        "      expect: {outcome: errors, note: observed-unexplained, error: {class: RuntimeError, "
+        "stage: forward, match: 'adjoint broke \\(again\\)'}}",
     ]
     assert cli.main(["update", "--from", results, *matrix]) == 0
     assert "1 rules added for 1 drifted cells" in capsys.readouterr().out
-    assert hybrid_matrix_path.read_text() == HYBRID_MATRIX + "\n".join(added) + "\n"
+    expected = HYBRID_MATRIX.replace("  odd: a note\n", "  odd: a note\n" + note + "\n")
+    assert hybrid_matrix_path.read_text() == expected + "\n".join(added[1:]) + "\n"
     for pennylane, outcome in (("0.45.1", Outcome.SUPPORTED), ("0.46.0", Outcome.ERRORS)):
         updated = load_matrix(hybrid_matrix_path, versions={**VERSIONS, "pennylane": pennylane})
         assert updated.hybrid_by_id()[HYBRID_ID].expectation.outcome is outcome

@@ -1,4 +1,4 @@
-"""Unit tests for `supportmatrix.render`: table layout, footnotes, escaping and JSON."""
+"""Unit tests for the Markdown and JSON tables: layout, reasons, warning marks, escaping."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.report.json_table import render_json
 from supportmatrix.report.markdown import markdown_code, render_markdown
-from supportmatrix.report.vocabulary import LEGEND, footnote_text
+from supportmatrix.report.vocabulary import HYBRID_ONLY, LEGEND, footnote_text, warning_text
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 FORWARD_ERROR = Expectation(
@@ -73,13 +73,11 @@ def test_title_intro_and_legend_come_first() -> None:
     intro = md.split("\n\n")[1]
     assert "`matrix.yaml`" in intro and "`supportmatrix render --format markdown`" in intro
     assert "do not edit it by hand" in intro
-    for outcome, legend in LEGEND.items():
-        assert f"- {legend.symbol} `{outcome.value}`: " in md
-
-
-def test_legend_covers_every_outcome() -> None:
-    assert set(LEGEND) == set(Outcome)
-    assert len({legend.symbol for legend in LEGEND.values()}) == len(Outcome)
+    for shown, legend in LEGEND.items():
+        line = f"- {legend.symbol} {legend.meaning}\n"
+        assert (line in md) == (shown not in HYBRID_ONLY)
+        assert legend.symbol in md.split("## ")[0]  # every symbol is explained before the tables
+    assert "- ⚠N: PennyLane warns; warning N is listed under the table." in md
 
 
 def test_one_table_per_device_in_axis_order() -> None:
@@ -113,34 +111,87 @@ def test_each_device_table_shows_its_own_cells() -> None:
         return FORWARD_ERROR if cell.device == "lightning.qubit" else SUPPORTED
 
     md = render_markdown(make_matrix(expect))
-    assert "✅ 1" in section(md, "default.qubit") and "❌" not in section(md, "default.qubit")
-    assert "❌ 1" in section(md, "lightning.qubit") and "✅" not in section(md, "lightning.qubit")
+    assert "| ✅ |" in section(md, "default.qubit") and "❌" not in section(md, "default.qubit")
+    assert "| ❌ 1 |" in section(md, "lightning.qubit") and "✅" not in section(md, "lightning.qubit")
 
 
 # --------------------------------------------------------------------------- cells and footnotes
 
 
-def test_footnotes_are_numbered_by_first_appearance_and_restart_per_device() -> None:
-    incorrect = Expectation(Outcome.INCORRECT)
-    no_grad = Expectation(Outcome.NO_GRADIENT)
+NOTES = {"wrong": "The gradient is off by `2x`.", "flat": "Nothing to differentiate."}
+
+
+def test_footnotes_are_reasons_numbered_by_first_appearance_and_restart_per_device() -> None:
+    incorrect = Expectation(Outcome.INCORRECT, note="wrong")
+    no_grad = Expectation(Outcome.NO_GRADIENT, note="flat")
 
     def expect(cell: Cell) -> Expectation:
         if cell.measurement == "expval":  # right column: first seen on the first row
             return incorrect
         return no_grad if cell.diff_method == "adjoint" else SUPPORTED
 
-    md = render_markdown(make_matrix(expect))
+    md = render_markdown(make_matrix(expect, notes=NOTES))
     for device in AXES["device"]:
         text = section(md, device)
         cells = [row.split(" | ")[2:] for row in table_rows(text)[2:]]
-        assert cells[0] == ["✅ 1", "⚠️ 2 |"]
-        assert cells[1] == ["⛔ 3", "⚠️ 2 |"]
-        assert footnotes(text) == [
-            "1. Supported: the Jacobian matches the finite-difference reference.",
-            "2. A gradient comes out but disagrees with the reference.",
-            "3. Forward pass works; no gradient comes out"
-            " (the output is not connected to the parameters).",
-        ]
+        assert cells[0] == ["✅", "🐞 1 |"]  # a supported cell needs no footnote
+        assert cells[1] == ["⛔ 2", "🐞 1 |"]
+        assert footnotes(text) == ["1. The gradient is off by `2x`.", "2. Nothing to differentiate."]
+
+
+def test_one_reason_serves_different_errors_and_symbols() -> None:
+    # Two exception classes, two stages, one declared reason: one footnote, two symbols.
+    forward = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("x"), Stage.FORWARD),
+                          note="flat")
+    gradient = Expectation(Outcome.ERRORS, ErrorSpec("TypeError", re.compile("y"), Stage.GRADIENT),
+                           note="flat")
+    text = section(render_markdown(make_matrix(
+        lambda cell: forward if cell.measurement == "probs" else gradient, notes=NOTES)),
+        "default.qubit")
+    assert table_rows(text)[2].endswith("| ❌ 1 | ▶️ 1 |")
+    assert footnotes(text) == ["1. Nothing to differentiate."]
+
+
+def test_cells_without_a_reason_share_a_generic_one_per_symbol_and_class() -> None:
+    # A schema_version 1 file need not declare reasons; a table from observations may
+    # differ from the declaration. Neither crashes, and neither repeats the regex.
+    other = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("other"), Stage.FORWARD))
+
+    def expect(cell: Cell) -> Expectation:
+        if cell.interface == "None":
+            return FORWARD_ERROR if cell.measurement == "probs" else other
+        return Expectation(Outcome.NO_GRADIENT)
+
+    text = section(render_markdown(make_matrix(expect)), "default.qubit")
+    assert table_rows(text)[2].endswith("| ❌ 1 | ❌ 1 |")
+    assert footnotes(text) == [
+        "1. No reason given in the matrix: the forward pass raises `DeviceError`.",
+        "2. No reason given in the matrix: the forward pass works; no gradient comes out.",
+    ]
+
+
+def test_warnings_are_marks_listed_once_per_table() -> None:
+    first = WarningSpec("PennyLaneDeprecationWarning", re.compile(r"TensorFlow is deprecated\. Future"))
+    second = WarningSpec("UserWarning", re.compile(r"no trainable \w+"))
+
+    def expect(cell: Cell) -> Expectation:
+        if cell.interface == "None":
+            return Expectation(Outcome.NO_GRADIENT, warnings=(second, first), note="flat")
+        return Expectation(Outcome.SUPPORTED, warnings=(first,))
+
+    md = render_markdown(make_matrix(expect, notes=NOTES))
+    text = section(md, "default.qubit")
+    rows = table_rows(text)
+    assert rows[2] == '| `None` | `"backprop"` | ⛔ 1 ⚠1,2 | ⛔ 1 ⚠1,2 |'  # marks in number order
+    assert rows[4] == '| `"torch"` | `"backprop"` | ✅ ⚠2 | ✅ ⚠2 |'
+    assert footnotes(text) == ["1. Nothing to differentiate."]  # warnings are not footnotes
+    warnings = text.split("Warnings:\n\n", 1)[1].splitlines()
+    assert warnings == [
+        "- ⚠1 `UserWarning`, with a message matching `no trainable \\w+`",
+        "- ⚠2 `PennyLaneDeprecationWarning`, whose message contains "
+        "`TensorFlow is deprecated. Future`",
+    ]
+    assert md.count("⚠2 `PennyLaneDeprecationWarning`") == 2  # once per device table
 
 
 def test_cell_shows_one_entry_when_all_shots_agree_and_one_per_shots_value_otherwise() -> None:
@@ -150,8 +201,8 @@ def test_cell_shows_one_entry_when_all_shots_agree_and_one_per_shots_value_other
 
     text = section(render_markdown(make_matrix(expect)), "default.qubit")
     rows = table_rows(text)
-    assert rows[2] == '| `None` | `"backprop"` | ✅ 1 | ✅ 1 |'
-    assert rows[3] == '|  | `"adjoint"` | ✅ 1 / ❌ 2 | ✅ 1 / ❌ 2 |'
+    assert rows[2] == '| `None` | `"backprop"` | ✅ | ✅ |'
+    assert rows[3] == '|  | `"adjoint"` | ✅ / ❌ 1 | ✅ / ❌ 1 |'
     assert (
         "Where a cell shows two entries,"
         " the first is analytic (`shots=None`) and the second `shots=100`" in text
@@ -163,7 +214,7 @@ def test_entries_follow_the_shots_axis_order() -> None:
         return FORWARD_ERROR if cell.shots is not None else SUPPORTED
 
     text = section(render_markdown(make_matrix(expect, shots=(100, None))), "default.qubit")
-    assert table_rows(text)[2].endswith("| ❌ 1 / ✅ 2 | ❌ 1 / ✅ 2 |")
+    assert table_rows(text)[2].endswith("| ❌ 1 / ✅ | ❌ 1 / ✅ |")
     assert "the first is `shots=100` and the second analytic (`shots=None`)" in text
 
 
@@ -183,27 +234,24 @@ def test_shots_order_sentence_for_other_axis_lengths(
     md = render_markdown(make_matrix(expect, shots=shots))
     assert sentence in md
     if len(shots) == 3:
-        assert "✅ 1 / ❌ 2 / ❌ 2" in md  # entries are per shots value, not deduplicated
+        assert "✅ / ❌ 1 / ❌ 1" in md  # entries are per shots value, not deduplicated
 
 
-def test_footnote_text_combines_note_outcome_and_warnings() -> None:
+def test_footnote_text_is_the_reason_alone() -> None:
+    # The class, regex, stage and warnings stay in matrix.yaml, the JSON and failure messages.
     expectation = Expectation(
         Outcome.ERRORS,
         ErrorSpec("QuantumFunctionError", re.compile("not supported"), Stage.GRADIENT),
         warnings=(WarningSpec("UserWarning", re.compile("no interface")),),
         note="adjoint",
     )
-    text = footnote_text(expectation, {"adjoint": "Adjoint needs analytic execution."}, code=markdown_code)
-    assert text == (
-        "Adjoint needs analytic execution. "
-        "Forward pass works; differentiating raises"
-        " `QuantumFunctionError` matching `not supported`. "
-        "Warns `UserWarning` matching `no interface`."
-    )
+    notes = {"adjoint": "Adjoint needs `shots=None`.\n"}
+    assert footnote_text(expectation, notes, code=markdown_code) == "Adjoint needs `shots=None`."
+    assert footnote_text(expectation, notes, code=lambda t: f"<{t}>") == "Adjoint needs <shots=None>."
 
 
-def test_footnote_text_for_a_forward_error() -> None:
-    expected = "Raises `DeviceError` matching `shots` in the forward pass."
+def test_footnote_text_without_a_note_is_generic() -> None:
+    expected = "No reason given in the matrix: the forward pass raises `DeviceError`."
     assert footnote_text(FORWARD_ERROR, {}, code=markdown_code) == expected
 
 
@@ -216,7 +264,8 @@ def test_multiline_note_stays_inside_its_list_item() -> None:
     note = Expectation(Outcome.SUPPORTED, note="n")
     notes = {"n": "First line.\n\nSecond paragraph.\n"}
     md = render_markdown(make_matrix(lambda cell: note, notes=notes))
-    assert "1. First line.\n\n   Second paragraph. Supported:" in md
+    assert "1. First line.\n\n   Second paragraph.\n" in md
+    assert "| ✅ 1 |" in md  # a supported cell with a note refers to it
 
 
 def test_missing_cell_fails_loudly() -> None:
@@ -234,13 +283,15 @@ def test_pipes_are_escaped_in_table_cells() -> None:
     assert rows[0] == "| Interface | Diff method | a\\|b | expval (obs) |"
 
 
-def test_regex_in_footnote_is_a_verbatim_code_span() -> None:
+def test_warning_regex_is_a_verbatim_code_span() -> None:
     # Outside a table a pipe needs no escape, and a backslash inside a code span would
     # be shown literally, changing the regex the reader sees.
-    error = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("a|b"), Stage.FORWARD))
-    assert "matching `a|b` in" in render_markdown(make_matrix(lambda cell: error))
-    tick = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("`x`"), Stage.FORWARD))
-    assert "matching `` `x` `` in" in footnote_text(tick, {}, code=markdown_code)
+    warned = Expectation(Outcome.SUPPORTED, warnings=(WarningSpec("UserWarning", re.compile("a|b")),))
+    assert "matching `a|b`\n" in render_markdown(make_matrix(lambda cell: warned)) + "\n"
+    tick = WarningSpec("UserWarning", re.compile("`x`"))
+    assert warning_text(tick, code=markdown_code) == "`UserWarning`, whose message contains `` `x` ``"
+    dot = WarningSpec("UserWarning", re.compile("a.b"))  # an unescaped dot is a regex, not text
+    assert warning_text(dot, code=markdown_code) == "`UserWarning`, with a message matching `a.b`"
 
 
 def test_output_is_deterministic_with_one_final_newline_and_no_trailing_spaces() -> None:
@@ -288,6 +339,8 @@ def test_json_document_structure() -> None:
             "warnings": [{"category": "UserWarning", "match": "w"}],
             "note": None,
             "note_text": None,
+            "symbol": "✅",
+            "reason": "Supported.",
         },
         "rule_lines": [1],
     }
@@ -295,6 +348,7 @@ def test_json_document_structure() -> None:
     error = {"class": "DeviceError", "match": "a|b", "stage": "gradient"}
     assert finite["expect"]["error"] == error
     assert finite["expect"]["note"] == "n" and finite["expect"]["note_text"] == "A note."
+    assert finite["expect"]["symbol"] == "▶️" and finite["expect"]["reason"] == "A note."
 
 
 def test_json_is_deterministic() -> None:
@@ -325,9 +379,10 @@ def test_hybrid_layers_table_comes_last_with_its_own_footnotes() -> None:
     hybrid = md.split("## Hybrid layers\n", 1)[1]
     rows = table_rows(hybrid)
     assert rows[0] == '| Layer | Device | `"backprop"` | `"adjoint"` |'
-    assert rows[2] == "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ 1 | ✅ 1 |"
-    assert rows[3] == "| Keras 3 layer, jax backend | `default.qubit` | ❌ 2 | ❌ 2 |"
-    assert footnotes(hybrid)[1].startswith("2. Raises `DeviceError` matching `shots` in the forward pass")
+    assert rows[2] == "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ | ✅ |"
+    assert rows[3] == "| Keras 3 layer, jax backend | `default.qubit` | ❌ 1 | ❌ 1 |"
+    assert footnotes(hybrid) == [
+        "1. No reason given in the matrix: the forward pass raises `DeviceError`."]
     assert "Training target: accuracy >= 0.8 within 3 epochs." in hybrid
 
 

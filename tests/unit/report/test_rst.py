@@ -25,6 +25,7 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.report.formats import FORMATS
 from supportmatrix.report.rst import render_rst, rst_literal
+from supportmatrix.report.vocabulary import LEGEND
 
 # Sphinx registers ``rst-class`` as docutils' ``class`` directive; plain docutils needs telling.
 directives.register_directive("rst-class", Class)
@@ -92,9 +93,9 @@ At the moment, it takes into account the following parameters:
 * The return value of the QNode, e.g. ``qp.expval()`` or ``qp.probs()``
 * The number of shots, either None or an integer > 0
 
-Each entry covers every number of shots measured here (``None``, ``100``):
-it is green only when the configuration is supported with each of them;
-where they differ, its note says what happens with each.
+Where a cell shows several entries, they are, in order, for ``shots=None``, ``shots=100``;
+a single entry holds for all of them. A cell is green only when the
+configuration is supported with each of them.
 
 .. raw:: html
 
@@ -105,25 +106,24 @@ where they differ, its note says what happens with each.
 
 .. rst-class:: tb
 
-+--------------------------------------------------+----------------------------+
-|                                                  | **Return type**            |
-+==================+===============================+==============+=============+
-| **Interface**    | **Differentiation method**    | probs        | purity      |
-+------------------+-------------------------------+--------------+-------------+
-| ``None``         | ``"backprop"``                | :rd:`1`      | :rd:`1`     |
-+                  +-------------------------------+--------------+-------------+
-|                  | ``"adjoint"``                 | :rd:`1`      | :rd:`1`     |
-+------------------+-------------------------------+--------------+-------------+
-| ``"autograd"``   | ``"backprop"``                | :gr:`2`      | :gr:`2`     |
-+                  +-------------------------------+--------------+-------------+
-|                  | ``"adjoint"``                 | :rd:`3`      | :rd:`3`     |
-+------------------+-------------------------------+--------------+-------------+
++--------------------------------------------------+---------------------------------+
+|                                                  | **Return type**                 |
++==================+===============================+================+================+
+| **Interface**    | **Differentiation method**    | probs          | purity         |
++------------------+-------------------------------+----------------+----------------+
+| ``None``         | ``"backprop"``                | :rd:`⛔ 1`     | :rd:`⛔ 1`     |
++                  +-------------------------------+----------------+----------------+
+|                  | ``"adjoint"``                 | :rd:`⛔ 1`     | :rd:`⛔ 1`     |
++------------------+-------------------------------+----------------+----------------+
+| ``"autograd"``   | ``"backprop"``                | :gr:`✅`       | :gr:`✅`       |
++                  +-------------------------------+----------------+----------------+
+|                  | ``"adjoint"``                 | :rd:`✅ / ❌ 2`| :rd:`✅ / ❌ 2`|
++------------------+-------------------------------+----------------+----------------+
 
-1. Forward pass works; no gradient comes out (the output is not connected to the parameters).
-2. Supported: the Jacobian matches the finite-difference reference.
-3. Analytic (``shots=None``): Supported: the Jacobian matches the finite-difference reference. \
-With ``shots=100``: Raises ``QuantumFunctionError`` matching ``does not support adjoint`` \
-in the forward pass.
+Reasons:
+
+1. No reason given in the matrix: the forward pass works; no gradient comes out.
+2. No reason given in the matrix: the forward pass raises ``QuantumFunctionError``.
 '''
 
 
@@ -139,10 +139,15 @@ def test_document_opens_like_pennylanes_section() -> None:
         ".. Generated from matrix.yaml by `supportmatrix render --format rst`;"
         " do not edit by hand.\n\n"
         "Supported configurations\n------------------------\n\n"
-        ".. role:: gr\n.. role:: rd\n\n.. raw:: html\n\n   <script>\n"
+        ".. role:: gr\n.. role:: rd\n.. role:: or\n\n.. raw:: html\n\n   <script>\n"
     )
     assert "       .gr-parent {background-color:#bbffbb}\n" in text
-    assert "       .rd-parent {background-color:#ffbbbb}\n   </style>\n\nThe table below" in text
+    assert "       .rd-parent {background-color:#ffbbbb}\n" in text
+    # The third role is added to the script and the style the way PennyLane adds its two.
+    assert "document.querySelectorAll('.or')" in text and "classList.add('or-parent')" in text
+    assert "       .or-parent {background-color:#ffd59a}\n   </style>\n\nEach cell shows" in text
+    legend = text.split("Each cell shows", 1)[1].split("The table below", 1)[0]
+    assert all(sign.symbol in legend for sign in LEGEND.values())
 
 
 def test_rst_is_a_registered_output_format() -> None:
@@ -187,14 +192,20 @@ def test_header_rows_and_spans() -> None:
     ] * 2
 
 
-def test_each_cell_holds_one_role_with_one_number() -> None:
+_ENTRY = r"(✅|(❌|▶️|⛔|🐞) \d+)( ⚠[\d,]+)?"
+
+
+def test_each_cell_holds_one_role_around_its_entries() -> None:
     table = tables(parse(render_rst(make_matrix())))[0]
     _, *body = table.next_node(nodes.tbody).children
+    shown = []
     for row in body:
         for entry in row.children[-2:]:
             (role,) = list(entry.findall(nodes.inline))
-            assert role["classes"] in (["gr"], ["rd"])
-            assert role.astext().isdigit()
+            assert role["classes"] in (["gr"], ["rd"], ["or"])
+            assert re.fullmatch(f"{_ENTRY}( / {_ENTRY})*", role.astext()), role.astext()
+            shown.append(role.astext())
+    assert shown == ["⛔ 1"] * 4 + ["✅"] * 2 + ["✅ / ❌ 2"] * 2
 
 
 def test_role_is_green_only_when_every_shots_value_is_supported() -> None:
@@ -203,13 +214,24 @@ def test_role_is_green_only_when_every_shots_value_is_supported() -> None:
             return Expectation(Outcome.INCORRECT)
         return SUPPORTED
 
-    text = render_rst(make_matrix(expect))
+    text = render_rst(make_matrix(expect, notes={"odd": "Odd."}))
     rows = [line for line in text.splitlines() if line.startswith("| ``")]
-    assert all(row.endswith("| :gr:`1`      | :rd:`2`     |") for row in rows), rows
-    assert (
-        "2. Analytic (``shots=None``): Supported: the Jacobian matches the finite-difference "
-        "reference. With ``shots=100``: A gradient comes out but disagrees with the reference."
-    ) in text
+    # A wrong gradient for any shots value is orange, whatever the others do.
+    assert all(row.endswith("| :gr:`✅`     | :or:`✅ / 🐞 1`|") for row in rows), rows
+    assert "1. No reason given in the matrix: a gradient comes out, and it disagrees" in text
+    parse(text)
+
+
+def test_role_is_red_for_any_other_unsupported_entry() -> None:
+    def expect(cell: Cell) -> Expectation:
+        if cell.measurement == "purity":
+            return Expectation(Outcome.NO_GRADIENT, note="odd") if cell.shots else SUPPORTED
+        return Expectation(Outcome.ERRORS, ErrorSpec("E", re.compile("x"), Stage.GRADIENT),
+                           note="odd")
+
+    text = render_rst(make_matrix(expect, notes={"odd": "Odd."}))
+    rows = [line for line in text.splitlines() if line.startswith("| ``")]
+    assert all(row.endswith("| :rd:`▶️ 1`   | :rd:`✅ / ⛔ 1`|") for row in rows), rows
 
 
 def test_notes_are_numbered_by_first_appearance_and_restart_per_device() -> None:
@@ -220,23 +242,23 @@ def test_notes_are_numbered_by_first_appearance_and_restart_per_device() -> None
 
     text = render_rst(make_matrix(expect, device=("default.qubit", "lightning.qubit")))
     second = text.split('``"lightning.qubit"``', 1)[1]
-    assert "| :rd:`1`      | :gr:`2`     |" in second
+    assert "| :rd:`❌ 1`   | :gr:`✅`    |" in second
     items = re.findall(r"^(\d+)\. ", second, flags=re.M)
-    assert items == ["1", "2"]
-    assert "1. Raises ``QuantumFunctionError`` matching ``does not support adjoint``" in second
+    assert items == ["1"]
+    assert "1. No reason given in the matrix: the forward pass raises ``QuantumFunctionError``" in second
 
 
-def test_warnings_and_notes_reach_the_note_text() -> None:
+def test_reasons_and_warnings_are_listed_after_the_table() -> None:
     warned = Expectation(
         Outcome.INCORRECT,
         warnings=(WarningSpec("UserWarning", re.compile(r"no trainable \w+")),),
         note="why",
     )
-    text = render_rst(make_matrix(lambda cell: warned, notes={"why": "Because.\n\nSecond."}))
-    assert (
-        "1. Because.\n\n   Second. A gradient comes out but disagrees with the reference. "
-        "Warns ``UserWarning`` matching ``no trainable \\w+``.\n"
-    ) in text
+    notes = {"why": "Because `x`.\n\nSecond."}
+    text = render_rst(make_matrix(lambda cell: warned, notes=notes))
+    assert "| :or:`🐞 1 ⚠1`| :or:`🐞 1 ⚠1`|" in text
+    assert "Reasons:\n\n1. Because ``x``.\n\n   Second.\n\nWarnings:\n\n" in text
+    assert "* ⚠1 ``UserWarning``, with a message matching ``no trainable \\w+``\n" in text
     parse(text)
 
 
@@ -245,7 +267,7 @@ def test_wide_labels_widen_their_column() -> None:
     parse(text)
     # One space before the text and none required after, as PennyLane's widest label has.
     assert "| a_very_long_measurement_name|" in text
-    assert "| :rd:`1`                     |" in text
+    assert "| :gr:`✅`                    |" in text
 
 
 def test_single_shots_value_is_said_once() -> None:

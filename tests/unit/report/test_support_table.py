@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,3 +26,26 @@ def test_support_table_is_up_to_date(name: str, fmt: str) -> None:
         f"docs/{name} is stale; regenerate it with\n"
         f"    supportmatrix render --versions constraints.txt --format {fmt} -o docs/{name}"
     )
+
+
+#: PennyLane's own page has 11 notes; a table with more than this many is not one a
+#: maintainer would paste.
+MAX_FOOTNOTES = 25
+
+
+def _numbered_items(text: str) -> int:
+    return len(re.findall(r"^\d+\. ", text, flags=re.M))
+
+
+def test_real_tables_have_at_most_25_footnotes_each() -> None:
+    matrix = load_matrix(ROOT / "matrix.yaml", versions=pinned_versions(ROOT / "constraints.txt"))
+    markdown = FORMATS["markdown"](matrix)
+    sections = {part.split("\n", 1)[0]: part for part in markdown.split("\n## ")[1:]}
+    assert set(sections) == {"default.qubit", "lightning.qubit", "Hybrid layers"}
+    counts = {name: _numbered_items(text) for name, text in sections.items()}
+    assert all(0 < n <= MAX_FOOTNOTES for n in counts.values()), counts
+    # The RST lists the same reasons: one numbered list per table.
+    rst = FORMATS["rst"](matrix)
+    blocks = re.split(r"^The table below .*$|^Hybrid layers$", rst, flags=re.M)[1:]
+    assert [_numbered_items(b) for b in blocks] == [
+        counts["default.qubit"], counts["lightning.qubit"], counts["Hybrid layers"]]
