@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning
+import numpy as np
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.hybrid.runner import TrainingRecord
 from supportmatrix.matrix.model import (
     Cell,
@@ -59,14 +61,39 @@ def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell:
 
 @dataclass(frozen=True)
 class CheckRecord:
-    """One comparison with the reference as recorded: its verdict and largest errors
-    (None: the shapes differ); the compared values themselves are not kept."""
+    """One comparison with the reference as recorded: its verdict, largest errors (None:
+    the shapes differ) and how close it came to its tolerance; the compared values
+    themselves are not kept.
+
+    ``error_to_tolerance`` is the largest |observed - expected| / tolerance over entries
+    (1: at the bound), None where the shapes differ, a tolerance is 0, or the file was
+    written before it was recorded.
+    """
 
     what: str
     criterion: str
     passed: bool
     max_abs_error: float | None
     max_rel_error: float | None
+    error_to_tolerance: float | None = None
+
+    @classmethod
+    def of_check(cls, check: ValueCheck) -> CheckRecord:
+        """The record of a comparison made in a run."""
+        return cls(check.what, check.criterion, check.passed, _finite(check.max_abs),
+                   _finite(check.max_rel), error_to_tolerance(check))
+
+
+def error_to_tolerance(check: ValueCheck) -> float | None:
+    """The largest |observed - expected| / tolerance over a check's entries; None where the
+    shapes differ, there is no entry, or a tolerance is 0 (an exact comparison has no scale)."""
+    if check.observed.shape != check.expected.shape or check.observed.size == 0:
+        return None
+    tolerance = np.broadcast_to(check.tolerance, check.expected.shape)
+    if np.any(tolerance == 0):
+        return None
+    ratio = float(np.max(np.abs(check.observed - check.expected) / tolerance))
+    return _finite(ratio)  # NaN observed: no ratio to speak of
 
 
 @dataclass(frozen=True)
@@ -105,7 +132,8 @@ class Observation:
             "warnings": [{"category": w.category, "message": w.message, "pennylane": w.pennylane}
                          for w in self.warnings],
             "checks": [{"what": c.what, "criterion": c.criterion, "passed": c.passed,
-                        "max_abs_error": c.max_abs_error, "max_rel_error": c.max_rel_error}
+                        "max_abs_error": c.max_abs_error, "max_rel_error": c.max_rel_error,
+                        "error_to_tolerance": c.error_to_tolerance}
                        for c in self.checks],
             "max_abs_error": self.max_abs_error,
             "max_rel_error": self.max_rel_error,
@@ -129,8 +157,10 @@ class Observation:
                 Stage(error["stage"]), error["class"], error["module"], error["message"])),
             warnings=tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
                            for w in data["warnings"]),
+            # error_to_tolerance is absent in files written before it was recorded
             checks=tuple(CheckRecord(c["what"], c["criterion"], c["passed"], c["max_abs_error"],
-                                     c["max_rel_error"]) for c in data["checks"]),
+                                     c["max_rel_error"], c.get("error_to_tolerance"))
+                         for c in data["checks"]),
             resolved_method=data["resolved_method"],
             detail=data["detail"],
             training=None if t is None else TrainingRecord(
@@ -176,8 +206,7 @@ class CellRecord:
         observation = Observation(
             observed=Observed(run.observed.outcome, error=run.observed.error),
             warnings=tuple(dataclasses.replace(w, filename="", lineno=0) for w in run.warnings),
-            checks=tuple(CheckRecord(c.what, c.criterion, c.passed, _finite(c.max_abs),
-                                     _finite(c.max_rel)) for c in run.checks),
+            checks=tuple(CheckRecord.of_check(c) for c in run.checks),
             resolved_method=None if hybrid else run.resolved_method,  # type: ignore[union-attr]
             detail=run.observed.describe(),
             training=training,
@@ -241,7 +270,7 @@ def records_of(document: dict[str, Any], family: str | None = None) -> list[Cell
 
 
 def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None  # JSON has no inf; None = shapes did not match
+    return x if math.isfinite(x) else None  # JSON has no inf or NaN; None = shapes did not match
 
 
 def _largest(values: Iterable[float | None]) -> float | None:
