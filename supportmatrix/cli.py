@@ -289,6 +289,43 @@ def _run_update(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _add_report(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "report", help="write a self-contained HTML report: the matrix, one run, or a drift",
+        description="Write one static HTML file (no network) with every cell of both families, "
+                    "filters, and per cell its declaration, observation, error, checks, versions "
+                    "and reproduction: from matrix.yaml, from one results file (--from), or the "
+                    "drift between two (--from OLD --from NEW, or --old/--new).")
+    _add_matrix_option(parser)
+    parser.add_argument("--versions", metavar="CONSTRAINTS",
+                        help="without results: resolve version gates for this pip constraints file")
+    parser.add_argument("--from", dest="results", action="append", default=[], metavar="RESULTS",
+                        help="results file; twice for the drift from the first to the second")
+    parser.add_argument("--old", metavar="RESULTS", help="the drift's old side")
+    parser.add_argument("--new", metavar="RESULTS", help="the drift's new side")
+    parser.add_argument("--no-plots", dest="plots", action="store_false",
+                        help="leave the plots out (matplotlib is then not needed)")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="HTML file to write")
+    parser.set_defaults(handler=_run_report)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from supportmatrix.matrix.versions import installed_versions
+    from supportmatrix.report.html import build_report
+
+    if (args.old is None) != (args.new is None):
+        raise InputError("--old and --new go together")
+    sources = [*args.results, *((args.old, args.new) if args.old is not None else ())]
+    if len(sources) > 2 or (args.results and args.old is not None):
+        raise InputError("give one results file, or two (--from OLD --from NEW, or --old/--new)")
+    documents = [(_load_results(path), path) for path in sources]
+    versions = None if documents else (_versions(args.versions) or installed_versions())
+    matrix = None if documents else _load_matrix(args.matrix, versions)
+    _emit(build_report(matrix=matrix, versions=versions, documents=documents,
+                       with_plots=args.plots), args.output)
+    return EXIT_OK
+
+
 def _add_matrix_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--matrix", default="matrix.yaml", metavar="PATH", help="matrix file (default: %(default)s)"
@@ -348,4 +385,5 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     _add_diff,
     _add_update,
     _add_docs_compare,
+    _add_report,
 )
