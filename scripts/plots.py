@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.results is None:
             raise ValueError("ratios needs --from RESULTS")
         else:
-            svg = plots.results_ratio_histogram_svg(load_results(args.results), source=args.results)
+            svg = plots.results_ratio_histogram_svg(load_results(args.results),
+                                                    source=Path(args.results).name)
         write_atomic(Path(args.output), svg)
     except (MatrixError, ResultsError, OSError, ValueError) as exc:
         reason = (f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename

@@ -70,9 +70,9 @@ def page_plots(page: dict[str, Any], newest: tuple[dict[str, Any], str] | None) 
         except ValueError:
             pass  # a file written before the ratio was recorded: no histogram to draw
         else:
-            figures.append(Plot(svg, "How close each value check came to its tolerance: "
-                                     "below 1 passes the plain bound. spsa's criterion is "
-                                     "structural, so its passing checks can lie above 1."))
+            figures.append(Plot(svg, "How close each value check came to its tolerance "
+                                     "(1: at the bound). spsa's analytic checks are structural, "
+                                     "so they pass above 1 and are drawn apart."))
     return figures
 
 

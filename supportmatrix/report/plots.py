@@ -88,30 +88,50 @@ def declared_outcome_counts_svg(matrix: Matrix) -> str:
         title=f"Declared outcomes per device × interface ({len(matrix.cells)} QNode cells)")
 
 
-def check_ratios(document: dict[str, Any]) -> list[tuple[float, bool]]:
-    """(error / tolerance, passed) for every value check of a results document that records
-    the ratio (both families)."""
-    return [(c.error_to_tolerance, c.passed) for r in records_of(document) if r.observation
+def check_ratios(document: dict[str, Any]) -> list[tuple[float, str]]:
+    """(error / tolerance, verdict) for every value check of a results document that records
+    the ratio (both families); the verdict is one of `VERDICTS`."""
+    return [(c.error_to_tolerance, verdict(c.passed, c.criterion))
+            for r in records_of(document) if r.observation
             for c in r.observation.checks if c.error_to_tolerance is not None]
 
 
-def ratio_histogram_svg(ratios: Sequence[tuple[float, bool]], *, title: str) -> str:
-    """A histogram of error / tolerance on a log axis, passed and failed checks stacked,
-    with the bound (1) marked; checks with no error at all are counted in the legend."""
+#: How the histogram splits the checks. spsa's analytic Jacobian check is structural (the
+#: result must be (J.d)d for a sign vector d, `check.tolerance.spsa_matches`), so its error
+#: from J itself may exceed the plain bound while the check rightly passes.
+VERDICTS: dict[str, tuple[str, str]] = {
+    "passed": ("passed", PASSED_COLOUR),
+    "passed-structural": ("passed, spsa's structural criterion", "#a9d8f5"),
+    "failed": ("failed", FAILED_COLOUR),
+}
+STRUCTURAL_PREFIX = "spsa:"  # how check/runner.py names that criterion
+
+
+def verdict(passed: bool, criterion: str) -> str:
+    """The `VERDICTS` key of a check."""
+    if not passed:
+        return "failed"
+    return "passed-structural" if criterion.startswith(STRUCTURAL_PREFIX) else "passed"
+
+
+def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> str:
+    """A histogram of error / tolerance on a log axis, stacked by verdict (`VERDICTS`), with
+    the bound (1) marked; checks with no error at all are counted in the legend."""
     if not ratios:
         raise ValueError("no value check records its error / tolerance ratio (a results file "
                          "written before the ratio was recorded, or one with no value checks)")
     exact = sum(1 for r, _ in ratios if r == 0)
-    positive = [(r, ok) for r, ok in ratios if r > 0]
+    positive = [(r, v) for r, v in ratios if r > 0]
     low = math.floor(math.log10(min([r for r, _ in positive], default=1e-3)))
     high = max(math.ceil(math.log10(max([r for r, _ in positive], default=1.0))), 1)
     edges = [10 ** (low + k / 5) for k in range(5 * (high - low) + 1)]  # 5 bins a decade
     with _style():
-        figure, axes = _figure(width=7.0, height=4.0)
-        series = [[r for r, ok in positive if ok], [r for r, ok in positive if not ok]]
-        axes.hist(series, bins=edges, stacked=True, color=[PASSED_COLOUR, FAILED_COLOUR],
+        figure, axes = _figure(width=9.0, height=4.0)
+        kinds = [k for k in VERDICTS if any(v == k for _, v in positive)]
+        series = [[r for r, v in positive if v == k] for k in kinds]
+        axes.hist(series, bins=edges, stacked=True, color=[VERDICTS[k][1] for k in kinds],
                   edgecolor="#333333", linewidth=0.4,
-                  label=[f"passed ({len(series[0])})", f"failed ({len(series[1])})"])
+                  label=[f"{VERDICTS[k][0]} ({len(s)})" for k, s in zip(kinds, series)])
         axes.axvline(1.0, color="#000000", linestyle="--", linewidth=1.2,
                      label="tolerance (ratio 1)")
         axes.set_xscale("log")
@@ -122,7 +142,8 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, bool]], *, title: str) -> 
         if exact:
             labels.append(f"error exactly 0, not drawn ({exact})")
             handles.append(axes.plot([], [], linestyle="none")[0])
-        axes.legend(handles, labels, fontsize=8, frameon=False, loc="upper left")
+        axes.legend(handles, labels, fontsize=8, frameon=False, loc="upper left",
+                    bbox_to_anchor=(1.0, 1.0))
         return _svg(figure)
 
 

@@ -52,11 +52,12 @@ def test_the_histogram_counts_every_recorded_ratio(tmp_path: Path) -> None:
     checks = [c for r in document["cells"] + document["hybrid_cells"] if r["observed"]
               for c in r["observed"]["checks"]]
     assert len(ratios) == len(checks) > 0
-    assert sorted(ratios) == sorted((c["error_to_tolerance"], c["passed"]) for c in checks)
-    assert [ok for r, ok in ratios if r == pytest.approx(40.0)] == [False]  # the wrong gradient
+    assert sorted(ratios) == sorted(
+        (c["error_to_tolerance"], "passed" if c["passed"] else "failed") for c in checks)
+    assert [v for r, v in ratios if r == pytest.approx(40.0)] == ["failed"]  # the wrong gradient
     svg = plots.results_ratio_histogram_svg(document, source="new.json")
     labels = re.findall(r"<!-- (.*?) -->", svg)
-    passed, failed = sum(ok for _, ok in ratios), sum(not ok for _, ok in ratios)
+    passed, failed = (sum(v == k for _, v in ratios) for k in ("passed", "failed"))
     assert f"passed ({passed})" in labels and f"failed ({failed})" in labels
     assert "tolerance (ratio 1)" in labels
     assert any("new.json" in label and f"{len(ratios)} value checks" in label for label in labels)
@@ -79,3 +80,15 @@ def test_the_script_fails_in_one_line(tmp_path: Path) -> None:
                             capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "missing.json" in result.stderr, result.stderr
+
+
+def test_spsa_checks_that_pass_structurally_are_drawn_apart() -> None:
+    assert plots.verdict(True, "spsa: (J.d) d for a sign vector d, finite-difference error") \
+        == "passed-structural"
+    assert plots.verdict(False, "spsa: (J.d) d for a sign vector d") == "failed"
+    assert plots.verdict(True, "Hoeffding bound at 10000 shots") == "passed"
+    svg = plots.ratio_histogram_svg([(5.0, "passed-structural"), (0.5, "passed"), (0.0, "passed")],
+                                    title="t")
+    labels = re.findall(r"<!-- (.*?) -->", svg)
+    assert "passed, spsa's structural criterion (1)" in labels and "passed (1)" in labels
+    assert "error exactly 0, not drawn (1)" in labels and "failed (0)" not in labels
