@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning
+import numpy as np
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.hybrid.runner import TrainingRecord
 from supportmatrix.matrix.model import (
     Cell,
@@ -59,15 +61,41 @@ def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell:
 
 @dataclass(frozen=True)
 class CheckRecord:
-    """One comparison with the reference as recorded: its verdict and largest errors
-    (None: the shapes differ, or a dtype check, which compares no values); the compared
-    values themselves are not kept."""
+    """One comparison with the reference as recorded: its verdict, largest errors (None:
+    the shapes differ, or a dtype check, which compares no values) and how close it came
+    to its tolerance; the compared values themselves are not kept.
+
+    ``error_to_tolerance`` is the largest error / tolerance over entries (1: at the bound),
+    None where the shapes differ, a tolerance is 0, for a dtype check, or in a file written
+    before it was recorded.
+    """
 
     what: str
     criterion: str
     passed: bool
     max_abs_error: float | None
     max_rel_error: float | None
+    error_to_tolerance: float | None = None
+
+    @classmethod
+    def of_check(cls, check: ValueCheck) -> CheckRecord:
+        """The record of a comparison made in a run."""
+        return cls(check.what, check.criterion, check.passed, _finite(check.max_abs),
+                   _finite(check.max_rel), error_to_tolerance(check))
+
+
+def error_to_tolerance(check: ValueCheck) -> float | None:
+    """The largest error / tolerance over a check's entries, with the check's own per-entry
+    error (`ValueCheck.errors`: a complex entry's imaginary part counts); None where nothing
+    is compared (shapes differ, no entry, a dtype check) or a tolerance is 0 (an exact
+    comparison has no scale)."""
+    errors = check.errors()
+    if errors is None:
+        return None
+    tolerance = np.broadcast_to(check.tolerance, errors.shape)
+    if np.any(tolerance == 0):
+        return None
+    return _finite(float(np.max(errors / tolerance)))  # NaN observed: no ratio to speak of
 
 
 @dataclass(frozen=True)
@@ -106,7 +134,8 @@ class Observation:
             "warnings": [{"category": w.category, "message": w.message, "pennylane": w.pennylane}
                          for w in self.warnings],
             "checks": [{"what": c.what, "criterion": c.criterion, "passed": c.passed,
-                        "max_abs_error": c.max_abs_error, "max_rel_error": c.max_rel_error}
+                        "max_abs_error": c.max_abs_error, "max_rel_error": c.max_rel_error,
+                        "error_to_tolerance": c.error_to_tolerance}
                        for c in self.checks],
             "max_abs_error": self.max_abs_error,
             "max_rel_error": self.max_rel_error,
@@ -130,8 +159,10 @@ class Observation:
                 Stage(error["stage"]), error["class"], error["module"], error["message"])),
             warnings=tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
                            for w in data["warnings"]),
+            # error_to_tolerance is absent in files written before it was recorded
             checks=tuple(CheckRecord(c["what"], c["criterion"], c["passed"], c["max_abs_error"],
-                                     c["max_rel_error"]) for c in data["checks"]),
+                                     c["max_rel_error"], c.get("error_to_tolerance"))
+                         for c in data["checks"]),
             resolved_method=data["resolved_method"],
             detail=data["detail"],
             training=None if t is None else TrainingRecord(
@@ -177,8 +208,7 @@ class CellRecord:
         observation = Observation(
             observed=Observed(run.observed.outcome, error=run.observed.error),
             warnings=tuple(dataclasses.replace(w, filename="", lineno=0) for w in run.warnings),
-            checks=tuple(CheckRecord(c.what, c.criterion, c.passed, _finite(c.max_abs),
-                                     _finite(c.max_rel)) for c in run.checks),
+            checks=tuple(CheckRecord.of_check(c) for c in run.checks),
             resolved_method=None if hybrid else run.resolved_method,  # type: ignore[union-attr]
             detail=run.observed.describe(),
             training=training,
@@ -242,7 +272,7 @@ def records_of(document: dict[str, Any], family: str | None = None) -> list[Cell
 
 
 def _finite(x: float) -> float | None:
-    return x if math.isfinite(x) else None  # JSON has no inf; None: nothing compared
+    return x if math.isfinite(x) else None  # JSON has no inf or NaN; None: nothing compared
 
 
 def _largest(values: Iterable[float | None]) -> float | None:

@@ -111,12 +111,17 @@ _ESCAPE = re.compile(r"\\(.)")
 
 def shown(expectation: Expectation) -> Shown:
     """What the table shows for an expectation, from its outcome and its error's stage."""
-    if expectation.outcome in (Outcome.ERRORS, Outcome.FORWARD_ONLY):
-        if expectation.error is None:  # a Matrix built by hand; the loader requires one
-            return Shown.FORWARD_RAISES if expectation.outcome is Outcome.ERRORS \
-                else Shown.GRADIENT_RAISES
-        return _SHOWN_BY_STAGE[expectation.error.stage]
-    return _SHOWN_BY_OUTCOME[expectation.outcome]
+    error = expectation.error
+    return shown_for(expectation.outcome, None if error is None else error.stage)
+
+
+def shown_for(outcome: Outcome, stage: Stage | None) -> Shown:
+    """What the table shows for an outcome (declared or observed) raised at ``stage``."""
+    if outcome in (Outcome.ERRORS, Outcome.FORWARD_ONLY):
+        if stage is None:  # a Matrix built by hand; the loader requires an error
+            return Shown.FORWARD_RAISES if outcome is Outcome.ERRORS else Shown.GRADIENT_RAISES
+        return _SHOWN_BY_STAGE[stage]
+    return _SHOWN_BY_OUTCOME[outcome]
 
 
 def symbol(expectation: Expectation) -> str:

@@ -10,6 +10,7 @@ import dataclasses
 import json
 import re
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -28,7 +29,8 @@ from supportmatrix.matrix.model import (
     TrainingSpec,
     WarningSpec,
 )
-from supportmatrix.release.codec import CellRecord, CheckRecord
+from supportmatrix.release.codec import CellRecord, CheckRecord, error_to_tolerance
+from supportmatrix.release.results import schema
 
 CELL = Cell("default.qubit", "torch", "adjoint", "probs", None)
 HYBRID_CELL = HybridCell("torch-layer", "default.qubit", "adjoint")
@@ -72,8 +74,8 @@ def test_a_qnode_run_comes_back_from_its_json_text() -> None:
         CELL, "qnode", DECLARED, "fail", ("a problem",))
     assert back.observation.observed == observed
     assert back.observation.warnings == tuple(_kept(w) for w in WARNINGS)
-    assert back.observation.checks == (CheckRecord("Jacobian", "test bound", True, 0.0, 0.0),
-                                       CheckRecord("Jacobian", "test bound", False, None, None))
+    assert back.observation.checks == (CheckRecord("Jacobian", "test bound", True, 0.0, 0.0, 0.0),
+                                       CheckRecord("Jacobian", "test bound", False, None, None, None))
     assert (back.observation.resolved_method, back.observation.detail, back.seconds) == (
         "adjoint", observed.describe(), 0.123457)
     assert back.observation.training is None and "training" not in record.to_json()["observed"]
@@ -121,3 +123,32 @@ def test_an_unrun_record_comes_back_without_an_observation(
         family, status, None, reason, problems, seconds)
     assert back.declared == DECLARED
     assert list(data) == ["id", "axes", "declared", "status", "observed", "problems", "reason", "seconds"]
+
+
+@pytest.mark.parametrize(("observed", "tolerance", "ratio"), [
+    ([0.5 + 3e-9, 0.25 - 1.5e-8], [1e-8, 1e-8], 1.5),        # the worst entry, not the first
+    ([0.5 + 3e-9, 0.25 - 1.5e-8], [1e-8, 3e-8], 0.5),        # each entry against its own bound
+    ([0.5 + 2e-8, 0.25], [1e-8], 2.0),                        # a tolerance broadcast to the shape
+    ([0.5, 0.25], [1e-8, 1e-8], 0.0),
+    ([0.5, 0.25, 0.0], [1e-8, 1e-8], None),                   # shapes differ
+    ([0.5, 0.25], [0.0, 0.0], None),                          # exact comparison: no scale
+    ([float("nan"), 0.25], [1e-8, 1e-8], None),
+])
+def test_error_to_tolerance_is_the_largest_ratio_over_entries(
+        observed: list[float], tolerance: list[float], ratio: float | None) -> None:
+    check = ValueCheck("Jacobian", np.array(observed), np.array([0.5, 0.25]), np.array(tolerance),
+                       False, "test bound")
+    found = error_to_tolerance(check)
+    assert found == (None if ratio is None else pytest.approx(ratio, rel=1e-6))
+    assert CheckRecord.of_check(check).error_to_tolerance == found
+
+
+def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
+    run = Run(CELL, Observed(Outcome.SUPPORTED), (), "adjoint", 0.5,
+              (_check(True, [0.5 + 2e-9, 0.25]),))
+    data = json.loads(json.dumps(CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, []).to_json()))
+    assert data["observed"]["checks"][0]["error_to_tolerance"] == pytest.approx(0.2)
+    del data["observed"]["checks"][0]["error_to_tolerance"]
+    cell_schema = {"$defs": schema()["$defs"], "$ref": "#/$defs/cell"}
+    jsonschema.Draft202012Validator(cell_schema).validate(data)  # optional in schema_version 1
+    assert CellRecord.from_json(data).observation.checks[0].error_to_tolerance is None

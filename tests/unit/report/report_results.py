@@ -1,0 +1,140 @@
+"""Small synthetic results documents for the HTML report's tests: made by the same
+`CellRecord.of_run` and `build_document` a real run uses, from runner objects built by
+hand, so no PennyLane runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
+from supportmatrix.check.runner import Run
+from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import HybridCell, Matrix, Outcome, Stage
+from supportmatrix.release.codec import CellRecord
+from supportmatrix.release.results import build_document
+
+MATRIX = """\
+schema_version: 1
+axes:
+  device: [default.qubit, lightning.qubit]
+  interface: [autograd, torch]
+  diff_method: [backprop, adjoint, parameter-shift]
+  measurement: [expval, probs]
+  shots: [None, 100]
+notes:
+  odd: a note with <b>markup</b> & an ampersand
+rules:
+  - expect: supported
+  - where: {interface: torch, diff_method: adjoint, measurement: probs}
+    expect: {outcome: errors, error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
+  - where: {device: lightning.qubit, diff_method: backprop}
+    expect: {outcome: errors, error: {class: DeviceError, match: 'backprop', stage: forward}}
+  - where: {diff_method: parameter-shift, shots: 100}
+    warnings: [{category: UserWarning, match: 'shifted'}]
+  - where: {interface: autograd, diff_method: adjoint, measurement: expval, shots: 100}
+    expect: {outcome: incorrect, note: odd}
+hybrid:
+  axes:
+    layer: [torch-layer, keras3-jax]
+    device: [default.qubit]
+    diff_method: [backprop, adjoint]
+  rules:
+    - expect: supported
+      training: {min_accuracy: 0.8, max_epochs: 3}
+    - where: {layer: keras3-jax, diff_method: adjoint}
+      expect: {outcome: errors, error: {class: TypeError, match: 'no adjoint', stage: forward}}
+"""
+VERSIONS = {"pennylane": "0.45.1", "pennylane-lightning": "0.45.0", "torch": "2.13.0"}
+QNODE_CELLS, HYBRID_CELLS = 2 * 2 * 3 * 2 * 2, 4
+
+#: An observed message that must reach the page exactly, markup and all.
+HOSTILE_MESSAGE = "adjoint (probs) is not supported </script><script>alert(1)</script> & <b>x</b>"
+HOSTILE_CELL = "default.qubit-torch-adjoint-probs-analytic"
+#: Cells the ``new`` run changes, by the drift group they must land in.
+DRIFTED = {
+    "newly-failing": "default.qubit-autograd-backprop-expval-analytic",
+    "gradient-wrong": "default.qubit-torch-backprop-probs-analytic",
+    "changed-error": "lightning.qubit-autograd-backprop-probs-analytic",
+}
+NEW_FAILURE = "ValueError: the new release refuses <this> configuration"
+
+
+def write_matrix(directory: Path) -> Path:
+    path = directory / "matrix.yaml"
+    path.write_text(MATRIX, encoding="utf-8")
+    return path
+
+
+def load(path: Path) -> Matrix:
+    return load_matrix(path, versions=VERSIONS)
+
+
+def _check(ratio: float, *, what: str = "Jacobian") -> ValueCheck:
+    expected = np.array([0.5, 0.25])
+    observed = expected + np.array([0.0, ratio * 1e-8])
+    return ValueCheck(what, observed, expected, np.array([1e-8, 1e-8]), ratio <= 1, "test bound")
+
+
+#: What the honest run raises, by declared class: messages the declared regexes find.
+MESSAGES = {"ValueError": "adjoint (probs) is not supported", "DeviceError": "no backprop here",
+            "TypeError": "no adjoint here"}
+
+
+def _message(cell_id: str, cls: str) -> str:
+    return HOSTILE_MESSAGE if cell_id == HOSTILE_CELL else MESSAGES[cls]
+
+
+def honest_run(rc: Any) -> Run | HybridRun:
+    """A run that observes what its cell declares; incorrect cells fail their check."""
+    e = rc.expectation
+    error = None if e.error is None else ObservedError(
+        e.error.stage, e.error.cls, "pennylane.exceptions", _message(rc.cell.id, e.error.cls))
+    checks = () if error else (_check(0.25, what="forward value"),
+                               _check(3.0 if e.outcome is Outcome.INCORRECT else 0.5))
+    if isinstance(rc.cell, HybridCell):
+        training = None if error else TrainingRecord(1, (0.845,), 0.5, 2**20)
+        return HybridRun(rc.cell, Observed(e.outcome, error=error), (), training, 1.5, checks)
+    warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
+                     for w in e.warnings)
+    failed = checks[1] if e.outcome is Outcome.INCORRECT else None
+    return Run(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings,
+               rc.cell.diff_method, 0.01, checks)
+
+
+def drifted_run(rc: Any) -> Run | HybridRun:
+    """The ``new`` run: `DRIFTED` cells changed, the others as declared."""
+    cell_id = rc.cell.id
+    if cell_id == DRIFTED["newly-failing"]:
+        error = ObservedError(Stage.FORWARD, "ValueError", "pennylane.exceptions",
+                              NEW_FAILURE.removeprefix("ValueError: "))
+        return Run(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+    if cell_id == DRIFTED["gradient-wrong"]:
+        check = _check(40.0)
+        return Run(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), "backprop", 0.01,
+                   (_check(0.1, what="forward value"), check))
+    if cell_id == DRIFTED["changed-error"]:
+        error = ObservedError(Stage.FORWARD, "DeviceError", "pennylane.exceptions",
+                              "backprop is now refused differently")
+        return Run(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+    return honest_run(rc)
+
+
+def document(matrix: Matrix, make_run: Any = honest_run) -> dict[str, Any]:
+    records = {}
+    for rc in (*matrix.cells, *matrix.hybrid_cells):
+        run = make_run(rc)
+        records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(rc.expectation, run.observed, run.warnings))
+    return build_document(matrix, records, versions=VERSIONS)
+
+
+def write_results(directory: Path, matrix: Matrix) -> tuple[Path, Path]:
+    """``old.json`` (as declared) and ``new.json`` (with `DRIFTED`) in ``directory``."""
+    old, new = directory / "old.json", directory / "new.json"
+    old.write_text(json.dumps(document(matrix)), encoding="utf-8")
+    new.write_text(json.dumps(document(matrix, drifted_run)), encoding="utf-8")
+    return old, new
