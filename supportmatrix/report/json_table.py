@@ -1,10 +1,10 @@
-"""The resolved matrix as JSON, for tools: axes, notes and every cell's expectation."""
+"""The resolved matrix as JSON, for tools: axes, notes and every cell's expectation (Catalyst cells too)."""
 
 from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import Matrix, ResolvedCell
+from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedQjitCell
 from supportmatrix.report.vocabulary import note_text
 
 
@@ -17,6 +17,8 @@ def render_json(matrix: Matrix) -> str:
         "notes": dict(matrix.notes),
         "cells": [_cell_json(rc, matrix.notes) for rc in matrix.cells],
     }
+    if matrix.qjit_cells:
+        document["qjit"] = _qjit_json(matrix)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
@@ -35,3 +37,23 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
         },
         "rule_lines": list(rc.rule_lines),
     }
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+
+def _qjit_json(matrix: Matrix) -> dict[str, object]:
+    """The Catalyst family (``qjit:``): its axes and every cell's expectation, in file order."""
+
+    def cell_json(rc: ResolvedQjitCell) -> dict[str, object]:
+        cell, expectation = rc.cell, rc.expectation
+        note = None if expectation.note is None else note_text(expectation.note, matrix.notes)
+        return {"id": cell.id, "device": cell.device, "diff_method": cell.diff_method,
+                "grad_function": cell.grad_function, "method": cell.method,
+                "measurement": cell.measurement, "shots": cell.shots,
+                "derivative": cell.derivative,
+                "expect": {**expectation.to_json(), "note_text": note},
+                "rule_lines": list(rc.rule_lines)}
+
+    return {"axes": {axis: list(values) for axis, values in matrix.qjit_axes.items()},
+            "cells": [cell_json(rc) for rc in matrix.qjit_cells]}
