@@ -88,7 +88,8 @@ KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
     "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
     "method": ("auto", "fd"),
-    "measurement": ("expval", "var", "probs", "state"),
+    "measurement": ("expval", "var", "probs", "state", "expval_hermitian", "density_matrix",
+                    "sample", "counts", "expval_projector", "vn_entropy", "mutual_info", "purity"),
     "derivative": ("first", "second"),
 }
 

@@ -18,14 +18,21 @@ from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS
 from supportmatrix.matrix.model import QjitCell
 
-#: How each measurement becomes the real output ``cost`` returns: expval and var stay
-#: scalars (what ``grad`` takes), probs a vector, the complex state concat(Re, Im).
+#: How each measurement becomes the real output ``cost`` returns: scalar measurements stay
+#: scalars (what ``grad`` takes), probs a vector, complex results concat(Re, Im), samples
+#: their mean (as in the QNode cells), counts as returned.
+_COMPLEX = ("out = circuit(params)",
+            "return jnp.concatenate([jnp.real(out).ravel(), jnp.imag(out).ravel()])")
 _COST_BODY: dict[str, tuple[str, ...]] = {
     "expval": ("return circuit(params)",),
     "var": ("return circuit(params)",),
     "probs": ("return jnp.reshape(circuit(params), (-1,))",),
-    "state": ("out = circuit(params)",
-              "return jnp.concatenate([jnp.real(out), jnp.imag(out)])"),
+    "state": _COMPLEX,
+    "density_matrix": _COMPLEX,
+    "sample": ("return jnp.mean(circuit(params))",),
+    "counts": ("return circuit(params)",),
+    **{name: ("return circuit(params)",) for name in (
+        "expval_hermitian", "expval_projector", "vn_entropy", "mutual_info", "purity")},
 }
 
 #: The gradient functions by axis value, as the program spells them.

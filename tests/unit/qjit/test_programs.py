@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from supportmatrix.matrix.model import QjitCell
+from supportmatrix.matrix.model import KNOWN_QJIT_AXIS_VALUES, QjitCell
 from supportmatrix.qjit.programs import program_source, qjit_seed, reproduction_snippet
 
 
@@ -17,7 +17,7 @@ def cell(**changes: object) -> QjitCell:
     return QjitCell(**{**axes, **changes})  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("measurement", ["expval", "var", "probs", "state"])
+@pytest.mark.parametrize("measurement", KNOWN_QJIT_AXIS_VALUES["measurement"])
 @pytest.mark.parametrize("derivative", ["first", "second"])
 def test_every_program_parses(measurement: str, derivative: str) -> None:
     ast.parse(program_source(cell(measurement=measurement, derivative=derivative)))

@@ -58,7 +58,7 @@ def test_qjit_rst_is_valid_and_has_one_table_per_device() -> None:
 def test_qjit_markdown_rows_and_columns() -> None:
     text = FORMATS["qjit-markdown"](_matrix())
     header = next(line for line in text.splitlines() if line.startswith("| Diff method"))
-    assert header.count("|") - 1 == 3 + 4 * 2  # 3 label columns, measurement x derivative
+    assert header.count("|") - 1 == 3 + 12 * 2  # 3 label columns, measurement x derivative
     lightning = text.split("## lightning.qubit")[1].split("## default.qubit")[0]
     rows = [line for line in lightning.splitlines() if line.startswith("| `") or line.startswith("|  |")]
     assert len(rows) == 5 * 3 * 2  # diff method x gradient function x method
@@ -67,7 +67,7 @@ def test_qjit_markdown_rows_and_columns() -> None:
 def test_json_lists_every_qjit_cell_with_its_axes() -> None:
     document = json.loads(FORMATS["json"](_matrix()))
     cells = document["qjit"]["cells"]
-    assert len(cells) == 960 and document["qjit"]["axes"]["derivative"] == ["first", "second"]
+    assert len(cells) == 2880 and document["qjit"]["axes"]["derivative"] == ["first", "second"]
     fd2 = next(c for c in cells
                if c["id"] == "qjit-lightning.qubit-adjoint-catalyst.grad-fd-expval-analytic-second")
     assert fd2["expect"]["outcome"] == "incorrect" and "4 delta / h**2" in fd2["expect"]["note_text"]
