@@ -1,8 +1,8 @@
 """The tests every matrix cell runs: the cell for real, judged against its declaration.
 
 They live in the package, not only under ``tests/``, so that ``supportmatrix observe``
-can run them from an installed copy; ``tests/test_matrix.py`` and ``tests/test_hybrid.py``
-import them.
+can run them from an installed copy; ``tests/test_matrix.py``, ``tests/test_hybrid.py`` and
+``tests/test_qjit.py`` import them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from supportmatrix.check.runner import Run, run_cell
 from supportmatrix.hybrid.failure import hybrid_failure_message
 from supportmatrix.hybrid.runner import HybridRun, run_hybrid_cell
 from supportmatrix.hybrid.worker_process import WorkerCrashed
-from supportmatrix.matrix.model import ResolvedCell, ResolvedHybridCell
+from supportmatrix.matrix.model import ResolvedCell, ResolvedHybridCell, ResolvedQjitCell
+from supportmatrix.qjit.failure import qjit_failure_message
+from supportmatrix.qjit.runner import QjitRun, run_qjit_cell
 
 
 def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,
@@ -42,3 +44,14 @@ def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell,
     record_cell(run, problems)
     if problems:
         pytest.fail(hybrid_failure_message(run, rc, problems), pytrace=False)
+
+
+def test_qjit_cell(resolved_qjit_cell: ResolvedQjitCell, qjit_shot_check_count: int,
+                   record_cell: Callable[[QjitRun, list[str]], Any]) -> None:
+    """A QNode compiled with qml.qjit, differentiated by Catalyst, and judged."""
+    rc = resolved_qjit_cell
+    run = run_qjit_cell(rc.cell, family_size=qjit_shot_check_count)
+    problems = mismatches(rc.expectation, run.observed, run.warnings)
+    record_cell(run, problems)
+    if problems:
+        pytest.fail(qjit_failure_message(run, rc, problems), pytrace=False)

@@ -33,6 +33,11 @@ PROPERTY_TIMEOUT_SECONDS = 900
 #: worker (importing Keras, the backend and PennyLane), which took up to 50 s on a loaded
 #: 2-core machine.
 HYBRID_CELL_TIMEOUT_SECONDS = 300
+#: A Catalyst cell compiles two programs (under a second each); the first cell of a
+#: process also imports jax, PennyLane and Catalyst (about 10 s on a loaded machine).
+QJIT_CELL_TIMEOUT_SECONDS = 120
+#: The marker of the Catalyst cells; they run only with ``--qjit`` or a ``-m`` that names it.
+QJIT_MARKER = "qjit"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +53,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="PATH",
         help="write what every cell observed to this results file (merged across xdist workers)",
+    )
+    group.addoption(
+        "--qjit",
+        action="store_true",
+        default=False,
+        help="also run the Catalyst cells (qjit: in the matrix; about 0.6 s each, so they are "
+             "left out of the default run); '-m qjit' selects them too",
     )
 
 
@@ -104,6 +116,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "resolved_cell" in metafunc.fixturenames:
         cells = list(_matrix(metafunc.config).cells)
         metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
+    if "resolved_qjit_cell" in metafunc.fixturenames:
+        _parametrize_qjit(metafunc)
     if "supported_class" in metafunc.fixturenames:
         from supportmatrix.check.representatives import supported_classes
 
@@ -125,6 +139,29 @@ def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("resolved_hybrid_cell", params)
 
 
+def _parametrize_qjit(metafunc: pytest.Metafunc) -> None:
+    from supportmatrix.qjit.runner import missing_catalyst
+
+    missing = missing_catalyst()
+    params = []
+    for rc in _matrix(metafunc.config).qjit_cells:
+        marks = [pytest.mark.timeout(QJIT_CELL_TIMEOUT_SECONDS, method="thread")]
+        if missing is not None:
+            marks.append(pytest.mark.skip(reason=f"{missing} is not installed (needed by the "
+                                                 f"qjit family: catalyst, behind qml.qjit)"))
+        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
+    metafunc.parametrize("resolved_qjit_cell", params)
+
+
+@pytest.fixture(scope="session")
+def qjit_shot_check_count(request: pytest.FixtureRequest) -> int:
+    """How many finite-shot values the Catalyst family checks: its own union-bound family."""
+    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
+
+    matrix = _matrix(request.config)
+    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.qjit_cells)
+
+
 @pytest.fixture(scope="session")
 def shot_check_count(request: pytest.FixtureRequest) -> int:
     """How many finite-shot values a whole-matrix run checks: the union-bound family size."""
@@ -143,7 +180,8 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     from supportmatrix.release.codec import CellRecord
     from supportmatrix.release.recording import PROPERTY
 
-    fixture = "resolved_hybrid_cell" if "resolved_hybrid_cell" in request.fixturenames else "resolved_cell"
+    fixture = next((name for name in ("resolved_hybrid_cell", "resolved_qjit_cell")
+                    if name in request.fixturenames), "resolved_cell")
 
     def record(run: Any, problems: list[str]) -> None:
         resolved = request.getfixturevalue(fixture)
@@ -166,6 +204,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
     config.addinivalue_line("markers", f"{CELL_MARKER}: a cell of matrix.yaml")
     config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
+    config.addinivalue_line("markers", f"{QJIT_MARKER}: a Catalyst cell of matrix.yaml (qjit:); "
+                                       "run with --qjit or -m qjit")
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -175,12 +215,27 @@ def pytest_configure(config: pytest.Config) -> None:
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
 
 
-def pytest_collection_modifyitems(items: list[Any]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:
     from supportmatrix.release.recording import CELL_MARKER
 
+    qjit_items = []
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "resolved_cell" in fixtures:
             item.add_marker(CELL_MARKER)
         if "resolved_hybrid_cell" in fixtures:
             item.add_marker("hybrid")
+        if "resolved_qjit_cell" in fixtures:
+            item.add_marker(QJIT_MARKER)
+            qjit_items.append(item)
+    if qjit_items and not _runs_qjit(config):
+        # Deselected here rather than by `-m "not qjit"` in addopts, which a user's own `-m`
+        # would replace, bringing the slow family back into an ordinary run.
+        config.hook.pytest_deselected(items=qjit_items)
+        chosen = set(map(id, qjit_items))
+        items[:] = [item for item in items if id(item) not in chosen]
+
+
+def _runs_qjit(config: pytest.Config) -> bool:
+    """Whether this run asked for the Catalyst cells: ``--qjit``, or a ``-m`` naming them."""
+    return bool(config.getoption("qjit")) or QJIT_MARKER in (config.getoption("markexpr") or "")

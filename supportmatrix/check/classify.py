@@ -230,16 +230,19 @@ def mismatches(
     return problems
 
 
-_PENNYLANE_PATH = re.compile(r"[\\/](pennylane|pennylane_lightning|supportmatrix)[\\/]")
+_PENNYLANE_PATH = re.compile(r"[\\/](pennylane|pennylane_lightning|catalyst|supportmatrix)[\\/]")
+#: Top-level packages whose warning categories count as PennyLane's (Catalyst: the qjit family).
+_PENNYLANE_PACKAGES = ("pennylane", "pennylane_lightning", "catalyst")
 
 
 def is_pennylane_warning(category: type[Warning], filename: str) -> bool:
-    """PennyLane's own categories, or anything attributed to PennyLane's files.
+    """PennyLane's own categories, or anything attributed to PennyLane's files (its
+    plugins' too: lightning, and Catalyst, the compiler behind ``qml.qjit``).
 
     Our own package counts too: PennyLane warns with ``stacklevel`` pointing at
     its caller, which is the adapter here; the suite itself never warns.
     """
-    return category.__module__.split(".")[0] in ("pennylane", "pennylane_lightning") or bool(
+    return category.__module__.split(".")[0] in _PENNYLANE_PACKAGES or bool(
         _PENNYLANE_PATH.search(filename)
     )
 

@@ -176,6 +176,12 @@ def spsa_discriminates(ref: np.ndarray, tol: np.ndarray) -> bool:
 # --- finite shots ---
 
 
+def observable_range(measurement: str) -> tuple[float, float]:
+    """Width of the per-shot values of ``measurement``'s observable, and of its square
+    (`NoStatisticalModel` where the suite has no shot-noise model)."""
+    return _observable_range(measurement)
+
+
 def _observable_range(measurement: str) -> tuple[float, float]:
     """Width of the per-shot values of the observable, and of its square."""
     if measurement in ("expval", "sample", "var"):

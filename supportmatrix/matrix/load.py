@@ -81,6 +81,27 @@ are shared), with two differences: an error's ``stage`` may also be ``training``
 (0, 1], ``max_epochs`` an integer >= 1. Every hybrid cell declared ``supported`` must get a
 ``training``. Key paths in errors start with ``hybrid.``.
 
+The optional top-level ``qjit:`` section declares the Catalyst family: the matrix circuit
+compiled with ``qml.qjit`` and differentiated inside it::
+
+    qjit:
+      axes:                     # exactly QJIT_AXIS_NAMES, in that order
+        device: [lightning.qubit, default.qubit]
+        diff_method: [adjoint, parameter-shift, finite-diff, best, device]
+        grad_function: [qml.grad, catalyst.grad, catalyst.jacobian]
+        method: [auto, fd]
+        measurement: [expval, var, probs, state]
+        shots: [None, 10000]
+        derivative: [first, second]
+      rules:
+        - expect: supported
+        - where: {device: default.qubit, pennylane-catalyst: ">=0.15"}
+          expect: {outcome: errors, error: {class: CompileError, match: "...", stage: forward}}
+
+Its axes, ``where``, ``expect`` and ``warnings`` mean what they mean at the top level (notes
+are shared; stages are ``forward`` and ``gradient``). Key paths in errors start with
+``qjit.``.
+
 Every problem raises `MatrixError`, whose ``str`` is one line:
 ``{path}:{line}: {keypath}: {message}`` with a 1-based line.
 
@@ -96,11 +117,19 @@ import os
 from collections.abc import Mapping
 
 from supportmatrix.matrix.checks import check_keys, require_mapping
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedHybridCell
+from supportmatrix.matrix.model import (
+    Matrix,
+    Outcome,
+    ResolvedCell,
+    ResolvedHybridCell,
+    ResolvedQjitCell,
+)
 from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
     HYBRID,
     HYBRID_KEYS,
+    QJIT,
+    QJIT_KEYS,
     QNODE,
     SCHEMA_VERSION,
     TOP_KEYS,
@@ -139,6 +168,7 @@ def load_matrix(
                                                   version)
     )
     hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
+    qjit_axes, qjit_cells = _parse_qjit(src, root, notes, versions, version)
     return Matrix(
         path=src.path,
         axes=axes,
@@ -146,6 +176,8 @@ def load_matrix(
         cells=cells,
         hybrid_axes=hybrid_axes,
         hybrid_cells=hybrid_cells,
+        qjit_axes=qjit_axes,
+        qjit_cells=qjit_cells,
     )
 
 
@@ -188,4 +220,22 @@ def _parse_hybrid(
             f"{len(untrained)} supported hybrid cells get no 'training' "
             f"{{min_accuracy, max_epochs}} from any rule; first: {untrained[0]}",
         )
+    return axes, cells
+
+
+def _parse_qjit(
+    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
+    schema_version: int,
+) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedQjitCell, ...]]:
+    """The optional ``qjit:`` section: its axes and resolved cells (empty without it)."""
+    if "qjit" not in root:
+        return {}, ()
+    section = require_mapping(src, root["qjit"], QJIT.keypath, "qjit")
+    check_keys(src, section, QJIT.keypath, QJIT_KEYS)
+    axes = parse_axes(src, section, QJIT)
+    cells = tuple(
+        ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
+        for cell, expectation, _, lines in _cells(src, section, QJIT, axes, notes, versions,
+                                                   schema_version)
+    )
     return axes, cells

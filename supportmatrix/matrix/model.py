@@ -61,6 +61,7 @@ VERSIONED_PACKAGES: tuple[str, ...] = (
     "jaxlib",
     "keras",
     "pennylane-keras3-layer",
+    "pennylane-catalyst",
 )
 
 #: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
@@ -82,6 +83,25 @@ KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     ),
     "device": ("default.qubit", "lightning.qubit"),
     "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
+}
+
+
+#: Axes of the Catalyst family (``qjit:`` in `matrix.yaml`), in id order.
+QJIT_AXIS_NAMES: tuple[str, ...] = (
+    "device", "diff_method", "grad_function", "method", "measurement", "shots", "derivative")
+
+#: Qjit axis values the qjit runner knows how to build: ``grad_function`` is the gradient
+#: transform applied inside ``qml.qjit``, ``method`` its ``method=`` argument, and
+#: ``derivative`` ``first`` (the Jacobian) or ``second`` (each Hessian row as the gradient
+#: of one entry of the gradient: grad of grad).
+KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "device": ("lightning.qubit", "default.qubit"),
+    "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
+    "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
+    "method": ("auto", "fd"),
+    "measurement": ("expval", "var", "probs", "state", "expval_hermitian", "density_matrix",
+                    "sample", "counts", "expval_projector", "vn_entropy", "mutual_info", "purity"),
+    "derivative": ("first", "second"),
 }
 
 
@@ -265,10 +285,44 @@ class ResolvedHybridCell:
 
 
 @dataclass(frozen=True)
+class QjitCell:
+    """One Catalyst configuration: a QNode compiled with ``qml.qjit`` and differentiated
+    inside it by ``grad_function(..., method=method)``, once or twice (``derivative``)."""
+
+    device: str
+    diff_method: str
+    grad_function: str
+    method: str
+    measurement: str
+    shots: int | None
+    derivative: str
+
+    @property
+    def id(self) -> str:
+        """Stable, readable id, e.g. ``qjit-lightning.qubit-adjoint-catalyst.grad-auto-expval-analytic-first``."""
+        shots = "analytic" if self.shots is None else f"shots{self.shots}"
+        return (f"qjit-{self.device}-{self.diff_method}-{self.grad_function}-{self.method}-"
+                f"{self.measurement}-{shots}-{self.derivative}")
+
+    def axis_value(self, axis: str) -> str | int | None:
+        return getattr(self, axis)
+
+
+@dataclass(frozen=True)
+class ResolvedQjitCell:
+    """A Catalyst cell with the expectation its matching rules give it."""
+
+    cell: QjitCell
+    expectation: Expectation
+    rule_lines: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class Matrix:
     """A loaded ``matrix.yaml``: the axes, the footnotes and the resolved cells, in file order.
 
-    The hybrid-model family (``hybrid:``) is optional; without it its fields are empty.
+    The hybrid-model family (``hybrid:``) and the Catalyst family (``qjit:``) are
+    optional; without them their fields are empty.
     """
 
     path: str
@@ -277,9 +331,14 @@ class Matrix:
     cells: tuple[ResolvedCell, ...]
     hybrid_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     hybrid_cells: tuple[ResolvedHybridCell, ...] = ()
+    qjit_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    qjit_cells: tuple[ResolvedQjitCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
 
     def hybrid_by_id(self) -> dict[str, ResolvedHybridCell]:
         return {rc.cell.id: rc for rc in self.hybrid_cells}
+
+    def qjit_by_id(self) -> dict[str, ResolvedQjitCell]:
+        return {rc.cell.id: rc for rc in self.qjit_cells}

@@ -1,5 +1,5 @@
 """The shape of `matrix.yaml`: schema version, axes, notes and rules with their ``where``,
-for both families of cells (the QNode top level and ``hybrid:``), described by `Family`."""
+for every family of cells (the QNode top level, ``hybrid:`` and ``qjit:``), described by `Family`."""
 
 from __future__ import annotations
 
@@ -23,9 +23,12 @@ from supportmatrix.matrix.model import (
     HYBRID_AXIS_NAMES,
     KNOWN_AXIS_VALUES,
     KNOWN_HYBRID_AXIS_VALUES,
+    KNOWN_QJIT_AXIS_VALUES,
+    QJIT_AXIS_NAMES,
     VERSIONED_PACKAGES,
     Cell,
     HybridCell,
+    QjitCell,
     Rule,
     Stage,
 )
@@ -34,6 +37,8 @@ from supportmatrix.matrix.source import Keypath, Source
 __all__ = [
     "HYBRID",
     "HYBRID_KEYS",
+    "QJIT",
+    "QJIT_KEYS",
     "QNODE",
     "SCHEMA_VERSION",
     "SCHEMA_VERSIONS",
@@ -52,19 +57,20 @@ SCHEMA_VERSION = 2
 #: 2: every outcome but ``supported`` names its reason; ``forward-only`` is ``errors``.
 SCHEMA_VERSIONS = (1, 2)
 
-TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid")
+TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "qjit")
 HYBRID_KEYS = ("axes", "rules")
+QJIT_KEYS = ("axes", "rules")
 
 
 @dataclass(frozen=True)
 class Family:
-    """What differs between the QNode cells (top level) and the hybrid cells (``hybrid:``);
-    everything else (axes, rules, version gates, resolution, errors) is shared."""
+    """What differs between the QNode cells (top level), the hybrid cells (``hybrid:``) and
+    the Catalyst cells (``qjit:``); everything else (axes, rules, version gates, resolution, errors) is shared."""
 
     keypath: Keypath
     axis_names: tuple[str, ...]
     known_values: Mapping[str, tuple[str, ...]]
-    make_cell: Callable[..., Cell | HybridCell]
+    make_cell: Callable[..., Cell | HybridCell | QjitCell]
     stages: tuple[str, ...]
     rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
 
@@ -84,6 +90,14 @@ HYBRID = Family(
     make_cell=HybridCell,
     stages=tuple(s.value for s in Stage),
     rule_fields=("expect", "warnings", "training"),
+)
+QJIT = Family(
+    keypath=("qjit",),
+    axis_names=QJIT_AXIS_NAMES,
+    known_values=KNOWN_QJIT_AXIS_VALUES,
+    make_cell=QjitCell,
+    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
+    rule_fields=("expect", "warnings"),
 )
 
 

@@ -51,21 +51,34 @@ def specifier_matches(spec: SpecifierSet, version: str | None) -> bool:
 
 def pinned_versions(constraints: str | Path) -> dict[str, str | None]:
     """The installed versions, with every ``name==version`` pin of a pip constraints file put
-    over them: the versions a generated table documents, whatever is installed."""
+    over them: the versions a generated table documents, whatever is installed. A ``-c FILE``
+    (or ``-r FILE``) line includes another file, relative to this one, as pip reads it."""
+    versions = dict(installed_versions())
+    versions.update(_pins(Path(constraints), seen=()))
+    return versions
+
+
+def _pins(path: Path, *, seen: tuple[Path, ...]) -> dict[str, str]:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name
 
-    versions = dict(installed_versions())
-    for number, line in enumerate(Path(constraints).read_text(encoding="utf-8").splitlines(), 1):
+    if path.resolve() in seen:
+        raise ValueError(f"{path}: includes itself through {seen[-1]}")
+    pins: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         text = line.split("#", 1)[0].strip()
         if not text:
+            continue
+        option, _, included = text.partition(" ")
+        if option in ("-c", "-r", "--constraint", "--requirement"):
+            pins.update(_pins(path.parent / included.strip(), seen=(*seen, path.resolve())))
             continue
         try:
             requirement = Requirement(text)
         except InvalidRequirement as exc:
-            raise ValueError(f"{constraints}:{number}: not a requirement: {exc}") from None
-        pins = [s.version for s in requirement.specifier if s.operator == "=="]
+            raise ValueError(f"{path}:{number}: not a requirement: {exc}") from None
+        exact = [s.version for s in requirement.specifier if s.operator == "=="]
         name = canonicalize_name(requirement.name)
-        if len(pins) == 1 and name in versions:
-            versions[name] = pins[0]
-    return versions
+        if len(exact) == 1 and name in VERSIONED_PACKAGES:
+            pins[name] = exact[0]
+    return pins

@@ -1,8 +1,8 @@
 """A cell's record in the results file: built from a run, written as JSON, read back.
 
 `CellRecord` is the one form a record takes in memory: `CellRecord.of_run` builds it
-from a run (a `check.runner.Run` or a `hybrid.runner.HybridRun`), `to_json` writes it
-and `from_json` reads it back, for both families. What a record reads back as is
+from a run (a `check.runner.Run`, a `hybrid.runner.HybridRun` or a `qjit.runner.QjitRun`),
+`to_json` writes it and `from_json` reads it back, for every family. What a record reads back as is
 `observed_matrix`'s (the expectations it observed) and `behaviour`'s (for ``diff``).
 """
 
@@ -23,8 +23,10 @@ from supportmatrix.matrix.model import (
     Expectation,
     HybridCell,
     Outcome,
+    QjitCell,
     ResolvedCell,
     ResolvedHybridCell,
+    ResolvedQjitCell,
     Stage,
     TrainingSpec,
 )
@@ -32,10 +34,11 @@ from supportmatrix.matrix.model import (
 if TYPE_CHECKING:
     from supportmatrix.check.runner import Run
     from supportmatrix.hybrid.runner import HybridRun
+    from supportmatrix.qjit.runner import QjitRun
 
-#: The two families of cells; a document lists them under these keys.
-QNODE, HYBRID = "qnode", "hybrid"
-FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells"}
+#: The families of cells; a document lists them under these keys.
+QNODE, HYBRID, QJIT = "qnode", "hybrid", "qjit"
+FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells", QJIT: "qjit_cells"}
 
 #: A cell's status in a run: judged against matrix.yaml, or not judged at all.
 STATUSES = ("pass", "fail", "skipped", "crashed")
@@ -43,16 +46,25 @@ STATUSES = ("pass", "fail", "skipped", "crashed")
 # --------------------------------------------------------------------------- the record
 
 
-def axes_json(cell: Cell | HybridCell) -> dict[str, Any]:
-    """A cell's axis values by name, for either family."""
+def axes_json(cell: Cell | HybridCell | QjitCell) -> dict[str, Any]:
+    """A cell's axis values by name, for any family."""
+    if isinstance(cell, QjitCell):
+        return {"device": cell.device, "diff_method": cell.diff_method,
+                "grad_function": cell.grad_function, "method": cell.method,
+                "measurement": cell.measurement, "shots": cell.shots,
+                "derivative": cell.derivative}
     if isinstance(cell, HybridCell):
         return {"layer": cell.layer, "device": cell.device, "diff_method": cell.diff_method}
     return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
             "measurement": cell.measurement, "shots": cell.shots}
 
 
-def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell:
-    """The cell `axes_json` wrote; a ``layer`` axis makes it a hybrid cell."""
+def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell | QjitCell:
+    """The cell `axes_json` wrote; a ``layer`` axis makes it a hybrid cell, a
+    ``grad_function`` axis a Catalyst cell."""
+    if "grad_function" in axes:
+        return QjitCell(axes["device"], axes["diff_method"], axes["grad_function"],
+                        axes["method"], axes["measurement"], axes["shots"], axes["derivative"])
     if "layer" in axes:
         return HybridCell(axes["layer"], axes["device"], axes["diff_method"])
     return Cell(axes["device"], axes["interface"], axes["diff_method"], axes["measurement"],
@@ -178,7 +190,7 @@ class CellRecord:
     why. ``training_target`` is a hybrid cell's declared `TrainingSpec`.
     """
 
-    cell: Cell | HybridCell
+    cell: Cell | HybridCell | QjitCell
     declared: Expectation
     status: str
     observation: Observation | None
@@ -193,11 +205,13 @@ class CellRecord:
 
     @property
     def family(self) -> str:
+        if isinstance(self.cell, QjitCell):
+            return QJIT
         return HYBRID if isinstance(self.cell, HybridCell) else QNODE
 
     @classmethod
-    def of_run(cls, resolved: ResolvedCell | ResolvedHybridCell, run: Run | HybridRun,
-               problems: Iterable[str]) -> CellRecord:
+    def of_run(cls, resolved: ResolvedCell | ResolvedHybridCell | ResolvedQjitCell,
+               run: Run | HybridRun | QjitRun, problems: Iterable[str]) -> CellRecord:
         """The record of a cell that ran, with ``problems``, its mismatches."""
         hybrid = isinstance(resolved, ResolvedHybridCell)
         training = run.training if hybrid else None  # type: ignore[union-attr]
@@ -219,7 +233,8 @@ class CellRecord:
                    training_target=resolved.training if hybrid else None)  # type: ignore[union-attr]
 
     @classmethod
-    def unrun(cls, resolved: ResolvedCell | ResolvedHybridCell, *, status: str, reason: str,
+    def unrun(cls, resolved: ResolvedCell | ResolvedHybridCell | ResolvedQjitCell, *,
+              status: str, reason: str,
               seconds: float | None = None) -> CellRecord:
         """The record of a cell that was skipped, or crashed before it could report."""
         if status not in ("skipped", "crashed"):
@@ -266,8 +281,9 @@ class CellRecord:
 
 
 def records_of(document: dict[str, Any], family: str | None = None) -> list[CellRecord]:
-    """A results document's records: one family's, or both (QNode cells first)."""
-    families = (QNODE, HYBRID) if family is None else (family,)
+    """A results document's records: one family's, or all (QNode cells first, then hybrid,
+    then Catalyst cells)."""
+    families = tuple(FAMILY_KEYS) if family is None else (family,)
     return [CellRecord.from_json(r) for f in families for r in document.get(FAMILY_KEYS[f], ())]
 
 

@@ -16,13 +16,15 @@ from supportmatrix.matrix.model import (
     Expectation,
     HybridCell,
     Matrix,
+    QjitCell,
     Outcome,
     ResolvedCell,
     ResolvedHybridCell,
+    ResolvedQjitCell,
     Stage,
     WarningSpec,
 )
-from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.codec import HYBRID, QJIT, QNODE, CellRecord, axes_json, records_of
 from supportmatrix.release.messages import pattern_for
 
 
@@ -71,16 +73,20 @@ def _warning_specs(warnings: tuple[ObservedWarning, ...],
 def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
     """The matrix a results document observed, for rendering like the declared one.
 
-    Every cell must have been observed; hybrid cells count only when the run ran some
-    (a run of the QNode test alone renders without the hybrid table, as the declared
-    matrix does without a ``hybrid:`` section).
+    Every cell must have been observed; hybrid and Catalyst cells count only when the run
+    ran some (a run of the QNode test alone renders without their tables, as the declared
+    matrix does without a ``hybrid:`` or ``qjit:`` section).
     """
     records = records_of(document, QNODE)
     hybrid = records_of(document, HYBRID)
+    qjit = records_of(document, QJIT)
     missing = document["summary"]["not_run"]
     if hybrid:
         missing += document["hybrid_summary"]["not_run"]
-    unrun = [r for r in (*records, *hybrid) if r.observation is None and r.status != "crashed"]
+    if qjit:
+        missing += document["qjit_summary"]["not_run"]
+    unrun = [r for r in (*records, *hybrid, *qjit)
+             if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
         raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
@@ -92,11 +98,14 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         cells=tuple(ResolvedCell(r.cell, _shown_expectation(r)) for r in records),  # type: ignore[arg-type]
         hybrid_axes=_axes_in_order(r.cell for r in hybrid),
         hybrid_cells=tuple(_shown_hybrid_cell(r) for r in hybrid),
+        qjit_axes=_axes_in_order(r.cell for r in qjit),
+        qjit_cells=tuple(ResolvedQjitCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
+                         for r in qjit),
     )
 
 
-def _axes_in_order(cells: Iterable[HybridCell]) -> dict[str, tuple[object, ...]]:
-    # The document keeps no hybrid axes, but its cells are every combination in matrix
+def _axes_in_order(cells: Iterable[HybridCell | QjitCell]) -> dict[str, tuple[object, ...]]:
+    # The document keeps no hybrid or Catalyst axes, but its cells are every combination in matrix
     # order, so each axis's values appear in the declared order.
     axes: dict[str, dict[object, None]] = {}
     for cell in cells:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Matrix
+from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, QJIT_AXIS_NAMES, Matrix
 from supportmatrix.output import write_atomic
-from supportmatrix.release.codec import FAMILY_KEYS, HYBRID, STATUSES, CellRecord, cell_from_axes
+from supportmatrix.release.codec import FAMILY_KEYS, HYBRID, QJIT, STATUSES, CellRecord, cell_from_axes
 
 SCHEMA_VERSION = 1
 
@@ -59,12 +59,14 @@ def _git_commit() -> str | None:
 
 def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
-    """The whole results document, cells in matrix order (QNode cells, then hybrid cells);
-    cells with no record are left out (deselected, e.g. by ``-k``) and counted in
-    ``summary.not_run``."""
+    """The whole results document, cells in matrix order (QNode cells, then hybrid cells,
+    then Catalyst cells); cells with no record are left out (deselected, e.g. by ``-k``)
+    and counted in ``summary.not_run``. The Catalyst family appears only when the run
+    recorded some of its cells: it is left out of the default run."""
     order = [rc.cell.id for rc in matrix.cells]
     hybrid_order = [rc.cell.id for rc in matrix.hybrid_cells]
-    unknown = sorted(set(records) - set(order) - set(hybrid_order))
+    qjit_order = [rc.cell.id for rc in matrix.qjit_cells]
+    unknown = sorted(set(records) - set(order) - set(hybrid_order) - set(qjit_order))
     if unknown:
         raise ValueError(f"records for cells the matrix does not have: {', '.join(unknown[:5])}")
     cells = [records[cid] for cid in order if cid in records]
@@ -82,6 +84,10 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
     if hybrid_order:
         document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
         document["hybrid_cells"] = [r.to_json() for r in hybrid]
+    qjit = [records[cid] for cid in qjit_order if cid in records]
+    if qjit:
+        document["qjit_summary"] = summarize(qjit, total=len(qjit_order))
+        document["qjit_cells"] = [r.to_json() for r in qjit]
     return document
 
 
@@ -136,9 +142,10 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
 
 def _check_axes(document: dict[str, Any], *, source: str) -> None:
     # What the schema cannot say: a record's axes are its family's, and name its id.
+    kinds = {HYBRID: (HYBRID_AXIS_NAMES, "hybrid"), QJIT: (QJIT_AXIS_NAMES, "Catalyst")}
     for family, key in FAMILY_KEYS.items():
         for index, record in enumerate(document.get(key, ())):
-            names, kind = (HYBRID_AXIS_NAMES, "hybrid") if family == HYBRID else (AXIS_NAMES, "QNode")
+            names, kind = kinds.get(family, (AXIS_NAMES, "QNode"))
             if tuple(record["axes"]) != names:
                 raise ResultsError(f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
                                    f"{kind} cell has the axes {', '.join(names)}")

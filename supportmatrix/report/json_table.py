@@ -1,14 +1,15 @@
 """The resolved matrix as JSON, for tools: axes, notes and every cell's expectation.
 
 Each cell's ``expect`` holds its declaration (``to_json``), the note's text, and what the
-tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans).
+tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans). The
+Catalyst cells (``qjit:``) come under their own key.
 """
 
 from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import Matrix, ResolvedCell
+from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedQjitCell
 from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
@@ -21,6 +22,8 @@ def render_json(matrix: Matrix) -> str:
         "notes": dict(matrix.notes),
         "cells": [_cell_json(rc, matrix.notes) for rc in matrix.cells],
     }
+    if matrix.qjit_cells:
+        document["qjit"] = _qjit_json(matrix)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
@@ -45,3 +48,23 @@ def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
 
 def _backticks(text: str) -> str:
     return f"`{text}`"
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+
+def _qjit_json(matrix: Matrix) -> dict[str, object]:
+    """The Catalyst family (``qjit:``): its axes and every cell's expectation, in file order."""
+
+    def cell_json(rc: ResolvedQjitCell) -> dict[str, object]:
+        cell, expectation = rc.cell, rc.expectation
+        note = None if expectation.note is None else note_text(expectation.note, matrix.notes)
+        return {"id": cell.id, "device": cell.device, "diff_method": cell.diff_method,
+                "grad_function": cell.grad_function, "method": cell.method,
+                "measurement": cell.measurement, "shots": cell.shots,
+                "derivative": cell.derivative,
+                "expect": {**expectation.to_json(), "note_text": note},
+                "rule_lines": list(rc.rule_lines)}
+
+    return {"axes": {axis: list(values) for axis, values in matrix.qjit_axes.items()},
+            "cells": [cell_json(rc) for rc in matrix.qjit_cells]}

@@ -153,3 +153,48 @@ def markdown_code(text: str) -> str:
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{fence}{pad}{text}{pad}{fence}"
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+
+def render_qjit_markdown(matrix: Matrix) -> str:
+    """The Catalyst table (``qjit:``) as its own document: per device, rows diff method x
+    gradient function x method, columns measurement x derivative, one entry per shots value
+    (one when they agree), footnotes under each table."""
+    axes = matrix.qjit_axes
+    by_key = {(c.device, c.diff_method, c.grad_function, c.method, c.measurement, c.derivative,
+               c.shots): rc.expectation for rc in matrix.qjit_cells for c in (rc.cell,)}
+    columns = [(str(m), str(d)) for m in axes["measurement"] for d in axes["derivative"]]
+    source = os.path.basename(matrix.path) or "matrix.yaml"
+    blocks = [
+        "# Catalyst (`qml.qjit`): supported gradients",
+        (f"This page is generated from the `qjit:` section of `{source}` by `supportmatrix "
+         "render --format qjit-markdown`; do not edit it by hand. Each cell compiles the "
+         "matrix circuit with `qml.qjit` and differentiates it inside the compiled program "
+         "with the row's gradient function and `method=`; ✅ means the forward value and the "
+         "derivative agree with an independent NumPy simulation (first derivatives: its "
+         "Jacobian; second: each Hessian row as the gradient of one gradient entry)."),
+        _legend_block(),
+        _shots_order_sentence(axes["shots"]),
+    ]
+    for device in axes["device"]:
+        footnotes = Footnotes()
+        header = ["Diff method", "Gradient function", "`method`",
+                  *(f"{MEASUREMENT_HEADERS.get(m, m)}, {d}" for m, d in columns)]
+        rows = [_table_row(header), _table_row(["---"] * len(header))]
+        for method in axes["diff_method"]:
+            for g_position, grad in enumerate(axes["grad_function"]):
+                for a_position, how in enumerate(axes["method"]):
+                    first = g_position == 0 and a_position == 0
+                    entries = [footnotes.cell(tuple(by_key[(str(device), str(method), str(grad),
+                                                           str(how), measurement, derivative, shots)]
+                                                    for shots in axes["shots"]))
+                               for measurement, derivative in columns]
+                    rows.append(_table_row([
+                        markdown_code(f'"{method}"') if first else "",
+                        markdown_code(str(grad)) if a_position == 0 else "",
+                        markdown_code(f'"{how}"'), *entries]))
+        blocks.append("\n\n".join([f"## {device}", "\n".join(rows),
+                                    *_footnote_blocks(matrix, footnotes)]))
+    return "\n\n".join(blocks) + "\n"

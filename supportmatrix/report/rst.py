@@ -292,3 +292,45 @@ def _border(widths: Sequence[int], char: str, *, open_first: bool = False) -> st
     if open_first:
         segments[0] = " " * widths[0]
     return "+" + "+".join(segments) + "+"
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+
+def render_qjit_rst(matrix: Matrix) -> str:
+    """The Catalyst table (``qjit:``) in the layout of the device tables: per device a grid
+    table, rows diff method x gradient function x method, columns measurement x derivative,
+    one role and note per cell (green only when every shots value is supported)."""
+    axes = matrix.qjit_axes
+    by_key = {(c.device, c.diff_method, c.grad_function, c.method, c.measurement, c.derivative,
+               c.shots): rc.expectation for rc in matrix.qjit_cells for c in (rc.cell,)}
+    columns = [(str(m), str(d)) for m in axes["measurement"] for d in axes["derivative"]]
+    source = os.path.basename(matrix.path) or "matrix.yaml"
+    title = "Catalyst (``qml.qjit``)"
+    blocks = [f".. Generated from the qjit: section of {source} by `supportmatrix render "
+              "--format qjit-rst`; do not edit by hand.",
+              f"{title}\n{'-' * len(title)}", _ROLES_AND_COLOURS, _TABLE_STYLE,
+              _shots_paragraph(axes["shots"])]
+    for device in axes["device"]:
+        notes = Footnotes()
+        body = []
+        for method in axes["diff_method"]:
+            for position, (grad, how) in enumerate((g, h) for g in axes["grad_function"]
+                                                   for h in axes["method"]):
+                entries = [_entry(tuple(by_key[(str(device), str(method), str(grad), str(how), m, d,
+                                                shots)] for shots in axes["shots"]), notes)
+                           for m, d in columns]
+                body.append([f'``"{method}"``' if position == 0 else "", f"``{grad}``",
+                             f'``"{how}"``', *entries])
+        headers = ["**Differentiation method**", "**Gradient function**", "**method**",
+                   *(f"{MEASUREMENT_HEADERS.get(m, m)}, {d}" for m, d in columns)]
+        widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+        lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
+        for position, cells in enumerate(body):
+            lines.append(_row(cells, widths))
+            next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
+            lines.append(_border(widths, "-", open_first=not next_starts_group))
+        device_title = f"``{device}``"
+        blocks += [f"{device_title}\n{'^' * len(device_title)}", ".. rst-class:: tb",
+                   "\n".join(lines), *_footnote_blocks(matrix, notes)]
+    return "\n\n".join(blocks) + "\n"

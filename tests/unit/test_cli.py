@@ -120,7 +120,7 @@ def test_usage_errors_exit_2(argv: list[str], capsys: Capsys) -> None:
 
 def test_help_exits_0(capsys: Capsys) -> None:
     assert cli.main(["render", "--help"]) == 0
-    assert "--format {markdown,json,rst}" in capsys.readouterr().out
+    assert "--format {markdown,json,rst,qjit-markdown,qjit-rst}" in capsys.readouterr().out
 
 
 # --------------------------------------------------------------------------- --output

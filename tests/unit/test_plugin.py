@@ -17,6 +17,9 @@ import pennylane  # noqa: F401
 
 from supportmatrix.check import interfaces
 from supportmatrix.check.threads import one_thread_env
+# Imported here for the same reason: the qjit tests patch this module, which must be the one
+# the in-process runs see (Catalyst's own native dialects cannot be loaded twice either).
+from supportmatrix.qjit import runner as qjit_runner
 from supportmatrix.release.results import load_results
 
 pytest_plugins = ("pytester",)
@@ -202,3 +205,45 @@ def test_only_a_session_with_a_matrix_runs_single_threaded(
     # -n 1: the test runs in an xdist worker, a process of its own
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1")
     result.assert_outcomes(passed=1)
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+QJIT_MATRIX = MATRIX + """\
+qjit:
+  axes:
+    device: [default.qubit]
+    diff_method: [adjoint]
+    grad_function: [catalyst.grad]
+    method: [auto, fd]
+    measurement: [expval]
+    shots: [None]
+    derivative: [first]
+  rules:
+    - expect: {outcome: errors, error: {class: CompileError, stage: forward, match: 'incompatible device'}}
+"""
+QJIT_TEST_MODULE = (ROOT / "tests" / "test_qjit.py").read_text()
+
+
+@pytest.fixture
+def qjit_suite(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    pytester.makepyfile(test_qjit_cells_under_test=QJIT_TEST_MODULE)
+    pytester.makefile(".yaml", matrix=QJIT_MATRIX)
+    # Never compile here: these runs are about selection, not about Catalyst.
+    monkeypatch.setattr(qjit_runner, "missing_catalyst", lambda: "pennylane-catalyst")
+    return pytester
+
+
+def test_qjit_cells_are_left_out_of_the_default_run(qjit_suite: pytest.Pytester) -> None:
+    result = qjit_suite.runpytest("-p", "no:cacheprovider")
+    result.assert_outcomes(deselected=2)
+
+
+@pytest.mark.parametrize("selection", [["--qjit"], ["-m", "qjit"]])
+def test_qjit_cells_without_catalyst_are_skips_naming_it(qjit_suite: pytest.Pytester,
+                                                         selection: list[str]) -> None:
+    result = qjit_suite.runpytest("-p", "no:cacheprovider", "-rs", "-v", *selection)
+    result.assert_outcomes(skipped=2)
+    result.stdout.fnmatch_lines([
+        "*test_qjit_cell[[]qjit-default.qubit-adjoint-catalyst.grad-auto-expval-analytic-first[]]*",
+        "*SKIPPED*pennylane-catalyst is not installed*"])

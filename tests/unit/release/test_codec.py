@@ -152,3 +152,29 @@ def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
     cell_schema = {"$defs": schema()["$defs"], "$ref": "#/$defs/cell"}
     jsonschema.Draft202012Validator(cell_schema).validate(data)  # optional in schema_version 1
     assert CellRecord.from_json(data).observation.checks[0].error_to_tolerance is None
+
+
+# --------------------------------------------------------------------------- the qjit family
+
+
+def test_a_qjit_record_survives_the_results_file_and_its_schema() -> None:
+    from supportmatrix.matrix.model import Matrix, QjitCell, ResolvedQjitCell
+    from supportmatrix.qjit.runner import QjitRun
+    from supportmatrix.release.codec import QJIT, cell_from_axes
+    from supportmatrix.release.results import build_document, validate
+
+    cell = QjitCell("lightning.qubit", "adjoint", "catalyst.grad", "fd", "expval", 10000, "second")
+    resolved = ResolvedQjitCell(cell, Expectation(Outcome.INCORRECT, note="odd"))
+    run = QjitRun(cell, Observed(Outcome.INCORRECT, failed_check=_check(False, [1e4, 2.0])),
+                  WARNINGS, 1.5, (_check(False, [1e4, 2.0]),), (("forward", 0.5), ("gradient", 1.0)))
+    record = CellRecord.of_run(resolved, run, ["observed incorrect, but ..."])
+    assert record.family == QJIT and cell_from_axes(record.to_json()["axes"]) == cell
+    back = _through_text(record)
+    assert back == record and back.cell == cell and back.observation.resolved_method is None
+    matrix = Matrix(path="m.yaml", axes={}, notes={"odd": "x"}, cells=(), qjit_cells=(resolved,))
+    document = validate(build_document(matrix, {cell.id: record}, versions={"pennylane": "0.45.1"}),
+                        source="test")
+    assert document["qjit_summary"]["status"]["fail"] == 1
+    assert document["qjit_cells"][0]["id"] == cell.id
+    # A run without Catalyst cells (the default run) writes no qjit keys at all.
+    assert "qjit_cells" not in build_document(matrix, {}, versions={"pennylane": "0.45.1"})

@@ -1,0 +1,5 @@
+"""Every Catalyst cell of matrix.yaml (``qjit:``), compiled, differentiated and judged.
+
+Not part of the default run: ``pytest --qjit tests/test_qjit.py`` or ``tox -e qjit``."""
+
+from supportmatrix.matrix_test import test_qjit_cell  # noqa: F401 - collected here
