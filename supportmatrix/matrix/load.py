@@ -77,6 +77,23 @@ are shared), with two differences: an error's ``stage`` may also be ``training``
 (0, 1], ``max_epochs`` an integer >= 1. Every hybrid cell declared ``supported`` must get a
 ``training``. Key paths in errors start with ``hybrid.``.
 
+The optional top-level ``features:`` section declares the features family: fixed circuits
+that each exercise one of PennyLane's gradient code paths (README, "The features family")::
+
+    features:
+      axes:                     # exactly device, interface, diff_method, feature, shots
+        device: [default.qubit, lightning.qubit]
+        interface: [None, autograd, torch, tf, jax, jax-jit]
+        diff_method: [backprop, adjoint, parameter-shift]
+        feature: [controlled, rot]
+        shots: [None, 10000]
+      rules:
+        - expect: supported
+
+Its axes, ``where``, ``expect`` and ``warnings`` mean exactly what they mean at the top
+level, with ``feature`` (a value of `KNOWN_FEATURE_AXIS_VALUES`) in place of
+``measurement``; notes are shared. Key paths in errors start with ``features.``.
+
 Every problem raises `MatrixError`, whose ``str`` is one line:
 ``{path}:{line}: {keypath}: {message}`` with a 1-based line.
 
@@ -92,9 +109,17 @@ import os
 from collections.abc import Mapping
 
 from supportmatrix.matrix.checks import check_keys, require_mapping
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedHybridCell
+from supportmatrix.matrix.model import (
+    Matrix,
+    Outcome,
+    ResolvedCell,
+    ResolvedFeatureCell,
+    ResolvedHybridCell,
+)
 from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
+    FEATURES,
+    FEATURES_KEYS,
     HYBRID,
     HYBRID_KEYS,
     QNODE,
@@ -134,6 +159,7 @@ def load_matrix(
         for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions)
     )
     hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions)
+    feature_axes, feature_cells = _parse_features(src, root, notes, versions)
     return Matrix(
         path=src.path,
         axes=axes,
@@ -141,6 +167,8 @@ def load_matrix(
         cells=cells,
         hybrid_axes=hybrid_axes,
         hybrid_cells=hybrid_cells,
+        feature_axes=feature_axes,
+        feature_cells=feature_cells,
     )
 
 
@@ -181,4 +209,20 @@ def _parse_hybrid(
             f"{len(untrained)} supported hybrid cells get no 'training' "
             f"{{min_accuracy, max_epochs}} from any rule; first: {untrained[0]}",
         )
+    return axes, cells
+
+
+def _parse_features(
+    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None]
+) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedFeatureCell, ...]]:
+    """The optional ``features:`` section: its axes and resolved cells (empty without it)."""
+    if "features" not in root:
+        return {}, ()
+    section = require_mapping(src, root["features"], FEATURES.keypath, "features")
+    check_keys(src, section, FEATURES.keypath, FEATURES_KEYS)
+    axes = parse_axes(src, section, FEATURES)
+    cells = tuple(
+        ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
+        for cell, expectation, _, lines in _cells(src, section, FEATURES, axes, notes, versions)
+    )
     return axes, cells

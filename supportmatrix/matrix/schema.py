@@ -1,5 +1,5 @@
 """The shape of `matrix.yaml`: schema version, axes, notes and rules with their ``where``,
-for both families of cells (the QNode top level and ``hybrid:``), described by `Family`."""
+for every family of cells (the QNode top level, ``hybrid:``, ``features:``), described by `Family`."""
 
 from __future__ import annotations
 
@@ -20,11 +20,14 @@ from supportmatrix.matrix.checks import (
 from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
 from supportmatrix.matrix.model import (
     AXIS_NAMES,
+    FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
     KNOWN_AXIS_VALUES,
+    KNOWN_FEATURE_AXIS_VALUES,
     KNOWN_HYBRID_AXIS_VALUES,
     VERSIONED_PACKAGES,
     Cell,
+    FeatureCell,
     HybridCell,
     Rule,
     Stage,
@@ -32,6 +35,8 @@ from supportmatrix.matrix.model import (
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [
+    "FEATURES",
+    "FEATURES_KEYS",
     "HYBRID",
     "HYBRID_KEYS",
     "QNODE",
@@ -47,19 +52,21 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 
-TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid")
+TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "features")
 HYBRID_KEYS = ("axes", "rules")
+FEATURES_KEYS = ("axes", "rules")
 
 
 @dataclass(frozen=True)
 class Family:
-    """What differs between the QNode cells (top level) and the hybrid cells (``hybrid:``);
-    everything else (axes, rules, version gates, resolution, errors) is shared."""
+    """What differs between the QNode cells (top level), the hybrid cells (``hybrid:``) and
+    the features cells (``features:``); everything else (axes, rules, version gates,
+    resolution, errors) is shared."""
 
     keypath: Keypath
     axis_names: tuple[str, ...]
     known_values: Mapping[str, tuple[str, ...]]
-    make_cell: Callable[..., Cell | HybridCell]
+    make_cell: Callable[..., Cell | HybridCell | FeatureCell]
     stages: tuple[str, ...]
     rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
 
@@ -79,6 +86,14 @@ HYBRID = Family(
     make_cell=HybridCell,
     stages=tuple(s.value for s in Stage),
     rule_fields=("expect", "warnings", "training"),
+)
+FEATURES = Family(
+    keypath=("features",),
+    axis_names=FEATURE_AXIS_NAMES,
+    known_values=KNOWN_FEATURE_AXIS_VALUES,
+    make_cell=FeatureCell,
+    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
+    rule_fields=("expect", "warnings"),
 )
 
 
