@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "matrix": 1,                           # matrix.yaml -> frozen cells
     "check": 2,                            # a QNode cell run and judged
     "hybrid": 3,                           # a hybrid cell run and judged (uses check)
+    "features": 3,                         # a features cell run and judged (uses check)
     "release": 4,                          # runs -> records, results files, drift, update
     "report": 5,                           # records and cells -> tables people read
     "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)

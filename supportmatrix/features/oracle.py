@@ -1,0 +1,94 @@
+"""The features' independent NumPy simulation and its reference: exact outputs, and the 5-point stencil Jacobian.
+
+A `catalog.Feature` is simulated from its own data with `gates`' matrices on a batch of
+parameter vectors (wire 0 most significant), and `check.oracle.stencil_reference` turns
+that into a `Reference` exactly as for the matrix's circuit. Nothing here imports PennyLane.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from supportmatrix.check.oracle import Reference, stencil_reference
+from supportmatrix.features import gates
+from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, Feature, tape_feature
+
+WIRES = 2
+
+
+def apply(psi: np.ndarray, u: np.ndarray, wires: tuple[int, ...]) -> np.ndarray:
+    """``u`` (d, d) or (batch, d, d) applied to ``wires`` of states (batch, 2, ..., 2)."""
+    k = len(wires)
+    batch = psi.shape[0]
+    u = np.broadcast_to(u, (batch, 2**k, 2**k))
+    axes = [w + 1 for w in wires]
+    moved = np.moveaxis(psi, axes, list(range(psi.ndim - k, psi.ndim)))
+    flat = moved.reshape(*moved.shape[: psi.ndim - k], 2**k)
+    out = np.einsum("bij,b...j->b...i", u, flat).reshape(moved.shape)
+    return np.moveaxis(out, list(range(psi.ndim - k, psi.ndim)), axes)
+
+
+def states(feature: Feature, params: np.ndarray) -> np.ndarray:
+    """The circuit wires' states, (batch, 4), for parameter vectors (batch, n)."""
+    params = np.asarray(params, dtype=float)
+    batch = params.shape[0]
+    psi = np.zeros((batch,) + (2,) * WIRES, dtype=complex)
+    psi[(slice(None),) + (0,) * WIRES] = 1.0
+    for gate in feature.gates:
+        if gate.name == "StatePrep":
+            psi = np.broadcast_to(STATE.reshape((1,) + (2,) * WIRES), psi.shape).copy()
+            continue
+        if gate.name == "Hadamard":
+            u = gates.HADAMARD
+        elif gate.name == "CNOT":
+            u = gates.CNOT
+        elif gate.name == "QubitUnitary":
+            u = UNITARY
+        else:
+            args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+            u = gates.parametrized(gate.name, args, gate.word)
+        psi = apply(psi, u, gate.wires)
+    return psi.reshape(batch, -1)
+
+
+def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
+    """Exact outputs (batch, outputs): probabilities, or the expectation value."""
+    psi = states(feature, params)
+    m = feature.measurement
+    if m.kind == "probs":
+        return np.abs(psi) ** 2
+    obs = sum(c * gates.pauli_word(word) for c, word in m.terms)
+    return np.real(np.einsum("bi,ij,bj->b", psi.conj(), obs, psi))[:, None]
+
+
+def work(feature: Feature) -> int:
+    """What one evaluation's round-off grows with: each gate counts the multiply-adds per
+    amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
+    one more pass over the amplitudes, plus the device's 8 amplitudes."""
+    gate_work = sum(2 ** (len(g.wires) - 1) for g in feature.gates)
+    terms = max(1, len(feature.measurement.terms))
+    return gate_work + terms * 8
+
+
+@functools.lru_cache(maxsize=64)
+def feature_reference(name: str) -> Reference:
+    """The reference of feature ``name`` at its parameters; cached per process."""
+    feature = FEATURES[name]
+    ref = stencil_reference(lambda points: outputs(feature, points),
+                            np.array(feature.params, dtype=float), gates=work(feature) - 8,
+                            amplitudes=8)
+    assert ref is not None
+    return ref
+
+
+@functools.lru_cache(maxsize=64)
+def tape_jacobian(name: str) -> np.ndarray:
+    """The reference Jacobian of feature ``name`` with respect to its tape parameters
+    (`catalog.tape_feature`), shape (outputs, tape parameters)."""
+    tape = tape_feature(FEATURES[name])
+    ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
+                            gates=work(tape) - 8, amplitudes=8)
+    assert ref is not None
+    return ref.jacobian
