@@ -105,9 +105,11 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     document = load_results(output)
     s = document["summary"]
     h = document.get("hybrid_summary")
+    fs = document.get("feature_summary")
     hybrid = f" and {h['cells']} hybrid cells" if h else ""
+    hybrid += f" and {fs['cells']} features cells" if fs else ""
     lines = [f"observed {s['cells']} cells{hybrid} in {seconds:.1f} s -> {output}"]
-    for prefix, counts in (("", s), ("hybrid ", h)):
+    for prefix, counts in (("", s), ("hybrid ", h), ("features ", fs)):
         if counts is None:
             continue
         lines += [

@@ -14,15 +14,15 @@ from supportmatrix.check.classify import ObservedError, ObservedWarning
 from supportmatrix.matrix.model import (
     ErrorSpec,
     Expectation,
-    HybridCell,
     Matrix,
     Outcome,
     ResolvedCell,
+    ResolvedFeatureCell,
     ResolvedHybridCell,
     Stage,
     WarningSpec,
 )
-from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.codec import FEATURE, HYBRID, QNODE, CellRecord, axes_json, records_of
 from supportmatrix.release.messages import pattern_for
 
 
@@ -77,10 +77,14 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
     """
     records = records_of(document, QNODE)
     hybrid = records_of(document, HYBRID)
+    features = records_of(document, FEATURE)
     missing = document["summary"]["not_run"]
     if hybrid:
         missing += document["hybrid_summary"]["not_run"]
-    unrun = [r for r in (*records, *hybrid) if r.observation is None and r.status != "crashed"]
+    if features:
+        missing += document["feature_summary"]["not_run"]
+    unrun = [r for r in (*records, *hybrid, *features)
+             if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
         raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
@@ -92,11 +96,14 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         cells=tuple(ResolvedCell(r.cell, _shown_expectation(r)) for r in records),  # type: ignore[arg-type]
         hybrid_axes=_axes_in_order(r.cell for r in hybrid),
         hybrid_cells=tuple(_shown_hybrid_cell(r) for r in hybrid),
+        feature_axes=_axes_in_order(r.cell for r in features),
+        feature_cells=tuple(ResolvedFeatureCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
+                            for r in features),
     )
 
 
-def _axes_in_order(cells: Iterable[HybridCell]) -> dict[str, tuple[object, ...]]:
-    # The document keeps no hybrid axes, but its cells are every combination in matrix
+def _axes_in_order(cells: Iterable[Any]) -> dict[str, tuple[object, ...]]:
+    # The document keeps no hybrid or features axes, but its cells are every combination in matrix
     # order, so each axis's values appear in the declared order.
     axes: dict[str, dict[object, None]] = {}
     for cell in cells:

@@ -19,9 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Matrix
+from supportmatrix.matrix.model import AXIS_NAMES, FEATURE_AXIS_NAMES, HYBRID_AXIS_NAMES, Matrix
 from supportmatrix.output import write_atomic
-from supportmatrix.release.codec import FAMILY_KEYS, HYBRID, STATUSES, CellRecord, cell_from_axes
+from supportmatrix.release.codec import (
+    FAMILY_KEYS,
+    FEATURE,
+    HYBRID,
+    STATUSES,
+    CellRecord,
+    cell_from_axes,
+)
 
 SCHEMA_VERSION = 1
 
@@ -58,12 +65,13 @@ def _git_commit() -> str | None:
 
 def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
-    """The whole results document, cells in matrix order (QNode cells, then hybrid cells);
+    """The whole results document, cells in matrix order (QNode, hybrid, features cells);
     cells with no record are left out (deselected, e.g. by ``-k``) and counted in
     ``summary.not_run``."""
     order = [rc.cell.id for rc in matrix.cells]
     hybrid_order = [rc.cell.id for rc in matrix.hybrid_cells]
-    unknown = sorted(set(records) - set(order) - set(hybrid_order))
+    feature_order = [rc.cell.id for rc in matrix.feature_cells]
+    unknown = sorted(set(records) - set(order) - set(hybrid_order) - set(feature_order))
     if unknown:
         raise ValueError(f"records for cells the matrix does not have: {', '.join(unknown[:5])}")
     cells = [records[cid] for cid in order if cid in records]
@@ -80,6 +88,10 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
     if hybrid_order:
         document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
         document["hybrid_cells"] = [r.to_json() for r in hybrid]
+    if feature_order:
+        features = [records[cid] for cid in feature_order if cid in records]
+        document["feature_summary"] = summarize(features, total=len(feature_order))
+        document["feature_cells"] = [r.to_json() for r in features]
     return document
 
 
@@ -127,7 +139,8 @@ def _check_axes(document: dict[str, Any], *, source: str) -> None:
     # What the schema cannot say: a record's axes are its family's, and name its id.
     for family, key in FAMILY_KEYS.items():
         for index, record in enumerate(document.get(key, ())):
-            names, kind = (HYBRID_AXIS_NAMES, "hybrid") if family == HYBRID else (AXIS_NAMES, "QNode")
+            names, kind = {HYBRID: (HYBRID_AXIS_NAMES, "hybrid"),
+                           FEATURE: (FEATURE_AXIS_NAMES, "features")}.get(family, (AXIS_NAMES, "QNode"))
             if tuple(record["axes"]) != names:
                 raise ResultsError(f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
                                    f"{kind} cell has the axes {', '.join(names)}")
