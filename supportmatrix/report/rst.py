@@ -15,6 +15,7 @@ each shots value when they differ.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -116,6 +117,8 @@ def render_rst(matrix: Matrix) -> str:
         blocks.append("\n".join(list_item(n, _note_text(key, matrix)) for key, n in notes.items()))
     if matrix.hybrid_cells:
         blocks.append(_hybrid_section(matrix))
+    if matrix.feature_cells:
+        blocks.append(_features_section(matrix))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -267,3 +270,47 @@ def _border(widths: Sequence[int], char: str, *, open_first: bool = False) -> st
     if open_first:
         segments[0] = " " * widths[0]
     return "+" + "+".join(segments) + "+"
+
+
+# --------------------------------------------------------------------------- features family
+
+_FEATURES_INTRO = """\
+Features
+^^^^^^^^
+
+Fixed circuits that each exercise one gradient code path (controlled rotations, ``qp.Rot``,
+two-qubit rotations, fixed operations, classical processing, Hamiltonians): per device,
+rows are interface and differentiation method, columns the features, with one role and
+note per cell as in the tables above. Green: the forward value and the Jacobian agree
+with the feature's own NumPy oracle for every number of shots measured."""
+
+
+def _features_section(matrix: Matrix) -> str:
+    """The "Features" tables: one grid table per device, rows interface x diff method,
+    columns features, and the numbered notes after each."""
+    axes = matrix.feature_axes
+    by_key = {(c.device, c.interface, c.diff_method, c.feature, c.shots): rc.expectation
+              for rc in matrix.feature_cells for c in (rc.cell,)}
+    features = [str(f) for f in axes["feature"]]
+    blocks = [_FEATURES_INTRO]
+    for device in axes["device"]:
+        notes: dict[_NoteKey, int] = {}
+        body = []
+        for interface in axes["interface"]:
+            for position, method in enumerate(axes["diff_method"]):
+                label = _interface_label(str(interface)) if position == 0 else ""
+                entries = [_entry(tuple(by_key[(device, interface, method, f, s)]
+                                        for s in axes["shots"]), notes) for f in features]
+                body.append([label, f'``"{method}"``', *entries])
+        headers = [_INTERFACE_HEADER, _METHOD_HEADER, *(f"``{f}``" for f in features)]
+        widths = [max(len(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+        lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
+        for position, cells in enumerate(body):
+            lines.append(_row(cells, widths))
+            next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
+            lines.append(_border(widths, "-", open_first=not next_starts_group))
+        # A note spelling out each shots value reads the family's own shots axis.
+        own_shots = dataclasses.replace(matrix, axes={**matrix.axes, "shots": axes["shots"]})
+        listed = "\n".join(list_item(n, _note_text(key, own_shots)) for key, n in notes.items())
+        blocks += [f"On ``{device}``:", ".. rst-class:: tb", "\n".join(lines), listed]
+    return "\n\n".join(blocks)
