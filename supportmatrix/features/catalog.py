@@ -1,7 +1,8 @@
 """The features: each a small fixed circuit, written once as data that builds the QNode, the oracle's simulation and the snippet.
 
 A `Feature` is a list of `Gate`s on the two circuit wires (the device has a third, the
-auxiliary wire of the hadamard methods) and one `Measurement`. A gate's arguments are
+auxiliary wire of the hadamard methods) and one `Measurement`, or a tuple of them
+(``multi-measure``), whose outputs are checked as one concatenated vector. A gate's arguments are
 linear forms of the trainable parameters, so the ``classical`` feature's
 ``RX(2 * x[0] + x[1])`` is data too. `GATE_RULES` holds what the tolerances need to know
 about each trainable gate, from its definition: the largest frequency of its argument,
@@ -80,11 +81,16 @@ class Gate:
 @dataclass(frozen=True)
 class Measurement:
     """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...), or
-    ``probs`` of wires 0 and 1. The terms of a sum must anticommute pairwise: then no two
-    can be measured together, and each is estimated from shots of its own (`tolerance`)."""
+    ``probs`` of ``wires``. The terms of a sum must anticommute pairwise: then no two can
+    be measured together, and each is estimated from shots of its own (`tolerance`)."""
 
     kind: str
     terms: tuple[tuple[float, str], ...] = ()
+    wires: tuple[int, ...] = (0, 1)
+
+    @property
+    def outputs(self) -> int:
+        return 2 ** len(self.wires) if self.kind == "probs" else 1
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,12 @@ class Feature:
     label: str
     params: tuple[float, ...]
     gates: tuple[Gate, ...]
-    measurement: Measurement
+    #: One measurement, or several returned as a tuple.
+    measurements: tuple[Measurement, ...]
 
     @property
     def outputs(self) -> int:
-        return 4 if self.measurement.kind == "probs" else 1
+        return sum(m.outputs for m in self.measurements)
 
 
 def tape_arguments(feature: Feature) -> list[tuple[Gate, Linear]]:
@@ -127,7 +134,7 @@ def tape_feature(feature: Feature) -> Feature:
     gates = tuple(Gate(g.name, g.wires, tuple(_x(next(position)) for _ in g.args), g.word, g.fixed)
                   for g in feature.gates)
     return Feature(f"{feature.name} (tape)", feature.label, tuple(float(v) for v in values), gates,
-                   feature.measurement)
+                   feature.measurements)
 
 
 def _x(index: int, coefficient: float = 1.0) -> Linear:
@@ -139,24 +146,28 @@ _FEATURES = (
         Gate("Hadamard", (0,)), Gate("Hadamard", (1,)),
         Gate("CRX", (0, 1), (_x(0),)), Gate("CRY", (1, 0), (_x(1),)), Gate("CRZ", (0, 1), (_x(2),)),
         Gate("Hadamard", (1,)),
-    ), Measurement("expval", ((1.0, "ZZ"),))),
+    ), (Measurement("expval", ((1.0, "ZZ"),)),)),
     Feature("rot", "Rot", (0.543, -0.765, 0.912), (
         Gate("Hadamard", (0,)), Gate("Rot", (0,), (_x(0), _x(1), _x(2))), Gate("CNOT", (0, 1)),
-    ), Measurement("expval", ((1.0, "XX"),))),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
     Feature("two-qubit", "two-qubit rotations", (0.543, -0.765, 0.912), (
         Gate("Hadamard", (0,)), Gate("IsingXX", (0, 1), (_x(0),)), Gate("IsingZZ", (0, 1), (_x(1),)),
         Gate("PauliRot", (0, 1), (_x(2),), word="XZ"),
-    ), Measurement("probs")),
+    ), (Measurement("probs"),)),
     Feature("fixed-ops", "fixed operations", (0.543, -0.765), (
         Gate("StatePrep", (0, 1), fixed="STATE"), Gate("QubitUnitary", (0, 1), fixed="UNITARY"),
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
-    ), Measurement("probs")),
+    ), (Measurement("probs"),)),
     Feature("classical", "classical processing", (0.543, -0.765), (
         Gate("RX", (0,), (((0, 2.0), (1, 1.0)),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
-    ), Measurement("expval", ((1.0, "IZ"),))),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
     Feature("hamiltonian", "Hamiltonian", (0.543, -0.765), (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
-    ), Measurement("expval", ((0.4, "ZZ"), (-0.7, "YI"), (0.5, "ZX")))),
+    ), (Measurement("expval", ((0.4, "ZZ"), (-0.7, "YI"), (0.5, "ZX"))),)),
+    Feature("multi-measure", "tuple of measurements", (0.543, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "ZI"),)), Measurement("probs", wires=(1,)),
+        Measurement("expval", ((1.0, "IX"),)))),
 )
 
 #: Every feature by name, in the order of the feature axis.
@@ -197,15 +208,19 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
             if gate.word is not None:
                 args.append(gate.word)
             cls(*args, wires=list(gate.wires))
-        m = feature.measurement
-        if m.kind == "probs":
-            return qml.probs(wires=[0, 1])
-        if len(m.terms) == 1 and m.terms[0][0] == 1.0:
-            return qml.expval(_observable(qml, m.terms[0][1]))
-        return qml.expval(qml.Hamiltonian([c for c, _ in m.terms],
-                                          [_observable(qml, w) for _, w in m.terms]))
+        built = tuple(_measurement(qml, m) for m in feature.measurements)
+        return built[0] if len(built) == 1 else built
 
     return circuit
+
+
+def _measurement(qml: Any, m: Measurement) -> Any:
+    if m.kind == "probs":
+        return qml.probs(wires=list(m.wires))
+    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
+        return qml.expval(_observable(qml, m.terms[0][1]))
+    return qml.expval(qml.Hamiltonian([c for c, _ in m.terms],
+                                      [_observable(qml, w) for _, w in m.terms]))
 
 
 # --------------------------------------------------------------------------- source text
@@ -229,16 +244,18 @@ def circuit_source(feature: Feature) -> list[str]:
         if gate.word is not None:
             args.append(repr(gate.word))
         lines.append(f"    qml.{gate.name}({', '.join([*args, f'wires={list(gate.wires)}'])})")
-    m = feature.measurement
-    if m.kind == "probs":
-        lines.append("    return qml.probs(wires=[0, 1])")
-    elif len(m.terms) == 1 and m.terms[0][0] == 1.0:
-        lines.append(f"    return qml.expval({_observable_source(m.terms[0][1])})")
-    else:
-        coeffs = [c for c, _ in m.terms]
-        obs = ", ".join(_observable_source(w) for _, w in m.terms)
-        lines.append(f"    return qml.expval(qml.Hamiltonian({coeffs!r}, [{obs}]))")
+    lines.append(f"    return {', '.join(_measurement_source(m) for m in feature.measurements)}")
     return lines
+
+
+def _measurement_source(m: Measurement) -> str:
+    if m.kind == "probs":
+        return f"qml.probs(wires={list(m.wires)})"
+    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
+        return f"qml.expval({_observable_source(m.terms[0][1])})"
+    coeffs = [c for c, _ in m.terms]
+    obs = ", ".join(_observable_source(w) for _, w in m.terms)
+    return f"qml.expval(qml.Hamiltonian({coeffs!r}, [{obs}]))"
 
 
 def fixed_arrays_source(feature: Feature) -> list[str]:

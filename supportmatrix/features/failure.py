@@ -9,7 +9,7 @@ from supportmatrix.check.circuits import DEVICE_WIRES, to_real_vector
 from supportmatrix.check.failure import detail_lines
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.features.catalog import FEATURES, circuit_source, fixed_arrays_source
-from supportmatrix.features.runner import FeatureRun, feature_seed
+from supportmatrix.features.runner import FeatureRun, feature_seed, feature_vector
 from supportmatrix.matrix.model import Expectation, FeatureCell
 
 
@@ -29,8 +29,10 @@ def feature_snippet(cell: FeatureCell) -> str:
         *circuit_source(feature),
         "",
         inspect.getsource(to_real_vector),
+        inspect.getsource(feature_vector).replace(
+            "    import pennylane as qml\n\n", ""),
         "def f(x):",
-        "    return to_real_vector(circuit(x))",
+        "    return feature_vector(circuit(x))",
         "",
         *adapter.snippet_body(list(feature.params)),
     ]

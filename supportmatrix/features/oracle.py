@@ -13,7 +13,7 @@ import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_reference
 from supportmatrix.features import gates
-from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, Feature, tape_feature
+from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, Feature, Measurement, tape_feature
 
 WIRES = 2
 
@@ -54,11 +54,18 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
 
 
 def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
-    """Exact outputs (batch, outputs): probabilities, or the expectation value."""
+    """Exact outputs (batch, outputs): each measurement's probabilities or expectation
+    value, concatenated in the order they are returned."""
     psi = states(feature, params)
-    m = feature.measurement
+    return np.concatenate([_measure(m, psi) for m in feature.measurements], axis=1)
+
+
+def _measure(m: Measurement, psi: np.ndarray) -> np.ndarray:
     if m.kind == "probs":
-        return np.abs(psi) ** 2
+        probs = (np.abs(psi) ** 2).reshape(-1, *(2,) * WIRES)
+        others = tuple(w + 1 for w in range(WIRES) if w not in m.wires)
+        marginal = probs.sum(axis=others) if others else probs
+        return marginal.reshape(len(psi), -1)  # wires 0, 1 in order: (0,), (1,), (0, 1)
     obs = sum(c * gates.pauli_word(word) for c, word in m.terms)
     return np.real(np.einsum("bi,ij,bj->b", psi.conj(), obs, psi))[:, None]
 
@@ -68,7 +75,7 @@ def work(feature: Feature) -> int:
     amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
     one more pass over the amplitudes, plus the device's 8 amplitudes."""
     gate_work = sum(2 ** (len(g.wires) - 1) for g in feature.gates)
-    terms = max(1, len(feature.measurement.terms))
+    terms = sum(max(1, len(m.terms)) for m in feature.measurements)
     return gate_work + terms * 8
 
 

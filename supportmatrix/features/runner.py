@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check import compat
-from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, DEVICE_WIRES, real_output, to_real_vector
+from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, DEVICE_WIRES, to_real_vector
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.runner import forward_and_jacobian
@@ -64,6 +64,16 @@ def feature_qnode(cell: FeatureCell, *, repeats: int = 1) -> Any:
         diff_method=cell.diff_method, shots=shots)
 
 
+def feature_vector(result: Any) -> Any:
+    """A feature's QNode result as the real vector its Jacobian is taken of: a tuple of
+    measurements (``multi-measure``) concatenated in order, each flattened."""
+    if not isinstance(result, tuple):
+        return to_real_vector(result)
+    import pennylane as qml
+
+    return qml.math.concatenate([qml.math.reshape(to_real_vector(r), (-1,)) for r in result])
+
+
 def _forward_check(cell: FeatureCell, feature: Feature, forward: Any, p: float) -> ValueCheck:
     observed = np.asarray(forward, dtype=float).reshape(-1)
     ref = feature_reference(feature.name)
@@ -103,7 +113,7 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float) -> list[
     (`check.tolerance`'s bias check; `tolerance`, "Independent partitions")."""
     assert cell.shots is not None
     results = feature_qnode(cell, repeats=BIAS_REPEATS)(x)
-    estimates = np.stack([np.asarray(to_numpy(to_real_vector(r)), dtype=float).reshape(-1)
+    estimates = np.stack([np.asarray(to_numpy(feature_vector(r)), dtype=float).reshape(-1)
                           for r in results])
     spread = estimates.max(axis=0) - estimates.min(axis=0)
     bound = tolerance.all_partitions_equal_bound(cell.shots, BIAS_REPEATS)
@@ -132,7 +142,7 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1) -> FeatureRun:
         with obs.attempt():
             x = adapter.params(feature.params)
             qnode = feature_qnode(cell)
-            forward, jac = forward_and_jacobian(adapter, real_output(qnode), x, obs)
+            forward, jac = forward_and_jacobian(adapter, lambda v: feature_vector(qnode(v)), x, obs)
         if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, feature, forward, p)

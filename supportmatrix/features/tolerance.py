@@ -108,9 +108,9 @@ def frequencies(feature: Feature) -> np.ndarray:
 
 
 def magnitude(feature: Feature) -> float:
-    """``C``: a bound on every output's magnitude."""
-    terms = feature.measurement.terms
-    return 1.0 if feature.measurement.kind == "probs" else float(sum(abs(c) for c, _ in terms))
+    """``C``: a bound on every output's magnitude (the largest over the measurements)."""
+    return max(1.0 if m.kind == "probs" else float(sum(abs(c) for c, _ in m.terms))
+               for m in feature.measurements)
 
 
 def rounding(feature: Feature) -> float:
@@ -143,9 +143,9 @@ def forward_tolerance(feature: Feature) -> np.ndarray:
 
 def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
-    if feature.measurement.kind == "probs":
-        return np.ones(feature.outputs)
-    return np.full(feature.outputs, 4.0 * sum(c**2 for c, _ in feature.measurement.terms))
+    return np.concatenate([
+        np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * sum(c**2 for c, _ in m.terms))
+        for m in feature.measurements])
 
 
 def _per_gate(method: str, gate_name: str) -> float:
@@ -201,11 +201,10 @@ def spsa_matches_through(observed: np.ndarray, tape_jac: np.ndarray, classical: 
 MIN_OUTCOME_VARIANCE = 0.01
 
 
-def outcome_variances(feature: Feature, value: np.ndarray) -> np.ndarray:
-    """``q (1 - q)`` of each measured term's outcome (probabilities, or ``(1 + <P>) / 2``
-    of each Pauli word) at the reference forward value ``value``; a Hamiltonian's terms
-    are not individually in ``value``, so its callers pass the terms' expectations."""
-    q = value if feature.measurement.kind == "probs" else (1 + value) / 2
+def outcome_variance(kind: str, value: np.ndarray) -> np.ndarray:
+    """``q (1 - q)`` of each measured outcome: a probability ``value``, or the +1 outcome
+    ``q = (1 + <P>) / 2`` of a Pauli word whose expectation is ``value``."""
+    q = value if kind == "probs" else (1 + value) / 2
     return q * (1 - q)
 
 

@@ -84,7 +84,8 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "device": KNOWN_AXIS_VALUES["device"],
     "interface": KNOWN_AXIS_VALUES["interface"],
     "diff_method": KNOWN_AXIS_VALUES["diff_method"],
-    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian"),
+    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
+                "multi-measure"),
 }
 
 
