@@ -64,7 +64,7 @@ def feature_qnode(cell: FeatureCell, *, repeats: int = 1) -> Any:
         diff_method=cell.diff_method, shots=shots)
 
 
-def feature_vector(result: Any) -> Any:
+def feature_vector(result):  # no annotations: reproduction snippets quote its source
     """A feature's QNode result as the real vector its Jacobian is taken of: a tuple of
     measurements (``multi-measure``) concatenated in order, each flattened."""
     if not isinstance(result, tuple):
