@@ -2,7 +2,10 @@
 
 A `Feature` is a list of `Gate`s on the two circuit wires (the device has a third, the
 auxiliary wire of the hadamard methods) and one `Measurement`, or a tuple of them
-(``multi-measure``), whose outputs are checked as one concatenated vector. A gate's arguments are
+(``multi-measure``), whose outputs are checked as one concatenated vector. A broadcast
+feature (``broadcast``) gives each parameter a batch of values: ``x[i]`` is then a vector,
+every gate broadcasts over it, and each batch element is its own unbatched circuit
+(`element`). A gate's arguments are
 linear forms of the trainable parameters, so the ``classical`` feature's
 ``RX(2 * x[0] + x[1])`` is data too. `GATE_RULES` holds what the tolerances need to know
 about each trainable gate, from its definition: the largest frequency of its argument,
@@ -99,14 +102,28 @@ class Feature:
 
     name: str
     label: str
-    params: tuple[float, ...]
+    #: One value per parameter, or (``broadcast``) one batch of values per parameter.
+    params: tuple[float, ...] | tuple[tuple[float, ...], ...]
     gates: tuple[Gate, ...]
     #: One measurement, or several returned as a tuple.
     measurements: tuple[Measurement, ...]
 
     @property
     def outputs(self) -> int:
+        """Outputs of one circuit (one batch element)."""
         return sum(m.outputs for m in self.measurements)
+
+    @property
+    def batch(self) -> int:
+        """The batch size of a broadcast feature; 0 for an unbatched one."""
+        return len(self.params[0]) if isinstance(self.params[0], tuple) else 0
+
+
+def element(feature: Feature, index: int) -> Feature:
+    """Batch element ``index`` of a broadcast feature, as the unbatched circuit it stands for."""
+    values = tuple(float(batch[index]) for batch in feature.params)  # type: ignore[index]
+    return Feature(f"{feature.name}[{index}]", feature.label, values, feature.gates,
+                   feature.measurements)
 
 
 def tape_arguments(feature: Feature) -> list[tuple[Gate, Linear]]:
@@ -168,6 +185,9 @@ _FEATURES = (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
     ), (Measurement("expval", ((1.0, "ZI"),)), Measurement("probs", wires=(1,)),
         Measurement("expval", ((1.0, "IX"),)))),
+    Feature("broadcast", "broadcast parameters", ((0.543, 0.1, -1.2), (-0.765, 0.4, 2.0)), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
 )
 
 #: Every feature by name, in the order of the feature axis.

@@ -13,7 +13,15 @@ import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_reference
 from supportmatrix.features import gates
-from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, Feature, Measurement, tape_feature
+from supportmatrix.features.catalog import (
+    FEATURES,
+    STATE,
+    UNITARY,
+    Feature,
+    Measurement,
+    element,
+    tape_feature,
+)
 
 WIRES = 2
 
@@ -79,15 +87,35 @@ def work(feature: Feature) -> int:
     return gate_work + terms * 8
 
 
-@functools.lru_cache(maxsize=64)
-def feature_reference(name: str) -> Reference:
-    """The reference of feature ``name`` at its parameters; cached per process."""
-    feature = FEATURES[name]
+def _reference(feature: Feature) -> Reference:
     ref = stencil_reference(lambda points: outputs(feature, points),
                             np.array(feature.params, dtype=float), gates=work(feature) - 8,
                             amplitudes=8)
     assert ref is not None
     return ref
+
+
+@functools.lru_cache(maxsize=64)
+def feature_reference(name: str) -> Reference:
+    """The reference of feature ``name`` at its parameters; cached per process.
+
+    A broadcast feature's is assembled from its batch elements' own references: values
+    (batch * outputs,) in batch order, and a Jacobian (batch * outputs, params, batch) that
+    is block diagonal, since element ``b``'s outputs depend on element ``b``'s values only.
+    """
+    feature = FEATURES[name]
+    if not feature.batch:
+        return _reference(feature)
+    refs = [_reference(element(feature, b)) for b in range(feature.batch)]
+    out, n = refs[0].jacobian.shape
+    jac = np.zeros((feature.batch * out, n, feature.batch))
+    truncation = np.zeros_like(jac)
+    for b, ref in enumerate(refs):
+        jac[b * out:(b + 1) * out, :, b] = ref.jacobian
+        truncation[b * out:(b + 1) * out, :, b] = ref.truncation
+    return Reference(value=np.concatenate([r.value for r in refs]), jacobian=jac,
+                     scale=np.concatenate([r.scale for r in refs]), truncation=truncation,
+                     gates=refs[0].gates, amplitudes=refs[0].amplitudes)
 
 
 @functools.lru_cache(maxsize=64)

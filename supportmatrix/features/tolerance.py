@@ -18,6 +18,13 @@ Smoothness (the analytic truncation bounds)
     ``d`` of +-1 entries, ``h = 1e-5``) ``h**2/6 * Omega**3 * C`` with ``Omega`` the
     largest frequency along ``d``.
 
+Broadcasting
+    A broadcast feature's batch elements are independent circuits, each bounded as above;
+    its tolerances are the element's, repeated over the batch (`per_element`), including
+    the Jacobian's off-diagonal blocks, whose reference is exactly zero. spsa is not
+    judged with a broadcast criterion: PennyLane refuses to differentiate broadcast tapes
+    with it, and an estimate that came out would be held to the exact Jacobian.
+
 SPSA through classical processing
     PennyLane's spsa perturbs the tape parameters (the gate arguments), not the QNode's:
     it returns ``(g . d) d`` for the gradient ``g`` with respect to the tape parameters
@@ -90,7 +97,13 @@ from supportmatrix.check.tolerance import (
     SPSA_STEP,
     hoeffding,
 )
-from supportmatrix.features.catalog import GATE_RULES, Feature, classical_jacobian, tape_arguments
+from supportmatrix.features.catalog import (
+    GATE_RULES,
+    Feature,
+    classical_jacobian,
+    element,
+    tape_arguments,
+)
 from supportmatrix.features.oracle import work
 
 #: The matrix circuit's units of work behind `ROUNDING` (3 gates + 8 amplitudes).
@@ -118,8 +131,19 @@ def rounding(feature: Feature) -> float:
     return ROUNDING * max(1.0, work(feature) / _MATRIX_WORK) * max(1.0, magnitude(feature))
 
 
+def per_element(feature: Feature, tol: np.ndarray) -> np.ndarray:
+    """One circuit's tolerance (outputs,) or (outputs, params), repeated over a broadcast
+    feature's batch: (batch * outputs,) or (batch * outputs, params, batch)."""
+    if not feature.batch:
+        return tol
+    rows = np.concatenate([tol] * feature.batch, axis=0)
+    return rows if rows.ndim == 1 else np.repeat(rows[:, :, None], feature.batch, axis=2)
+
+
 def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
     """Per-entry tolerance (outputs, params) of a Jacobian computed by ``method`` without shots."""
+    if feature.batch:
+        return per_element(feature, analytic_tolerance(method, element(feature, 0)))
     delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
     h = REFERENCE_STEP
     reference_error = h**4 / 30 * omega**5 * c + 1.5 * delta / h
@@ -138,7 +162,7 @@ def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
 
 def forward_tolerance(feature: Feature) -> np.ndarray:
     """Per-entry tolerance of an analytic forward value: round-off only."""
-    return np.full(feature.outputs, SAFETY * rounding(feature))
+    return per_element(feature, np.full(feature.outputs, SAFETY * rounding(feature)))
 
 
 def output_width_sq(feature: Feature) -> np.ndarray:
@@ -171,13 +195,15 @@ def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
 def shots_forward_tolerance(feature: Feature, shots: int, p: float, repeats: int = 1) -> np.ndarray:
     """Per-entry tolerance of a forward value from ``shots`` shots, or of the mean of
     ``repeats`` independent such values (the bias check)."""
-    return np.array([hoeffding(w, shots * repeats, p) for w in output_width_sq(feature)])
+    return per_element(feature, np.array([hoeffding(w, shots * repeats, p)
+                                          for w in output_width_sq(feature)]))
 
 
 def shots_jacobian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:
     """Per-entry tolerance (outputs, params) of a Jacobian estimated from ``shots`` shots."""
     coeff = gradient_coefficients(method, feature)
-    return np.array([[hoeffding(a * w, shots, p) for a in coeff] for w in output_width_sq(feature)])
+    return per_element(feature, np.array([[hoeffding(a * w, shots, p) for a in coeff]
+                                          for w in output_width_sq(feature)]))
 
 
 def spsa_matches_through(observed: np.ndarray, tape_jac: np.ndarray, classical: np.ndarray,

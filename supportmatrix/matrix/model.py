@@ -85,7 +85,7 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "interface": KNOWN_AXIS_VALUES["interface"],
     "diff_method": KNOWN_AXIS_VALUES["diff_method"],
     "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
-                "multi-measure"),
+                "multi-measure", "broadcast"),
 }
 
 

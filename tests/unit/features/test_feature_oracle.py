@@ -5,9 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, tape_feature
+from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 from supportmatrix.features import tolerance
+
+#: Every circuit the features run: unbatched features, and each broadcast one's elements.
+CIRCUITS = {c.name: c for f in FEATURES.values()
+            for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])}
+UNBATCHED = [name for name, f in FEATURES.items() if not f.batch]
 
 
 def test_fixed_arrays_are_a_unitary_and_a_state() -> None:
@@ -36,12 +41,12 @@ def test_every_jacobian_column_is_alive(name: str) -> None:
     assert np.all(np.max(np.abs(jac), axis=0) > 1e-2), jac
 
 
-@pytest.mark.parametrize("name", list(FEATURES))
+@pytest.mark.parametrize("name", list(CIRCUITS))
 def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
     """Bernstein's inequality in `tolerance` needs each output to be a trigonometric
     polynomial of frequency <= omega_i along parameter i: sample a 4 pi period (frequencies
     are multiples of 1/2) and look at the spectrum."""
-    feature = FEATURES[name]
+    feature = CIRCUITS[name]
     omega = tolerance.frequencies(feature)
     x = np.array(feature.params)
     n = 64
@@ -54,7 +59,7 @@ def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
         assert np.all(spectrum[freqs > omega[i] + 1e-9] < 1e-12), (name, i, omega[i])
 
 
-@pytest.mark.parametrize("name", list(FEATURES))
+@pytest.mark.parametrize("name", UNBATCHED)
 def test_tape_jacobian_times_classical_jacobian_is_the_jacobian(name: str) -> None:
     from supportmatrix.features.catalog import classical_jacobian
 
@@ -65,14 +70,14 @@ def test_tape_jacobian_times_classical_jacobian_is_the_jacobian(name: str) -> No
                        feature_reference(name).jacobian, atol=1e-10)
 
 
-@pytest.mark.parametrize("name", list(FEATURES))
+@pytest.mark.parametrize("name", list(CIRCUITS))
 def test_measured_outcomes_are_far_from_certain(name: str) -> None:
     """The premise of the independent-partitions bound: q (1 - q) >= 0.01 for every
     measured outcome (each probability, each Pauli term's +1 outcome)."""
     from supportmatrix.features import gates
     from supportmatrix.features.oracle import states
 
-    feature = FEATURES[name]
+    feature = CIRCUITS[name]
     psi = states(feature, np.array([feature.params]))[0]
     for m in feature.measurements:
         if m.kind == "probs":
@@ -97,3 +102,18 @@ def test_the_four_term_rule_reproduces_the_controlled_derivatives() -> None:
         f = lambda s: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
         rule = cp * (f(np.pi / 2) - f(-np.pi / 2)) - cm * (f(3 * np.pi / 2) - f(-3 * np.pi / 2))
         assert rule == pytest.approx(feature_reference("controlled").jacobian[0, i], abs=1e-10)
+
+
+def test_a_broadcast_reference_is_block_diagonal_over_its_elements() -> None:
+    feature = FEATURES["broadcast"]
+    ref = feature_reference("broadcast")
+    assert ref.jacobian.shape == (feature.batch * feature.outputs, 2, feature.batch)
+    for b in range(feature.batch):
+        own = outputs(element(feature, b), np.array([element(feature, b).params]))[0]
+        assert np.allclose(ref.value[b], own)
+        others = [c for c in range(feature.batch) if c != b]
+        assert np.all(ref.jacobian[b, :, others] == 0)
+        x0, x1 = element(feature, b).params
+        # <Z1> = cos(x0) cos(x1) for the matrix's circuit
+        assert np.allclose(ref.jacobian[b, :, b], [-np.sin(x0) * np.cos(x1),
+                                                   -np.cos(x0) * np.sin(x1)], atol=1e-11)

@@ -16,6 +16,7 @@ from supportmatrix.features.oracle import feature_reference, tape_jacobian
 #: A whole features run: 6 features x 2 devices x 6 interfaces x 11 methods at 10000 shots.
 P = FAMILY_FAILURE / (CHECKS_PER_SHOT_CELL * 792)
 NAMES = list(FEATURES)
+UNBATCHED = [name for name in NAMES if not FEATURES[name].batch]
 
 
 def _passes(method: str, name: str, jac: np.ndarray) -> bool:
@@ -32,7 +33,7 @@ def _passes(method: str, name: str, jac: np.ndarray) -> bool:
 
 
 @pytest.mark.parametrize("method", ["parameter-shift", "finite-diff", "spsa"])
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", UNBATCHED)
 def test_the_reference_passes_and_wrong_derivatives_fail(method: str, name: str) -> None:
     ref = feature_reference(name).jacobian
     assert _passes(method, name, ref)
@@ -46,7 +47,7 @@ def test_the_reference_passes_and_wrong_derivatives_fail(method: str, name: str)
             assert not _passes(method, name, wrong), (column, fault)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", UNBATCHED)
 def test_every_spsa_estimate_passes(name: str) -> None:
     """Whatever direction PennyLane draws over the tape parameters, its estimate passes."""
     feature = FEATURES[name]
@@ -97,3 +98,21 @@ def test_finite_shot_tolerances_catch_zero_and_flipped_gradients(method: str, na
 
 def test_the_all_partitions_equal_bound_is_far_below_any_budget() -> None:
     assert tolerance.all_partitions_equal_bound(10000, 25) < 1e-30 < P
+
+
+@pytest.mark.parametrize("method", ["backprop", "finite-diff"])
+def test_broadcast_wrong_derivatives_fail(method: str) -> None:
+    """Each batch element's derivatives, zeroed, flipped or scaled, and a leak between
+    elements (an output depending on another element's values) fail."""
+    feature = FEATURES["broadcast"]
+    ref = feature_reference("broadcast").jacobian
+    tol = tolerance.analytic_tolerance(method, feature)
+    assert tol.shape == ref.shape and np.all(np.abs(ref - ref) <= tol)
+    for b in range(feature.batch):
+        for fault in (0.0, -1.0, 1 - 1e-3):
+            wrong = ref.copy()
+            wrong[b, :, b] *= fault
+            assert not np.all(np.abs(wrong - ref) <= tol), (b, fault)
+    leak = ref.copy()
+    leak[0, :, 1] = ref[1, :, 1]
+    assert not np.all(np.abs(leak - ref) <= tol)
