@@ -8,14 +8,15 @@ from supportmatrix.check import compat
 from supportmatrix.check.circuits import DEVICE_WIRES, to_real_vector
 from supportmatrix.check.failure import detail_lines
 from supportmatrix.check.interfaces import ADAPTERS
-from supportmatrix.features.catalog import FEATURES, circuit_source, fixed_arrays_source
+from supportmatrix.features.catalog import FEATURES, Feature, circuit_source, fixed_arrays_source
 from supportmatrix.features.runner import FeatureRun, feature_seed, feature_vector
 from supportmatrix.matrix.model import Expectation, FeatureCell
 
 
-def feature_snippet(cell: FeatureCell) -> str:
-    """Python source that rebuilds the cell's QNode and computes its Jacobian."""
-    feature = FEATURES[cell.feature]
+def feature_snippet(cell: FeatureCell, feature: Feature | None = None) -> str:
+    """Python source that rebuilds the cell's QNode and computes its Jacobian (with
+    ``feature``'s parameters when given)."""
+    feature = feature or FEATURES[cell.feature]
     adapter = ADAPTERS[cell.interface]
     interface = "None" if cell.interface == "None" else repr(cell.interface)
     lines = [
@@ -49,7 +50,8 @@ def feature_failure_message(run: FeatureRun, expectation: Expectation, problems:
         lines.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
     lines += detail_lines(run.observed, run.warnings)
     lines.append("  reproduce with:")
-    lines += [f"    {line}" if line else "" for line in feature_snippet(cell).splitlines()]
+    lines += [f"    {line}" if line else ""
+              for line in feature_snippet(cell, run.feature).splitlines()]
     lines.append("  if PennyLane's new behaviour is right, declare it under features: in "
                  "matrix.yaml and regenerate docs/support-table.md.")
     return "\n".join(lines)

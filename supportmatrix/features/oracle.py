@@ -95,15 +95,20 @@ def _reference(feature: Feature) -> Reference:
     return ref
 
 
-@functools.lru_cache(maxsize=64)
 def feature_reference(name: str) -> Reference:
-    """The reference of feature ``name`` at its parameters; cached per process.
+    """The reference of feature ``name`` at its own parameters (`reference_of`)."""
+    return reference_of(FEATURES[name])
+
+
+@functools.lru_cache(maxsize=256)
+def reference_of(feature: Feature) -> Reference:
+    """The reference of ``feature`` at its parameters (another circuit's, or other
+    parameters than the catalog's, for the property tests); cached per process.
 
     A broadcast feature's is assembled from its batch elements' own references: values
     (batch * outputs,) in batch order, and a Jacobian (batch * outputs, params, batch) that
     is block diagonal, since element ``b``'s outputs depend on element ``b``'s values only.
     """
-    feature = FEATURES[name]
     if not feature.batch:
         return _reference(feature)
     refs = [_reference(element(feature, b)) for b in range(feature.batch)]
@@ -118,11 +123,16 @@ def feature_reference(name: str) -> Reference:
                      gates=refs[0].gates, amplitudes=refs[0].amplitudes)
 
 
-@functools.lru_cache(maxsize=64)
 def tape_jacobian(name: str) -> np.ndarray:
-    """The reference Jacobian of feature ``name`` with respect to its tape parameters
+    """The reference Jacobian of feature ``name`` with respect to its tape parameters."""
+    return tape_jacobian_of(FEATURES[name])
+
+
+@functools.lru_cache(maxsize=256)
+def tape_jacobian_of(feature: Feature) -> np.ndarray:
+    """The reference Jacobian of ``feature`` with respect to its tape parameters
     (`catalog.tape_feature`), shape (outputs, tape parameters)."""
-    tape = tape_feature(FEATURES[name])
+    tape = tape_feature(feature)
     ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
                             gates=work(tape) - 8, amplitudes=8)
     assert ref is not None

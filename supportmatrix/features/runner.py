@@ -23,7 +23,7 @@ from supportmatrix.check.scaffold import observe
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES, Feature, circuit_of, classical_jacobian
-from supportmatrix.features.oracle import feature_reference, tape_jacobian
+from supportmatrix.features.oracle import reference_of, tape_jacobian_of
 from supportmatrix.matrix.model import FeatureCell
 
 
@@ -38,6 +38,8 @@ class FeatureRun:
     seconds: float
     #: Every value comparison made, passed or not.
     checks: tuple[ValueCheck, ...] = ()
+    #: The feature it ran, when not the catalog's own (other parameters: property tests).
+    feature: Feature | None = None
 
 
 def feature_seed(cell: FeatureCell, *, stream: int = MAIN_STREAM) -> int:
@@ -49,7 +51,7 @@ def feature_seed(cell: FeatureCell, *, stream: int = MAIN_STREAM) -> int:
     return int(np.random.SeedSequence([base, 0, stream]).generate_state(1)[0])
 
 
-def feature_qnode(cell: FeatureCell, *, repeats: int = 1) -> Any:
+def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | None = None) -> Any:
     """The cell's QNode; ``repeats > 1`` runs a finite-shot cell's shots that many times
     as a shot vector, on its own seed stream (the bias check)."""
     shots: Any = cell.shots
@@ -58,7 +60,7 @@ def feature_qnode(cell: FeatureCell, *, repeats: int = 1) -> Any:
         assert cell.shots is not None
         shots, stream = (cell.shots,) * repeats, BIAS_STREAM
     return compat.device_qnode(
-        circuit_of(FEATURES[cell.feature]), device=cell.device, wires=DEVICE_WIRES,
+        circuit_of(feature or FEATURES[cell.feature]), device=cell.device, wires=DEVICE_WIRES,
         seed=feature_seed(cell, stream=stream),
         interface=None if cell.interface == "None" else cell.interface,
         diff_method=cell.diff_method, shots=shots)
@@ -76,7 +78,7 @@ def feature_vector(result):  # no annotations: reproduction snippets quote its s
 
 def _forward_check(cell: FeatureCell, feature: Feature, forward: Any, p: float) -> ValueCheck:
     observed = np.asarray(forward, dtype=float).reshape(-1)
-    ref = feature_reference(feature.name)
+    ref = reference_of(feature)
     if cell.shots is None:
         tol, criterion = tolerance.forward_tolerance(feature), "analytic: float64 round-off"
     else:
@@ -88,7 +90,7 @@ def _forward_check(cell: FeatureCell, feature: Feature, forward: Any, p: float) 
 
 def _jacobian_check(cell: FeatureCell, feature: Feature, method: str, jac: np.ndarray,
                     p: float) -> ValueCheck:
-    ref = feature_reference(feature.name).jacobian
+    ref = reference_of(feature).jacobian
     observed = jac.reshape(ref.shape) if jac.size == ref.size else jac
     if cell.shots is not None:
         tol = tolerance.shots_jacobian_tolerance(method, feature, cell.shots, p)
@@ -100,7 +102,7 @@ def _jacobian_check(cell: FeatureCell, feature: Feature, method: str, jac: np.nd
         if classical.shape[0] == classical.shape[1] and np.array_equal(classical, np.eye(len(classical))):
             ok = observed.shape == ref.shape and bool(np.all(spsa_matches(observed, ref, tol)))
         else:
-            ok = tolerance.spsa_matches_through(observed, tape_jacobian(feature.name), classical, tol)
+            ok = tolerance.spsa_matches_through(observed, tape_jacobian_of(feature), classical, tol)
         return ValueCheck("Jacobian", observed, ref, tol, ok,
                           "spsa: (J.d) d for a sign vector d, finite-difference error")
     return compare_values("Jacobian", observed, expected=ref, tolerance=tol,
@@ -112,7 +114,7 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float) -> list[
     equal, then their mean against the reference at the pooled shot count
     (`check.tolerance`'s bias check; `tolerance`, "Independent partitions")."""
     assert cell.shots is not None
-    results = feature_qnode(cell, repeats=BIAS_REPEATS)(x)
+    results = feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature)(x)
     estimates = np.stack([np.asarray(to_numpy(feature_vector(r)), dtype=float).reshape(-1)
                           for r in results])
     spread = estimates.max(axis=0) - estimates.min(axis=0)
@@ -126,22 +128,25 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float) -> list[
         return [independent]
     tol = tolerance.shots_forward_tolerance(feature, cell.shots, p, BIAS_REPEATS)
     return [independent, compare_values("forward value, mean of repeats", estimates.mean(axis=0),
-                          expected=feature_reference(feature.name).value, tolerance=tol,
+                          expected=reference_of(feature).value, tolerance=tol,
                           criterion=f"bias check: Hoeffding bound for the mean of {BIAS_REPEATS} "
                                     f"independent {cell.shots}-shot estimates")]
 
 
-def run_feature_cell(cell: FeatureCell, *, family_size: int = 1) -> FeatureRun:
+def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
+                     feature: Feature | None = None) -> FeatureRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
-    in the features family's run, over which the false-failure budget is split."""
+    in the features family's run, over which the false-failure budget is split.
+    ``feature`` runs the cell's feature with other parameters (the property tests)."""
     adapter = ADAPTERS[cell.interface]
-    feature = FEATURES[cell.feature]
+    own = feature
+    feature = feature or FEATURES[cell.feature]
     p = FAMILY_FAILURE / family_size
     method: str | None = None
     with observe() as obs:
         with obs.attempt():
             x = adapter.params(feature.params)
-            qnode = feature_qnode(cell)
+            qnode = feature_qnode(cell, feature=feature)
             forward, jac = forward_and_jacobian(adapter, lambda v: feature_vector(qnode(v)), x, obs)
         if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
@@ -157,4 +162,5 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1) -> FeatureRun:
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
                     obs.detail = (f"the bias check's shot-vector run raised "
                                   f"{type(exc).__name__}: {exc}")
-    return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks))
+    return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
+                      own)
