@@ -2,7 +2,7 @@
 
 They live in the package, not only under ``tests/``, so that ``supportmatrix observe``
 can run them from an installed copy; ``tests/test_matrix.py``, ``tests/test_hybrid.py`` and
-``tests/test_qjit.py`` import them.
+``tests/test_qjit.py`` and ``tests/test_features.py`` import them.
 """
 
 from __future__ import annotations
@@ -15,10 +15,17 @@ import pytest
 from supportmatrix.check.classify import mismatches
 from supportmatrix.check.failure import failure_message
 from supportmatrix.check.runner import Run, run_cell
+from supportmatrix.features.failure import feature_failure_message
+from supportmatrix.features.runner import FeatureRun, run_feature_cell
 from supportmatrix.hybrid.failure import hybrid_failure_message
 from supportmatrix.hybrid.runner import HybridRun, run_hybrid_cell
 from supportmatrix.hybrid.worker_process import WorkerCrashed
-from supportmatrix.matrix.model import ResolvedCell, ResolvedHybridCell, ResolvedQjitCell
+from supportmatrix.matrix.model import (
+    ResolvedCell,
+    ResolvedFeatureCell,
+    ResolvedHybridCell,
+    ResolvedQjitCell,
+)
 from supportmatrix.qjit.failure import qjit_failure_message
 from supportmatrix.qjit.runner import QjitRun, run_qjit_cell
 
@@ -55,3 +62,14 @@ def test_qjit_cell(resolved_qjit_cell: ResolvedQjitCell, qjit_shot_check_count: 
     record_cell(run, problems)
     if problems:
         pytest.fail(qjit_failure_message(run, rc, problems), pytrace=False)
+
+
+def test_feature_cell(resolved_feature_cell: ResolvedFeatureCell, feature_shot_check_count: int,
+                      record_cell: Callable[[FeatureRun, list[str]], None]) -> None:
+    """A features-family cell: its fixed circuit run for real, against its own oracle."""
+    rc = resolved_feature_cell
+    run = run_feature_cell(rc.cell, family_size=feature_shot_check_count)
+    problems = mismatches(rc.expectation, run.observed, run.warnings)
+    record_cell(run, problems)
+    if problems:
+        pytest.fail(feature_failure_message(run, rc.expectation, problems), pytrace=False)

@@ -17,7 +17,7 @@ import pytest
 from supportmatrix.check.threads import one_thread_per_process
 
 if TYPE_CHECKING:
-    from supportmatrix.matrix.model import Matrix, ResolvedCell
+    from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedFeatureCell
 
 _MATRIX_KEY: pytest.StashKey[Matrix] = pytest.StashKey()
 
@@ -95,7 +95,7 @@ def _matrix(config: pytest.Config) -> Matrix:
     return config.stash[_MATRIX_KEY]
 
 
-def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
+def _cell_params(cells: list[ResolvedCell] | list[ResolvedFeatureCell], timeout: float) -> list[Any]:
     from supportmatrix.check.interfaces import ADAPTERS
 
     available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
@@ -113,6 +113,9 @@ def _cell_params(cells: list[ResolvedCell], timeout: float) -> list[Any]:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "resolved_hybrid_cell" in metafunc.fixturenames:
         _parametrize_hybrid(metafunc)
+    if "resolved_feature_cell" in metafunc.fixturenames:
+        features = list(_matrix(metafunc.config).feature_cells)
+        metafunc.parametrize("resolved_feature_cell", _cell_params(features, CELL_TIMEOUT_SECONDS))
     if "resolved_cell" in metafunc.fixturenames:
         cells = list(_matrix(metafunc.config).cells)
         metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
@@ -171,17 +174,30 @@ def shot_check_count(request: pytest.FixtureRequest) -> int:
     return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
 
 
+@pytest.fixture(scope="session")
+def feature_shot_check_count(request: pytest.FixtureRequest) -> int:
+    """How many finite-shot values a run of the whole features family checks: its own
+    union-bound family size."""
+    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
+
+    matrix = _matrix(request.config)
+    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.feature_cells)
+
+
+#: The fixture that holds each family's cell, in the order `record_cell` looks for them.
+_CELL_FIXTURES = ("resolved_hybrid_cell", "resolved_qjit_cell", "resolved_feature_cell", "resolved_cell")
+
+
 @pytest.fixture
 def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], None]:
-    """Attach a cell's record (QNode or hybrid cell) to its report when
+    """Attach a cell's record (of any family) to its report when
     ``--supportmatrix-json`` is given."""
     if request.config.getoption("supportmatrix_json") is None:
         return lambda run, problems: None
     from supportmatrix.release.codec import CellRecord
     from supportmatrix.release.recording import PROPERTY
 
-    fixture = next((name for name in ("resolved_hybrid_cell", "resolved_qjit_cell")
-                    if name in request.fixturenames), "resolved_cell")
+    fixture = next(name for name in _CELL_FIXTURES if name in request.fixturenames)
 
     def record(run: Any, problems: list[str]) -> None:
         resolved = request.getfixturevalue(fixture)
@@ -206,6 +222,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
     config.addinivalue_line("markers", f"{QJIT_MARKER}: a Catalyst cell of matrix.yaml (qjit:); "
                                        "run with --qjit or -m qjit")
+    config.addinivalue_line("markers", "features: a features-family cell of matrix.yaml")
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -225,6 +242,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> No
             item.add_marker(CELL_MARKER)
         if "resolved_hybrid_cell" in fixtures:
             item.add_marker("hybrid")
+        if "resolved_feature_cell" in fixtures:
+            item.add_marker("features")
         if "resolved_qjit_cell" in fixtures:
             item.add_marker(QJIT_MARKER)
             qjit_items.append(item)

@@ -11,7 +11,7 @@ judge itself.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -171,7 +171,18 @@ def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
               params: tuple[float, ...] = PARAMS) -> Reference | None:
     """The reference for ``measurement`` at ``params``; cached, so each matrix cell's is
     computed once per process."""
-    x = np.array(params, dtype=float)
+    return stencil_reference(lambda points: _measure_batch(measurement, points, shape),
+                             np.array(params, dtype=float), gates=len(shape.gates()),
+                             amplitudes=2**shape.device_wires)
+
+
+def stencil_reference(batch: Callable[[np.ndarray], np.ndarray | None], x: np.ndarray, *,
+                      gates: int, amplitudes: int) -> Reference | None:
+    """The `Reference` of any circuit at ``x``, given ``batch``: parameter vectors of shape
+    (points, n) to exact real outputs (points, outputs), or None when there are none.
+
+    The features family's oracle uses it with its own circuits.
+    """
     n = x.size
     eye = np.eye(n)
     offsets = np.array([k for k, _ in STENCIL], dtype=float)
@@ -182,7 +193,7 @@ def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
     d = _SCALE_STEP
     scale_pts = [x + k * d * dirs for k in (1.0, -1.0, 2.0, -2.0)]
     points = np.concatenate([x[None, :], *stencil_pts, *scale_pts])
-    values = _measure_batch(measurement, points, shape)
+    values = batch(points)
     if values is None:
         return None
     value, rest = values[0], values[1:]
@@ -195,6 +206,5 @@ def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
     second = (fp - 2 * value + fm) / d**2
     third = (f2p - 2 * fp + 2 * fm - f2m) / (2 * d**3)
     scale = np.maximum(np.abs(value), np.max(np.maximum(np.abs(second), np.abs(third)), axis=0))
-    gates = len(shape.gates())
     return Reference(value=value, jacobian=jac, scale=scale, truncation=np.abs(jac_2h - jac) / 15,
-                     gates=gates, amplitudes=2**shape.device_wires)
+                     gates=gates, amplitudes=amplitudes)

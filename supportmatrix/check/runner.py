@@ -17,9 +17,9 @@ from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
 from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
-from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
+from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, Adapter, to_numpy
 from supportmatrix.check.oracle import Reference, reference
-from supportmatrix.check.scaffold import observe
+from supportmatrix.check.scaffold import Observation, observe
 from supportmatrix.matrix.model import Cell, Stage
 
 
@@ -106,6 +106,27 @@ def _jacobian_check(
                           criterion=f"{method}: analytic error bound"), ""
 
 
+def forward_and_jacobian(adapter: Adapter, f: Any, x: Any, obs: Observation) -> tuple[Any, Any]:
+    """``f(x)`` as NumPy and the framework's Jacobian of ``f`` at ``x`` (or `NO_GRADIENT`),
+    moving ``obs`` to the gradient stage once the forward pass has worked. Every QNode
+    family's runner calls it inside ``obs.attempt()``."""
+    try:
+        trace = adapter.forward(f, x)
+    except Exception as exc:
+        if adapter.forward_alone is None:
+            raise
+        # jax differentiates in the same call: rerun the forward pass alone to
+        # tell whose error this is.
+        forward_exc = adapter.forward_error(f, x)
+        if forward_exc is not None:
+            raise forward_exc from None
+        obs.stage = Stage.GRADIENT
+        raise exc from None
+    forward = to_numpy(adapter.output(trace))
+    obs.stage = Stage.GRADIENT
+    return forward, adapter.jacobian(f, x, trace)
+
+
 def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
              shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> Run:
     """Run ``cell`` and classify it.
@@ -123,22 +144,7 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
         with obs.attempt():
             x = adapter.params(params)
             qnode = cell_qnode(cell, shape=shape, run=run)
-            f = real_output(qnode)
-            try:
-                trace = adapter.forward(f, x)
-            except Exception as exc:
-                if adapter.forward_alone is None:
-                    raise
-                # jax differentiates in the same call: rerun the forward pass alone to
-                # tell whose error this is.
-                forward_exc = adapter.forward_error(f, x)
-                if forward_exc is not None:
-                    raise forward_exc from None
-                obs.stage = Stage.GRADIENT
-                raise exc from None
-            forward = to_numpy(adapter.output(trace))
-            obs.stage = Stage.GRADIENT
-            jac = adapter.jacobian(f, x, trace)
+            forward, jac = forward_and_jacobian(adapter, real_output(qnode), x, obs)
         if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
             forward_check = _forward_check(cell, ref, forward, family_size)

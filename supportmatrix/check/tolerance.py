@@ -146,21 +146,21 @@ def spsa_matches(observed: np.ndarray, ref: np.ndarray, tol: np.ndarray) -> np.n
     PennyLane leaves parameters that cannot reach the measured wires unperturbed
     (``d_i = 0``); their columns of ``J`` are zero, so where a column is zero
     ``d_i`` may be 0 as well as +-1. Every nonzero column keeps ``d_i = +-1``,
-    which is what rules out a zero estimate.
+    which is what rules out a zero estimate. Every candidate is ``(J . d) d`` for one
+    whole ``d``, so a column that is nearly, not exactly, dead enters ``J . d`` too.
     """
     n = ref.shape[1]
     live = np.any(np.abs(ref) > tol, axis=0)  # columns that some output depends on here
     live_idx = np.flatnonzero(live)
     ok = np.all(np.abs(observed - ref) <= tol, axis=1)
-    for signs in product((1.0, -1.0), repeat=max(live_idx.size - 1, 0)):
-        d = np.zeros(n)
-        d[live_idx] = (1.0, *signs)[: live_idx.size]
-        along = ref @ d  # per row; d is only fixed up to sign, and (J.-d)(-d) = (J.d)d
-        live_ok = np.all(np.abs(observed - np.outer(along, d))[:, live] <= tol[:, live], axis=1)
-        dead, dead_tol = np.abs(observed[:, ~live]), tol[:, ~live]
-        dead_ok = np.all((dead <= dead_tol) | (np.abs(dead - np.abs(along)[:, None]) <= dead_tol),
-                         axis=1)
-        ok |= live_ok & dead_ok
+    # d over every column: +-1 where the column is live (the first fixed to +1, since d
+    # and -d give the same estimate), and 0 or +-1 where it is not. A nearly dead column
+    # (|J| below its tolerance, not zero) still adds J_i d_i to J . d, which must count.
+    choices = [(1.0,) if i == (live_idx[0] if live_idx.size else -1)
+               else (1.0, -1.0) if live[i] else (0.0, 1.0, -1.0) for i in range(n)]
+    for signs in product(*choices):
+        d = np.array(signs)
+        ok |= np.all(np.abs(observed - np.outer(ref @ d, d)) <= tol, axis=1)
     return ok
 
 

@@ -102,6 +102,23 @@ Its axes, ``where``, ``expect`` and ``warnings`` mean what they mean at the top 
 are shared; stages are ``forward`` and ``gradient``). Key paths in errors start with
 ``qjit.``.
 
+The optional top-level ``features:`` section declares the features family: fixed circuits
+that each exercise one of PennyLane's gradient code paths (README, "The features family")::
+
+    features:
+      axes:                     # exactly device, interface, diff_method, feature, shots
+        device: [default.qubit, lightning.qubit]
+        interface: [None, autograd, torch, tf, jax, jax-jit]
+        diff_method: [backprop, adjoint, parameter-shift]
+        feature: [controlled, rot]
+        shots: [None, 10000]
+      rules:
+        - expect: supported
+
+Its axes, ``where``, ``expect`` and ``warnings`` mean exactly what they mean at the top
+level, with ``feature`` (a value of `KNOWN_FEATURE_AXIS_VALUES`) in place of
+``measurement``; notes are shared. Key paths in errors start with ``features.``.
+
 Every problem raises `MatrixError`, whose ``str`` is one line:
 ``{path}:{line}: {keypath}: {message}`` with a 1-based line.
 
@@ -121,11 +138,14 @@ from supportmatrix.matrix.model import (
     Matrix,
     Outcome,
     ResolvedCell,
+    ResolvedFeatureCell,
     ResolvedHybridCell,
     ResolvedQjitCell,
 )
 from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
+    FEATURES,
+    FEATURES_KEYS,
     HYBRID,
     HYBRID_KEYS,
     QJIT,
@@ -169,6 +189,7 @@ def load_matrix(
     )
     hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
     qjit_axes, qjit_cells = _parse_qjit(src, root, notes, versions, version)
+    feature_axes, feature_cells = _parse_features(src, root, notes, versions, version)
     return Matrix(
         path=src.path,
         axes=axes,
@@ -178,6 +199,8 @@ def load_matrix(
         hybrid_cells=hybrid_cells,
         qjit_axes=qjit_axes,
         qjit_cells=qjit_cells,
+        feature_axes=feature_axes,
+        feature_cells=feature_cells,
     )
 
 
@@ -236,6 +259,24 @@ def _parse_qjit(
     cells = tuple(
         ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
         for cell, expectation, _, lines in _cells(src, section, QJIT, axes, notes, versions,
+                                                   schema_version)
+    )
+    return axes, cells
+
+
+def _parse_features(
+    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
+    schema_version: int,
+) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedFeatureCell, ...]]:
+    """The optional ``features:`` section: its axes and resolved cells (empty without it)."""
+    if "features" not in root:
+        return {}, ()
+    section = require_mapping(src, root["features"], FEATURES.keypath, "features")
+    check_keys(src, section, FEATURES.keypath, FEATURES_KEYS)
+    axes = parse_axes(src, section, FEATURES)
+    cells = tuple(
+        ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
+        for cell, expectation, _, lines in _cells(src, section, FEATURES, axes, notes, versions,
                                                    schema_version)
     )
     return axes, cells

@@ -104,6 +104,20 @@ KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "derivative": ("first", "second"),
 }
 
+#: Axes of the features family (``features:`` in `matrix.yaml`), in id order: the QNode
+#: family's, with ``feature`` (a fixed circuit, or a way of differentiating one) in place
+#: of ``measurement``.
+FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "feature", "shots")
+
+#: Feature axis values the features runner knows how to build (`features.catalog`).
+KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "device": KNOWN_AXIS_VALUES["device"],
+    "interface": KNOWN_AXIS_VALUES["interface"],
+    "diff_method": KNOWN_AXIS_VALUES["diff_method"],
+    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
+                "multi-measure", "broadcast"),
+}
+
 
 class Outcome(str, enum.Enum):
     """The closed set of outcomes a cell can be declared with, or be observed to have."""
@@ -309,6 +323,26 @@ class QjitCell:
 
 
 @dataclass(frozen=True)
+class FeatureCell:
+    """One features-family cell: a QNode cell's axes with a feature in place of the measurement."""
+
+    device: str
+    interface: str
+    diff_method: str
+    feature: str
+    shots: int | None
+
+    @property
+    def id(self) -> str:
+        """Stable, readable id, e.g. ``default.qubit-torch-adjoint-controlled-analytic``."""
+        shots = "analytic" if self.shots is None else f"shots{self.shots}"
+        return f"{self.device}-{self.interface}-{self.diff_method}-{self.feature}-{shots}"
+
+    def axis_value(self, axis: str) -> str | int | None:
+        return getattr(self, axis)
+
+
+@dataclass(frozen=True)
 class ResolvedQjitCell:
     """A Catalyst cell with the expectation its matching rules give it."""
 
@@ -318,10 +352,20 @@ class ResolvedQjitCell:
 
 
 @dataclass(frozen=True)
+class ResolvedFeatureCell:
+    """A features-family cell with the expectation its matching rules give it."""
+
+    cell: FeatureCell
+    expectation: Expectation
+    rule_lines: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class Matrix:
     """A loaded ``matrix.yaml``: the axes, the footnotes and the resolved cells, in file order.
 
-    The hybrid-model family (``hybrid:``) and the Catalyst family (``qjit:``) are
+    The hybrid-model family (``hybrid:``), the Catalyst family (``qjit:``) and the features
+    family (``features:``) are
     optional; without them their fields are empty.
     """
 
@@ -333,6 +377,8 @@ class Matrix:
     hybrid_cells: tuple[ResolvedHybridCell, ...] = ()
     qjit_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     qjit_cells: tuple[ResolvedQjitCell, ...] = ()
+    feature_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    feature_cells: tuple[ResolvedFeatureCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
@@ -342,3 +388,5 @@ class Matrix:
 
     def qjit_by_id(self) -> dict[str, ResolvedQjitCell]:
         return {rc.cell.id: rc for rc in self.qjit_cells}
+    def feature_by_id(self) -> dict[str, ResolvedFeatureCell]:
+        return {rc.cell.id: rc for rc in self.feature_cells}

@@ -11,7 +11,15 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
-from supportmatrix.matrix.model import Cell, Expectation, HybridCell, QjitCell, TrainingSpec, WarningSpec
+from supportmatrix.matrix.model import (
+    Cell,
+    Expectation,
+    FeatureCell,
+    HybridCell,
+    QjitCell,
+    TrainingSpec,
+    WarningSpec,
+)
 from supportmatrix.matrix.schema import CompiledRule, Family
 from supportmatrix.matrix.source import Source
 from supportmatrix.matrix.versions import specifier_matches
@@ -21,7 +29,8 @@ __all__ = ["Resolved", "check_dead_rules", "match_cells", "resolve"]
 #: A cell's axis values, in the family's axis order, and the bit set of rules matching them.
 CellMatch = tuple[tuple[object, ...], int]
 #: A resolved cell: the cell, its expectation, its training target, its rules' lines.
-Resolved = tuple[Cell | HybridCell | QjitCell, Expectation, TrainingSpec | None, tuple[int, ...]]
+AnyCell = Cell | HybridCell | QjitCell | FeatureCell
+Resolved = tuple[AnyCell, Expectation, TrainingSpec | None, tuple[int, ...]]
 
 
 def match_cells(
@@ -57,7 +66,7 @@ def resolve(
     training_bits = _bits(r.rule.index for r in active if r.rule.training is not None)
 
     resolved: list[Resolved] = []
-    uncovered: list[Cell | HybridCell | QjitCell] = []
+    uncovered: list[AnyCell] = []
     cache: dict[tuple[int, int, int], tuple[Expectation, TrainingSpec | None, tuple[int, ...]]] = {}
     for combo, matched in matches:
         cell = family.make_cell(*combo)

@@ -1,5 +1,6 @@
 """The shape of `matrix.yaml`: schema version, axes, notes and rules with their ``where``,
-for every family of cells (the QNode top level, ``hybrid:`` and ``qjit:``), described by `Family`."""
+for every family of cells (the QNode top level, ``hybrid:``, ``qjit:`` and ``features:``), described by
+`Family`."""
 
 from __future__ import annotations
 
@@ -20,13 +21,16 @@ from supportmatrix.matrix.checks import (
 from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
 from supportmatrix.matrix.model import (
     AXIS_NAMES,
+    FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
     KNOWN_AXIS_VALUES,
+    KNOWN_FEATURE_AXIS_VALUES,
     KNOWN_HYBRID_AXIS_VALUES,
     KNOWN_QJIT_AXIS_VALUES,
     QJIT_AXIS_NAMES,
     VERSIONED_PACKAGES,
     Cell,
+    FeatureCell,
     HybridCell,
     QjitCell,
     Rule,
@@ -35,6 +39,8 @@ from supportmatrix.matrix.model import (
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [
+    "FEATURES",
+    "FEATURES_KEYS",
     "HYBRID",
     "HYBRID_KEYS",
     "QJIT",
@@ -57,20 +63,22 @@ SCHEMA_VERSION = 2
 #: 2: every outcome but ``supported`` names its reason; ``forward-only`` is ``errors``.
 SCHEMA_VERSIONS = (1, 2)
 
-TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "qjit")
+TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "qjit", "features")
 HYBRID_KEYS = ("axes", "rules")
 QJIT_KEYS = ("axes", "rules")
+FEATURES_KEYS = ("axes", "rules")
 
 
 @dataclass(frozen=True)
 class Family:
     """What differs between the QNode cells (top level), the hybrid cells (``hybrid:``) and
-    the Catalyst cells (``qjit:``); everything else (axes, rules, version gates, resolution, errors) is shared."""
+    the Catalyst cells (``qjit:``) and the features cells (``features:``); everything else
+    (axes, rules, version gates, resolution, errors) is shared."""
 
     keypath: Keypath
     axis_names: tuple[str, ...]
     known_values: Mapping[str, tuple[str, ...]]
-    make_cell: Callable[..., Cell | HybridCell | QjitCell]
+    make_cell: Callable[..., Cell | HybridCell | QjitCell | FeatureCell]
     stages: tuple[str, ...]
     rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
 
@@ -96,6 +104,15 @@ QJIT = Family(
     axis_names=QJIT_AXIS_NAMES,
     known_values=KNOWN_QJIT_AXIS_VALUES,
     make_cell=QjitCell,
+    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
+    rule_fields=("expect", "warnings"),
+)
+
+FEATURES = Family(
+    keypath=("features",),
+    axis_names=FEATURE_AXIS_NAMES,
+    known_values=KNOWN_FEATURE_AXIS_VALUES,
+    make_cell=FeatureCell,
     stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
     rule_fields=("expect", "warnings"),
 )

@@ -1,8 +1,9 @@
 """A cell's record in the results file: built from a run, written as JSON, read back.
 
 `CellRecord` is the one form a record takes in memory: `CellRecord.of_run` builds it
-from a run (a `check.runner.Run`, a `hybrid.runner.HybridRun` or a `qjit.runner.QjitRun`),
-`to_json` writes it and `from_json` reads it back, for every family. What a record reads back as is
+from a run (a `check.runner.Run`, a `hybrid.runner.HybridRun`, a `qjit.runner.QjitRun`
+or a `features.runner.FeatureRun`), `to_json` writes it and `from_json` reads it back, for
+every family. What a record reads back as is
 `observed_matrix`'s (the expectations it observed) and `behaviour`'s (for ``diff``).
 """
 
@@ -21,10 +22,12 @@ from supportmatrix.hybrid.runner import TrainingRecord
 from supportmatrix.matrix.model import (
     Cell,
     Expectation,
+    FeatureCell,
     HybridCell,
     Outcome,
     QjitCell,
     ResolvedCell,
+    ResolvedFeatureCell,
     ResolvedHybridCell,
     ResolvedQjitCell,
     Stage,
@@ -33,12 +36,19 @@ from supportmatrix.matrix.model import (
 
 if TYPE_CHECKING:
     from supportmatrix.check.runner import Run
+    from supportmatrix.features.runner import FeatureRun
     from supportmatrix.hybrid.runner import HybridRun
     from supportmatrix.qjit.runner import QjitRun
 
 #: The families of cells; a document lists them under these keys.
-QNODE, HYBRID, QJIT = "qnode", "hybrid", "qjit"
-FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells", QJIT: "qjit_cells"}
+QNODE, HYBRID, QJIT, FEATURE = "qnode", "hybrid", "qjit", "feature"
+FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells", QJIT: "qjit_cells", FEATURE: "feature_cells"}
+#: Each family's summary key in a document.
+SUMMARY_KEYS = {QNODE: "summary", HYBRID: "hybrid_summary", QJIT: "qjit_summary",
+                FEATURE: "feature_summary"}
+
+AnyCell = Cell | HybridCell | QjitCell | FeatureCell
+AnyResolved = ResolvedCell | ResolvedHybridCell | ResolvedQjitCell | ResolvedFeatureCell
 
 #: A cell's status in a run: judged against matrix.yaml, or not judged at all.
 STATUSES = ("pass", "fail", "skipped", "crashed")
@@ -46,7 +56,7 @@ STATUSES = ("pass", "fail", "skipped", "crashed")
 # --------------------------------------------------------------------------- the record
 
 
-def axes_json(cell: Cell | HybridCell | QjitCell) -> dict[str, Any]:
+def axes_json(cell: AnyCell) -> dict[str, Any]:
     """A cell's axis values by name, for any family."""
     if isinstance(cell, QjitCell):
         return {"device": cell.device, "diff_method": cell.diff_method,
@@ -55,18 +65,24 @@ def axes_json(cell: Cell | HybridCell | QjitCell) -> dict[str, Any]:
                 "derivative": cell.derivative}
     if isinstance(cell, HybridCell):
         return {"layer": cell.layer, "device": cell.device, "diff_method": cell.diff_method}
+    if isinstance(cell, FeatureCell):
+        return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
+                "feature": cell.feature, "shots": cell.shots}
     return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
             "measurement": cell.measurement, "shots": cell.shots}
 
 
-def cell_from_axes(axes: dict[str, Any]) -> Cell | HybridCell | QjitCell:
-    """The cell `axes_json` wrote; a ``layer`` axis makes it a hybrid cell, a
-    ``grad_function`` axis a Catalyst cell."""
+def cell_from_axes(axes: dict[str, Any]) -> AnyCell:
+    """The cell `axes_json` wrote; a ``layer`` axis makes it a hybrid cell, a ``feature``
+    axis a features cell, a ``grad_function`` axis a Catalyst cell."""
     if "grad_function" in axes:
         return QjitCell(axes["device"], axes["diff_method"], axes["grad_function"],
                         axes["method"], axes["measurement"], axes["shots"], axes["derivative"])
     if "layer" in axes:
         return HybridCell(axes["layer"], axes["device"], axes["diff_method"])
+    if "feature" in axes:
+        return FeatureCell(axes["device"], axes["interface"], axes["diff_method"], axes["feature"],
+                           axes["shots"])
     return Cell(axes["device"], axes["interface"], axes["diff_method"], axes["measurement"],
                 axes["shots"])
 
@@ -190,7 +206,7 @@ class CellRecord:
     why. ``training_target`` is a hybrid cell's declared `TrainingSpec`.
     """
 
-    cell: Cell | HybridCell | QjitCell
+    cell: AnyCell
     declared: Expectation
     status: str
     observation: Observation | None
@@ -205,13 +221,11 @@ class CellRecord:
 
     @property
     def family(self) -> str:
-        if isinstance(self.cell, QjitCell):
-            return QJIT
-        return HYBRID if isinstance(self.cell, HybridCell) else QNODE
+        return family_of(self.cell)
 
     @classmethod
-    def of_run(cls, resolved: ResolvedCell | ResolvedHybridCell | ResolvedQjitCell,
-               run: Run | HybridRun | QjitRun, problems: Iterable[str]) -> CellRecord:
+    def of_run(cls, resolved: AnyResolved, run: Run | HybridRun | QjitRun | FeatureRun,
+               problems: Iterable[str]) -> CellRecord:
         """The record of a cell that ran, with ``problems``, its mismatches."""
         hybrid = isinstance(resolved, ResolvedHybridCell)
         training = run.training if hybrid else None  # type: ignore[union-attr]
@@ -233,8 +247,7 @@ class CellRecord:
                    training_target=resolved.training if hybrid else None)  # type: ignore[union-attr]
 
     @classmethod
-    def unrun(cls, resolved: ResolvedCell | ResolvedHybridCell | ResolvedQjitCell, *,
-              status: str, reason: str,
+    def unrun(cls, resolved: AnyResolved, *, status: str, reason: str,
               seconds: float | None = None) -> CellRecord:
         """The record of a cell that was skipped, or crashed before it could report."""
         if status not in ("skipped", "crashed"):
@@ -281,10 +294,19 @@ class CellRecord:
 
 
 def records_of(document: dict[str, Any], family: str | None = None) -> list[CellRecord]:
-    """A results document's records: one family's, or all (QNode cells first, then hybrid,
-    then Catalyst cells)."""
+    """A results document's records: one family's, or all (QNode, hybrid, Catalyst,
+    features)."""
     families = tuple(FAMILY_KEYS) if family is None else (family,)
     return [CellRecord.from_json(r) for f in families for r in document.get(FAMILY_KEYS[f], ())]
+
+
+def family_of(cell: AnyCell) -> str:
+    """The family a cell belongs to."""
+    if isinstance(cell, HybridCell):
+        return HYBRID
+    if isinstance(cell, QjitCell):
+        return QJIT
+    return FEATURE if isinstance(cell, FeatureCell) else QNODE
 
 
 def _finite(x: float) -> float | None:

@@ -171,7 +171,7 @@ def versions_label(packages: dict[str, str | None]) -> str:
 
 
 def side_from_results(document: dict[str, Any], *, source: str) -> Side:
-    """A side made of what a results document observed, both families."""
+    """A side made of what a results document observed, every family."""
     records = records_of(document)
     return Side(f"`{source}` ({versions_label(packages_of(document))})",
                 {r.id: behaviour_of_record(r) for r in records},
@@ -179,8 +179,8 @@ def side_from_results(document: dict[str, Any], *, source: str) -> Side:
 
 
 def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None]) -> Side:
-    """A side made of what the matrix declares, resolved for ``packages``, both families."""
+    """A side made of what the matrix declares, resolved for ``packages``, every family."""
     cells = {rc.cell.id: behaviour_of_expectation(rc.expectation)
-             for rc in (*matrix.cells, *matrix.hybrid_cells)}
+             for rc in (*matrix.cells, *matrix.hybrid_cells, *matrix.feature_cells)}
     return Side(f"declared `{matrix.path}` for {versions_label(packages)}", cells,
                 frozenset(rc.cell.id for rc in matrix.hybrid_cells))

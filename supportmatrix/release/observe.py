@@ -1,6 +1,6 @@
 """``supportmatrix observe``: run every cell, record what happened, never fail on a mismatch.
 
-It runs the same tests as ``pytest`` does (`matrix_test`: the QNode cells and the hybrid
+It runs the same tests as ``pytest`` does (`matrix_test`: the QNode, hybrid and features
 cells), through pytest and xdist, so timeouts, crash isolation and the results file are
 exactly those of a test run; only pytest's own output is replaced by a progress bar and
 a summary.
@@ -115,13 +115,16 @@ def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | 
 
 def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     """What a finished run observed, read back from its results file: the QNode cells'
-    counts, the hybrid cells' (when the matrix has them), then the differing cells."""
+    counts, the hybrid and features cells' (when the matrix has them), then the differing
+    cells."""
     document = load_results(output)
     s = document["summary"]
     h = document.get("hybrid_summary")
+    fs = document.get("feature_summary")
     hybrid = f" and {h['cells']} hybrid cells" if h else ""
+    hybrid += f" and {fs['cells']} features cells" if fs else ""
     lines = [f"observed {s['cells']} cells{hybrid} in {seconds:.1f} s -> {output}"]
-    for prefix, counts in (("", s), ("hybrid ", h)):
+    for prefix, counts in (("", s), ("hybrid ", h), ("features ", fs)):
         if counts is None:
             continue
         lines += [

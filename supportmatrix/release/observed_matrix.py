@@ -14,17 +14,19 @@ from supportmatrix.check.classify import ObservedError, ObservedWarning
 from supportmatrix.matrix.model import (
     ErrorSpec,
     Expectation,
+    FeatureCell,
     HybridCell,
     Matrix,
-    QjitCell,
     Outcome,
+    QjitCell,
     ResolvedCell,
+    ResolvedFeatureCell,
     ResolvedHybridCell,
     ResolvedQjitCell,
     Stage,
     WarningSpec,
 )
-from supportmatrix.release.codec import HYBRID, QJIT, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.codec import FEATURE, HYBRID, QJIT, QNODE, CellRecord, axes_json, records_of
 from supportmatrix.release.messages import pattern_for
 
 
@@ -80,12 +82,15 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
     records = records_of(document, QNODE)
     hybrid = records_of(document, HYBRID)
     qjit = records_of(document, QJIT)
+    features = records_of(document, FEATURE)
     missing = document["summary"]["not_run"]
     if hybrid:
         missing += document["hybrid_summary"]["not_run"]
     if qjit:
         missing += document["qjit_summary"]["not_run"]
-    unrun = [r for r in (*records, *hybrid, *qjit)
+    if features:
+        missing += document["feature_summary"]["not_run"]
+    unrun = [r for r in (*records, *hybrid, *qjit, *features)
              if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
@@ -101,12 +106,17 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         qjit_axes=_axes_in_order(r.cell for r in qjit),
         qjit_cells=tuple(ResolvedQjitCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
                          for r in qjit),
+        feature_axes=_axes_in_order(r.cell for r in features),
+        feature_cells=tuple(ResolvedFeatureCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
+                            for r in features),
     )
 
 
-def _axes_in_order(cells: Iterable[HybridCell | QjitCell]) -> dict[str, tuple[object, ...]]:
-    # The document keeps no hybrid or Catalyst axes, but its cells are every combination in matrix
-    # order, so each axis's values appear in the declared order.
+def _axes_in_order(
+    cells: Iterable[HybridCell | QjitCell | FeatureCell],
+) -> dict[str, tuple[object, ...]]:
+    # The document keeps no hybrid, Catalyst or features axes, but its cells are every
+    # combination in matrix order, so each axis's values appear in the declared order.
     axes: dict[str, dict[object, None]] = {}
     for cell in cells:
         for name, value in axes_json(cell).items():

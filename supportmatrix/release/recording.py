@@ -43,7 +43,8 @@ class ResultsRecorder:
     def __init__(self, matrix: Matrix, path: Path) -> None:
         self.matrix = matrix
         self.path = path
-        self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id(), **matrix.qjit_by_id()}
+        self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id(), **matrix.qjit_by_id(),
+                      **matrix.feature_by_id()}
         self.records: dict[str, CellRecord] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

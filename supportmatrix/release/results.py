@@ -20,9 +20,23 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, QJIT_AXIS_NAMES, Matrix
+from supportmatrix.matrix.model import (
+    AXIS_NAMES,
+    FEATURE_AXIS_NAMES,
+    HYBRID_AXIS_NAMES,
+    QJIT_AXIS_NAMES,
+    Matrix,
+)
 from supportmatrix.output import write_atomic
-from supportmatrix.release.codec import FAMILY_KEYS, HYBRID, QJIT, STATUSES, CellRecord, cell_from_axes
+from supportmatrix.release.codec import (
+    FAMILY_KEYS,
+    FEATURE,
+    HYBRID,
+    QJIT,
+    STATUSES,
+    CellRecord,
+    cell_from_axes,
+)
 
 SCHEMA_VERSION = 1
 
@@ -59,14 +73,16 @@ def _git_commit() -> str | None:
 
 def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
-    """The whole results document, cells in matrix order (QNode cells, then hybrid cells,
-    then Catalyst cells); cells with no record are left out (deselected, e.g. by ``-k``)
-    and counted in ``summary.not_run``. The Catalyst family appears only when the run
-    recorded some of its cells: it is left out of the default run."""
+    """The whole results document, cells in matrix order (QNode, hybrid, Catalyst, features
+    cells); cells with no record are left out (deselected, e.g. by ``-k``) and counted in
+    ``summary.not_run``. The Catalyst family appears only when the run recorded some of its
+    cells: it is left out of the default run."""
     order = [rc.cell.id for rc in matrix.cells]
     hybrid_order = [rc.cell.id for rc in matrix.hybrid_cells]
     qjit_order = [rc.cell.id for rc in matrix.qjit_cells]
-    unknown = sorted(set(records) - set(order) - set(hybrid_order) - set(qjit_order))
+    feature_order = [rc.cell.id for rc in matrix.feature_cells]
+    unknown = sorted(set(records) - set(order) - set(hybrid_order) - set(qjit_order)
+                     - set(feature_order))
     if unknown:
         raise ValueError(f"records for cells the matrix does not have: {', '.join(unknown[:5])}")
     cells = [records[cid] for cid in order if cid in records]
@@ -88,6 +104,10 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
     if qjit:
         document["qjit_summary"] = summarize(qjit, total=len(qjit_order))
         document["qjit_cells"] = [r.to_json() for r in qjit]
+    if feature_order:
+        features = [records[cid] for cid in feature_order if cid in records]
+        document["feature_summary"] = summarize(features, total=len(feature_order))
+        document["feature_cells"] = [r.to_json() for r in features]
     return document
 
 
@@ -142,7 +162,8 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
 
 def _check_axes(document: dict[str, Any], *, source: str) -> None:
     # What the schema cannot say: a record's axes are its family's, and name its id.
-    kinds = {HYBRID: (HYBRID_AXIS_NAMES, "hybrid"), QJIT: (QJIT_AXIS_NAMES, "Catalyst")}
+    kinds = {HYBRID: (HYBRID_AXIS_NAMES, "hybrid"), QJIT: (QJIT_AXIS_NAMES, "Catalyst"),
+             FEATURE: (FEATURE_AXIS_NAMES, "features")}
     for family, key in FAMILY_KEYS.items():
         for index, record in enumerate(document.get(key, ())):
             names, kind = kinds.get(family, (AXIS_NAMES, "QNode"))

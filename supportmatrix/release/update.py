@@ -5,7 +5,7 @@ results' package versions) get rules. Cells with the same new expectation are
 merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
 axis values, so a box must hold drifted cells only). The rules are appended after
 the existing ones of the cell's family (``rules`` for QNode cells, ``hybrid: rules``
-for hybrid cells), where "last match wins" makes them take effect, behind a comment
+for hybrid cells, ``features: rules`` for features cells), where "last match wins" makes them take effect, behind a comment
 naming the source. The file is edited round-trip with ruamel.yaml: comments, order
 and formatting of everything else stay byte for byte. Before anything is written,
 the new text is loaded again and every observed cell must satisfy it.
@@ -27,8 +27,15 @@ from packaging.version import Version
 from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import AXIS_NAMES, HYBRID_AXIS_NAMES, Expectation, Matrix, Outcome
-from supportmatrix.release.codec import HYBRID, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.matrix.model import (
+    AXIS_NAMES,
+    FEATURE_AXIS_NAMES,
+    HYBRID_AXIS_NAMES,
+    Expectation,
+    Matrix,
+    Outcome,
+)
+from supportmatrix.release.codec import FEATURE, HYBRID, QNODE, CellRecord, axes_json, records_of
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import packages_of
 
@@ -63,8 +70,8 @@ class MatrixUpdate:
 
 
 #: Where each family's rules are in matrix.yaml, and the axes a rule's ``where`` spans.
-RULES_PATH = {QNODE: ("rules",), HYBRID: ("hybrid", "rules")}
-AXES_OF = {QNODE: AXIS_NAMES, HYBRID: HYBRID_AXIS_NAMES}
+RULES_PATH = {QNODE: ("rules",), HYBRID: ("hybrid", "rules"), FEATURE: ("features", "rules")}
+AXES_OF = {QNODE: AXIS_NAMES, HYBRID: HYBRID_AXIS_NAMES, FEATURE: FEATURE_AXIS_NAMES}
 
 
 def default_gate(packages: dict[str, str | None]) -> str:
@@ -94,7 +101,8 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     except InvalidSpecifier:
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
-    declared = {rc.cell.id: rc.expectation for rc in (*matrix.cells, *matrix.hybrid_cells)}
+    declared = {rc.cell.id: rc.expectation
+                for rc in (*matrix.cells, *matrix.hybrid_cells, *matrix.feature_cells)}
     records = records_of(document)
     unknown = [r.id for r in records if r.id not in declared]
     if unknown:
@@ -206,10 +214,10 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
 
     yaml = _yaml()
     root = yaml.load(original)
-    axes = {QNODE: matrix.axes, HYBRID: matrix.hybrid_axes}
+    axes = {QNODE: matrix.axes, HYBRID: matrix.hybrid_axes, FEATURE: matrix.feature_axes}
     versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
     count = 0
-    for family in (QNODE, HYBRID):
+    for family in (QNODE, HYBRID, FEATURE):
         family_rules = [(field, group) for f, field, group in rules if f == family]
         if not family_rules:
             continue
@@ -286,7 +294,7 @@ def _flow_seq(items: list[Any]) -> Any:
 
 
 def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str, str | None]) -> None:
-    """Load the new text as the matrix and require every observed cell, of both families,
+    """Load the new text as the matrix and require every observed cell, of every family,
     to satisfy it."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,
                                      encoding="utf-8") as handle:
@@ -297,7 +305,7 @@ def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str
         raise UpdateError(f"the updated matrix would not load: {exc}") from None
     finally:
         Path(handle.name).unlink(missing_ok=True)
-    updated = {**loaded.by_id(), **loaded.hybrid_by_id()}
+    updated = {**loaded.by_id(), **loaded.hybrid_by_id(), **loaded.feature_by_id()}
     for record in records:
         if record.observation is None:
             continue

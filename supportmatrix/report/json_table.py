@@ -2,14 +2,14 @@
 
 Each cell's ``expect`` holds its declaration (``to_json``), the note's text, and what the
 tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans). The
-Catalyst cells (``qjit:``) come under their own key.
+Catalyst (``qjit:``) and features (``features:``) cells come under their own keys.
 """
 
 from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedQjitCell
+from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedFeatureCell, ResolvedQjitCell
 from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
@@ -24,6 +24,8 @@ def render_json(matrix: Matrix) -> str:
     }
     if matrix.qjit_cells:
         document["qjit"] = _qjit_json(matrix)
+    if matrix.feature_cells:
+        document["features"] = _features_json(matrix)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
@@ -68,3 +70,31 @@ def _qjit_json(matrix: Matrix) -> dict[str, object]:
 
     return {"axes": {axis: list(values) for axis, values in matrix.qjit_axes.items()},
             "cells": [cell_json(rc) for rc in matrix.qjit_cells]}
+
+
+# --------------------------------------------------------------------------- features family
+
+
+def _features_json(matrix: Matrix) -> dict[str, object]:
+    """The features family: its axes and every resolved cell, in file order."""
+    return {
+        "axes": {axis: list(values) for axis, values in matrix.feature_axes.items()},
+        "cells": [_feature_cell_json(rc, matrix.notes) for rc in matrix.feature_cells],
+    }
+
+
+def _feature_cell_json(rc: ResolvedFeatureCell, notes: dict[str, str]) -> dict[str, object]:
+    cell, expectation = rc.cell, rc.expectation
+    return {
+        "id": cell.id,
+        "device": cell.device,
+        "interface": cell.interface,
+        "diff_method": cell.diff_method,
+        "feature": cell.feature,
+        "shots": cell.shots,
+        "expect": {
+            **expectation.to_json(),
+            "note_text": None if expectation.note is None else note_text(expectation.note, notes),
+        },
+        "rule_lines": list(rc.rule_lines),
+    }

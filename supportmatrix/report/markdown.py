@@ -1,4 +1,4 @@
-"""The Markdown support table: a legend, one table per device, then the hybrid layers.
+"""The Markdown support table: a legend, one table per device, the hybrid layers, then the features.
 
 Pure functions over the frozen model: no I/O, no pennylane. The same matrix always
 renders to the same text, so the committed table can be checked for staleness.
@@ -37,6 +37,8 @@ def render_markdown(matrix: Matrix) -> str:
         blocks.append(_device_block(matrix, index, str(device)))
     if matrix.hybrid_cells:
         blocks.append(_hybrid_block(matrix))
+    if matrix.feature_cells:
+        blocks.append(_features_block(matrix))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -198,3 +200,35 @@ def render_qjit_markdown(matrix: Matrix) -> str:
         blocks.append("\n\n".join([f"## {device}", "\n".join(rows),
                                     *_footnote_blocks(matrix, footnotes)]))
     return "\n\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------- features family
+
+
+def _features_block(matrix: Matrix) -> str:
+    """The "Features" section: per device, rows interface x diff method, columns features,
+    entries and footnotes as in the device tables."""
+    axes = matrix.feature_axes
+    by_key = {(c.device, c.interface, c.diff_method, c.feature, c.shots): rc.expectation
+              for rc in matrix.feature_cells for c in (rc.cell,)}
+    features = [str(f) for f in axes["feature"]]
+    blocks = [
+        "## Features",
+        "Fixed circuits that each exercise one gradient code path of PennyLane (README, "
+        "\"The features family\"): ✅ means the forward value and the Jacobian agree with the "
+        "feature's own NumPy oracle. " + _shots_order_sentence(axes["shots"]),
+    ]
+    for device in axes["device"]:
+        footnotes = Footnotes()
+        header = ["Interface", "Diff method", *(markdown_code(f) for f in features)]
+        rows = [_table_row(header), _table_row(["---"] * len(header))]
+        for interface in axes["interface"]:
+            for position, method in enumerate(axes["diff_method"]):
+                first = _interface_label(str(interface)) if position == 0 else ""
+                entries = [footnotes.cell(tuple(by_key[(device, interface, method, feature, s)]
+                                                for s in axes["shots"]))
+                           for feature in features]
+                rows.append(_table_row([first, markdown_code(f'"{method}"'), *entries]))
+        blocks += [f"### Features on {device}", "\n".join(rows),
+                   *_footnote_blocks(matrix, footnotes)]
+    return "\n\n".join(blocks)

@@ -140,6 +140,8 @@ def render_rst(matrix: Matrix) -> str:
         blocks.extend(_footnote_blocks(matrix, footnotes))
     if matrix.hybrid_cells:
         blocks.append(_hybrid_section(matrix))
+    if matrix.feature_cells:
+        blocks.append(_features_section(matrix))
     return "\n\n".join(blocks) + "\n"
 
 
@@ -334,3 +336,45 @@ def render_qjit_rst(matrix: Matrix) -> str:
         blocks += [f"{device_title}\n{'^' * len(device_title)}", ".. rst-class:: tb",
                    "\n".join(lines), *_footnote_blocks(matrix, notes)]
     return "\n\n".join(blocks) + "\n"
+
+
+# --------------------------------------------------------------------------- features family
+
+_FEATURES_INTRO = """\
+Features
+^^^^^^^^
+
+Fixed circuits that each exercise one gradient code path (controlled rotations, ``qp.Rot``,
+two-qubit rotations, fixed operations, classical processing, Hamiltonians): per device,
+rows are interface and differentiation method, columns the features, with one role and
+note per cell as in the tables above. Green: the forward value and the Jacobian agree
+with the feature's own NumPy oracle for every number of shots measured."""
+
+
+def _features_section(matrix: Matrix) -> str:
+    """The "Features" tables: one grid table per device, rows interface x diff method,
+    columns features, and the numbered notes after each."""
+    axes = matrix.feature_axes
+    by_key = {(c.device, c.interface, c.diff_method, c.feature, c.shots): rc.expectation
+              for rc in matrix.feature_cells for c in (rc.cell,)}
+    features = [str(f) for f in axes["feature"]]
+    blocks = [_FEATURES_INTRO]
+    for device in axes["device"]:
+        notes = Footnotes()
+        body = []
+        for interface in axes["interface"]:
+            for position, method in enumerate(axes["diff_method"]):
+                label = _interface_label(str(interface)) if position == 0 else ""
+                entries = [_entry(tuple(by_key[(device, interface, method, f, s)]
+                                        for s in axes["shots"]), notes) for f in features]
+                body.append([label, f'``"{method}"``', *entries])
+        headers = [_INTERFACE_HEADER, _METHOD_HEADER, *(f"``{f}``" for f in features)]
+        widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+        lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
+        for position, cells in enumerate(body):
+            lines.append(_row(cells, widths))
+            next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
+            lines.append(_border(widths, "-", open_first=not next_starts_group))
+        blocks += [f"On ``{device}``:", ".. rst-class:: tb", "\n".join(lines),
+                   *_footnote_blocks(matrix, notes)]
+    return "\n\n".join(blocks)

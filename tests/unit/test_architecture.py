@@ -23,6 +23,7 @@ LAYERS: dict[str, int] = {
     "check": 2,                            # a QNode cell run and judged
     "hybrid": 3,                           # a hybrid cell run and judged (uses check)
     "qjit": 3,                             # a Catalyst cell compiled, run and judged (uses check)
+    "features": 3,                         # a features cell run and judged (uses check)
     "release": 4,                          # runs -> records, results files, drift, update
     "report": 5,                           # records and cells -> tables people read
     "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)

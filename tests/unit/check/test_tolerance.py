@@ -154,3 +154,23 @@ def test_stencil_constants_are_the_ones_the_bounds_use():
     w = np.array([w for _, w in STENCIL])
     assert [np.sum(w * k**n) for n in range(6)] == pytest.approx([0, 1, 0, 0, 0, -4], abs=1e-15)
     assert np.sum(np.abs(w)) == pytest.approx(1.5)
+
+
+def test_spsa_accepts_an_estimate_through_nearly_dead_columns() -> None:
+    """Found by the features' property tests (controlled at pi/2, 2 pi - 1e-7, pi/2):
+    columns 0 and 1 are below their tolerance but not zero, and PennyLane perturbs them;
+    their J_i d_i shift J . d by more than the tolerance of column 2."""
+    from itertools import product
+
+    from supportmatrix.check.tolerance import spsa_matches
+
+    ref = np.array([[1.77e-08, -1.25e-08, -0.5]])
+    tol = np.full((1, 3), 2.68e-08)
+    for d in product((1.0, -1.0), repeat=3):
+        d = np.array(d)
+        assert spsa_matches(np.outer(ref @ d, d), ref, tol).all(), d
+    assert not spsa_matches(np.zeros_like(ref), ref, tol).any()
+    assert not spsa_matches(-ref, ref, tol).any()
+    # dead entries must carry the sign of a single d: +-0.5 in column 2 with +0.5 and -0.5
+    # in columns 0 and 1 is one d; (0.5, 0.5, -0.5) with the opposite sign of column 2 is not
+    assert not spsa_matches(np.array([[0.5, 0.5, 0.5]]), ref, tol).any()

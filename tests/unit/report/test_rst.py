@@ -305,8 +305,10 @@ def test_hybrid_layers_get_their_own_valid_table() -> None:
     matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml")
     document = parse(render_rst(matrix))
     tables = list(document.findall(nodes.table))
-    assert len(tables) == len(matrix.axes["device"]) + 1
-    hybrid = tables[-1].astext()
+    # the device tables, the hybrid table, then one features table per device
+    devices = len(matrix.axes["device"])
+    assert len(tables) == devices + 1 + len(matrix.feature_axes["device"])
+    hybrid = tables[devices].astext()
     assert "qml.qnn.TorchLayer" in hybrid and "Keras 3 layer, jax backend" in hybrid
     rows = len(matrix.hybrid_axes["layer"]) * len(matrix.hybrid_axes["device"])
-    assert len(list(tables[-1].findall(nodes.row))) == rows + 1  # and the header row
+    assert len(list(tables[devices].findall(nodes.row))) == rows + 1  # and the header row

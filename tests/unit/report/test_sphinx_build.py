@@ -31,7 +31,8 @@ def test_the_real_table_builds_in_sphinx_without_warnings(tmp_path: Path) -> Non
     # The roles reach the page as the classes PennyLane's script colours.
     for role in ("gr", "rd", "or"):
         assert f'class="{role}"' in html
-    assert html.count("<table") == len(matrix.axes["device"]) + 1
+    # a table per device, the hybrid layers, and a features table per device
+    assert html.count("<table") == len(matrix.axes["device"]) + 1 + len(matrix.feature_axes.get("device", ()))
 
 
 def test_a_warning_fails_the_build(tmp_path: Path) -> None:

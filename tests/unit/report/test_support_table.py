@@ -41,11 +41,14 @@ def test_real_tables_have_at_most_25_footnotes_each() -> None:
     matrix = load_matrix(ROOT / "matrix.yaml", versions=pinned_versions(ROOT / "constraints.txt"))
     markdown = FORMATS["markdown"](matrix)
     sections = {part.split("\n", 1)[0]: part for part in markdown.split("\n## ")[1:]}
-    assert set(sections) == {"default.qubit", "lightning.qubit", "Hybrid layers"}
-    counts = {name: _numbered_items(text) for name, text in sections.items()}
+    assert set(sections) == {"default.qubit", "lightning.qubit", "Hybrid layers", "Features"}
+    features = {part.split("\n", 1)[0]: part for part in sections.pop("Features").split("\n### ")[1:]}
+    assert set(features) == {"Features on default.qubit", "Features on lightning.qubit"}
+    counts = {name: _numbered_items(text) for name, text in {**sections, **features}.items()}
     assert all(0 < n <= MAX_FOOTNOTES for n in counts.values()), counts
     # The RST lists the same reasons: one numbered list per table.
     rst = FORMATS["rst"](matrix)
-    blocks = re.split(r"^The table below .*$|^Hybrid layers$", rst, flags=re.M)[1:]
+    blocks = re.split(r"^The table below .*$|^Hybrid layers$|^On ``[a-z.]+``:$", rst, flags=re.M)[1:]
     assert [_numbered_items(b) for b in blocks] == [
-        counts["default.qubit"], counts["lightning.qubit"], counts["Hybrid layers"]]
+        counts["default.qubit"], counts["lightning.qubit"], counts["Hybrid layers"],
+        counts["Features on default.qubit"], counts["Features on lightning.qubit"]]

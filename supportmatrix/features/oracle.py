@@ -1,0 +1,139 @@
+"""The features' independent NumPy simulation and its reference: exact outputs, and the 5-point stencil Jacobian.
+
+A `catalog.Feature` is simulated from its own data with `gates`' matrices on a batch of
+parameter vectors (wire 0 most significant), and `check.oracle.stencil_reference` turns
+that into a `Reference` exactly as for the matrix's circuit. Nothing here imports PennyLane.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from supportmatrix.check.oracle import Reference, stencil_reference
+from supportmatrix.features import gates
+from supportmatrix.features.catalog import (
+    FEATURES,
+    STATE,
+    UNITARY,
+    Feature,
+    Measurement,
+    element,
+    tape_feature,
+)
+
+WIRES = 2
+
+
+def apply(psi: np.ndarray, u: np.ndarray, wires: tuple[int, ...]) -> np.ndarray:
+    """``u`` (d, d) or (batch, d, d) applied to ``wires`` of states (batch, 2, ..., 2)."""
+    k = len(wires)
+    batch = psi.shape[0]
+    u = np.broadcast_to(u, (batch, 2**k, 2**k))
+    axes = [w + 1 for w in wires]
+    moved = np.moveaxis(psi, axes, list(range(psi.ndim - k, psi.ndim)))
+    flat = moved.reshape(*moved.shape[: psi.ndim - k], 2**k)
+    out = np.einsum("bij,b...j->b...i", u, flat).reshape(moved.shape)
+    return np.moveaxis(out, list(range(psi.ndim - k, psi.ndim)), axes)
+
+
+def states(feature: Feature, params: np.ndarray) -> np.ndarray:
+    """The circuit wires' states, (batch, 4), for parameter vectors (batch, n)."""
+    params = np.asarray(params, dtype=float)
+    batch = params.shape[0]
+    psi = np.zeros((batch,) + (2,) * WIRES, dtype=complex)
+    psi[(slice(None),) + (0,) * WIRES] = 1.0
+    for gate in feature.gates:
+        if gate.name == "StatePrep":
+            psi = np.broadcast_to(STATE.reshape((1,) + (2,) * WIRES), psi.shape).copy()
+            continue
+        if gate.name == "Hadamard":
+            u = gates.HADAMARD
+        elif gate.name == "CNOT":
+            u = gates.CNOT
+        elif gate.name == "QubitUnitary":
+            u = UNITARY
+        else:
+            args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+            u = gates.parametrized(gate.name, args, gate.word)
+        psi = apply(psi, u, gate.wires)
+    return psi.reshape(batch, -1)
+
+
+def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
+    """Exact outputs (batch, outputs): each measurement's probabilities or expectation
+    value, concatenated in the order they are returned."""
+    psi = states(feature, params)
+    return np.concatenate([_measure(m, psi) for m in feature.measurements], axis=1)
+
+
+def _measure(m: Measurement, psi: np.ndarray) -> np.ndarray:
+    if m.kind == "probs":
+        probs = (np.abs(psi) ** 2).reshape(-1, *(2,) * WIRES)
+        others = tuple(w + 1 for w in range(WIRES) if w not in m.wires)
+        marginal = probs.sum(axis=others) if others else probs
+        return marginal.reshape(len(psi), -1)  # wires 0, 1 in order: (0,), (1,), (0, 1)
+    obs = sum(c * gates.pauli_word(word) for c, word in m.terms)
+    return np.real(np.einsum("bi,ij,bj->b", psi.conj(), obs, psi))[:, None]
+
+
+def work(feature: Feature) -> int:
+    """What one evaluation's round-off grows with: each gate counts the multiply-adds per
+    amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
+    one more pass over the amplitudes, plus the device's 8 amplitudes."""
+    gate_work = sum(2 ** (len(g.wires) - 1) for g in feature.gates)
+    terms = sum(max(1, len(m.terms)) for m in feature.measurements)
+    return gate_work + terms * 8
+
+
+def _reference(feature: Feature) -> Reference:
+    ref = stencil_reference(lambda points: outputs(feature, points),
+                            np.array(feature.params, dtype=float), gates=work(feature) - 8,
+                            amplitudes=8)
+    assert ref is not None
+    return ref
+
+
+def feature_reference(name: str) -> Reference:
+    """The reference of feature ``name`` at its own parameters (`reference_of`)."""
+    return reference_of(FEATURES[name])
+
+
+@functools.lru_cache(maxsize=256)
+def reference_of(feature: Feature) -> Reference:
+    """The reference of ``feature`` at its parameters (another circuit's, or other
+    parameters than the catalog's, for the property tests); cached per process.
+
+    A broadcast feature's is assembled from its batch elements' own references: values
+    (batch * outputs,) in batch order, and a Jacobian (batch * outputs, params, batch) that
+    is block diagonal, since element ``b``'s outputs depend on element ``b``'s values only.
+    """
+    if not feature.batch:
+        return _reference(feature)
+    refs = [_reference(element(feature, b)) for b in range(feature.batch)]
+    out, n = refs[0].jacobian.shape
+    jac = np.zeros((feature.batch * out, n, feature.batch))
+    truncation = np.zeros_like(jac)
+    for b, ref in enumerate(refs):
+        jac[b * out:(b + 1) * out, :, b] = ref.jacobian
+        truncation[b * out:(b + 1) * out, :, b] = ref.truncation
+    return Reference(value=np.concatenate([r.value for r in refs]), jacobian=jac,
+                     scale=np.concatenate([r.scale for r in refs]), truncation=truncation,
+                     gates=refs[0].gates, amplitudes=refs[0].amplitudes)
+
+
+def tape_jacobian(name: str) -> np.ndarray:
+    """The reference Jacobian of feature ``name`` with respect to its tape parameters."""
+    return tape_jacobian_of(FEATURES[name])
+
+
+@functools.lru_cache(maxsize=256)
+def tape_jacobian_of(feature: Feature) -> np.ndarray:
+    """The reference Jacobian of ``feature`` with respect to its tape parameters
+    (`catalog.tape_feature`), shape (outputs, tape parameters)."""
+    tape = tape_feature(feature)
+    ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
+                            gates=work(tape) - 8, amplitudes=8)
+    assert ref is not None
+    return ref.jacobian

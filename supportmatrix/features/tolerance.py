@@ -1,0 +1,241 @@
+"""How far a feature cell's values may be from its reference: each bound derived from the feature's own circuit.
+
+`check.tolerance` derives the matrix's bounds for its 3-gate circuit of frequency-1
+parameters measured with one Pauli Z. Three of its ingredients depend on the circuit and
+are derived here per feature from `catalog`'s data; the constants (steps, ``SAFETY``,
+``ROUNDING``, the failure budget) and the spsa criterion are reused unchanged.
+
+Smoothness (the analytic truncation bounds)
+    Along parameter ``i`` every output is a trigonometric polynomial whose frequencies are
+    sums of the generators' eigenvalue differences, at most
+    ``omega_i = sum over gates and arguments of |a_i| * frequency`` (``a_i`` the
+    parameter's coefficient in the argument: ``classical``'s ``RX(2 x0 + x1)`` and
+    ``RY(x1)`` give ``omega = (2, 2)``), and its magnitude is at most ``C``: 1 for a
+    probability, ``sum |c_j|`` for ``expval(sum c_j P_j)``. Bernstein's inequality bounds
+    every derivative by ``|f^(k)| <= omega**k * C``, rigorously and not only at this point:
+    the reference stencil's truncation is ``h**4/30 * omega_i**5 * C``, finite-diff's
+    (forward, ``h = 1e-7``) ``h/2 * omega_i**2 * C``, and spsa's (central along a direction
+    ``d`` of +-1 entries, ``h = 1e-5``) ``h**2/6 * Omega**3 * C`` with ``Omega`` the
+    largest frequency along ``d``.
+
+Broadcasting
+    A broadcast feature's batch elements are independent circuits, each bounded as above;
+    its tolerances are the element's, repeated over the batch (`per_element`), including
+    the Jacobian's off-diagonal blocks, whose reference is exactly zero. spsa is not
+    judged with a broadcast criterion: PennyLane refuses to differentiate broadcast tapes
+    with it, and an estimate that came out would be held to the exact Jacobian.
+
+SPSA through classical processing
+    PennyLane's spsa perturbs the tape parameters (the gate arguments), not the QNode's:
+    it returns ``(g . d) d`` for the gradient ``g`` with respect to the tape parameters
+    and a sign vector ``d`` over them, and the framework multiplies by the classical
+    Jacobian ``K = d(tape parameters) / d(parameters)``: ``(g . d) d^T K``, which is not of
+    the form ``(J . d') d'`` in the QNode's parameters when ``K`` is not the identity
+    (``classical``). `spsa_matches_through` accepts exactly that form (or ``J = g K``
+    itself); ``Omega`` is the sum of the tape parameters' frequencies, and column ``j``'s
+    error is scaled by ``sum_k |K_kj|``. With ``K`` the identity this is
+    `check.tolerance.spsa_matches` and its bound.
+
+Round-off
+    ``delta = ROUNDING * work / 11 * max(1, C)``: `check.tolerance.ROUNDING` is 64 eps for
+    the matrix's 11 units of work (3 gates + 8 amplitudes); here a k-qubit gate counts
+    ``2**(k-1)`` (its multiply-adds per amplitude), each observable term one more pass over
+    the 8 amplitudes (`oracle.work`), and a sum of terms of total weight ``C`` rounds
+    relative to ``C``. Exact methods then get ``reference error + delta``, finite-diff
+    ``+ 2 delta / h`` and spsa ``+ delta / h``, all times ``SAFETY``, as in the matrix.
+
+Shot noise (Hoeffding, as in `check.tolerance`)
+    An N-shot estimate of one probability has per-shot range 1, of a Pauli word 2. A sum
+    of pairwise anticommuting words (``hamiltonian``) cannot be measured in one basis, so
+    PennyLane estimates each term from N shots of its own: the estimate
+    ``sum c_j m_j`` has ``sum (c_j w_j)**2 = 4 sum c_j**2`` (`output_width_sq`).
+    A gradient entry of parameter ``i`` combines independent estimates; the sum of squared
+    coefficients, per unit of the output's width squared, is (`gradient_coefficients`)
+    ``sum over gate arguments of a_i**2 * r`` (chain rule) with ``r``:
+
+    * parameter-shift: the gate's rule, ``shift_sq``: 1/2 for the two-term rule, 3/8 for
+      the four-term rule of CRX, CRY, CRZ (``catalog.GATE_RULES``);
+    * hadamard, reversed-hadamard: ``16 * l1**2`` with ``l1`` the generator's Pauli 1-norm:
+      per Pauli term ``g_k`` one estimate with coefficient ``2 g_k`` whose per-shot range
+      the auxiliary wire at most doubles (hadamard), or per observable term one estimate
+      of ``G (x) Y`` of range ``2 l1`` (reversed); ``(2 * 2 l1)**2`` bounds both. For every
+      gate here ``l1 = 1/2`` (a controlled rotation's ``(P - Z P)/4`` too), which gives the
+      matrix's 4;
+    * direct-hadamard, reversed-direct-hadamard: two tapes of coefficient ``g_k`` per term:
+      ``2 * l1**2``, the matrix's 1/2;
+    * every other method (finite-diff, spsa, backprop, adjoint, device) is held to
+      parameter-shift's bar, as in the matrix.
+
+    The per-check failure probability is ``FAMILY_FAILURE`` split over the features
+    family's own finite-shot checks (``CHECKS_PER_SHOT_CELL`` per cell), so the family has
+    its own 1e-3 budget. The bias check (`check.tolerance`) runs here too.
+
+Independent partitions (part of the bias check)
+    The bias check's mean of ``R`` estimates is bounded at ``R N`` shots only if the
+    partitions of the shot vector are independent. Independent estimates are all equal
+    with probability ``sum_v P(v)**R <= max_v P(v)**(R - 1)``; an N-shot estimate's largest
+    point probability is at most that of one term's binomial count, whose mode has
+    probability below ``1 / sqrt(2 pi N q (1 - q)) + 1/N`` for an outcome probability
+    ``q`` (Stirling). At every feature's parameters each measured term has
+    ``q (1 - q) >= 0.01`` (a unit test checks it), so at ``N = 10000`` that is
+    below 0.041 and 25 partitions are all equal with probability below ``0.041**24``,
+    about 1e-33: far below any per-check budget. All equal is therefore a failure.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+
+from supportmatrix.check.oracle import REFERENCE_STEP
+from supportmatrix.check.tolerance import (
+    EXACT_METHODS,
+    FINITE_DIFF_STEP,
+    ROUNDING,
+    SAFETY,
+    SPSA_STEP,
+    hoeffding,
+)
+from supportmatrix.features.catalog import (
+    GATE_RULES,
+    Feature,
+    classical_jacobian,
+    element,
+    tape_arguments,
+)
+from supportmatrix.features.oracle import work
+
+#: The matrix circuit's units of work behind `ROUNDING` (3 gates + 8 amplitudes).
+_MATRIX_WORK = 11
+
+
+def frequencies(feature: Feature) -> np.ndarray:
+    """``omega_i``: the largest frequency of any output along each parameter."""
+    omega = np.zeros(len(feature.params))
+    for gate in feature.gates:
+        for form in gate.args:
+            for index, coefficient in form:
+                omega[index] += abs(coefficient) * GATE_RULES[gate.name].frequency
+    return omega
+
+
+def magnitude(feature: Feature) -> float:
+    """``C``: a bound on every output's magnitude (the largest over the measurements)."""
+    return max(1.0 if m.kind == "probs" else float(sum(abs(c) for c, _ in m.terms))
+               for m in feature.measurements)
+
+
+def rounding(feature: Feature) -> float:
+    """``delta``: float64 round-off of one evaluation of the feature's circuit."""
+    return ROUNDING * max(1.0, work(feature) / _MATRIX_WORK) * max(1.0, magnitude(feature))
+
+
+def per_element(feature: Feature, tol: np.ndarray) -> np.ndarray:
+    """One circuit's tolerance (outputs,) or (outputs, params), repeated over a broadcast
+    feature's batch: (batch * outputs,) or (batch * outputs, params, batch)."""
+    if not feature.batch:
+        return tol
+    rows = np.concatenate([tol] * feature.batch, axis=0)
+    return rows if rows.ndim == 1 else np.repeat(rows[:, :, None], feature.batch, axis=2)
+
+
+def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
+    """Per-entry tolerance (outputs, params) of a Jacobian computed by ``method`` without shots."""
+    if feature.batch:
+        return per_element(feature, analytic_tolerance(method, element(feature, 0)))
+    delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
+    h = REFERENCE_STEP
+    reference_error = h**4 / 30 * omega**5 * c + 1.5 * delta / h
+    if method in EXACT_METHODS:
+        own = np.full_like(omega, delta)
+    elif method == "finite-diff":
+        own = FINITE_DIFF_STEP / 2 * omega**2 * c + 2 * delta / FINITE_DIFF_STEP
+    elif method == "spsa":
+        tape_omega = sum(GATE_RULES[gate.name].frequency for gate, _ in tape_arguments(feature))
+        spread = np.abs(classical_jacobian(feature)).sum(axis=0)
+        own = (SPSA_STEP**2 / 6 * tape_omega**3 * c + delta / SPSA_STEP) * spread
+    else:
+        raise ValueError(f"no analytic error model for diff method {method!r}")
+    return np.ones((feature.outputs, 1)) * (SAFETY * (reference_error + own))
+
+
+def forward_tolerance(feature: Feature) -> np.ndarray:
+    """Per-entry tolerance of an analytic forward value: round-off only."""
+    return per_element(feature, np.full(feature.outputs, SAFETY * rounding(feature)))
+
+
+def output_width_sq(feature: Feature) -> np.ndarray:
+    """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
+    return np.concatenate([
+        np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * sum(c**2 for c, _ in m.terms))
+        for m in feature.measurements])
+
+
+def _per_gate(method: str, gate_name: str) -> float:
+    rule = GATE_RULES[gate_name]
+    if method in ("hadamard", "reversed-hadamard"):
+        return 16 * rule.generator_l1**2
+    if method in ("direct-hadamard", "reversed-direct-hadamard"):
+        return 2 * rule.generator_l1**2
+    return rule.shift_sq  # parameter-shift, and the bar every other method is held to
+
+
+def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
+    """Per parameter, the sum of squared coefficients of the estimates its gradient entry
+    combines, per unit of the output's width squared."""
+    coeff = np.zeros(len(feature.params))
+    for gate in feature.gates:
+        for form in gate.args:
+            for index, a in form:
+                coeff[index] += a**2 * _per_gate(method, gate.name)
+    return coeff
+
+
+def shots_forward_tolerance(feature: Feature, shots: int, p: float, repeats: int = 1) -> np.ndarray:
+    """Per-entry tolerance of a forward value from ``shots`` shots, or of the mean of
+    ``repeats`` independent such values (the bias check)."""
+    return per_element(feature, np.array([hoeffding(w, shots * repeats, p)
+                                          for w in output_width_sq(feature)]))
+
+
+def shots_jacobian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:
+    """Per-entry tolerance (outputs, params) of a Jacobian estimated from ``shots`` shots."""
+    coeff = gradient_coefficients(method, feature)
+    return per_element(feature, np.array([[hoeffding(a * w, shots, p) for a in coeff]
+                                          for w in output_width_sq(feature)]))
+
+
+def spsa_matches_through(observed: np.ndarray, tape_jac: np.ndarray, classical: np.ndarray,
+                         tol: np.ndarray) -> bool:
+    """Whether ``observed`` is ``(g . d) d^T K`` for a sign vector ``d`` over the tape
+    parameters (``g = tape_jac``, ``K = classical``), or ``g K`` itself, within ``tol``."""
+    exact = tape_jac @ classical
+    if observed.shape != exact.shape:
+        return False
+    if np.all(np.abs(observed - exact) <= tol):
+        return True
+    for signs in product((1.0, -1.0), repeat=tape_jac.shape[1] - 1):
+        d = np.array((1.0, *signs))  # d and -d give the same estimate
+        if np.all(np.abs(observed - np.outer(tape_jac @ d, d @ classical)) <= tol):
+            return True
+    return False
+
+
+#: The smallest ``q (1 - q)`` of a measured outcome for which `independent_partitions`'
+#: bound is written.
+MIN_OUTCOME_VARIANCE = 0.01
+
+
+def outcome_variance(kind: str, value: np.ndarray) -> np.ndarray:
+    """``q (1 - q)`` of each measured outcome: a probability ``value``, or the +1 outcome
+    ``q = (1 + <P>) / 2`` of a Pauli word whose expectation is ``value``."""
+    q = value if kind == "probs" else (1 + value) / 2
+    return q * (1 - q)
+
+
+def all_partitions_equal_bound(shots: int, repeats: int) -> float:
+    """An upper bound on the chance that ``repeats`` independent estimates coincide, when
+    every measured outcome has ``q (1 - q) >= MIN_OUTCOME_VARIANCE``."""
+    mode = 1 / np.sqrt(2 * np.pi * shots * MIN_OUTCOME_VARIANCE) + 1 / shots
+    return float(mode ** (repeats - 1))

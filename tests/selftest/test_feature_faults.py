@@ -1,0 +1,151 @@
+"""Self-tests for the features family: break a gate's gradient rule in PennyLane and check
+that exactly the predicted features cells fail.
+
+As in `test_fault_injection.py`: each fault is patched into PennyLane in this process, a
+slice of the real matrix.yaml's features cells runs in-process with pytester, and the
+cells that must fail are predicted from the declarations and what the fault touches.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from _pytest.pytester import SysModulesSnapshot
+
+import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
+import pennylane as qml
+import torch  # noqa: F401
+
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedFeatureCell, Stage
+
+pytest_plugins = ("pytester",)
+
+ROOT = Path(__file__).resolve().parents[2]
+MATRIX = load_matrix(ROOT / "matrix.yaml")
+DECLARED = MATRIX.feature_by_id()
+TEST_MODULE = (ROOT / "tests" / "test_features.py").read_text()
+
+
+def _slice(*features: str) -> list[ResolvedFeatureCell]:
+    return [rc for rc in MATRIX.feature_cells
+            if rc.cell.feature in features
+            and rc.cell.interface in ("None", "autograd", "torch")
+            and rc.cell.diff_method in ("best", "backprop", "parameter-shift")]
+
+
+SLICE = _slice("controlled", "rot", "classical")
+
+
+def _uses_parameter_shift(cell: FeatureCell) -> bool:
+    """Whether the cell's gradient comes from the parameter-shift rules, from the
+    declarations alone. "best" picks the device's own method (lightning.qubit: adjoint),
+    then backprop (default.qubit), then parameter-shift: so with shots (where neither
+    backprop nor adjoint runs), and on lightning.qubit where its adjoint twin is declared
+    to refuse the circuit (``multi-measure``'s mixed tuple)."""
+    if cell.interface == "None":
+        return False  # NumPy parameters: nothing is differentiated
+    if cell.diff_method == "parameter-shift":
+        return True
+    if cell.diff_method != "best":
+        return False
+    if cell.shots is not None:
+        return True
+    twin = DECLARED[dataclasses.replace(cell, diff_method="adjoint").id].expectation
+    return cell.device == "lightning.qubit" and twin.outcome is Outcome.ERRORS \
+        and twin.error is not None and twin.error.stage is Stage.FORWARD
+
+
+def _patch_recipe(mp: pytest.MonkeyPatch, gate: str, p_idx: int,
+                  change: Callable[[np.ndarray], np.ndarray]) -> None:
+    module = qml.gradients.parameter_shift
+    real = module._get_operation_recipe
+
+    def recipe(tape, t_idx, shifts, order=1):
+        rule = real(tape, t_idx, shifts, order)
+        op, _, index = tape.get_operation(t_idx)
+        return change(np.array(rule, dtype=float)) if (op.name, index) == (gate, p_idx) else rule
+
+    mp.setattr(module, "_get_operation_recipe", recipe)
+
+
+def crx_four_term_coefficient(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+    """(i) CRX's four-term rule with c+ = (sqrt 2 + 1) / (4 sqrt 2) scaled by 1 + 1e-3."""
+
+    def scale(rule: np.ndarray) -> np.ndarray:
+        near = np.isclose(np.abs(rule[:, 2]), np.pi / 2)  # the +-pi/2 terms carry c+
+        assert near.sum() == 2 and len(rule) == 4, rule
+        rule[near, 0] *= 1 + 1e-3
+        return rule
+
+    _patch_recipe(mp, "CRX", 0, scale)
+    # It changes d/dx0 by about 1e-4: far above the analytic tolerance (1e-10), far below
+    # the 10000-shot one (0.04). Declared-incorrect cells (lightning/torch float32) stay wrong.
+    return lambda rc: (rc.cell.feature == "controlled" and rc.cell.shots is None
+                       and _uses_parameter_shift(rc.cell)
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+    """(j) Rot's second parameter (theta) differentiated by a rule of zero coefficients."""
+
+    def zero(rule: np.ndarray) -> np.ndarray:
+        rule[:, 0] = 0.0
+        return rule
+
+    _patch_recipe(mp, "Rot", 1, zero)
+    # d/dtheta is 0.36, beyond the 10000-shot tolerance too: analytic and finite-shot
+    # cells fail alike, unless declared incorrect already.
+    return lambda rc: (rc.cell.feature == "rot" and _uses_parameter_shift(rc.cell)
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+    """(k) parameter-shift's Jacobian of the second of several measurements x (1 + 1e-3)."""
+    module = qml.gradients.parameter_shift
+    real = module._multi_meas_grad
+
+    def scaled(*args, **kwargs):
+        grads = real(*args, **kwargs)
+        return (grads[0], grads[1] * (1 + 1e-3), *grads[2:])
+
+    mp.setattr(module, "_multi_meas_grad", scaled)
+    # d probs(wire 1) / dx1 is 0.30: 3e-4 off, caught analytically, not at 10000 shots.
+    return lambda rc: (rc.cell.feature == "multi-measure" and rc.cell.shots is None
+                       and _uses_parameter_shift(rc.cell)
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+FAULTS = [
+    pytest.param(crx_four_term_coefficient, SLICE, id="i-crx-four-term-coefficient"),
+    pytest.param(rot_theta_rule_zeroed, SLICE, id="j-rot-theta-rule-zeroed"),
+    pytest.param(second_measurement_scaled, _slice("multi-measure", "controlled"),
+                 id="k-second-measurement-scaled"),
+]
+
+
+@pytest.mark.parametrize(("fault", "cells"), FAULTS)
+def test_feature_fault_fails_exactly_the_affected_cells(
+    fault: Callable, cells: list[ResolvedFeatureCell], pytester: pytest.Pytester,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(SysModulesSnapshot, "restore", lambda self: None)
+    module = f"test_features_{fault.__name__}"
+    affected = fault(monkeypatch)
+    expected = {rc.cell.id for rc in cells if affected(rc)}
+    assert expected, "the fault must touch at least one cell of its slice"
+    pytester.makepyfile(**{module: TEST_MODULE})
+    ids = {rc.cell.id for rc in cells}
+    reprec = pytester.inline_run("-p", "no:cacheprovider", "--matrix", str(ROOT / "matrix.yaml"),
+                                 "-W", "ignore",
+                                 *(f"{module}.py::test_feature_cell[{i}]" for i in sorted(ids)))
+    passed, _, failed = reprec.listoutcomes()
+    ran = {r.nodeid.split("[", 1)[1].rstrip("]") for r in (*passed, *failed)}
+    assert ran == ids
+    got = {r.nodeid.split("[", 1)[1].rstrip("]") for r in failed}
+    assert got == expected, (f"missed: {sorted(expected - got)}\n"
+                             f"unexpected failures: {sorted(got - expected)}")

@@ -1,0 +1,119 @@
+"""The features oracle: closed forms, frequencies (Bernstein's premise), live Jacobian columns."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
+from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
+from supportmatrix.features import tolerance
+
+#: Every circuit the features run: unbatched features, and each broadcast one's elements.
+CIRCUITS = {c.name: c for f in FEATURES.values()
+            for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])}
+UNBATCHED = [name for name, f in FEATURES.items() if not f.batch]
+
+
+def test_fixed_arrays_are_a_unitary_and_a_state() -> None:
+    assert np.allclose(UNITARY @ UNITARY.conj().T, np.eye(4), atol=1e-14)
+    assert np.isclose(np.linalg.norm(STATE), 1.0)
+
+
+def test_classical_and_hamiltonian_match_their_closed_forms() -> None:
+    x0, x1 = FEATURES["classical"].params
+    ref = feature_reference("classical")
+    # <Z1> after CNOT is <Z0 Z1> before it: cos(2 x0 + x1) cos(x1)
+    assert np.isclose(ref.value[0], np.cos(2 * x0 + x1) * np.cos(x1))
+    exact = [-2 * np.sin(2 * x0 + x1) * np.cos(x1),
+             -np.sin(2 * x0 + x1) * np.cos(x1) - np.cos(2 * x0 + x1) * np.sin(x1)]
+    assert np.allclose(ref.jacobian[0], exact, atol=1e-11)
+    x0, x1 = FEATURES["hamiltonian"].params
+    # 0.4 <Z1> - 0.7 <Y0><X1> + 0.5 <Z0><X1> before the CNOT
+    closed = 0.4 * np.cos(x1) + 0.7 * np.sin(x0) * np.sin(x1) + 0.5 * np.cos(x0) * np.sin(x1)
+    assert np.isclose(feature_reference("hamiltonian").value[0], closed)
+
+
+@pytest.mark.parametrize("name", list(FEATURES))
+def test_every_jacobian_column_is_alive(name: str) -> None:
+    """A zero column would let a zero gradient of that parameter pass."""
+    jac = feature_reference(name).jacobian
+    assert np.all(np.max(np.abs(jac), axis=0) > 1e-2), jac
+
+
+@pytest.mark.parametrize("name", list(CIRCUITS))
+def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
+    """Bernstein's inequality in `tolerance` needs each output to be a trigonometric
+    polynomial of frequency <= omega_i along parameter i: sample a 4 pi period (frequencies
+    are multiples of 1/2) and look at the spectrum."""
+    feature = CIRCUITS[name]
+    omega = tolerance.frequencies(feature)
+    x = np.array(feature.params)
+    n = 64
+    t = np.arange(n) * 4 * np.pi / n
+    for i in range(len(x)):
+        points = np.repeat(x[None, :], n, axis=0)
+        points[:, i] += t
+        spectrum = np.abs(np.fft.rfft(outputs(feature, points), axis=0)) / n
+        freqs = np.fft.rfftfreq(n, d=4 * np.pi / n) * 2 * np.pi
+        assert np.all(spectrum[freqs > omega[i] + 1e-9] < 1e-12), (name, i, omega[i])
+
+
+@pytest.mark.parametrize("name", UNBATCHED)
+def test_tape_jacobian_times_classical_jacobian_is_the_jacobian(name: str) -> None:
+    from supportmatrix.features.catalog import classical_jacobian
+
+    feature = FEATURES[name]
+    assert tape_feature(feature).params == pytest.approx(
+        tuple(classical_jacobian(feature) @ np.array(feature.params)))
+    assert np.allclose(tape_jacobian(name) @ classical_jacobian(feature),
+                       feature_reference(name).jacobian, atol=1e-10)
+
+
+@pytest.mark.parametrize("name", list(CIRCUITS))
+def test_measured_outcomes_are_far_from_certain(name: str) -> None:
+    """The premise of the independent-partitions bound: q (1 - q) >= 0.01 for every
+    measured outcome (each probability, each Pauli term's +1 outcome)."""
+    from supportmatrix.features import gates
+    from supportmatrix.features.oracle import states
+
+    feature = CIRCUITS[name]
+    psi = states(feature, np.array([feature.params]))[0]
+    for m in feature.measurements:
+        if m.kind == "probs":
+            values = (np.abs(psi.reshape(2, 2)) ** 2).sum(axis=tuple(
+                w for w in range(2) if w not in m.wires)).reshape(-1)
+        else:
+            values = np.array([np.real(psi.conj() @ gates.pauli_word(w) @ psi) for _, w in m.terms])
+        assert np.all(tolerance.outcome_variance(m.kind, values) >= tolerance.MIN_OUTCOME_VARIANCE)
+
+
+def test_the_four_term_rule_reproduces_the_controlled_derivatives() -> None:
+    """The rule behind `GATE_RULES`' 3/8: c+ [f(t + pi/2) - f(t - pi/2)] - c- [f(t + 3pi/2)
+    - f(t - 3pi/2)] with c+- = (sqrt 2 +- 1) / (4 sqrt 2), on the oracle itself."""
+    from supportmatrix.features.catalog import GATE_RULES
+
+    feature = FEATURES["controlled"]
+    x = np.array(feature.params)
+    cp, cm = (np.sqrt(2) + 1) / (4 * np.sqrt(2)), (np.sqrt(2) - 1) / (4 * np.sqrt(2))
+    assert GATE_RULES["CRX"].shift_sq == pytest.approx(2 * (cp**2 + cm**2))
+    for i in range(3):
+        e = np.eye(3)[i]
+        f = lambda s: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
+        rule = cp * (f(np.pi / 2) - f(-np.pi / 2)) - cm * (f(3 * np.pi / 2) - f(-3 * np.pi / 2))
+        assert rule == pytest.approx(feature_reference("controlled").jacobian[0, i], abs=1e-10)
+
+
+def test_a_broadcast_reference_is_block_diagonal_over_its_elements() -> None:
+    feature = FEATURES["broadcast"]
+    ref = feature_reference("broadcast")
+    assert ref.jacobian.shape == (feature.batch * feature.outputs, 2, feature.batch)
+    for b in range(feature.batch):
+        own = outputs(element(feature, b), np.array([element(feature, b).params]))[0]
+        assert np.allclose(ref.value[b], own)
+        others = [c for c in range(feature.batch) if c != b]
+        assert np.all(ref.jacobian[b, :, others] == 0)
+        x0, x1 = element(feature, b).params
+        # <Z1> = cos(x0) cos(x1) for the matrix's circuit
+        assert np.allclose(ref.jacobian[b, :, b], [-np.sin(x0) * np.cos(x1),
+                                                   -np.cos(x0) * np.sin(x1)], atol=1e-11)

@@ -1,0 +1,121 @@
+"""Unit tests for the ``features:`` family of matrix.yaml: axes, ids, rules, errors."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from supportmatrix.matrix.load import MatrixError, load_matrix
+from supportmatrix.matrix.model import FeatureCell, KNOWN_FEATURE_AXIS_VALUES, Outcome, Stage
+
+QNODE = """\
+schema_version: 1
+axes:
+  device: [default.qubit]
+  interface: [torch]
+  diff_method: [backprop]
+  measurement: [expval]
+  shots: [None]
+notes:
+  why: "Because."
+rules:
+  - expect: supported
+"""
+
+FEATURE_AXES = """\
+features:
+  axes:
+    device: [default.qubit, lightning.qubit]
+    interface: [None, torch]
+    diff_method: [backprop, adjoint]
+    feature: [controlled, rot]
+    shots: [None, 10000]
+  rules:
+"""
+
+
+def doc(rules: str = "- expect: supported\n", *, axes: str = FEATURE_AXES) -> str:
+    return QNODE + axes + textwrap.indent(textwrap.dedent(rules), "    ")
+
+
+def load(tmp_path: Path, text: str, versions: dict[str, str | None] | None = None):
+    path = tmp_path / "matrix.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_matrix(path, versions=versions or {})
+
+
+def error(tmp_path: Path, text: str) -> str:
+    with pytest.raises(MatrixError) as info:
+        load(tmp_path, text)
+    return str(info.value)
+
+
+def test_cells_are_the_product_in_axis_order_with_readable_ids(tmp_path: Path) -> None:
+    matrix = load(tmp_path, doc())
+    assert len(matrix.feature_cells) == 2 * 2 * 2 * 2 * 2
+    first = matrix.feature_cells[0].cell
+    assert first == FeatureCell("default.qubit", "None", "backprop", "controlled", None)
+    assert first.id == "default.qubit-None-backprop-controlled-analytic"
+    assert matrix.feature_cells[1].cell.id == "default.qubit-None-backprop-controlled-shots10000"
+    assert set(matrix.feature_by_id()) == {rc.cell.id for rc in matrix.feature_cells}
+    assert len(matrix.cells) == 1 and matrix.hybrid_cells == ()  # the other families are untouched
+
+
+def test_no_features_section_means_no_feature_cells(tmp_path: Path) -> None:
+    matrix = load(tmp_path, QNODE)
+    assert matrix.feature_cells == () and matrix.feature_axes == {}
+
+
+def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Path) -> None:
+    matrix = load(tmp_path, doc("""\
+        - expect: supported
+        - where: {interface: None}
+          expect: no-gradient
+        - where: {diff_method: adjoint, shots: 10000}
+          expect: {outcome: errors, error: {class: QuantumFunctionError, stage: forward, match: adjoint}}
+        - where: {feature: rot, device: lightning.qubit, shots: None}
+          expect: {outcome: incorrect, note: why}
+        - where: {feature: controlled, pennylane: ">=99"}
+          expect: no-gradient
+    """), versions={"pennylane": "0.45.1"})
+    by_id = matrix.feature_by_id()
+    assert by_id["default.qubit-None-backprop-rot-analytic"].expectation.outcome is Outcome.NO_GRADIENT
+    adjoint = by_id["default.qubit-torch-adjoint-rot-shots10000"].expectation
+    assert adjoint.outcome is Outcome.ERRORS and adjoint.error.stage is Stage.FORWARD
+    wrong = by_id["lightning.qubit-torch-backprop-rot-analytic"].expectation
+    assert wrong.outcome is Outcome.INCORRECT and wrong.note == "why"
+    # the version-gated rule is inactive under 0.45.1
+    assert by_id["default.qubit-torch-backprop-controlled-analytic"].expectation.outcome is Outcome.SUPPORTED
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "feature: [controlled, loops]")),
+     "features.axes.feature[1]: unknown value 'loops'; allowed: controlled, rot"),
+    (doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "measurement: [expval]")),
+     "features.axes.measurement: unknown axis 'measurement'"),
+    (doc("- where: {measurement: expval}\n  expect: supported\n"),
+     "features.rules[0].where.measurement: unknown axis or package 'measurement'"),
+    (doc("- where: {interface: torch}\n  expect: supported\n"),
+     "features.rules: 16 of 32 cells are not covered"),
+    (doc("- expect: supported\n- expect: supported\n"), "features.rules[0]: this rule decides no cell"),
+    (doc("- expect: {outcome: errors, error: {class: E, match: x, stage: training}}\n"),
+     "features.rules[0].expect.error.stage: unknown stage 'training'; allowed: forward, gradient"),
+    (QNODE + "features:\n  axes: {}\n  rules: []\n  extra: 1\n", "features.extra"),
+])
+def test_errors_name_the_features_key_path(tmp_path: Path, text: str, message: str) -> None:
+    assert message in error(tmp_path, text)
+
+
+def test_the_known_features_are_the_catalog(tmp_path: Path) -> None:
+    from supportmatrix.features.catalog import FEATURES
+
+    assert tuple(FEATURES) == KNOWN_FEATURE_AXIS_VALUES["feature"]
+
+
+def test_the_real_matrix_declares_every_known_feature() -> None:
+    matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml",
+                         versions={"pennylane": "0.45.1", "pennylane-lightning": "0.45.0"})
+    assert matrix.feature_axes["feature"] == KNOWN_FEATURE_AXIS_VALUES["feature"]
+    assert len(matrix.feature_cells) == 2 * 6 * 11 * len(KNOWN_FEATURE_AXIS_VALUES["feature"]) * 2
