@@ -21,6 +21,7 @@ from supportmatrix.hybrid.failure import hybrid_failure_message
 from supportmatrix.hybrid.runner import HybridRun, run_hybrid_cell
 from supportmatrix.hybrid.worker_process import WorkerCrashed
 from supportmatrix.matrix.model import (
+    Expectation,
     ResolvedCell,
     ResolvedFeatureCell,
     ResolvedHybridCell,
@@ -30,13 +31,21 @@ from supportmatrix.qjit.failure import qjit_failure_message
 from supportmatrix.qjit.runner import QjitRun, run_qjit_cell
 
 
+def _judge(run: Any, expectation: Expectation, record_cell: Callable[[Any, list[str]], Any],
+           message: Callable[[list[str]], str]) -> None:
+    """What every family's test does with its run: compare it with the declaration, record
+    it, and fail with the family's failure text on any mismatch."""
+    problems = mismatches(expectation, run.observed, run.warnings)
+    record_cell(run, problems)
+    if problems:
+        pytest.fail(message(problems), pytrace=False)
+
+
 def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,
               record_cell: Callable[[Run, list[str]], None]) -> None:
     run = run_cell(resolved_cell.cell, family_size=shot_check_count)
-    problems = mismatches(resolved_cell.expectation, run.observed, run.warnings)
-    record_cell(run, problems)
-    if problems:
-        pytest.fail(failure_message(run, resolved_cell.expectation, problems), pytrace=False)
+    _judge(run, resolved_cell.expectation, record_cell,
+           lambda problems: failure_message(run, resolved_cell.expectation, problems))
 
 
 def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell,
@@ -47,10 +56,8 @@ def test_hybrid_cell(resolved_hybrid_cell: ResolvedHybridCell,
         run = run_hybrid_cell(rc.cell, rc.training)
     except WorkerCrashed as exc:
         pytest.fail(f"[{rc.cell.id}] {exc}", pytrace=False)
-    problems = mismatches(rc.expectation, run.observed, run.warnings)
-    record_cell(run, problems)
-    if problems:
-        pytest.fail(hybrid_failure_message(run, rc, problems), pytrace=False)
+    _judge(run, rc.expectation, record_cell,
+           lambda problems: hybrid_failure_message(run, rc, problems))
 
 
 def test_qjit_cell(resolved_qjit_cell: ResolvedQjitCell, qjit_shot_check_count: int,
@@ -58,10 +65,8 @@ def test_qjit_cell(resolved_qjit_cell: ResolvedQjitCell, qjit_shot_check_count: 
     """A QNode compiled with qml.qjit, differentiated by Catalyst, and judged."""
     rc = resolved_qjit_cell
     run = run_qjit_cell(rc.cell, family_size=qjit_shot_check_count)
-    problems = mismatches(rc.expectation, run.observed, run.warnings)
-    record_cell(run, problems)
-    if problems:
-        pytest.fail(qjit_failure_message(run, rc, problems), pytrace=False)
+    _judge(run, rc.expectation, record_cell,
+           lambda problems: qjit_failure_message(run, rc, problems))
 
 
 def test_feature_cell(resolved_feature_cell: ResolvedFeatureCell, feature_shot_check_count: int,
@@ -69,7 +74,5 @@ def test_feature_cell(resolved_feature_cell: ResolvedFeatureCell, feature_shot_c
     """A features-family cell: its fixed circuit run for real, against its own oracle."""
     rc = resolved_feature_cell
     run = run_feature_cell(rc.cell, family_size=feature_shot_check_count)
-    problems = mismatches(rc.expectation, run.observed, run.warnings)
-    record_cell(run, problems)
-    if problems:
-        pytest.fail(feature_failure_message(run, rc.expectation, problems), pytrace=False)
+    _judge(run, rc.expectation, record_cell,
+           lambda problems: feature_failure_message(run, rc.expectation, problems))

@@ -188,8 +188,13 @@ def load_matrix(
                                                   version)
     )
     hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
-    qjit_axes, qjit_cells = _parse_qjit(src, root, notes, versions, version)
-    feature_axes, feature_cells = _parse_features(src, root, notes, versions, version)
+    qjit_axes, qjit = _parse_section(src, root, QJIT, QJIT_KEYS, notes, versions, version)
+    qjit_cells = tuple(ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
+                       for cell, expectation, _, lines in qjit)
+    feature_axes, features = _parse_section(src, root, FEATURES, FEATURES_KEYS, notes, versions,
+                                            version)
+    feature_cells = tuple(ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
+                          for cell, expectation, _, lines in features)
     return Matrix(
         path=src.path,
         axes=axes,
@@ -220,21 +225,30 @@ def _cells(
     return resolve(src, family, rules, matches, versions)
 
 
+def _parse_section(
+    src: Source, root: dict, family: Family, keys: tuple[str, ...], notes: dict[str, str],
+    versions: Mapping[str, str | None], schema_version: int,
+) -> tuple[dict[str, tuple[object, ...]], list[Resolved]]:
+    """An optional family section (``hybrid:``, ``qjit:``, ``features:``): its axes and its
+    resolved cells, read like the top level's (empty without the section)."""
+    name = str(family.keypath[0])
+    if name not in root:
+        return {}, []
+    section = require_mapping(src, root[name], family.keypath, name)
+    check_keys(src, section, family.keypath, keys)
+    axes = parse_axes(src, section, family)
+    return axes, _cells(src, section, family, axes, notes, versions, schema_version)
+
+
 def _parse_hybrid(
     src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
     schema_version: int,
 ) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
-    """The optional ``hybrid:`` section: its axes and resolved cells (empty without it)."""
-    if "hybrid" not in root:
-        return {}, ()
-    section = require_mapping(src, root["hybrid"], HYBRID.keypath, "hybrid")
-    check_keys(src, section, HYBRID.keypath, HYBRID_KEYS)
-    axes = parse_axes(src, section, HYBRID)
-    cells = tuple(
-        ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
-        for cell, expectation, training, lines in _cells(src, section, HYBRID, axes, notes,
-                                                         versions, schema_version)
-    )
+    """The ``hybrid:`` section, whose supported cells must each get a training target."""
+    axes, resolved = _parse_section(src, root, HYBRID, HYBRID_KEYS, notes, versions,
+                                    schema_version)
+    cells = tuple(ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
+                  for cell, expectation, training, lines in resolved)
     untrained = [rc.cell.id for rc in cells
                  if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None]
     if untrained:
@@ -243,40 +257,4 @@ def _parse_hybrid(
             f"{len(untrained)} supported hybrid cells get no 'training' "
             f"{{min_accuracy, max_epochs}} from any rule; first: {untrained[0]}",
         )
-    return axes, cells
-
-
-def _parse_qjit(
-    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
-    schema_version: int,
-) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedQjitCell, ...]]:
-    """The optional ``qjit:`` section: its axes and resolved cells (empty without it)."""
-    if "qjit" not in root:
-        return {}, ()
-    section = require_mapping(src, root["qjit"], QJIT.keypath, "qjit")
-    check_keys(src, section, QJIT.keypath, QJIT_KEYS)
-    axes = parse_axes(src, section, QJIT)
-    cells = tuple(
-        ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
-        for cell, expectation, _, lines in _cells(src, section, QJIT, axes, notes, versions,
-                                                   schema_version)
-    )
-    return axes, cells
-
-
-def _parse_features(
-    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
-    schema_version: int,
-) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedFeatureCell, ...]]:
-    """The optional ``features:`` section: its axes and resolved cells (empty without it)."""
-    if "features" not in root:
-        return {}, ()
-    section = require_mapping(src, root["features"], FEATURES.keypath, "features")
-    check_keys(src, section, FEATURES.keypath, FEATURES_KEYS)
-    axes = parse_axes(src, section, FEATURES)
-    cells = tuple(
-        ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
-        for cell, expectation, _, lines in _cells(src, section, FEATURES, axes, notes, versions,
-                                                   schema_version)
-    )
     return axes, cells
