@@ -1,4 +1,4 @@
-"""The HTML report's data: every cell of both families as one JSON document the page renders.
+"""The HTML report's data: every QNode and hybrid cell as one JSON document the page renders.
 
 `declared_page` builds it from a loaded `Matrix`, `results_page` from one results document
 and `drift_page` from two (the drift, grouped by `release.drift.compare`). Each cell
