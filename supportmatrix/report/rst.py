@@ -188,12 +188,7 @@ def _hybrid_section(matrix: Matrix) -> str:
             entries = [_entry((by_key[(str(layer), str(device), m)],), footnotes) for m in methods]
             body.append([label if position == 0 else "", f"``{device}``", *entries])
     headers = ["**Layer**", "**Device**", *(f'``"{m}"``' for m in methods)]
-    widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
-    lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
-    for position, cells in enumerate(body):
-        lines.append(_row(cells, widths))
-        next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
-        lines.append(_border(widths, "-", open_first=not next_starts_group))
+    lines = _grid(headers, body)
     return "\n\n".join([_HYBRID_INTRO, ".. rst-class:: tb", "\n".join(lines),
                         *_footnote_blocks(matrix, footnotes)])
 
@@ -289,6 +284,18 @@ def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
     return "|" + "|".join(_pad(c, w) for c, w in zip(cells, widths, strict=True)) + "|"
 
 
+def _grid(headers: Sequence[str], body: Sequence[Sequence[str]]) -> list[str]:
+    """A grid table sized to its contents, whose first column's cell spans the rows below
+    it that leave it empty (a group label, as PennyLane's interface cells span theirs)."""
+    widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
+    lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
+    for position, cells in enumerate(body):
+        lines.append(_row(cells, widths))
+        next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
+        lines.append(_border(widths, "-", open_first=not next_starts_group))
+    return lines
+
+
 def _border(widths: Sequence[int], char: str, *, open_first: bool = False) -> str:
     segments = [char * w for w in widths]
     if open_first:
@@ -326,12 +333,7 @@ def render_qjit_rst(matrix: Matrix) -> str:
                              f'``"{how}"``', *entries])
         headers = ["**Differentiation method**", "**Gradient function**", "**method**",
                    *(f"{MEASUREMENT_HEADERS.get(m, m)}, {d}" for m, d in columns)]
-        widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
-        lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
-        for position, cells in enumerate(body):
-            lines.append(_row(cells, widths))
-            next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
-            lines.append(_border(widths, "-", open_first=not next_starts_group))
+        lines = _grid(headers, body)
         device_title = f"``{device}``"
         blocks += [f"{device_title}\n{'^' * len(device_title)}", ".. rst-class:: tb",
                    "\n".join(lines), *_footnote_blocks(matrix, notes)]
@@ -369,12 +371,7 @@ def _features_section(matrix: Matrix) -> str:
                                         for s in axes["shots"]), notes) for f in features]
                 body.append([label, f'``"{method}"``', *entries])
         headers = [_INTERFACE_HEADER, _METHOD_HEADER, *(f"``{f}``" for f in features)]
-        widths = [max(_width(row[i]) + 1 for row in [headers, *body]) for i in range(len(headers))]
-        lines = [_border(widths, "-"), _row(headers, widths), _border(widths, "=")]
-        for position, cells in enumerate(body):
-            lines.append(_row(cells, widths))
-            next_starts_group = position + 1 == len(body) or body[position + 1][0] != ""
-            lines.append(_border(widths, "-", open_first=not next_starts_group))
+        lines = _grid(headers, body)
         blocks += [f"On ``{device}``:", ".. rst-class:: tb", "\n".join(lines),
                    *_footnote_blocks(matrix, notes)]
     return "\n\n".join(blocks)
