@@ -8,6 +8,7 @@ tests, wall time, CPU time and tests per second, and the ratio of the two rates:
 
     .venv/bin/python scripts/suite_speed.py                    # both, then the ratio
     .venv/bin/python scripts/suite_speed.py --profile          # and where the suite's time went
+    .venv/bin/python scripts/suite_speed.py --libraries "jax-jit" tests/test_matrix.py
 
 Tests are every test pytest reports a result for (passed, failed, skipped, xfailed,
 xpassed, errors). Wall time is the child's, from start to exit; CPU time is its
@@ -15,7 +16,10 @@ processes' user + system time (``RUSAGE_CHILDREN``), which with the wall time sh
 busy the cores were. ``--profile`` loads ``scripts/timeline_plugin.py`` into the suite's
 run and splits each xdist worker's wall time into start-up (interpreter start to its
 first test: imports and collection), tests (by file), and the idle tail after its last
-test. Nothing here is a test: the suite never times itself.
+test. ``--libraries EXPR [PATH ...]`` instead runs the tests ``-k EXPR`` selects in one
+process under cProfile and splits their time by the library each function belongs to
+(self time: PennyLane, JAX/XLA, TensorFlow, torch, NumPy, this suite, pytest, imports).
+Nothing here is a test: the suite never times itself.
 """
 
 from __future__ import annotations
@@ -113,6 +117,45 @@ def profile(directory: Path) -> dict[str, object]:
             "test_seconds_total": total}
 
 
+#: Where a profiled function's file lies -> the library it is counted under, first match.
+_LIBRARIES = (
+    ("site-packages/pennylane_lightning", "PennyLane (lightning)"),
+    ("site-packages/pennylane", "PennyLane"), ("site-packages/autoray", "PennyLane"),
+    ("site-packages/autograd", "autograd"),
+    ("site-packages/jax", "JAX/XLA"), ("site-packages/jaxlib", "JAX/XLA"),
+    ("site-packages/tensorflow", "TensorFlow"), ("site-packages/keras", "TensorFlow"),
+    ("site-packages/torch", "torch"),
+    ("site-packages/numpy", "NumPy/SciPy"), ("site-packages/scipy", "NumPy/SciPy"),
+    ("supportmatrix/", "supportmatrix (runner, oracle, checks)"),
+    ("site-packages/_pytest", "pytest"), ("site-packages/pluggy", "pytest"),
+    ("<frozen importlib", "imports"), ("<frozen zipimport", "imports"),
+)
+
+
+def library_of(filename: str, function: str) -> str:
+    """The library a profiled function counts under; builtins by their caller-less name."""
+    if filename == "~":  # a builtin: compile/marshal are imports' own work
+        return "imports" if function in ("<built-in method builtins.compile>",
+                                         "<built-in method marshal.loads>") else "builtins"
+    return next((name for marker, name in _LIBRARIES if marker in filename), "other Python")
+
+
+def library_split(expr: str, paths: list[str]) -> dict[str, float]:
+    """Self time by library of the tests ``-k expr`` selects, run in one process."""
+    import pstats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp, "profile")
+        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "pytest", "-q",
+                        "-p", "no:xdist", "-p", "no:cacheprovider", "-k", expr, *paths],
+                       cwd=ROOT, check=False)
+        stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+    split: dict[str, float] = defaultdict(float)
+    for (filename, _line, function), (_cc, _nc, tottime, _ct, _callers) in stats.items():
+        split[library_of(filename, function)] += tottime
+    return dict(sorted(split.items(), key=lambda kv: -kv[1]))
+
+
 def _print_profile(split: dict[str, object]) -> None:
     print("\nwhere each worker's wall time went (s):")
     print(f"{'worker':8} {'start-up':>9} {'tests':>8} {'between':>8} {'idle tail':>9} {'count':>6}")
@@ -129,9 +172,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true",
                         help="split the suite's wall time per worker (timeline_plugin)")
+    parser.add_argument("--libraries", metavar="EXPR", help="profile the tests -k EXPR selects "
+                        "in one process and split their time by library, instead of the paired run")
+    parser.add_argument("paths", nargs="*", help="with --libraries: test paths (default: all)")
     parser.add_argument("--workers", default="auto", help="pytest -n for both runs (default auto)")
     parser.add_argument("-o", "--output", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
+    if args.libraries:
+        split = library_split(args.libraries, args.paths)
+        total = sum(split.values())
+        print(f"\nself time by library (of {total:.1f} s):")
+        for name, seconds in split.items():
+            print(f"  {seconds:7.1f} s {100 * seconds / total:5.1f} %  {name}")
+        return 0
+    if args.paths:
+        parser.error("test paths go with --libraries")
     if not (REFERENCE / REFERENCE_TEST).exists():
         print(f"suite_speed: {REFERENCE / REFERENCE_TEST} is missing", file=sys.stderr)
         return 2

@@ -85,3 +85,19 @@ def test_the_timeline_plugin_records_each_test(pytester: pytest.Pytester,
     workers = [json.loads((pytester.path / f"gw{i}.json").read_text()) for i in (0, 1)]
     assert sorted(t[0] for w in workers for t in w["tests"]) == ["test_two.py::test_a",
                                                                  "test_two.py::test_b"]
+
+
+@pytest.mark.parametrize(("filename", "function", "library"), [
+    ("/v/lib/python3.11/site-packages/pennylane/workflow/qnode.py", "__call__", "PennyLane"),
+    ("/v/lib/python3.11/site-packages/pennylane_lightning/lightning_qubit/x.py", "f",
+     "PennyLane (lightning)"),
+    ("/v/lib/python3.11/site-packages/jax/_src/compiler.py", "backend_compile_and_load", "JAX/XLA"),
+    ("/work/main/supportmatrix/check/oracle.py", "reference", "supportmatrix (runner, oracle, checks)"),
+    ("<frozen importlib._bootstrap>", "_find_and_load", "imports"),
+    ("~", "<built-in method marshal.loads>", "imports"),
+    ("~", "<built-in method builtins.isinstance>", "builtins"),
+    ("/usr/lib/python3.11/re/_parser.py", "get", "other Python"),
+])
+def test_library_of_counts_each_function_under_its_library(filename: str, function: str,
+                                                          library: str) -> None:
+    assert suite_speed.library_of(filename, function) == library
