@@ -150,9 +150,23 @@ def library_split(expr: str, paths: list[str]) -> dict[str, float]:
                         "-p", "no:xdist", "-p", "no:cacheprovider", "-k", expr, *paths],
                        cwd=ROOT, check=False)
         stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+    return split_by_library(stats)
+
+
+def split_by_library(stats: dict) -> dict[str, float]:
+    """Self time per library from `pstats.Stats.stats`. A builtin's time (C calls such as
+    TensorFlow's op execution or isinstance) goes to the libraries of its callers, in
+    proportion to the time each caller spent in it."""
     split: dict[str, float] = defaultdict(float)
-    for (filename, _line, function), (_cc, _nc, tottime, _ct, _callers) in stats.items():
-        split[library_of(filename, function)] += tottime
+    for (filename, _line, function), (_cc, _nc, tottime, _ct, callers) in stats.items():
+        library = library_of(filename, function)
+        if library != "builtins" or not callers:
+            split[library] += tottime
+            continue
+        # callers: {caller key: (cc, nc, tottime, cumtime) of this function under that caller}
+        spent = sum(c[3] for c in callers.values()) or 1.0
+        for (caller_file, _l, caller_function), c in callers.items():
+            split[library_of(caller_file, caller_function)] += tottime * c[3] / spent
     return dict(sorted(split.items(), key=lambda kv: -kv[1]))
 
 

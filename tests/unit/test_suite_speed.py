@@ -101,3 +101,16 @@ def test_the_timeline_plugin_records_each_test(pytester: pytest.Pytester,
 def test_library_of_counts_each_function_under_its_library(filename: str, function: str,
                                                           library: str) -> None:
     assert suite_speed.library_of(filename, function) == library
+
+
+def test_a_builtins_time_goes_to_its_callers_libraries() -> None:
+    jax_fn = ("/s/site-packages/jax/_src/core.py", 1, "bind")
+    tf_fn = ("/s/site-packages/tensorflow/python/ops.py", 2, "execute")
+    builtin = ("~", 0, "<built-in method builtins.isinstance>")
+    stats = {
+        jax_fn: (1, 1, 2.0, 5.0, {}),
+        tf_fn: (1, 1, 1.0, 4.0, {}),
+        # 6 s of self time, spent 1:2 under the jax and the tf caller
+        builtin: (9, 9, 6.0, 6.0, {jax_fn: (3, 3, 2.0, 2.0), tf_fn: (6, 6, 4.0, 4.0)}),
+    }
+    assert suite_speed.split_by_library(stats) == {"TensorFlow": 5.0, "JAX/XLA": 4.0}
