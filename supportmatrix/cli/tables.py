@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 
 from supportmatrix.cli.common import (
     EXIT_OK,
@@ -134,6 +135,10 @@ def _run_report(args: argparse.Namespace) -> int:
     documents = [(read_results(path), path) for path in sources]
     versions = None if documents else (resolve_versions(args.versions) or installed_versions())
     matrix = None if documents else read_matrix(args.matrix, versions)
+    if importlib.util.find_spec("pennylane") is None:
+        # Each cell's reproduction snippet is written for the PennyLane API (where shots go).
+        raise InputError("report: PennyLane is not installed; the reproduction snippets are "
+                         "written for it: pip install -c <the run's constraints> pennylane")
     emit(build_report(matrix=matrix, versions=versions, documents=documents,
                        with_plots=args.plots), args.output)
     return EXIT_OK

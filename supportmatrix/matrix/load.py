@@ -130,7 +130,9 @@ notes, rules and ``where`` of both families), `fields` (``expect``, ``warnings``
 
 from __future__ import annotations
 
+import hashlib
 import os
+from collections import OrderedDict
 from collections.abc import Mapping
 
 from supportmatrix.matrix.checks import check_keys, require_mapping
@@ -165,18 +167,40 @@ from supportmatrix.matrix.versions import installed_versions
 __all__ = ["SCHEMA_VERSION", "MatrixError", "load_matrix"]
 
 
+#: The matrices this process loaded last, by path, text and versions. The plugin and the
+#: self-test modules each load matrix.yaml at collection in every xdist worker, and one
+#: parse takes about a second; the same bytes and versions always give the same `Matrix`.
+_LOADED: OrderedDict[tuple[str, str, tuple[tuple[str, str | None], ...]], Matrix] = OrderedDict()
+_LOADED_MAX = 8
+
+
 def load_matrix(
     path: str | os.PathLike[str], *, versions: Mapping[str, str | None] | None = None
 ) -> Matrix:
     """Parse, validate and resolve the matrix at ``path``.
 
     ``versions`` maps package names to installed versions (None: not installed) for the
-    version gates in ``where``; None means `installed_versions()`.
+    version gates in ``where``; None means `installed_versions()`. A file read again with
+    the same text and versions gives the same (frozen, shared) `Matrix` without a new parse.
     """
     src = Source(str(path))
-    data = parse_yaml(src, read_text(src))
+    text = read_text(src)
     if versions is None:
         versions = installed_versions()
+    key = (src.path, hashlib.sha256(text.encode("utf-8")).hexdigest(),
+           tuple(sorted(versions.items())))
+    if key in _LOADED:
+        _LOADED.move_to_end(key)
+        return _LOADED[key]
+    matrix = _load(src, text, versions)
+    _LOADED[key] = matrix
+    if len(_LOADED) > _LOADED_MAX:
+        _LOADED.popitem(last=False)
+    return matrix
+
+
+def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
+    data = parse_yaml(src, text)
     root = require_mapping(src, data, (), "the top level")
     version = check_schema_version(src, root)
     check_keys(src, root, (), TOP_KEYS)

@@ -356,3 +356,20 @@ rules:
   - where: {pennylane: '<0.44'}
     expect: no-gradient
 """
+
+
+def test_report_without_pennylane_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: Capsys, tmp_path: Path
+) -> None:
+    # The merge job's machine has no framework; the snippets need PennyLane itself.
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "pennylane" else real_find_spec(name, *a))
+    results = tmp_path / "results.json"
+    results.write_text("{}")
+    monkeypatch.setattr("supportmatrix.cli.tables.read_results", lambda path: {})
+    assert cli.main(["report", "--from", str(results), "-o", str(tmp_path / "r.html")]) == 2
+    assert_one_line_error(capsys.readouterr().err, "report: PennyLane is not installed")
+    assert not (tmp_path / "r.html").exists()

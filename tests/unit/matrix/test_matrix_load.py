@@ -36,3 +36,21 @@ def test_default_versions_come_from_installed_versions(
     matrix = load_matrix(write(tmp_path, make_doc(GATED)))
     rc = cell_of(matrix, "lightning.qubit-None-adjoint-probs-analytic")
     assert rc.expectation.outcome is Outcome.NO_GRADIENT
+
+
+def test_a_file_loaded_again_unchanged_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parses = []
+    real_parse = loader_module.parse_yaml
+    monkeypatch.setattr(loader_module, "parse_yaml", lambda src, text: parses.append(text) or real_parse(src, text))
+    path = write(tmp_path, make_doc(GATED))
+    first = load_matrix(path, versions={"pennylane": "0.50"})
+    assert load_matrix(path, versions={"pennylane": "0.50"}) is first
+    assert len(parses) == 1
+    # Other versions resolve the gates differently; other text is another matrix.
+    older = load_matrix(path, versions={"pennylane": "0.40"})
+    assert older is not first and older.cells != first.cells
+    path.write_text(path.read_text() + "\n# a comment\n")
+    assert load_matrix(path, versions={"pennylane": "0.50"}) is not first
+    assert len(parses) == 3
