@@ -80,10 +80,14 @@ def _run_bench(args: argparse.Namespace) -> int:
         configs, settings = _plan(args)
     except PlanError as exc:
         raise InputError(str(exc)) from None
+    if args.report is not None:  # first: -o may name a file inside it
+        _check_writable(Path(args.report), folder=True)
+        try:
+            Path(args.report).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {args.report}: {reason_of(exc)}") from None
     if args.output is not None:
         _check_writable(Path(args.output), folder=False)
-    if args.report is not None:
-        _check_writable(Path(args.report), folder=True)
     from supportmatrix.bench.run import run_benchmark
 
     document = run_benchmark(configs, settings, seed004=args.seed004,

@@ -60,6 +60,23 @@ def test_a_bad_results_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFi
     _one_line(capsys.readouterr().err, "r.json: kind: missing")
 
 
+def test_a_run_writes_the_results_then_the_report(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # The measuring itself is test_bench_run's and test_bench_worker's; here only the order
+    # of the outputs, and -o inside the --report folder, which does not exist yet.
+    from supportmatrix.bench import report, run
+
+    document = bench_data.synthetic_document()
+    seen: list[str] = []
+    monkeypatch.setattr(run, "run_benchmark", lambda configs, settings, **kw: document)
+    monkeypatch.setattr(report, "write_report", lambda doc, directory: seen.append(
+        (Path(directory) / "results.json").read_text()) or [])
+    target = tmp_path / "docs" / "bench"
+    assert cli.main(["bench", "--qubits", "2", "--report", str(target), "-o",
+                     str(target / "results.json")]) == 0
+    assert seen == [results.dumps(document)]
+
+
 def test_report_from_a_results_file_measures_nothing(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
