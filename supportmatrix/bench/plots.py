@@ -32,22 +32,24 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
     records = document["records"]
     devices, interfaces = axis_values(records, "device"), axis_values(records, "interface")
     methods = axis_values(records, "diff_method")
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator, NullLocator, ScalarFormatter
 
     with plot_style():
-        figure = new_figure(width=3.1 * len(interfaces) + 1.6, height=2.7 * len(devices) + 0.8)
+        figure = new_figure(width=max(7.0, 3.1 * len(interfaces) + 1.6),
+                            height=2.7 * len(devices) + 0.8)
         grid = figure.subplots(len(devices), len(interfaces), squeeze=False, sharex=True,
                                sharey=True)  # one scale: panels compare at a glance
         for row, device in enumerate(devices):
             for col, interface in enumerate(interfaces):
                 axes = grid[row][col]
-                notes = []
+                notes, measured_xs = [], set()
                 for method in methods:
                     colour, marker = METHOD_STYLE.get(method, ("#555555", "x"))
                     data = _line(document, value=value, device=device, interface=interface,
                                  method=method, where=where)
                     if data:
                         xs, ys, lows, highs = zip(*data)
+                        measured_xs.update(xs)
                         axes.plot(xs, ys, color=colour, marker=marker, markersize=4,
                                   linewidth=1.2, label=method)
                         axes.fill_between(xs, lows, highs, color=colour, alpha=0.2, linewidth=0)
@@ -58,6 +60,10 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
                 axes.set_xscale(xscale)
                 if xscale == "linear":  # qubit counts: whole numbers only
                     axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+                elif measured_xs:  # parameter counts: label the measured ones, plainly
+                    axes.set_xticks(sorted(measured_xs))
+                    axes.xaxis.set_major_formatter(ScalarFormatter())
+                    axes.xaxis.set_minor_locator(NullLocator())
                 axes.set_title(f"{device} + {interface}", fontsize=9)
                 axes.grid(True, which="major", linewidth=0.4, alpha=0.5)
                 axes.tick_params(labelsize=7)
