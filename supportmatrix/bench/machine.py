@@ -35,8 +35,18 @@ def machine_info() -> dict[str, Any]:
         "memory_bytes": _memory_bytes(),
         "caches": _caches(),
         "threads": thread_settings(),
+        "load_average": load_average(),
         **environment(versions=package_versions()),
     }
+
+
+def load_average() -> float | None:
+    """The 1-minute load average: other work on the machine shows in it, and lightning's
+    OpenMP threads slow down by an order of magnitude when they must share the cores."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
 
 
 def package_versions() -> dict[str, str | None]:

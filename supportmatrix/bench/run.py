@@ -21,7 +21,7 @@ from typing import Any
 import supportmatrix
 from supportmatrix.bench import results
 from supportmatrix.bench.circuits import DESCRIPTION
-from supportmatrix.bench.machine import machine_info, usable_cores
+from supportmatrix.bench.machine import load_average, machine_info, usable_cores
 from supportmatrix.bench.plan import Config
 from supportmatrix.bench.seed004 import CONFIGS as SEED004_CONFIGS
 from supportmatrix.bench.timing import Budget
@@ -141,7 +141,8 @@ def run_benchmark(configs: Sequence[Config], settings: Settings, *, seed004: boo
 
 
 def _settings(configs: Sequence[Config], settings: Settings, seconds: float) -> dict[str, Any]:
-    return {"run_seconds": seconds, "budget_seconds": settings.budget.seconds,
+    return {"run_seconds": seconds, "load_average_end": load_average(),
+            "budget_seconds": settings.budget.seconds,
             "min_repeats": settings.budget.min_repeats,
             "max_repeats": settings.budget.max_repeats, "timeout_seconds": settings.timeout,
             "max_step_seconds": settings.max_step,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportmatrix.bench.machine import thread_settings
+from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.timing import error_of
 from supportmatrix.hybrid.measure import measure, os_threads
 
@@ -31,6 +31,7 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
     import torch
     from sklearn.datasets import make_moons
 
+    load = load_average()
     torch.manual_seed(42)  # seed 004's own global seeding, in a process of its own
     np.random.seed(42)
     x, y = make_moons(n_samples=SAMPLES, noise=0.1)
@@ -71,4 +72,4 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
             "cpu_per_wall": usage.cpu_seconds / usage.wall_seconds,
             "peak_memory_growth_bytes": usage.peak_memory_bytes,
             "accuracy": float(np.mean(predictions == y)),
-            "os_threads": os_threads(), "threads": thread_settings()}
+            "os_threads": os_threads(), "threads": thread_settings(), "load_average": load}

@@ -64,8 +64,22 @@ def machine_table(document: dict[str, Any]) -> str:
             ("budget per configuration", f"{s['budget_seconds']:g} s, {s['min_repeats']}–"
                                          f"{s['max_repeats']} repeats, timeout "
                                          f"{s['timeout_seconds']:g} s" + _max_step(s)),
-            ("whole run", seconds(s.get("run_seconds")) + f", {s['configurations']} configurations")]
+            ("whole run", seconds(s.get("run_seconds")) + f", {s['configurations']} configurations"),
+            ("load average (1 min)", _load(document))]
     return table(("", ""), rows)
+
+
+def _load(document: dict[str, Any]) -> str:
+    """The machine's load at the start and end, and as each measurement started: a run
+    meant to be idle shows about 1 (the measuring child itself)."""
+    start, end = document["machine"].get("load_average"), document["settings"].get(
+        "load_average_end")
+    during = [r["load_average"] for r in (*document["records"], *document["seed004"])
+              if r.get("load_average") is not None]
+    parts = [f"{start:.2f} at the start" if start is not None else None,
+             f"{end:.2f} at the end" if end is not None else None,
+             f"{min(during):.2f}–{max(during):.2f} as the measurements started" if during else None]
+    return ", ".join(p for p in parts if p) or "–"
 
 
 def _max_step(settings: dict[str, Any]) -> str:

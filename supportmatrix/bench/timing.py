@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.bench.circuits import Circuit
-from supportmatrix.bench.machine import thread_settings
+from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.steps import gradient_step
 from supportmatrix.hybrid.measure import measure, os_threads
 from supportmatrix.release.messages import message_key
@@ -69,6 +69,7 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
     refused (lightning.qubit has no backprop); one in a later repeat propagates, so that the
     parent records a crash with the traceback.
     """
+    load = load_average()  # before this child's own work adds to it
     circuit = Circuit(spec["qubits"], spec["layers"])
     budget = Budget(spec["budget"], spec["min_repeats"], spec["max_repeats"])
     try:
@@ -90,7 +91,7 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
             "cpu_per_wall": repeats.cpu_seconds / repeats.wall_seconds,
             "memory": _memory(first.start_memory_bytes, first.peak_memory_bytes,
                               repeats.start_memory_bytes, repeats.peak_memory_bytes),
-            "os_threads": os_threads(), "threads": thread_settings()}
+            "os_threads": os_threads(), "threads": thread_settings(), "load_average": load}
 
 
 def _memory(before: int | None, first_peak: int | None, after_first: int | None,

@@ -37,7 +37,8 @@ def ok(seconds: float, *, memory: int = 2**20, cpu: float = 1.0) -> dict[str, An
             "wall_seconds": wall, "cpu_per_wall": cpu,
             "memory": {"before_first_call_bytes": 300 * 2**20,
                        "first_call_peak_growth_bytes": memory, "peak_growth_bytes": memory},
-            "os_threads": 3, "threads": {"environment": {}, "usable_cores": 2, "torch_threads": 2}}
+            "os_threads": 3, "threads": {"environment": {}, "usable_cores": 2, "torch_threads": 2},
+            "load_average": 1.0}
 
 
 def synthetic_document() -> dict[str, Any]:
@@ -57,6 +58,7 @@ def synthetic_document() -> dict[str, Any]:
     machine = {"name": "testbox", "cpu_model": "Test CPU", "logical_cores": 2, "usable_cores": 2,
                "memory_bytes": 8 * 2**30, "caches": {"L2": "1024K"},
                "threads": {"environment": {"OMP_NUM_THREADS": None}, "usable_cores": 2},
+               "load_average": 0.5,
                "python": "3.11.0", "platform": "Linux", "packages": {"pennylane": "0.45.1"},
                "supportmatrix": "0.1.0", "commit": None, "timestamp": "2026-01-01T00:00:00+00:00"}
     settings = {"run_seconds": 100.0, "budget_seconds": 0.5, "min_repeats": 3, "max_repeats": 100,

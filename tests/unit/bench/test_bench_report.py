@@ -46,6 +46,8 @@ def test_the_page_has_every_section_and_links_the_plots(report_dir: Path) -> Non
     for key in "abc":
         assert f"<!-- generated from results.json: answer {key} -->" in page
     assert "| machine | testbox |" in page
+    assert "| load average (1 min) | 0.50 at the start, 1.00–1.00 as the measurements started |" \
+        in page
 
 
 def test_the_crossover_table_finds_the_synthetic_crossover(report_dir: Path) -> None:

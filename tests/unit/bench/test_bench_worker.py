@@ -24,3 +24,4 @@ def test_the_worker_measures_one_tiny_configuration_in_a_child() -> None:
                            "peak_growth_bytes"}
     assert all(v is None or v >= 0 for v in memory.values())
     assert "OMP_NUM_THREADS" in record["threads"]["environment"]
+    assert record["load_average"] is None or record["load_average"] >= 0
