@@ -58,7 +58,7 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
     bars = [(d, i) for d in devices for i in interfaces]
     keys = [k for k in OUTCOME_COLOURS if any(c[k] for c in counts.values())]
     keys += sorted({k for c in counts.values() for k in c} - set(keys))  # unknown keys last
-    with _style():
+    with plot_style():
         figure, axes = _figure(width=max(6.0, 0.55 * len(bars) + 2.5), height=4.2)
         # One gap between devices, so that each device's interfaces read as a group.
         xs = [b + b // max(len(interfaces), 1) * 0.6 for b in range(len(bars))]
@@ -77,7 +77,7 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
         axes.set_ylabel("cells")
         axes.set_title(title, fontsize=10, pad=18)
         axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
-        return _svg(figure)
+        return svg_text(figure)
 
 
 def declared_outcome_counts_svg(matrix: Matrix) -> str:
@@ -125,7 +125,7 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
     low = math.floor(math.log10(min([r for r, _ in positive], default=1e-3)))
     high = max(math.ceil(math.log10(max([r for r, _ in positive], default=1.0))), 1)
     edges = [10 ** (low + k / 5) for k in range(5 * (high - low) + 1)]  # 5 bins a decade
-    with _style():
+    with plot_style():
         figure, axes = _figure(width=9.0, height=4.0)
         kinds = [k for k in VERDICTS if any(v == k for _, v in positive)]
         series = [[r for r, v in positive if v == k] for k in kinds]
@@ -144,7 +144,7 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
             handles.append(axes.plot([], [], linestyle="none")[0])
         axes.legend(handles, labels, fontsize=8, frameon=False, loc="upper left",
                     bbox_to_anchor=(1.0, 1.0))
-        return _svg(figure)
+        return svg_text(figure)
 
 
 def results_ratio_histogram_svg(document: dict[str, Any], *, source: str) -> str:
@@ -157,10 +157,11 @@ def results_ratio_histogram_svg(document: dict[str, Any], *, source: str) -> str
 
 
 # --------------------------------------------------------------------------- matplotlib
+# Shared with the benchmark's plots (`bench.plots`), so that every SVG is drawn alike.
 
 
 @contextlib.contextmanager
-def _style() -> Iterator[None]:
+def plot_style() -> Iterator[None]:
     """matplotlib's defaults, whatever the local matplotlibrc says, for byte-stable output."""
     import matplotlib
 
@@ -171,16 +172,23 @@ def _style() -> Iterator[None]:
         yield
 
 
-def _figure(*, width: float, height: float) -> tuple[Any, Any]:
+def new_figure(*, width: float, height: float) -> Any:
+    """An empty figure on the Agg canvas: no GUI backend, nothing global."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)  # the Agg canvas: no GUI backend, nothing global
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _figure(*, width: float, height: float) -> tuple[Any, Any]:
+    figure = new_figure(width=width, height=height)
     return figure, figure.add_subplot()
 
 
-def _svg(figure: Any) -> str:
+def svg_text(figure: Any) -> str:
+    """The figure as SVG text, without a date, so the same plot is the same bytes."""
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg", metadata={"Date": None})
     return buffer.getvalue()

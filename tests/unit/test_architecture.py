@@ -27,6 +27,7 @@ LAYERS: dict[str, int] = {
     "release": 4,                          # runs -> records, results files, drift, update
     "report": 5,                           # records and cells -> tables people read
     "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)
+    "bench": 6,                            # the benchmark (uses hybrid, release, report's plots)
     "matrix_test": 7, "plugin": 7, "cli": 7, "__main__": 7,  # entry points
 }
 

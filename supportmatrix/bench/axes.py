@@ -1,0 +1,12 @@
+"""The benchmark's axis values, one tuple each, with no imports: the CLI's defaults read them."""
+
+from __future__ import annotations
+
+DEVICES: tuple[str, ...] = ("default.qubit", "lightning.qubit")
+#: finite-diff is the baseline: what a gradient costs without any analytic method.
+DIFF_METHODS: tuple[str, ...] = ("backprop", "adjoint", "parameter-shift", "finite-diff")
+#: Each is also the QNode's ``interface``; `steps.BUILDERS` has one step per name.
+INTERFACES: tuple[str, ...] = ("autograd", "torch", "jax", "jax-jit")
+#: 2^30 amplitudes are 16 GiB: far past any run this benchmark is meant for.
+MAX_QUBITS = 30
+MAX_LAYERS = 1000
