@@ -8,7 +8,8 @@ from supportmatrix.check import compat
 from supportmatrix.check.circuits import DEVICE_WIRES, to_real_vector
 from supportmatrix.check.failure import detail_lines
 from supportmatrix.check.interfaces import ADAPTERS
-from supportmatrix.features.catalog import FEATURES, Feature, circuit_source, fixed_arrays_source
+from supportmatrix.features.build import circuit_source, fixed_arrays_source
+from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.runner import FeatureRun, feature_seed, feature_vector
 from supportmatrix.matrix.model import Expectation, FeatureCell
 

@@ -22,7 +22,8 @@ from supportmatrix.check.runner import forward_and_jacobian
 from supportmatrix.check.scaffold import observe
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import FEATURES, Feature, circuit_of, classical_jacobian
+from supportmatrix.features.build import circuit_of
+from supportmatrix.features.catalog import FEATURES, Feature, classical_jacobian
 from supportmatrix.features.oracle import reference_of, tape_jacobian_of
 from supportmatrix.matrix.model import FeatureCell
 
