@@ -35,7 +35,7 @@ Second derivatives (``derivative: second``)
     ``(f(x + h e_i + h e_j) - f(x + h e_i) - f(x + h e_j) + f(x)) / h**2``, whose truncation
     is at most ``h * S`` and whose round-off is ``4 delta / h**2``: about 6 at ``h = 1e-7``,
     ten times the Hessian itself. Such a bound cannot tell a right Hessian from zero or from
-    its negative, so `discriminates` refuses it and the runner reports that nothing vouches
+    its negative, so `check.tolerance.discriminates` refuses it and the runner reports that nothing vouches
     for the result.
 
     With shots, a second derivative is held to the bar of the parameter-shift Hessian:
@@ -116,9 +116,3 @@ def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int
         raise tolerance.NoStatisticalModel("no shot-noise model for a second derivative of var")
     w, _ = tolerance.observable_range(measurement)
     return np.full(href.hessian.shape, tolerance.hoeffding(_HESSIAN_COEFFICIENTS * w**2, shots, p))
-
-
-def discriminates(expected: np.ndarray, tol: np.ndarray) -> bool:
-    """Whether a check with tolerance ``tol`` would fail a zero or a sign-flipped result:
-    some entry must be farther from zero than its tolerance."""
-    return bool(np.any(np.abs(expected) > tol))
