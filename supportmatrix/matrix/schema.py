@@ -19,7 +19,7 @@ from supportmatrix.matrix.checks import (
     show,
 )
 from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
-from supportmatrix.matrix.model import (
+from supportmatrix.matrix.axes import (
     AXIS_NAMES,
     FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
@@ -29,13 +29,8 @@ from supportmatrix.matrix.model import (
     KNOWN_QJIT_AXIS_VALUES,
     QJIT_AXIS_NAMES,
     VERSIONED_PACKAGES,
-    Cell,
-    FeatureCell,
-    HybridCell,
-    QjitCell,
-    Rule,
-    Stage,
 )
+from supportmatrix.matrix.model import Cell, FeatureCell, HybridCell, QjitCell, Rule, Stage
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [

@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import (
+from supportmatrix.matrix.axes import (
     AXIS_NAMES,
     FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
     QJIT_AXIS_NAMES,
-    Matrix,
 )
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
 from supportmatrix.release.codec import (
     FAMILY_KEYS,

@@ -8,7 +8,7 @@ import pytest
 
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS
-from supportmatrix.matrix.model import KNOWN_AXIS_VALUES, KNOWN_HYBRID_AXIS_VALUES
+from supportmatrix.matrix.axes import KNOWN_AXIS_VALUES, KNOWN_HYBRID_AXIS_VALUES
 from supportmatrix.report.vocabulary import HYBRID_LAYER_LABELS, MEASUREMENT_HEADERS
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import FeatureCell, KNOWN_FEATURE_AXIS_VALUES, Outcome, Stage
+from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
+from supportmatrix.matrix.model import FeatureCell, Outcome, Stage
 
 QNODE = """\
 schema_version: 1
