@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from supportmatrix.features.catalog import FIXED, Feature, Linear, Measurement
+from supportmatrix.features.catalog import FIXED, Feature, Linear, Measurement, is_trainable
 
 # --------------------------------------------------------------------------- PennyLane side
 
@@ -44,19 +44,24 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
             if gate.word is not None:
                 args.append(gate.word)
             cls(*args, wires=list(gate.wires))
-        built = tuple(_measurement(qml, m) for m in feature.measurements)
+        built = tuple(_measurement(qml, m, x) for m in feature.measurements)
         return built[0] if len(built) == 1 else built
 
     return circuit
 
 
-def _measurement(qml: Any, m: Measurement) -> Any:
+def _single_word(m: Measurement) -> bool:
+    """``expval(P)`` of one Pauli word, no Hamiltonian around it."""
+    return len(m.terms) == 1 and not is_trainable(m.terms[0][0]) and m.terms[0][0] == 1.0
+
+
+def _measurement(qml: Any, m: Measurement, x: Any) -> Any:
     if m.kind == "probs":
         return qml.probs(wires=list(m.wires))
-    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
+    if _single_word(m):
         return qml.expval(_observable(qml, m.terms[0][1]))
-    return qml.expval(qml.Hamiltonian([c for c, _ in m.terms],
-                                      [_observable(qml, w) for _, w in m.terms]))
+    coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]  # type: ignore[arg-type]
+    return qml.expval(qml.Hamiltonian(coeffs, [_observable(qml, w) for _, w in m.terms]))
 
 
 # --------------------------------------------------------------------------- source text
@@ -87,11 +92,12 @@ def circuit_source(feature: Feature) -> list[str]:
 def _measurement_source(m: Measurement) -> str:
     if m.kind == "probs":
         return f"qml.probs(wires={list(m.wires)})"
-    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
+    if _single_word(m):
         return f"qml.expval({_observable_source(m.terms[0][1])})"
-    coeffs = [c for c, _ in m.terms]
+    coeffs = ", ".join(_value_source(c) if is_trainable(c) else repr(c)  # type: ignore[arg-type]
+                       for c, _ in m.terms)
     obs = ", ".join(_observable_source(w) for _, w in m.terms)
-    return f"qml.expval(qml.Hamiltonian({coeffs!r}, [{obs}]))"
+    return f"qml.expval(qml.Hamiltonian([{coeffs}], [{obs}]))"
 
 
 def fixed_arrays_source(feature: Feature) -> list[str]:

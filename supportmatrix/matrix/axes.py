@@ -110,5 +110,5 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "interface": KNOWN_AXIS_VALUES["interface"],
     "diff_method": KNOWN_AXIS_VALUES["diff_method"],
     "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
-                "multi-measure", "broadcast"),
+                "multi-measure", "broadcast", "hessian", "hessian-probs", "shot-vector", "float32"),
 }
