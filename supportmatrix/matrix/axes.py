@@ -112,3 +112,8 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
                 "multi-measure", "broadcast", "hessian", "hessian-probs", "shot-vector", "float32"),
 }
+
+#: Features whose cells make sense only with finite shots (``shot-vector`` runs a shot
+#: vector, which has no analytic counterpart). Their ``shots: None`` cells, and no others,
+#: must be declared under ``features: not-applicable``; they are not tests.
+SHOTS_ONLY_FEATURES: tuple[str, ...] = ("shot-vector",)

@@ -11,6 +11,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from supportmatrix.matrix.axes import FEATURE_AXIS_NAMES, SHOTS_ONLY_FEATURES
+
+def inapplicable(cell: FeatureCell) -> str | None:
+    """Why a features cell makes no sense (then it must be declared not applicable), or None."""
+    if cell.feature in SHOTS_ONLY_FEATURES and cell.shots is None:
+        return f"feature {cell.feature!r} runs only with finite shots"
+    return None
+
 
 class Outcome(str, enum.Enum):
     """The closed set of outcomes a cell can be declared with, or be observed to have."""
@@ -236,6 +244,16 @@ class FeatureCell:
 
 
 @dataclass(frozen=True)
+class NotApplicableCell:
+    """A features cell declared not applicable (`inapplicable`): not a test, shown as such
+    in the tables with ``note`` as the reason; ``line`` is its declaration's."""
+
+    cell: FeatureCell
+    note: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class ResolvedQjitCell:
     """A Catalyst cell with the expectation its matching rules give it."""
 
@@ -272,6 +290,8 @@ class Matrix:
     qjit_cells: tuple[ResolvedQjitCell, ...] = ()
     feature_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     feature_cells: tuple[ResolvedFeatureCell, ...] = ()
+    #: The features cells declared not applicable, in cell order; not in `feature_cells`.
+    feature_not_applicable: tuple[NotApplicableCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
@@ -281,5 +301,13 @@ class Matrix:
 
     def qjit_by_id(self) -> dict[str, ResolvedQjitCell]:
         return {rc.cell.id: rc for rc in self.qjit_cells}
+
     def feature_by_id(self) -> dict[str, ResolvedFeatureCell]:
         return {rc.cell.id: rc for rc in self.feature_cells}
+
+    def feature_entries(self) -> dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell]:
+        """Every features cell, tested or not applicable, by its axis values in axis order."""
+        entries: dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell] = {}
+        for item in (*self.feature_cells, *self.feature_not_applicable):
+            entries[tuple(item.cell.axis_value(a) for a in FEATURE_AXIS_NAMES)] = item
+        return entries
