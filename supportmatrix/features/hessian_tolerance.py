@@ -39,10 +39,11 @@ spsa (nested central differences along one random direction ``d``, ``h = 1e-5``)
 
 What a bound can vouch for (`vouches`)
     An analytic cell is held to the standard that a zero, sign-flipped or 0.1%-scaled
-    derivative fails it. A bound that cannot tell the Hessian from itself scaled by
-    ``1 - 1e-3`` cannot vouch for a result it accepts: nested forward differences (tolerance
-    above 1) and nested central differences at spsa's step (2e-3 against entries of 0.04 to
-    0.35) are such bounds. The runner still compares (a result outside even that bound is
+    derivative fails it. A bound that cannot resolve 0.1% of what a second derivative can
+    be, ``omega_i omega_j C`` (Bernstein, above; the bound holds wherever the parameters
+    are, so the criterion does too), cannot vouch for a result it accepts: nested forward
+    differences (tolerance above 1) and nested central differences at spsa's step (2e-3,
+    against 1e-3 for these features) are such bounds. The runner still compares (a result outside even that bound is
     shown as such) and otherwise reports that nothing vouches for the result, which is
     ``incorrect``, as for Catalyst's nested finite differences (`qjit.tolerance`): a wrong
     result by design, like finite-diff's first derivatives with shots.
@@ -157,7 +158,9 @@ def shots_hessian_tolerance(method: str, feature: Feature, shots: int, p: float)
 RESOLVED = 1e-3
 
 
-def vouches(expected: np.ndarray, tol: np.ndarray) -> bool:
-    """Whether a check with tolerance ``tol`` fails ``expected`` scaled by ``1 - RESOLVED``
-    (and so a zero or flipped one too): only then can it vouch for a result it accepts."""
-    return bool(np.any(RESOLVED * np.abs(expected) > tol))
+def vouches(feature: Feature, tol: np.ndarray) -> bool:
+    """Whether every entry of a Hessian tolerance ``tol`` is below ``RESOLVED`` times the
+    largest value that second derivative can take, ``omega_i omega_j C``: only then can the
+    bound vouch for a result it accepts."""
+    omega, c = frequencies(feature), magnitude(feature)
+    return bool(np.all(tol < RESOLVED * c * np.outer(omega, omega)[None]))

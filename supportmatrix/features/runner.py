@@ -181,11 +181,11 @@ def _hessian_check(cell: FeatureCell, feature: Feature, method: str, hess: np.nd
     tol = hessian_tolerance.analytic_hessian_tolerance(method, feature)
     check = compare_values("Hessian", observed, expected=ref, tolerance=tol,
                            criterion=f"{method}: analytic error bound")
-    if hessian_tolerance.vouches(ref, tol):
+    if hessian_tolerance.vouches(feature, tol):
         return check, ""
-    return check, (f"a Hessian came out that {method}'s own error bound "
-                   f"({float(np.max(tol)):.2g}) cannot tell from itself scaled by "
-                   f"1 - {hessian_tolerance.RESOLVED:g}")
+    return check, (f"a Hessian came out for which {method}'s own error bound "
+                   f"({float(np.max(tol)):.2g}) cannot vouch: it does not resolve "
+                   f"{hessian_tolerance.RESOLVED:g} of a second derivative's scale")
 
 
 def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int) -> list[ValueCheck]:
