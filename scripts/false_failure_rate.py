@@ -3,8 +3,12 @@
 Runs every finite-shot cell of the matrix whose verdict rests on value checks
 that must pass (declared `supported`, or `no-gradient` with a forward value to
 check) once per seed, with independent device seeds (`circuits.cell_seed(cell,
-run=seed)`), and counts the runs in which a cell disagrees with matrix.yaml.
-`tolerance` promises at most FAMILY_FAILURE (1e-3) for a whole-matrix run.
+run=seed)`; for the features family `features.runner.feature_seed(cell,
+run=seed)`, which also reseeds spsa's directions), and counts the runs in which a
+cell disagrees with matrix.yaml. Both the QNode cells and the features family's
+(``--family``: its shot vectors, Hessians with shots, float32 with shots and the
+rest) are covered; each family has its own budget: `tolerance` promises at most
+FAMILY_FAILURE (1e-3) for a whole run of each.
 
 Cells declared `incorrect` with shots (finite-diff and spsa) are left out: their
 checks must fail, and do so by four orders of magnitude, so noise cannot pass
@@ -16,6 +20,7 @@ matrix and the oracle's references. What a seed changes (the device's samples)
 is recomputed in full through `runner.run_cell`, exactly as pytest runs a cell.
 
     nice -n 10 .venv/bin/python scripts/false_failure_rate.py --seeds 200 --jobs 2
+    .venv/bin/python scripts/false_failure_rate.py --family features --seeds 5 --jobs 1
 
 The JSON file is rewritten every minute while the run goes on (``"complete":
 false``, counting whole seeds only). Besides the failure counts, it keeps, per check, the largest ratio of
@@ -36,21 +41,29 @@ from supportmatrix.check.threads import one_thread_per_process
 
 one_thread_per_process()  # before any framework loads
 
-import numpy as np  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from supportmatrix.check.classify import mismatches  # noqa: E402
+from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
 from supportmatrix.matrix.load import load_matrix  # noqa: E402
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell  # noqa: E402
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedFeatureCell  # noqa: E402
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
 
 _JUDGED = (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
+FAMILIES = ("qnode", "features")
 
 
-def judged_cells(matrix: Matrix) -> list[ResolvedCell]:
-    """The finite-shot cells whose verdict rests on checks that must pass."""
-    return [rc for rc in matrix.cells
+def judged_cells(matrix: Matrix, family: str = "qnode") -> list[ResolvedCell] | list[ResolvedFeatureCell]:
+    """The finite-shot cells of ``family`` whose verdict rests on checks that must pass."""
+    cells = matrix.cells if family == "qnode" else matrix.feature_cells
+    return [rc for rc in cells  # type: ignore[return-value]
             if rc.cell.shots is not None and rc.expectation.outcome in _JUDGED]
+
+
+def family_size(matrix: Matrix, family: str) -> int:
+    """The finite-shot checks of a whole run of ``family``, as the pytest plugin counts them."""
+    cells = matrix.cells if family == "qnode" else matrix.feature_cells
+    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in cells)
 
 
 _WORKER: dict = {}
@@ -59,26 +72,30 @@ _WORKER: dict = {}
 def _init_worker(matrix_path: str) -> None:
     warnings.simplefilter("ignore")  # PennyLane's warnings are judged by mismatches, not shown
     matrix = load_matrix(matrix_path)
-    _WORKER["cells"] = {rc.cell.id: rc for rc in judged_cells(matrix)}
-    _WORKER["family"] = CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
+    _WORKER["cells"] = {(family, rc.cell.id): rc for family in FAMILIES
+                        for rc in judged_cells(matrix, family)}
+    _WORKER["family"] = {family: family_size(matrix, family) for family in FAMILIES}
 
 
-def _run_seed_cell(task: tuple[int, str]) -> dict:
+def _run_seed_cell(task: tuple[int, str, str]) -> dict:
     from supportmatrix.check.runner import run_cell
+    from supportmatrix.features.runner import run_feature_cell
 
-    seed, cell_id = task
-    rc = _WORKER["cells"][cell_id]
+    seed, family, cell_id = task
+    rc = _WORKER["cells"][(family, cell_id)]
+    runner = run_cell if family == "qnode" else run_feature_cell
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        run = run_cell(rc.cell, family_size=_WORKER["family"], run=seed)
+        run = runner(rc.cell, family_size=_WORKER["family"][family], run=seed)
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     ratios = {}
     for check in run.checks:
-        errors = check.errors()  # None for a dtype check, which compares no values
-        if errors is not None:
-            ratios[check.what] = float(np.max(errors / check.tolerance))
-    return {"seed": seed, "cell": cell_id, "problems": problems, "ratios": ratios,
-            "seconds": run.seconds}
+        # None for a dtype check (no values) and for an exact one (the partitions' max - min)
+        ratio = error_to_tolerance(check)
+        if ratio is not None:
+            ratios[check.what] = ratio
+    return {"seed": seed, "family": family, "cell": cell_id, "problems": problems,
+            "ratios": ratios, "seconds": run.seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="first run number; run 0 is the suite's own seeds (default %(default)s)")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default %(default)s)")
     parser.add_argument("--matrix", default="matrix.yaml", help="matrix file (default %(default)s)")
+    parser.add_argument("--family", choices=("all", *FAMILIES), default="all",
+                        help="which family's finite-shot cells (default %(default)s)")
     parser.add_argument("-k", dest="select", default="",
                         help="only cells whose id contains this text (a quick trial)")
     parser.add_argument("-o", "--output", default="results-false-failure.json",
@@ -95,13 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     matrix = load_matrix(args.matrix)
-    cells = [rc.cell.id for rc in judged_cells(matrix) if args.select in rc.cell.id]
+    families = FAMILIES if args.family == "all" else (args.family,)
+    cells = [(family, rc.cell.id) for family in families for rc in judged_cells(matrix, family)
+             if args.select in rc.cell.id]
     if not cells:
         print(f"false_failure_rate: no finite-shot cell to judge matches {args.select!r}", file=sys.stderr)
         return 2
     seeds = range(args.first_seed, args.first_seed + args.seeds)
     # seed-major order: a run that is stopped early still has whole seeds done
-    tasks = [(seed, cell) for seed in seeds for cell in cells]
+    tasks = [(seed, family, cell) for seed in seeds for family, cell in cells]
 
     start = time.perf_counter()
     failures: list[dict] = []
@@ -124,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             "seeds_requested": [seeds.start, seeds.stop - 1],
             "seeds_done": len(whole),
             "cells": len(cells),
+            "cells_per_family": {f: sum(fam == f for fam, _ in cells) for f in families},
             "cell_runs": cell_runs,
             "failed_cell_runs": len(counted),
             "false_failure_rate_per_cell_run": len(counted) / cell_runs if cell_runs else None,
@@ -146,8 +168,9 @@ def main(argv: list[str] | None = None) -> int:
                 failures.append(result)
                 tqdm.write(f"FAIL seed {result['seed']} {result['cell']}: {result['problems'][0]}")
             for what, ratio in result["ratios"].items():
-                if ratio > worst.get(what, {"ratio": 0.0})["ratio"]:
-                    worst[what] = {"ratio": ratio, "cell": result["cell"], "seed": result["seed"]}
+                key = f"{result['family']}: {what}"
+                if ratio > worst.get(key, {"ratio": 0.0})["ratio"]:
+                    worst[key] = {"ratio": ratio, "cell": result["cell"], "seed": result["seed"]}
             if time.perf_counter() - last_save > 60:
                 Path(args.output).write_text(json.dumps(summary(False), indent=2) + "\n")
                 last_save = time.perf_counter()
@@ -158,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(seeds)} runs x {len(cells)} finite-shot cells = {len(tasks)} cell runs")
     print(f"failed cell runs: {len(failures)} ({final['false_failure_rate_per_cell_run']:.2e})")
     print(f"runs with any failure: {failed_seeds} / {len(seeds)} "
-          f"(promised at most {FAMILY_FAILURE:g} per whole-matrix run)")
+          f"(promised at most {FAMILY_FAILURE:g} per whole run of each family)")
     for what, entry in sorted(worst.items()):
         print(f"largest |error| / tolerance, {what}: {entry['ratio']:.3f} "
               f"({entry.get('cell')}, seed {entry.get('seed')})")

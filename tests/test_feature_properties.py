@@ -6,6 +6,9 @@ runs its feature's circuit at parameters drawn by hypothesis from the edge value
 +-pi/2, +-pi, 2 pi - 1e-7 or from anywhere in [-2 pi, 2 pi], and must match its
 declaration exactly as a features cell does, against the oracle at those parameters
 with the feature's tolerances (which hold at any point: Bernstein's bound is global).
+The Hessian features' classes check their Hessians at the drawn parameters too, the
+``hamiltonian`` classes draw its coefficients with its angles, and ``float32``'s drawn
+parameters are rounded to float32 first (its reference is at float32 values).
 The profiles are `test_properties.py`'s (``SUPPORTMATRIX_PROFILE``: ``ci`` draws 2
 derandomized examples per class, ``thorough`` 200). A counterexample fails with the
 usual features report, whose snippet rebuilds the circuit with the drawn parameters.
@@ -18,6 +21,7 @@ import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -63,6 +67,8 @@ def test_supported_feature_class_holds_at_any_parameters(rc: ResolvedFeatureCell
                                                          data: st.DataObject) -> None:
     own = FEATURES[rc.cell.feature]
     params = data.draw(st.lists(PARAMETER, min_size=len(own.params), max_size=len(own.params)))
+    if own.dtype == "float32":
+        params = [np.float32(p) for p in params]
     feature = dataclasses.replace(own, params=tuple(float(p) for p in params))
     run = run_feature_cell(rc.cell, feature=feature)
     problems = mismatches(rc.expectation, run.observed, run.warnings)

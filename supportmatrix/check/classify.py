@@ -67,6 +67,8 @@ class ValueCheck:
     tolerance: np.ndarray
     passed: bool
     criterion: str
+    #: A dtype check's parameters' dtype and the dtypes it accepts (`dtype_check`).
+    dtypes: tuple[str, tuple[str, ...]] = (REQUIRED_DTYPE.name, (REQUIRED_DTYPE.name,))
 
     @property
     def is_dtype_check(self) -> bool:
@@ -107,8 +109,9 @@ class ValueCheck:
 
     def describe(self) -> str:
         if self.is_dtype_check:
-            return (f"{self.what} {self.observed.dtype}, but a real function of float64 "
-                    f"parameters must give {REQUIRED_DTYPE}")
+            parameters, allowed = self.dtypes
+            return (f"{self.what} {self.observed.dtype}, but a real function of {parameters} "
+                    f"parameters must give {' or '.join(allowed)}")
         if self.observed.shape != self.expected.shape:
             return (f"{self.what}: shape {self.observed.shape}, but the reference has "
                     f"shape {self.expected.shape}")
@@ -133,18 +136,21 @@ def compare_values(what: str, observed: np.ndarray, *, expected: np.ndarray, tol
     return dataclasses.replace(check, passed=passed)
 
 
-def dtype_check(what: str, observed: np.ndarray) -> ValueCheck:
-    """``"<what> dtype"``: passes when ``observed`` is `REQUIRED_DTYPE` (float64).
+def dtype_check(what: str, observed: np.ndarray, *, parameters: str = REQUIRED_DTYPE.name,
+                allowed: tuple[str, ...] = (REQUIRED_DTYPE.name,)) -> ValueCheck:
+    """``"<what> dtype"``: passes when ``observed``'s dtype is one of ``allowed``
+    (by default `REQUIRED_DTYPE`, float64).
 
     Every output a cell differentiates is a real function of float64 parameters, so
     its value and its Jacobian must come back as float64: complex (even with a zero
     imaginary part) or lower precision (float32, float16) is a finding, never repaired
-    by a cast. It compares no values: its errors are None (null in the results file).
+    by a cast. Float32 parameters (``parameters``) allow what their feature says. It
+    compares no values: its errors are None (null in the results file).
     """
     observed = np.asarray(observed)
     empty = np.empty((0,))
-    return ValueCheck(f"{what} dtype", observed, empty, empty, observed.dtype == REQUIRED_DTYPE,
-                      DTYPE_CRITERION)
+    return ValueCheck(f"{what} dtype", observed, empty, empty, observed.dtype.name in allowed,
+                      DTYPE_CRITERION, (parameters, allowed))
 
 
 @dataclass(frozen=True)

@@ -40,10 +40,13 @@ class Adapter:
     name: str
     #: The module whose absence turns this interface's cells into skips.
     requires: str
-    make_params: Callable[[Sequence[float]], Any]
+    #: The parameter values and their floating dtype's name (float64; float32 for the
+    #: features' ``float32``) to the framework's trainable array.
+    make_params: Callable[[Sequence[float], str], Any]
     run_forward: Callable[[Callable[[Any], Any], Any], Any]
     run_jacobian: Callable[[Callable[[Any], Any], Any, Any], Any]
-    #: The reproduction snippet's imports, parameter expression and Jacobian lines.
+    #: The reproduction snippet's imports, parameter expression (``{values}`` and the
+    #: dtype's name ``{dtype}``) and Jacobian lines.
     snippet_imports: tuple[str, ...]
     snippet_params: str
     snippet_jacobian: tuple[str, ...]
@@ -54,9 +57,9 @@ class Adapter:
     def available(self) -> bool:
         return importlib.util.find_spec(self.requires) is not None
 
-    def params(self, values: Sequence[float]) -> Any:
-        """Trainable float64 parameters native to the framework."""
-        return self.make_params(values)
+    def params(self, values: Sequence[float], dtype: str = "float64") -> Any:
+        """Trainable parameters native to the framework, float64 unless ``dtype`` says."""
+        return self.make_params(values, dtype)
 
     def forward(self, f: Callable[[Any], Any], x: Any) -> Any:
         """Run ``f(x)``; the returned trace is what `jacobian` needs (tf keeps its tape,
@@ -84,9 +87,13 @@ class Adapter:
     def output(trace: Any) -> Any:
         return trace[0] if isinstance(trace, tuple) else trace
 
-    def snippet_body(self, values: Sequence[float]) -> list[str]:
+    def snippet_params_line(self, values: Sequence[float], dtype: str = "float64") -> str:
+        """``x = ...``: the snippet's parameters, as `params` makes them."""
+        return f"x = {self.snippet_params.format(values=list(values), dtype=dtype)}"
+
+    def snippet_body(self, values: Sequence[float], dtype: str = "float64") -> list[str]:
         return [
-            f"x = {self.snippet_params.format(values=list(values))}",
+            self.snippet_params_line(values, dtype),
             *self.snippet_jacobian,
             "print(f(x))",
             "print(jac)",
@@ -96,17 +103,17 @@ class Adapter:
 # --- interface=None: plain NumPy parameters, differentiated the way a NumPy user would try ---
 
 
-def _numpy_params(values: Sequence[float]) -> Any:
-    return np.array(values, dtype=float)
+def _numpy_params(values: Sequence[float], dtype: str) -> Any:
+    return np.array(values, dtype=dtype)
 
 
 # --- autograd ---
 
 
-def _pnp_params(values: Sequence[float]) -> Any:
+def _pnp_params(values: Sequence[float], dtype: str) -> Any:
     from pennylane import numpy as pnp
 
-    return pnp.array(values, dtype=float, requires_grad=True)
+    return pnp.array(values, dtype=dtype, requires_grad=True)
 
 
 def _autograd_jacobian(f: Callable[[Any], Any], x: Any, _trace: Any) -> Any:
@@ -120,10 +127,10 @@ def _autograd_jacobian(f: Callable[[Any], Any], x: Any, _trace: Any) -> Any:
 # --- torch ---
 
 
-def _torch_params(values: Sequence[float]) -> Any:
+def _torch_params(values: Sequence[float], dtype: str) -> Any:
     import torch
 
-    return torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    return torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=True)
 
 
 def _torch_jacobian(f: Callable[[Any], Any], x: Any, trace: Any) -> Any:
@@ -137,10 +144,10 @@ def _torch_jacobian(f: Callable[[Any], Any], x: Any, trace: Any) -> Any:
 # --- tensorflow: forward under the tape that the Jacobian reads ---
 
 
-def _tf_params(values: Sequence[float]) -> Any:
+def _tf_params(values: Sequence[float], dtype: str) -> Any:
     import tensorflow as tf
 
-    return tf.Variable(values, dtype=tf.float64)
+    return tf.Variable(values, dtype=getattr(tf, dtype))
 
 
 def _tf_forward(f: Callable[[Any], Any], x: Any) -> Any:
@@ -162,11 +169,11 @@ def _tf_jacobian(_f: Callable[[Any], Any], x: Any, trace: Any) -> Any:
 # --- jax ---
 
 
-def _jax_params(values: Sequence[float]) -> Any:
+def _jax_params(values: Sequence[float], dtype: str) -> Any:
     import jax
 
     jax.config.update("jax_enable_x64", True)  # float64 parameters need it, once per process
-    return jax.numpy.array(values, dtype=jax.numpy.float64)
+    return jax.numpy.array(values, dtype=getattr(jax.numpy, dtype))
 
 
 def _with_value(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -214,9 +221,9 @@ def _call(f: Callable[[Any], Any], x: Any) -> Any:
     return f(x)
 
 
-_PNP = "pnp.array({values}, requires_grad=True)"
+_PNP = "pnp.array({values}, dtype=np.{dtype}, requires_grad=True)"
 _QML_JACOBIAN = ("jac = qml.jacobian(f)(x)",)
-_JAX = "jnp.array({values}, dtype=jnp.float64)"
+_JAX = "jnp.array({values}, dtype=jnp.{dtype})"
 _JAX_IMPORTS = ("import jax", "import jax.numpy as jnp", 'jax.config.update("jax_enable_x64", True)')
 
 ADAPTERS: dict[str, Adapter] = {
@@ -224,18 +231,18 @@ ADAPTERS: dict[str, Adapter] = {
     for a in (
         Adapter(name="None", requires="autograd", make_params=_numpy_params, run_forward=_call,
                 run_jacobian=_autograd_jacobian, snippet_imports=(),
-                snippet_params="np.array({values}, dtype=float)", snippet_jacobian=_QML_JACOBIAN),
+                snippet_params="np.array({values}, dtype=np.{dtype})", snippet_jacobian=_QML_JACOBIAN),
         Adapter(name="autograd", requires="autograd", make_params=_pnp_params, run_forward=_call,
                 run_jacobian=_autograd_jacobian,
                 snippet_imports=("from pennylane import numpy as pnp",), snippet_params=_PNP,
                 snippet_jacobian=_QML_JACOBIAN),
         Adapter(name="torch", requires="torch", make_params=_torch_params, run_forward=_call,
                 run_jacobian=_torch_jacobian, snippet_imports=("import torch",),
-                snippet_params="torch.tensor({values}, dtype=torch.float64, requires_grad=True)",
+                snippet_params="torch.tensor({values}, dtype=torch.{dtype}, requires_grad=True)",
                 snippet_jacobian=("jac = torch.autograd.functional.jacobian(f, x)",)),
         Adapter(name="tf", requires="tensorflow", make_params=_tf_params, run_forward=_tf_forward,
                 run_jacobian=_tf_jacobian, snippet_imports=("import tensorflow as tf",),
-                snippet_params="tf.Variable({values}, dtype=tf.float64)",
+                snippet_params="tf.Variable({values}, dtype=tf.{dtype})",
                 snippet_jacobian=("with tf.GradientTape() as tape:", "    out = f(x)",
                                   "jac = tape.jacobian(out, x)")),
         Adapter(name="jax", requires="jax", make_params=_jax_params, run_forward=_jax_forward,

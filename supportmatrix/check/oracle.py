@@ -18,7 +18,7 @@ import numpy as np
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape
 from supportmatrix.check.measurements import HERMITIAN, PROJECTOR_STATE
-from supportmatrix.check.stencil import STENCIL
+from supportmatrix.check.stencil import HESSIAN_STEP, STENCIL
 
 _Z = np.array([1.0, -1.0])
 
@@ -79,7 +79,8 @@ def _complex_vector(z: np.ndarray) -> np.ndarray:
     return np.concatenate([z.real, z.imag], axis=1)
 
 
-def _measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) -> np.ndarray | None:
+def measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) -> np.ndarray | None:
+    """Exact real outputs (batch, outputs) of ``measurement`` for parameter vectors (batch, n)."""
     psi = states(params, shape)
     batch = psi.shape[0]
     m = psi.reshape(batch, 2, 2, -1)  # wires 0, 1 and the rest
@@ -123,7 +124,7 @@ def _measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) ->
 def measure(measurement: str, params: Sequence[float],
             shape: CircuitShape = DEFAULT_CIRCUIT) -> np.ndarray | None:
     """The exact real output vector of ``measurement``; None for counts."""
-    out = _measure_batch(measurement, np.asarray(params, dtype=float)[None, :], shape)
+    out = measure_batch(measurement, np.asarray(params, dtype=float)[None, :], shape)
     return None if out is None else out[0]
 
 
@@ -171,7 +172,7 @@ def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
               params: tuple[float, ...] = PARAMS) -> Reference | None:
     """The reference for ``measurement`` at ``params``; cached, so each matrix cell's is
     computed once per process."""
-    return stencil_reference(lambda points: _measure_batch(measurement, points, shape),
+    return stencil_reference(lambda points: measure_batch(measurement, points, shape),
                              np.array(params, dtype=float), gates=len(shape.gates()),
                              amplitudes=2**shape.device_wires)
 
@@ -208,3 +209,23 @@ def stencil_reference(batch: Callable[[np.ndarray], np.ndarray | None], x: np.nd
     scale = np.maximum(np.abs(value), np.max(np.maximum(np.abs(second), np.abs(third)), axis=0))
     return Reference(value=value, jacobian=jac, scale=scale, truncation=np.abs(jac_2h - jac) / 15,
                      gates=gates, amplitudes=amplitudes)
+
+
+def stencil_hessian(batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *,
+                    h: float = HESSIAN_STEP) -> np.ndarray:
+    """The nested 5-point stencil's second derivatives of ``batch``'s outputs at ``x``:
+    shape (outputs, n, n), ``[o, j, i] ~ d_j d_i f_o`` (its error: `stencil`'s docstring).
+
+    ``batch`` maps parameter vectors (points, n) to exact real outputs (points, outputs);
+    every point of every entry is evaluated in one call.
+    """
+    n = x.size
+    eye = np.eye(n)
+    pairs = [(i, j, k, wk * wl, l) for i in range(n) for j in range(n)
+             for k, wk in STENCIL for l, wl in STENCIL]
+    points = np.array([x + k * h * eye[i] + l * h * eye[j] for i, j, k, _, l in pairs])
+    values = batch(points)
+    hessian = np.zeros((values.shape[1], n, n))
+    for (i, j, _, weight, _), value in zip(pairs, values, strict=True):
+        hessian[:, j, i] += weight * value
+    return hessian / h**2

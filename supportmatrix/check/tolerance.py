@@ -173,6 +173,13 @@ def spsa_discriminates(ref: np.ndarray, tol: np.ndarray) -> bool:
     return not np.any(nonzero & (zero_ok | flip_ok))
 
 
+def discriminates(expected: np.ndarray, tol: np.ndarray) -> bool:
+    """Whether a check with tolerance ``tol`` would fail a zero or a sign-flipped result:
+    some entry must be farther from zero than its tolerance. A bound that fails this
+    cannot vouch for a result (Catalyst's and PennyLane's nested finite differences)."""
+    return bool(np.any(np.abs(expected) > tol))
+
+
 # --- finite shots ---
 
 

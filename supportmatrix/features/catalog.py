@@ -1,28 +1,32 @@
-"""The features: each a small fixed circuit, written once as data that builds the QNode, the oracle's simulation and the snippet.
+"""The features: each a small fixed circuit, written once as data that builds the QNode, the oracle's simulation and the snippet (`build`).
 
-A `Feature` is a list of `Gate`s on the two circuit wires (the device has a third, the
-auxiliary wire of the hadamard methods) and one `Measurement`, or a tuple of them
-(``multi-measure``), whose outputs are checked as one concatenated vector. A broadcast
-feature (``broadcast``) gives each parameter a batch of values: ``x[i]`` is then a vector,
-every gate broadcasts over it, and each batch element is its own unbatched circuit
-(`element`). A gate's arguments are
+A `Feature` is a list of `Gate`s on the two circuit wires (the device has one auxiliary
+wire more per derivative order, for the hadamard methods) and one `Measurement`, or a
+tuple of them (``multi-measure``), whose outputs are checked as one concatenated vector.
+A broadcast feature (``broadcast``) gives each parameter a batch of values: ``x[i]`` is
+then a vector, every gate broadcasts over it, and each batch element is its own unbatched
+circuit (`element`). A gate's arguments, and a Hamiltonian's coefficients, are numbers or
 linear forms of the trainable parameters, so the ``classical`` feature's
-``RX(2 * x[0] + x[1])`` is data too. `GATE_RULES` holds what the tolerances need to know
-about each trainable gate, from its definition: the largest frequency of its argument,
-the sum of squared coefficients of its parameter-shift rule and the 1-norm of its
-generator's Pauli coefficients.
+``RX(2 * x[0] + x[1])`` and the ``hamiltonian`` feature's trainable coefficients are data
+too. Three fields say how a feature is run rather than what it builds: ``derivative`` (2:
+the Hessian is checked as well), ``shot_vector`` (its finite-shot cells run that vector,
+one result and one Jacobian per partition) and ``dtype`` (the parameters' precision).
+`GATE_RULES` holds what the tolerances need to know about each trainable gate, from its
+definition: the largest frequency of its argument, PennyLane's parameter-shift rule for it
+and the 1-norm of its generator's Pauli coefficients.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 #: A gate argument: ``sum(coefficient * x[index])`` over its ``(index, coefficient)`` pairs.
 Linear = tuple[tuple[int, float], ...]
+#: A Hamiltonian term's coefficient: a fixed number, or (trainable) a linear form.
+Coefficient = float | Linear
 
 
 @dataclass(frozen=True)
@@ -31,23 +35,32 @@ class GateRule:
 
     ``frequency``: the largest difference of two eigenvalues of the generator, so that any
     expectation value is a trigonometric polynomial of at most that frequency in the
-    argument. ``shift_sq``: the sum of squared coefficients of PennyLane's parameter-shift
-    rule for it. ``generator_l1``: the sum of the absolute Pauli coefficients of its
-    generator, which the hadamard methods split it into.
+    argument. ``rule``: PennyLane's parameter-shift rule for it, ``(coefficient, shift)``
+    pairs with ``f'(t) = sum c f(t + s)``. ``generator_l1``: the sum of the absolute Pauli
+    coefficients of its generator, which the hadamard methods split it into.
     """
 
     frequency: float
-    shift_sq: float
+    rule: tuple[tuple[float, float], ...]
     generator_l1: float
+
+    @property
+    def shift_sq(self) -> float:
+        """The sum of squared coefficients of the rule."""
+        return sum(c**2 for c, _ in self.rule)
 
 
 #: Pauli rotations exp(-i t P / 2): eigenvalues +-1/2, the two-term rule (f(t + pi/2) -
 #: f(t - pi/2)) / 2, generator P / 2.
-_PAULI_ROTATION = GateRule(frequency=1.0, shift_sq=2 * 0.5**2, generator_l1=0.5)
+_PAULI_ROTATION = GateRule(frequency=1.0, rule=((0.5, np.pi / 2), (-0.5, -np.pi / 2)),
+                           generator_l1=0.5)
 #: Controlled rotations: generator |1><1| (x) P / 2 = (P - Z (x) P) / 4, eigenvalues 0, +-1/2,
 #: frequencies 1/2 and 1; the four-term rule c+ [f(t + pi/2) - f(t - pi/2)] - c- [f(t + 3pi/2)
 #: - f(t - 3pi/2)] with c+- = (sqrt 2 +- 1) / (4 sqrt 2): 2 (c+^2 + c-^2) = 3/8.
-_CONTROLLED_ROTATION = GateRule(frequency=1.0, shift_sq=3 / 8, generator_l1=0.5)
+_C_PLUS, _C_MINUS = float((np.sqrt(2) + 1) / (4 * np.sqrt(2))), float((np.sqrt(2) - 1) / (4 * np.sqrt(2)))
+_CONTROLLED_ROTATION = GateRule(
+    frequency=1.0, rule=((_C_PLUS, np.pi / 2), (-_C_PLUS, -np.pi / 2), (-_C_MINUS, 3 * np.pi / 2),
+                         (_C_MINUS, -3 * np.pi / 2)), generator_l1=0.5)
 
 GATE_RULES: dict[str, GateRule] = {
     **{name: _PAULI_ROTATION for name in ("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot")},
@@ -84,11 +97,12 @@ class Gate:
 @dataclass(frozen=True)
 class Measurement:
     """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...), or
-    ``probs`` of ``wires``. The terms of a sum must anticommute pairwise: then no two can
+    ``probs`` of ``wires``. A coefficient ``c`` is a number or a linear form of the
+    parameters (trainable). The terms of a sum must anticommute pairwise: then no two can
     be measured together, and each is estimated from shots of its own (`tolerance`)."""
 
     kind: str
-    terms: tuple[tuple[float, str], ...] = ()
+    terms: tuple[tuple[Coefficient, str], ...] = ()
     wires: tuple[int, ...] = (0, 1)
 
     @property
@@ -96,9 +110,22 @@ class Measurement:
         return 2 ** len(self.wires) if self.kind == "probs" else 1
 
 
+def is_trainable(coefficient: Coefficient) -> bool:
+    """Whether a Hamiltonian coefficient is a linear form of the parameters."""
+    return isinstance(coefficient, tuple)
+
+
+def coefficient_value(coefficient: Coefficient, params: np.ndarray) -> np.ndarray:
+    """A coefficient's value for parameter vectors (batch, n): shape (batch,)."""
+    if not is_trainable(coefficient):
+        return np.full(params.shape[0], float(coefficient))  # type: ignore[arg-type]
+    return sum(c * params[:, i] for i, c in coefficient)  # type: ignore[union-attr]
+
+
 @dataclass(frozen=True)
 class Feature:
-    """One value of the feature axis: its circuit, parameters and column label."""
+    """One value of the feature axis: its circuit, parameters and column label, and how
+    its cells run it."""
 
     name: str
     label: str
@@ -107,6 +134,13 @@ class Feature:
     gates: tuple[Gate, ...]
     #: One measurement, or several returned as a tuple.
     measurements: tuple[Measurement, ...]
+    #: 2: the Hessian is checked too (the QNode is built with ``max_diff=2``).
+    derivative: int = 1
+    #: The shot vector its finite-shot cells run in place of the shots axis value; () none.
+    shot_vector: tuple[int, ...] = ()
+    #: The parameters' floating dtype: ``float64``, or ``float32`` (then ``params`` are
+    #: float32 numbers, so the oracle runs at exactly the values the QNode gets).
+    dtype: str = "float64"
 
     @property
     def outputs(self) -> int:
@@ -118,17 +152,32 @@ class Feature:
         """The batch size of a broadcast feature; 0 for an unbatched one."""
         return len(self.params[0]) if isinstance(self.params[0], tuple) else 0
 
+    @property
+    def device_wires(self) -> int:
+        """The two circuit wires and one auxiliary wire per derivative order: a hadamard
+        method's second derivative applies it to its own tapes, which hold the first."""
+        return 2 + self.derivative
+
+    @property
+    def coefficient_params(self) -> tuple[int, ...]:
+        """The parameters that enter the circuit only through Hamiltonian coefficients."""
+        used = {i for g in self.gates for form in g.args for i, _ in form}
+        return tuple(sorted({i for m in self.measurements for c, _ in m.terms if is_trainable(c)
+                             for i, _ in c} - used))  # type: ignore[union-attr]
+
 
 def element(feature: Feature, index: int) -> Feature:
     """Batch element ``index`` of a broadcast feature, as the unbatched circuit it stands for."""
     values = tuple(float(batch[index]) for batch in feature.params)  # type: ignore[index]
-    return Feature(f"{feature.name}[{index}]", feature.label, values, feature.gates,
-                   feature.measurements)
+    return dataclasses.replace(feature, name=f"{feature.name}[{index}]", params=values)
 
 
-def tape_arguments(feature: Feature) -> list[tuple[Gate, Linear]]:
-    """Every trainable gate argument in circuit order: PennyLane's tape parameters."""
-    return [(gate, form) for gate in feature.gates for form in gate.args]
+def tape_arguments(feature: Feature) -> list[tuple[GateRule | None, Linear]]:
+    """Every trainable gate argument in circuit order, then every trainable Hamiltonian
+    coefficient: PennyLane's tape parameters, each with its gate's rule (None: a coefficient)."""
+    gates = [(GATE_RULES[gate.name], form) for gate in feature.gates for form in gate.args]
+    return gates + [(None, c) for m in feature.measurements for c, _ in m.terms  # type: ignore[misc]
+                    if is_trainable(c)]
 
 
 def classical_jacobian(feature: Feature) -> np.ndarray:
@@ -145,17 +194,25 @@ def classical_jacobian(feature: Feature) -> np.ndarray:
 def tape_feature(feature: Feature) -> Feature:
     """The same circuit with each tape parameter a parameter of its own, at the values the
     feature's parameters give them (what a gradient transform differentiates)."""
-    args = tape_arguments(feature)
     values = classical_jacobian(feature) @ np.array(feature.params)
-    position = iter(range(len(args)))
-    gates = tuple(Gate(g.name, g.wires, tuple(_x(next(position)) for _ in g.args), g.word, g.fixed)
+    position = iter(range(len(values)))
+    gates = tuple(dataclasses.replace(g, args=tuple(_x(next(position)) for _ in g.args))
                   for g in feature.gates)
-    return Feature(f"{feature.name} (tape)", feature.label, tuple(float(v) for v in values), gates,
-                   feature.measurements)
+    measurements = tuple(dataclasses.replace(m, terms=tuple(
+        (_x(next(position)) if is_trainable(c) else c, word) for c, word in m.terms))
+        for m in feature.measurements)
+    return dataclasses.replace(feature, name=f"{feature.name} (tape)",
+                               params=tuple(float(v) for v in values), gates=gates,
+                               measurements=measurements)
 
 
 def _x(index: int, coefficient: float = 1.0) -> Linear:
     return ((index, coefficient),)
+
+
+def _float32(*values: float) -> tuple[float, ...]:
+    """``values`` rounded to float32 (and held as Python floats, exactly)."""
+    return tuple(float(np.float32(v)) for v in values)
 
 
 _FEATURES = (
@@ -178,9 +235,10 @@ _FEATURES = (
     Feature("classical", "classical processing", (0.543, -0.765), (
         Gate("RX", (0,), (((0, 2.0), (1, 1.0)),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
     ), (Measurement("expval", ((1.0, "IZ"),)),)),
-    Feature("hamiltonian", "Hamiltonian", (0.543, -0.765), (
+    # x[2], x[3], x[4] are the Hamiltonian's coefficients, trainable like the gates' angles.
+    Feature("hamiltonian", "Hamiltonian", (0.543, -0.765, 0.4, -0.7, 0.5), (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
-    ), (Measurement("expval", ((0.4, "ZZ"), (-0.7, "YI"), (0.5, "ZX"))),)),
+    ), (Measurement("expval", ((_x(2), "ZZ"), (_x(3), "YI"), (_x(4), "ZX"))),)),
     Feature("multi-measure", "tuple of measurements", (0.543, -0.765), (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
     ), (Measurement("expval", ((1.0, "ZI"),)), Measurement("probs", wires=(1,)),
@@ -188,97 +246,23 @@ _FEATURES = (
     Feature("broadcast", "broadcast parameters", ((0.543, 0.1, -1.2), (-0.765, 0.4, 2.0)), (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
     ), (Measurement("expval", ((1.0, "IZ"),)),)),
+    Feature("hessian", "Hessian of an expectation value", (1.1, -0.9), (
+        Gate("RY", (0,), (_x(0),)), Gate("CRX", (0, 1), (_x(1),)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),), derivative=2),
+    Feature("hessian-probs", "Hessian of probabilities", (1.1, -0.9), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("probs"),), derivative=2),
+    Feature("shot-vector", "shot vector", (0.543, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),), shot_vector=(1000, 2000, 5000)),
+    Feature("float32", "float32 parameters", _float32(0.543, -0.765, 0.912), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate("RX", (1,), (_x(2),)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
 )
 
 #: Every feature by name, in the order of the feature axis.
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
 
-_FIXED = {"UNITARY": UNITARY, "STATE": STATE}
-
-# --------------------------------------------------------------------------- PennyLane side
-
-
-def _value(x: Any, form: Linear) -> Any:
-    terms = [x[i] if c == 1 else c * x[i] for i, c in form]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-def _observable(qml: Any, word: str) -> Any:
-    factors = [getattr(qml, f"Pauli{p}")(w) for w, p in enumerate(word) if p != "I"]
-    op = factors[0]
-    for factor in factors[1:]:
-        op = op @ factor
-    return op
-
-
-def circuit_of(feature: Feature) -> Callable[[Any], Any]:
-    """The quantum function of ``feature`` (to be wrapped in a QNode)."""
-
-    def circuit(x: Any) -> Any:
-        import pennylane as qml
-
-        for gate in feature.gates:
-            cls = getattr(qml, gate.name)
-            args = [_value(x, form) for form in gate.args]
-            if gate.fixed is not None:
-                args = [_FIXED[gate.fixed]]
-            if gate.word is not None:
-                args.append(gate.word)
-            cls(*args, wires=list(gate.wires))
-        built = tuple(_measurement(qml, m) for m in feature.measurements)
-        return built[0] if len(built) == 1 else built
-
-    return circuit
-
-
-def _measurement(qml: Any, m: Measurement) -> Any:
-    if m.kind == "probs":
-        return qml.probs(wires=list(m.wires))
-    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
-        return qml.expval(_observable(qml, m.terms[0][1]))
-    return qml.expval(qml.Hamiltonian([c for c, _ in m.terms],
-                                      [_observable(qml, w) for _, w in m.terms]))
-
-
-# --------------------------------------------------------------------------- source text
-
-
-def _value_source(form: Linear) -> str:
-    return " + ".join(f"x[{i}]" if c == 1 else f"{c:g} * x[{i}]" for i, c in form)
-
-
-def _observable_source(word: str) -> str:
-    return " @ ".join(f"qml.Pauli{p}({w})" for w, p in enumerate(word) if p != "I")
-
-
-def circuit_source(feature: Feature) -> list[str]:
-    """``def circuit(x): ...`` as source lines, building what `circuit_of` builds."""
-    lines = ["def circuit(x):"]
-    for gate in feature.gates:
-        args = [_value_source(form) for form in gate.args]
-        if gate.fixed is not None:
-            args = [gate.fixed]
-        if gate.word is not None:
-            args.append(repr(gate.word))
-        lines.append(f"    qml.{gate.name}({', '.join([*args, f'wires={list(gate.wires)}'])})")
-    lines.append(f"    return {', '.join(_measurement_source(m) for m in feature.measurements)}")
-    return lines
-
-
-def _measurement_source(m: Measurement) -> str:
-    if m.kind == "probs":
-        return f"qml.probs(wires={list(m.wires)})"
-    if len(m.terms) == 1 and m.terms[0][0] == 1.0:
-        return f"qml.expval({_observable_source(m.terms[0][1])})"
-    coeffs = [c for c, _ in m.terms]
-    obs = ", ".join(_observable_source(w) for _, w in m.terms)
-    return f"qml.expval(qml.Hamiltonian({coeffs!r}, [{obs}]))"
-
-
-def fixed_arrays_source(feature: Feature) -> list[str]:
-    """Assignments of the fixed arrays the circuit uses, exactly (``repr`` round-trips)."""
-    names = [g.fixed for g in feature.gates if g.fixed is not None]
-    return [f"{name} = np.array({_FIXED[name].tolist()!r})" for name in names]
+#: The fixed arrays by the name a `Gate` gives in ``fixed``.
+FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE}

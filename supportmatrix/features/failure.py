@@ -5,39 +5,69 @@ from __future__ import annotations
 import inspect
 
 from supportmatrix.check import compat
-from supportmatrix.check.circuits import DEVICE_WIRES, to_real_vector
+from supportmatrix.check.circuits import to_real_vector
 from supportmatrix.check.failure import detail_lines
 from supportmatrix.check.interfaces import ADAPTERS
-from supportmatrix.features.catalog import FEATURES, Feature, circuit_source, fixed_arrays_source
-from supportmatrix.features.runner import FeatureRun, feature_seed, feature_vector
+from supportmatrix.features.build import circuit_source, fixed_arrays_source
+from supportmatrix.features.catalog import FEATURES, Feature
+from supportmatrix.features.hessian import SECOND_ORDER
+from supportmatrix.features.runner import (
+    FeatureRun,
+    cell_shots,
+    feature_seed,
+    feature_vector,
+    partitions_vector,
+    spsa_seed,
+)
 from supportmatrix.matrix.model import Expectation, FeatureCell
 
 
-def feature_snippet(cell: FeatureCell, feature: Feature | None = None) -> str:
-    """Python source that rebuilds the cell's QNode and computes its Jacobian (with
-    ``feature``'s parameters when given)."""
+def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int = 0) -> str:
+    """Python source that rebuilds the cell's QNode and computes its Jacobian, and its
+    Hessian for a Hessian feature (with ``feature``'s parameters and ``run``'s seed when
+    given)."""
     feature = feature or FEATURES[cell.feature]
     adapter = ADAPTERS[cell.interface]
     interface = "None" if cell.interface == "None" else repr(cell.interface)
+    shot_vector = cell.shots is not None and bool(feature.shot_vector)
+    vector = partitions_vector if shot_vector else feature_vector
     lines = [
         "import numpy as np",
         "import pennylane as qml",
         *adapter.snippet_imports,
         "",
         *fixed_arrays_source(feature),
-        *compat.qnode_source(device=cell.device, wires=DEVICE_WIRES, seed=feature_seed(cell),
-                             interface=interface, diff_method=cell.diff_method, shots=cell.shots),
+        *compat.qnode_source(device=cell.device, wires=feature.device_wires,
+                             seed=feature_seed(cell, run=run), interface=interface,
+                             diff_method=cell.diff_method, shots=cell_shots(cell, feature),
+                             max_diff=feature.derivative, gradient_kwargs=_spsa_source(cell, run)),
         *circuit_source(feature),
         "",
         inspect.getsource(to_real_vector),
-        inspect.getsource(feature_vector).replace(
-            "    import pennylane as qml\n\n", ""),
+        _source(feature_vector),
+        *([_source(partitions_vector)] if shot_vector else []),
         "def f(x):",
-        "    return feature_vector(circuit(x))",
+        f"    return {vector.__name__}(circuit(x))",
         "",
-        *adapter.snippet_body(list(feature.params)),
     ]
+    values = list(feature.params)
+    if feature.derivative == 2:
+        lines += [adapter.snippet_params_line(values, feature.dtype),
+                  *SECOND_ORDER[cell.interface].snippet, "print(f(x))", "print(jac)", "print(hess)"]
+    else:
+        lines += adapter.snippet_body(values, feature.dtype)
     return "\n".join(lines)
+
+
+def _spsa_source(cell: FeatureCell, run: int) -> str | None:
+    seed = spsa_seed(cell, run)
+    return None if seed is None else f"{{'sampler_rng': np.random.default_rng({seed})}}"
+
+
+def _source(function: object) -> str:
+    """A function's source as the snippet quotes it: without its local PennyLane import
+    (the snippet imports it at the top)."""
+    return inspect.getsource(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
 
 
 def feature_failure_message(run: FeatureRun, expectation: Expectation, problems: list[str]) -> str:
@@ -51,7 +81,7 @@ def feature_failure_message(run: FeatureRun, expectation: Expectation, problems:
     lines += detail_lines(run.observed, run.warnings)
     lines.append("  reproduce with:")
     lines += [f"    {line}" if line else ""
-              for line in feature_snippet(cell, run.feature).splitlines()]
+              for line in feature_snippet(cell, run.feature, run.run).splitlines()]
     lines.append("  if PennyLane's new behaviour is right, declare it under features: in "
                  "matrix.yaml and regenerate docs/support-table.md.")
     return "\n".join(lines)

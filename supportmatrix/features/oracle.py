@@ -1,4 +1,4 @@
-"""The features' independent NumPy simulation and its reference: exact outputs, and the 5-point stencil Jacobian.
+"""The features' independent NumPy simulation and its reference: exact outputs, the 5-point stencil Jacobian and Hessian.
 
 A `catalog.Feature` is simulated from its own data with `gates`' matrices on a batch of
 parameter vectors (wire 0 most significant), and `check.oracle.stencil_reference` turns
@@ -11,7 +11,7 @@ import functools
 
 import numpy as np
 
-from supportmatrix.check.oracle import Reference, stencil_reference
+from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_reference
 from supportmatrix.features import gates
 from supportmatrix.features.catalog import (
     FEATURES,
@@ -19,6 +19,7 @@ from supportmatrix.features.catalog import (
     UNITARY,
     Feature,
     Measurement,
+    coefficient_value,
     element,
     tape_feature,
 )
@@ -64,35 +65,50 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
 def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
     """Exact outputs (batch, outputs): each measurement's probabilities or expectation
     value, concatenated in the order they are returned."""
+    params = np.asarray(params, dtype=float)
     psi = states(feature, params)
-    return np.concatenate([_measure(m, psi) for m in feature.measurements], axis=1)
+    return np.concatenate([_measure(m, psi, params) for m in feature.measurements], axis=1)
 
 
-def _measure(m: Measurement, psi: np.ndarray) -> np.ndarray:
+def _measure(m: Measurement, psi: np.ndarray, params: np.ndarray) -> np.ndarray:
     if m.kind == "probs":
         probs = (np.abs(psi) ** 2).reshape(-1, *(2,) * WIRES)
         others = tuple(w + 1 for w in range(WIRES) if w not in m.wires)
         marginal = probs.sum(axis=others) if others else probs
         return marginal.reshape(len(psi), -1)  # wires 0, 1 in order: (0,), (1,), (0, 1)
-    obs = sum(c * gates.pauli_word(word) for c, word in m.terms)
-    return np.real(np.einsum("bi,ij,bj->b", psi.conj(), obs, psi))[:, None]
+    terms = [coefficient_value(c, params) * np.real(np.einsum(
+        "bi,ij,bj->b", psi.conj(), gates.pauli_word(word), psi)) for c, word in m.terms]
+    return np.sum(terms, axis=0)[:, None]
+
+
+def amplitudes(feature: Feature) -> int:
+    """The amplitudes of the feature's device state (8, or 16 with a second auxiliary wire)."""
+    return 2**feature.device_wires
 
 
 def work(feature: Feature) -> int:
     """What one evaluation's round-off grows with: each gate counts the multiply-adds per
     amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
-    one more pass over the amplitudes, plus the device's 8 amplitudes."""
+    one more pass over the amplitudes, plus the device's amplitudes."""
     gate_work = sum(2 ** (len(g.wires) - 1) for g in feature.gates)
     terms = sum(max(1, len(m.terms)) for m in feature.measurements)
-    return gate_work + terms * 8
+    return gate_work + terms * amplitudes(feature)
 
 
 def _reference(feature: Feature) -> Reference:
     ref = stencil_reference(lambda points: outputs(feature, points),
-                            np.array(feature.params, dtype=float), gates=work(feature) - 8,
-                            amplitudes=8)
+                            np.array(feature.params, dtype=float),
+                            gates=work(feature) - amplitudes(feature), amplitudes=amplitudes(feature))
     assert ref is not None
     return ref
+
+
+@functools.lru_cache(maxsize=256)
+def hessian_of(feature: Feature) -> np.ndarray:
+    """The reference Hessian of an unbatched ``feature``, (outputs, params, params):
+    `check.oracle.stencil_hessian` over the simulation (its error: `tolerance`)."""
+    return stencil_hessian(lambda points: outputs(feature, points),
+                           np.array(feature.params, dtype=float))
 
 
 def feature_reference(name: str) -> Reference:
@@ -134,6 +150,6 @@ def tape_jacobian_of(feature: Feature) -> np.ndarray:
     (`catalog.tape_feature`), shape (outputs, tape parameters)."""
     tape = tape_feature(feature)
     ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
-                            gates=work(tape) - 8, amplitudes=8)
+                            gates=work(tape) - amplitudes(tape), amplitudes=amplitudes(tape))
     assert ref is not None
     return ref.jacobian

@@ -1,29 +1,35 @@
 """Run one features-family cell for real and turn what happened into an `Observed` outcome.
 
 The same workflow as a matrix cell (`check.runner`): build the feature's QNode on a fresh
-device seeded from the cell id, run the forward pass and the framework's Jacobian through
-the interface's adapter, and compare both with the feature's oracle under the feature's
-tolerances; a finite-shot cell that passed also runs the bias check.
+device seeded from the cell id, run the forward pass and the framework's Jacobian (and,
+for a Hessian feature, its Hessian: `hessian`) through the interface's adapter, and
+compare them with the feature's oracle under the feature's tolerances, per shot-vector
+partition where the feature has one (`partitions`); every value, Jacobian and Hessian also
+gets a dtype check. A finite-shot cell that passed also runs the bias check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from supportmatrix.check import compat
-from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, DEVICE_WIRES, to_real_vector
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
-from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
+from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, to_real_vector
+from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
 from supportmatrix.check.runner import forward_and_jacobian
 from supportmatrix.check.scaffold import observe
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
-from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import FEATURES, Feature, circuit_of, classical_jacobian
-from supportmatrix.features.oracle import reference_of, tape_jacobian_of
+from supportmatrix.features import hessian_tolerance, partitions, tolerance
+from supportmatrix.features.build import circuit_of
+from supportmatrix.features.catalog import FEATURES, Feature, classical_jacobian
+from supportmatrix.features.hessian import second_derivatives
+from supportmatrix.features.oracle import hessian_of, reference_of, tape_jacobian_of
 from supportmatrix.matrix.model import FeatureCell
 
 
@@ -40,30 +46,62 @@ class FeatureRun:
     checks: tuple[ValueCheck, ...] = ()
     #: The feature it ran, when not the catalog's own (other parameters: property tests).
     feature: Feature | None = None
+    #: Which independent device seeds it ran with (`feature_seed`); 0 is the suite's own.
+    run: int = 0
 
 
-def feature_seed(cell: FeatureCell, *, stream: int = MAIN_STREAM) -> int:
-    """The cell's device seed: the crc32 of its id (mixed with the stream, as
-    `check.circuits.cell_seed` does, for the bias check)."""
+def feature_seed(cell: FeatureCell, *, stream: int = MAIN_STREAM, run: int = 0) -> int:
+    """The cell's device seed: the crc32 of its id, mixed (as `check.circuits.cell_seed`
+    does) with the run and the stream: the false-failure measurement's other runs, and
+    the bias check."""
     base = zlib.crc32(cell.id.encode())
-    if stream == MAIN_STREAM:
+    if stream == MAIN_STREAM and run == 0:
         return base
-    return int(np.random.SeedSequence([base, 0, stream]).generate_state(1)[0])
+    return int(np.random.SeedSequence([base, run, stream]).generate_state(1)[0])
 
 
-def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | None = None) -> Any:
-    """The cell's QNode; ``repeats > 1`` runs a finite-shot cell's shots that many times
-    as a shot vector, on its own seed stream (the bias check)."""
-    shots: Any = cell.shots
+#: The seed stream of spsa's random directions (`spsa_rng`), beside the device's and the
+#: bias check's (`check.circuits`).
+SPSA_STREAM = 2
+
+
+def spsa_seed(cell: FeatureCell, run: int = 0) -> int | None:
+    """The seed of an spsa cell's directions, or None for any other method.
+
+    PennyLane's spsa draws its directions from a fresh, unseeded generator by default. A
+    generator seeded from the cell id, passed as ``sampler_rng``, draws a new direction on
+    every call as that default does (it is the same generator throughout), but the same
+    ones on every run: with ``max_diff=2`` whether two of the tapes coincide, which decides
+    the cache's warning, depends on them.
+    """
+    return feature_seed(cell, stream=SPSA_STREAM, run=run) if cell.diff_method == "spsa" else None
+
+
+def cell_shots(cell: FeatureCell, feature: Feature) -> int | tuple[int, ...] | None:
+    """What the QNode gets as ``shots``: None, the cell's shots, or the feature's vector."""
+    if cell.shots is None:
+        return None
+    return feature.shot_vector or cell.shots
+
+
+def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | None = None,
+                  run: int = 0) -> Any:
+    """The cell's QNode; ``repeats > 1`` runs a finite-shot cell's shots (or shot vector)
+    that many times as one shot vector, on its own seed stream (the bias check)."""
+    feature = feature or FEATURES[cell.feature]
+    shots: Any = cell_shots(cell, feature)
     stream = MAIN_STREAM
     if repeats > 1:
         assert cell.shots is not None
-        shots, stream = (cell.shots,) * repeats, BIAS_STREAM
+        shots = partitions.shot_partitions(feature, cell.shots) * repeats
+        stream = BIAS_STREAM
+    seed = spsa_seed(cell, run)
     return compat.device_qnode(
-        circuit_of(feature or FEATURES[cell.feature]), device=cell.device, wires=DEVICE_WIRES,
-        seed=feature_seed(cell, stream=stream),
+        circuit_of(feature), device=cell.device, wires=feature.device_wires,
+        seed=feature_seed(cell, stream=stream, run=run),
         interface=None if cell.interface == "None" else cell.interface,
-        diff_method=cell.diff_method, shots=shots)
+        diff_method=cell.diff_method, shots=shots, max_diff=feature.derivative,
+        gradient_kwargs=None if seed is None else {"sampler_rng": np.random.default_rng(seed)})
 
 
 def feature_vector(result):  # no annotations: reproduction snippets quote its source
@@ -76,26 +114,47 @@ def feature_vector(result):  # no annotations: reproduction snippets quote its s
     return qml.math.concatenate([qml.math.reshape(to_real_vector(r), (-1,)) for r in result])
 
 
-def _forward_check(cell: FeatureCell, feature: Feature, forward: Any, p: float) -> ValueCheck:
-    observed = np.asarray(forward, dtype=float).reshape(-1)
+def partitions_vector(result):  # no annotations: reproduction snippets quote its source
+    """A shot vector's result, one entry per partition, as one real vector: each
+    partition's `feature_vector`, concatenated in order."""
+    import pennylane as qml
+
+    return qml.math.concatenate([feature_vector(r) for r in result])
+
+
+def vector_function(cell: FeatureCell, feature: Feature, qnode: Any) -> Any:
+    """The function of the parameters whose Jacobian the cell takes."""
+    if cell.shots is not None and feature.shot_vector:
+        return lambda v: partitions_vector(qnode(v))
+    return lambda v: feature_vector(qnode(v))
+
+
+def _dtype_check(what: str, feature: Feature, observed: np.ndarray) -> ValueCheck:
+    if feature.dtype == "float32":
+        return dtype_check(what, observed, parameters="float32", allowed=tolerance.FLOAT32_DTYPES)
+    return dtype_check(what, observed)
+
+
+def _forward_checks(cell: FeatureCell, feature: Feature, forward: Any, p: float) -> list[ValueCheck]:
+    observed = np.asarray(forward).reshape(-1)  # as returned: a complex part must show
     ref = reference_of(feature)
     if cell.shots is None:
-        tol, criterion = tolerance.forward_tolerance(feature), "analytic: float64 round-off"
-    else:
-        tol = tolerance.shots_forward_tolerance(feature, cell.shots, p)
-        criterion = f"Hoeffding bound at {cell.shots} shots"
-    return compare_values("forward value", observed, expected=ref.value, tolerance=tol,
-                          criterion=criterion)
+        return [compare_values("forward value", observed, expected=ref.value,
+                               tolerance=tolerance.forward_tolerance(feature),
+                               criterion=f"analytic: {feature.dtype} round-off")]
+    return partitions.partition_checks(
+        "forward value", observed, ref.value, partitions.shot_partitions(feature, cell.shots),
+        lambda shots: tolerance.shots_forward_tolerance(feature, shots, p))
 
 
-def _jacobian_check(cell: FeatureCell, feature: Feature, method: str, jac: np.ndarray,
-                    p: float) -> ValueCheck:
+def _jacobian_checks(cell: FeatureCell, feature: Feature, method: str, jac: np.ndarray,
+                     p: float) -> list[ValueCheck]:
     ref = reference_of(feature).jacobian
-    observed = jac.reshape(ref.shape) if jac.size == ref.size else jac
     if cell.shots is not None:
-        tol = tolerance.shots_jacobian_tolerance(method, feature, cell.shots, p)
-        return compare_values("Jacobian", observed, expected=ref, tolerance=tol,
-                              criterion=f"Hoeffding bound at {cell.shots} shots")
+        return partitions.partition_checks(
+            "Jacobian", jac, ref, partitions.shot_partitions(feature, cell.shots),
+            lambda shots: tolerance.shots_jacobian_tolerance(method, feature, shots, p))
+    observed = jac.reshape(ref.shape) if jac.size == ref.size else jac
     tol = tolerance.analytic_tolerance(method, feature)
     if method == "spsa" and not feature.batch:  # broadcast: held to J (see `tolerance`)
         classical = classical_jacobian(feature)
@@ -103,64 +162,102 @@ def _jacobian_check(cell: FeatureCell, feature: Feature, method: str, jac: np.nd
             ok = observed.shape == ref.shape and bool(np.all(spsa_matches(observed, ref, tol)))
         else:
             ok = tolerance.spsa_matches_through(observed, tape_jacobian_of(feature), classical, tol)
-        return ValueCheck("Jacobian", observed, ref, tol, ok,
-                          "spsa: (J.d) d for a sign vector d, finite-difference error")
-    return compare_values("Jacobian", observed, expected=ref, tolerance=tol,
-                          criterion=f"{method}: analytic error bound")
+        return [ValueCheck("Jacobian", observed, ref, tol, ok,
+                           "spsa: (J.d) d for a sign vector d, finite-difference error")]
+    return [compare_values("Jacobian", observed, expected=ref, tolerance=tol,
+                           criterion=f"{method}: analytic error bound")]
 
 
-def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float) -> list[ValueCheck]:
-    """`BIAS_REPEATS` independent estimates in one shot-vector run: that they are not all
-    equal, then their mean against the reference at the pooled shot count
-    (`check.tolerance`'s bias check; `tolerance`, "Independent partitions")."""
+def _hessian_check(cell: FeatureCell, feature: Feature, method: str, hess: np.ndarray,
+                   p: float) -> tuple[ValueCheck, str]:
+    """The Hessian comparison, and why no bound can vouch for it when none can
+    (`hessian_tolerance.vouches`)."""
+    ref = hessian_of(feature)
+    observed = hess.reshape(ref.shape) if hess.size == ref.size else hess
+    if cell.shots is not None:
+        tol = hessian_tolerance.shots_hessian_tolerance(method, feature, cell.shots, p)
+        return compare_values("Hessian", observed, expected=ref, tolerance=tol,
+                              criterion=f"Hoeffding bound at {cell.shots} shots"), ""
+    tol = hessian_tolerance.analytic_hessian_tolerance(method, feature)
+    check = compare_values("Hessian", observed, expected=ref, tolerance=tol,
+                           criterion=f"{method}: analytic error bound")
+    if hessian_tolerance.vouches(feature, tol):
+        return check, ""
+    return check, (f"a Hessian came out for which {method}'s own error bound "
+                   f"({float(np.max(tol)):.2g}) cannot vouch: it does not resolve "
+                   f"{hessian_tolerance.RESOLVED:g} of a second derivative's scale")
+
+
+def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int) -> list[ValueCheck]:
+    """`BIAS_REPEATS` independent estimates of every partition in one shot-vector run
+    (`partitions.bias_checks`)."""
     assert cell.shots is not None
-    results = feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature)(x)
-    estimates = np.stack([np.asarray(to_numpy(feature_vector(r)), dtype=float).reshape(-1)
-                          for r in results])
-    spread = estimates.max(axis=0) - estimates.min(axis=0)
-    bound = tolerance.all_partitions_equal_bound(cell.shots, BIAS_REPEATS)
-    assert bound < p, "the all-equal bound must be below the per-check budget"
-    independent = ValueCheck(
-        "shot-vector partitions, max - min", spread, np.zeros_like(spread),
-        np.zeros_like(spread), bool(np.any(spread > 0)),
-        f"independent partitions differ: all {BIAS_REPEATS} equal has probability <= {bound:.1g}")
-    if not independent.passed:
-        return [independent]
-    tol = tolerance.shots_forward_tolerance(feature, cell.shots, p, BIAS_REPEATS)
-    return [independent, compare_values("forward value, mean of repeats", estimates.mean(axis=0),
-                          expected=reference_of(feature).value, tolerance=tol,
-                          criterion=f"bias check: Hoeffding bound for the mean of {BIAS_REPEATS} "
-                                    f"independent {cell.shots}-shot estimates")]
+    results = feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature, run=run)(x)
+    return partitions.bias_checks(feature, partitions.shot_partitions(feature, cell.shots),
+                                  results, feature_vector, reference_of(feature).value, p)
+
+
+@contextlib.contextmanager
+def every_torch_warning(interface: str) -> Iterator[None]:
+    """For a torch cell, torch's warnings every time they are raised, not once per process.
+
+    torch raises some warnings once per process (``TORCH_WARN_ONCE``), which would make a
+    cell's warnings depend on which cells its process ran before it; ``set_warn_always``
+    (restored afterwards) makes them a property of the cell.
+    """
+    if interface != "torch":
+        yield
+        return
+    import torch
+
+    before = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        yield
+    finally:
+        torch.set_warn_always(before)
 
 
 def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
-                     feature: Feature | None = None) -> FeatureRun:
+                     feature: Feature | None = None, run: int = 0) -> FeatureRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
     in the features family's run, over which the false-failure budget is split.
-    ``feature`` runs the cell's feature with other parameters (the property tests)."""
+    ``feature`` runs the cell's feature with other parameters (the property tests), ``run``
+    with other device seeds (the false-failure measurement)."""
     adapter = ADAPTERS[cell.interface]
     own = feature
     feature = feature or FEATURES[cell.feature]
     p = FAMILY_FAILURE / family_size
     method: str | None = None
-    with observe() as obs:
+    hess: Any = NO_GRADIENT
+    with every_torch_warning(cell.interface), observe() as obs:
         with obs.attempt():
-            x = adapter.params(feature.params)
-            qnode = feature_qnode(cell, feature=feature)
-            forward, jac = forward_and_jacobian(adapter, lambda v: feature_vector(qnode(v)), x, obs)
+            x = adapter.params(feature.params, feature.dtype)
+            qnode = feature_qnode(cell, feature=feature, run=run)
+            f = vector_function(cell, feature, qnode)
+            if feature.derivative == 2:
+                forward, jac, hess = second_derivatives(cell.interface, f, x, obs)
+            else:
+                forward, jac = forward_and_jacobian(adapter, f, x, obs)
         if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
-            forward_check = _forward_check(cell, feature, forward, p)
-            obs.checks.append(forward_check)
+            obs.checks += [*_forward_checks(cell, feature, forward, p),
+                           _dtype_check("forward value", feature, forward)]
             if jac is NO_GRADIENT:
                 obs.connected = False
             else:
-                obs.checks.append(_jacobian_check(cell, feature, method, jac, p))
-            if cell.shots is not None and all(c.passed for c in obs.checks):
+                obs.checks += [*_jacobian_checks(cell, feature, method, jac, p),
+                               _dtype_check("Jacobian", feature, jac)]
+                if feature.derivative == 2 and hess is NO_GRADIENT:
+                    obs.connected = False
+                elif feature.derivative == 2:
+                    check, obs.detail = _hessian_check(cell, feature, method, hess, p)
+                    obs.checks += [check, _dtype_check("Hessian", feature, hess)]
+            if cell.shots is not None and not obs.detail and all(c.passed for c in obs.checks):
                 try:
-                    obs.checks += _bias_checks(cell, feature, x, p)
+                    obs.checks += _bias_checks(cell, feature, x, p, run)
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
                     obs.detail = (f"the bias check's shot-vector run raised "
                                   f"{type(exc).__name__}: {exc}")
     return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
-                      own)
+                      own, run)

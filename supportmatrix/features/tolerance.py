@@ -18,6 +18,10 @@ Smoothness (the analytic truncation bounds)
     ``d`` of +-1 entries, ``h = 1e-5``) ``h**2/6 * Omega**3 * C`` with ``Omega`` the
     largest frequency along ``d``.
 
+    A Hamiltonian's trainable coefficient ``c_j`` enters linearly: along it an output is a
+    polynomial of degree 1 (frequency 0), every stencil above is exact, and its
+    derivative ``<P_j>`` is at most 1.
+
 Broadcasting
     A broadcast feature's batch elements are independent circuits, each bounded as above;
     its tolerances are the element's, repeated over the batch (`per_element`), including
@@ -34,7 +38,10 @@ SPSA through classical processing
     (``classical``). `spsa_matches_through` accepts exactly that form (or ``J = g K``
     itself); ``Omega`` is the sum of the tape parameters' frequencies, and column ``j``'s
     error is scaled by ``sum_k |K_kj|``. With ``K`` the identity this is
-    `check.tolerance.spsa_matches` and its bound.
+    `check.tolerance.spsa_matches` and its bound. Trainable coefficients are tape
+    parameters too (after the gates'): along ``d`` the output is
+    ``F(t) = sum_j (c_j + t d_j) G_j(t)`` with ``|G_j^(k)| <= Omega**k``, so
+    ``|F'''| <= (C + m h) Omega**3 + 3 m Omega**2`` for ``m`` trainable coefficients.
 
 Round-off
     ``delta = ROUNDING * work / 11 * max(1, C)``: `check.tolerance.ROUNDING` is 64 eps for
@@ -44,11 +51,29 @@ Round-off
     relative to ``C``. Exact methods then get ``reference error + delta``, finite-diff
     ``+ 2 delta / h`` and spsa ``+ delta / h``, all times ``SAFETY``, as in the matrix.
 
+Float32 parameters (``dtype: float32``)
+    The reference is the oracle at the float32-rounded parameters (the catalog holds them
+    so), in float64. A correct float32 computation rounds at every step: the same count of
+    operations as above, each with unit round-off ``u = 2**-24`` instead of ``2**-53``,
+    gives ``delta32 = ROUNDING32 * work / 11 * max(1, C)`` with ``ROUNDING32 = 64 eps32``
+    (``eps32 = 2 u``), and the arguments a gradient recipe forms (``x + s``) are rounded
+    too, moving each evaluation by at most ``omega_i C u (|x_i| + s_max)``. Every method is
+    then held to one bar: ``SAFETY * (reference error + delta32 + that + the method's own
+    truncation)``: a gradient of float32 parameters is correct when it is as accurate as
+    float32 allows. The round-off amplification of a difference method (``2 delta / h``)
+    is not granted: at PennyLane's ``h = 1e-7``, below float32's spacing near 1, a
+    forward difference computed in float32 has no correct digit, and float32 parameters
+    ask for float32 accuracy, as finite shots ask for parameter-shift's (below). A result
+    promoted to float64 meets the bar; what dtype may come back is `FLOAT32_DTYPES`'s
+    business.
+
 Shot noise (Hoeffding, as in `check.tolerance`)
     An N-shot estimate of one probability has per-shot range 1, of a Pauli word 2. A sum
     of pairwise anticommuting words (``hamiltonian``) cannot be measured in one basis, so
     PennyLane estimates each term from N shots of its own: the estimate
-    ``sum c_j m_j`` has ``sum (c_j w_j)**2 = 4 sum c_j**2`` (`output_width_sq`).
+    ``sum c_j m_j`` has ``sum (c_j w_j)**2 = 4 sum c_j**2`` (`output_width_sq`), and the
+    derivative along a trainable coefficient, ``<P_j>``, is one term's estimate: width 2,
+    coefficient 1.
     A gradient entry of parameter ``i`` combines independent estimates; the sum of squared
     coefficients, per unit of the output's width squared, is (`gradient_coefficients`)
     ``sum over gate arguments of a_i**2 * r`` (chain rule) with ``r``:
@@ -84,6 +109,7 @@ Independent partitions (part of the bias check)
 
 from __future__ import annotations
 
+import dataclasses
 from itertools import product
 
 import numpy as np
@@ -100,7 +126,9 @@ from supportmatrix.check.tolerance import (
 from supportmatrix.features.catalog import (
     GATE_RULES,
     Feature,
+    Measurement,
     classical_jacobian,
+    coefficient_value,
     element,
     tape_arguments,
 )
@@ -108,6 +136,13 @@ from supportmatrix.features.oracle import work
 
 #: The matrix circuit's units of work behind `ROUNDING` (3 gates + 8 amplitudes).
 _MATRIX_WORK = 11
+#: float32's unit round-off, and `ROUNDING`'s count of operations in float32's eps (2 u).
+UNIT_ROUNDOFF32 = 2.0**-24
+ROUNDING32 = 64 * (2 * UNIT_ROUNDOFF32)
+#: The dtypes a real function of float32 parameters may come back in: float32, the
+#: precision asked for, or float64, a promotion that loses nothing. Complex (even with a
+#: zero imaginary part) and lower precision (float16) are wrong.
+FLOAT32_DTYPES = ("float32", "float64")
 
 
 def frequencies(feature: Feature) -> np.ndarray:
@@ -120,15 +155,50 @@ def frequencies(feature: Feature) -> np.ndarray:
     return omega
 
 
+def _coefficients(feature: Feature, m: Measurement) -> np.ndarray:
+    """The values of a measurement's Hamiltonian coefficients at the feature's parameters."""
+    params = np.array([feature.params], dtype=float)
+    return np.array([coefficient_value(c, params)[0] for c, _ in m.terms])
+
+
 def magnitude(feature: Feature) -> float:
     """``C``: a bound on every output's magnitude (the largest over the measurements)."""
-    return max(1.0 if m.kind == "probs" else float(sum(abs(c) for c, _ in m.terms))
+    return max(1.0 if m.kind == "probs" else float(np.abs(_coefficients(feature, m)).sum())
                for m in feature.measurements)
 
 
 def rounding(feature: Feature) -> float:
-    """``delta``: float64 round-off of one evaluation of the feature's circuit."""
-    return ROUNDING * max(1.0, work(feature) / _MATRIX_WORK) * max(1.0, magnitude(feature))
+    """``delta``: round-off of one evaluation of the feature's circuit, in its parameters'
+    precision (float64, or float32: ``delta32``)."""
+    unit = ROUNDING32 if feature.dtype == "float32" else ROUNDING
+    return unit * max(1.0, work(feature) / _MATRIX_WORK) * max(1.0, magnitude(feature))
+
+
+def trainable_coefficients(feature: Feature) -> int:
+    """``m``: how many of the tape parameters are Hamiltonian coefficients."""
+    return sum(rule is None for rule, _ in tape_arguments(feature))
+
+
+def _float32_own(method: str, feature: Feature) -> np.ndarray:
+    """Float32's bar for every method (module docstring): its round-off, the rounding of
+    the recipe's arguments, and the method's own truncation, but no 1/h amplification."""
+    delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
+    shift = max(abs(s) for rule, _ in tape_arguments(feature) if rule is not None
+                for _, s in rule.rule)
+    own = delta + omega * c * UNIT_ROUNDOFF32 * (np.abs(np.array(feature.params)) + shift)
+    if method == "finite-diff":
+        own = own + FINITE_DIFF_STEP / 2 * omega**2 * c
+    elif method == "spsa":
+        own = own + _spsa_truncation(feature)
+    return own
+
+
+def _spsa_truncation(feature: Feature) -> np.ndarray:
+    """Per parameter, ``h**2/6 |F'''|`` along a direction ``d``, scaled by ``sum_k |K_kj|``."""
+    tape_omega = sum(rule.frequency for rule, _ in tape_arguments(feature) if rule is not None)
+    m, c = trainable_coefficients(feature), magnitude(feature)
+    third = (c + m * SPSA_STEP) * tape_omega**3 + 3 * m * tape_omega**2
+    return SPSA_STEP**2 / 6 * third * np.abs(classical_jacobian(feature)).sum(axis=0)
 
 
 def per_element(feature: Feature, tol: np.ndarray) -> np.ndarray:
@@ -147,14 +217,18 @@ def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
     delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
     h = REFERENCE_STEP
     reference_error = h**4 / 30 * omega**5 * c + 1.5 * delta / h
-    if method in EXACT_METHODS:
+    if feature.dtype == "float32":
+        if method not in (*EXACT_METHODS, "finite-diff", "spsa"):
+            raise ValueError(f"no analytic error model for diff method {method!r}")
+        reference_error = h**4 / 30 * omega**5 * c + 1.5 * _float64(feature) / h
+        own = _float32_own(method, feature)
+    elif method in EXACT_METHODS:
         own = np.full_like(omega, delta)
     elif method == "finite-diff":
         own = FINITE_DIFF_STEP / 2 * omega**2 * c + 2 * delta / FINITE_DIFF_STEP
     elif method == "spsa":
-        tape_omega = sum(GATE_RULES[gate.name].frequency for gate, _ in tape_arguments(feature))
         spread = np.abs(classical_jacobian(feature)).sum(axis=0)
-        own = (SPSA_STEP**2 / 6 * tape_omega**3 * c + delta / SPSA_STEP) * spread
+        own = _spsa_truncation(feature) + delta / SPSA_STEP * spread
     else:
         raise ValueError(f"no analytic error model for diff method {method!r}")
     return np.ones((feature.outputs, 1)) * (SAFETY * (reference_error + own))
@@ -165,14 +239,22 @@ def forward_tolerance(feature: Feature) -> np.ndarray:
     return per_element(feature, np.full(feature.outputs, SAFETY * rounding(feature)))
 
 
+def _float64(feature: Feature) -> float:
+    """The float64 round-off of the reference's own evaluations (the oracle's precision)."""
+    return rounding(dataclasses.replace(feature, dtype="float64"))
+
+
 def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
     return np.concatenate([
-        np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * sum(c**2 for c, _ in m.terms))
+        np.ones(m.outputs) if m.kind == "probs"
+        else np.full(1, 4.0 * float(np.sum(_coefficients(feature, m) ** 2)))
         for m in feature.measurements])
 
 
-def _per_gate(method: str, gate_name: str) -> float:
+def per_gate_coefficient(method: str, gate_name: str) -> float:
+    """One gate argument's sum of squared estimator coefficients for ``method``, per unit of
+    the output's width squared (module docstring, "Shot noise")."""
     rule = GATE_RULES[gate_name]
     if method in ("hadamard", "reversed-hadamard"):
         return 16 * rule.generator_l1**2
@@ -183,27 +265,45 @@ def _per_gate(method: str, gate_name: str) -> float:
 
 def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
     """Per parameter, the sum of squared coefficients of the estimates its gradient entry
-    combines, per unit of the output's width squared."""
+    combines, per unit of the output's width squared (0 for a coefficient parameter: see
+    `jacobian_width_sq`)."""
     coeff = np.zeros(len(feature.params))
     for gate in feature.gates:
         for form in gate.args:
             for index, a in form:
-                coeff[index] += a**2 * _per_gate(method, gate.name)
+                coeff[index] += a**2 * per_gate_coefficient(method, gate.name)
     return coeff
+
+
+def jacobian_width_sq(method: str, feature: Feature) -> np.ndarray:
+    """Per Jacobian entry (outputs, params), ``sum (c_i w_i)**2`` of its N-shot estimate:
+    a gate parameter's chain-rule sum times the output's width squared, a trainable
+    coefficient's one Pauli term (width 2)."""
+    width = np.outer(output_width_sq(feature), gradient_coefficients(method, feature))
+    for index in feature.coefficient_params:
+        width[:, index] = 4.0
+    return width
 
 
 def shots_forward_tolerance(feature: Feature, shots: int, p: float, repeats: int = 1) -> np.ndarray:
     """Per-entry tolerance of a forward value from ``shots`` shots, or of the mean of
     ``repeats`` independent such values (the bias check)."""
     return per_element(feature, np.array([hoeffding(w, shots * repeats, p)
-                                          for w in output_width_sq(feature)]))
+                                          for w in output_width_sq(feature)])
+                       + _float32_extra(feature))
 
 
 def shots_jacobian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:
-    """Per-entry tolerance (outputs, params) of a Jacobian estimated from ``shots`` shots."""
-    coeff = gradient_coefficients(method, feature)
-    return per_element(feature, np.array([[hoeffding(a * w, shots, p) for a in coeff]
-                                          for w in output_width_sq(feature)]))
+    """Per-entry tolerance (outputs, params) of a Jacobian estimated from ``shots`` shots
+    (float32 parameters: plus their round-off, `rounding`)."""
+    width = jacobian_width_sq(method, feature)
+    tol = np.vectorize(lambda w: hoeffding(w, shots, p))(width) + _float32_extra(feature)
+    return per_element(feature, tol)
+
+
+def _float32_extra(feature: Feature) -> float:
+    """What a finite-shot bound adds for float32 parameters: their round-off's bar."""
+    return SAFETY * rounding(feature) if feature.dtype == "float32" else 0.0
 
 
 def spsa_matches_through(observed: np.ndarray, tape_jac: np.ndarray, classical: np.ndarray,

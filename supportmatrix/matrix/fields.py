@@ -24,7 +24,8 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.matrix.source import Keypath, Source
 
-__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_expect", "parse_training", "parse_warnings"]
+__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_expect", "parse_note_ref", "parse_training",
+           "parse_warnings"]
 
 _TRAINING_KEYS = ("min_accuracy", "max_epochs")
 _EXPECT_KEYS = ("outcome", "error", "note")
@@ -78,7 +79,7 @@ def parse_expect(
     error = None
     if "error" in expect:
         error = _parse_error(src, expect["error"], (*kp, "error"), stages)
-    note = _parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
+    note = parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
     _check_consistency(src, kp, outcome, error, note)
     if schema_version >= 2 and outcome in NEEDS_NOTE and note is None:
         raise src.error(
@@ -164,7 +165,8 @@ def _parse_pattern(src: Source, raw: object, kp: Keypath) -> re.Pattern[str]:
         raise src.error(kp, f"invalid regex {pattern!r}: {exc}") from None
 
 
-def _parse_note_ref(src: Source, raw: object, kp: Keypath, notes: dict[str, str]) -> str:
+def parse_note_ref(src: Source, raw: object, kp: Keypath, notes: dict[str, str]) -> str:
+    """A note reference: a key of ``notes``."""
     note = require_str(src, raw, kp, "note (a key of notes)")
     if note not in notes:
         choices = allowed(notes) or "(no notes declared)"

@@ -117,15 +117,20 @@ that each exercise one of PennyLane's gradient code paths (README, "The features
 
 Its axes, ``where``, ``expect`` and ``warnings`` mean exactly what they mean at the top
 level, with ``feature`` (a value of `KNOWN_FEATURE_AXIS_VALUES`) in place of
-``measurement``; notes are shared. Key paths in errors start with ``features.``.
+``measurement``; notes are shared. It may also list the cells that make no sense (a
+shots-only feature's ``shots: None`` cells) under ``not-applicable``, each entry a
+``where`` and a ``note``; they must be exactly the cells `model.inapplicable` names, are
+not tests and are resolved by no rule (`applicable`). Key paths in errors start with
+``features.``.
 
 Every problem raises `MatrixError`, whose ``str`` is one line:
 ``{path}:{line}: {keypath}: {message}`` with a 1-based line.
 
 This module composes the steps, each in its own module: `source` (the file to plain data,
 and `MatrixError`), `checks` (generic type and key checks), `schema` (top level, axes,
-notes, rules and ``where`` of both families), `fields` (``expect``, ``warnings``,
-``training``) and `resolve` (rules to cells).
+notes, rules and ``where`` of every family), `fields` (``expect``, ``warnings``,
+``training``), `applicable` (the features' ``not-applicable``) and `resolve` (rules to
+cells).
 """
 
 from __future__ import annotations
@@ -135,14 +140,17 @@ import os
 from collections import OrderedDict
 from collections.abc import Mapping
 
+from supportmatrix.matrix.applicable import parse_not_applicable, split_not_applicable
 from supportmatrix.matrix.checks import check_keys, require_mapping
 from supportmatrix.matrix.model import (
     Matrix,
+    NotApplicableCell,
     Outcome,
     ResolvedCell,
     ResolvedFeatureCell,
     ResolvedHybridCell,
     ResolvedQjitCell,
+    inapplicable,
 )
 from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
@@ -209,14 +217,14 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     cells = tuple(
         ResolvedCell(cell, expectation, lines)  # type: ignore[arg-type]
         for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions,
-                                                  version)
+                                                  version)[0]
     )
     hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
-    qjit_axes, qjit = _parse_section(src, root, QJIT, QJIT_KEYS, notes, versions, version)
+    qjit_axes, qjit, _ = _section(src, root, QJIT, QJIT_KEYS, notes, versions, version)
     qjit_cells = tuple(ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
                        for cell, expectation, _, lines in qjit)
-    feature_axes, features = _parse_section(src, root, FEATURES, FEATURES_KEYS, notes, versions,
-                                            version)
+    feature_axes, features, not_applicable = _section(src, root, FEATURES, FEATURES_KEYS, notes,
+                                                      versions, version)
     feature_cells = tuple(ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
                           for cell, expectation, _, lines in features)
     return Matrix(
@@ -230,6 +238,7 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
         qjit_cells=qjit_cells,
         feature_axes=feature_axes,
         feature_cells=feature_cells,
+        feature_not_applicable=not_applicable,
     )
 
 
@@ -241,27 +250,34 @@ def _cells(
     notes: dict[str, str],
     versions: Mapping[str, str | None],
     schema_version: int,
-) -> list[Resolved]:
-    """The family's rules, checked for dead ones (whatever is installed), then resolved."""
+) -> tuple[list[Resolved], tuple[NotApplicableCell, ...]]:
+    """The family's rules, checked for dead ones (whatever is installed), then resolved;
+    and, for the features, its cells declared not applicable, which no rule resolves."""
     rules = parse_rules(src, section, family, axes, notes, schema_version)
     matches = match_cells(family, axes, rules)
+    not_applicable: list[NotApplicableCell] = []
+    if family is FEATURES:
+        declarations = parse_not_applicable(src, section, family, axes, notes)
+        matches, not_applicable = split_not_applicable(src, family, declarations, matches,
+                                                       inapplicable)
     check_dead_rules(src, family, rules, matches)
-    return resolve(src, family, rules, matches, versions)
+    return resolve(src, family, rules, matches, versions), tuple(not_applicable)
 
 
-def _parse_section(
+def _section(
     src: Source, root: dict, family: Family, keys: tuple[str, ...], notes: dict[str, str],
     versions: Mapping[str, str | None], schema_version: int,
-) -> tuple[dict[str, tuple[object, ...]], list[Resolved]]:
-    """An optional family section (``hybrid:``, ``qjit:``, ``features:``): its axes and its
-    resolved cells, read like the top level's (empty without the section)."""
+) -> tuple[dict[str, tuple[object, ...]], list[Resolved], tuple[NotApplicableCell, ...]]:
+    """An optional family section (``hybrid:``, ``qjit:``, ``features:``): its axes, its
+    resolved cells and (features) its not-applicable cells, read like the top level's
+    (empty without the section)."""
     name = str(family.keypath[0])
     if name not in root:
-        return {}, []
+        return {}, [], ()
     section = require_mapping(src, root[name], family.keypath, name)
     check_keys(src, section, family.keypath, keys)
     axes = parse_axes(src, section, family)
-    return axes, _cells(src, section, family, axes, notes, versions, schema_version)
+    return (axes, *_cells(src, section, family, axes, notes, versions, schema_version))
 
 
 def _parse_hybrid(
@@ -269,8 +285,7 @@ def _parse_hybrid(
     schema_version: int,
 ) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
     """The ``hybrid:`` section, whose supported cells must each get a training target."""
-    axes, resolved = _parse_section(src, root, HYBRID, HYBRID_KEYS, notes, versions,
-                                    schema_version)
+    axes, resolved, _ = _section(src, root, HYBRID, HYBRID_KEYS, notes, versions, schema_version)
     cells = tuple(ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
                   for cell, expectation, training, lines in resolved)
     untrained = [rc.cell.id for rc in cells

@@ -1,6 +1,6 @@
-"""The frozen objects every other module reads: axes, cells, expectations, rules.
+"""The frozen objects every other module reads: cells, expectations, rules (the axes and their values: `axes`).
 
-Nothing here does I/O; `loader` builds these from `matrix.yaml`. Expectations and training
+Nothing here does I/O; `load` builds these from `matrix.yaml`. Expectations and training
 targets have a JSON form here, below every module that writes or reads one.
 """
 
@@ -11,112 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Axis names in the order they appear in cell ids and in `matrix.yaml`.
-AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "measurement", "shots")
+from supportmatrix.matrix.axes import FEATURE_AXIS_NAMES, SHOTS_ONLY_FEATURES
 
-#: Values the runner knows how to build. `matrix.yaml` may declare a subset, in any order;
-#: adding a value here means teaching `circuits` or `interfaces` to build it.
-#: ``shots`` is open: ``None`` or any positive int.
-KNOWN_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": ("default.qubit", "lightning.qubit"),
-    "interface": ("None", "autograd", "torch", "tf", "jax", "jax-jit"),
-    "diff_method": (
-        "best",
-        "device",
-        "backprop",
-        "adjoint",
-        "parameter-shift",
-        "finite-diff",
-        "spsa",
-        "hadamard",
-        "reversed-hadamard",
-        "direct-hadamard",
-        "reversed-direct-hadamard",
-    ),
-    "measurement": (
-        "state",
-        "density_matrix",
-        "probs",
-        "sample",
-        "counts",
-        "expval",
-        "expval_hermitian",
-        "expval_projector",
-        "var",
-        "vn_entropy",
-        "mutual_info",
-        "purity",
-    ),
-}
-
-#: Packages a rule's ``where`` may gate on with a PEP 440 specifier.
-VERSIONED_PACKAGES: tuple[str, ...] = (
-    "pennylane",
-    "pennylane-lightning",
-    "numpy",
-    "autograd",
-    "torch",
-    "tensorflow",
-    "jax",
-    "jaxlib",
-    "keras",
-    "pennylane-keras3-layer",
-    "pennylane-catalyst",
-)
-
-#: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
-HYBRID_AXIS_NAMES: tuple[str, ...] = ("layer", "device", "diff_method")
-
-#: Hybrid axis values the hybrid runner knows how to build. ``keras3-<backend>`` is a Keras 3
-#: custom layer wrapping a QNode, run under that Keras backend in its own process;
-#: ``keras3-package-<backend>`` is pennylane-keras3-layer's ``KerasCircuitLayer`` there.
-KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "layer": (
-        "torch-layer",
-        "keras-layer",
-        "keras3-jax",
-        "keras3-torch",
-        "keras3-tensorflow",
-        "keras3-package-jax",
-        "keras3-package-torch",
-        "keras3-package-tensorflow",
-    ),
-    "device": ("default.qubit", "lightning.qubit"),
-    "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
-}
-
-
-#: Axes of the Catalyst family (``qjit:`` in `matrix.yaml`), in id order.
-QJIT_AXIS_NAMES: tuple[str, ...] = (
-    "device", "diff_method", "grad_function", "method", "measurement", "shots", "derivative")
-
-#: Qjit axis values the qjit runner knows how to build: ``grad_function`` is the gradient
-#: transform applied inside ``qml.qjit``, ``method`` its ``method=`` argument, and
-#: ``derivative`` ``first`` (the Jacobian) or ``second`` (each Hessian row as the gradient
-#: of one entry of the gradient: grad of grad).
-KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": ("lightning.qubit", "default.qubit"),
-    "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
-    "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
-    "method": ("auto", "fd"),
-    "measurement": ("expval", "var", "probs", "state", "expval_hermitian", "density_matrix",
-                    "sample", "counts", "expval_projector", "vn_entropy", "mutual_info", "purity"),
-    "derivative": ("first", "second"),
-}
-
-#: Axes of the features family (``features:`` in `matrix.yaml`), in id order: the QNode
-#: family's, with ``feature`` (a fixed circuit, or a way of differentiating one) in place
-#: of ``measurement``.
-FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "feature", "shots")
-
-#: Feature axis values the features runner knows how to build (`features.catalog`).
-KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": KNOWN_AXIS_VALUES["device"],
-    "interface": KNOWN_AXIS_VALUES["interface"],
-    "diff_method": KNOWN_AXIS_VALUES["diff_method"],
-    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
-                "multi-measure", "broadcast"),
-}
+def inapplicable(cell: FeatureCell) -> str | None:
+    """Why a features cell makes no sense (then it must be declared not applicable), or None."""
+    if cell.feature in SHOTS_ONLY_FEATURES and cell.shots is None:
+        return f"feature {cell.feature!r} runs only with finite shots"
+    return None
 
 
 class Outcome(str, enum.Enum):
@@ -343,6 +244,16 @@ class FeatureCell:
 
 
 @dataclass(frozen=True)
+class NotApplicableCell:
+    """A features cell declared not applicable (`inapplicable`): not a test, shown as such
+    in the tables with ``note`` as the reason; ``line`` is its declaration's."""
+
+    cell: FeatureCell
+    note: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class ResolvedQjitCell:
     """A Catalyst cell with the expectation its matching rules give it."""
 
@@ -379,6 +290,8 @@ class Matrix:
     qjit_cells: tuple[ResolvedQjitCell, ...] = ()
     feature_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     feature_cells: tuple[ResolvedFeatureCell, ...] = ()
+    #: The features cells declared not applicable, in cell order; not in `feature_cells`.
+    feature_not_applicable: tuple[NotApplicableCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
@@ -388,5 +301,13 @@ class Matrix:
 
     def qjit_by_id(self) -> dict[str, ResolvedQjitCell]:
         return {rc.cell.id: rc for rc in self.qjit_cells}
+
     def feature_by_id(self) -> dict[str, ResolvedFeatureCell]:
         return {rc.cell.id: rc for rc in self.feature_cells}
+
+    def feature_entries(self) -> dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell]:
+        """Every features cell, tested or not applicable, by its axis values in axis order."""
+        entries: dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell] = {}
+        for item in (*self.feature_cells, *self.feature_not_applicable):
+            entries[tuple(item.cell.axis_value(a) for a in FEATURE_AXIS_NAMES)] = item
+        return entries

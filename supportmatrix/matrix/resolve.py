@@ -105,6 +105,14 @@ def check_dead_rules(
     """
     # Distinct sets of matching rules: cells sharing one tell nothing new.
     masks = list(dict.fromkeys(matched for _, matched in matches))
+    reached = 0
+    for matched in masks:
+        reached |= matched
+    unreached = [r for r in rules if not reached >> r.rule.index & 1]
+    if unreached:  # its axis values are all declared, so its cells are all not applicable
+        raise src.error((*family.keypath, "rules", unreached[0].rule.index),
+                        "this rule matches no cell that is a test: every cell it matches is "
+                        "declared not applicable")
     overriders = [
         _bits(
             s.rule.index

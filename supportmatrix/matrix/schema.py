@@ -19,7 +19,7 @@ from supportmatrix.matrix.checks import (
     show,
 )
 from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
-from supportmatrix.matrix.model import (
+from supportmatrix.matrix.axes import (
     AXIS_NAMES,
     FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
@@ -29,13 +29,8 @@ from supportmatrix.matrix.model import (
     KNOWN_QJIT_AXIS_VALUES,
     QJIT_AXIS_NAMES,
     VERSIONED_PACKAGES,
-    Cell,
-    FeatureCell,
-    HybridCell,
-    QjitCell,
-    Rule,
-    Stage,
 )
+from supportmatrix.matrix.model import Cell, FeatureCell, HybridCell, QjitCell, Rule, Stage
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [
@@ -55,6 +50,7 @@ __all__ = [
     "parse_axes",
     "parse_notes",
     "parse_rules",
+    "parse_where",
 ]
 
 #: The version this code writes about; every version in `SCHEMA_VERSIONS` is still read.
@@ -66,7 +62,7 @@ SCHEMA_VERSIONS = (1, 2)
 TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "qjit", "features")
 HYBRID_KEYS = ("axes", "rules")
 QJIT_KEYS = ("axes", "rules")
-FEATURES_KEYS = ("axes", "rules")
+FEATURES_KEYS = ("axes", "not-applicable", "rules")
 
 
 @dataclass(frozen=True)
@@ -250,7 +246,7 @@ def _parse_rule(
     check_keys(src, rule, kp, ("where", *family.rule_fields))
     if not any(name in rule for name in family.rule_fields):
         raise src.error(kp, f"a rule needs {_needs(family.rule_fields)}")
-    where, specifiers = _parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
+    where, specifiers = parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
     expect = warnings = training = None
     if "expect" in rule:
         expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages,
@@ -280,13 +276,15 @@ def _needs(fields: tuple[str, ...]) -> str:
     return "at least one of " + ", ".join(quoted)
 
 
-def _parse_where(
+def parse_where(
     src: Source,
     raw: object,
     kp: Keypath,
     family: Family,
     axes: dict[str, tuple[object, ...]],
 ) -> tuple[dict[str, list[object]], dict[str, SpecifierSet]]:
+    """A ``where``: the axis values it admits (each declared in ``axes``) and its version
+    gates; absent, null or ``{}`` admits every cell."""
     if raw is None:
         return {}, {}
     where = require_mapping(src, raw, kp, "where")

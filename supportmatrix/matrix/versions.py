@@ -13,7 +13,7 @@ from pathlib import Path
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion
 
-from supportmatrix.matrix.model import VERSIONED_PACKAGES
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 
 
 @functools.cache

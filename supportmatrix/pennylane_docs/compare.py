@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
-from supportmatrix.matrix.model import AXIS_NAMES, Cell, Expectation, Matrix, Outcome, Stage
+from supportmatrix.matrix.axes import AXIS_NAMES
+from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, Stage
 
 DEFAULT_DEVICE = "default.qubit"  # the device PennyLane's table describes
 DEFAULT_LIMIT = 200  # disagreement lines in the Markdown report

@@ -115,7 +115,7 @@ def _derivative_check(cell: QjitCell, observed: np.ndarray,
     if observed.size == expected.size:
         observed = observed.reshape(expected.shape)
     tol = np.broadcast_to(tol, expected.shape)
-    if not tolerance.discriminates(expected, tol):
+    if not shared.discriminates(expected, tol):
         return None, (f"a {what} came out, but its error bound ({float(np.max(tol)):.3g}, "
                       f"{criterion}) exceeds every entry of the reference, so no check could "
                       f"tell it from zero or from its negative")

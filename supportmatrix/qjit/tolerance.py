@@ -20,20 +20,22 @@ parameter-shift.
     about 3e-6 at the matrix's point; the error observed is 3e-8.
 
 Second derivatives (``derivative: second``)
-    The reference is the 5-point stencil of `check.stencil` applied along both coordinates,
-    ``H_ij ~ sum_k sum_l w_k w_l f(x + k h e_i + l h e_j) / h**2`` with ``h = HESSIAN_STEP``:
-    each stencil leaves ``h**4/30`` times a fifth derivative (of ``f`` or of ``d_j f``), so the
-    truncation is at most ``h**4/15 * S`` (sixth derivatives taken of the order of ``S``, as
-    `check.tolerance` takes every derivative above the third), and a round-off ``delta`` in
-    each value grows to ``(sum_k |w_k|)**2 delta / h**2 = 2.25 delta / h**2``. ``h = 5e-3``
-    balances the two near 1e-9. An exact method adds only its own round-off ``delta``.
+    The reference is the 5-point stencil of `check.stencil` applied along both coordinates
+    (`check.oracle.stencil_hessian`),
+    ``H_ij ~ sum_k sum_l w_k w_l f(x + k h e_i + l h e_j) / h**2`` with
+    ``h = check.stencil.HESSIAN_STEP``: each stencil leaves ``h**4/30`` times a fifth
+    derivative (of ``f`` or of ``d_j f``), so the truncation is at most ``h**4/15 * S`` (sixth
+    derivatives taken of the order of ``S``, as `check.tolerance` takes every derivative
+    above the third), and a round-off ``delta`` in each value grows to
+    ``(sum_k |w_k|)**2 delta / h**2 = 2.25 delta / h**2``. ``h = 5e-3`` balances the two near
+    1e-9. An exact method adds only its own round-off ``delta``.
 
     Catalyst computes second derivatives only with ``fd`` ("Only finite difference can
     compute higher order derivatives"): a forward difference of a forward difference,
     ``(f(x + h e_i + h e_j) - f(x + h e_i) - f(x + h e_j) + f(x)) / h**2``, whose truncation
     is at most ``h * S`` and whose round-off is ``4 delta / h**2``: about 6 at ``h = 1e-7``,
     ten times the Hessian itself. Such a bound cannot tell a right Hessian from zero or from
-    its negative, so `discriminates` refuses it and the runner reports that nothing vouches
+    its negative, so `check.tolerance.discriminates` refuses it and the runner reports that nothing vouches
     for the result.
 
     With shots, a second derivative is held to the bar of the parameter-shift Hessian:
@@ -52,16 +54,13 @@ import numpy as np
 
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS
-from supportmatrix.check.oracle import Reference, measure, reference
-from supportmatrix.check.stencil import STENCIL
+from supportmatrix.check.oracle import Reference, measure_batch, reference, stencil_hessian
+from supportmatrix.check.stencil import HESSIAN_STEP, NESTED_WEIGHTS
 
 #: Catalyst's default finite-difference step (module docstring).
 CATALYST_FD_STEP = 1e-7
-#: Step of the Hessian reference stencil (module docstring).
-HESSIAN_STEP = 5e-3
 #: sum c**2 of the parameter-shift Hessian's largest entry (the diagonal's).
 _HESSIAN_COEFFICIENTS = 3 / 8
-_STENCIL_WEIGHT_SUM = sum(abs(w) for _, w in STENCIL)  # 1.5
 
 
 def fd_tolerance(ref: Reference, *, x: np.ndarray | None = None,
@@ -91,20 +90,10 @@ def hessian_reference(measurement: str) -> HessianReference | None:
     base = reference(measurement)
     if base is None:
         return None
-    x = np.array(PARAMS, dtype=float)
-    n, h = x.size, HESSIAN_STEP
-    hessian = np.zeros((base.value.size, n, n))
-    for i in range(n):
-        for j in range(n):
-            for k, wk in STENCIL:
-                for l, wl in STENCIL:
-                    point = x.copy()
-                    point[i] += k * h
-                    point[j] += l * h
-                    hessian[:, j, i] += wk * wl * measure(measurement, point, DEFAULT_CIRCUIT)
-    hessian /= h**2
-    delta = tolerance.rounding(base)
-    error = h**4 / 15 * base.scale + _STENCIL_WEIGHT_SUM**2 * delta / h**2
+    hessian = stencil_hessian(lambda points: measure_batch(measurement, points, DEFAULT_CIRCUIT),
+                              np.array(PARAMS, dtype=float))
+    h, delta = HESSIAN_STEP, tolerance.rounding(base)
+    error = h**4 / 15 * base.scale + NESTED_WEIGHTS * delta / h**2
     return HessianReference(hessian, error, base)
 
 
@@ -127,9 +116,3 @@ def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int
         raise tolerance.NoStatisticalModel("no shot-noise model for a second derivative of var")
     w, _ = tolerance.observable_range(measurement)
     return np.full(href.hessian.shape, tolerance.hoeffding(_HESSIAN_COEFFICIENTS * w**2, shots, p))
-
-
-def discriminates(expected: np.ndarray, tol: np.ndarray) -> bool:
-    """Whether a check with tolerance ``tol`` would fail a zero or a sign-flipped result:
-    some entry must be farther from zero than its tolerance."""
-    return bool(np.any(np.abs(expected) > tol))

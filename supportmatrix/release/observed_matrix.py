@@ -17,6 +17,7 @@ from supportmatrix.matrix.model import (
     FeatureCell,
     HybridCell,
     Matrix,
+    NotApplicableCell,
     Outcome,
     QjitCell,
     ResolvedCell,
@@ -26,7 +27,16 @@ from supportmatrix.matrix.model import (
     Stage,
     WarningSpec,
 )
-from supportmatrix.release.codec import FEATURE, HYBRID, QJIT, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.codec import (
+    FEATURE,
+    HYBRID,
+    QJIT,
+    QNODE,
+    CellRecord,
+    axes_json,
+    cell_from_axes,
+    records_of,
+)
 from supportmatrix.release.messages import pattern_for
 
 
@@ -97,6 +107,8 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
                          f"{example}; rendering needs a run of every cell")
     meta = document["matrix"]
+    not_applicable = tuple(NotApplicableCell(cell_from_axes(na["axes"]), na["note"])  # type: ignore[arg-type]
+                           for na in document.get("feature_not_applicable", ()))
     return Matrix(
         path=source, axes={k: tuple(v) for k, v in meta["axes"].items()},
         notes=dict(meta["notes"]),
@@ -106,9 +118,11 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
         qjit_axes=_axes_in_order(r.cell for r in qjit),
         qjit_cells=tuple(ResolvedQjitCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
                          for r in qjit),
-        feature_axes=_axes_in_order(r.cell for r in features),
+        feature_axes=_axes_in_order([*(r.cell for r in features),
+                                     *(na.cell for na in not_applicable)]),
         feature_cells=tuple(ResolvedFeatureCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
                             for r in features),
+        feature_not_applicable=not_applicable,
     )
 
 
@@ -116,7 +130,8 @@ def _axes_in_order(
     cells: Iterable[HybridCell | QjitCell | FeatureCell],
 ) -> dict[str, tuple[object, ...]]:
     # The document keeps no hybrid, Catalyst or features axes, but its cells are every
-    # combination in matrix order, so each axis's values appear in the declared order.
+    # combination in matrix order, so each axis's values appear in the declared order
+    # (a features axis value whose every cell is not applicable comes last).
     axes: dict[str, dict[object, None]] = {}
     for cell in cells:
         for name, value in axes_json(cell).items():

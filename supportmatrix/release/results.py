@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.model import (
+from supportmatrix.matrix.axes import (
     AXIS_NAMES,
     FEATURE_AXIS_NAMES,
     HYBRID_AXIS_NAMES,
     QJIT_AXIS_NAMES,
-    Matrix,
 )
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
 from supportmatrix.release.codec import (
     FAMILY_KEYS,
@@ -35,6 +35,7 @@ from supportmatrix.release.codec import (
     QJIT,
     STATUSES,
     CellRecord,
+    axes_json,
     cell_from_axes,
 )
 
@@ -108,6 +109,10 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
         features = [records[cid] for cid in feature_order if cid in records]
         document["feature_summary"] = summarize(features, total=len(feature_order))
         document["feature_cells"] = [r.to_json() for r in features]
+    if matrix.feature_not_applicable:  # not tests, never records: kept for the run's tables
+        document["feature_not_applicable"] = [
+            {"id": na.cell.id, "axes": axes_json(na.cell), "note": na.note}
+            for na in matrix.feature_not_applicable]
     return document
 
 

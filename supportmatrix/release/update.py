@@ -27,14 +27,8 @@ from packaging.version import Version
 from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import (
-    AXIS_NAMES,
-    FEATURE_AXIS_NAMES,
-    HYBRID_AXIS_NAMES,
-    Expectation,
-    Matrix,
-    Outcome,
-)
+from supportmatrix.matrix.axes import AXIS_NAMES, FEATURE_AXIS_NAMES, HYBRID_AXIS_NAMES
+from supportmatrix.matrix.model import Expectation, Matrix, Outcome
 from supportmatrix.release.codec import FEATURE, HYBRID, QNODE, CellRecord, axes_json, records_of
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import packages_of

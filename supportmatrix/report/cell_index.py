@@ -11,8 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, ResolvedCell, WarningSpec
+from supportmatrix.matrix.model import (
+    Cell,
+    Expectation,
+    Matrix,
+    NotApplicableCell,
+    ResolvedCell,
+    WarningSpec,
+)
 from supportmatrix.report.vocabulary import (
+    NOT_APPLICABLE,
     WARNING_MARK,
     ReasonKey,
     Shown,
@@ -25,6 +33,9 @@ from supportmatrix.report.vocabulary import (
 
 #: Between the entries of one cell whose shots values behave differently.
 ENTRY_SEPARATOR = " / "
+
+#: What a table entry stands for: a declaration, or (features) a cell that makes no sense.
+Entry = Expectation | NotApplicableCell
 
 _CellKey = tuple[str, str, str, str, int | None]
 
@@ -60,8 +71,12 @@ class Footnotes:
         self.reasons: dict[ReasonKey, int] = {}
         self.warnings: dict[WarningSpec, int] = {}
 
-    def entry(self, expectation: Expectation) -> str:
-        """One entry: the symbol, its reason's number, then a mark per warning."""
+    def entry(self, expectation: Entry) -> str:
+        """One entry: the symbol, its reason's number, then a mark per warning; ``n/a`` and
+        its reason's number for a cell declared not applicable."""
+        if isinstance(expectation, NotApplicableCell):
+            key: ReasonKey = ("note", expectation.note)
+            return f"{NOT_APPLICABLE.symbol} {self.reasons.setdefault(key, len(self.reasons) + 1)}"
         text = symbol(expectation)
         key = reason_key(expectation)
         if key is not None:
@@ -72,7 +87,7 @@ class Footnotes:
             text += f" {WARNING_MARK}" + ",".join(str(n) for n in sorted(numbers))
         return text
 
-    def cell(self, expectations: Sequence[Expectation]) -> str:
+    def cell(self, expectations: Sequence[Entry]) -> str:
         """A table cell: one entry when every shots value shows the same, else one per value."""
         entries = [self.entry(e) for e in expectations]
         if len(set(entries)) == 1:
@@ -89,9 +104,12 @@ class Footnotes:
                 for w, n in self.warnings.items()]
 
 
-def worst(expectations: Sequence[Expectation]) -> Shown:
-    """What colours a cell: a wrong gradient first, then anything else unsupported."""
-    kinds = [shown(e) for e in expectations]
+def worst(expectations: Sequence[Entry]) -> Shown | None:
+    """What colours a cell: a wrong gradient first, then anything else unsupported; what
+    ran decides, and a cell of which nothing ran (all not applicable) has no colour (None)."""
+    kinds = [shown(e) for e in expectations if not isinstance(e, NotApplicableCell)]
+    if not kinds:
+        return None
     if Shown.INCORRECT in kinds:
         return Shown.INCORRECT
     return next((k for k in kinds if k is not Shown.SUPPORTED), Shown.SUPPORTED)

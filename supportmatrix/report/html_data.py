@@ -15,14 +15,8 @@ from typing import Any
 
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
-from supportmatrix.matrix.model import (
-    AXIS_NAMES,
-    HYBRID_AXIS_NAMES,
-    Cell,
-    Expectation,
-    HybridCell,
-    Matrix,
-)
+from supportmatrix.matrix.axes import AXIS_NAMES, HYBRID_AXIS_NAMES
+from supportmatrix.matrix.model import Cell, Expectation, HybridCell, Matrix
 from supportmatrix.release.codec import CellRecord, Observation, axes_json, records_of
 from supportmatrix.release.drift import GROUPS, compare, side_from_results, versions_label
 from supportmatrix.release.results import packages_of

@@ -2,14 +2,15 @@
 
 Each cell's ``expect`` holds its declaration (``to_json``), the note's text, and what the
 tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans). The
-Catalyst (``qjit:``) and features (``features:``) cells come under their own keys.
+Catalyst (``qjit:``) and features (``features:``) cells come under their own keys; the
+features cells declared not applicable under ``features.not_applicable``, with their note.
 """
 
 from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedFeatureCell, ResolvedQjitCell
+from supportmatrix.matrix.model import FeatureCell, Matrix, ResolvedCell, ResolvedFeatureCell, ResolvedQjitCell
 from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
@@ -80,18 +81,22 @@ def _features_json(matrix: Matrix) -> dict[str, object]:
     return {
         "axes": {axis: list(values) for axis, values in matrix.feature_axes.items()},
         "cells": [_feature_cell_json(rc, matrix.notes) for rc in matrix.feature_cells],
+        "not_applicable": [{**axes_of(na.cell), "note": na.note,
+                            "note_text": note_text(na.note, matrix.notes), "line": na.line}
+                           for na in matrix.feature_not_applicable],
     }
+
+
+def axes_of(cell: FeatureCell) -> dict[str, object]:
+    """A features cell's id and axis values."""
+    return {"id": cell.id, "device": cell.device, "interface": cell.interface,
+            "diff_method": cell.diff_method, "feature": cell.feature, "shots": cell.shots}
 
 
 def _feature_cell_json(rc: ResolvedFeatureCell, notes: dict[str, str]) -> dict[str, object]:
     cell, expectation = rc.cell, rc.expectation
     return {
-        "id": cell.id,
-        "device": cell.device,
-        "interface": cell.interface,
-        "diff_method": cell.diff_method,
-        "feature": cell.feature,
-        "shots": cell.shots,
+        **axes_of(cell),
         "expect": {
             **expectation.to_json(),
             "note_text": None if expectation.note is None else note_text(expectation.note, notes),

@@ -10,13 +10,14 @@ import os
 import re
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Matrix, Outcome
+from supportmatrix.matrix.model import Matrix, NotApplicableCell, Outcome
 from supportmatrix.report.cell_index import CellIndex, Footnotes
 from supportmatrix.report.vocabulary import (
     HYBRID_LAYER_LABELS,
     HYBRID_ONLY,
     LEGEND,
     MEASUREMENT_HEADERS,
+    NOT_APPLICABLE,
     WARNING_MARK,
 )
 
@@ -30,7 +31,7 @@ def render_markdown(matrix: Matrix) -> str:
             f"This page is generated from `{source}` by `supportmatrix render --format markdown`; "
             "do not edit it by hand. Change the matrix and re-run the command instead."
         ),
-        _legend_block(),
+        _legend_block(not_applicable=bool(matrix.feature_not_applicable)),
     ]
     index = CellIndex(matrix)
     for device in matrix.axes["device"]:
@@ -74,7 +75,7 @@ def _hybrid_block(matrix: Matrix) -> str:
     return "\n\n".join(["## Hybrid layers", intro, "\n".join(rows), *_footnote_blocks(matrix, footnotes)])
 
 
-def _legend_block() -> str:
+def _legend_block(*, not_applicable: bool = False) -> str:
     lines = ["Legend: the symbol says what happens; the number after it is the reason, listed under the table.", ""]
     lines += [
         f"- {sign.symbol} {sign.meaning}" for shown, sign in LEGEND.items() if shown not in HYBRID_ONLY
@@ -83,6 +84,9 @@ def _legend_block() -> str:
     hybrid = " ".join(f"{LEGEND[s].symbol} {LEGEND[s].meaning[len('hybrid layers: '):]}"
                       for s in HYBRID_ONLY)
     lines += ["", f"The hybrid layers table has two more: {hybrid}"]
+    if not_applicable:
+        lines += ["", f"The features tables have one more: {NOT_APPLICABLE.symbol} "
+                      f"{NOT_APPLICABLE.meaning}"]
     return "\n".join(lines)
 
 
@@ -209,14 +213,16 @@ def _features_block(matrix: Matrix) -> str:
     """The "Features" section: per device, rows interface x diff method, columns features,
     entries and footnotes as in the device tables."""
     axes = matrix.feature_axes
-    by_key = {(c.device, c.interface, c.diff_method, c.feature, c.shots): rc.expectation
-              for rc in matrix.feature_cells for c in (rc.cell,)}
+    by_key = {key: item if isinstance(item, NotApplicableCell) else item.expectation
+              for key, item in matrix.feature_entries().items()}
     features = [str(f) for f in axes["feature"]]
     blocks = [
         "## Features",
         "Fixed circuits that each exercise one gradient code path of PennyLane (README, "
-        "\"The features family\"): ✅ means the forward value and the Jacobian agree with the "
-        "feature's own NumPy oracle. " + _shots_order_sentence(axes["shots"]),
+        "\"The features family\"): ✅ means the forward value and the Jacobian (and the "
+        "Hessian, for the Hessian features) agree with the feature's own NumPy oracle. "
+        + _shots_order_sentence(axes["shots"])
+        + f" {NOT_APPLICABLE.symbol}: {NOT_APPLICABLE.meaning}",
     ]
     for device in axes["device"]:
         footnotes = Footnotes()

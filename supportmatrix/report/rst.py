@@ -21,13 +21,14 @@ import os
 import unicodedata
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Expectation, Matrix
-from supportmatrix.report.cell_index import CellIndex, Footnotes, worst
+from supportmatrix.matrix.model import Matrix, NotApplicableCell, ResolvedFeatureCell
+from supportmatrix.report.cell_index import CellIndex, Entry, Footnotes, worst
 from supportmatrix.report.vocabulary import (
     HYBRID_LAYER_LABELS,
     HYBRID_ONLY,
     LEGEND,
     MEASUREMENT_HEADERS,
+    NOT_APPLICABLE,
     WARNING_MARK,
     Shown,
 )
@@ -261,8 +262,11 @@ def _grid_table(
     return "\n".join(lines)
 
 
-def _entry(expectations: Sequence[Expectation], footnotes: Footnotes) -> str:
-    return f":{_ROLE.get(worst(expectations), 'rd')}:`{footnotes.cell(expectations)}`"
+def _entry(expectations: Sequence[Entry], footnotes: Footnotes) -> str:
+    colour = worst(expectations)
+    if colour is None:  # nothing ran: no role, so the cell keeps the page's own colour
+        return footnotes.cell(expectations)
+    return f":{_ROLE.get(colour, 'rd')}:`{footnotes.cell(expectations)}`"
 
 
 def _interface_label(interface: str) -> str:
@@ -347,20 +351,26 @@ Features
 ^^^^^^^^
 
 Fixed circuits that each exercise one gradient code path (controlled rotations, ``qp.Rot``,
-two-qubit rotations, fixed operations, classical processing, Hamiltonians): per device,
-rows are interface and differentiation method, columns the features, with one role and
-note per cell as in the tables above. Green: the forward value and the Jacobian agree
-with the feature's own NumPy oracle for every number of shots measured."""
+two-qubit rotations, fixed operations, classical processing, Hamiltonians with trainable
+coefficients, a tuple of measurements, broadcasting, Hessians, shot vectors, float32
+parameters): per device, rows are interface and differentiation method, columns the
+features, with one role and note per cell as in the tables above. Green: the forward value
+and the Jacobian (and the Hessian, for the Hessian features) agree with the feature's own
+NumPy oracle for every number of shots measured. ``n/a``: {not_applicable}"""
+
+
+def _expectation(item: ResolvedFeatureCell | NotApplicableCell) -> Entry:
+    return item if isinstance(item, NotApplicableCell) else item.expectation
 
 
 def _features_section(matrix: Matrix) -> str:
     """The "Features" tables: one grid table per device, rows interface x diff method,
     columns features, and the numbered notes after each."""
     axes = matrix.feature_axes
-    by_key = {(c.device, c.interface, c.diff_method, c.feature, c.shots): rc.expectation
-              for rc in matrix.feature_cells for c in (rc.cell,)}
+    by_key = {key: _expectation(item) for key, item in matrix.feature_entries().items()}
     features = [str(f) for f in axes["feature"]]
-    blocks = [_FEATURES_INTRO]
+    meaning = NOT_APPLICABLE.meaning
+    blocks = [_FEATURES_INTRO.format(not_applicable=meaning[0].upper() + meaning[1:])]
     for device in axes["device"]:
         notes = Footnotes()
         body = []

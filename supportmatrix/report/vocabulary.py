@@ -54,6 +54,11 @@ LEGEND: dict[Shown, Legend] = {
 #: Marks a cell that warns; the number after it is the warning's item in the table's list.
 WARNING_MARK = "⚠"
 
+#: How the features tables show a cell declared not applicable (``features: not-applicable``),
+#: followed by its reason's number. Not an outcome: nothing ran.
+NOT_APPLICABLE = Legend("n/a", "not applicable: the cell makes no sense (its reason is listed "
+                               "under the table), so nothing runs.")
+
 #: The entries of a hybrid table that QNode tables never show.
 HYBRID_ONLY: tuple[Shown, ...] = (Shown.TRAINING_RAISES, Shown.SAVE_RAISES)
 

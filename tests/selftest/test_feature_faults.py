@@ -20,6 +20,10 @@ import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_inje
 import pennylane as qml
 import torch  # noqa: F401
 
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE
+from supportmatrix.features.catalog import FEATURES
+from supportmatrix.features.oracle import reference_of
+from supportmatrix.features.tolerance import shots_jacobian_tolerance
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedFeatureCell, Stage
 
@@ -28,6 +32,8 @@ pytest_plugins = ("pytester",)
 ROOT = Path(__file__).resolve().parents[2]
 MATRIX = load_matrix(ROOT / "matrix.yaml")
 DECLARED = MATRIX.feature_by_id()
+#: The features family's finite-shot cells, over which the plugin splits the failure budget.
+SHOT_CELLS = sum(rc.cell.shots is not None for rc in MATRIX.feature_cells)
 TEST_MODULE = (ROOT / "tests" / "test_features.py").read_text()
 
 
@@ -120,11 +126,76 @@ def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatu
                        and rc.expectation.outcome is Outcome.SUPPORTED)
 
 
+def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+    """(l) parameter-shift's second derivatives x (1 + 1e-3), its first derivatives untouched.
+
+    With ``max_diff=2`` PennyLane nests two Jacobian-product calculators: the outer one
+    differentiates the QNode's tapes, the inner one (the ``jpc`` of the outer's execute
+    function) the tapes the outer one's gradient transform made, which is the second
+    derivative. The fault marks the inner one and scales its vector-Jacobian products.
+    """
+    import importlib
+
+    run = importlib.import_module("pennylane.workflow.run")  # the module, not its `run`
+    jacobian_products = importlib.import_module("pennylane.workflow.jacobian_products")
+    real_pipeline = run._construct_ml_execution_pipeline
+    real_vjp = jacobian_products.TransformJacobianProducts.compute_vjp
+
+    def pipeline(*args, **kwargs):
+        jpc, execute_fn = real_pipeline(*args, **kwargs)
+        inner = getattr(execute_fn, "keywords", {}).get("jpc")
+        if isinstance(inner, jacobian_products.TransformJacobianProducts):
+            inner._second_derivative = True  # noqa: SLF001 - the fault's own mark
+        return jpc, execute_fn
+
+    def compute_vjp(self, tapes, dy):
+        vjps = real_vjp(self, tapes, dy)
+        if getattr(self, "_second_derivative", False):
+            return tuple(v * (1 + 1e-3) for v in vjps)
+        return vjps
+
+    mp.setattr(run, "_construct_ml_execution_pipeline", pipeline)
+    mp.setattr(jacobian_products.TransformJacobianProducts, "compute_vjp", compute_vjp)
+    # A Hessian entry of 0.35 moves by 3.5e-4: far above the analytic tolerance (2e-8), far
+    # below the 10000-shot one (0.02 to 0.04). backprop differentiates twice without any
+    # calculator, lightning's "best" is adjoint, which uses the device's.
+    return lambda rc: (FEATURES[rc.cell.feature].derivative == 2 and rc.cell.shots is None
+                       and _uses_parameter_shift(rc.cell)
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
+def partition_jacobian_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+    """(m) parameter-shift's gradient of a shot vector's second partition (2000 shots) zeroed."""
+    module = qml.gradients.parameter_shift
+    real = module._evaluate_gradient
+
+    def evaluate(tape_specs, res, data, r0, batch_size):
+        grads = real(tape_specs, res, data, r0, batch_size)
+        if tape_specs[-1].has_partitioned_shots:
+            return (grads[0], grads[1] * 0, *grads[2:])
+        return grads
+
+    mp.setattr(module, "_evaluate_gradient", evaluate)
+    # The second partition's Jacobian is then exactly 0, so each of its entries is off by
+    # |J| (0.37 and 0.59), against a 2000-shot tolerance of 0.1: caught wherever
+    # parameter-shift differentiates the shot vector and the cell is declared supported.
+    feature = FEATURES["shot-vector"]
+    tol = shots_jacobian_tolerance("parameter-shift", feature, feature.shot_vector[1],
+                                   FAMILY_FAILURE / (CHECKS_PER_SHOT_CELL * SHOT_CELLS))
+    assert np.max(np.abs(reference_of(feature).jacobian) - tol) > 0
+    return lambda rc: (rc.cell.feature == "shot-vector" and _uses_parameter_shift(rc.cell)
+                       and rc.expectation.outcome is Outcome.SUPPORTED)
+
+
 FAULTS = [
     pytest.param(crx_four_term_coefficient, SLICE, id="i-crx-four-term-coefficient"),
     pytest.param(rot_theta_rule_zeroed, SLICE, id="j-rot-theta-rule-zeroed"),
     pytest.param(second_measurement_scaled, _slice("multi-measure", "controlled"),
                  id="k-second-measurement-scaled"),
+    pytest.param(second_derivative_scaled, _slice("hessian", "hessian-probs", "controlled"),
+                 id="l-second-derivative-scaled"),
+    pytest.param(partition_jacobian_zeroed, _slice("shot-vector", "controlled"),
+                 id="m-partition-jacobian-zeroed"),
 ]
 
 

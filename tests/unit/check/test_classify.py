@@ -197,3 +197,14 @@ def test_real_float64_results_give_the_same_numbers_as_before() -> None:
     check = _jacobian(observed)
     np.testing.assert_array_equal(check.errors(), np.abs(observed - REF))
     assert not check.passed and check.worst_entry() == (1, 1)
+
+
+@pytest.mark.parametrize(("dtype", "passed"), [(np.float32, True), (np.float64, True),
+                                               (np.float16, False), (np.complex64, False)])
+def test_a_dtype_check_can_accept_several_dtypes(dtype, passed: bool) -> None:
+    """Float32 parameters (the features' ``float32``) may come back as float32 or float64."""
+    check = dtype_check("Jacobian", REF.astype(dtype), parameters="float32",
+                        allowed=("float32", "float64"))
+    assert check.passed is passed
+    assert check.describe() == (f"Jacobian dtype {np.dtype(dtype)}, but a real function of "
+                                "float32 parameters must give float32 or float64")

@@ -41,3 +41,26 @@ def test_best_method_is_what_pennylane_picks() -> None:
 
     node = qml.QNode(lambda x: qml.expval(qml.PauliZ(0)), qml.device("default.qubit", wires=1))
     assert compat.best_diff_method(node, 0.1) == "backprop"
+
+
+def test_max_diff_shot_vectors_and_gradient_kwargs_reach_the_qnode_and_its_source() -> None:
+    import numpy as np
+    import pennylane as qml
+
+    def circuit(x):
+        qml.RX(x, wires=0)
+        return qml.expval(qml.PauliZ(0))
+
+    node = compat.device_qnode(circuit, device="default.qubit", wires=1, seed=7, interface="autograd",
+                               diff_method="spsa", shots=(10, 20), max_diff=2,
+                               gradient_kwargs={"sampler_rng": np.random.default_rng(3)})
+    assert node.execute_kwargs["max_diff"] == 2 and "sampler_rng" in node.gradient_kwargs
+    assert len(node(0.3)) == 2  # one result per partition
+    decorator = compat.qnode_source(device="default.qubit", wires=1, seed=7, interface="'autograd'",
+                                    diff_method="spsa", shots=(10, 20), max_diff=2,
+                                    gradient_kwargs="{'sampler_rng': np.random.default_rng(3)}")[-1]
+    assert decorator.endswith("shots=(10, 20), max_diff=2, "
+                              "gradient_kwargs={'sampler_rng': np.random.default_rng(3)})")
+    plain = compat.qnode_source(device="default.qubit", wires=1, seed=7, interface="None",
+                                diff_method="best", shots=None)[-1]
+    assert "max_diff" not in plain and "gradient_kwargs" not in plain

@@ -8,7 +8,7 @@ import pytest
 
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS
-from supportmatrix.matrix.model import KNOWN_AXIS_VALUES, KNOWN_HYBRID_AXIS_VALUES
+from supportmatrix.matrix.axes import KNOWN_AXIS_VALUES, KNOWN_HYBRID_AXIS_VALUES
 from supportmatrix.report.vocabulary import HYBRID_LAYER_LABELS, MEASUREMENT_HEADERS
 
 
@@ -47,3 +47,24 @@ def test_snippet_comparison_can_fail() -> None:
     qml = pytest.importorskip("pennylane")
     assert repr(MEASUREMENTS["expval"].build(qml)) != repr(MEASUREMENTS["var"].build(qml))
     assert repr(qml.expval(qml.PauliZ(0))) != repr(MEASUREMENTS["expval"].build(qml))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("name", list(ADAPTERS))
+def test_parameters_and_their_snippet_have_the_asked_dtype(name: str, dtype: str) -> None:
+    """The features' ``float32`` asks every adapter for float32 parameters; its snippet line
+    must make the same array."""
+    import numpy as np
+
+    adapter = ADAPTERS[name]
+    pytest.importorskip(adapter.requires)
+    made = adapter.params([0.5, -0.25], dtype)
+    namespace: dict = {"np": np}
+    # Executing the snippet's imports and parameter line is the point of the test.
+    exec("\n".join([*adapter.snippet_imports, adapter.snippet_params_line([0.5, -0.25], dtype)]),  # noqa: S102
+         namespace)
+    from supportmatrix.check.interfaces import to_numpy
+
+    for x in (made, namespace["x"]):
+        assert to_numpy(x).dtype == np.dtype(dtype)
+        assert np.array_equal(to_numpy(x), np.array([0.5, -0.25], dtype=dtype))

@@ -2,26 +2,71 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.matrix.model import FeatureCell
 
+ANALYTIC = [name for name, f in FEATURES.items() if not f.shot_vector]
 
-@pytest.mark.parametrize("name", list(FEATURES))
-def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
-    """The failure report's snippet, executed, gives the oracle's value and Jacobian."""
-    pytest.importorskip("pennylane")
-    import numpy as np
 
+def _run_snippet(cell: FeatureCell) -> dict:
     from supportmatrix.features.failure import feature_snippet
+
+    namespace: dict = {}
+    # Executing the snippet is the point of these tests: the suite itself never does.
+    exec(compile(feature_snippet(cell), f"<{cell.id} snippet>", "exec"), namespace)  # noqa: S102
+    return namespace
+
+
+@pytest.mark.parametrize("name", ANALYTIC)
+def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
+    """The failure report's snippet, executed, gives the oracle's value and Jacobian (and
+    Hessian), with parameters of the feature's dtype."""
+    pytest.importorskip("pennylane")
+    from supportmatrix.features import tolerance
+    from supportmatrix.features.oracle import feature_reference, hessian_of
+
+    feature = FEATURES[name]
+    namespace = _run_snippet(FeatureCell("default.qubit", "autograd", "backprop", name, None))
+    x = namespace["x"]
+    assert np.asarray(x).dtype == np.dtype(feature.dtype)
+    ref = feature_reference(name)
+    atol = max(1e-12, float(np.max(tolerance.forward_tolerance(feature))))
+    assert np.allclose(namespace["f"](x), ref.value, atol=atol)
+    assert np.allclose(namespace["jac"], ref.jacobian,
+                       atol=max(1e-9, float(np.max(tolerance.analytic_tolerance("backprop", feature)))))
+    if feature.derivative == 2:
+        assert np.allclose(namespace["hess"], hessian_of(feature), atol=1e-8)
+
+
+@pytest.mark.filterwarnings("ignore:Support for the TensorFlow interface is deprecated")
+@pytest.mark.parametrize("interface", ["autograd", "torch", "tf", "jax", "jax-jit"])
+def test_every_interfaces_hessian_snippet_differentiates_twice(interface: str) -> None:
+    """The Hessian lines of each interface's snippet (`hessian.SECOND_ORDER`) run as written."""
+    pytest.importorskip("pennylane")
+    from supportmatrix.check.interfaces import ADAPTERS, to_numpy
+    from supportmatrix.features.oracle import hessian_of
+
+    pytest.importorskip(ADAPTERS[interface].requires)
+    namespace = _run_snippet(FeatureCell("default.qubit", interface, "backprop", "hessian-probs", None))
+    assert np.allclose(to_numpy(namespace["hess"]), hessian_of(FEATURES["hessian-probs"]), atol=1e-8)
+
+
+def test_the_shot_vector_snippet_returns_one_result_per_partition() -> None:
+    pytest.importorskip("pennylane")
+    from supportmatrix.features import tolerance
     from supportmatrix.features.oracle import feature_reference
 
-    cell = FeatureCell("default.qubit", "autograd", "backprop", name, None)
-    namespace: dict = {}
-    # Executing the snippet is the point of the test: the suite itself never does.
-    exec(compile(feature_snippet(cell), f"<{name} snippet>", "exec"), namespace)  # noqa: S102
-    x = namespace["x"]
-    ref = feature_reference(name)
-    assert np.allclose(namespace["f"](x), ref.value, atol=1e-12)
-    assert np.allclose(namespace["jac"], ref.jacobian, atol=1e-9)
+    feature = FEATURES["shot-vector"]
+    cell = FeatureCell("default.qubit", "autograd", "parameter-shift", "shot-vector", 10000)
+    namespace = _run_snippet(cell)
+    values, jac = np.asarray(namespace["f"](namespace["x"])), np.asarray(namespace["jac"])
+    parts = len(feature.shot_vector)
+    assert values.shape == (parts,) and jac.shape == (parts, len(feature.params))
+    ref = feature_reference("shot-vector")
+    p = FAMILY_FAILURE / CHECKS_PER_SHOT_CELL
+    for k, shots in enumerate(feature.shot_vector):
+        assert np.all(np.abs(values[k] - ref.value) <= tolerance.shots_forward_tolerance(feature, shots, p))

@@ -28,10 +28,13 @@ def test_classical_and_hamiltonian_match_their_closed_forms() -> None:
     exact = [-2 * np.sin(2 * x0 + x1) * np.cos(x1),
              -np.sin(2 * x0 + x1) * np.cos(x1) - np.cos(2 * x0 + x1) * np.sin(x1)]
     assert np.allclose(ref.jacobian[0], exact, atol=1e-11)
-    x0, x1 = FEATURES["hamiltonian"].params
-    # 0.4 <Z1> - 0.7 <Y0><X1> + 0.5 <Z0><X1> before the CNOT
-    closed = 0.4 * np.cos(x1) + 0.7 * np.sin(x0) * np.sin(x1) + 0.5 * np.cos(x0) * np.sin(x1)
-    assert np.isclose(feature_reference("hamiltonian").value[0], closed)
+    x0, x1, c0, c1, c2 = FEATURES["hamiltonian"].params
+    # c0 <Z1> + c1 <Y0><X1> + c2 <Z0><X1> before the CNOT, with <Y0> = -sin(x0)
+    terms = [np.cos(x1), -np.sin(x0) * np.sin(x1), np.cos(x0) * np.sin(x1)]
+    ref = feature_reference("hamiltonian")
+    assert np.isclose(ref.value[0], c0 * terms[0] + c1 * terms[1] + c2 * terms[2])
+    # along a trainable coefficient the derivative is its term's expectation value
+    assert np.allclose(ref.jacobian[0, 2:], terms, atol=1e-11)
 
 
 @pytest.mark.parametrize("name", list(FEATURES))
@@ -54,6 +57,10 @@ def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
     for i in range(len(x)):
         points = np.repeat(x[None, :], n, axis=0)
         points[:, i] += t
+        if i in feature.coefficient_params:  # linear: frequency 0, every second difference 0
+            assert omega[i] == 0
+            assert np.allclose(np.diff(outputs(feature, points), 2, axis=0), 0, atol=1e-12)
+            continue
         spectrum = np.abs(np.fft.rfft(outputs(feature, points), axis=0)) / n
         freqs = np.fft.rfftfreq(n, d=4 * np.pi / n) * 2 * np.pi
         assert np.all(spectrum[freqs > omega[i] + 1e-9] < 1e-12), (name, i, omega[i])

@@ -9,7 +9,7 @@ import pytest
 
 from supportmatrix.hybrid.keras_backends import EXTRA_MODULES_OF, KERAS_BACKEND_OF
 from supportmatrix.hybrid.runner import missing_module_for_layer
-from supportmatrix.matrix.model import KNOWN_HYBRID_AXIS_VALUES
+from supportmatrix.matrix.axes import KNOWN_HYBRID_AXIS_VALUES
 
 PACKAGE_LAYERS = [layer for layer in KNOWN_HYBRID_AXIS_VALUES["layer"]
                   if layer.startswith("keras3-package-")]

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import FeatureCell, KNOWN_FEATURE_AXIS_VALUES, Outcome, Stage
+from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
+from supportmatrix.matrix.model import FeatureCell, Outcome, Stage
 
 QNODE = """\
 schema_version: 1
@@ -118,4 +119,82 @@ def test_the_real_matrix_declares_every_known_feature() -> None:
     matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml",
                          versions={"pennylane": "0.45.1", "pennylane-lightning": "0.45.0"})
     assert matrix.feature_axes["feature"] == KNOWN_FEATURE_AXIS_VALUES["feature"]
-    assert len(matrix.feature_cells) == 2 * 6 * 11 * len(KNOWN_FEATURE_AXIS_VALUES["feature"]) * 2
+    total = 2 * 6 * 11 * len(KNOWN_FEATURE_AXIS_VALUES["feature"]) * 2
+    assert len(matrix.feature_cells) + len(matrix.feature_not_applicable) == total >= 2500
+    assert {(na.cell.feature, na.cell.shots) for na in matrix.feature_not_applicable} == {
+        ("shot-vector", None)}
+
+
+# --------------------------------------------------------------------------- not-applicable
+
+SHOT_VECTOR_AXES = FEATURE_AXES.replace("feature: [controlled, rot]", "feature: [controlled, shot-vector]")
+DECLARED = """\
+  not-applicable:
+    - where: {feature: shot-vector, shots: None}
+      note: why
+"""
+
+
+def na_doc(rules: str = "- expect: supported\n", *, declared: str = DECLARED) -> str:
+    axes = SHOT_VECTOR_AXES.replace("  rules:\n", declared + "  rules:\n")
+    return doc(rules, axes=axes)
+
+
+def test_declared_cells_are_not_tests_and_keep_their_reason(tmp_path: Path) -> None:
+    matrix = load(tmp_path, na_doc())
+    assert len(matrix.feature_cells) == 32 - 8
+    na = matrix.feature_not_applicable
+    assert [x.cell.id for x in na][:2] == ["default.qubit-None-backprop-shot-vector-analytic",
+                                           "default.qubit-None-adjoint-shot-vector-analytic"]
+    assert len(na) == 8 and {x.note for x in na} == {"why"}
+    assert na[0].line == na_doc().splitlines().index("    - where: {feature: shot-vector, shots: None}") + 1
+    ids = {rc.cell.id for rc in matrix.feature_cells}
+    assert "default.qubit-None-backprop-shot-vector-shots10000" in ids
+    assert not ids & {x.cell.id for x in na}
+    entries = matrix.feature_entries()
+    assert entries[("default.qubit", "None", "backprop", "shot-vector", None)] is na[0]
+    assert len(entries) == 32
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (doc(axes=SHOT_VECTOR_AXES),
+     ":12: features: cell default.qubit-None-backprop-shot-vector-analytic makes no sense "
+     "(feature 'shot-vector' runs only with finite shots) but is not declared under "
+     "'not-applicable'"),
+    (na_doc(declared=DECLARED.replace("shot-vector, shots", "loops, shots")),
+     ":20: features.not-applicable[0].where.feature: unknown value 'loops'; allowed: "
+     "controlled, shot-vector"),
+    (na_doc(declared=DECLARED.replace("shot-vector, shots", "shot-vector, device: cpu, shots")),
+     ":20: features.not-applicable[0].where.device: unknown value 'cpu'"),
+    (na_doc(declared=DECLARED + "    - where: {feature: shot-vector, shots: None, interface: torch}\n"
+                                "      note: why\n"),
+     ":22: features.not-applicable[1]: overlaps the entry at line 20: cell "
+     "default.qubit-torch-backprop-shot-vector-analytic is declared not applicable twice"),
+    (na_doc(declared=DECLARED.replace("feature: shot-vector, shots: None", "shots: None")),
+     ":20: features.not-applicable[0]: declares cell default.qubit-None-backprop-controlled-analytic "
+     "not applicable, but it makes sense and is a test"),
+    (na_doc(declared=DECLARED.replace("shots: None}", "shots: None, pennylane: '>=0.40'}")),
+     "features.not-applicable[0].where.pennylane: a not-applicable entry cannot be version-gated"),
+    (na_doc(declared=DECLARED.replace("note: why", "note: because")),
+     ":21: features.not-applicable[0].note: unknown note 'because'; allowed: why"),
+    (na_doc(declared=DECLARED.replace("      note: why\n", "")),
+     "features.not-applicable[0]: missing required key 'note'"),
+    (na_doc(declared=DECLARED.replace("note: why", "note: why\n      expect: supported")),
+     "features.not-applicable[0].expect: unknown key 'expect'; allowed: where, note"),
+    (na_doc("- expect: supported\n- where: {feature: shot-vector, shots: None}\n  expect: no-gradient\n"),
+     "features.rules[1]: this rule matches no cell that is a test: every cell it matches is "
+     "declared not applicable"),
+])
+def test_not_applicable_errors_name_file_line_and_key_path(tmp_path: Path, text: str,
+                                                           message: str) -> None:
+    got = error(tmp_path, text)
+    assert message in got, got
+    assert "\n" not in got
+
+
+def test_a_rule_may_cover_declared_cells_among_others(tmp_path: Path) -> None:
+    """`- expect: supported` (every cell) is not dead because some of its cells are not tests."""
+    matrix = load(tmp_path, na_doc("- expect: supported\n- where: {feature: shot-vector}\n"
+                                   "  expect: {outcome: incorrect, note: why}\n"))
+    outcomes = {rc.cell.id: rc.expectation.outcome for rc in matrix.feature_cells}
+    assert outcomes["lightning.qubit-torch-adjoint-shot-vector-shots10000"] is Outcome.INCORRECT

@@ -9,7 +9,8 @@ from matrix_docs import GATED, cell_of, line_of, make_doc, write
 
 from supportmatrix.matrix import load as loader_module
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import AXIS_NAMES, Outcome
+from supportmatrix.matrix.axes import AXIS_NAMES
+from supportmatrix.matrix.model import Outcome
 
 
 def test_matrix_fields(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from supportmatrix.matrix.model import VERSIONED_PACKAGES
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.versions import installed_versions, specifier_matches
 
 

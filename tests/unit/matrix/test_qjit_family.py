@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.model import VERSIONED_PACKAGES, Outcome, QjitCell, Stage
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
+from supportmatrix.matrix.model import Outcome, QjitCell, Stage
 
 QNODE = """\
 schema_version: 1

@@ -7,7 +7,8 @@ import ast
 
 import pytest
 
-from supportmatrix.matrix.model import KNOWN_QJIT_AXIS_VALUES, QjitCell
+from supportmatrix.matrix.axes import KNOWN_QJIT_AXIS_VALUES
+from supportmatrix.matrix.model import QjitCell
 from supportmatrix.qjit.programs import program_source, qjit_seed, reproduction_snippet
 
 

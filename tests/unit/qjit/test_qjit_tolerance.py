@@ -84,7 +84,7 @@ def test_the_hessian_stencil_matches_the_closed_form_within_its_own_bound() -> N
 def test_a_wrong_exact_hessian_fails(fault: float) -> None:
     href = tolerance.hessian_reference("expval")
     tol = tolerance.hessian_tolerance(href, "exact")
-    assert tolerance.discriminates(href.hessian, tol)
+    assert shared.discriminates(href.hessian, tol)
     assert _passes(_analytic_hessian(), href.hessian, tol)
     assert not _passes(fault * href.hessian, href.hessian, tol)
 
@@ -93,8 +93,8 @@ def test_nested_fd_at_catalysts_step_cannot_be_vouched_for() -> None:
     # round-off 4 delta / h**2 is about 6 at h = 1e-7, far above the Hessian (about 0.6)
     href = tolerance.hessian_reference("probs")
     tol = tolerance.hessian_tolerance(href, "fd")
-    assert not tolerance.discriminates(href.hessian, tol)
-    assert tolerance.discriminates(href.hessian, tolerance.hessian_tolerance(href, "fd", step=1e-3))
+    assert not shared.discriminates(href.hessian, tol)
+    assert shared.discriminates(href.hessian, tolerance.hessian_tolerance(href, "fd", step=1e-3))
 
 
 def test_finite_shot_hessians_have_a_model_only_where_the_suite_has_one() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck
+from supportmatrix.check.runner import Run
 from supportmatrix.features.runner import FeatureRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import (
@@ -104,3 +106,50 @@ def test_update_appends_rules_under_features(tmp_path: Path) -> None:
     assert expectation.outcome is Outcome.ERRORS
     assert expectation.error == ErrorSpec("QuantumFunctionError",
                                           re.compile(expectation.error.match.pattern), Stage.FORWARD)
+
+
+NA_MATRIX = MATRIX.replace("feature: [controlled, rot]\n    shots: [None]",
+                           "feature: [controlled, shot-vector]\n    shots: [None, 10000]").replace(
+    "  rules:\n    - expect: supported\n",
+    "  not-applicable:\n    - where: {feature: shot-vector, shots: None}\n      note: why\n"
+    "  rules:\n    - expect: supported\n").replace("rules:\n  - expect: supported\nfeatures",
+                                                  "notes:\n  why: It needs shots.\nrules:\n"
+                                                  "  - expect: supported\nfeatures")
+
+
+def test_not_applicable_cells_survive_the_results_file_and_no_rule_is_drafted(tmp_path: Path) -> None:
+    from supportmatrix.release.drift import side_from_matrix, side_from_results
+    from supportmatrix.release.observed_matrix import observed_matrix
+    from supportmatrix.report.markdown import render_markdown
+
+    path = tmp_path / "matrix.yaml"
+    path.write_text(NA_MATRIX, encoding="utf-8")
+    matrix = load_matrix(path, versions={"pennylane": "0.45.1"})
+    assert [na.cell.id for na in matrix.feature_not_applicable] == [
+        "default.qubit-torch-backprop-shot-vector-analytic",
+        "default.qubit-torch-adjoint-shot-vector-analytic"]
+    # every test observed to raise: each drifts; the n/a cells have no record
+    error = ObservedError(Stage.FORWARD, "ValueError", "builtins", "nope")
+    records = {rc.cell.id: CellRecord.of_run(rc, _run(rc.cell, Observed(Outcome.ERRORS, error=error)),
+                                             ["differs"]) for rc in matrix.feature_cells}
+    qnode = matrix.cells[0]
+    records[qnode.cell.id] = CellRecord.of_run(
+        qnode, Run(qnode.cell, Observed(Outcome.SUPPORTED), (), "backprop", 0.1), [])
+    document = json.loads(json.dumps(build_document(matrix, records, versions={"pennylane": "0.45.1"})))
+    validate(document, source="doc")
+    assert document["feature_summary"]["cells"] == 6
+    assert [na["id"] for na in document["feature_not_applicable"]] == [
+        na.cell.id for na in matrix.feature_not_applicable]
+    observed = observed_matrix(document, source="r.json")
+    assert observed.feature_not_applicable == tuple(
+        dataclasses.replace(na, line=0) for na in matrix.feature_not_applicable)
+    assert "| `\"torch\"` | `\"backprop\"` | ❌ 1 | n/a 2 / ❌ 1 |" in render_markdown(observed)
+    # diff compares tests only; update drafts rules for tests only, and they load
+    assert not {na.cell.id for na in matrix.feature_not_applicable} & set(
+        side_from_results(document, source="r.json").cells)
+    assert set(side_from_matrix(matrix, packages={}).cells) == set(records)
+    change = update_matrix(path, document, gate=None, source="r.json")
+    assert change.drifted == 6
+    path.write_text(change.text, encoding="utf-8")
+    again = load_matrix(path, versions={"pennylane": "0.45.1"})
+    assert len(again.feature_cells) == 6 and len(again.feature_not_applicable) == 2

@@ -18,6 +18,7 @@ from supportmatrix.matrix.model import (
     Expectation,
     FeatureCell,
     Matrix,
+    NotApplicableCell,
     Outcome,
     ResolvedCell,
     ResolvedFeatureCell,
@@ -94,3 +95,57 @@ def test_a_matrix_without_features_renders_no_features_section() -> None:
     plain = Matrix("matrix.yaml", matrix().axes, {}, matrix().cells)
     assert "Features" not in render_markdown(plain) and "Features\n^" not in render_rst(plain)
     assert "features" not in json.loads(render_json(plain))
+
+
+# --------------------------------------------------------------------------- not applicable
+
+NA_AXES = {**FEATURE_AXES, "feature": ("controlled", "shot-vector")}
+NOTES = {"needs-shots": "It runs a shot vector, which needs `shots`."}
+
+
+def na_matrix() -> Matrix:
+    """``shot-vector`` at ``shots=None`` declared not applicable, as the loader leaves it."""
+    combos = [FeatureCell(*v) for v in itertools.product(*NA_AXES.values())]
+    cells = tuple(ResolvedFeatureCell(c, _expect(c)) for c in combos
+                  if not (c.feature == "shot-vector" and c.shots is None))
+    na = tuple(NotApplicableCell(c, "needs-shots", 7) for c in combos
+               if c.feature == "shot-vector" and c.shots is None)
+    base = matrix()
+    return Matrix("matrix.yaml", base.axes, NOTES, base.cells, feature_axes=NA_AXES,
+                  feature_cells=cells, feature_not_applicable=na)
+
+
+def test_markdown_shows_not_applicable_cells_with_their_reason() -> None:
+    text = render_markdown(na_matrix())
+    section = text.split("### Features on default.qubit", 1)[1].split("###", 1)[0]
+    # backprop: supported analytic and with shots for controlled; n/a, then ✅, for shot-vector
+    assert '| `None` | `"backprop"` | ⛔ 1 | n/a 2 / ⛔ 1 |' in section
+    assert '|  | `"adjoint"` | ✅ / ❌ 3 | n/a 2 / ❌ 3 |' in section
+    assert "2. It runs a shot vector, which needs `shots`." in section
+    assert "The features tables have one more: n/a not applicable" in text
+
+
+def test_rst_leaves_a_cell_of_which_nothing_ran_uncoloured() -> None:
+    from supportmatrix.report.rst import _entry
+    from supportmatrix.report.cell_index import Footnotes
+
+    na = na_matrix().feature_not_applicable[0]
+    notes = Footnotes()
+    assert _entry((na, na), notes) == "n/a 1"
+    assert _entry((na, Expectation(Outcome.SUPPORTED)), notes) == ":gr:`n/a 1 / ✅`"
+    text = render_rst(na_matrix())
+    stream = io.StringIO()
+    document = publish_doctree(text, settings_overrides={
+        "report_level": 1, "halt_level": 5, "warning_stream": stream})
+    assert stream.getvalue() == "" and not list(document.findall(nodes.system_message))
+    assert ":rd:`n/a 2 / ❌ 3`" in text and "It runs a shot vector, which needs ``shots``." in text
+
+
+def test_json_lists_not_applicable_cells_apart_from_the_tests() -> None:
+    data = json.loads(render_json(na_matrix()))["features"]
+    assert len(data["cells"]) == 32 - 8
+    first = data["not_applicable"][0]
+    assert first == {"id": "default.qubit-None-backprop-shot-vector-analytic",
+                     "device": "default.qubit", "interface": "None", "diff_method": "backprop",
+                     "feature": "shot-vector", "shots": None, "note": "needs-shots",
+                     "note_text": NOTES["needs-shots"], "line": 7}

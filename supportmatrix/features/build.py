@@ -1,0 +1,106 @@
+"""Each feature as PennyLane builds it (the quantum function) and as a snippet writes it (its source).
+
+`circuit_of` and `circuit_source` read the same `catalog.Feature` data, so the failure
+report's snippet builds what the cell runs (a unit test executes it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from supportmatrix.features.catalog import FIXED, Feature, Linear, Measurement, is_trainable
+
+# --------------------------------------------------------------------------- PennyLane side
+
+
+def _value(x: Any, form: Linear) -> Any:
+    terms = [x[i] if c == 1 else c * x[i] for i, c in form]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def _observable(qml: Any, word: str) -> Any:
+    factors = [getattr(qml, f"Pauli{p}")(w) for w, p in enumerate(word) if p != "I"]
+    op = factors[0]
+    for factor in factors[1:]:
+        op = op @ factor
+    return op
+
+
+def circuit_of(feature: Feature) -> Callable[[Any], Any]:
+    """The quantum function of ``feature`` (to be wrapped in a QNode)."""
+
+    def circuit(x: Any) -> Any:
+        import pennylane as qml
+
+        for gate in feature.gates:
+            cls = getattr(qml, gate.name)
+            args = [_value(x, form) for form in gate.args]
+            if gate.fixed is not None:
+                args = [FIXED[gate.fixed]]
+            if gate.word is not None:
+                args.append(gate.word)
+            cls(*args, wires=list(gate.wires))
+        built = tuple(_measurement(qml, m, x) for m in feature.measurements)
+        return built[0] if len(built) == 1 else built
+
+    return circuit
+
+
+def _single_word(m: Measurement) -> bool:
+    """``expval(P)`` of one Pauli word, no Hamiltonian around it."""
+    return len(m.terms) == 1 and not is_trainable(m.terms[0][0]) and m.terms[0][0] == 1.0
+
+
+def _measurement(qml: Any, m: Measurement, x: Any) -> Any:
+    if m.kind == "probs":
+        return qml.probs(wires=list(m.wires))
+    if _single_word(m):
+        return qml.expval(_observable(qml, m.terms[0][1]))
+    coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]  # type: ignore[arg-type]
+    return qml.expval(qml.Hamiltonian(coeffs, [_observable(qml, w) for _, w in m.terms]))
+
+
+# --------------------------------------------------------------------------- source text
+
+
+def _value_source(form: Linear) -> str:
+    return " + ".join(f"x[{i}]" if c == 1 else f"{c:g} * x[{i}]" for i, c in form)
+
+
+def _observable_source(word: str) -> str:
+    return " @ ".join(f"qml.Pauli{p}({w})" for w, p in enumerate(word) if p != "I")
+
+
+def circuit_source(feature: Feature) -> list[str]:
+    """``def circuit(x): ...`` as source lines, building what `circuit_of` builds."""
+    lines = ["def circuit(x):"]
+    for gate in feature.gates:
+        args = [_value_source(form) for form in gate.args]
+        if gate.fixed is not None:
+            args = [gate.fixed]
+        if gate.word is not None:
+            args.append(repr(gate.word))
+        lines.append(f"    qml.{gate.name}({', '.join([*args, f'wires={list(gate.wires)}'])})")
+    lines.append(f"    return {', '.join(_measurement_source(m) for m in feature.measurements)}")
+    return lines
+
+
+def _measurement_source(m: Measurement) -> str:
+    if m.kind == "probs":
+        return f"qml.probs(wires={list(m.wires)})"
+    if _single_word(m):
+        return f"qml.expval({_observable_source(m.terms[0][1])})"
+    coeffs = ", ".join(_value_source(c) if is_trainable(c) else repr(c)  # type: ignore[arg-type]
+                       for c, _ in m.terms)
+    obs = ", ".join(_observable_source(w) for _, w in m.terms)
+    return f"qml.expval(qml.Hamiltonian([{coeffs}], [{obs}]))"
+
+
+def fixed_arrays_source(feature: Feature) -> list[str]:
+    """Assignments of the fixed arrays the circuit uses, exactly (``repr`` round-trips)."""
+    names = [g.fixed for g in feature.gates if g.fixed is not None]
+    return [f"{name} = np.array({FIXED[name].tolist()!r})" for name in names]

@@ -1,0 +1,119 @@
+"""The axes of every family of cells, the values the runners can build, and the packages a rule may gate on.
+
+`model`'s cells and the loader read these registries; adding a value here means teaching a
+runner to build it.
+"""
+
+from __future__ import annotations
+
+#: Axis names in the order they appear in cell ids and in `matrix.yaml`.
+AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "measurement", "shots")
+
+#: Values the runner knows how to build. `matrix.yaml` may declare a subset, in any order;
+#: adding a value here means teaching `circuits` or `interfaces` to build it.
+#: ``shots`` is open: ``None`` or any positive int.
+KNOWN_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "device": ("default.qubit", "lightning.qubit"),
+    "interface": ("None", "autograd", "torch", "tf", "jax", "jax-jit"),
+    "diff_method": (
+        "best",
+        "device",
+        "backprop",
+        "adjoint",
+        "parameter-shift",
+        "finite-diff",
+        "spsa",
+        "hadamard",
+        "reversed-hadamard",
+        "direct-hadamard",
+        "reversed-direct-hadamard",
+    ),
+    "measurement": (
+        "state",
+        "density_matrix",
+        "probs",
+        "sample",
+        "counts",
+        "expval",
+        "expval_hermitian",
+        "expval_projector",
+        "var",
+        "vn_entropy",
+        "mutual_info",
+        "purity",
+    ),
+}
+
+#: Packages a rule's ``where`` may gate on with a PEP 440 specifier.
+VERSIONED_PACKAGES: tuple[str, ...] = (
+    "pennylane",
+    "pennylane-lightning",
+    "numpy",
+    "autograd",
+    "torch",
+    "tensorflow",
+    "jax",
+    "jaxlib",
+    "keras",
+    "pennylane-keras3-layer",
+    "pennylane-catalyst",
+)
+
+#: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
+HYBRID_AXIS_NAMES: tuple[str, ...] = ("layer", "device", "diff_method")
+
+#: Hybrid axis values the hybrid runner knows how to build. ``keras3-<backend>`` is a Keras 3
+#: custom layer wrapping a QNode, run under that Keras backend in its own process;
+#: ``keras3-package-<backend>`` is pennylane-keras3-layer's ``KerasCircuitLayer`` there.
+KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "layer": (
+        "torch-layer",
+        "keras-layer",
+        "keras3-jax",
+        "keras3-torch",
+        "keras3-tensorflow",
+        "keras3-package-jax",
+        "keras3-package-torch",
+        "keras3-package-tensorflow",
+    ),
+    "device": ("default.qubit", "lightning.qubit"),
+    "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
+}
+
+
+#: Axes of the Catalyst family (``qjit:`` in `matrix.yaml`), in id order.
+QJIT_AXIS_NAMES: tuple[str, ...] = (
+    "device", "diff_method", "grad_function", "method", "measurement", "shots", "derivative")
+
+#: Qjit axis values the qjit runner knows how to build: ``grad_function`` is the gradient
+#: transform applied inside ``qml.qjit``, ``method`` its ``method=`` argument, and
+#: ``derivative`` ``first`` (the Jacobian) or ``second`` (each Hessian row as the gradient
+#: of one entry of the gradient: grad of grad).
+KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "device": ("lightning.qubit", "default.qubit"),
+    "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
+    "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
+    "method": ("auto", "fd"),
+    "measurement": ("expval", "var", "probs", "state", "expval_hermitian", "density_matrix",
+                    "sample", "counts", "expval_projector", "vn_entropy", "mutual_info", "purity"),
+    "derivative": ("first", "second"),
+}
+
+#: Axes of the features family (``features:`` in `matrix.yaml`), in id order: the QNode
+#: family's, with ``feature`` (a fixed circuit, or a way of differentiating one) in place
+#: of ``measurement``.
+FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "feature", "shots")
+
+#: Feature axis values the features runner knows how to build (`features.catalog`).
+KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "device": KNOWN_AXIS_VALUES["device"],
+    "interface": KNOWN_AXIS_VALUES["interface"],
+    "diff_method": KNOWN_AXIS_VALUES["diff_method"],
+    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
+                "multi-measure", "broadcast", "hessian", "hessian-probs", "shot-vector", "float32"),
+}
+
+#: Features whose cells make sense only with finite shots (``shot-vector`` runs a shot
+#: vector, which has no analytic counterpart). Their ``shots: None`` cells, and no others,
+#: must be declared under ``features: not-applicable``; they are not tests.
+SHOTS_ONLY_FEATURES: tuple[str, ...] = ("shot-vector",)
