@@ -83,6 +83,28 @@ def assert_error(
     assert str(err) == f"{err.path}:{err.line}: {err.keypath}: {err.message}"
 
 
+def qnode_prelude(note: str, text: str) -> str:
+    """A one-cell QNode matrix with one note: the part every family document starts with."""
+    return (
+        "schema_version: 1\n"
+        "axes:\n"
+        "  device: [default.qubit]\n"
+        "  interface: [torch]\n"
+        "  diff_method: [backprop]\n"
+        "  measurement: [expval]\n"
+        "  shots: [None]\n"
+        "notes:\n"
+        f'  {note}: "{text}"\n'
+        "rules:\n"
+        "  - expect: supported\n"
+    )
+
+
+def family_doc(prelude: str, axes: str, family_rules: str) -> str:
+    """``prelude`` followed by a family section whose ``rules:`` list is ``family_rules``."""
+    return prelude + axes + textwrap.indent(textwrap.dedent(family_rules), "    ")
+
+
 #: One rule after the catch-all: lightning.qubit gives no gradient from PennyLane 0.44 on.
 GATED = rules(
     """\

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from matrix_docs import family_doc, load, load_error, qnode_prelude
 
-from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, Stage
 
-QNODE = """\
-schema_version: 1
-axes:
-  device: [default.qubit]
-  interface: [torch]
-  diff_method: [backprop]
-  measurement: [expval]
-  shots: [None]
-notes:
-  why: "Because."
-rules:
-  - expect: supported
-"""
+QNODE = qnode_prelude("why", "Because.")
 
 FEATURE_AXES = """\
 features:
@@ -38,19 +26,11 @@ features:
 
 
 def doc(rules: str = "- expect: supported\n", *, axes: str = FEATURE_AXES) -> str:
-    return QNODE + axes + textwrap.indent(textwrap.dedent(rules), "    ")
-
-
-def load(tmp_path: Path, text: str, versions: dict[str, str | None] | None = None):
-    path = tmp_path / "matrix.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_matrix(path, versions=versions or {})
+    return family_doc(QNODE, axes, rules)
 
 
 def error(tmp_path: Path, text: str) -> str:
-    with pytest.raises(MatrixError) as info:
-        load(tmp_path, text)
-    return str(info.value)
+    return str(load_error(tmp_path, text))
 
 
 def test_cells_are_the_product_in_axis_order_with_readable_ids(tmp_path: Path) -> None:

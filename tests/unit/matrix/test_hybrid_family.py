@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
+from matrix_docs import family_doc, load, load_error, qnode_prelude
 
-from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingSpec
 
-QNODE = """\
-schema_version: 1
-axes:
-  device: [default.qubit]
-  interface: [torch]
-  diff_method: [backprop]
-  measurement: [expval]
-  shots: [None]
-notes:
-  gone: "Removed."
-rules:
-  - expect: supported
-"""
+QNODE = qnode_prelude("gone", "Removed.")
 
 HYBRID_AXES = """\
 hybrid:
@@ -40,19 +27,7 @@ TRAINED = """\
 
 
 def doc(rules: str = TRAINED, *, axes: str = HYBRID_AXES) -> str:
-    return QNODE + axes + textwrap.indent(textwrap.dedent(rules), "    ")
-
-
-def load(tmp_path: Path, text: str, versions: dict[str, str | None] | None = None):
-    path = tmp_path / "matrix.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_matrix(path, versions=versions or {})
-
-
-def error(tmp_path: Path, text: str, versions: dict[str, str | None] | None = None) -> MatrixError:
-    with pytest.raises(MatrixError) as info:
-        load(tmp_path, text, versions)
-    return info.value
+    return family_doc(QNODE, axes, rules)
 
 
 def line_of(text: str, needle: str) -> int:
@@ -115,7 +90,7 @@ def test_training_and_save_stages_are_hybrid_only(tmp_path: Path) -> None:
     qnode_text = QNODE.replace(
         "  - expect: supported\n",
         "  - expect: {outcome: errors, error: {class: ValueError, match: x, stage: training}}\n")
-    err = error(tmp_path, qnode_text)
+    err = load_error(tmp_path, qnode_text)
     assert err.keypath == "rules[0].expect.error.stage"
     assert "allowed: forward, gradient" in err.message
 
@@ -143,7 +118,7 @@ def test_bad_hybrid_rules_are_one_line_with_file_line_and_keypath(
     tmp_path: Path, rules: str, needle: str, keypath: str, message: str
 ) -> None:
     text = doc(rules)
-    err = error(tmp_path, text)
+    err = load_error(tmp_path, text)
     assert err.keypath == keypath
     assert message in err.message
     assert err.line == line_of(text, needle)
@@ -153,18 +128,18 @@ def test_bad_hybrid_rules_are_one_line_with_file_line_and_keypath(
 
 def test_bad_hybrid_axes_and_keys(tmp_path: Path) -> None:
     text = doc(axes=HYBRID_AXES.replace("torch-layer, keras-layer", "torch-layer, torch-layer"))
-    assert "duplicate value 'torch-layer'" in error(tmp_path, text).message
+    assert "duplicate value 'torch-layer'" in load_error(tmp_path, text).message
     text = doc(axes=HYBRID_AXES.replace("    diff_method: [backprop, adjoint]\n", ""))
-    err = error(tmp_path, text)
+    err = load_error(tmp_path, text)
     assert err.keypath == "hybrid.axes" and "missing axis 'diff_method'" in err.message
     text = doc(axes=HYBRID_AXES.replace("hybrid:\n", "hybrid:\n  notes: {}\n"))
-    err = error(tmp_path, text)
+    err = load_error(tmp_path, text)
     assert err.keypath == "hybrid.notes" and "allowed: axes, rules" in err.message
 
 
 def test_a_dead_training_field_is_refused(tmp_path: Path) -> None:
     text = doc(TRAINED + "- training: {min_accuracy: 0.9, max_epochs: 5}\n")
-    err = error(tmp_path, text)
+    err = load_error(tmp_path, text)
     assert str(err) == (
         f"{tmp_path / 'matrix.yaml'}:{line_of(text, '- expect: supported')}: hybrid.rules[0]: "
         f"this rule decides no cell: a later rule (line {line_of(text, '- training:')}) sets "

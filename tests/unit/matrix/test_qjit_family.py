@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
-import pytest
+from matrix_docs import family_doc, load, load_error, qnode_prelude
 
-from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.axes import VERSIONED_PACKAGES
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, QjitCell, Stage
 
-QNODE = """\
-schema_version: 1
-axes:
-  device: [default.qubit]
-  interface: [torch]
-  diff_method: [backprop]
-  measurement: [expval]
-  shots: [None]
-notes:
-  nested: "Round-off."
-rules:
-  - expect: supported
-"""
+QNODE = qnode_prelude("nested", "Round-off.")
 
 QJIT_AXES = """\
 qjit:
@@ -40,19 +27,7 @@ qjit:
 
 
 def doc(rules: str = "- expect: supported\n", *, axes: str = QJIT_AXES) -> str:
-    return QNODE + axes + textwrap.indent(textwrap.dedent(rules), "    ")
-
-
-def load(tmp_path: Path, text: str, versions: dict[str, str | None] | None = None):
-    path = tmp_path / "matrix.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_matrix(path, versions=versions or {})
-
-
-def error(tmp_path: Path, text: str) -> MatrixError:
-    with pytest.raises(MatrixError) as info:
-        load(tmp_path, text)
-    return info.value
+    return family_doc(QNODE, axes, rules)
 
 
 def test_cells_are_the_product_in_file_order_with_readable_ids(tmp_path: Path) -> None:
@@ -111,7 +86,7 @@ def test_rules_may_gate_on_the_catalyst_version(tmp_path: Path) -> None:
 
 
 def test_unknown_axis_value_names_the_allowed_ones(tmp_path: Path) -> None:
-    err = error(tmp_path, doc(axes=QJIT_AXES.replace("[auto, fd]", "[auto, spsa]")))
+    err = load_error(tmp_path, doc(axes=QJIT_AXES.replace("[auto, fd]", "[auto, spsa]")))
     assert err.keypath == "qjit.axes.method[1]"
     assert "'spsa'" in err.message and "auto, fd" in err.message
 
@@ -119,30 +94,30 @@ def test_unknown_axis_value_names_the_allowed_ones(tmp_path: Path) -> None:
 def test_axes_must_be_the_qjit_axes_in_order(tmp_path: Path) -> None:
     swapped = QJIT_AXES.replace("    method: [auto, fd]\n", "").replace(
         "    derivative: [first, second]\n", "    derivative: [first, second]\n    method: [auto, fd]\n")
-    err = error(tmp_path, doc(axes=swapped))
+    err = load_error(tmp_path, doc(axes=swapped))
     assert err.keypath == "qjit.axes" and "order" in err.message
-    err = error(tmp_path, doc(axes=QJIT_AXES.replace("    derivative: [first, second]\n", "")))
+    err = load_error(tmp_path, doc(axes=QJIT_AXES.replace("    derivative: [first, second]\n", "")))
     assert "missing axis 'derivative'" in err.message
 
 
 def test_qjit_rules_take_no_training_and_no_hybrid_stage(tmp_path: Path) -> None:
-    err = error(tmp_path, doc("- expect: supported\n  training: {min_accuracy: 0.8, max_epochs: 3}\n"))
+    err = load_error(tmp_path, doc("- expect: supported\n  training: {min_accuracy: 0.8, max_epochs: 3}\n"))
     assert err.keypath == "qjit.rules[0].training" or "training" in err.message
-    err = error(tmp_path, doc(
+    err = load_error(tmp_path, doc(
         "- expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}}\n"))
     assert err.keypath == "qjit.rules[0].expect.error.stage"
 
 
 def test_uncovered_and_dead_rules_are_refused_in_the_qjit_section(tmp_path: Path) -> None:
-    err = error(tmp_path, doc("- where: {device: lightning.qubit}\n  expect: supported\n"))
+    err = load_error(tmp_path, doc("- where: {device: lightning.qubit}\n  expect: supported\n"))
     assert err.keypath == "qjit.rules" and "qjit-default.qubit" in err.message
-    err = error(tmp_path, doc("- expect: supported\n- where: {method: fd}\n  expect: supported\n"
+    err = load_error(tmp_path, doc("- expect: supported\n- where: {method: fd}\n  expect: supported\n"
                               "- where: {method: fd}\n  expect: supported\n"))
     assert err.keypath == "qjit.rules[1]" and "decides no cell" in err.message
 
 
 def test_an_unknown_key_in_the_section_is_refused(tmp_path: Path) -> None:
-    err = error(tmp_path, doc(axes=QJIT_AXES.replace("  rules:\n", "  notes: {}\n  rules:\n")))
+    err = load_error(tmp_path, doc(axes=QJIT_AXES.replace("  rules:\n", "  notes: {}\n  rules:\n")))
     assert err.keypath.startswith("qjit") and "notes" in err.message
 
 
