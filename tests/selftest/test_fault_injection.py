@@ -12,10 +12,9 @@ import functools
 import math
 import warnings
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from _pytest.pytester import SysModulesSnapshot
+from fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 # Imported here, outside pytester's in-process runs: those drop modules first
 # imported inside them, and native extensions cannot be loaded twice.
@@ -29,10 +28,8 @@ from supportmatrix.matrix.model import Cell, Expectation, Outcome, ResolvedCell
 
 pytest_plugins = ("pytester",)
 
-ROOT = Path(__file__).resolve().parents[2]
-MATRIX = load_matrix(ROOT / "matrix.yaml")
+MATRIX = load_matrix(MATRIX_PATH)
 DECLARED = {rc.cell.id: rc for rc in MATRIX.cells}
-TEST_MODULE = (ROOT / "tests" / "test_matrix.py").read_text()
 
 
 def _slice(**axes: tuple) -> list[ResolvedCell]:
@@ -146,6 +143,8 @@ def adjoint_ignores_shots(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
     """(f) adjoint with shots, declared to raise, made to succeed by running analytically."""
     real = qml.QNode.__init__
 
+    # wraps: the signature stays PennyLane's, which compat.qnode_takes_shots reads.
+    @functools.wraps(real)
     def init(self, func, device, *args, **kwargs):
         if kwargs.get("diff_method") == "adjoint":
             kwargs["shots"] = None
@@ -247,29 +246,5 @@ def test_fault_fails_exactly_the_affected_cells(
     fault: Callable, cells: list[ResolvedCell], pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # pytester drops the modules an in-process run imported; native ones (lightning,
-    # jax's and torch's submodules) crash when imported again, so keep them all. The
-    # test module then needs a name of its own per fault.
-    monkeypatch.setattr(SysModulesSnapshot, "restore", lambda self: None)
-    module = f"test_cells_{fault.__name__}"
-    affected = fault(monkeypatch)
-    expected = {rc.cell.id for rc in cells if affected(rc)}
-    assert expected, "the fault must touch at least one cell of its slice"
-    pytester.makepyfile(**{module: TEST_MODULE})
-    ids = {rc.cell.id for rc in cells}
-    reprec = pytester.inline_run("-p", "no:cacheprovider", "--matrix", str(ROOT / "matrix.yaml"),
-                                 "-W", "ignore", *_select(module, ids))
-    passed, skipped, failed = reprec.listoutcomes()
-    ran = {_cell_id(r.nodeid) for r in (*passed, *failed)}
-    assert ran == ids
-    got = {_cell_id(r.nodeid) for r in failed}
-    assert got == expected, (f"missed: {sorted(expected - got)}\n"
-                             f"unexpected failures: {sorted(got - expected)}")
-
-
-def _cell_id(nodeid: str) -> str:
-    return nodeid.split("[", 1)[1].rstrip("]")
-
-
-def _select(module: str, ids: set[str]) -> list[str]:
-    return [f"{module}.py::test_cell[{i}]" for i in sorted(ids)]
+    assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
+                               test_file="test_matrix.py", test_function="test_cell")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
-from _pytest.pytester import SysModulesSnapshot
+from fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
 import pennylane as qml
@@ -29,12 +28,10 @@ from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedFeatureCell
 
 pytest_plugins = ("pytester",)
 
-ROOT = Path(__file__).resolve().parents[2]
-MATRIX = load_matrix(ROOT / "matrix.yaml")
+MATRIX = load_matrix(MATRIX_PATH)
 DECLARED = MATRIX.feature_by_id()
 #: The features family's finite-shot cells, over which the plugin splits the failure budget.
 SHOT_CELLS = sum(rc.cell.shots is not None for rc in MATRIX.feature_cells)
-TEST_MODULE = (ROOT / "tests" / "test_features.py").read_text()
 
 
 def _slice(*features: str) -> list[ResolvedFeatureCell]:
@@ -204,19 +201,5 @@ def test_feature_fault_fails_exactly_the_affected_cells(
     fault: Callable, cells: list[ResolvedFeatureCell], pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(SysModulesSnapshot, "restore", lambda self: None)
-    module = f"test_features_{fault.__name__}"
-    affected = fault(monkeypatch)
-    expected = {rc.cell.id for rc in cells if affected(rc)}
-    assert expected, "the fault must touch at least one cell of its slice"
-    pytester.makepyfile(**{module: TEST_MODULE})
-    ids = {rc.cell.id for rc in cells}
-    reprec = pytester.inline_run("-p", "no:cacheprovider", "--matrix", str(ROOT / "matrix.yaml"),
-                                 "-W", "ignore",
-                                 *(f"{module}.py::test_feature_cell[{i}]" for i in sorted(ids)))
-    passed, _, failed = reprec.listoutcomes()
-    ran = {r.nodeid.split("[", 1)[1].rstrip("]") for r in (*passed, *failed)}
-    assert ran == ids
-    got = {r.nodeid.split("[", 1)[1].rstrip("]") for r in failed}
-    assert got == expected, (f"missed: {sorted(expected - got)}\n"
-                             f"unexpected failures: {sorted(got - expected)}")
+    assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
+                               test_file="test_features.py", test_function="test_feature_cell")
