@@ -91,8 +91,22 @@ def _matrix(config: pytest.Config) -> Matrix:
         except MatrixError as exc:
             raise pytest.UsageError(str(exc)) from None
         except OSError as exc:
-            raise pytest.UsageError(f"cannot read matrix {path}: {exc.strerror or exc}") from None
+            raise pytest.UsageError(f"cannot read matrix {path}: {exc.strerror or exc}"
+                                    f"{_rootdir_hint(config)}") from None
     return config.stash[_MATRIX_KEY]
+
+
+def _rootdir_hint(config: pytest.Config) -> str:
+    """Why the default matrix was looked for outside the invocation directory, if it was.
+
+    pytest picks its rootdir from the command line's existing paths before plugins add their
+    options, so the value of ``--supportmatrix-json PATH`` written as two words counts as one:
+    a results file kept outside the checkout moves the rootdir there."""
+    invoked = config.invocation_params.dir
+    if config.getoption("matrix") != "matrix.yaml" or config.rootpath == invoked:
+        return ""
+    return (f" (pytest chose rootdir {config.rootpath} from a path on the command line; "
+            f"write --supportmatrix-json=PATH with '=', or pass --rootdir={invoked})")
 
 
 def _cell_params(cells: list[ResolvedCell] | list[ResolvedFeatureCell], timeout: float) -> list[Any]:

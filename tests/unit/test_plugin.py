@@ -106,6 +106,29 @@ def test_a_matrix_of_nested_aliases_stops_the_run_with_one_line(suite: pytest.Py
     assert "Traceback" not in result.stderr.str() + result.stdout.str()
 
 
+def test_a_results_file_outside_the_checkout_moving_the_rootdir_is_named(
+    suite: pytest.Pytester, tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # pytest takes the rootdir from the command line's existing paths before plugins add
+    # their options, so an old results file given as a separate word moves it (to what it
+    # shares with the invocation directory). In process the plugin is registered earlier:
+    # only a subprocess sees what a user sees.
+    suite.makefile(".yaml", matrix=MATRIX)
+    old = tmp_path_factory.mktemp("elsewhere") / "results.json"
+    old.write_text("{}")
+    rootdir = Path(os.path.commonpath([suite.path, old]))
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", "--supportmatrix-json", str(old))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert [line for line in result.stderr.lines if line] == [
+        f"ERROR: cannot read matrix {rootdir / 'matrix.yaml'}: No such file or directory "
+        f"(pytest chose rootdir {rootdir} from a path on the command line; write "
+        f"--supportmatrix-json=PATH with '=', or pass --rootdir={suite.path})"]
+    result = suite.runpytest_subprocess("-p", "no:cacheprovider", f"--supportmatrix-json={old}",
+                                        "-k", "expval")
+    result.assert_outcomes(passed=2, deselected=2)
+    assert len(load_results(old)["cells"]) == 2
+
+
 def test_matrix_option_selects_another_file(suite: pytest.Pytester) -> None:
     suite.makefile(".yaml", other=MATRIX)
     result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "other.yaml", "-k", "expval")
