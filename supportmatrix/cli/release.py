@@ -167,6 +167,14 @@ def _run_merge(args: argparse.Namespace) -> int:
     except MergeError as exc:
         raise InputError(str(exc)) from None
     emit(dumps(merged), args.output)
-    counts = ", ".join(f"{k} {v}" for k, v in merged["summary"]["status"].items() if v)
-    print(f"{args.output}: {len(documents)} files merged; {merged['summary']['cells']} cells ({counts})")
+    families = [_summary_line(merged[key], label)
+                for key, label in (("summary", "cells"), ("hybrid_summary", "hybrid cells"),
+                                   ("feature_summary", "features cells"))
+                if merged.get(key, {}).get("cells")]
+    print(f"{args.output}: {len(documents)} files merged; {'; '.join(families)}")
     return EXIT_OK
+
+
+def _summary_line(summary: dict, label: str) -> str:
+    counts = ", ".join(f"{k} {v}" for k, v in summary["status"].items() if v)
+    return f"{summary['cells']} {label} ({counts})"

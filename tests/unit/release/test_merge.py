@@ -58,7 +58,8 @@ def _without_timings(record: dict) -> dict:
     return json.loads(ADDRESS.sub("0x…", json.dumps(kept)))
 
 
-def test_shards_merged_equal_an_unsharded_run(pytester: pytest.Pytester) -> None:
+def test_shards_merged_equal_an_unsharded_run(pytester: pytest.Pytester,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
     pytester.makepyfile(test_cells_under_test=TEST_MODULE)
     pytester.makefile(".yaml", matrix=MATRIX)
     whole = load_results(_run(pytester, "whole.json"))
@@ -74,9 +75,12 @@ def test_shards_merged_equal_an_unsharded_run(pytester: pytest.Pytester) -> None
     assert merged["matrix"] == whole["matrix"]
 
     # The same through the command line, which writes the file.
+    capsys.readouterr()
     code = cli.main(["merge", *map(str, shards), "--matrix", str(pytester.path / "matrix.yaml"),
                      "-o", str(pytester.path / "merged.json")])
     assert code == 0
+    assert capsys.readouterr().out == (f"{pytester.path / 'merged.json'}: 2 files merged; "
+                                       "16 cells (pass 16)\n")
     written = load_results(pytester.path / "merged.json")
     assert [_without_timings(r) for r in written["cells"]] == \
         [_without_timings(r) for r in whole["cells"]]
