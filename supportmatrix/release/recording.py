@@ -23,6 +23,18 @@ from supportmatrix.release.results import build_document, write_results
 PROPERTY = "supportmatrix-record"
 #: The marker `plugin` puts on every cell's test.
 CELL_MARKER = "matrix"
+#: The markers of every family's cell tests (`plugin.pytest_collection_modifyitems`).
+FAMILY_MARKERS = (CELL_MARKER, "hybrid", "features", "qjit")
+
+
+def is_cell_report(report: pytest.TestReport) -> bool:
+    """Whether ``report`` is a cell test's, by its family marker.
+
+    Property tests are parametrized by cell ids too, and must not stand in for the cell.
+    xdist's report for a crashed worker carries no keywords at all; it counts as a cell's
+    when its id is one (``cell_id_of``).
+    """
+    return not report.keywords or any(marker in report.keywords for marker in FAMILY_MARKERS)
 
 
 def cell_id_of(report: pytest.TestReport) -> str | None:
@@ -49,7 +61,7 @@ class ResultsRecorder:
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         cell_id = cell_id_of(report)
-        if cell_id is None or cell_id not in self.by_id:
+        if cell_id is None or cell_id not in self.by_id or not is_cell_report(report):
             return
         record = next((value for name, value in report.user_properties if name == PROPERTY), None)
         if record is not None:

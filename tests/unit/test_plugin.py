@@ -147,6 +147,32 @@ def test_a_missing_framework_turns_its_cells_into_skips_with_the_reason(
     result.stdout.fnmatch_lines(["*no_such_torch is not installed (needed by interface torch)*"])
 
 
+def test_a_property_test_with_a_cell_id_never_stands_in_for_the_cell(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Property tests are parametrized by cell ids. Here one fails before the cells run
+    # (its module sorts first) and the torch cells are skips: the results file must hold
+    # the skips, as the cells' own reports say, not the property test's failure.
+    torch = dataclasses.replace(interfaces.ADAPTERS["torch"], requires="no_such_torch")
+    monkeypatch.setitem(interfaces.ADAPTERS, "torch", torch)
+    suite.makefile(".yaml", matrix=MATRIX.replace("interface: [autograd]", "interface: [autograd, torch]"))
+    suite.makepyfile(test_a_properties="""
+import pytest
+IDS = ["default.qubit-torch-backprop-expval-analytic", "default.qubit-autograd-backprop-expval-analytic"]
+@pytest.mark.parametrize("cell_id", IDS, ids=IDS)
+def test_property(cell_id):
+    pytest.fail("a counterexample")
+""")
+    result = suite.runpytest("-p", "no:cacheprovider", "-k", "expval",
+                             "--supportmatrix-json", "results.json")
+    result.assert_outcomes(passed=2, skipped=2, failed=2, deselected=4)
+    statuses = {r["id"]: r["status"] for r in load_results(suite.path / "results.json")["cells"]}
+    assert statuses == {"default.qubit-autograd-backprop-expval-analytic": "pass",
+                        "default.qubit-autograd-parameter-shift-expval-analytic": "pass",
+                        "default.qubit-torch-backprop-expval-analytic": "skipped",
+                        "default.qubit-torch-parameter-shift-expval-analytic": "skipped"}
+
+
 def test_a_crashing_cell_fails_alone_and_the_run_goes_on(suite: pytest.Pytester) -> None:
     # A segfault in a native simulator, simulated: the worker dies inside one cell.
     suite.makefile(".yaml", matrix=MATRIX)
