@@ -140,6 +140,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
         classes = supported_classes(_matrix(metafunc.config))
         metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
+    if "supported_feature_class" in metafunc.fixturenames:
+        from supportmatrix.features.representatives import supported_feature_classes
+
+        feature_classes = supported_feature_classes(_matrix(metafunc.config))
+        metafunc.parametrize("supported_feature_class",
+                             _cell_params(feature_classes, PROPERTY_TIMEOUT_SECONDS))
 
 
 def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:

@@ -1,7 +1,9 @@
 """Property tests for the features: a supported class stays supported at any parameters.
 
 Every class of `supported` analytic features cells (device x diff method x feature, for
-the unbatched features), represented by its first supported interface in axis order,
+the unbatched features), represented by its first supported interface in axis order
+(`supportmatrix.features.representatives`; the plugin parametrizes them, so a class
+whose interface is not installed is a skip naming it),
 runs its feature's circuit at parameters drawn by hypothesis from the edge values 0,
 +-pi/2, +-pi, 2 pi - 1e-7 or from anywhere in [-2 pi, 2 pi], and must match its
 declaration exactly as a features cell does, against the oracle at those parameters
@@ -19,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,8 +31,7 @@ from supportmatrix.check.classify import mismatches
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.failure import feature_failure_message
 from supportmatrix.features.runner import run_feature_cell
-from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import Outcome, ResolvedFeatureCell
+from supportmatrix.matrix.model import ResolvedFeatureCell
 
 settings.register_profile(
     "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,
@@ -45,26 +45,12 @@ EDGES = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi, 2 * math.pi - 1e-7)
 PARAMETER = st.sampled_from(EDGES) | st.floats(-2 * math.pi, 2 * math.pi)
 
 
-def _classes() -> list[ResolvedFeatureCell]:
-    matrix = load_matrix(Path(__file__).resolve().parents[1] / "matrix.yaml")
-    chosen: dict[tuple[str, str, str], ResolvedFeatureCell] = {}
-    for rc in matrix.feature_cells:  # file order: interfaces in axis order
-        cell = rc.cell
-        if cell.shots is None and rc.expectation.outcome is Outcome.SUPPORTED \
-                and not FEATURES[cell.feature].batch:
-            chosen.setdefault((cell.device, cell.diff_method, cell.feature), rc)
-    return list(chosen.values())
-
-
-CLASSES = _classes()
-
-
-@pytest.mark.timeout(900)
-@pytest.mark.parametrize("rc", CLASSES, ids=[rc.cell.id for rc in CLASSES])
 @settings(settings.get_profile(PROFILE))
 @given(data=st.data())
-def test_supported_feature_class_holds_at_any_parameters(rc: ResolvedFeatureCell,
-                                                         data: st.DataObject) -> None:
+def test_supported_feature_class_holds_at_any_parameters(
+    supported_feature_class: ResolvedFeatureCell, data: st.DataObject
+) -> None:
+    rc = supported_feature_class
     own = FEATURES[rc.cell.feature]
     params = data.draw(st.lists(PARAMETER, min_size=len(own.params), max_size=len(own.params)))
     if own.dtype == "float32":

@@ -1,0 +1,31 @@
+"""Choosing the representative cell of each features class that the property tests run."""
+
+from __future__ import annotations
+
+from supportmatrix.features.representatives import supported_feature_classes
+from supportmatrix.matrix.model import Expectation, FeatureCell, Matrix, Outcome, ResolvedFeatureCell
+
+SUPPORTED = Expectation(Outcome.SUPPORTED)
+INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")
+
+
+def _rc(interface: str, method: str, feature: str = "controlled",
+        expectation: Expectation = SUPPORTED, shots: int | None = None) -> ResolvedFeatureCell:
+    return ResolvedFeatureCell(FeatureCell("default.qubit", interface, method, feature, shots),
+                               expectation)
+
+
+def test_the_first_supported_analytic_unbatched_cell_of_each_class_in_file_order() -> None:
+    cells = (
+        _rc("None", "backprop", expectation=INCORRECT),
+        _rc("torch", "backprop", shots=10000),  # finite shots: not sampled
+        _rc("torch", "backprop"), _rc("jax", "backprop"),  # torch comes first in the file
+        _rc("None", "adjoint", feature="rot"),
+        _rc("jax", "backprop", feature="broadcast"),  # batched: its own cells check it
+        _rc("tf", "parameter-shift", expectation=INCORRECT),  # no supported cell: no class
+    )
+    matrix = Matrix("m.yaml", {}, {}, (), feature_cells=cells)
+    assert [rc.cell.id for rc in supported_feature_classes(matrix)] == [
+        "default.qubit-torch-backprop-controlled-analytic",
+        "default.qubit-None-adjoint-rot-analytic",
+    ]
