@@ -17,7 +17,9 @@ from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
 from supportmatrix.matrix.axes import AXIS_NAMES, HYBRID_AXIS_NAMES
 from supportmatrix.matrix.model import Cell, Expectation, HybridCell, Matrix
-from supportmatrix.release.codec import CellRecord, Observation, axes_json, records_of
+from supportmatrix.release.codec import (
+    FAMILY_KEYS, HYBRID, QNODE, CellRecord, Observation, axes_json, records_of,
+)
 from supportmatrix.release.drift import GROUPS, compare, side_from_results, versions_label
 from supportmatrix.release.results import packages_of
 from supportmatrix.report.vocabulary import (
@@ -53,8 +55,20 @@ def declared_page(matrix: Matrix, *, versions: Mapping[str, str | None]) -> dict
     return page.data()
 
 
+#: The families the page draws; the features and Catalyst families have tables of their own.
+DRAWN_FAMILIES = (QNODE, HYBRID)
+
+
+def drawn_part(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with only the records of the families the page draws, so that a run
+    that also recorded other families is drawn (and its drift counted) for these."""
+    dropped = {key for family, key in FAMILY_KEYS.items() if family not in DRAWN_FAMILIES}
+    return {k: v for k, v in document.items() if k not in dropped}
+
+
 def results_page(document: dict[str, Any], *, source: str) -> dict[str, Any]:
     """The page for what one results document observed."""
+    document = drawn_part(document)
     records = records_of(document)
     page = _Page(document["matrix"]["notes"], mode="observed", title=f"Observed: {source}")
     page.add_source(document, source)
@@ -68,6 +82,7 @@ def drift_page(old: dict[str, Any], new: dict[str, Any], *, old_source: str,
                new_source: str) -> dict[str, Any]:
     """The page for the drift from ``old`` to ``new``: the new observations drawn, both sides
     kept per cell, changed cells grouped as ``supportmatrix diff`` groups them."""
+    old, new = drawn_part(old), drawn_part(new)
     drift = compare(side_from_results(old, source=old_source),
                     side_from_results(new, source=new_source))
     olds = {r.id: r for r in records_of(old)}

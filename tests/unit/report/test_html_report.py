@@ -104,6 +104,31 @@ def test_the_drift_page_groups_changes_as_diff_does(small: dict[str, Any]) -> No
     assert again["drift"] == data["drift"]
 
 
+def test_a_run_that_also_recorded_features_cells_draws_the_qnode_and_hybrid_families(
+    small: dict[str, Any],
+) -> None:
+    # The features family has no place on this page; a whole-suite run records it all the
+    # same, and its report (the release workflow's merge job) must still be written.
+    from supportmatrix.matrix.model import Expectation, FeatureCell, Outcome, ResolvedFeatureCell
+    from supportmatrix.release.codec import CellRecord
+
+    feature = ResolvedFeatureCell(FeatureCell("default.qubit", "torch", "adjoint", "rot", None),
+                                  Expectation(Outcome.SUPPORTED))
+    record = CellRecord.unrun(feature, status="skipped", reason="torch is not installed").to_json()
+    paths = {}
+    for side in ("old", "new"):
+        document = json.loads(Path(small[side]).read_text(encoding="utf-8"))
+        document["feature_cells"] = [record]
+        paths[side] = small["dir"] / f"{side}-with-features.json"
+        paths[side].write_text(json.dumps(document), encoding="utf-8")
+    plain = page_data(_report(small, "--from", str(small["old"])))
+    with_features = page_data(_report(small, "--from", str(paths["old"])))
+    assert [c["id"] for c in with_features["cells"]] == [c["id"] for c in plain["cells"]]
+    drift = page_data(_report(small, "--old", str(paths["old"]), "--new", str(paths["new"])))
+    assert drift["drift"] == page_data(
+        _report(small, "--old", str(small["old"]), "--new", str(small["new"])))["drift"]
+
+
 def test_no_message_can_break_out_of_the_data_block(small: dict[str, Any]) -> None:
     text = _report(small, "--from", str(small["old"]))
     assert "alert(1)" in text  # the message is there, but only as escaped JSON
