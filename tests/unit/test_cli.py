@@ -243,7 +243,6 @@ def write_matrix(directory: Path, rules: str = "") -> Path:
 
 
 def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
-    pytest.importorskip("supportmatrix.matrix.load", reason="loader.py not written yet")
     rules = """\
           - where: {diff_method: adjoint, shots: 100}
             expect:
