@@ -135,27 +135,32 @@ def test_matrix_option_selects_another_file(suite: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2, deselected=2)
 
 
-def test_a_missing_framework_turns_its_cells_into_skips_with_the_reason(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # In-process run: the patch reaches the plugin, and monkeypatch undoes it afterwards.
+@pytest.fixture
+def torchless_suite(suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """The suite on autograd and torch cells, with torch's adapter needing a missing module.
+
+    In-process runs only: the patch reaches the plugin, and monkeypatch undoes it afterwards."""
     torch = dataclasses.replace(interfaces.ADAPTERS["torch"], requires="no_such_torch")
     monkeypatch.setitem(interfaces.ADAPTERS, "torch", torch)
     suite.makefile(".yaml", matrix=MATRIX.replace("interface: [autograd]", "interface: [autograd, torch]"))
-    result = suite.runpytest("-p", "no:cacheprovider", "-rs", "-k", "expval")
+    return suite
+
+
+def test_a_missing_framework_turns_its_cells_into_skips_with_the_reason(
+    torchless_suite: pytest.Pytester,
+) -> None:
+    result = torchless_suite.runpytest("-p", "no:cacheprovider", "-rs", "-k", "expval")
     result.assert_outcomes(passed=2, skipped=2, deselected=4)
     result.stdout.fnmatch_lines(["*no_such_torch is not installed (needed by interface torch)*"])
 
 
 def test_a_property_test_with_a_cell_id_never_stands_in_for_the_cell(
-    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    torchless_suite: pytest.Pytester,
 ) -> None:
     # Property tests are parametrized by cell ids. Here one fails before the cells run
     # (its module sorts first) and the torch cells are skips: the results file must hold
     # the skips, as the cells' own reports say, not the property test's failure.
-    torch = dataclasses.replace(interfaces.ADAPTERS["torch"], requires="no_such_torch")
-    monkeypatch.setitem(interfaces.ADAPTERS, "torch", torch)
-    suite.makefile(".yaml", matrix=MATRIX.replace("interface: [autograd]", "interface: [autograd, torch]"))
+    suite = torchless_suite
     suite.makepyfile(test_a_properties="""
 import pytest
 IDS = ["default.qubit-torch-backprop-expval-analytic", "default.qubit-autograd-backprop-expval-analytic"]
