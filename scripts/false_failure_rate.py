@@ -17,7 +17,7 @@ the samples.
 
 Work shared by all seeds is done once per worker process: imports, the loaded
 matrix and the oracle's references. What a seed changes (the device's samples)
-is recomputed in full through `runner.run_cell`, exactly as pytest runs a cell.
+is recomputed in full through `runner.run_qnode_cell`, exactly as pytest runs a cell.
 
     nice -n 10 .venv/bin/python scripts/false_failure_rate.py --seeds 200 --jobs 2
     .venv/bin/python scripts/false_failure_rate.py --family features --seeds 5 --jobs 1
@@ -78,12 +78,12 @@ def _init_worker(matrix_path: str) -> None:
 
 
 def _run_seed_cell(task: tuple[int, str, str]) -> dict:
-    from supportmatrix.check.runner import run_cell
+    from supportmatrix.qnode.runner import run_qnode_cell
     from supportmatrix.features.runner import run_feature_cell
 
     seed, family, cell_id = task
     rc = _WORKER["cells"][(family, cell_id)]
-    runner = run_cell if family == "qnode" else run_feature_cell
+    runner = run_qnode_cell if family == "qnode" else run_feature_cell
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         run = runner(rc.cell, family_size=_WORKER["family"][family], run=seed)

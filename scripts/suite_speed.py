@@ -8,7 +8,7 @@ tests, wall time, CPU time and tests per second, and the ratio of the two rates:
 
     .venv/bin/python scripts/suite_speed.py                    # both, then the ratio
     .venv/bin/python scripts/suite_speed.py --profile          # and where the suite's time went
-    .venv/bin/python scripts/suite_speed.py --libraries "jax-jit" tests/test_matrix.py
+    .venv/bin/python scripts/suite_speed.py --libraries "jax-jit" tests/test_qnode.py
 
 Tests are every test pytest reports a result for (passed, failed, skipped, xfailed,
 xpassed, errors). Wall time is the child's, from start to exit; CPU time is its

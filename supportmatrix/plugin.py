@@ -136,7 +136,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "resolved_qjit_cell" in metafunc.fixturenames:
         _parametrize_qjit(metafunc)
     if "supported_class" in metafunc.fixturenames:
-        from supportmatrix.check.representatives import supported_classes
+        from supportmatrix.qnode.representatives import supported_classes
 
         classes = supported_classes(_matrix(metafunc.config))
         metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))

@@ -36,8 +36,8 @@ from supportmatrix.check.circuits import CircuitShape
 from supportmatrix.check.classify import mismatches
 from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.check.oracle import reference
-from supportmatrix.check.failure import failure_message
-from supportmatrix.check.runner import run_cell
+from supportmatrix.qnode.failure import failure_message
+from supportmatrix.qnode.runner import run_qnode_cell
 
 settings.register_profile(
     "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,
@@ -70,7 +70,7 @@ def test_supported_class_holds_on_any_circuit(
     shape, params = circuit
     ref = reference(supported_class.cell.measurement, shape, params)
     assume(ref is None or tolerance.reference_vouches(ref))
-    run = run_cell(supported_class.cell, shape=shape, params=params)
+    run = run_qnode_cell(supported_class.cell, shape=shape, params=params)
     problems = mismatches(supported_class.expectation, run.observed, run.warnings)
     if problems:
         pytest.fail(failure_message(run, supported_class.expectation, problems), pytrace=False)

@@ -2,4 +2,4 @@
 
 Not part of the default run: ``pytest --qjit tests/test_qjit.py`` or ``tox -e qjit``."""
 
-from supportmatrix.matrix_test import test_qjit_cell  # noqa: F401 - collected here
+from supportmatrix.cell_tests import test_qjit_cell  # noqa: F401 - collected here

@@ -20,7 +20,7 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS, build_measurement
-from supportmatrix.matrix.model import Cell
+from supportmatrix.matrix.model import QNodeCell
 
 #: Trainable parameter values: generic, so that no gradient entry vanishes by symmetry.
 PARAMS: tuple[float, ...] = (0.543, -0.765)
@@ -65,7 +65,7 @@ DEFAULT_CIRCUIT = CircuitShape()
 MAIN_STREAM, BIAS_STREAM = 0, 1
 
 
-def cell_seed(cell: Cell, *, run: int = 0, stream: int = MAIN_STREAM) -> int:
+def cell_seed(cell: QNodeCell, *, run: int = 0, stream: int = MAIN_STREAM) -> int:
     """A seed that depends only on the cell id, ``run`` and ``stream``: stable across
     processes and xdist workers.
 
@@ -91,7 +91,7 @@ def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
             getattr(qml, name)(params[index], wires=wires[0])
 
 
-def cell_qnode(cell: Cell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: int = 0,
+def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: int = 0,
                repeats: int = 1) -> Any:
     """The cell's QNode on a fresh device seeded by `cell_seed`.
 
@@ -163,7 +163,7 @@ def _gate_source(shape: CircuitShape) -> list[str]:
     return lines
 
 
-def reproduction_snippet(cell: Cell, *, shape: CircuitShape = DEFAULT_CIRCUIT,
+def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT,
                          params: Sequence[float] = PARAMS, run: int = 0) -> str:
     """Python source that rebuilds the cell's QNode and computes its Jacobian
     (for another circuit shape, parameters or run seed than the cell's own if given)."""

@@ -1,6 +1,6 @@
 """Run one features-family cell for real and turn what happened into an `Observed` outcome.
 
-The same workflow as a matrix cell (`check.runner`): build the feature's QNode on a fresh
+The same workflow as a matrix cell (`qnode.runner`): build the feature's QNode on a fresh
 device seeded from the cell id, run the forward pass and the framework's Jacobian (and,
 for a Hessian feature, its Hessian: `hessian`) through the interface's adapter, and
 compare them with the feature's oracle under the feature's tolerances, per shot-vector
@@ -22,7 +22,7 @@ from supportmatrix.check import compat
 from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, to_real_vector
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
-from supportmatrix.check.runner import forward_and_jacobian
+from supportmatrix.qnode.runner import forward_and_jacobian
 from supportmatrix.check.scaffold import observe
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance

@@ -108,7 +108,7 @@ class Expectation:
 
 
 @dataclass(frozen=True)
-class Cell:
+class QNodeCell:
     """One combination of axis values.
 
     ``shots`` is ``None`` for analytic execution, else the shot count.
@@ -167,7 +167,7 @@ class Rule:
 class ResolvedCell:
     """A cell with the expectation its matching rules give it, and which rules did."""
 
-    cell: Cell
+    cell: QNodeCell
     expectation: Expectation
     rule_lines: tuple[int, ...] = field(default=())
 

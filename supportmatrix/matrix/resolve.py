@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable, Mapping
 
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     Expectation,
     FeatureCell,
     HybridCell,
@@ -29,7 +29,7 @@ __all__ = ["Resolved", "check_dead_rules", "match_cells", "resolve"]
 #: A cell's axis values, in the family's axis order, and the bit set of rules matching them.
 CellMatch = tuple[tuple[object, ...], int]
 #: A resolved cell: the cell, its expectation, its training target, its rules' lines.
-AnyCell = Cell | HybridCell | QjitCell | FeatureCell
+AnyCell = QNodeCell | HybridCell | QjitCell | FeatureCell
 Resolved = tuple[AnyCell, Expectation, TrainingSpec | None, tuple[int, ...]]
 
 

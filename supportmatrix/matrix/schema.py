@@ -30,7 +30,7 @@ from supportmatrix.matrix.axes import (
     QJIT_AXIS_NAMES,
     VERSIONED_PACKAGES,
 )
-from supportmatrix.matrix.model import Cell, FeatureCell, HybridCell, QjitCell, Rule, Stage
+from supportmatrix.matrix.model import QNodeCell, FeatureCell, HybridCell, QjitCell, Rule, Stage
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [
@@ -74,7 +74,7 @@ class Family:
     keypath: Keypath
     axis_names: tuple[str, ...]
     known_values: Mapping[str, tuple[str, ...]]
-    make_cell: Callable[..., Cell | HybridCell | QjitCell | FeatureCell]
+    make_cell: Callable[..., QNodeCell | HybridCell | QjitCell | FeatureCell]
     stages: tuple[str, ...]
     rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
 
@@ -83,7 +83,7 @@ QNODE = Family(
     keypath=(),
     axis_names=AXIS_NAMES,
     known_values=KNOWN_AXIS_VALUES,
-    make_cell=Cell,
+    make_cell=QNodeCell,
     stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
     rule_fields=("expect", "warnings"),
 )

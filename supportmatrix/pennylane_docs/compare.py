@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
 from supportmatrix.matrix.axes import AXIS_NAMES
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, Stage
+from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, Stage
 
 DEFAULT_DEVICE = "default.qubit"  # the device PennyLane's table describes
 DEFAULT_LIMIT = 200  # disagreement lines in the Markdown report
@@ -64,7 +64,7 @@ class Disagreement:
     """A matrix cell that contradicts what PennyLane's page documents for it."""
 
     kind: Kind
-    cell: Cell
+    cell: QNodeCell
     documented: DocumentedEntry
     claim: Claim
     expectation: Expectation
@@ -203,7 +203,7 @@ def render_comparison(
 
 def _documented_cells(
     doc: DocsTable, matrix: Matrix, device: str
-) -> Iterator[tuple[Cell, Expectation, DocumentedEntry]]:
+) -> Iterator[tuple[QNodeCell, Expectation, DocumentedEntry]]:
     _check_device(matrix, device)
     for rc in matrix.cells:
         cell = rc.cell
@@ -238,7 +238,7 @@ def _disagreement(claim: Claim, expectation: Expectation) -> Kind | None:
     return None
 
 
-def _undocumented_reason(doc: DocsTable, cell: Cell, device: str) -> tuple[int, str] | None:
+def _undocumented_reason(doc: DocsTable, cell: QNodeCell, device: str) -> tuple[int, str] | None:
     """The first axis (by its index in AXIS_NAMES) whose value the page has no entry for."""
     documented = {
         "device": (device,),

@@ -1,7 +1,7 @@
 """A cell's record in the results file: built from a run, written as JSON, read back.
 
 `CellRecord` is the one form a record takes in memory: `CellRecord.of_run` builds it
-from a run (a `check.runner.Run`, a `hybrid.runner.HybridRun`, a `qjit.runner.QjitRun`
+from a run (a `qnode.runner.QNodeRun`, a `hybrid.runner.HybridRun`, a `qjit.runner.QjitRun`
 or a `features.runner.FeatureRun`), `to_json` writes it and `from_json` reads it back, for
 every family. What a record reads back as is
 `observed_matrix`'s (the expectations it observed) and `behaviour`'s (for ``diff``).
@@ -20,7 +20,7 @@ import numpy as np
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.hybrid.runner import TrainingRecord
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     Expectation,
     FeatureCell,
     HybridCell,
@@ -35,7 +35,7 @@ from supportmatrix.matrix.model import (
 )
 
 if TYPE_CHECKING:
-    from supportmatrix.check.runner import Run
+    from supportmatrix.qnode.runner import QNodeRun
     from supportmatrix.features.runner import FeatureRun
     from supportmatrix.hybrid.runner import HybridRun
     from supportmatrix.qjit.runner import QjitRun
@@ -47,7 +47,7 @@ FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells", QJIT: "qjit_cells", FEATU
 SUMMARY_KEYS = {QNODE: "summary", HYBRID: "hybrid_summary", QJIT: "qjit_summary",
                 FEATURE: "feature_summary"}
 
-AnyCell = Cell | HybridCell | QjitCell | FeatureCell
+AnyCell = QNodeCell | HybridCell | QjitCell | FeatureCell
 AnyResolved = ResolvedCell | ResolvedHybridCell | ResolvedQjitCell | ResolvedFeatureCell
 
 #: A cell's status in a run: judged against matrix.yaml, or not judged at all.
@@ -83,7 +83,7 @@ def cell_from_axes(axes: dict[str, Any]) -> AnyCell:
     if "feature" in axes:
         return FeatureCell(axes["device"], axes["interface"], axes["diff_method"], axes["feature"],
                            axes["shots"])
-    return Cell(axes["device"], axes["interface"], axes["diff_method"], axes["measurement"],
+    return QNodeCell(axes["device"], axes["interface"], axes["diff_method"], axes["measurement"],
                 axes["shots"])
 
 
@@ -224,7 +224,7 @@ class CellRecord:
         return family_of(self.cell)
 
     @classmethod
-    def of_run(cls, resolved: AnyResolved, run: Run | HybridRun | QjitRun | FeatureRun,
+    def of_run(cls, resolved: AnyResolved, run: QNodeRun | HybridRun | QjitRun | FeatureRun,
                problems: Iterable[str]) -> CellRecord:
         """The record of a cell that ran, with ``problems``, its mismatches."""
         hybrid = isinstance(resolved, ResolvedHybridCell)

@@ -1,6 +1,6 @@
 """``supportmatrix observe``: run every cell, record what happened, never fail on a mismatch.
 
-It runs the same tests as ``pytest`` does (`matrix_test`: the QNode, hybrid and features
+It runs the same tests as ``pytest`` does (`cell_tests`: the QNode, hybrid and features
 cells), through pytest and xdist, so timeouts, crash isolation and the results file are
 exactly those of a test run; only pytest's own output is replaced by a progress bar and
 a summary.
@@ -61,7 +61,7 @@ class Progress:
 def _test_module_path() -> str:
     """The packaged test module's file, found without importing it: it is the entry point
     that runs cells, a layer above this one, and pytest imports it itself."""
-    spec = importlib.util.find_spec("supportmatrix.matrix_test")
+    spec = importlib.util.find_spec("supportmatrix.cell_tests")
     assert spec is not None and spec.origin is not None  # shipped with the package
     return spec.origin
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     Expectation,
     Matrix,
     NotApplicableCell,
@@ -60,7 +60,7 @@ class CellIndex:
         try:
             return self._cells[key]
         except KeyError:
-            cell = Cell(*key)
+            cell = QNodeCell(*key)
             raise ValueError(f"matrix has no cell {cell.id}; its axes and cells disagree") from None
 
 
@@ -127,5 +127,5 @@ def list_item(number: int, text: str) -> str:
     return "\n".join(lines)
 
 
-def _key(cell: Cell) -> _CellKey:
+def _key(cell: QNodeCell) -> _CellKey:
     return (cell.device, cell.interface, cell.diff_method, cell.measurement, cell.shots)

@@ -16,7 +16,7 @@ from typing import Any
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
 from supportmatrix.matrix.axes import AXIS_NAMES, HYBRID_AXIS_NAMES
-from supportmatrix.matrix.model import Cell, Expectation, HybridCell, Matrix
+from supportmatrix.matrix.model import QNodeCell, Expectation, HybridCell, Matrix
 from supportmatrix.release.codec import (
     FAMILY_KEYS, HYBRID, QNODE, CellRecord, Observation, axes_json, records_of,
 )
@@ -164,7 +164,7 @@ class _Page:
                                      .replace("`", "") for layer in hybrid_axes.get("layer", ())}},
             }
 
-    def add_cell(self, cell: Cell | HybridCell, declared: Expectation,
+    def add_cell(self, cell: QNodeCell | HybridCell, declared: Expectation,
                  records: Sequence[CellRecord | None], *, groups: Iterable[str] = ()) -> None:
         hybrid = isinstance(cell, HybridCell)
         entry: dict[str, Any] = {

@@ -104,7 +104,7 @@ VERDICTS: dict[str, tuple[str, str]] = {
     "passed-structural": ("passed, spsa's structural criterion", "#a9d8f5"),
     "failed": ("failed", FAILED_COLOUR),
 }
-STRUCTURAL_PREFIX = "spsa:"  # how check/runner.py names that criterion
+STRUCTURAL_PREFIX = "spsa:"  # how qnode/runner.py names that criterion
 
 
 def verdict(passed: bool, criterion: str) -> str:

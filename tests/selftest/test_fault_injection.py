@@ -26,7 +26,7 @@ torch = pytest.importorskip("torch", reason="torch is not installed (needed by t
 
 from supportmatrix.check import compat
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import Cell, Expectation, Outcome, ResolvedCell
+from supportmatrix.matrix.model import QNodeCell, Expectation, Outcome, ResolvedCell
 
 pytest_plugins = ("pytester",)
 
@@ -57,7 +57,7 @@ def _map_leaves(f: Callable, x):
     return type(x)(_map_leaves(f, v) for v in x) if isinstance(x, (tuple, list)) else f(x)
 
 
-def _analytic_twin(cell: Cell) -> Expectation:
+def _analytic_twin(cell: QNodeCell) -> Expectation:
     return DECLARED[dataclasses.replace(cell, shots=None).id].expectation
 
 
@@ -249,4 +249,4 @@ def test_fault_fails_exactly_the_affected_cells(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
-                               test_file="test_matrix.py", test_function="test_cell")
+                               test_file="test_qnode.py", test_function="test_qnode_cell")

@@ -20,7 +20,8 @@ PACKAGE = ROOT / "supportmatrix"
 LAYERS: dict[str, int] = {
     "__init__": 0, "output": 0,           # the version string; atomic file writes
     "matrix": 1,                           # matrix.yaml -> frozen cells
-    "check": 2,                            # a QNode cell run and judged
+    "check": 2,                            # the kernel every family shares: scaffold, classify, adapters, tolerances
+    "qnode": 3,                            # a QNode cell run and judged (uses check)
     "hybrid": 3,                           # a hybrid cell run and judged (uses check)
     "qjit": 3,                             # a Catalyst cell compiled, run and judged (uses check)
     "features": 3,                         # a features cell run and judged (uses check)
@@ -28,7 +29,7 @@ LAYERS: dict[str, int] = {
     "report": 5,                           # records and cells -> tables people read
     "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)
     "bench": 6,                            # the benchmark (uses hybrid, release, report's plots)
-    "matrix_test": 7, "plugin": 7, "cli": 7, "__main__": 7,  # entry points
+    "cell_tests": 7, "plugin": 7, "cli": 7, "__main__": 7,  # entry points
 }
 
 #: Modules allowed past `MAX_LINES`, each with the reason.

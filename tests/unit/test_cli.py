@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -27,7 +27,7 @@ def tiny_matrix(path: str) -> Matrix:
         "shots": (None,),
     }
     cell = ResolvedCell(
-        Cell("default.qubit", "torch", "backprop", "expval", None), Expectation(Outcome.SUPPORTED)
+        QNodeCell("default.qubit", "torch", "backprop", "expval", None), Expectation(Outcome.SUPPORTED)
     )
     return Matrix(path=path, axes=axes, notes={}, cells=(cell,))
 

@@ -25,7 +25,7 @@ from supportmatrix.release.results import load_results
 pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_MODULE = (ROOT / "tests" / "test_matrix.py").read_text()
+TEST_MODULE = (ROOT / "tests" / "test_qnode.py").read_text()
 
 MATRIX = """\
 schema_version: 1
@@ -46,7 +46,7 @@ rules:
 
 @pytest.fixture
 def suite(pytester: pytest.Pytester) -> pytest.Pytester:
-    # another name than tests/test_matrix.py, which the same worker may have imported
+    # another name than tests/test_qnode.py, which the same worker may have imported
     pytester.makepyfile(test_cells_under_test=TEST_MODULE)
     return pytester
 
@@ -55,7 +55,7 @@ def test_true_matrix_passes_with_readable_ids(suite: pytest.Pytester) -> None:
     suite.makefile(".yaml", matrix=MATRIX)
     result = suite.runpytest("-v", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=4)
-    result.stdout.fnmatch_lines(["*test_cell[[]default.qubit-autograd-backprop-expval-analytic[]] PASSED*"])
+    result.stdout.fnmatch_lines(["*test_qnode_cell[[]default.qubit-autograd-backprop-expval-analytic[]] PASSED*"])
 
 
 def test_a_wrong_declaration_fails_with_diagnosis_and_snippet(suite: pytest.Pytester) -> None:
@@ -184,15 +184,15 @@ def test_a_crashing_cell_fails_alone_and_the_run_goes_on(suite: pytest.Pytester)
     suite.makeconftest("""
 import os, signal
 from supportmatrix.check import runner
-_real = runner.run_cell
-def run_cell(cell, **kwargs):
+_real = runner.run_qnode_cell
+def run_qnode_cell(cell, **kwargs):
     if cell.id == "default.qubit-autograd-backprop-purity-analytic":
         os.kill(os.getpid(), signal.SIGSEGV)
     return _real(cell, **kwargs)
-runner.run_cell = run_cell
+runner.run_qnode_cell = run_qnode_cell
 """)
     # The conftest is imported before the cell test module, which then imports the patched
-    # run_cell. The results file must hold every cell, the crashed one included.
+    # run_qnode_cell. The results file must hold every cell, the crashed one included.
     result = suite.runpytest_subprocess("-p", "no:cacheprovider", "-n", "1",
                                         "--supportmatrix-json", "results.json")
     result.assert_outcomes(passed=3, failed=1)

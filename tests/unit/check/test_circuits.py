@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_seed, reproduction_snippet
-from supportmatrix.matrix.model import Cell
+from supportmatrix.matrix.model import QNodeCell
 from supportmatrix.check.oracle import measure
 
-CELL = Cell("default.qubit", "autograd", "parameter-shift", "expval", 10000)
+CELL = QNodeCell("default.qubit", "autograd", "parameter-shift", "expval", 10000)
 
 
 def test_the_default_shape_is_the_matrix_circuit():
@@ -44,7 +44,7 @@ def test_layers_feed_back_into_the_measured_wires():
 def test_a_drawn_circuit_has_a_snippet_with_its_parameters():
     shape = CircuitShape(wires=3, layers=2)
     params = [0.0, math.pi, -math.pi / 2, 1.25, 2 * math.pi - 1e-7, 0.5]
-    snippet = reproduction_snippet(Cell("lightning.qubit", "torch", "adjoint", "expval", None),
+    snippet = reproduction_snippet(QNodeCell("lightning.qubit", "torch", "adjoint", "expval", None),
                                    shape=shape, params=params)
     assert "qml.device('lightning.qubit', wires=4," in snippet
     assert "    qml.CNOT(wires=[1, 2])" in snippet and "    qml.RX(params[5], wires=2)" in snippet

@@ -6,10 +6,10 @@ import numpy as np
 
 from supportmatrix.check import tolerance
 from supportmatrix.check.oracle import reference
-from supportmatrix.check.runner import _jacobian_check
-from supportmatrix.matrix.model import Cell
+from supportmatrix.qnode.runner import _jacobian_check
+from supportmatrix.matrix.model import QNodeCell
 
-SPSA_STATE = Cell("default.qubit", "tf", "spsa", "state", None)
+SPSA_STATE = QNodeCell("default.qubit", "tf", "spsa", "state", None)
 
 
 def test_spsa_accepts_the_exact_real_jacobian() -> None:

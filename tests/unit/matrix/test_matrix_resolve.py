@@ -22,7 +22,7 @@ from matrix_docs import (
 )
 from packaging.specifiers import SpecifierSet
 
-from supportmatrix.matrix.model import Cell, ErrorSpec, Outcome, Stage
+from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
 from supportmatrix.matrix.versions import specifier_matches
 
 
@@ -30,7 +30,7 @@ def test_cells_are_the_product_in_axis_and_file_order(tmp_path: Path) -> None:
     axes = AXES.replace("[None, torch]", "[torch, None]")
     matrix = load(tmp_path, make_doc(axes=axes))
     expected = [
-        Cell(*combo)
+        QNodeCell(*combo)
         for combo in itertools.product(
             ["default.qubit", "lightning.qubit"],
             ["torch", "None"],

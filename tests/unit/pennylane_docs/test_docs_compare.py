@@ -18,7 +18,7 @@ from supportmatrix.pennylane_docs.compare import (
 )
 from supportmatrix.pennylane_docs.page import DocumentedEntry, load_docs_table
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     ErrorSpec,
     Expectation,
     Matrix,
@@ -78,7 +78,7 @@ AXES: dict[str, tuple[object, ...]] = {
 }
 
 
-def scenario_expect(cell: Cell) -> Expectation:
+def scenario_expect(cell: QNodeCell) -> Expectation:
     scenario = SCENARIOS.get((cell.interface, cell.diff_method, cell.measurement))
     if cell.device != "default.qubit" or scenario is None:
         return SUP  # not documented: never compared, so anything goes
@@ -88,7 +88,7 @@ def scenario_expect(cell: Cell) -> Expectation:
 def make_matrix(**axes: tuple[object, ...]) -> Matrix:
     axes = {**AXES, **axes}
     cells = tuple(
-        ResolvedCell(Cell(*values), scenario_expect(Cell(*values)))
+        ResolvedCell(QNodeCell(*values), scenario_expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
     return Matrix(path="matrix.yaml", axes=axes, notes={"why": "Because."}, cells=cells)
@@ -170,14 +170,14 @@ def test_matrix_that_does_what_the_notes_say_has_no_disagreements() -> None:
         9: (NG, FORWARD_ONLY),
     }
 
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         entry = DOC.entries[cell.interface, cell.diff_method, cell.measurement]
         return by_note[entry.note][AXES["shots"].index(cell.shots)]
 
     axes = {**AXES, "device": ("default.qubit",), "interface": ("None", "autograd")}
     axes |= {"diff_method": ("backprop", "adjoint"), "measurement": ("probs", "sample", "expval")}
     cells = tuple(
-        ResolvedCell(Cell(*values), expect(Cell(*values)))
+        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
     assert compare_with_docs(DOC, Matrix("m.yaml", axes, {}, cells)) == []

@@ -16,7 +16,7 @@ from supportmatrix.pennylane_docs.page import (
     load_docs_table,
     parse_docs_table,
 )
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 from supportmatrix.report.rst import render_rst
 
 SMALL = Path(__file__).parents[1] / "data" / "small-supported-configurations.rst"
@@ -80,7 +80,7 @@ def test_refuses_the_symbol_entries_supportmatrix_renders() -> None:
     # (``:gr:`✅```, ``:rd:`✅ / ❌ 1```), not one note number, padded for their display
     # width: the reader, made for PennyLane's hand-kept page, stops at the first such row
     # with a located error instead of half reading it.
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         ok = cell.diff_method == "backprop" or cell.shots is None
         return Expectation(Outcome.SUPPORTED if ok else Outcome.NO_GRADIENT)
 
@@ -92,7 +92,7 @@ def test_refuses_the_symbol_entries_supportmatrix_renders() -> None:
         "shots": (None, 10),
     }
     cells = tuple(
-        ResolvedCell(Cell(*values), expect(Cell(*values)))
+        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
     text = render_rst(Matrix("m.yaml", axes, {}, cells))

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
-from supportmatrix.check.runner import Run
+from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     ErrorSpec,
     Expectation,
     HybridCell,
@@ -32,7 +32,7 @@ from supportmatrix.matrix.model import (
 from supportmatrix.release.codec import CellRecord, CheckRecord, error_to_tolerance
 from supportmatrix.release.results import schema
 
-CELL = Cell("default.qubit", "torch", "adjoint", "probs", None)
+CELL = QNodeCell("default.qubit", "torch", "adjoint", "probs", None)
 HYBRID_CELL = HybridCell("torch-layer", "default.qubit", "adjoint")
 DECLARED = Expectation(
     Outcome.FORWARD_ONLY,
@@ -64,7 +64,7 @@ def test_a_qnode_run_comes_back_from_its_json_text() -> None:
     observed = Observed(Outcome.ERRORS, error=ObservedError(
         Stage.GRADIENT, "ValueError", "pennylane.exceptions", "adjoint (probs)\nis not supported"))
     checks = (_check(True, [0.5, 0.25]), _check(False, [1.0]))  # the second: shapes differ
-    run = Run(CELL, observed, WARNINGS, "adjoint", 0.123456789, checks)
+    run = QNodeRun(CELL, observed, WARNINGS, "adjoint", 0.123456789, checks)
     record = CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, ["a problem"])
     back = _through_text(record)
 
@@ -144,7 +144,7 @@ def test_error_to_tolerance_is_the_largest_ratio_over_entries(
 
 
 def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
-    run = Run(CELL, Observed(Outcome.SUPPORTED), (), "adjoint", 0.5,
+    run = QNodeRun(CELL, Observed(Outcome.SUPPORTED), (), "adjoint", 0.5,
               (_check(True, [0.5 + 2e-9, 0.25]),))
     data = json.loads(json.dumps(CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, []).to_json()))
     assert data["observed"]["checks"][0]["error_to_tolerance"] == pytest.approx(0.2)

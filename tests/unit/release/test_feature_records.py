@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck
-from supportmatrix.check.runner import Run
+from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.features.runner import FeatureRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import (
@@ -134,7 +134,7 @@ def test_not_applicable_cells_survive_the_results_file_and_no_rule_is_drafted(tm
                                              ["differs"]) for rc in matrix.feature_cells}
     qnode = matrix.cells[0]
     records[qnode.cell.id] = CellRecord.of_run(
-        qnode, Run(qnode.cell, Observed(Outcome.SUPPORTED), (), "backprop", 0.1), [])
+        qnode, QNodeRun(qnode.cell, Observed(Outcome.SUPPORTED), (), "backprop", 0.1), [])
     document = json.loads(json.dumps(build_document(matrix, records, versions={"pennylane": "0.45.1"})))
     validate(document, source="doc")
     assert document["feature_summary"]["cells"] == 6

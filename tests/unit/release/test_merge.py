@@ -21,7 +21,7 @@ from supportmatrix.release.results import load_results, validate
 pytest_plugins = ("pytester",)
 
 ROOT = Path(__file__).resolve().parents[3]
-TEST_MODULE = (ROOT / "tests" / "test_matrix.py").read_text()
+TEST_MODULE = (ROOT / "tests" / "test_qnode.py").read_text()
 
 MATRIX = """\
 schema_version: 1

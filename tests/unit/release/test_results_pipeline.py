@@ -24,7 +24,7 @@ from supportmatrix.release.codec import CellRecord, records_of
 from supportmatrix.release.messages import message_key, pattern_for
 from supportmatrix.release.observed_matrix import observed_expectation, observed_matrix
 from supportmatrix.release.results import ResultsError, build_document, load_results, validate
-from supportmatrix.check.runner import Run
+from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
 
 MATRIX = """\
@@ -85,7 +85,7 @@ def _check(passed: bool = True) -> ValueCheck:
                       passed, "test bound")
 
 
-def _honest_run(rc) -> tuple[Run, list[str]]:
+def _honest_run(rc) -> tuple[QNodeRun, list[str]]:
     """A run that observes exactly what the cell declares."""
     e = rc.expectation
     error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
@@ -93,7 +93,7 @@ def _honest_run(rc) -> tuple[Run, list[str]]:
     warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                      for w in e.warnings)
     observed = Observed(e.outcome, error=error)
-    run = Run(rc.cell, observed, warnings, rc.cell.diff_method, 0.01, () if error else (_check(),))
+    run = QNodeRun(rc.cell, observed, warnings, rc.cell.diff_method, 0.01, () if error else (_check(),))
     return run, mismatches(e, observed, warnings)
 
 
@@ -107,7 +107,7 @@ def _honest_hybrid_run(rc) -> HybridRun:
                      () if error else (_check(),))
 
 
-def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: Run | HybridRun) -> dict:
+def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: QNodeRun | HybridRun) -> dict:
     matrix = load_matrix(matrix_path, versions=versions)
     records = {}
     for rc in (*matrix.cells, *matrix.hybrid_cells):
@@ -123,9 +123,9 @@ def _hybrid_run(matrix_path: Path, cell_id: str, observed: Observed, checks=()) 
     return HybridRun(cell, observed, (), None, 1.0, tuple(checks))
 
 
-def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> Run:
+def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> QNodeRun:
     cell = load_matrix(matrix_path, versions=VERSIONS).by_id()[cell_id].cell
-    return Run(cell, observed, tuple(warnings), cell.diff_method, 0.02, tuple(checks))
+    return QNodeRun(cell, observed, tuple(warnings), cell.diff_method, 0.02, tuple(checks))
 
 
 def _write(tmp_path: Path, name: str, document: dict) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
-from supportmatrix.check.runner import Run
+from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import HybridCell, Matrix, Outcome, Stage
@@ -89,7 +89,7 @@ def _message(cell_id: str, cls: str) -> str:
     return HOSTILE_MESSAGE if cell_id == HOSTILE_CELL else MESSAGES[cls]
 
 
-def honest_run(rc: Any) -> Run | HybridRun:
+def honest_run(rc: Any) -> QNodeRun | HybridRun:
     """A run that observes what its cell declares; incorrect cells fail their check."""
     e = rc.expectation
     error = None if e.error is None else ObservedError(
@@ -102,25 +102,25 @@ def honest_run(rc: Any) -> Run | HybridRun:
     warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                      for w in e.warnings)
     failed = checks[1] if e.outcome is Outcome.INCORRECT else None
-    return Run(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings,
+    return QNodeRun(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings,
                rc.cell.diff_method, 0.01, checks)
 
 
-def drifted_run(rc: Any) -> Run | HybridRun:
+def drifted_run(rc: Any) -> QNodeRun | HybridRun:
     """The ``new`` run: `DRIFTED` cells changed, the others as declared."""
     cell_id = rc.cell.id
     if cell_id == DRIFTED["newly-failing"]:
         error = ObservedError(Stage.FORWARD, "ValueError", "pennylane.exceptions",
                               NEW_FAILURE.removeprefix("ValueError: "))
-        return Run(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+        return QNodeRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
     if cell_id == DRIFTED["gradient-wrong"]:
         check = _check(40.0)
-        return Run(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), "backprop", 0.01,
+        return QNodeRun(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), "backprop", 0.01,
                    (_check(0.1, what="forward value"), check))
     if cell_id == DRIFTED["changed-error"]:
         error = ObservedError(Stage.FORWARD, "DeviceError", "pennylane.exceptions",
                               "backprop is now refused differently")
-        return Run(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+        return QNodeRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
     return honest_run(rc)
 
 

@@ -13,7 +13,7 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     ErrorSpec,
     Expectation,
     FeatureCell,
@@ -54,7 +54,7 @@ def matrix() -> Matrix:
     cells = tuple(ResolvedFeatureCell(FeatureCell(*v), _expect(FeatureCell(*v)))
                   for v in itertools.product(*FEATURE_AXES.values()))
     # the QNode family as small as its RST layout allows (two measurement columns)
-    qnode = tuple(ResolvedCell(Cell("default.qubit", "torch", "backprop", m, None),
+    qnode = tuple(ResolvedCell(QNodeCell("default.qubit", "torch", "backprop", m, None),
                                Expectation(Outcome.SUPPORTED)) for m in ("probs", "purity"))
     axes = {"device": ("default.qubit",), "interface": ("torch",), "diff_method": ("backprop",),
             "measurement": ("probs", "purity"), "shots": (None,)}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     ErrorSpec,
     Expectation,
     Matrix,
@@ -37,7 +37,7 @@ AXES: dict[str, tuple[object, ...]] = {
 
 
 def make_matrix(
-    expect: Callable[[Cell], Expectation] = lambda cell: SUPPORTED,
+    expect: Callable[[QNodeCell], Expectation] = lambda cell: SUPPORTED,
     *,
     notes: dict[str, str] | None = None,
     **axes: tuple[object, ...],
@@ -45,7 +45,7 @@ def make_matrix(
     """A 2x2x2x2x2 matrix (axes overridable) whose cells get `expect(cell)`, in product order."""
     axes = {**AXES, **axes}
     cells = tuple(
-        ResolvedCell(Cell(*values), expect(Cell(*values)), rule_lines=(1,))
+        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)), rule_lines=(1,))
         for values in itertools.product(*axes.values())
     )
     return Matrix(path="matrix.yaml", axes=axes, notes=notes or {}, cells=cells)
@@ -107,7 +107,7 @@ def test_header_and_row_order_follow_the_axes() -> None:
 
 
 def test_each_device_table_shows_its_own_cells() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         return FORWARD_ERROR if cell.device == "lightning.qubit" else SUPPORTED
 
     md = render_markdown(make_matrix(expect))
@@ -125,7 +125,7 @@ def test_footnotes_are_reasons_numbered_by_first_appearance_and_restart_per_devi
     incorrect = Expectation(Outcome.INCORRECT, note="wrong")
     no_grad = Expectation(Outcome.NO_GRADIENT, note="flat")
 
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.measurement == "expval":  # right column: first seen on the first row
             return incorrect
         return no_grad if cell.diff_method == "adjoint" else SUPPORTED
@@ -157,7 +157,7 @@ def test_cells_without_a_reason_share_a_generic_one_per_symbol_and_class() -> No
     # differ from the declaration. Neither crashes, and neither repeats the regex.
     other = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("other"), Stage.FORWARD))
 
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.interface == "None":
             return FORWARD_ERROR if cell.measurement == "probs" else other
         return Expectation(Outcome.NO_GRADIENT)
@@ -174,7 +174,7 @@ def test_warnings_are_marks_listed_once_per_table() -> None:
     first = WarningSpec("PennyLaneDeprecationWarning", re.compile(r"TensorFlow is deprecated\. Future"))
     second = WarningSpec("UserWarning", re.compile(r"no trainable \w+"))
 
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.interface == "None":
             return Expectation(Outcome.NO_GRADIENT, warnings=(second, first), note="flat")
         return Expectation(Outcome.SUPPORTED, warnings=(first,))
@@ -195,7 +195,7 @@ def test_warnings_are_marks_listed_once_per_table() -> None:
 
 
 def test_cell_shows_one_entry_when_all_shots_agree_and_one_per_shots_value_otherwise() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         adjoint_with_shots = cell.diff_method == "adjoint" and cell.shots is not None
         return FORWARD_ERROR if adjoint_with_shots else SUPPORTED
 
@@ -210,7 +210,7 @@ def test_cell_shows_one_entry_when_all_shots_agree_and_one_per_shots_value_other
 
 
 def test_entries_follow_the_shots_axis_order() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         return FORWARD_ERROR if cell.shots is not None else SUPPORTED
 
     text = section(render_markdown(make_matrix(expect, shots=(100, None))), "default.qubit")
@@ -228,7 +228,7 @@ def test_entries_follow_the_shots_axis_order() -> None:
 def test_shots_order_sentence_for_other_axis_lengths(
     shots: tuple[object, ...], sentence: str
 ) -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         return SUPPORTED if cell.shots is None else FORWARD_ERROR
 
     md = render_markdown(make_matrix(expect, shots=shots))
@@ -295,7 +295,7 @@ def test_warning_regex_is_a_verbatim_code_span() -> None:
 
 
 def test_output_is_deterministic_with_one_final_newline_and_no_trailing_spaces() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         return FORWARD_ERROR if cell.shots else SUPPORTED
 
     first, second = render_markdown(make_matrix(expect)), render_markdown(make_matrix(expect))
@@ -308,7 +308,7 @@ def test_output_is_deterministic_with_one_final_newline_and_no_trailing_spaces()
 
 
 def test_json_document_structure() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.shots is None:
             warning = WarningSpec("UserWarning", re.compile("w"))
             return Expectation(Outcome.SUPPORTED, warnings=(warning,))

@@ -14,7 +14,7 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    Cell,
+    QNodeCell,
     ErrorSpec,
     Expectation,
     Matrix,
@@ -45,7 +45,7 @@ AXES: dict[str, tuple[object, ...]] = {
 }
 
 
-def small_expect(cell: Cell) -> Expectation:
+def small_expect(cell: QNodeCell) -> Expectation:
     if cell.interface == "None":
         return NO_GRADIENT
     if cell.diff_method == "adjoint" and cell.shots is not None:
@@ -54,14 +54,14 @@ def small_expect(cell: Cell) -> Expectation:
 
 
 def make_matrix(
-    expect: Callable[[Cell], Expectation] = small_expect,
+    expect: Callable[[QNodeCell], Expectation] = small_expect,
     *,
     notes: dict[str, str] | None = None,
     **axes: tuple[object, ...],
 ) -> Matrix:
     axes = {**AXES, **axes}
     cells = tuple(
-        ResolvedCell(Cell(*values), expect(Cell(*values)))
+        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
     return Matrix(path="some/dir/matrix.yaml", axes=axes, notes=notes or {}, cells=cells)
@@ -209,7 +209,7 @@ def test_each_cell_holds_one_role_around_its_entries() -> None:
 
 
 def test_role_is_green_only_when_every_shots_value_is_supported() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.measurement == "purity" and cell.shots is not None:
             return Expectation(Outcome.INCORRECT)
         return SUPPORTED
@@ -223,7 +223,7 @@ def test_role_is_green_only_when_every_shots_value_is_supported() -> None:
 
 
 def test_role_is_red_for_any_other_unsupported_entry() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.measurement == "purity":
             return Expectation(Outcome.NO_GRADIENT, note="odd") if cell.shots else SUPPORTED
         return Expectation(Outcome.ERRORS, ErrorSpec("E", re.compile("x"), Stage.GRADIENT),
@@ -235,7 +235,7 @@ def test_role_is_red_for_any_other_unsupported_entry() -> None:
 
 
 def test_notes_are_numbered_by_first_appearance_and_restart_per_device() -> None:
-    def expect(cell: Cell) -> Expectation:
+    def expect(cell: QNodeCell) -> Expectation:
         if cell.device == "lightning.qubit":
             return ADJOINT_SHOTS if cell.measurement == "probs" else SUPPORTED
         return small_expect(cell)

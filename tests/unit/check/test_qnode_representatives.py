@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from supportmatrix.matrix.model import Cell, Expectation, Matrix, Outcome, ResolvedCell
-from supportmatrix.check.representatives import supported_classes
+from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.qnode.representatives import supported_classes
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")
@@ -11,7 +11,7 @@ INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")
 
 def _rc(interface: str, method: str, expectation: Expectation = SUPPORTED,
         shots: int | None = None) -> ResolvedCell:
-    return ResolvedCell(Cell("default.qubit", interface, method, "expval", shots), expectation)
+    return ResolvedCell(QNodeCell("default.qubit", interface, method, "expval", shots), expectation)
 
 
 def test_one_cheapest_supported_analytic_cell_per_class():

@@ -1,7 +1,7 @@
 """The tests every matrix cell runs: the cell for real, judged against its declaration.
 
 They live in the package, not only under ``tests/``, so that ``supportmatrix observe``
-can run them from an installed copy; ``tests/test_matrix.py``, ``tests/test_hybrid.py`` and
+can run them from an installed copy; ``tests/test_qnode.py``, ``tests/test_hybrid.py`` and
 ``tests/test_qjit.py`` and ``tests/test_features.py`` import them.
 """
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from supportmatrix.check.classify import mismatches
-from supportmatrix.check.failure import failure_message
-from supportmatrix.check.runner import Run, run_cell
+from supportmatrix.qnode.failure import failure_message
+from supportmatrix.qnode.runner import QNodeRun, run_qnode_cell
 from supportmatrix.features.failure import feature_failure_message
 from supportmatrix.features.runner import FeatureRun, run_feature_cell
 from supportmatrix.hybrid.failure import hybrid_failure_message
@@ -41,9 +41,9 @@ def _judge(run: Any, expectation: Expectation, record_cell: Callable[[Any, list[
         pytest.fail(message(problems), pytrace=False)
 
 
-def test_cell(resolved_cell: ResolvedCell, shot_check_count: int,
-              record_cell: Callable[[Run, list[str]], None]) -> None:
-    run = run_cell(resolved_cell.cell, family_size=shot_check_count)
+def test_qnode_cell(resolved_cell: ResolvedCell, shot_check_count: int,
+              record_cell: Callable[[QNodeRun, list[str]], None]) -> None:
+    run = run_qnode_cell(resolved_cell.cell, family_size=shot_check_count)
     _judge(run, resolved_cell.expectation, record_cell,
            lambda problems: failure_message(run, resolved_cell.expectation, problems))
 

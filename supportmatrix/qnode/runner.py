@@ -20,14 +20,14 @@ from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, 
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, Adapter, to_numpy
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.scaffold import Observation, observe
-from supportmatrix.matrix.model import Cell, Stage
+from supportmatrix.matrix.model import QNodeCell, Stage
 
 
 @dataclass(frozen=True)
-class Run:
+class QNodeRun:
     """Everything observed when one cell ran."""
 
-    cell: Cell
+    cell: QNodeCell
     observed: Observed
     warnings: tuple[ObservedWarning, ...]
     resolved_method: str | None
@@ -40,7 +40,7 @@ class Run:
     run: int = 0
 
 
-def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
+def _forward_check(cell: QNodeCell, ref: Reference | None, forward: Any,
                    family_size: int) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
         return None
@@ -59,7 +59,7 @@ def _forward_check(cell: Cell, ref: Reference | None, forward: Any,
                           criterion=criterion)
 
 
-def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Reference,
+def _bias_check(cell: QNodeCell, shape: CircuitShape, run: int, x: Any, ref: Reference,
                 family_size: int) -> list[ValueCheck]:
     """The forward value estimated `tolerance.BIAS_REPEATS` times independently in one
     shot-vector execution, their mean against the reference (see `tolerance`), and the
@@ -80,7 +80,7 @@ def _bias_check(cell: Cell, shape: CircuitShape, run: int, x: Any, ref: Referenc
 
 
 def _jacobian_check(
-    cell: Cell, ref: Reference | None, method: str, jac: np.ndarray, family_size: int
+    cell: QNodeCell, ref: Reference | None, method: str, jac: np.ndarray, family_size: int
 ) -> tuple[ValueCheck | None, str]:
     """The Jacobian comparison, or a reason why no reference can vouch for it."""
     if ref is None:
@@ -127,8 +127,8 @@ def forward_and_jacobian(adapter: Adapter, f: Any, x: Any, obs: Observation) -> 
     return forward, adapter.jacobian(f, x, trace)
 
 
-def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
-             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> Run:
+def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
+             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> QNodeRun:
     """Run ``cell`` and classify it.
 
     ``family_size`` is the number of finite-shot checks in the whole run, over
@@ -169,5 +169,5 @@ def run_cell(cell: Cell, *, family_size: int = 1, run: int = 0,
                 except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
                     obs.detail = (f"the bias check's shot-vector run raised "
                                   f"{type(exc).__name__}: {exc}")
-    return Run(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
+    return QNodeRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
                shape, params, run)

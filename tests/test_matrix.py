@@ -1,3 +1,0 @@
-"""Every cell of matrix.yaml, run for real and judged against its declaration."""
-
-from supportmatrix.matrix_test import test_cell  # noqa: F401 - collected here
