@@ -183,7 +183,7 @@ def test_a_crashing_cell_fails_alone_and_the_run_goes_on(suite: pytest.Pytester)
     suite.makefile(".yaml", matrix=MATRIX)
     suite.makeconftest("""
 import os, signal
-from supportmatrix.check import runner
+from supportmatrix.qnode import runner
 _real = runner.run_qnode_cell
 def run_qnode_cell(cell, **kwargs):
     if cell.id == "default.qubit-autograd-backprop-purity-analytic":
