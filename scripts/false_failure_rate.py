@@ -46,23 +46,23 @@ from tqdm import tqdm  # noqa: E402
 from supportmatrix.check.classify import mismatches  # noqa: E402
 from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
 from supportmatrix.matrix.load import load_matrix  # noqa: E402
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedFeatureCell  # noqa: E402
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedCell  # noqa: E402
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
 
 _JUDGED = (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
 FAMILIES = ("qnode", "features")
 
 
-def judged_cells(matrix: Matrix, family: str = "qnode") -> list[ResolvedCell] | list[ResolvedFeatureCell]:
+def judged_cells(matrix: Matrix, family: str = "qnode") -> list[ResolvedCell] | list[ResolvedCell]:
     """The finite-shot cells of ``family`` whose verdict rests on checks that must pass."""
-    cells = matrix.cells if family == "qnode" else matrix.feature_cells
+    cells = matrix.family("qnode").cells if family == "qnode" else matrix.family("features").cells
     return [rc for rc in cells  # type: ignore[return-value]
             if rc.cell.shots is not None and rc.expectation.outcome in _JUDGED]
 
 
 def family_size(matrix: Matrix, family: str) -> int:
     """The finite-shot checks of a whole run of ``family``, as the pytest plugin counts them."""
-    cells = matrix.cells if family == "qnode" else matrix.feature_cells
+    cells = matrix.family("qnode").cells if family == "qnode" else matrix.family("features").cells
     return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in cells)
 
 

@@ -23,8 +23,8 @@ PINS = ("constraints/pl043.txt", "constraints/pl044.txt", "constraints.txt")
 def resolved(path: str, pins: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Each QNode cell's expectation, and each hybrid cell's (expectation, training), by id."""
     matrix = load_matrix(path, versions=pinned_versions(pins))
-    return ({c.cell.id: c.expectation for c in matrix.cells},
-            {c.cell.id: (c.expectation, c.training) for c in matrix.hybrid_cells})
+    return ({c.cell.id: c.expectation for c in matrix.family("qnode").cells},
+            {c.cell.id: (c.expectation, c.training) for c in matrix.family("hybrid").cells})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,7 +8,7 @@ limits until `pytest_configure` finds a matrix to run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,27 +17,17 @@ import pytest
 from supportmatrix.check.threads import one_thread_per_process
 
 if TYPE_CHECKING:
-    from supportmatrix.matrix.model import Matrix, ResolvedCell, ResolvedFeatureCell
+    from supportmatrix.matrix.families import Family
+    from supportmatrix.matrix.model import Matrix, ResolvedCell
 
 _MATRIX_KEY: pytest.StashKey[Matrix] = pytest.StashKey()
+_FAMILY_SIZES_KEY: pytest.StashKey[dict[str, int]] = pytest.StashKey()
 
-#: A cell still running after this long is hung: the slowest healthy cell (the first
-#: TensorFlow cell of a worker, which pays for importing TensorFlow) takes about 4 s.
-#: The "thread" method also stops a hang inside native code: it ends the worker, and
-#: pytest-xdist reports that cell as crashed and starts a new worker for the rest.
-CELL_TIMEOUT_SECONDS = 60
 #: A property test runs many circuits of up to 4 wires and 3 layers; under the
 #: ``thorough`` profile that is a few hundred cells' worth of work.
 PROPERTY_TIMEOUT_SECONDS = 900
-#: Hybrid cells train; the first Keras cell of a pytest process also starts its backend
-#: worker (importing Keras, the backend and PennyLane), which took up to 50 s on a loaded
-#: 2-core machine.
-HYBRID_CELL_TIMEOUT_SECONDS = 300
-#: A Catalyst cell compiles two programs (under a second each); the first cell of a
-#: process also imports jax, PennyLane and Catalyst (about 10 s on a loaded machine).
-QJIT_CELL_TIMEOUT_SECONDS = 120
-#: The marker of the Catalyst cells; they run only with ``--qjit`` or a ``-m`` that names it.
-QJIT_MARKER = "qjit"
+#: The attribute `cell_tests` sets on each family's test function: the family it runs.
+FAMILY_ATTRIBUTE = "supportmatrix_family"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -54,13 +44,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="PATH",
         help="write what every cell observed to this results file (merged across xdist workers)",
     )
-    group.addoption(
-        "--qjit",
-        action="store_true",
-        default=False,
-        help="also run the Catalyst cells (qjit: in the matrix; about 0.6 s each, so they are "
-             "left out of the default run); '-m qjit' selects them too",
-    )
+    from supportmatrix.matrix.families import FAMILIES
+
+    for family in FAMILIES:
+        if not family.runs_by_default:
+            group.addoption(
+                f"--{family.name}", action="store_true", default=False,
+                help=f"also run the {family.title} cells ({family.section} in the matrix; slow, "
+                     f"so left out of the default run); '-m {family.marker}' selects them too")
 
 
 def _matrix_path(config: pytest.Config) -> Path:
@@ -109,103 +100,71 @@ def _rootdir_hint(config: pytest.Config) -> str:
             f"write --supportmatrix-json=PATH with '=', or pass --rootdir={invoked})")
 
 
-def _cell_params(cells: list[ResolvedCell] | list[ResolvedFeatureCell], timeout: float) -> list[Any]:
-    from supportmatrix.check.interfaces import ADAPTERS
-
-    available = {name: adapter.available() for name, adapter in ADAPTERS.items()}
+def _cell_params(cells: Iterable[ResolvedCell], family: Family, timeout: float) -> list[Any]:
+    """One `pytest.param` per cell, id'd by the cell, skipped (naming the package) where the
+    family says the cell cannot run here."""
+    missing = family.load("missing")
     params = []
     for rc in cells:
-        adapter = ADAPTERS[rc.cell.interface]
         marks = [pytest.mark.timeout(timeout, method="thread")]
-        if not available[rc.cell.interface]:
-            marks.append(pytest.mark.skip(reason=f"{adapter.requires} is not installed "
-                                                 f"(needed by interface {rc.cell.interface})"))
+        reason = missing(rc.cell)
+        if reason is not None:
+            marks.append(pytest.mark.skip(reason=reason))
         params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
     return params
 
 
+def _family_of_test(function: object) -> Family | None:
+    return getattr(function, FAMILY_ATTRIBUTE, None)
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "resolved_hybrid_cell" in metafunc.fixturenames:
-        _parametrize_hybrid(metafunc)
-    if "resolved_feature_cell" in metafunc.fixturenames:
-        features = list(_matrix(metafunc.config).feature_cells)
-        metafunc.parametrize("resolved_feature_cell", _cell_params(features, CELL_TIMEOUT_SECONDS))
-    if "resolved_cell" in metafunc.fixturenames:
-        cells = list(_matrix(metafunc.config).cells)
-        metafunc.parametrize("resolved_cell", _cell_params(cells, CELL_TIMEOUT_SECONDS))
-    if "resolved_qjit_cell" in metafunc.fixturenames:
-        _parametrize_qjit(metafunc)
+    family = _family_of_test(metafunc.function)
+    if family is not None:
+        cells = _matrix(metafunc.config).family(family.name).cells
+        metafunc.parametrize("resolved_cell", _cell_params(cells, family, family.timeout_seconds))
     if "supported_class" in metafunc.fixturenames:
+        from supportmatrix.matrix.families import QNODE
         from supportmatrix.qnode.representatives import supported_classes
 
         classes = supported_classes(_matrix(metafunc.config))
-        metafunc.parametrize("supported_class", _cell_params(classes, PROPERTY_TIMEOUT_SECONDS))
+        metafunc.parametrize("supported_class",
+                             _cell_params(classes, QNODE, PROPERTY_TIMEOUT_SECONDS))
     if "supported_feature_class" in metafunc.fixturenames:
         from supportmatrix.features.representatives import supported_feature_classes
+        from supportmatrix.matrix.families import FEATURES
 
         feature_classes = supported_feature_classes(_matrix(metafunc.config))
         metafunc.parametrize("supported_feature_class",
-                             _cell_params(feature_classes, PROPERTY_TIMEOUT_SECONDS))
+                             _cell_params(feature_classes, FEATURES, PROPERTY_TIMEOUT_SECONDS))
 
 
-def _parametrize_hybrid(metafunc: pytest.Metafunc) -> None:
-    from supportmatrix.hybrid.runner import missing_module_for_layer
+@pytest.fixture
+def family_size(request: pytest.FixtureRequest) -> int:
+    """How many finite-shot values a run of the cell's whole family checks: the union-bound
+    family size its shot-noise tolerances divide the failure budget by (1 where the family
+    checks no shot noise)."""
+    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
 
-    params = []
-    for rc in _matrix(metafunc.config).hybrid_cells:
-        marks = [pytest.mark.timeout(HYBRID_CELL_TIMEOUT_SECONDS, method="thread")]
-        missing = missing_module_for_layer(rc.cell.layer)
-        if missing is not None:
-            marks.append(pytest.mark.skip(
-                reason=f"{missing} is not installed (needed by layer {rc.cell.layer})"))
-        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
-    metafunc.parametrize("resolved_hybrid_cell", params)
-
-
-def _parametrize_qjit(metafunc: pytest.Metafunc) -> None:
-    from supportmatrix.qjit.runner import missing_catalyst
-
-    missing = missing_catalyst()
-    params = []
-    for rc in _matrix(metafunc.config).qjit_cells:
-        marks = [pytest.mark.timeout(QJIT_CELL_TIMEOUT_SECONDS, method="thread")]
-        if missing is not None:
-            marks.append(pytest.mark.skip(reason=f"{missing} is not installed (needed by the "
-                                                 f"qjit family: catalyst, behind qml.qjit)"))
-        params.append(pytest.param(rc, id=rc.cell.id, marks=marks))
-    metafunc.parametrize("resolved_qjit_cell", params)
+    family = _family_of_test(request.function)
+    assert family is not None, "family_size is for the cell tests of cell_tests"
+    if not family.counts_shot_checks:
+        return 1
+    sizes = request.config.stash.setdefault(_FAMILY_SIZES_KEY, {})
+    if family.name not in sizes:
+        cells = _matrix(request.config).family(family.name).cells
+        sizes[family.name] = CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in cells)
+    return sizes[family.name]
 
 
 @pytest.fixture(scope="session")
-def qjit_shot_check_count(request: pytest.FixtureRequest) -> int:
-    """How many finite-shot values the Catalyst family checks: its own union-bound family."""
-    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
-
-    matrix = _matrix(request.config)
-    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.qjit_cells)
-
-
-@pytest.fixture(scope="session")
-def shot_check_count(request: pytest.FixtureRequest) -> int:
-    """How many finite-shot values a whole-matrix run checks: the union-bound family size."""
-    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
-
-    matrix = _matrix(request.config)
-    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.cells)
-
-
-@pytest.fixture(scope="session")
-def feature_shot_check_count(request: pytest.FixtureRequest) -> int:
-    """How many finite-shot values a run of the whole features family checks: its own
-    union-bound family size."""
-    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
-
-    matrix = _matrix(request.config)
-    return CHECKS_PER_SHOT_CELL * sum(rc.cell.shots is not None for rc in matrix.feature_cells)
-
-
-#: The fixture that holds each family's cell, in the order `record_cell` looks for them.
-_CELL_FIXTURES = ("resolved_hybrid_cell", "resolved_qjit_cell", "resolved_feature_cell", "resolved_cell")
+def matrix_file(request: pytest.FixtureRequest) -> str:
+    """The matrix file as a person names it from where pytest was started."""
+    path = _matrix_path(request.config)
+    try:
+        return str(path.relative_to(request.config.invocation_params.dir))
+    except ValueError:
+        return str(path)
 
 
 @pytest.fixture
@@ -217,10 +176,8 @@ def record_cell(request: pytest.FixtureRequest) -> Callable[[Any, list[str]], No
     from supportmatrix.release.codec import CellRecord
     from supportmatrix.release.recording import PROPERTY
 
-    fixture = next(name for name in _CELL_FIXTURES if name in request.fixturenames)
-
     def record(run: Any, problems: list[str]) -> None:
-        resolved = request.getfixturevalue(fixture)
+        resolved = request.getfixturevalue("resolved_cell")
         # As JSON: the report carries it from an xdist worker to the controller.
         request.node.user_properties.append((PROPERTY, CellRecord.of_run(resolved, run, problems).to_json()))
 
@@ -236,13 +193,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # none. Only initial conftest.py files load earlier, and the suite has none.
     if _runs_matrix(config):
         one_thread_per_process()
-    from supportmatrix.release.recording import CELL_MARKER
+    from supportmatrix.matrix.families import FAMILIES
 
-    config.addinivalue_line("markers", f"{CELL_MARKER}: a cell of matrix.yaml")
-    config.addinivalue_line("markers", "hybrid: a hybrid-model cell of matrix.yaml")
-    config.addinivalue_line("markers", f"{QJIT_MARKER}: a Catalyst cell of matrix.yaml (qjit:); "
-                                       "run with --qjit or -m qjit")
-    config.addinivalue_line("markers", "features: a features-family cell of matrix.yaml")
+    for family in FAMILIES:
+        how = "" if family.runs_by_default else f"; run with --{family.name} or -m {family.marker}"
+        config.addinivalue_line("markers", f"{family.marker}: a {family.title} cell of the matrix{how}")
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -253,28 +208,23 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:
-    from supportmatrix.release.recording import CELL_MARKER
-
-    qjit_items = []
+    left_out: list[Any] = []
     for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        if "resolved_cell" in fixtures:
-            item.add_marker(CELL_MARKER)
-        if "resolved_hybrid_cell" in fixtures:
-            item.add_marker("hybrid")
-        if "resolved_feature_cell" in fixtures:
-            item.add_marker("features")
-        if "resolved_qjit_cell" in fixtures:
-            item.add_marker(QJIT_MARKER)
-            qjit_items.append(item)
-    if qjit_items and not _runs_qjit(config):
+        family = _family_of_test(getattr(item, "function", None))
+        if family is None:
+            continue
+        item.add_marker(family.marker)
+        if not family.runs_by_default and not _asked_for(config, family):
+            left_out.append(item)
+    if left_out:
         # Deselected here rather than by `-m "not qjit"` in addopts, which a user's own `-m`
-        # would replace, bringing the slow family back into an ordinary run.
-        config.hook.pytest_deselected(items=qjit_items)
-        chosen = set(map(id, qjit_items))
+        # would replace, bringing a slow family back into an ordinary run.
+        config.hook.pytest_deselected(items=left_out)
+        chosen = set(map(id, left_out))
         items[:] = [item for item in items if id(item) not in chosen]
 
 
-def _runs_qjit(config: pytest.Config) -> bool:
-    """Whether this run asked for the Catalyst cells: ``--qjit``, or a ``-m`` naming them."""
-    return bool(config.getoption("qjit")) or QJIT_MARKER in (config.getoption("markexpr") or "")
+def _asked_for(config: pytest.Config, family: Family) -> bool:
+    """Whether this run asked for a family left out by default: its option, or a ``-m``
+    naming its marker."""
+    return bool(config.getoption(family.name)) or family.marker in (config.getoption("markexpr") or "")

@@ -29,9 +29,10 @@ from hypothesis import strategies as st
 
 from supportmatrix.check.classify import mismatches
 from supportmatrix.features.catalog import FEATURES
-from supportmatrix.features.failure import feature_failure_message
+from supportmatrix.check.failure import failure_message
+from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
 from supportmatrix.features.runner import run_feature_cell
-from supportmatrix.matrix.model import ResolvedFeatureCell
+from supportmatrix.matrix.model import ResolvedCell
 
 settings.register_profile(
     "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,
@@ -48,7 +49,7 @@ PARAMETER = st.sampled_from(EDGES) | st.floats(-2 * math.pi, 2 * math.pi)
 @settings(settings.get_profile(PROFILE))
 @given(data=st.data())
 def test_supported_feature_class_holds_at_any_parameters(
-    supported_feature_class: ResolvedFeatureCell, data: st.DataObject
+    supported_feature_class: ResolvedCell, data: st.DataObject, matrix_file: str
 ) -> None:
     rc = supported_feature_class
     own = FEATURES[rc.cell.feature]
@@ -59,4 +60,5 @@ def test_supported_feature_class_holds_at_any_parameters(
     run = run_feature_cell(rc.cell, feature=feature)
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     if problems:
-        pytest.fail(feature_failure_message(run, rc.expectation, problems), pytrace=False)
+        pytest.fail(failure_message(FEATURES_FAMILY, rc, run, problems, matrix_file=matrix_file),
+                    pytrace=False)

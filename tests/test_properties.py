@@ -36,7 +36,8 @@ from supportmatrix.check.circuits import CircuitShape
 from supportmatrix.check.classify import mismatches
 from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.check.oracle import reference
-from supportmatrix.qnode.failure import failure_message
+from supportmatrix.check.failure import failure_message
+from supportmatrix.matrix.families import QNODE
 from supportmatrix.qnode.runner import run_qnode_cell
 
 settings.register_profile(
@@ -65,7 +66,8 @@ def circuits(draw: st.DrawFn) -> tuple[CircuitShape, tuple[float, ...]]:
 @settings(settings.get_profile(PROFILE))
 @given(circuit=circuits())
 def test_supported_class_holds_on_any_circuit(
-    supported_class: ResolvedCell, circuit: tuple[CircuitShape, tuple[float, ...]]
+    supported_class: ResolvedCell, circuit: tuple[CircuitShape, tuple[float, ...]],
+    matrix_file: str,
 ) -> None:
     shape, params = circuit
     ref = reference(supported_class.cell.measurement, shape, params)
@@ -73,4 +75,5 @@ def test_supported_class_holds_on_any_circuit(
     run = run_qnode_cell(supported_class.cell, shape=shape, params=params)
     problems = mismatches(supported_class.expectation, run.observed, run.warnings)
     if problems:
-        pytest.fail(failure_message(run, supported_class.expectation, problems), pytrace=False)
+        pytest.fail(failure_message(QNODE, supported_class, run, problems, matrix_file=matrix_file),
+                    pytrace=False)

@@ -1,3 +1,3 @@
-"""Every cell of matrix.yaml, run for real and judged against its declaration."""
+"""Every QNode cell of matrix.yaml, run for real and judged against its declaration."""
 
 from supportmatrix.cell_tests import test_qnode_cell  # noqa: F401 - collected here

@@ -1,8 +1,50 @@
-"""Failure text every family shares: a multi-line exception in full, and unjudged warnings."""
+"""The failure text of a cell of any family: what was declared and where, what happened,
+how to reproduce it, and the command that would accept it.
+
+Each family adds only what is its own (`families.Family.failure`): a few context lines
+(the method PennyLane resolved, a training run, compile times) and the lines that
+reproduce the cell (a snippet, a program, a command).
+"""
 
 from __future__ import annotations
 
+import shlex
+from collections.abc import Sequence
+from typing import Any
+
 from supportmatrix.check.classify import Observed, ObservedWarning
+from supportmatrix.matrix.families import Family
+from supportmatrix.matrix.model import ResolvedCell
+
+
+def failure_message(family: Family, rc: ResolvedCell, run: Any, problems: Sequence[str], *,
+                    matrix_file: str) -> str:
+    """The text pytest shows when a cell's observation disagrees with its declaration."""
+    context, reproduce = family.load("failure")(run, rc)
+    lines = [f"[{rc.cell.id}]", *(f"  {p}" for p in problems)]
+    lines.append(f"  declared: {rc.expectation.describe()}")
+    lines.append(f"  observed: {run.observed.describe()}")
+    lines += context
+    lines += detail_lines(run.observed, run.warnings)
+    lines.append("  reproduce with:")
+    lines += [f"    {line}" if line else "" for line in reproduce]
+    lines += declaration_lines(family, rc, matrix_file=matrix_file)
+    return "\n".join(lines)
+
+
+def declaration_lines(family: Family, rc: ResolvedCell, *, matrix_file: str) -> list[str]:
+    """Where the declaration came from, each deciding rule as ``FILE:LINE (field)``, and the
+    commands that would write what was observed into the file instead."""
+    decided = ", ".join(f"{matrix_file}:{d.line} ({d.field})" for d in rc.decisions)
+    option = "" if family.runs_by_default else f" --{family.name}"
+    return [
+        f"  declared by: {decided or matrix_file}",
+        "  if the new behaviour is right, accept it (a rule gated on the installed release):",
+        f"    supportmatrix observe --matrix {shlex.quote(matrix_file)}{option} "
+        f"-k {shlex.quote(rc.cell.id)} -o observed.json",
+        f"    supportmatrix update --matrix {shlex.quote(matrix_file)} --from observed.json",
+        f"  and regenerate {family.table}.",
+    ]
 
 
 def detail_lines(observed: Observed, warnings: tuple[ObservedWarning, ...]) -> list[str]:

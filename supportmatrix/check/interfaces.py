@@ -6,6 +6,7 @@ only pays for the framework it runs and a missing framework is a skip.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -255,3 +256,17 @@ ADAPTERS: dict[str, Adapter] = {
                 forward_alone=_jax_jit_forward_alone),
     )
 }
+
+
+def missing_for_cell(cell: Any) -> str | None:
+    """Why a cell with an ``interface`` axis cannot run here (its framework is not
+    installed), or None; the registry's ``missing`` for the QNode and features families."""
+    adapter = ADAPTERS[cell.interface]
+    if _available(adapter.requires):
+        return None
+    return f"{adapter.requires} is not installed (needed by interface {cell.interface})"
+
+
+@functools.cache
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None

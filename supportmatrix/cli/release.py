@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.cli.common import (
     EXIT_OK,
     EXIT_REGRESSION,
@@ -36,6 +37,12 @@ def add_observe(subparsers: argparse._SubParsersAction) -> None:
                         help="run only the K-th of N shards (pytest-split); `merge` joins them")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
                         help="no progress bar (it goes to stderr)")
+    for family in FAMILIES:
+        if not family.runs_by_default:
+            parser.add_argument(f"--{family.name}", dest="families", action="append_const",
+                                const=family.name, default=[],
+                                help=f"also run the {family.title} cells ({family.section} in the "
+                                     "matrix), which a default run leaves out")
     parser.set_defaults(handler=_run_observe)
 
 
@@ -53,7 +60,8 @@ def _run_observe(args: argparse.Namespace) -> int:
     read_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
     try:
         print(run(Path(args.matrix), Path(args.output), workers=args.workers,
-                  select=args.select, progress=args.progress, shard=args.shard))
+                  select=args.select, progress=args.progress, shard=args.shard,
+                  families=tuple(args.families)))
     except ObserveError as exc:
         raise InputError(str(exc)) from None
     return EXIT_OK
@@ -82,7 +90,13 @@ def add_diff(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
-    from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
+    from supportmatrix.release.drift import (
+        compare,
+        recorded_families,
+        render_report,
+        side_from_matrix,
+        side_from_results,
+    )
     from supportmatrix.release.results import packages_of
 
     if args.old == DECLARED and args.new == DECLARED:
@@ -93,7 +107,8 @@ def _run_diff(args: argparse.Namespace) -> int:
     for name, other in ((args.old, args.new), (args.new, args.old)):
         if name == DECLARED:
             packages = packages_of(documents[other])
-            sides.append(side_from_matrix(read_matrix(args.matrix, packages), packages=packages))
+            sides.append(side_from_matrix(read_matrix(args.matrix, packages), packages=packages,
+                                          families=recorded_families(documents[other])))
         else:
             sides.append(side_from_results(documents[name], source=name))
     drift = compare(*sides)
@@ -167,10 +182,9 @@ def _run_merge(args: argparse.Namespace) -> int:
     except MergeError as exc:
         raise InputError(str(exc)) from None
     emit(dumps(merged), args.output)
-    families = [_summary_line(merged[key], label)
-                for key, label in (("summary", "cells"), ("hybrid_summary", "hybrid cells"),
-                                   ("feature_summary", "features cells"))
-                if merged.get(key, {}).get("cells")]
+    families = [_summary_line(merged[f.summary_key],
+                              "cells" if not f.keypath else f"{f.title} cells")
+                for f in FAMILIES if merged.get(f.summary_key, {}).get("cells")]
     print(f"{args.output}: {len(documents)} files merged; {'; '.join(families)}")
     return EXIT_OK
 

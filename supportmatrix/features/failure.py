@@ -1,4 +1,4 @@
-"""Failure messages for features cells: what was declared, what happened, and a snippet that reproduces the cell."""
+"""What a features cell's failure text adds to the shared one: a snippet that rebuilds the cell."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import inspect
 
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import to_real_vector
-from supportmatrix.check.failure import detail_lines
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
@@ -19,7 +18,7 @@ from supportmatrix.features.runner import (
     partitions_vector,
     spsa_seed,
 )
-from supportmatrix.matrix.model import Expectation, FeatureCell
+from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
 
 def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int = 0) -> str:
@@ -70,18 +69,10 @@ def _source(function: object) -> str:
     return inspect.getsource(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
 
 
-def feature_failure_message(run: FeatureRun, expectation: Expectation, problems: list[str]) -> str:
-    """The text pytest shows when a features cell's observation disagrees with matrix.yaml."""
+def failure_lines(run: FeatureRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
+    """Context lines and reproduction lines for `check.failure.failure_message`."""
     cell = run.cell
-    lines = [f"[{cell.id}]", *(f"  {p}" for p in problems)]
-    lines.append(f"  declared: {expectation.describe()}")
-    lines.append(f"  observed: {run.observed.describe()}")
+    context = []
     if run.resolved_method and run.resolved_method != cell.diff_method:
-        lines.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
-    lines += detail_lines(run.observed, run.warnings)
-    lines.append("  reproduce with:")
-    lines += [f"    {line}" if line else ""
-              for line in feature_snippet(cell, run.feature, run.run).splitlines()]
-    lines.append("  if PennyLane's new behaviour is right, declare it under features: in "
-                 "matrix.yaml and regenerate docs/support-table.md.")
-    return "\n".join(lines)
+        context.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
+    return context, feature_snippet(cell, run.feature, run.run).splitlines()

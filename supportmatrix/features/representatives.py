@@ -8,13 +8,13 @@ drawn point is one parameter vector, and the batch's own cells check broadcastin
 from __future__ import annotations
 
 from supportmatrix.features.catalog import FEATURES
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedFeatureCell
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell
 
 
-def supported_feature_classes(matrix: Matrix) -> list[ResolvedFeatureCell]:
+def supported_feature_classes(matrix: Matrix) -> list[ResolvedCell]:
     """The representative of every class with a supported analytic features cell, in matrix order."""
-    chosen: dict[tuple[str, str, str], ResolvedFeatureCell] = {}
-    for rc in matrix.feature_cells:  # file order: interfaces in axis order
+    chosen: dict[tuple[str, str, str], ResolvedCell] = {}
+    for rc in matrix.family("features").cells:  # file order: interfaces in axis order
         cell = rc.cell
         if cell.shots is None and rc.expectation.outcome is Outcome.SUPPORTED \
                 and not FEATURES[cell.feature].batch:

@@ -30,7 +30,7 @@ from supportmatrix.features.build import circuit_of
 from supportmatrix.features.catalog import FEATURES, Feature, classical_jacobian
 from supportmatrix.features.hessian import second_derivatives
 from supportmatrix.features.oracle import hessian_of, reference_of, tape_jacobian_of
-from supportmatrix.matrix.model import FeatureCell
+from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
 
 @dataclass(frozen=True)
@@ -261,3 +261,8 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                                   f"{type(exc).__name__}: {exc}")
     return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
                       own, run)
+
+
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> FeatureRun:
+    """The registry's runner (`families.FEATURES`): the cell at its feature's own parameters."""
+    return run_feature_cell(rc.cell, family_size=family_size)

@@ -46,32 +46,7 @@ from supportmatrix.hybrid.models import (
 from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
 from supportmatrix.hybrid.keras_backends import missing_keras_module
 from supportmatrix.hybrid.measure import measure
-from supportmatrix.matrix.model import HybridCell, Stage, TrainingSpec
-
-
-@dataclass(frozen=True)
-class TrainingRecord:
-    """One training run: epochs run, training accuracy after each, wall time, peak memory.
-
-    ``wall_seconds`` covers training and the accuracy evaluation after each epoch;
-    ``peak_memory_bytes`` is the growth of the process's peak RSS during the run (None
-    where the platform cannot measure it; see `measure`).
-    """
-
-    epochs: int
-    accuracies: tuple[float, ...]
-    wall_seconds: float
-    peak_memory_bytes: int | None
-
-    @property
-    def accuracy(self) -> float:
-        return self.accuracies[-1]
-
-    def describe(self) -> str:
-        memory = "n/a" if self.peak_memory_bytes is None else f"{self.peak_memory_bytes / 2**20:.1f} MiB"
-        return (f"accuracy {self.accuracy:.3f} after {self.epochs} epoch(s) "
-                f"({', '.join(f'{a:.3f}' for a in self.accuracies)}), "
-                f"{self.wall_seconds:.2f} s, peak memory +{memory}")
+from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
 
 
 @dataclass(frozen=True)
@@ -251,3 +226,13 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
                       np.zeros(before.shape), passed, "identical")
 
 
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> HybridRun:
+    """The registry's runner (`families.HYBRID`): trained to the cell's target; hybrid cells
+    check no shot noise, so ``family_size`` plays no part."""
+    return run_hybrid_cell(rc.cell, rc.training)
+
+
+def missing_for_cell(cell: HybridCell) -> str | None:
+    """Why ``cell`` cannot run here (a module its layer needs is not installed), or None."""
+    missing = missing_module_for_layer(cell.layer)
+    return None if missing is None else f"{missing} is not installed (needed by layer {cell.layer})"

@@ -23,12 +23,14 @@ import traceback
 from collections.abc import Mapping
 from typing import IO, Any
 
+from supportmatrix.check.crashed import CellCrashed
+
 _HEADER = struct.Struct(">I")
 #: Lines of the child's stderr quoted when it crashes.
 STDERR_TAIL_LINES = 15
 
 
-class WorkerCrashed(RuntimeError):
+class WorkerCrashed(CellCrashed):
     """The child process died while running a call (or before answering it)."""
 
     def __init__(self, name: str, returncode: int | None, stderr_tail: str) -> None:

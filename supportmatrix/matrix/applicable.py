@@ -26,7 +26,8 @@ from supportmatrix.matrix.checks import check_keys, require_list, require_mappin
 from supportmatrix.matrix.fields import parse_note_ref
 from supportmatrix.matrix.model import NotApplicableCell
 from supportmatrix.matrix.resolve import CellMatch
-from supportmatrix.matrix.schema import Family, parse_where
+from supportmatrix.matrix.families import Family
+from supportmatrix.matrix.schema import parse_where
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = ["KEY", "Declaration", "parse_not_applicable", "split_not_applicable"]

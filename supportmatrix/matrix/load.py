@@ -142,32 +142,24 @@ from collections.abc import Mapping
 
 from supportmatrix.matrix.applicable import parse_not_applicable, split_not_applicable
 from supportmatrix.matrix.checks import check_keys, require_mapping
+from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.model import (
+    FamilyCells,
     Matrix,
     NotApplicableCell,
     Outcome,
     ResolvedCell,
-    ResolvedFeatureCell,
-    ResolvedHybridCell,
-    ResolvedQjitCell,
     inapplicable,
 )
-from supportmatrix.matrix.resolve import Resolved, check_dead_rules, match_cells, resolve
+from supportmatrix.matrix.resolve import check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
-    FEATURES,
-    FEATURES_KEYS,
-    HYBRID,
-    HYBRID_KEYS,
-    QJIT,
-    QJIT_KEYS,
-    QNODE,
     SCHEMA_VERSION,
     TOP_KEYS,
-    Family,
     check_schema_version,
     parse_axes,
     parse_notes,
     parse_rules,
+    section_keys,
 )
 from supportmatrix.matrix.source import MatrixError, Source, parse_yaml, read_text
 from supportmatrix.matrix.versions import installed_versions
@@ -212,88 +204,60 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     root = require_mapping(src, data, (), "the top level")
     version = check_schema_version(src, root)
     check_keys(src, root, (), TOP_KEYS)
-    axes = parse_axes(src, root, QNODE)
     notes = parse_notes(src, root)
-    cells = tuple(
-        ResolvedCell(cell, expectation, lines)  # type: ignore[arg-type]
-        for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions,
-                                                  version)[0]
-    )
-    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
-    qjit_axes, qjit, _ = _section(src, root, QJIT, QJIT_KEYS, notes, versions, version)
-    qjit_cells = tuple(ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
-                       for cell, expectation, _, lines in qjit)
-    feature_axes, features, not_applicable = _section(src, root, FEATURES, FEATURES_KEYS, notes,
-                                                      versions, version)
-    feature_cells = tuple(ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
-                          for cell, expectation, _, lines in features)
-    return Matrix(
-        path=src.path,
-        axes=axes,
-        notes=notes,
-        cells=cells,
-        hybrid_axes=hybrid_axes,
-        hybrid_cells=hybrid_cells,
-        qjit_axes=qjit_axes,
-        qjit_cells=qjit_cells,
-        feature_axes=feature_axes,
-        feature_cells=feature_cells,
-        feature_not_applicable=not_applicable,
-    )
+    families = {}
+    for family in FAMILIES:
+        section = _section(src, root, family)
+        if section is not None:
+            families[family.name] = _family_cells(src, section, family, notes, versions, version)
+    return Matrix(path=src.path, notes=notes, families=families)
 
 
-def _cells(
+def _section(src: Source, root: dict, family: Family) -> dict | None:
+    """The family's part of the file: the top level itself for the QNode family (which
+    must be there), else its optional section (None without it)."""
+    if not family.keypath:
+        return root
+    name = str(family.keypath[0])
+    if name not in root:
+        return None
+    section = require_mapping(src, root[name], family.keypath, name)
+    check_keys(src, section, family.keypath, section_keys(family))
+    return section
+
+
+def _family_cells(
     src: Source,
     section: dict,
     family: Family,
-    axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
     versions: Mapping[str, str | None],
     schema_version: int,
-) -> tuple[list[Resolved], tuple[NotApplicableCell, ...]]:
-    """The family's rules, checked for dead ones (whatever is installed), then resolved;
-    and, for the features, its cells declared not applicable, which no rule resolves."""
+) -> FamilyCells:
+    """The family's axes and rules, the rules checked for dead ones (whatever is installed),
+    then resolved; and the cells declared not applicable, which no rule resolves."""
+    axes = parse_axes(src, section, family)
     rules = parse_rules(src, section, family, axes, notes, schema_version)
     matches = match_cells(family, axes, rules)
     not_applicable: list[NotApplicableCell] = []
-    if family is FEATURES:
+    if family.has_not_applicable:
         declarations = parse_not_applicable(src, section, family, axes, notes)
         matches, not_applicable = split_not_applicable(src, family, declarations, matches,
                                                        inapplicable)
     check_dead_rules(src, family, rules, matches)
-    return resolve(src, family, rules, matches, versions), tuple(not_applicable)
+    cells = tuple(resolve(src, family, rules, matches, versions))
+    if "training" in family.rule_fields:
+        _check_trained(src, family, cells)
+    return FamilyCells(axes, cells, tuple(not_applicable))
 
 
-def _section(
-    src: Source, root: dict, family: Family, keys: tuple[str, ...], notes: dict[str, str],
-    versions: Mapping[str, str | None], schema_version: int,
-) -> tuple[dict[str, tuple[object, ...]], list[Resolved], tuple[NotApplicableCell, ...]]:
-    """An optional family section (``hybrid:``, ``qjit:``, ``features:``): its axes, its
-    resolved cells and (features) its not-applicable cells, read like the top level's
-    (empty without the section)."""
-    name = str(family.keypath[0])
-    if name not in root:
-        return {}, [], ()
-    section = require_mapping(src, root[name], family.keypath, name)
-    check_keys(src, section, family.keypath, keys)
-    axes = parse_axes(src, section, family)
-    return (axes, *_cells(src, section, family, axes, notes, versions, schema_version))
-
-
-def _parse_hybrid(
-    src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
-    schema_version: int,
-) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
-    """The ``hybrid:`` section, whose supported cells must each get a training target."""
-    axes, resolved, _ = _section(src, root, HYBRID, HYBRID_KEYS, notes, versions, schema_version)
-    cells = tuple(ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
-                  for cell, expectation, training, lines in resolved)
+def _check_trained(src: Source, family: Family, cells: tuple[ResolvedCell, ...]) -> None:
+    """Every supported cell of a family that trains must get a training target."""
     untrained = [rc.cell.id for rc in cells
                  if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None]
     if untrained:
         raise src.error(
-            (*HYBRID.keypath, "rules"),
-            f"{len(untrained)} supported hybrid cells get no 'training' "
+            (*family.keypath, "rules"),
+            f"{len(untrained)} supported {family.title} cells get no 'training' "
             f"{{min_accuracy, max_epochs}} from any rule; first: {untrained[0]}",
         )
-    return axes, cells

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from supportmatrix.matrix.axes import FEATURE_AXIS_NAMES, SHOTS_ONLY_FEATURES
+from supportmatrix.matrix.axes import SHOTS_ONLY_FEATURES
 
 def inapplicable(cell: FeatureCell) -> str | None:
     """Why a features cell makes no sense (then it must be declared not applicable), or None."""
@@ -151,6 +151,31 @@ class TrainingSpec:
 
 
 @dataclass(frozen=True)
+class TrainingRecord:
+    """One training run: epochs run, training accuracy after each, wall time, peak memory.
+
+    ``wall_seconds`` covers training and the accuracy evaluation after each epoch;
+    ``peak_memory_bytes`` is the growth of the process's peak RSS during the run (None
+    where the platform cannot measure it; see `measure`).
+    """
+
+    epochs: int
+    accuracies: tuple[float, ...]
+    wall_seconds: float
+    peak_memory_bytes: int | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.accuracies[-1]
+
+    def describe(self) -> str:
+        memory = "n/a" if self.peak_memory_bytes is None else f"{self.peak_memory_bytes / 2**20:.1f} MiB"
+        return (f"accuracy {self.accuracy:.3f} after {self.epochs} epoch(s) "
+                f"({', '.join(f'{a:.3f}' for a in self.accuracies)}), "
+                f"{self.wall_seconds:.2f} s, peak memory +{memory}")
+
+
+@dataclass(frozen=True)
 class Rule:
     """One entry of ``rules:``; it sets the fields it gives on every cell it matches."""
 
@@ -164,12 +189,28 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class ResolvedCell:
-    """A cell with the expectation its matching rules give it, and which rules did."""
+class Decision:
+    """Which rule decided one field of a cell's declaration (``expect``, ``warnings`` or
+    ``training``): its line in the matrix file."""
 
-    cell: QNodeCell
+    field: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ResolvedCell:
+    """A cell of any family with what its matching rules declare: the expectation, a hybrid
+    cell's training target, and which rules decided each field (`decisions`)."""
+
+    cell: Any
     expectation: Expectation
-    rule_lines: tuple[int, ...] = field(default=())
+    training: TrainingSpec | None = None
+    decisions: tuple[Decision, ...] = field(default=())
+
+    @property
+    def rule_lines(self) -> tuple[int, ...]:
+        """The lines of the rules that decided it, in file order."""
+        return tuple(sorted({d.line for d in self.decisions}))
 
 
 @dataclass(frozen=True)
@@ -189,14 +230,7 @@ class HybridCell:
         return getattr(self, axis)
 
 
-@dataclass(frozen=True)
-class ResolvedHybridCell:
-    """A hybrid cell with its expectation and, when it must train, the training target."""
 
-    cell: HybridCell
-    expectation: Expectation
-    training: TrainingSpec | None = None
-    rule_lines: tuple[int, ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -253,61 +287,53 @@ class NotApplicableCell:
     line: int = 0
 
 
-@dataclass(frozen=True)
-class ResolvedQjitCell:
-    """A Catalyst cell with the expectation its matching rules give it."""
 
-    cell: QjitCell
-    expectation: Expectation
-    rule_lines: tuple[int, ...] = field(default=())
+
+
+
 
 
 @dataclass(frozen=True)
-class ResolvedFeatureCell:
-    """A features-family cell with the expectation its matching rules give it."""
+class FamilyCells:
+    """One family's part of a loaded matrix: its axes and resolved cells in cell order, and
+    (features) the cells declared not applicable, which are not tests."""
 
-    cell: FeatureCell
-    expectation: Expectation
-    rule_lines: tuple[int, ...] = field(default=())
-
-
-@dataclass(frozen=True)
-class Matrix:
-    """A loaded ``matrix.yaml``: the axes, the footnotes and the resolved cells, in file order.
-
-    The hybrid-model family (``hybrid:``), the Catalyst family (``qjit:``) and the features
-    family (``features:``) are
-    optional; without them their fields are empty.
-    """
-
-    path: str
-    axes: dict[str, tuple[object, ...]]
-    notes: dict[str, str]
-    cells: tuple[ResolvedCell, ...]
-    hybrid_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
-    hybrid_cells: tuple[ResolvedHybridCell, ...] = ()
-    qjit_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
-    qjit_cells: tuple[ResolvedQjitCell, ...] = ()
-    feature_axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
-    feature_cells: tuple[ResolvedFeatureCell, ...] = ()
-    #: The features cells declared not applicable, in cell order; not in `feature_cells`.
-    feature_not_applicable: tuple[NotApplicableCell, ...] = ()
+    axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
+    cells: tuple[ResolvedCell, ...] = ()
+    not_applicable: tuple[NotApplicableCell, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}
 
-    def hybrid_by_id(self) -> dict[str, ResolvedHybridCell]:
-        return {rc.cell.id: rc for rc in self.hybrid_cells}
+    def entries(self) -> dict[tuple[object, ...], ResolvedCell | NotApplicableCell]:
+        """Every cell, tested or not applicable, by its axis values in axis order."""
+        return {tuple(item.cell.axis_value(a) for a in self.axes): item
+                for item in (*self.cells, *self.not_applicable)}
 
-    def qjit_by_id(self) -> dict[str, ResolvedQjitCell]:
-        return {rc.cell.id: rc for rc in self.qjit_cells}
 
-    def feature_by_id(self) -> dict[str, ResolvedFeatureCell]:
-        return {rc.cell.id: rc for rc in self.feature_cells}
+@dataclass(frozen=True)
+class Matrix:
+    """A loaded matrix file: the footnotes, and each family's axes and resolved cells.
 
-    def feature_entries(self) -> dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell]:
-        """Every features cell, tested or not applicable, by its axis values in axis order."""
-        entries: dict[tuple[object, ...], ResolvedFeatureCell | NotApplicableCell] = {}
-        for item in (*self.feature_cells, *self.feature_not_applicable):
-            entries[tuple(item.cell.axis_value(a) for a in FEATURE_AXIS_NAMES)] = item
-        return entries
+    ``families`` maps a family's name (`families.FAMILIES`) to its cells; a family the file
+    does not declare has no entry, and `family` gives it as empty.
+    """
+
+    path: str
+    notes: dict[str, str]
+    families: dict[str, FamilyCells] = field(default_factory=dict)
+
+    def family(self, name: str) -> FamilyCells:
+        """One family's cells (empty when the file does not declare it)."""
+        return self.families.get(name, _NO_CELLS)
+
+    def resolved(self) -> tuple[ResolvedCell, ...]:
+        """Every family's cells, family by family."""
+        return tuple(rc for cells in self.families.values() for rc in cells.cells)
+
+    def by_id(self) -> dict[str, ResolvedCell]:
+        """Every family's cells by id."""
+        return {rc.cell.id: rc for rc in self.resolved()}
+
+
+_NO_CELLS = FamilyCells()

@@ -10,27 +10,24 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from typing import Any
 
+from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.model import (
-    QNodeCell,
+    Decision,
     Expectation,
-    FeatureCell,
-    HybridCell,
-    QjitCell,
+    ResolvedCell,
     TrainingSpec,
     WarningSpec,
 )
-from supportmatrix.matrix.schema import CompiledRule, Family
+from supportmatrix.matrix.schema import CompiledRule
 from supportmatrix.matrix.source import Source
 from supportmatrix.matrix.versions import specifier_matches
 
-__all__ = ["Resolved", "check_dead_rules", "match_cells", "resolve"]
+__all__ = ["check_dead_rules", "match_cells", "resolve"]
 
 #: A cell's axis values, in the family's axis order, and the bit set of rules matching them.
 CellMatch = tuple[tuple[object, ...], int]
-#: A resolved cell: the cell, its expectation, its training target, its rules' lines.
-AnyCell = QNodeCell | HybridCell | QjitCell | FeatureCell
-Resolved = tuple[AnyCell, Expectation, TrainingSpec | None, tuple[int, ...]]
 
 
 def match_cells(
@@ -53,7 +50,7 @@ def resolve(
     rules: list[CompiledRule],
     matches: list[CellMatch],
     versions: Mapping[str, str | None],
-) -> list[Resolved]:
+) -> list[ResolvedCell]:
     """Give every cell its expectation (and training target) under ``versions``."""
     # Version gates are evaluated once per rule, never per cell.
     active = [
@@ -65,9 +62,9 @@ def resolve(
     warning_bits = _bits(r.rule.index for r in active if r.rule.warnings is not None)
     training_bits = _bits(r.rule.index for r in active if r.rule.training is not None)
 
-    resolved: list[Resolved] = []
-    uncovered: list[AnyCell] = []
-    cache: dict[tuple[int, int, int], tuple[Expectation, TrainingSpec | None, tuple[int, ...]]] = {}
+    resolved: list[ResolvedCell] = []
+    uncovered: list[Any] = []
+    cache: dict[tuple[int, int, int], tuple[Expectation, TrainingSpec | None, tuple[Decision, ...]]] = {}
     for combo, matched in matches:
         cell = family.make_cell(*combo)
         expect_index = (matched & expect_bits).bit_length() - 1  # highest bit = last rule
@@ -81,7 +78,7 @@ def resolve(
         )
         if key not in cache:
             cache[key] = _expectation(rules, *key)
-        resolved.append((cell, *cache[key]))
+        resolved.append(ResolvedCell(cell, *cache[key]))
 
     if uncovered:
         total = len(resolved) + len(uncovered)
@@ -185,19 +182,19 @@ def _value_masks(
 
 def _expectation(
     rules: list[CompiledRule], expect_index: int, warning_index: int, training_index: int
-) -> tuple[Expectation, TrainingSpec | None, tuple[int, ...]]:
+) -> tuple[Expectation, TrainingSpec | None, tuple[Decision, ...]]:
     expect = rules[expect_index].rule.expect
     assert expect is not None
-    lines = {rules[expect_index].rule.line}
+    decisions = [Decision("expect", rules[expect_index].rule.line)]
     warnings: tuple[WarningSpec, ...] = ()
     if warning_index >= 0:
         warnings = rules[warning_index].rule.warnings or ()
-        lines.add(rules[warning_index].rule.line)
+        decisions.append(Decision("warnings", rules[warning_index].rule.line))
     training = None
     if training_index >= 0:
         training = rules[training_index].rule.training
-        lines.add(rules[training_index].rule.line)
+        decisions.append(Decision("training", rules[training_index].rule.line))
     expectation = Expectation(
         outcome=expect.outcome, error=expect.error, warnings=warnings, note=expect.note
     )
-    return expectation, training, tuple(sorted(lines))
+    return expectation, training, tuple(decisions)

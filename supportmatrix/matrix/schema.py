@@ -1,6 +1,5 @@
 """The shape of `matrix.yaml`: schema version, axes, notes and rules with their ``where``,
-for every family of cells (the QNode top level, ``hybrid:``, ``qjit:`` and ``features:``), described by
-`Family`."""
+for every family of cells, each described by its `families.Family`."""
 
 from __future__ import annotations
 
@@ -19,33 +18,17 @@ from supportmatrix.matrix.checks import (
     show,
 )
 from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
-from supportmatrix.matrix.axes import (
-    AXIS_NAMES,
-    FEATURE_AXIS_NAMES,
-    HYBRID_AXIS_NAMES,
-    KNOWN_AXIS_VALUES,
-    KNOWN_FEATURE_AXIS_VALUES,
-    KNOWN_HYBRID_AXIS_VALUES,
-    KNOWN_QJIT_AXIS_VALUES,
-    QJIT_AXIS_NAMES,
-    VERSIONED_PACKAGES,
-)
-from supportmatrix.matrix.model import QNodeCell, FeatureCell, HybridCell, QjitCell, Rule, Stage
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
+from supportmatrix.matrix.families import FAMILIES, Family
+from supportmatrix.matrix.model import Rule
 from supportmatrix.matrix.source import Keypath, Source
 
 __all__ = [
-    "FEATURES",
-    "FEATURES_KEYS",
-    "HYBRID",
-    "HYBRID_KEYS",
-    "QJIT",
-    "QJIT_KEYS",
-    "QNODE",
     "SCHEMA_VERSION",
     "SCHEMA_VERSIONS",
     "TOP_KEYS",
     "CompiledRule",
-    "Family",
+    "section_keys",
     "check_schema_version",
     "parse_axes",
     "parse_notes",
@@ -59,59 +42,15 @@ SCHEMA_VERSION = 2
 #: 2: every outcome but ``supported`` names its reason; ``forward-only`` is ``errors``.
 SCHEMA_VERSIONS = (1, 2)
 
-TOP_KEYS = ("schema_version", "axes", "notes", "rules", "hybrid", "qjit", "features")
-HYBRID_KEYS = ("axes", "rules")
-QJIT_KEYS = ("axes", "rules")
-FEATURES_KEYS = ("axes", "not-applicable", "rules")
+#: The keys of the top level: its own, the QNode family's, and each family section's.
+TOP_KEYS = ("schema_version", "axes", "notes", "rules",
+            *(str(f.keypath[0]) for f in FAMILIES if f.keypath))
 
 
-@dataclass(frozen=True)
-class Family:
-    """What differs between the QNode cells (top level), the hybrid cells (``hybrid:``) and
-    the Catalyst cells (``qjit:``) and the features cells (``features:``); everything else
-    (axes, rules, version gates, resolution, errors) is shared."""
-
-    keypath: Keypath
-    axis_names: tuple[str, ...]
-    known_values: Mapping[str, tuple[str, ...]]
-    make_cell: Callable[..., QNodeCell | HybridCell | QjitCell | FeatureCell]
-    stages: tuple[str, ...]
-    rule_fields: tuple[str, ...]  # what a rule may set, besides `where`
-
-
-QNODE = Family(
-    keypath=(),
-    axis_names=AXIS_NAMES,
-    known_values=KNOWN_AXIS_VALUES,
-    make_cell=QNodeCell,
-    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
-    rule_fields=("expect", "warnings"),
-)
-HYBRID = Family(
-    keypath=("hybrid",),
-    axis_names=HYBRID_AXIS_NAMES,
-    known_values=KNOWN_HYBRID_AXIS_VALUES,
-    make_cell=HybridCell,
-    stages=tuple(s.value for s in Stage),
-    rule_fields=("expect", "warnings", "training"),
-)
-QJIT = Family(
-    keypath=("qjit",),
-    axis_names=QJIT_AXIS_NAMES,
-    known_values=KNOWN_QJIT_AXIS_VALUES,
-    make_cell=QjitCell,
-    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
-    rule_fields=("expect", "warnings"),
-)
-
-FEATURES = Family(
-    keypath=("features",),
-    axis_names=FEATURE_AXIS_NAMES,
-    known_values=KNOWN_FEATURE_AXIS_VALUES,
-    make_cell=FeatureCell,
-    stages=(Stage.FORWARD.value, Stage.GRADIENT.value),
-    rule_fields=("expect", "warnings"),
-)
+def section_keys(family: Family) -> tuple[str, ...]:
+    """The keys a family's section may have: ``not-applicable`` only where cells can be
+    inapplicable (`model.inapplicable`: the features)."""
+    return ("axes", "not-applicable", "rules") if family.has_not_applicable else ("axes", "rules")
 
 
 @dataclass(frozen=True)

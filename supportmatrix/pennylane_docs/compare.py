@@ -121,19 +121,19 @@ def coverage(doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE) -> Co
     """Count the compared cells, the undocumented ones by reason, and the entries left over."""
     _check_device(matrix, device)
     undocumented: Counter[tuple[int, str]] = Counter()
-    for rc in matrix.cells:
+    for rc in matrix.family("qnode").cells:
         reason = _undocumented_reason(doc, rc.cell, device)
         if reason is not None:
             undocumented[reason] += 1
     def axis_order(reason: tuple[int, str]) -> tuple[int, int]:
         axis, value = reason
-        return axis, matrix.axes[AXIS_NAMES[axis]].index(value)
+        return axis, matrix.family("qnode").axes[AXIS_NAMES[axis]].index(value)
 
     by_reason = {
         f"{AXIS_NAMES[axis].replace('_', ' ')} {value}": undocumented[axis, value]
         for axis, value in sorted(undocumented, key=axis_order)
     }
-    axes = matrix.axes
+    axes = matrix.family("qnode").axes
     in_matrix = [
         key
         for key in doc.entries
@@ -168,7 +168,7 @@ def render_comparison(
     found = compare_with_docs(doc, matrix, device)
     counts = coverage(doc, matrix, device)
     by_kind = Counter(d.kind for d in found)
-    shots = ", ".join("None" if s is None else str(s) for s in matrix.axes["shots"])
+    shots = ", ".join("None" if s is None else str(s) for s in matrix.family("qnode").axes["shots"])
     lines = [
         "# PennyLane's documented table vs the matrix",
         "",
@@ -205,7 +205,7 @@ def _documented_cells(
     doc: DocsTable, matrix: Matrix, device: str
 ) -> Iterator[tuple[QNodeCell, Expectation, DocumentedEntry]]:
     _check_device(matrix, device)
-    for rc in matrix.cells:
+    for rc in matrix.family("qnode").cells:
         cell = rc.cell
         entry = doc.entries.get((cell.interface, cell.diff_method, cell.measurement))
         if cell.device == device and entry is not None:
@@ -254,8 +254,8 @@ def _undocumented_reason(doc: DocsTable, cell: QNodeCell, device: str) -> tuple[
 
 
 def _check_device(matrix: Matrix, device: str) -> None:
-    if device not in matrix.axes["device"]:
-        devices = ", ".join(map(str, matrix.axes["device"]))
+    if device not in matrix.family("qnode").axes["device"]:
+        devices = ", ".join(map(str, matrix.family("qnode").axes["device"]))
         raise ValueError(f"matrix {matrix.path} has no device {device!r}; its devices: {devices}")
 
 

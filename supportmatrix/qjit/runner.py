@@ -19,7 +19,7 @@ from supportmatrix.check import tolerance as shared
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.scaffold import observe
-from supportmatrix.matrix.model import QjitCell, Stage
+from supportmatrix.matrix.model import QjitCell, ResolvedCell, Stage
 from supportmatrix.qjit import tolerance
 from supportmatrix.qjit.programs import build_program
 
@@ -142,3 +142,15 @@ def _second_tolerance(cell: QjitCell, href: tolerance.HessianReference,
         return (tolerance.hessian_tolerance(href, "fd"),
                 f"Catalyst fd of fd: nested forward difference, h={tolerance.CATALYST_FD_STEP:g}")
     return tolerance.hessian_tolerance(href, "exact"), "auto: exact method's bound"
+
+
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> QjitRun:
+    """The registry's runner (`families.QJIT`)."""
+    return run_qjit_cell(rc.cell, family_size=family_size)
+
+
+def missing_for_cell(cell: QjitCell) -> str | None:
+    """Why ``cell`` cannot run here (Catalyst is not installed), or None."""
+    missing = missing_catalyst()
+    return None if missing is None else (f"{missing} is not installed (needed by the qjit family: "
+                                         "catalyst, behind qml.qjit)")

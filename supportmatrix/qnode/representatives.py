@@ -21,7 +21,7 @@ INTERFACE_COST: tuple[str, ...] = ("autograd", "torch", "None", "jax", "tf", "ja
 def supported_classes(matrix: Matrix) -> list[ResolvedCell]:
     """The representative of every class with a supported analytic cell, in matrix order."""
     best: dict[tuple[str, str, str], ResolvedCell] = {}
-    for rc in matrix.cells:
+    for rc in matrix.family("qnode").cells:
         cell = rc.cell
         if cell.shots is not None or rc.expectation.outcome is not Outcome.SUPPORTED:
             continue

@@ -20,7 +20,7 @@ from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, 
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, Adapter, to_numpy
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.scaffold import Observation, observe
-from supportmatrix.matrix.model import QNodeCell, Stage
+from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
 
 
 @dataclass(frozen=True)
@@ -171,3 +171,8 @@ def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
                                   f"{type(exc).__name__}: {exc}")
     return QNodeRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
                shape, params, run)
+
+
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> QNodeRun:
+    """The registry's runner (`families.QNODE`): the cell at the matrix's own circuit."""
+    return run_qnode_cell(rc.cell, family_size=family_size)

@@ -1,9 +1,7 @@
 """A cell's record in the results file: built from a run, written as JSON, read back.
 
 `CellRecord` is the one form a record takes in memory: `CellRecord.of_run` builds it
-from a run (a `qnode.runner.QNodeRun`, a `hybrid.runner.HybridRun`, a `qjit.runner.QjitRun`
-or a `features.runner.FeatureRun`), `to_json` writes it and `from_json` reads it back, for
-every family. What a record reads back as is
+from any family's run, `to_json` writes it and `from_json` reads it back. What a record reads back as is
 `observed_matrix`'s (the expectations it observed) and `behaviour`'s (for ``diff``).
 """
 
@@ -13,42 +11,23 @@ import dataclasses
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
-from supportmatrix.hybrid.runner import TrainingRecord
+from supportmatrix.matrix.families import FAMILIES, Family, family_named, family_of
 from supportmatrix.matrix.model import (
-    QNodeCell,
     Expectation,
-    FeatureCell,
-    HybridCell,
     Outcome,
-    QjitCell,
     ResolvedCell,
-    ResolvedFeatureCell,
-    ResolvedHybridCell,
-    ResolvedQjitCell,
     Stage,
+    TrainingRecord,
     TrainingSpec,
 )
 
-if TYPE_CHECKING:
-    from supportmatrix.qnode.runner import QNodeRun
-    from supportmatrix.features.runner import FeatureRun
-    from supportmatrix.hybrid.runner import HybridRun
-    from supportmatrix.qjit.runner import QjitRun
-
-#: The families of cells; a document lists them under these keys.
-QNODE, HYBRID, QJIT, FEATURE = "qnode", "hybrid", "qjit", "feature"
-FAMILY_KEYS = {QNODE: "cells", HYBRID: "hybrid_cells", QJIT: "qjit_cells", FEATURE: "feature_cells"}
-#: Each family's summary key in a document.
-SUMMARY_KEYS = {QNODE: "summary", HYBRID: "hybrid_summary", QJIT: "qjit_summary",
-                FEATURE: "feature_summary"}
-
-AnyCell = QNodeCell | HybridCell | QjitCell | FeatureCell
-AnyResolved = ResolvedCell | ResolvedHybridCell | ResolvedQjitCell | ResolvedFeatureCell
+#: A cell of any family (`families.Family.make_cell`).
+AnyCell = Any
 
 #: A cell's status in a run: judged against matrix.yaml, or not judged at all.
 STATUSES = ("pass", "fail", "skipped", "crashed")
@@ -57,34 +36,17 @@ STATUSES = ("pass", "fail", "skipped", "crashed")
 
 
 def axes_json(cell: AnyCell) -> dict[str, Any]:
-    """A cell's axis values by name, for any family."""
-    if isinstance(cell, QjitCell):
-        return {"device": cell.device, "diff_method": cell.diff_method,
-                "grad_function": cell.grad_function, "method": cell.method,
-                "measurement": cell.measurement, "shots": cell.shots,
-                "derivative": cell.derivative}
-    if isinstance(cell, HybridCell):
-        return {"layer": cell.layer, "device": cell.device, "diff_method": cell.diff_method}
-    if isinstance(cell, FeatureCell):
-        return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
-                "feature": cell.feature, "shots": cell.shots}
-    return {"device": cell.device, "interface": cell.interface, "diff_method": cell.diff_method,
-            "measurement": cell.measurement, "shots": cell.shots}
+    """A cell's axis values by name, in its family's axis order."""
+    return {axis: cell.axis_value(axis) for axis in family_of(cell).axis_names}
 
 
 def cell_from_axes(axes: dict[str, Any]) -> AnyCell:
-    """The cell `axes_json` wrote; a ``layer`` axis makes it a hybrid cell, a ``feature``
-    axis a features cell, a ``grad_function`` axis a Catalyst cell."""
-    if "grad_function" in axes:
-        return QjitCell(axes["device"], axes["diff_method"], axes["grad_function"],
-                        axes["method"], axes["measurement"], axes["shots"], axes["derivative"])
-    if "layer" in axes:
-        return HybridCell(axes["layer"], axes["device"], axes["diff_method"])
-    if "feature" in axes:
-        return FeatureCell(axes["device"], axes["interface"], axes["diff_method"], axes["feature"],
-                           axes["shots"])
-    return QNodeCell(axes["device"], axes["interface"], axes["diff_method"], axes["measurement"],
-                axes["shots"])
+    """The cell `axes_json` wrote: of the family whose axis names these are."""
+    names = tuple(axes)
+    for family in FAMILIES:
+        if family.axis_names == names:
+            return family.make_cell(*(axes[a] for a in names))  # type: ignore[no-any-return]
+    raise ValueError(f"no family has the axes {', '.join(names)}")
 
 
 @dataclass(frozen=True)
@@ -151,8 +113,8 @@ class Observation:
     def max_rel_error(self) -> float | None:
         return _largest(c.max_rel_error for c in self.checks)
 
-    def to_json(self, *, hybrid: bool) -> dict[str, Any]:
-        """The record's ``observed`` field; a hybrid cell's has ``training`` as well."""
+    def to_json(self, *, trains: bool) -> dict[str, Any]:
+        """The record's ``observed`` field; a trained cell's has ``training`` as well."""
         error = self.observed.error
         data = {
             "outcome": self.observed.outcome.value,
@@ -170,7 +132,7 @@ class Observation:
             "resolved_method": self.resolved_method,
             "detail": self.detail,
         }
-        if hybrid:
+        if trains:
             t = self.training
             data["training"] = None if t is None else {
                 "epochs": t.epochs, "accuracies": list(t.accuracies),
@@ -203,7 +165,8 @@ class CellRecord:
     """One cell's line in the results file: its declaration and what it observed.
 
     ``observation`` is None for a cell that was skipped or crashed, and ``reason`` says
-    why. ``training_target`` is a hybrid cell's declared `TrainingSpec`.
+    why. ``training_target`` is the declared `TrainingSpec` of a cell whose family trains
+    (`trains`).
     """
 
     cell: AnyCell
@@ -221,14 +184,13 @@ class CellRecord:
 
     @property
     def family(self) -> str:
-        return family_of(self.cell)
+        """Its family's name (`families.Family.name`)."""
+        return family_of(self.cell).name
 
     @classmethod
-    def of_run(cls, resolved: AnyResolved, run: QNodeRun | HybridRun | QjitRun | FeatureRun,
-               problems: Iterable[str]) -> CellRecord:
-        """The record of a cell that ran, with ``problems``, its mismatches."""
-        hybrid = isinstance(resolved, ResolvedHybridCell)
-        training = run.training if hybrid else None  # type: ignore[union-attr]
+    def of_run(cls, resolved: ResolvedCell, run: Any, problems: Iterable[str]) -> CellRecord:
+        """The record of a cell that ran (any family's run), with ``problems``, its mismatches."""
+        training = getattr(run, "training", None)
         if training is not None:
             training = TrainingRecord(training.epochs, tuple(training.accuracies),
                                       round(training.wall_seconds, 6), training.peak_memory_bytes)
@@ -237,30 +199,30 @@ class CellRecord:
             observed=Observed(run.observed.outcome, error=run.observed.error),
             warnings=tuple(dataclasses.replace(w, filename="", lineno=0) for w in run.warnings),
             checks=tuple(CheckRecord.of_check(c) for c in run.checks),
-            resolved_method=None if hybrid else run.resolved_method,  # type: ignore[union-attr]
+            resolved_method=getattr(run, "resolved_method", None),
             detail=run.observed.describe(),
             training=training,
         )
         problems = tuple(problems)
         return cls(resolved.cell, resolved.expectation, "fail" if problems else "pass",
                    observation, problems, round(run.seconds, 6),
-                   training_target=resolved.training if hybrid else None)  # type: ignore[union-attr]
+                   training_target=resolved.training)
 
     @classmethod
-    def unrun(cls, resolved: AnyResolved, *, status: str, reason: str,
+    def unrun(cls, resolved: ResolvedCell, *, status: str, reason: str,
               seconds: float | None = None) -> CellRecord:
         """The record of a cell that was skipped, or crashed before it could report."""
         if status not in ("skipped", "crashed"):
             raise ValueError(f"status {status!r} is not one of 'skipped', 'crashed'")
         return cls(resolved.cell, resolved.expectation, status, None,
                    () if status == "skipped" else (reason,), seconds, reason,
-                   resolved.training if isinstance(resolved, ResolvedHybridCell) else None)
+                   resolved.training)
 
     def to_json(self) -> dict[str, Any]:
         """The record as the results file holds it (`results.schema.json`'s ``cell``)."""
-        hybrid = self.family == HYBRID
+        trained = trains(family_of(self.cell))
         declared = self.declared.to_json()
-        if hybrid:  # the training target is part of a hybrid cell's declaration
+        if trained:  # the training target is part of a trained cell's declaration
             target = self.training_target
             declared["training"] = None if target is None else target.to_json()
         data = {
@@ -268,7 +230,7 @@ class CellRecord:
             "axes": axes_json(self.cell),
             "declared": declared,
             "status": self.status,
-            "observed": None if self.observation is None else self.observation.to_json(hybrid=hybrid),
+            "observed": None if self.observation is None else self.observation.to_json(trains=trained),
             "problems": list(self.problems),
         }
         if self.reason is not None:
@@ -294,19 +256,15 @@ class CellRecord:
 
 
 def records_of(document: dict[str, Any], family: str | None = None) -> list[CellRecord]:
-    """A results document's records: one family's, or all (QNode, hybrid, Catalyst,
-    features)."""
-    families = tuple(FAMILY_KEYS) if family is None else (family,)
-    return [CellRecord.from_json(r) for f in families for r in document.get(FAMILY_KEYS[f], ())]
+    """A results document's records: one family's (by name), or every family's."""
+    families = FAMILIES if family is None else (family_named(family),)
+    return [CellRecord.from_json(r) for f in families for r in document.get(f.results_key, ())]
 
 
-def family_of(cell: AnyCell) -> str:
-    """The family a cell belongs to."""
-    if isinstance(cell, HybridCell):
-        return HYBRID
-    if isinstance(cell, QjitCell):
-        return QJIT
-    return FEATURE if isinstance(cell, FeatureCell) else QNODE
+def trains(family: Family) -> bool:
+    """Whether a family's cells train a model, so that their records keep the training
+    target and run."""
+    return "training" in family.rule_fields
 
 
 def _finite(x: float) -> float | None:

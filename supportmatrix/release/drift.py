@@ -1,8 +1,9 @@
 """Compare two views of the matrix (observed results, or the declaration) cell by cell.
 
-Each side maps cell ids, of QNode and hybrid cells alike (their ids never collide), to a
+Each side maps cell ids, of every family alike (their ids never collide), to a
 `Behaviour`; `compare` sorts every changed cell into one group, and `render_report`
-writes the Markdown drift report, where hybrid cells are tagged as such. A regression
+writes the Markdown drift report, where a cell outside the QNode family is tagged with
+its family. A regression
 is a cell that was supported and no longer is, or whose gradient became wrong.
 """
 
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from supportmatrix.matrix.families import FAMILIES, TOP_LEVEL, family_named, family_of
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.release.behaviour import (
     Behaviour,
@@ -19,7 +21,7 @@ from supportmatrix.release.behaviour import (
     behaviour_of_expectation,
     behaviour_of_record,
 )
-from supportmatrix.release.codec import HYBRID, records_of
+from supportmatrix.release.codec import records_of
 from supportmatrix.release.results import packages_of
 
 SUPPORTED, INCORRECT = "supported", "incorrect"
@@ -39,11 +41,11 @@ REGRESSION_GROUPS = frozenset(key for key, _, regression in GROUPS if regression
 @dataclass(frozen=True)
 class Side:
     """One side of a comparison: a label (file and versions), its cells' behaviours, and
-    which of the cells are hybrid cells."""
+    each cell's family (by name; a cell not named is the QNode family's)."""
 
     label: str
     cells: dict[str, Behaviour]
-    hybrid: frozenset[str] = frozenset()
+    families: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -51,10 +53,14 @@ class CellChange:
     cell_id: str
     old: str
     new: str
-    hybrid: bool = False
+    family: str = TOP_LEVEL.name
+
+    def tag(self) -> str:
+        """The family a reader is told of: none for the top level's, else its title."""
+        return "" if self.family == TOP_LEVEL.name else family_named(self.family).title
 
     def line(self) -> str:
-        tag = " (hybrid)" if self.hybrid else ""
+        tag = f" ({self.tag()})" if self.tag() else ""
         return f"- `{self.cell_id}`{tag}: {self.old} → {self.new}"
 
 
@@ -65,7 +71,8 @@ class Drift:
     old: Side
     new: Side
     compared: int = 0
-    compared_hybrid: int = 0  # of `compared`
+    #: Of `compared`, by family name.
+    compared_by_family: dict[str, int] = field(default_factory=dict)
     not_compared: list[str] = field(default_factory=list)
     groups: dict[str, list[CellChange]] = field(default_factory=lambda: {k: [] for k, _, _ in GROUPS})
 
@@ -103,22 +110,28 @@ def warnings_agree(old: Iterable[Event], new: Iterable[Event]) -> bool:
 def compare(old: Side, new: Side) -> Drift:
     """Compare the cells both sides know, skipped cells aside; the rest are listed as not compared."""
     drift = Drift(old, new)
-    hybrid_ids = old.hybrid | new.hybrid
-    # QNode cells first, then hybrid cells, each family by id.
-    for cell_id in sorted(old.cells.keys() | new.cells.keys(), key=lambda c: (c in hybrid_ids, c)):
+    families = {**old.families, **new.families}
+    order = {family.name: index for index, family in enumerate(FAMILIES)}
+
+    def family(cell_id: str) -> str:
+        return families.get(cell_id, TOP_LEVEL.name)
+
+    # Family by family, in registry order, each by id.
+    for cell_id in sorted(old.cells.keys() | new.cells.keys(),
+                          key=lambda c: (order[family(c)], c)):
         a, b = old.cells.get(cell_id), new.cells.get(cell_id)
         if a is None or b is None or "skipped" in (a.outcome, b.outcome):
             drift.not_compared.append(cell_id)
             continue
         drift.compared += 1
-        hybrid = cell_id in hybrid_ids
-        drift.compared_hybrid += hybrid
+        name = family(cell_id)
+        drift.compared_by_family[name] = drift.compared_by_family.get(name, 0) + 1
         group = classify_change(a, b)
         if group is not None:
-            drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe(), hybrid))
+            drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe(), name))
         if not warnings_agree(a.warnings, b.warnings):
             drift.groups["changed-warnings"].append(CellChange(
-                cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings), hybrid))
+                cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings), name))
     return drift
 
 
@@ -128,16 +141,18 @@ def _warnings_text(warnings: tuple[Event, ...]) -> str:
 
 def render_report(drift: Drift, *, max_lines: int = 300) -> str:
     """The Markdown drift report: counts first, then each group's cells as ``id: old → new``
-    (hybrid cells tagged as such), at most ``max_lines`` cell lines in all, with a summary
-    line where it is cut."""
-    hybrid = f" ({drift.compared_hybrid} of them hybrid)" if drift.compared_hybrid else ""
+    (tagged with their family outside the QNode family), at most ``max_lines`` cell lines in
+    all, with a summary line where it is cut."""
+    others = [f"{count} {family_named(name).title}"
+              for name, count in drift.compared_by_family.items() if name != TOP_LEVEL.name]
+    of_them = f" (of them {', '.join(others)})" if others else ""
     lines = [
         "# supportmatrix drift report",
         "",
         f"- old: {drift.old.label}",
         f"- new: {drift.new.label}",
         "",
-        f"**{drift.compared}** cells compared{hybrid}, **{drift.changed_cells}** changed, "
+        f"**{drift.compared}** cells compared{of_them}, **{drift.changed_cells}** changed, "
         f"**{drift.regressions}** regressions; {len(drift.not_compared)} not compared "
         "(on one side only, or skipped).",
         "",
@@ -175,12 +190,20 @@ def side_from_results(document: dict[str, Any], *, source: str) -> Side:
     records = records_of(document)
     return Side(f"`{source}` ({versions_label(packages_of(document))})",
                 {r.id: behaviour_of_record(r) for r in records},
-                frozenset(r.id for r in records if r.family == HYBRID))
+                {r.id: r.family for r in records})
 
 
-def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None]) -> Side:
-    """A side made of what the matrix declares, resolved for ``packages``, every family."""
-    cells = {rc.cell.id: behaviour_of_expectation(rc.expectation)
-             for rc in (*matrix.cells, *matrix.hybrid_cells, *matrix.feature_cells)}
-    return Side(f"declared `{matrix.path}` for {versions_label(packages)}", cells,
-                frozenset(rc.cell.id for rc in matrix.hybrid_cells))
+def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None],
+                     families: Iterable[str] | None = None) -> Side:
+    """A side made of what the matrix declares, resolved for ``packages``: every family's
+    cells, or those of ``families`` (by name: the families the other side recorded)."""
+    names = [f.name for f in FAMILIES] if families is None else list(families)
+    resolved = [rc for name in names for rc in matrix.family(name).cells]
+    return Side(f"declared `{matrix.path}` for {versions_label(packages)}",
+                {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in resolved},
+                {rc.cell.id: family_of(rc.cell).name for rc in resolved})
+
+
+def recorded_families(document: dict[str, Any]) -> list[str]:
+    """The names of the families a results document holds records of."""
+    return [family.name for family in FAMILIES if family.results_key in document]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.release.codec import CellRecord, records_of
 from supportmatrix.release.results import build_document, matrix_digest, packages_of
@@ -47,7 +48,7 @@ def merge_results(documents: Sequence[tuple[str, dict[str, Any]]], matrix: Matri
                                  "shards must not overlap")
             records[record.id] = record
             where[record.id] = source
-    missing = [cell_id for cell_id in _cell_ids(matrix) if cell_id not in records]
+    missing = [cell_id for cell_id in _cell_ids(matrix, documents) if cell_id not in records]
     if missing:
         raise MergeError(f"the {len(documents)} files miss {len(missing)} cells of "
                          f"{matrix.path}, e.g. {missing[0]}: a shard is absent or was deselected")
@@ -78,8 +79,12 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-def _cell_ids(matrix: Matrix) -> list[str]:
-    return [rc.cell.id for rc in matrix.cells] + [rc.cell.id for rc in matrix.hybrid_cells]
+def _cell_ids(matrix: Matrix, documents: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
+    """The cells the shards must cover together: every family of the default run's, and
+    those of any family run on request that some shard ran."""
+    return [rc.cell.id for family in FAMILIES
+            if family.runs_by_default or any(d.get(family.results_key) for _, d in documents)
+            for rc in matrix.family(family.name).cells]
 
 
 def _environment(documents: list[dict[str, Any]]) -> dict[str, Any]:

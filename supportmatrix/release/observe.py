@@ -1,7 +1,7 @@
 """``supportmatrix observe``: run every cell, record what happened, never fail on a mismatch.
 
-It runs the same tests as ``pytest`` does (`cell_tests`: the QNode, hybrid and features
-cells), through pytest and xdist, so timeouts, crash isolation and the results file are
+It runs the same tests as ``pytest`` does (`cell_tests`: every family of the default run,
+and the families asked for), through pytest and xdist, so timeouts, crash isolation and the results file are
 exactly those of a test run; only pytest's own output is replaced by a progress bar and
 a summary.
 """
@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 import pytest
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.release.codec import records_of
 from supportmatrix.release.results import load_results
 
@@ -73,7 +74,8 @@ SPLITTING_ALGORITHM = "least_duration"
 
 
 def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None,
-                     shard: tuple[int, int] | None = None) -> list[str]:
+                     shard: tuple[int, int] | None = None,
+                     families: tuple[str, ...] = ()) -> list[str]:
     """The pytest command line `observe` runs, independent of any project's pytest config.
 
     An empty config file (``-c``) keeps the project's settings out, in particular
@@ -81,7 +83,8 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
     ``--assert=plain``: the cell test makes no asserts, and rewriting would warn that
     the already imported package cannot be rewritten. ``shard`` ``(K, N)`` runs the K-th
     of N shards (pytest-split, with durations from ``.test_durations`` in the working
-    directory where present); `supportmatrix merge` joins the shards' files.
+    directory where present); `supportmatrix merge` joins the shards' files. ``families``
+    names the families left out of a default run to run as well (``--qjit``).
     """
     args = [
         _test_module_path(),
@@ -91,6 +94,7 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
         "--assert=plain", "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--no-header",
         "-n", workers,
     ]
+    args += [f"--{name}" for name in families]
     if shard is not None:
         args += ["--splits", str(shard[1]), "--group", str(shard[0]),
                  "--splitting-algorithm", SPLITTING_ALGORITHM]
@@ -99,14 +103,15 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
 
 def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | None = None,
             progress: bool = True, stream: TextIO = sys.stderr,
-            shard: tuple[int, int] | None = None) -> tuple[int, str]:
+            shard: tuple[int, int] | None = None,
+            families: tuple[str, ...] = ()) -> tuple[int, str]:
     """Run the matrix and write ``output``; return pytest's exit code and pytest's output text."""
     bar = Progress(stream, progress)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
             code = pytest.main(pytest_arguments(matrix, output, workers=workers, select=select,
-                                                shard=shard),
+                                                shard=shard, families=families),
                                plugins=[bar])
     finally:
         bar.close()
@@ -114,19 +119,15 @@ def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | 
 
 
 def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
-    """What a finished run observed, read back from its results file: the QNode cells'
-    counts, the hybrid and features cells' (when the matrix has them), then the differing
-    cells."""
+    """What a finished run observed, read back from its results file: each recorded
+    family's counts, then the differing cells."""
     document = load_results(output)
-    s = document["summary"]
-    h = document.get("hybrid_summary")
-    fs = document.get("feature_summary")
-    hybrid = f" and {h['cells']} hybrid cells" if h else ""
-    hybrid += f" and {fs['cells']} features cells" if fs else ""
-    lines = [f"observed {s['cells']} cells{hybrid} in {seconds:.1f} s -> {output}"]
-    for prefix, counts in (("", s), ("hybrid ", h), ("features ", fs)):
-        if counts is None:
-            continue
+    recorded = [(f, document[f.summary_key]) for f in FAMILIES if f.summary_key in document]
+    counted = " and ".join(f"{s['cells']} {'' if not f.keypath else f.title + ' '}cells"
+                           for f, s in recorded)
+    lines = [f"observed {counted} in {seconds:.1f} s -> {output}"]
+    for family, counts in recorded:
+        prefix = "" if not family.keypath else f"{family.title} "
         lines += [
             f"  {prefix}outcomes: " + ", ".join(f"{k} {v}" for k, v in counts["observed"].items()),
             f"  {prefix}against matrix.yaml: "
@@ -144,12 +145,12 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
 
 
 def run(matrix: Path, output: Path, *, workers: str, select: str | None, progress: bool,
-        shard: tuple[int, int] | None = None) -> str:
+        shard: tuple[int, int] | None = None, families: tuple[str, ...] = ()) -> str:
     """Observe, and return the summary; `ObserveError` when no results file came out."""
     start = time.perf_counter()
     before = output.stat().st_mtime_ns if output.exists() else None
     code, text = observe(matrix, output, workers=workers, select=select, progress=progress,
-                         shard=shard)
+                         shard=shard, families=families)
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         raise ObserveError("no cells selected" + (f" by -k {select!r}" if select else ""))
     written = output.exists() and output.stat().st_mtime_ns != before

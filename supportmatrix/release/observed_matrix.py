@@ -11,33 +11,21 @@ from collections.abc import Iterable
 from typing import Any
 
 from supportmatrix.check.classify import ObservedError, ObservedWarning
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import (
     ErrorSpec,
     Expectation,
-    FeatureCell,
-    HybridCell,
+    FamilyCells,
     Matrix,
     NotApplicableCell,
     Outcome,
-    QjitCell,
     ResolvedCell,
-    ResolvedFeatureCell,
-    ResolvedHybridCell,
-    ResolvedQjitCell,
     Stage,
     WarningSpec,
 )
-from supportmatrix.release.codec import (
-    FEATURE,
-    HYBRID,
-    QJIT,
-    QNODE,
-    CellRecord,
-    axes_json,
-    cell_from_axes,
-    records_of,
-)
+from supportmatrix.release.codec import CellRecord, axes_json, cell_from_axes, records_of
 from supportmatrix.release.messages import pattern_for
+from supportmatrix.release.results import not_applicable_key
 
 
 def observed_expectation(record: CellRecord, declared: Expectation | None = None) -> Expectation:
@@ -89,47 +77,32 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
     ran some (a run of the QNode test alone renders without their tables, as the declared
     matrix does without a ``hybrid:`` or ``qjit:`` section).
     """
-    records = records_of(document, QNODE)
-    hybrid = records_of(document, HYBRID)
-    qjit = records_of(document, QJIT)
-    features = records_of(document, FEATURE)
-    missing = document["summary"]["not_run"]
-    if hybrid:
-        missing += document["hybrid_summary"]["not_run"]
-    if qjit:
-        missing += document["qjit_summary"]["not_run"]
-    if features:
-        missing += document["feature_summary"]["not_run"]
-    unrun = [r for r in (*records, *hybrid, *qjit, *features)
-             if r.observation is None and r.status != "crashed"]
+    # A family counts where the run recorded some of its cells (a run of one test file
+    # renders without the other families' tables); the top level's always does.
+    recorded = [f for f in FAMILIES if document.get(f.results_key) or not f.keypath]
+    missing = sum(document[f.summary_key]["not_run"] for f in recorded)
+    records = [r for f in recorded for r in records_of(document, f.name)]
+    unrun = [r for r in records if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
         raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
                          f"{example}; rendering needs a run of every cell")
     meta = document["matrix"]
-    not_applicable = tuple(NotApplicableCell(cell_from_axes(na["axes"]), na["note"])  # type: ignore[arg-type]
-                           for na in document.get("feature_not_applicable", ()))
-    return Matrix(
-        path=source, axes={k: tuple(v) for k, v in meta["axes"].items()},
-        notes=dict(meta["notes"]),
-        cells=tuple(ResolvedCell(r.cell, _shown_expectation(r)) for r in records),  # type: ignore[arg-type]
-        hybrid_axes=_axes_in_order(r.cell for r in hybrid),
-        hybrid_cells=tuple(_shown_hybrid_cell(r) for r in hybrid),
-        qjit_axes=_axes_in_order(r.cell for r in qjit),
-        qjit_cells=tuple(ResolvedQjitCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
-                         for r in qjit),
-        feature_axes=_axes_in_order([*(r.cell for r in features),
-                                     *(na.cell for na in not_applicable)]),
-        feature_cells=tuple(ResolvedFeatureCell(r.cell, _shown_expectation(r))  # type: ignore[arg-type]
-                            for r in features),
-        feature_not_applicable=not_applicable,
-    )
+    families = {}
+    for family in recorded:
+        own = [_shown_cell(r) for r in records_of(document, family.name)]
+        not_applicable = tuple(NotApplicableCell(cell_from_axes(na["axes"]), na["note"])
+                               for na in document.get(not_applicable_key(family), ()))
+        # The top-level family's axes are kept in the document; the others are read off
+        # the cells.
+        axes = ({k: tuple(v) for k, v in meta["axes"].items()} if not family.keypath
+                else _axes_in_order([*(rc.cell for rc in own), *(na.cell for na in not_applicable)]))
+        families[family.name] = FamilyCells(axes, tuple(own), not_applicable)
+    return Matrix(path=source, notes=dict(meta["notes"]), families=families)
 
 
-def _axes_in_order(
-    cells: Iterable[HybridCell | QjitCell | FeatureCell],
-) -> dict[str, tuple[object, ...]]:
-    # The document keeps no hybrid, Catalyst or features axes, but its cells are every
+def _axes_in_order(cells: Iterable[Any]) -> dict[str, tuple[object, ...]]:
+    # The document keeps no axes but the QNode family's, but its cells are every
     # combination in matrix order, so each axis's values appear in the declared order
     # (a features axis value whose every cell is not applicable comes last).
     axes: dict[str, dict[object, None]] = {}
@@ -147,10 +120,9 @@ def _shown_expectation(record: CellRecord) -> Expectation:
     return observed_expectation(record)
 
 
-def _shown_hybrid_cell(record: CellRecord) -> ResolvedHybridCell:
+def _shown_cell(record: CellRecord) -> ResolvedCell:
     shown = _shown_expectation(record)
-    # The target belongs to the declaration: kept where the outcome is the declared one,
-    # and where the cell is supported, which means it trained to that target.
+    # A training target belongs to the declaration: kept where the outcome is the declared
+    # one, and where the cell is supported, which means it trained to that target.
     keep = shown.outcome in (Outcome.SUPPORTED, record.declared.outcome)
-    return ResolvedHybridCell(record.cell, shown,  # type: ignore[arg-type]
-                              record.training_target if keep else None)
+    return ResolvedCell(record.cell, shown, record.training_target if keep else None)

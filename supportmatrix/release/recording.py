@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.matrix.versions import installed_versions
 from supportmatrix.release.codec import CellRecord
@@ -21,10 +22,8 @@ from supportmatrix.release.results import build_document, write_results
 
 #: The user-property name a cell's record travels under.
 PROPERTY = "supportmatrix-record"
-#: The marker `plugin` puts on every cell's test.
-CELL_MARKER = "matrix"
 #: The markers of every family's cell tests (`plugin.pytest_collection_modifyitems`).
-FAMILY_MARKERS = (CELL_MARKER, "hybrid", "features", "qjit")
+FAMILY_MARKERS = tuple(family.marker for family in FAMILIES)
 
 
 def is_cell_report(report: pytest.TestReport) -> bool:
@@ -55,8 +54,7 @@ class ResultsRecorder:
     def __init__(self, matrix: Matrix, path: Path) -> None:
         self.matrix = matrix
         self.path = path
-        self.by_id = {**matrix.by_id(), **matrix.hybrid_by_id(), **matrix.qjit_by_id(),
-                      **matrix.feature_by_id()}
+        self.by_id = matrix.by_id()
         self.records: dict[str, CellRecord] = {}
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:

@@ -20,24 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from supportmatrix import __version__
-from supportmatrix.matrix.axes import (
-    AXIS_NAMES,
-    FEATURE_AXIS_NAMES,
-    HYBRID_AXIS_NAMES,
-    QJIT_AXIS_NAMES,
-)
+from supportmatrix.matrix.families import FAMILIES, TOP_LEVEL, Family
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
-from supportmatrix.release.codec import (
-    FAMILY_KEYS,
-    FEATURE,
-    HYBRID,
-    QJIT,
-    STATUSES,
-    CellRecord,
-    axes_json,
-    cell_from_axes,
-)
+from supportmatrix.release.codec import STATUSES, CellRecord, axes_json, cell_from_axes
 
 SCHEMA_VERSION = 1
 
@@ -74,46 +60,41 @@ def _git_commit() -> str | None:
 
 def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
                    versions: dict[str, str | None]) -> dict[str, Any]:
-    """The whole results document, cells in matrix order (QNode, hybrid, Catalyst, features
-    cells); cells with no record are left out (deselected, e.g. by ``-k``) and counted in
-    ``summary.not_run``. The Catalyst family appears only when the run recorded some of its
-    cells: it is left out of the default run."""
-    order = [rc.cell.id for rc in matrix.cells]
-    hybrid_order = [rc.cell.id for rc in matrix.hybrid_cells]
-    qjit_order = [rc.cell.id for rc in matrix.qjit_cells]
-    feature_order = [rc.cell.id for rc in matrix.feature_cells]
-    unknown = sorted(set(records) - set(order) - set(hybrid_order) - set(qjit_order)
-                     - set(feature_order))
+    """The whole results document, every family's cells in matrix order under its own keys
+    (`families.Family.results_key`); cells with no record are left out (deselected, e.g. by
+    ``-k``) and counted in its summary's ``not_run``. A family left out of the default run
+    appears only when the run recorded some of its cells."""
+    unknown = sorted(set(records) - set(matrix.by_id()))
     if unknown:
         raise ValueError(f"records for cells the matrix does not have: {', '.join(unknown[:5])}")
-    cells = [records[cid] for cid in order if cid in records]
-    hybrid = [records[cid] for cid in hybrid_order if cid in records]
-    document = {
+    document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "environment": environment(versions=versions),
         "matrix": {"path": matrix.path,
-                   "axes": {axis: list(values) for axis, values in matrix.axes.items()},
+                   # the top-level family's axes; the others' are read off their cells
+                   "axes": {axis: list(values) for axis, values in matrix.family(TOP_LEVEL.name).axes.items()},
                    "notes": dict(matrix.notes),
                    **({"sha256": digest} if (digest := matrix_digest(matrix.path)) else {})},
-        "summary": summarize(cells, total=len(order)),
-        "cells": [r.to_json() for r in cells],
     }
-    if hybrid_order:
-        document["hybrid_summary"] = summarize(hybrid, total=len(hybrid_order))
-        document["hybrid_cells"] = [r.to_json() for r in hybrid]
-    qjit = [records[cid] for cid in qjit_order if cid in records]
-    if qjit:
-        document["qjit_summary"] = summarize(qjit, total=len(qjit_order))
-        document["qjit_cells"] = [r.to_json() for r in qjit]
-    if feature_order:
-        features = [records[cid] for cid in feature_order if cid in records]
-        document["feature_summary"] = summarize(features, total=len(feature_order))
-        document["feature_cells"] = [r.to_json() for r in features]
-    if matrix.feature_not_applicable:  # not tests, never records: kept for the run's tables
-        document["feature_not_applicable"] = [
-            {"id": na.cell.id, "axes": axes_json(na.cell), "note": na.note}
-            for na in matrix.feature_not_applicable]
+    for family in FAMILIES:
+        if family.name not in matrix.families:
+            continue
+        cells = matrix.family(family.name)
+        recorded = [records[rc.cell.id] for rc in cells.cells if rc.cell.id in records]
+        if not recorded and not family.runs_by_default:
+            continue
+        document[family.summary_key] = summarize(recorded, total=len(cells.cells))
+        document[family.results_key] = [r.to_json() for r in recorded]
+        if cells.not_applicable:  # not tests, never records: kept for the run's tables
+            document[not_applicable_key(family)] = [
+                {"id": na.cell.id, "axes": axes_json(na.cell), "note": na.note}
+                for na in cells.not_applicable]
     return document
+
+
+def not_applicable_key(family: Family) -> str:
+    """Where a results file lists a family's cells declared not applicable."""
+    return family.results_key.removesuffix("_cells") + "_not_applicable"
 
 
 def matrix_digest(path: str | Path) -> str | None:
@@ -167,14 +148,12 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
 
 def _check_axes(document: dict[str, Any], *, source: str) -> None:
     # What the schema cannot say: a record's axes are its family's, and name its id.
-    kinds = {HYBRID: (HYBRID_AXIS_NAMES, "hybrid"), QJIT: (QJIT_AXIS_NAMES, "Catalyst"),
-             FEATURE: (FEATURE_AXIS_NAMES, "features")}
-    for family, key in FAMILY_KEYS.items():
+    for family in FAMILIES:
+        key, names = family.results_key, family.axis_names
         for index, record in enumerate(document.get(key, ())):
-            names, kind = kinds.get(family, (AXIS_NAMES, "QNode"))
             if tuple(record["axes"]) != names:
                 raise ResultsError(f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
-                                   f"{kind} cell has the axes {', '.join(names)}")
+                                   f"{family.title} cell has the axes {', '.join(names)}")
             cell_id = cell_from_axes(record["axes"]).id
             if record["id"] != cell_id:
                 raise ResultsError(f"{source}: {key}/{index}/id: {record['id']!r}, but its axes make "

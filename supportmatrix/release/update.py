@@ -4,9 +4,8 @@ Only cells whose observation disagrees with the declaration (resolved for the
 results' package versions) get rules. Cells with the same new expectation are
 merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
 axis values, so a box must hold drifted cells only). The rules are appended after
-the existing ones of the cell's family (``rules`` for QNode cells, ``hybrid: rules``
-for hybrid cells, ``features: rules`` for features cells), where "last match wins" makes them take effect, behind a comment
-naming the source. The file is edited round-trip with ruamel.yaml: comments, order
+the existing ones of the cell's family (the ``rules`` under its `families.Family.keypath`),
+where "last match wins" makes them take effect, behind a comment naming the source. The file is edited round-trip with ruamel.yaml: comments, order
 and formatting of everything else stay byte for byte. Before anything is written,
 the new text is loaded again and every observed cell must satisfy it.
 """
@@ -27,9 +26,10 @@ from packaging.version import Version
 from supportmatrix.check.classify import Observed, mismatches
 from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.axes import AXIS_NAMES, FEATURE_AXIS_NAMES, HYBRID_AXIS_NAMES
+from supportmatrix.matrix.axes import AXIS_NAMES
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import Expectation, Matrix, Outcome
-from supportmatrix.release.codec import FEATURE, HYBRID, QNODE, CellRecord, axes_json, records_of
+from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import packages_of
 
@@ -63,11 +63,6 @@ class MatrixUpdate:
     unjudgeable: tuple[str, ...]  # crashed cells: nothing observed to declare
 
 
-#: Where each family's rules are in matrix.yaml, and the axes a rule's ``where`` spans.
-RULES_PATH = {QNODE: ("rules",), HYBRID: ("hybrid", "rules"), FEATURE: ("features", "rules")}
-AXES_OF = {QNODE: AXIS_NAMES, HYBRID: HYBRID_AXIS_NAMES, FEATURE: FEATURE_AXIS_NAMES}
-
-
 def default_gate(packages: dict[str, str | None]) -> str:
     """``>=X.Y`` of the observed PennyLane: the new behaviour holds from this release on."""
     release = Version(packages["pennylane"] or "0").release
@@ -95,8 +90,7 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     except InvalidSpecifier:
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
-    declared = {rc.cell.id: rc.expectation
-                for rc in (*matrix.cells, *matrix.hybrid_cells, *matrix.feature_cells)}
+    declared = {rc.cell.id: rc.expectation for rc in matrix.resolved()}
     records = records_of(document)
     unknown = [r.id for r in records if r.id not in declared]
     if unknown:
@@ -208,28 +202,28 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
 
     yaml = _yaml()
     root = yaml.load(original)
-    axes = {QNODE: matrix.axes, HYBRID: matrix.hybrid_axes, FEATURE: matrix.feature_axes}
     versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
     count = 0
-    for family in (QNODE, HYBRID, FEATURE):
-        family_rules = [(field, group) for f, field, group in rules if f == family]
+    for family in FAMILIES:
+        family_rules = [(field, group) for f, field, group in rules if f == family.name]
         if not family_rules:
             continue
+        rules_path = (*family.keypath, "rules")
         seq = root
-        for key in RULES_PATH[family]:
+        for key in rules_path:
             seq = seq[key]
         first = len(seq)
         for field, group in family_rules:
             (name, value), = field.items()
-            for box in merge_boxes((axes_json(r.cell) for r in group), AXES_OF[family]):
+            for box in merge_boxes((axes_json(r.cell) for r in group), family.axis_names):
                 rule = CommentedMap()
-                rule["where"] = _flow(_where(box, axes[family], gate))
+                rule["where"] = _flow(_where(box, matrix.family(family.name).axes, gate))
                 rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
                     [_flow(_plain(w)) for w in value])
                 seq.append(rule)
         seq.yaml_set_comment_before_after_key(
             first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
-            indent=2 * len(RULES_PATH[family]))  # the rules' own indent, as the loader reads them
+            indent=2 * len(rules_path))  # the rules' own indent, as the loader reads them
         count += len(seq) - first
     written = {pair for _, field, _ in rules for pair in field.get("expect", ())}
     for key, text in PLACEHOLDER_NOTES.items():
@@ -299,7 +293,7 @@ def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str
         raise UpdateError(f"the updated matrix would not load: {exc}") from None
     finally:
         Path(handle.name).unlink(missing_ok=True)
-    updated = {**loaded.by_id(), **loaded.hybrid_by_id(), **loaded.feature_by_id()}
+    updated = loaded.by_id()
     for record in records:
         if record.observation is None:
             continue

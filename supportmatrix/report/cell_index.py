@@ -44,8 +44,8 @@ class CellIndex:
     """A matrix's resolved cells, looked up by axis values."""
 
     def __init__(self, matrix: Matrix) -> None:
-        self.shots: tuple[object, ...] = matrix.axes["shots"]
-        self._cells: dict[_CellKey, ResolvedCell] = {_key(rc.cell): rc for rc in matrix.cells}
+        self.shots: tuple[object, ...] = matrix.family("qnode").axes["shots"]
+        self._cells: dict[_CellKey, ResolvedCell] = {_key(rc.cell): rc for rc in matrix.family("qnode").cells}
 
     def expectations(
         self, device: str, interface: str, diff_method: str, measurement: str

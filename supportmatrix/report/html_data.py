@@ -16,9 +16,10 @@ from typing import Any
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
 from supportmatrix.matrix.axes import AXIS_NAMES, HYBRID_AXIS_NAMES
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import QNodeCell, Expectation, HybridCell, Matrix
 from supportmatrix.release.codec import (
-    FAMILY_KEYS, HYBRID, QNODE, CellRecord, Observation, axes_json, records_of,
+    CellRecord, Observation, axes_json, records_of,
 )
 from supportmatrix.release.drift import GROUPS, compare, side_from_results, versions_label
 from supportmatrix.release.results import packages_of
@@ -49,20 +50,21 @@ def declared_page(matrix: Matrix, *, versions: Mapping[str, str | None]) -> dict
     page = _Page(matrix.notes, mode="declared", title=f"Declared: {matrix.path}")
     page.sources.append({"label": f"declared {matrix.path} for {versions_label(dict(versions))}",
                          "environment": {"packages": dict(versions)}})
-    page.set_axes(matrix.axes, matrix.hybrid_axes)
-    for rc in (*matrix.cells, *matrix.hybrid_cells):
+    page.set_axes(matrix.family("qnode").axes, matrix.family("hybrid").axes)
+    for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
         page.add_cell(rc.cell, rc.expectation, [])
     return page.data()
 
 
-#: The families the page draws; the features and Catalyst families have tables of their own.
-DRAWN_FAMILIES = (QNODE, HYBRID)
+#: The families the page draws, by name; the features and Catalyst families have tables
+#: of their own.
+DRAWN_FAMILIES = ("qnode", "hybrid")
 
 
 def drawn_part(document: dict[str, Any]) -> dict[str, Any]:
     """``document`` with only the records of the families the page draws, so that a run
     that also recorded other families is drawn (and its drift counted) for these."""
-    dropped = {key for family, key in FAMILY_KEYS.items() if family not in DRAWN_FAMILIES}
+    dropped = {family.results_key for family in FAMILIES if family.name not in DRAWN_FAMILIES}
     return {k: v for k, v in document.items() if k not in dropped}
 
 
@@ -109,7 +111,7 @@ def drift_page(old: dict[str, Any], new: dict[str, Any], *, old_source: str,
         "regressions": drift.regressions,
         "not_compared": len(drift.not_compared),
         "groups": [{"key": key, "heading": heading, "regression": regression,
-                    "changes": [{"id": c.cell_id, "old": c.old, "new": c.new, "hybrid": c.hybrid}
+                    "changes": [{"id": c.cell_id, "old": c.old, "new": c.new, "tag": c.tag()}
                                 for c in drift.groups[key]]}
                    for key, heading, regression in GROUPS],
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import FeatureCell, Matrix, ResolvedCell, ResolvedFeatureCell, ResolvedQjitCell
+from supportmatrix.matrix.model import FeatureCell, Matrix, ResolvedCell
 from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
@@ -19,13 +19,13 @@ def render_json(matrix: Matrix) -> str:
     document = {
         "schema_version": 1,
         "matrix": matrix.path,
-        "axes": {axis: list(values) for axis, values in matrix.axes.items()},
+        "axes": {axis: list(values) for axis, values in matrix.family("qnode").axes.items()},
         "notes": dict(matrix.notes),
-        "cells": [_cell_json(rc, matrix.notes) for rc in matrix.cells],
+        "cells": [_cell_json(rc, matrix.notes) for rc in matrix.family("qnode").cells],
     }
-    if matrix.qjit_cells:
+    if matrix.family("qjit").cells:
         document["qjit"] = _qjit_json(matrix)
-    if matrix.feature_cells:
+    if matrix.family("features").cells:
         document["features"] = _features_json(matrix)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
@@ -59,7 +59,7 @@ def _backticks(text: str) -> str:
 def _qjit_json(matrix: Matrix) -> dict[str, object]:
     """The Catalyst family (``qjit:``): its axes and every cell's expectation, in file order."""
 
-    def cell_json(rc: ResolvedQjitCell) -> dict[str, object]:
+    def cell_json(rc: ResolvedCell) -> dict[str, object]:
         cell, expectation = rc.cell, rc.expectation
         note = None if expectation.note is None else note_text(expectation.note, matrix.notes)
         return {"id": cell.id, "device": cell.device, "diff_method": cell.diff_method,
@@ -69,8 +69,8 @@ def _qjit_json(matrix: Matrix) -> dict[str, object]:
                 "expect": {**expectation.to_json(), "note_text": note},
                 "rule_lines": list(rc.rule_lines)}
 
-    return {"axes": {axis: list(values) for axis, values in matrix.qjit_axes.items()},
-            "cells": [cell_json(rc) for rc in matrix.qjit_cells]}
+    return {"axes": {axis: list(values) for axis, values in matrix.family("qjit").axes.items()},
+            "cells": [cell_json(rc) for rc in matrix.family("qjit").cells]}
 
 
 # --------------------------------------------------------------------------- features family
@@ -79,11 +79,11 @@ def _qjit_json(matrix: Matrix) -> dict[str, object]:
 def _features_json(matrix: Matrix) -> dict[str, object]:
     """The features family: its axes and every resolved cell, in file order."""
     return {
-        "axes": {axis: list(values) for axis, values in matrix.feature_axes.items()},
-        "cells": [_feature_cell_json(rc, matrix.notes) for rc in matrix.feature_cells],
+        "axes": {axis: list(values) for axis, values in matrix.family("features").axes.items()},
+        "cells": [_feature_cell_json(rc, matrix.notes) for rc in matrix.family("features").cells],
         "not_applicable": [{**axes_of(na.cell), "note": na.note,
                             "note_text": note_text(na.note, matrix.notes), "line": na.line}
-                           for na in matrix.feature_not_applicable],
+                           for na in matrix.family("features").not_applicable],
     }
 
 
@@ -93,7 +93,7 @@ def axes_of(cell: FeatureCell) -> dict[str, object]:
             "diff_method": cell.diff_method, "feature": cell.feature, "shots": cell.shots}
 
 
-def _feature_cell_json(rc: ResolvedFeatureCell, notes: dict[str, str]) -> dict[str, object]:
+def _feature_cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
     cell, expectation = rc.cell, rc.expectation
     return {
         **axes_of(cell),

@@ -31,14 +31,14 @@ def render_markdown(matrix: Matrix) -> str:
             f"This page is generated from `{source}` by `supportmatrix render --format markdown`; "
             "do not edit it by hand. Change the matrix and re-run the command instead."
         ),
-        _legend_block(not_applicable=bool(matrix.feature_not_applicable)),
+        _legend_block(not_applicable=bool(matrix.family("features").not_applicable)),
     ]
     index = CellIndex(matrix)
-    for device in matrix.axes["device"]:
+    for device in matrix.family("qnode").axes["device"]:
         blocks.append(_device_block(matrix, index, str(device)))
-    if matrix.hybrid_cells:
+    if matrix.family("hybrid").cells:
         blocks.append(_hybrid_block(matrix))
-    if matrix.feature_cells:
+    if matrix.family("features").cells:
         blocks.append(_features_block(matrix))
     return "\n\n".join(blocks) + "\n"
 
@@ -46,13 +46,13 @@ def render_markdown(matrix: Matrix) -> str:
 def _hybrid_block(matrix: Matrix) -> str:
     """The "Hybrid layers" section: rows layer x device, columns diff methods."""
     footnotes = Footnotes()
-    methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
+    methods = [str(m) for m in matrix.family("hybrid").axes["diff_method"]]
     header = ["Layer", "Device", *(markdown_code(f'"{m}"') for m in methods)]
     rows = [_table_row(header), _table_row(["---"] * len(header))]
-    index = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc for rc in matrix.hybrid_cells}
+    index = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc for rc in matrix.family("hybrid").cells}
     trainings = []
-    for layer in matrix.hybrid_axes["layer"]:
-        for position, device in enumerate(matrix.hybrid_axes["device"]):
+    for layer in matrix.family("hybrid").axes["layer"]:
+        for position, device in enumerate(matrix.family("hybrid").axes["device"]):
             first = HYBRID_LAYER_LABELS.get(str(layer), markdown_code(str(layer))) if position == 0 else ""
             entries = []
             for method in methods:
@@ -93,7 +93,7 @@ def _legend_block(*, not_applicable: bool = False) -> str:
 def _device_block(matrix: Matrix, index: CellIndex, device: str) -> str:
     footnotes = Footnotes()
     table = _device_table(matrix, index, device, footnotes)
-    shots_order = _shots_order_sentence(matrix.axes["shots"])
+    shots_order = _shots_order_sentence(matrix.family("qnode").axes["shots"])
     return "\n\n".join([f"## {device}", shots_order, table, *_footnote_blocks(matrix, footnotes)])
 
 
@@ -108,11 +108,11 @@ def _footnote_blocks(matrix: Matrix, footnotes: Footnotes) -> list[str]:
 
 
 def _device_table(matrix: Matrix, index: CellIndex, device: str, footnotes: Footnotes) -> str:
-    measurements = [str(m) for m in matrix.axes["measurement"]]
+    measurements = [str(m) for m in matrix.family("qnode").axes["measurement"]]
     header = ["Interface", "Diff method", *(MEASUREMENT_HEADERS.get(m, m) for m in measurements)]
     rows = [_table_row(header), _table_row(["---"] * len(header))]
-    for interface in matrix.axes["interface"]:
-        for position, method in enumerate(matrix.axes["diff_method"]):
+    for interface in matrix.family("qnode").axes["interface"]:
+        for position, method in enumerate(matrix.family("qnode").axes["diff_method"]):
             # Like PennyLane's table, the interface is named once per group of rows.
             first = _interface_label(str(interface)) if position == 0 else ""
             entries = [
@@ -168,9 +168,9 @@ def render_qjit_markdown(matrix: Matrix) -> str:
     """The Catalyst table (``qjit:``) as its own document: per device, rows diff method x
     gradient function x method, columns measurement x derivative, one entry per shots value
     (one when they agree), footnotes under each table."""
-    axes = matrix.qjit_axes
+    axes = matrix.family("qjit").axes
     by_key = {(c.device, c.diff_method, c.grad_function, c.method, c.measurement, c.derivative,
-               c.shots): rc.expectation for rc in matrix.qjit_cells for c in (rc.cell,)}
+               c.shots): rc.expectation for rc in matrix.family("qjit").cells for c in (rc.cell,)}
     columns = [(str(m), str(d)) for m in axes["measurement"] for d in axes["derivative"]]
     source = os.path.basename(matrix.path) or "matrix.yaml"
     blocks = [
@@ -212,9 +212,9 @@ def render_qjit_markdown(matrix: Matrix) -> str:
 def _features_block(matrix: Matrix) -> str:
     """The "Features" section: per device, rows interface x diff method, columns features,
     entries and footnotes as in the device tables."""
-    axes = matrix.feature_axes
+    axes = matrix.family("features").axes
     by_key = {key: item if isinstance(item, NotApplicableCell) else item.expectation
-              for key, item in matrix.feature_entries().items()}
+              for key, item in matrix.family("features").entries().items()}
     features = [str(f) for f in axes["feature"]]
     blocks = [
         "## Features",

@@ -40,7 +40,7 @@ SVG_SALT = "supportmatrix"  # fixes the ids matplotlib writes, so the same plot 
 
 def declared_outcomes(matrix: Matrix) -> list[tuple[str, str, str]]:
     """(device, interface, declared outcome) for every QNode cell of the matrix."""
-    return [(rc.cell.device, rc.cell.interface, rc.expectation.outcome.value) for rc in matrix.cells]
+    return [(rc.cell.device, rc.cell.interface, rc.expectation.outcome.value) for rc in matrix.family("qnode").cells]
 
 
 def outcome_counts(outcomes: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], Counter[str]]:
@@ -83,9 +83,9 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
 def declared_outcome_counts_svg(matrix: Matrix) -> str:
     """The committed plot: the declared matrix's outcomes per device × interface."""
     return outcome_counts_svg(
-        declared_outcomes(matrix), devices=[str(d) for d in matrix.axes["device"]],
-        interfaces=[str(i) for i in matrix.axes["interface"]],
-        title=f"Declared outcomes per device × interface ({len(matrix.cells)} QNode cells)")
+        declared_outcomes(matrix), devices=[str(d) for d in matrix.family("qnode").axes["device"]],
+        interfaces=[str(i) for i in matrix.family("qnode").axes["interface"]],
+        title=f"Declared outcomes per device × interface ({len(matrix.family('qnode').cells)} QNode cells)")
 
 
 def check_ratios(document: dict[str, Any]) -> list[tuple[float, str]]:

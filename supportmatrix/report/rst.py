@@ -21,7 +21,7 @@ import os
 import unicodedata
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Matrix, NotApplicableCell, ResolvedFeatureCell
+from supportmatrix.matrix.model import Matrix, NotApplicableCell, ResolvedCell
 from supportmatrix.report.cell_index import CellIndex, Entry, Footnotes, worst
 from supportmatrix.report.vocabulary import (
     HYBRID_LAYER_LABELS,
@@ -130,18 +130,18 @@ def render_rst(matrix: Matrix) -> str:
         _legend(),
     ]
     index = CellIndex(matrix)
-    for position, device in enumerate(matrix.axes["device"]):
+    for position, device in enumerate(matrix.family("qnode").axes["device"]):
         blocks.append(_INTRO.format(device=device))
-        blocks.append(_shots_paragraph(matrix.axes["shots"]))
+        blocks.append(_shots_paragraph(matrix.family("qnode").axes["shots"]))
         if position == 0:  # one style block serves every table on the page
             blocks.append(_TABLE_STYLE)
         footnotes = Footnotes()
         blocks.append(".. rst-class:: tb")
         blocks.append(_grid_table(matrix, index, str(device), footnotes))
         blocks.extend(_footnote_blocks(matrix, footnotes))
-    if matrix.hybrid_cells:
+    if matrix.family("hybrid").cells:
         blocks.append(_hybrid_section(matrix))
-    if matrix.feature_cells:
+    if matrix.family("features").cells:
         blocks.append(_features_section(matrix))
     return "\n\n".join(blocks) + "\n"
 
@@ -178,13 +178,13 @@ def _footnote_blocks(matrix: Matrix, footnotes: Footnotes) -> list[str]:
 def _hybrid_section(matrix: Matrix) -> str:
     """The "Hybrid layers" table: rows layer x device (the layer spanning its devices),
     columns diff methods, one role and note per cell as in the QNode tables."""
-    methods = [str(m) for m in matrix.hybrid_axes["diff_method"]]
+    methods = [str(m) for m in matrix.family("hybrid").axes["diff_method"]]
     by_key = {(rc.cell.layer, rc.cell.device, rc.cell.diff_method): rc.expectation
-              for rc in matrix.hybrid_cells}
+              for rc in matrix.family("hybrid").cells}
     footnotes = Footnotes()
     body = []
-    for layer in matrix.hybrid_axes["layer"]:
-        for position, device in enumerate(matrix.hybrid_axes["device"]):
+    for layer in matrix.family("hybrid").axes["layer"]:
+        for position, device in enumerate(matrix.family("hybrid").axes["device"]):
             label = HYBRID_LAYER_LABELS.get(str(layer), f"`{layer}`").replace("`", "``")
             entries = [_entry((by_key[(str(layer), str(device), m)],), footnotes) for m in methods]
             body.append([label if position == 0 else "", f"``{device}``", *entries])
@@ -224,10 +224,10 @@ def _shots_paragraph(shots_axis: Sequence[object]) -> str:
 def _grid_table(
     matrix: Matrix, index: CellIndex, device: str, footnotes: Footnotes
 ) -> str:
-    measurements = [str(m) for m in matrix.axes["measurement"]]
+    measurements = [str(m) for m in matrix.family("qnode").axes["measurement"]]
     body: list[list[str]] = []
-    for interface in matrix.axes["interface"]:
-        for position, method in enumerate(matrix.axes["diff_method"]):
+    for interface in matrix.family("qnode").axes["interface"]:
+        for position, method in enumerate(matrix.family("qnode").axes["diff_method"]):
             # The interface is named on its group's first row; the cell spans the group.
             label = _interface_label(str(interface)) if position == 0 else ""
             entries = [
@@ -314,9 +314,9 @@ def render_qjit_rst(matrix: Matrix) -> str:
     """The Catalyst table (``qjit:``) in the layout of the device tables: per device a grid
     table, rows diff method x gradient function x method, columns measurement x derivative,
     one role and note per cell (green only when every shots value is supported)."""
-    axes = matrix.qjit_axes
+    axes = matrix.family("qjit").axes
     by_key = {(c.device, c.diff_method, c.grad_function, c.method, c.measurement, c.derivative,
-               c.shots): rc.expectation for rc in matrix.qjit_cells for c in (rc.cell,)}
+               c.shots): rc.expectation for rc in matrix.family("qjit").cells for c in (rc.cell,)}
     columns = [(str(m), str(d)) for m in axes["measurement"] for d in axes["derivative"]]
     source = os.path.basename(matrix.path) or "matrix.yaml"
     title = "Catalyst (``qml.qjit``)"
@@ -359,15 +359,15 @@ and the Jacobian (and the Hessian, for the Hessian features) agree with the feat
 NumPy oracle for every number of shots measured. ``n/a``: {not_applicable}"""
 
 
-def _expectation(item: ResolvedFeatureCell | NotApplicableCell) -> Entry:
+def _expectation(item: ResolvedCell | NotApplicableCell) -> Entry:
     return item if isinstance(item, NotApplicableCell) else item.expectation
 
 
 def _features_section(matrix: Matrix) -> str:
     """The "Features" tables: one grid table per device, rows interface x diff method,
     columns features, and the numbered notes after each."""
-    axes = matrix.feature_axes
-    by_key = {key: _expectation(item) for key, item in matrix.feature_entries().items()}
+    axes = matrix.family("features").axes
+    by_key = {key: _expectation(item) for key, item in matrix.family("features").entries().items()}
     features = [str(f) for f in axes["feature"]]
     meaning = NOT_APPLICABLE.meaning
     blocks = [_FEATURES_INTRO.format(not_applicable=meaning[0].upper() + meaning[1:])]

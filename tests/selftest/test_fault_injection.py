@@ -31,11 +31,11 @@ from supportmatrix.matrix.model import QNodeCell, Expectation, Outcome, Resolved
 pytest_plugins = ("pytester",)
 
 MATRIX = load_matrix(MATRIX_PATH)
-DECLARED = {rc.cell.id: rc for rc in MATRIX.cells}
+DECLARED = {rc.cell.id: rc for rc in MATRIX.family("qnode").cells}
 
 
 def _slice(**axes: tuple) -> list[ResolvedCell]:
-    return [rc for rc in MATRIX.cells
+    return [rc for rc in MATRIX.family("qnode").cells
             if all(getattr(rc.cell, axis) in values for axis, values in axes.items())]
 
 

@@ -26,18 +26,18 @@ from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.oracle import reference_of
 from supportmatrix.features.tolerance import shots_jacobian_tolerance
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedFeatureCell, Stage
+from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedCell, Stage
 
 pytest_plugins = ("pytester",)
 
 MATRIX = load_matrix(MATRIX_PATH)
-DECLARED = MATRIX.feature_by_id()
+DECLARED = MATRIX.family("features").by_id()
 #: The features family's finite-shot cells, over which the plugin splits the failure budget.
-SHOT_CELLS = sum(rc.cell.shots is not None for rc in MATRIX.feature_cells)
+SHOT_CELLS = sum(rc.cell.shots is not None for rc in MATRIX.family("features").cells)
 
 
-def _slice(*features: str) -> list[ResolvedFeatureCell]:
-    return [rc for rc in MATRIX.feature_cells
+def _slice(*features: str) -> list[ResolvedCell]:
+    return [rc for rc in MATRIX.family("features").cells
             if rc.cell.feature in features
             and rc.cell.interface in ("None", "autograd", "torch")
             and rc.cell.diff_method in ("best", "backprop", "parameter-shift")]
@@ -78,7 +78,7 @@ def _patch_recipe(mp: pytest.MonkeyPatch, gate: str, p_idx: int,
     mp.setattr(module, "_get_operation_recipe", recipe)
 
 
-def crx_four_term_coefficient(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+def crx_four_term_coefficient(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(i) CRX's four-term rule with c+ = (sqrt 2 + 1) / (4 sqrt 2) scaled by 1 + 1e-3."""
 
     def scale(rule: np.ndarray) -> np.ndarray:
@@ -95,7 +95,7 @@ def crx_four_term_coefficient(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatu
                        and rc.expectation.outcome is Outcome.SUPPORTED)
 
 
-def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(j) Rot's second parameter (theta) differentiated by a rule of zero coefficients."""
 
     def zero(rule: np.ndarray) -> np.ndarray:
@@ -109,7 +109,7 @@ def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCe
                        and rc.expectation.outcome is Outcome.SUPPORTED)
 
 
-def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(k) parameter-shift's Jacobian of the second of several measurements x (1 + 1e-3)."""
     module = qml.gradients.parameter_shift
     real = module._multi_meas_grad
@@ -125,7 +125,7 @@ def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatu
                        and rc.expectation.outcome is Outcome.SUPPORTED)
 
 
-def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(l) parameter-shift's second derivatives x (1 + 1e-3), its first derivatives untouched.
 
     With ``max_diff=2`` PennyLane nests two Jacobian-product calculators: the outer one
@@ -163,7 +163,7 @@ def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatur
                        and rc.expectation.outcome is Outcome.SUPPORTED)
 
 
-def partition_jacobian_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedFeatureCell], bool]:
+def partition_jacobian_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(m) parameter-shift's gradient of a shot vector's second partition (2000 shots) zeroed."""
     module = qml.gradients.parameter_shift
     real = module._evaluate_gradient
@@ -200,8 +200,8 @@ FAULTS = [
 
 @pytest.mark.parametrize(("fault", "cells"), FAULTS)
 def test_feature_fault_fails_exactly_the_affected_cells(
-    fault: Callable, cells: list[ResolvedFeatureCell], pytester: pytest.Pytester,
+    fault: Callable, cells: list[ResolvedCell], pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
-                               test_file="test_features.py", test_function="test_feature_cell")
+                               test_file="test_features.py", test_function="test_features_cell")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -29,7 +29,7 @@ def tiny_matrix(path: str) -> Matrix:
     cell = ResolvedCell(
         QNodeCell("default.qubit", "torch", "backprop", "expval", None), Expectation(Outcome.SUPPORTED)
     )
-    return Matrix(path=path, axes=axes, notes={}, cells=(cell,))
+    return Matrix(path=path, notes={}, families={"qnode": FamilyCells(axes, (cell,))})
 
 
 class FakeMatrixError(Exception):

@@ -85,7 +85,7 @@
       const list = el("ul");
       g.changes.forEach((c) => list.append(el("li", {},
         el("a", { onclick: () => openById(c.id), text: c.id }),
-        (c.hybrid ? " (hybrid)" : "") + ": " + c.old + " → " + c.new)));
+        (c.tag ? " (" + c.tag + ")" : "") + ": " + c.old + " → " + c.new)));
       box.append(el("details", { open: g.regression, "data-group": g.key },
         el("summary", { class: g.regression ? "regression" : null,
           text: `${g.heading} (${g.changes.length})` }), list));

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 from supportmatrix.qnode.representatives import supported_classes
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
@@ -20,6 +20,6 @@ def test_one_cheapest_supported_analytic_cell_per_class():
         _rc("autograd", "adjoint", shots=100),  # finite shots: not sampled
         _rc("tf", "adjoint", INCORRECT),  # no supported cell: no class
     )
-    matrix = Matrix("m.yaml", {}, {}, cells)
+    matrix = Matrix("m.yaml", {}, {"qnode": FamilyCells({}, cells)})
     assert [rc.cell.id for rc in supported_classes(matrix)] == [
         "default.qubit-torch-backprop-expval-analytic"]

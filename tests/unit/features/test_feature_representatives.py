@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from supportmatrix.features.representatives import supported_feature_classes
-from supportmatrix.matrix.model import Expectation, FeatureCell, Matrix, Outcome, ResolvedFeatureCell
+from supportmatrix.matrix.model import FamilyCells, Expectation, FeatureCell, Matrix, Outcome, ResolvedCell
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")
 
 
 def _rc(interface: str, method: str, feature: str = "controlled",
-        expectation: Expectation = SUPPORTED, shots: int | None = None) -> ResolvedFeatureCell:
-    return ResolvedFeatureCell(FeatureCell("default.qubit", interface, method, feature, shots),
+        expectation: Expectation = SUPPORTED, shots: int | None = None) -> ResolvedCell:
+    return ResolvedCell(FeatureCell("default.qubit", interface, method, feature, shots),
                                expectation)
 
 
@@ -24,7 +24,7 @@ def test_the_first_supported_analytic_unbatched_cell_of_each_class_in_file_order
         _rc("jax", "backprop", feature="broadcast"),  # batched: its own cells check it
         _rc("tf", "parameter-shift", expectation=INCORRECT),  # no supported cell: no class
     )
-    matrix = Matrix("m.yaml", {}, {}, (), feature_cells=cells)
+    matrix = Matrix("m.yaml", {}, {"features": FamilyCells({}, cells)})
     assert [rc.cell.id for rc in supported_feature_classes(matrix)] == [
         "default.qubit-torch-backprop-controlled-analytic",
         "default.qubit-None-adjoint-rot-analytic",

@@ -35,18 +35,18 @@ def error(tmp_path: Path, text: str) -> str:
 
 def test_cells_are_the_product_in_axis_order_with_readable_ids(tmp_path: Path) -> None:
     matrix = load(tmp_path, doc())
-    assert len(matrix.feature_cells) == 2 * 2 * 2 * 2 * 2
-    first = matrix.feature_cells[0].cell
+    assert len(matrix.family("features").cells) == 2 * 2 * 2 * 2 * 2
+    first = matrix.family("features").cells[0].cell
     assert first == FeatureCell("default.qubit", "None", "backprop", "controlled", None)
     assert first.id == "default.qubit-None-backprop-controlled-analytic"
-    assert matrix.feature_cells[1].cell.id == "default.qubit-None-backprop-controlled-shots10000"
-    assert set(matrix.feature_by_id()) == {rc.cell.id for rc in matrix.feature_cells}
-    assert len(matrix.cells) == 1 and matrix.hybrid_cells == ()  # the other families are untouched
+    assert matrix.family("features").cells[1].cell.id == "default.qubit-None-backprop-controlled-shots10000"
+    assert set(matrix.family("features").by_id()) == {rc.cell.id for rc in matrix.family("features").cells}
+    assert len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()  # the other families are untouched
 
 
 def test_no_features_section_means_no_feature_cells(tmp_path: Path) -> None:
     matrix = load(tmp_path, QNODE)
-    assert matrix.feature_cells == () and matrix.feature_axes == {}
+    assert matrix.family("features").cells == () and matrix.family("features").axes == {}
 
 
 def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Pat
         - where: {feature: controlled, pennylane: ">=99"}
           expect: no-gradient
     """), versions={"pennylane": "0.45.1"})
-    by_id = matrix.feature_by_id()
+    by_id = matrix.family("features").by_id()
     assert by_id["default.qubit-None-backprop-rot-analytic"].expectation.outcome is Outcome.NO_GRADIENT
     adjoint = by_id["default.qubit-torch-adjoint-rot-shots10000"].expectation
     assert adjoint.outcome is Outcome.ERRORS and adjoint.error.stage is Stage.FORWARD
@@ -98,10 +98,10 @@ def test_the_known_features_are_the_catalog(tmp_path: Path) -> None:
 def test_the_real_matrix_declares_every_known_feature() -> None:
     matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml",
                          versions={"pennylane": "0.45.1", "pennylane-lightning": "0.45.0"})
-    assert matrix.feature_axes["feature"] == KNOWN_FEATURE_AXIS_VALUES["feature"]
+    assert matrix.family("features").axes["feature"] == KNOWN_FEATURE_AXIS_VALUES["feature"]
     total = 2 * 6 * 11 * len(KNOWN_FEATURE_AXIS_VALUES["feature"]) * 2
-    assert len(matrix.feature_cells) + len(matrix.feature_not_applicable) == total >= 2500
-    assert {(na.cell.feature, na.cell.shots) for na in matrix.feature_not_applicable} == {
+    assert len(matrix.family("features").cells) + len(matrix.family("features").not_applicable) == total >= 2500
+    assert {(na.cell.feature, na.cell.shots) for na in matrix.family("features").not_applicable} == {
         ("shot-vector", None)}
 
 
@@ -122,16 +122,16 @@ def na_doc(rules: str = "- expect: supported\n", *, declared: str = DECLARED) ->
 
 def test_declared_cells_are_not_tests_and_keep_their_reason(tmp_path: Path) -> None:
     matrix = load(tmp_path, na_doc())
-    assert len(matrix.feature_cells) == 32 - 8
-    na = matrix.feature_not_applicable
+    assert len(matrix.family("features").cells) == 32 - 8
+    na = matrix.family("features").not_applicable
     assert [x.cell.id for x in na][:2] == ["default.qubit-None-backprop-shot-vector-analytic",
                                            "default.qubit-None-adjoint-shot-vector-analytic"]
     assert len(na) == 8 and {x.note for x in na} == {"why"}
     assert na[0].line == na_doc().splitlines().index("    - where: {feature: shot-vector, shots: None}") + 1
-    ids = {rc.cell.id for rc in matrix.feature_cells}
+    ids = {rc.cell.id for rc in matrix.family("features").cells}
     assert "default.qubit-None-backprop-shot-vector-shots10000" in ids
     assert not ids & {x.cell.id for x in na}
-    entries = matrix.feature_entries()
+    entries = matrix.family("features").entries()
     assert entries[("default.qubit", "None", "backprop", "shot-vector", None)] is na[0]
     assert len(entries) == 32
 
@@ -176,5 +176,5 @@ def test_a_rule_may_cover_declared_cells_among_others(tmp_path: Path) -> None:
     """`- expect: supported` (every cell) is not dead because some of its cells are not tests."""
     matrix = load(tmp_path, na_doc("- expect: supported\n- where: {feature: shot-vector}\n"
                                    "  expect: {outcome: incorrect, note: why}\n"))
-    outcomes = {rc.cell.id: rc.expectation.outcome for rc in matrix.feature_cells}
+    outcomes = {rc.cell.id: rc.expectation.outcome for rc in matrix.family("features").cells}
     assert outcomes["lightning.qubit-torch-adjoint-shot-vector-shots10000"] is Outcome.INCORRECT

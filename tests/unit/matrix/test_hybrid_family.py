@@ -39,18 +39,18 @@ def line_of(text: str, needle: str) -> int:
 
 def test_cells_are_the_product_in_file_order_with_readable_ids(tmp_path: Path) -> None:
     matrix = load(tmp_path, doc())
-    ids = [rc.cell.id for rc in matrix.hybrid_cells]
+    ids = [rc.cell.id for rc in matrix.family("hybrid").cells]
     assert ids[:3] == ["torch-layer-default.qubit-backprop", "torch-layer-default.qubit-adjoint",
                        "torch-layer-lightning.qubit-backprop"]
     assert len(ids) == 8 and len(set(ids)) == 8
-    assert matrix.hybrid_axes["layer"] == ("torch-layer", "keras-layer")
-    assert len(matrix.cells) == 1  # the QNode family is untouched
-    assert set(matrix.hybrid_by_id()) == set(ids)
+    assert matrix.family("hybrid").axes["layer"] == ("torch-layer", "keras-layer")
+    assert len(matrix.family("qnode").cells) == 1  # the QNode family is untouched
+    assert set(matrix.family("hybrid").by_id()) == set(ids)
 
 
 def test_without_a_hybrid_section_the_family_is_empty(tmp_path: Path) -> None:
     matrix = load(tmp_path, QNODE)
-    assert matrix.hybrid_cells == () and matrix.hybrid_axes == {}
+    assert matrix.family("hybrid").cells == () and matrix.family("hybrid").axes == {}
 
 
 def test_training_and_expect_resolve_separately_last_rule_wins(tmp_path: Path) -> None:
@@ -60,7 +60,7 @@ def test_training_and_expect_resolve_separately_last_rule_wins(tmp_path: Path) -
 - where: {device: lightning.qubit}
   training: {min_accuracy: 0.9, max_epochs: 5}
 """)
-    cells = load(tmp_path, text, {"pennylane": "0.45.1"}).hybrid_by_id()
+    cells = load(tmp_path, text, {"pennylane": "0.45.1"}).family("hybrid").by_id()
     torch_dq = cells["torch-layer-default.qubit-backprop"]
     assert torch_dq.expectation.outcome is Outcome.SUPPORTED
     assert torch_dq.training == TrainingSpec(0.8, 3)
@@ -76,7 +76,7 @@ def test_version_gate_switches_a_hybrid_rule_off(tmp_path: Path) -> None:
 - where: {layer: keras-layer, pennylane: ">=0.42"}
   expect: {outcome: errors, error: {class: AttributeError, match: KerasLayer, stage: forward}}
 """)
-    cells = load(tmp_path, text, {"pennylane": "0.41.0"}).hybrid_by_id()
+    cells = load(tmp_path, text, {"pennylane": "0.41.0"}).family("hybrid").by_id()
     assert cells["keras-layer-default.qubit-adjoint"].expectation.outcome is Outcome.SUPPORTED
 
 
@@ -85,7 +85,7 @@ def test_training_and_save_stages_are_hybrid_only(tmp_path: Path) -> None:
 - where: {layer: torch-layer}
   expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}}
 """)
-    cell = load(tmp_path, text).hybrid_cells[0]
+    cell = load(tmp_path, text).family("hybrid").cells[0]
     assert cell.expectation.error.stage is Stage.SAVE
     qnode_text = QNODE.replace(
         "  - expect: supported\n",
@@ -149,5 +149,5 @@ def test_a_dead_training_field_is_refused(tmp_path: Path) -> None:
 
 def test_a_training_gated_later_leaves_the_earlier_one_deciding(tmp_path: Path) -> None:
     text = doc(TRAINED + '- where: {keras: ">=3"}\n  training: {min_accuracy: 0.9, max_epochs: 5}\n')
-    assert load(tmp_path, text).hybrid_cells[0].training == TrainingSpec(0.8, 3)
-    assert load(tmp_path, text, {"keras": "3.1"}).hybrid_cells[0].training == TrainingSpec(0.9, 5)
+    assert load(tmp_path, text).family("hybrid").cells[0].training == TrainingSpec(0.8, 3)
+    assert load(tmp_path, text, {"keras": "3.1"}).family("hybrid").cells[0].training == TrainingSpec(0.9, 5)

@@ -13,7 +13,7 @@ from supportmatrix.matrix.model import Outcome
 def test_expect_shorthand_equals_mapping(tmp_path: Path) -> None:
     short = load(tmp_path, make_doc("- expect: no-gradient\n"))
     long = load(tmp_path, make_doc("- expect: {outcome: no-gradient}\n"))
-    assert [rc.expectation for rc in short.cells] == [rc.expectation for rc in long.cells]
+    assert [rc.expectation for rc in short.family("qnode").cells] == [rc.expectation for rc in long.family("qnode").cells]
 
 
 def test_incorrect_with_note(tmp_path: Path) -> None:

@@ -17,14 +17,14 @@ def test_matrix_fields(tmp_path: Path) -> None:
     path = write(tmp_path, make_doc())
     matrix = load_matrix(path, versions={})
     assert matrix.path == str(path)
-    assert list(matrix.axes) == list(AXIS_NAMES)
-    assert matrix.axes["interface"] == ("None", "torch")
-    assert matrix.axes["shots"] == (None, 100)
+    assert list(matrix.family("qnode").axes) == list(AXIS_NAMES)
+    assert matrix.family("qnode").axes["interface"] == ("None", "torch")
+    assert matrix.family("qnode").axes["shots"] == (None, 100)
     assert matrix.notes == {
         "analytic-only": "Finite shots are refused.",
         "wrong-grad": "The gradient is silently wrong.",
     }
-    rc = matrix.cells[0]
+    rc = matrix.family("qnode").cells[0]
     assert rc.expectation.outcome is Outcome.SUPPORTED
     assert rc.expectation.error is None and rc.expectation.warnings == ()
     assert rc.rule_lines == (line_of(make_doc(), "- expect: supported"),)
@@ -51,7 +51,7 @@ def test_a_file_loaded_again_unchanged_is_not_parsed_again(
     assert len(parses) == 1
     # Other versions resolve the gates differently; other text is another matrix.
     older = load_matrix(path, versions={"pennylane": "0.40"})
-    assert older is not first and older.cells != first.cells
+    assert older is not first and older.family("qnode").cells != first.family("qnode").cells
     path.write_text(path.read_text() + "\n# a comment\n")
     assert load_matrix(path, versions={"pennylane": "0.50"}) is not first
     assert len(parses) == 3

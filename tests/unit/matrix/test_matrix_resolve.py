@@ -39,9 +39,9 @@ def test_cells_are_the_product_in_axis_and_file_order(tmp_path: Path) -> None:
             [None, 100],
         )
     ]
-    assert [rc.cell for rc in matrix.cells] == expected
-    assert matrix.cells[0].cell.id == "default.qubit-torch-backprop-probs-analytic"
-    assert matrix.cells[-1].cell.id == "lightning.qubit-None-adjoint-sample-shots100"
+    assert [rc.cell for rc in matrix.family("qnode").cells] == expected
+    assert matrix.family("qnode").cells[0].cell.id == "default.qubit-torch-backprop-probs-analytic"
+    assert matrix.family("qnode").cells[-1].cell.id == "lightning.qubit-None-adjoint-sample-shots100"
 
 
 def test_absent_empty_and_null_where_match_every_cell(tmp_path: Path) -> None:
@@ -54,9 +54,9 @@ def test_absent_empty_and_null_where_match_every_cell(tmp_path: Path) -> None:
         """
     )
     matrix = load(tmp_path, text)
-    assert len(matrix.cells) == 32
-    assert {rc.expectation.outcome for rc in matrix.cells} == {Outcome.NO_GRADIENT}
-    assert all(len(rc.expectation.warnings) == 1 for rc in matrix.cells)
+    assert len(matrix.family("qnode").cells) == 32
+    assert {rc.expectation.outcome for rc in matrix.family("qnode").cells} == {Outcome.NO_GRADIENT}
+    assert all(len(rc.expectation.warnings) == 1 for rc in matrix.family("qnode").cells)
 
 
 def test_last_matching_rule_wins(tmp_path: Path) -> None:
@@ -268,8 +268,8 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
     assert err.keypath == f"rules[{pruned[0]}]" and "decides no cell" in err.message
     matrix = load(tmp_path, make_doc("".join(kept), axes=axes_text), versions)
 
-    assert len(matrix.cells) == 2 * 4 * 3 * 3 * 3
-    for rc in matrix.cells:
+    assert len(matrix.family("qnode").cells) == 2 * 4 * 3 * 3 * 3
+    for rc in matrix.family("qnode").cells:
         matching = [
             r
             for r in reference
@@ -305,7 +305,7 @@ def test_cells_uncovered_because_of_a_version_gate(tmp_path: Path) -> None:
         - warnings: []
         """
     )
-    assert len(load(tmp_path, text, {"pennylane": "0.44.1"}).cells) == 32
+    assert len(load(tmp_path, text, {"pennylane": "0.44.1"}).family("qnode").cells) == 32
     err = load_error(tmp_path, text, {"pennylane": "0.43"})
     assert_error(err, text, "rules", "rules:", "32 of 32 cells", "under the given package versions")
 

@@ -58,8 +58,8 @@ def test_null_spellings_are_normalised(tmp_path: Path) -> None:
         axes=axes,
     )
     matrix = load(tmp_path, text)
-    assert matrix.axes["interface"] == ("None", "torch")
-    assert matrix.axes["shots"] == (None, 100)
+    assert matrix.family("qnode").axes["interface"] == ("None", "torch")
+    assert matrix.family("qnode").axes["shots"] == (None, 100)
     by_id = matrix.by_id()
     assert by_id["default.qubit-None-adjoint-probs-analytic"].expectation.outcome is (
         Outcome.NO_GRADIENT

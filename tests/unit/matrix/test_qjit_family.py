@@ -32,21 +32,21 @@ def doc(rules: str = "- expect: supported\n", *, axes: str = QJIT_AXES) -> str:
 
 def test_cells_are_the_product_in_file_order_with_readable_ids(tmp_path: Path) -> None:
     matrix = load(tmp_path, doc())
-    ids = [rc.cell.id for rc in matrix.qjit_cells]
+    ids = [rc.cell.id for rc in matrix.family("qjit").cells]
     assert ids[:3] == [
         "qjit-lightning.qubit-adjoint-qml.grad-auto-expval-analytic-first",
         "qjit-lightning.qubit-adjoint-qml.grad-auto-expval-analytic-second",
         "qjit-lightning.qubit-adjoint-qml.grad-auto-expval-shots10000-first",
     ]
     assert len(ids) == 2 * 2 * 2 * 2 * 2 and len(set(ids)) == len(ids)
-    assert matrix.qjit_axes["shots"] == (None, 10000)
-    assert len(matrix.cells) == 1 and matrix.hybrid_cells == ()  # other families untouched
-    assert set(matrix.qjit_by_id()) == set(ids)
+    assert matrix.family("qjit").axes["shots"] == (None, 10000)
+    assert len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()  # other families untouched
+    assert set(matrix.family("qjit").by_id()) == set(ids)
 
 
 def test_without_a_qjit_section_the_family_is_empty(tmp_path: Path) -> None:
     matrix = load(tmp_path, QNODE)
-    assert matrix.qjit_cells == () and matrix.qjit_axes == {}
+    assert matrix.family("qjit").cells == () and matrix.family("qjit").axes == {}
 
 
 def test_last_matching_rule_wins_and_notes_are_shared(tmp_path: Path) -> None:
@@ -59,7 +59,7 @@ def test_last_matching_rule_wins_and_notes_are_shared(tmp_path: Path) -> None:
 - where: {device: default.qubit}
   expect: {outcome: errors, error: {class: CompileError, stage: forward, match: 'incompatible device'}}
 """)
-    cells = load(tmp_path, text).qjit_by_id()
+    cells = load(tmp_path, text).family("qjit").by_id()
     fd2 = cells["qjit-lightning.qubit-adjoint-catalyst.jacobian-fd-expval-analytic-second"]
     assert fd2.expectation.outcome is Outcome.INCORRECT and fd2.expectation.note == "nested"
     assert fd2.cell == QjitCell("lightning.qubit", "adjoint", "catalyst.jacobian", "fd", "expval",
@@ -78,9 +78,9 @@ def test_rules_may_gate_on_the_catalyst_version(tmp_path: Path) -> None:
   expect: {outcome: errors, error: {class: CompileError, stage: forward, match: x}}
 """)
     cell = "qjit-default.qubit-adjoint-qml.grad-auto-expval-analytic-first"
-    old = load(tmp_path, text, {"pennylane-catalyst": "0.14.0"}).qjit_by_id()[cell]
-    new = load(tmp_path, text, {"pennylane-catalyst": "0.15.0"}).qjit_by_id()[cell]
-    absent = load(tmp_path, text, {}).qjit_by_id()[cell]
+    old = load(tmp_path, text, {"pennylane-catalyst": "0.14.0"}).family("qjit").by_id()[cell]
+    new = load(tmp_path, text, {"pennylane-catalyst": "0.15.0"}).family("qjit").by_id()[cell]
+    absent = load(tmp_path, text, {}).family("qjit").by_id()[cell]
     assert old.expectation.outcome is Outcome.ERRORS
     assert new.expectation.outcome is absent.expectation.outcome is Outcome.SUPPORTED
 
@@ -124,6 +124,6 @@ def test_an_unknown_key_in_the_section_is_refused(tmp_path: Path) -> None:
 def test_the_real_matrix_declares_every_qjit_cell() -> None:
     root = Path(__file__).resolve().parents[3]
     matrix = load_matrix(root / "matrix.yaml", versions={})
-    assert len(matrix.qjit_cells) == 2 * 5 * 3 * 2 * 12 * 2 * 2
-    incorrect = [rc for rc in matrix.qjit_cells if rc.expectation.outcome is Outcome.INCORRECT]
+    assert len(matrix.family("qjit").cells) == 2 * 5 * 3 * 2 * 12 * 2 * 2
+    incorrect = [rc for rc in matrix.family("qjit").cells if rc.expectation.outcome is Outcome.INCORRECT]
     assert incorrect and all(rc.expectation.note for rc in incorrect)

@@ -18,6 +18,7 @@ from supportmatrix.pennylane_docs.compare import (
 )
 from supportmatrix.pennylane_docs.page import DocumentedEntry, load_docs_table
 from supportmatrix.matrix.model import (
+    FamilyCells,
     QNodeCell,
     ErrorSpec,
     Expectation,
@@ -91,7 +92,7 @@ def make_matrix(**axes: tuple[object, ...]) -> Matrix:
         ResolvedCell(QNodeCell(*values), scenario_expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
-    return Matrix(path="matrix.yaml", axes=axes, notes={"why": "Because."}, cells=cells)
+    return Matrix(path="matrix.yaml", notes={"why": "Because."}, families={"qnode": FamilyCells(axes, cells)})
 
 
 def shots_id(shots: object) -> str:
@@ -180,7 +181,7 @@ def test_matrix_that_does_what_the_notes_say_has_no_disagreements() -> None:
         ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
-    assert compare_with_docs(DOC, Matrix("m.yaml", axes, {}, cells)) == []
+    assert compare_with_docs(DOC, Matrix("m.yaml", {}, {"qnode": FamilyCells(axes, cells)})) == []
 
 
 def test_other_device_is_compared_when_asked() -> None:

@@ -16,7 +16,7 @@ from supportmatrix.pennylane_docs.page import (
     load_docs_table,
     parse_docs_table,
 )
-from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 from supportmatrix.report.rst import render_rst
 
 SMALL = Path(__file__).parents[1] / "data" / "small-supported-configurations.rst"
@@ -95,7 +95,7 @@ def test_refuses_the_symbol_entries_supportmatrix_renders() -> None:
         ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
-    text = render_rst(Matrix("m.yaml", axes, {}, cells))
+    text = render_rst(Matrix("m.yaml", {}, {"qnode": FamilyCells(axes, cells)}))
     with pytest.raises(DocsTableError) as info:
         parse_docs_table(text, path="ours.rst")
     first_row = next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith("| ``None``"))

@@ -16,7 +16,8 @@ import pytest
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.qnode.runner import QNodeRun
-from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.matrix.model import FamilyCells, TrainingRecord
 from supportmatrix.matrix.model import (
     QNodeCell,
     ErrorSpec,
@@ -24,7 +25,6 @@ from supportmatrix.matrix.model import (
     HybridCell,
     Outcome,
     ResolvedCell,
-    ResolvedHybridCell,
     Stage,
     TrainingSpec,
     WarningSpec,
@@ -86,7 +86,7 @@ def test_a_hybrid_run_comes_back_with_its_training_and_target() -> None:
     training = TrainingRecord(2, (0.7, 0.85), 1.23456789, 2**20)
     run = HybridRun(HYBRID_CELL, observed, WARNINGS[:1], training, 2.5, (_check(True, [0.5, 0.25]),))
     target = TrainingSpec(0.8, 3)
-    resolved = ResolvedHybridCell(HYBRID_CELL, Expectation(Outcome.SUPPORTED), target)
+    resolved = ResolvedCell(HYBRID_CELL, Expectation(Outcome.SUPPORTED), target)
     record = CellRecord.of_run(resolved, run, [])
     data = record.to_json()
     back = _through_text(record)
@@ -105,7 +105,7 @@ def test_a_hybrid_run_comes_back_with_its_training_and_target() -> None:
 
 @pytest.mark.parametrize(("resolved", "family"), [
     (ResolvedCell(CELL, DECLARED), "qnode"),
-    (ResolvedHybridCell(HYBRID_CELL, DECLARED, TrainingSpec(0.8, 3)), "hybrid"),
+    (ResolvedCell(HYBRID_CELL, DECLARED, TrainingSpec(0.8, 3)), "hybrid"),
 ])
 @pytest.mark.parametrize(("status", "seconds", "problems"), [
     ("skipped", None, ()),
@@ -158,20 +158,20 @@ def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
 
 
 def test_a_qjit_record_survives_the_results_file_and_its_schema() -> None:
-    from supportmatrix.matrix.model import Matrix, QjitCell, ResolvedQjitCell
+    from supportmatrix.matrix.model import Matrix, QjitCell, ResolvedCell
     from supportmatrix.qjit.runner import QjitRun
-    from supportmatrix.release.codec import QJIT, cell_from_axes
+    from supportmatrix.release.codec import cell_from_axes
     from supportmatrix.release.results import build_document, validate
 
     cell = QjitCell("lightning.qubit", "adjoint", "catalyst.grad", "fd", "expval", 10000, "second")
-    resolved = ResolvedQjitCell(cell, Expectation(Outcome.INCORRECT, note="odd"))
+    resolved = ResolvedCell(cell, Expectation(Outcome.INCORRECT, note="odd"))
     run = QjitRun(cell, Observed(Outcome.INCORRECT, failed_check=_check(False, [1e4, 2.0])),
                   WARNINGS, 1.5, (_check(False, [1e4, 2.0]),), (("forward", 0.5), ("gradient", 1.0)))
     record = CellRecord.of_run(resolved, run, ["observed incorrect, but ..."])
-    assert record.family == QJIT and cell_from_axes(record.to_json()["axes"]) == cell
+    assert record.family == "qjit" and cell_from_axes(record.to_json()["axes"]) == cell
     back = _through_text(record)
     assert back == record and back.cell == cell and back.observation.resolved_method is None
-    matrix = Matrix(path="m.yaml", axes={}, notes={"odd": "x"}, cells=(), qjit_cells=(resolved,))
+    matrix = Matrix(path="m.yaml", notes={"odd": "x"}, families={"qnode": FamilyCells(), "qjit": FamilyCells({}, (resolved,))})
     document = validate(build_document(matrix, {cell.id: record}, versions={"pennylane": "0.45.1"}),
                         source="test")
     assert document["qjit_summary"]["status"]["fail"] == 1

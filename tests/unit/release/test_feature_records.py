@@ -18,10 +18,10 @@ from supportmatrix.matrix.model import (
     Expectation,
     FeatureCell,
     Outcome,
-    ResolvedFeatureCell,
+    ResolvedCell,
     Stage,
 )
-from supportmatrix.release.codec import FEATURE, CellRecord, cell_from_axes, records_of
+from supportmatrix.release.codec import CellRecord, cell_from_axes, records_of
 from supportmatrix.release.results import build_document, validate
 from supportmatrix.release.update import update_matrix
 
@@ -56,9 +56,9 @@ def _run(cell: FeatureCell, observed: Observed) -> FeatureRun:
 
 
 def test_a_record_survives_the_results_file() -> None:
-    resolved = ResolvedFeatureCell(CELL, Expectation(Outcome.SUPPORTED))
+    resolved = ResolvedCell(CELL, Expectation(Outcome.SUPPORTED))
     record = CellRecord.of_run(resolved, _run(CELL, Observed(Outcome.SUPPORTED)), [])
-    assert record.family == FEATURE
+    assert record.family == "features"
     back = CellRecord.from_json(json.loads(json.dumps(record.to_json())))
     assert back == record
     assert record.to_json()["axes"] == {"device": "default.qubit", "interface": "torch",
@@ -72,7 +72,7 @@ def _document(tmp_path: Path, observed_error: ObservedError | None) -> tuple[Pat
     path.write_text(MATRIX, encoding="utf-8")
     matrix = load_matrix(path, versions={"pennylane": "0.45.1"})
     records = {}
-    for rc in matrix.feature_cells:
+    for rc in matrix.family("features").cells:
         error = observed_error if rc.cell.diff_method == "adjoint" else None
         observed = Observed(Outcome.ERRORS, error=error) if error else Observed(Outcome.SUPPORTED)
         problems = ["differs"] if error else []
@@ -84,7 +84,7 @@ def test_the_document_lists_feature_cells_and_follows_the_schema(tmp_path: Path)
     _, document = _document(tmp_path, None)
     validate(json.loads(json.dumps(document)), source="doc")
     assert document["feature_summary"]["cells"] == 4
-    assert [r.id for r in records_of(document, FEATURE)] == [
+    assert [r.id for r in records_of(document, "features")] == [
         "default.qubit-torch-backprop-controlled-analytic",
         "default.qubit-torch-backprop-rot-analytic",
         "default.qubit-torch-adjoint-controlled-analytic",
@@ -101,7 +101,7 @@ def test_update_appends_rules_under_features(tmp_path: Path) -> None:
     new = change.text.split("features:", 1)[1]
     assert "where: {diff_method: adjoint, pennylane: '>=0.45'}" in new
     path.write_text(change.text, encoding="utf-8")
-    updated = load_matrix(path, versions={"pennylane": "0.45.1"}).feature_by_id()
+    updated = load_matrix(path, versions={"pennylane": "0.45.1"}).family("features").by_id()
     expectation = updated["default.qubit-torch-adjoint-rot-analytic"].expectation
     assert expectation.outcome is Outcome.ERRORS
     assert expectation.error == ErrorSpec("QuantumFunctionError",
@@ -125,31 +125,31 @@ def test_not_applicable_cells_survive_the_results_file_and_no_rule_is_drafted(tm
     path = tmp_path / "matrix.yaml"
     path.write_text(NA_MATRIX, encoding="utf-8")
     matrix = load_matrix(path, versions={"pennylane": "0.45.1"})
-    assert [na.cell.id for na in matrix.feature_not_applicable] == [
+    assert [na.cell.id for na in matrix.family("features").not_applicable] == [
         "default.qubit-torch-backprop-shot-vector-analytic",
         "default.qubit-torch-adjoint-shot-vector-analytic"]
     # every test observed to raise: each drifts; the n/a cells have no record
     error = ObservedError(Stage.FORWARD, "ValueError", "builtins", "nope")
     records = {rc.cell.id: CellRecord.of_run(rc, _run(rc.cell, Observed(Outcome.ERRORS, error=error)),
-                                             ["differs"]) for rc in matrix.feature_cells}
-    qnode = matrix.cells[0]
+                                             ["differs"]) for rc in matrix.family("features").cells}
+    qnode = matrix.family("qnode").cells[0]
     records[qnode.cell.id] = CellRecord.of_run(
         qnode, QNodeRun(qnode.cell, Observed(Outcome.SUPPORTED), (), "backprop", 0.1), [])
     document = json.loads(json.dumps(build_document(matrix, records, versions={"pennylane": "0.45.1"})))
     validate(document, source="doc")
     assert document["feature_summary"]["cells"] == 6
     assert [na["id"] for na in document["feature_not_applicable"]] == [
-        na.cell.id for na in matrix.feature_not_applicable]
+        na.cell.id for na in matrix.family("features").not_applicable]
     observed = observed_matrix(document, source="r.json")
-    assert observed.feature_not_applicable == tuple(
-        dataclasses.replace(na, line=0) for na in matrix.feature_not_applicable)
+    assert observed.family("features").not_applicable == tuple(
+        dataclasses.replace(na, line=0) for na in matrix.family("features").not_applicable)
     assert "| `\"torch\"` | `\"backprop\"` | ❌ 1 | n/a 2 / ❌ 1 |" in render_markdown(observed)
     # diff compares tests only; update drafts rules for tests only, and they load
-    assert not {na.cell.id for na in matrix.feature_not_applicable} & set(
+    assert not {na.cell.id for na in matrix.family("features").not_applicable} & set(
         side_from_results(document, source="r.json").cells)
     assert set(side_from_matrix(matrix, packages={}).cells) == set(records)
     change = update_matrix(path, document, gate=None, source="r.json")
     assert change.drifted == 6
     path.write_text(change.text, encoding="utf-8")
     again = load_matrix(path, versions={"pennylane": "0.45.1"})
-    assert len(again.feature_cells) == 6 and len(again.feature_not_applicable) == 2
+    assert len(again.family("features").cells) == 6 and len(again.family("features").not_applicable) == 2

@@ -107,7 +107,7 @@ def _document(matrix_path: Path, ids: list[str], **environment: object) -> dict:
 def small(tmp_path: Path) -> tuple[Path, list[str]]:
     path = tmp_path / "matrix.yaml"
     path.write_text(MATRIX, encoding="utf-8")
-    ids = [rc.cell.id for rc in load_matrix(path, versions={}).cells]
+    ids = [rc.cell.id for rc in load_matrix(path, versions={}).family("qnode").cells]
     return path, ids
 
 

@@ -18,7 +18,8 @@ from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.matrix.model import TrainingRecord
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage
 from supportmatrix.release.codec import CellRecord, records_of
 from supportmatrix.release.messages import message_key, pattern_for
@@ -110,7 +111,7 @@ def _honest_hybrid_run(rc) -> HybridRun:
 def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: QNodeRun | HybridRun) -> dict:
     matrix = load_matrix(matrix_path, versions=versions)
     records = {}
-    for rc in (*matrix.cells, *matrix.hybrid_cells):
+    for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
         run = overrides.get(rc.cell.id) or (
             _honest_hybrid_run(rc) if isinstance(rc.cell, HybridCell) else _honest_run(rc)[0])
         problems = mismatches(rc.expectation, run.observed, run.warnings)
@@ -119,7 +120,7 @@ def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: QNodeRu
 
 
 def _hybrid_run(matrix_path: Path, cell_id: str, observed: Observed, checks=()) -> HybridRun:
-    cell = load_matrix(matrix_path, versions=VERSIONS).hybrid_by_id()[cell_id].cell
+    cell = load_matrix(matrix_path, versions=VERSIONS).family("hybrid").by_id()[cell_id].cell
     return HybridRun(cell, observed, (), None, 1.0, tuple(checks))
 
 
@@ -160,7 +161,7 @@ def test_mismatch_recorded_as_fail_with_problem_and_errors(matrix_path: Path) ->
 
 
 def test_skipped_and_crashed_cells_have_no_observation(matrix_path: Path) -> None:
-    rc = load_matrix(matrix_path, versions=VERSIONS).cells[0]
+    rc = load_matrix(matrix_path, versions=VERSIONS).family("qnode").cells[0]
     skipped = CellRecord.unrun(rc, status="skipped", reason="torch is not installed").to_json()
     assert skipped["observed"] is None and skipped["problems"] == []
     with pytest.raises(ValueError, match="status 'pass'"):
@@ -348,7 +349,7 @@ def test_update_adds_gated_rules_for_drifted_cells_only(matrix_path: Path) -> No
     path.write_text(change.text)
     before = load_matrix(matrix_path, versions=VERSIONS)
     after = load_matrix(path, versions=VERSIONS)
-    assert [rc.expectation for rc in after.cells] == [rc.expectation for rc in before.cells]
+    assert [rc.expectation for rc in after.family("qnode").cells] == [rc.expectation for rc in before.family("qnode").cells]
 
 
 def test_update_with_nothing_drifted_changes_nothing(matrix_path: Path) -> None:
@@ -389,14 +390,22 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 
 
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
-    from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
-    from supportmatrix.matrix.model import Expectation, HybridCell, ResolvedHybridCell, TrainingSpec
+    from supportmatrix.hybrid.runner import HybridRun
+    from supportmatrix.matrix.model import (
+        Expectation,
+        FamilyCells,
+        HybridCell,
+        ResolvedCell,
+        TrainingRecord,
+        TrainingSpec,
+    )
+
     base = load_matrix(matrix_path, versions=VERSIONS)
     cell = HybridCell("torch-layer", "default.qubit", "adjoint")
-    resolved = ResolvedHybridCell(cell, Expectation(Outcome.SUPPORTED), TrainingSpec(0.8, 3))
-    matrix = type(base)(base.path, base.axes, base.notes, base.cells,
-                        {"layer": ("torch-layer",), "device": ("default.qubit",),
-                         "diff_method": ("adjoint",)}, (resolved,))
+    resolved = ResolvedCell(cell, Expectation(Outcome.SUPPORTED), TrainingSpec(0.8, 3))
+    hybrid = FamilyCells({"layer": ("torch-layer",), "device": ("default.qubit",),
+                          "diff_method": ("adjoint",)}, (resolved,))
+    matrix = type(base)(base.path, base.notes, {"qnode": base.family("qnode"), "hybrid": hybrid})
     run = HybridRun(cell, Observed(Outcome.SUPPORTED), (), TrainingRecord(2, (0.7, 0.85), 1.5, 2**20),
                     2.0, (_check(),))
     records = {cell.id: CellRecord.of_run(resolved, run, [])}
@@ -451,7 +460,7 @@ def test_a_hybrid_regression_fails_diff(hybrid_matrix_path: Path, tmp_path: Path
     matrix = ["--matrix", str(hybrid_matrix_path)]
     assert cli.main(["diff", old, new, *matrix]) == 1
     report = capsys.readouterr().out
-    assert "**16** cells compared (4 of them hybrid), **1** changed, **1** regressions" in report
+    assert "**16** cells compared (of them 4 hybrid), **1** changed, **1** regressions" in report
     assert f"- `{HYBRID_ID}` (hybrid): {shown}" in report
     assert report.count("\n- `") == 1
     assert cli.main(["diff", "declared", old, *matrix]) == 0
@@ -483,7 +492,7 @@ def test_update_writes_hybrid_rules_under_hybrid_rules(hybrid_matrix_path: Path,
     assert hybrid_matrix_path.read_text() == expected + "\n".join(added[1:]) + "\n"
     for pennylane, outcome in (("0.45.1", Outcome.SUPPORTED), ("0.46.0", Outcome.ERRORS)):
         updated = load_matrix(hybrid_matrix_path, versions={**VERSIONS, "pennylane": pennylane})
-        assert updated.hybrid_by_id()[HYBRID_ID].expectation.outcome is outcome
+        assert updated.family("hybrid").by_id()[HYBRID_ID].expectation.outcome is outcome
 
 
 def test_observe_summary_counts_both_families(hybrid_matrix_path: Path, tmp_path: Path) -> None:

@@ -12,7 +12,8 @@ import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.qnode.runner import QNodeRun
-from supportmatrix.hybrid.runner import HybridRun, TrainingRecord
+from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.matrix.model import TrainingRecord
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import HybridCell, Matrix, Outcome, Stage
 from supportmatrix.release.codec import CellRecord
@@ -126,7 +127,7 @@ def drifted_run(rc: Any) -> QNodeRun | HybridRun:
 
 def document(matrix: Matrix, make_run: Any = honest_run) -> dict[str, Any]:
     records = {}
-    for rc in (*matrix.cells, *matrix.hybrid_cells):
+    for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
         run = make_run(rc)
         records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(rc.expectation, run.observed, run.warnings))
     return build_document(matrix, records, versions=VERSIONS)

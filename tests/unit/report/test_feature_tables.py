@@ -13,6 +13,7 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
+    FamilyCells,
     QNodeCell,
     ErrorSpec,
     Expectation,
@@ -21,7 +22,6 @@ from supportmatrix.matrix.model import (
     NotApplicableCell,
     Outcome,
     ResolvedCell,
-    ResolvedFeatureCell,
     Stage,
 )
 from supportmatrix.report.json_table import render_json
@@ -51,14 +51,14 @@ def _expect(cell: FeatureCell) -> Expectation:
 
 
 def matrix() -> Matrix:
-    cells = tuple(ResolvedFeatureCell(FeatureCell(*v), _expect(FeatureCell(*v)))
+    cells = tuple(ResolvedCell(FeatureCell(*v), _expect(FeatureCell(*v)))
                   for v in itertools.product(*FEATURE_AXES.values()))
     # the QNode family as small as its RST layout allows (two measurement columns)
     qnode = tuple(ResolvedCell(QNodeCell("default.qubit", "torch", "backprop", m, None),
                                Expectation(Outcome.SUPPORTED)) for m in ("probs", "purity"))
     axes = {"device": ("default.qubit",), "interface": ("torch",), "diff_method": ("backprop",),
             "measurement": ("probs", "purity"), "shots": (None,)}
-    return Matrix("matrix.yaml", axes, {}, qnode, feature_axes=FEATURE_AXES, feature_cells=cells)
+    return Matrix("matrix.yaml", {}, {"qnode": FamilyCells(axes, qnode), "features": FamilyCells(FEATURE_AXES, cells)})
 
 
 def test_markdown_has_one_features_table_per_device() -> None:
@@ -92,7 +92,7 @@ def test_json_lists_the_feature_cells() -> None:
 
 
 def test_a_matrix_without_features_renders_no_features_section() -> None:
-    plain = Matrix("matrix.yaml", matrix().axes, {}, matrix().cells)
+    plain = Matrix("matrix.yaml", {}, {"qnode": matrix().family("qnode")})
     assert "Features" not in render_markdown(plain) and "Features\n^" not in render_rst(plain)
     assert "features" not in json.loads(render_json(plain))
 
@@ -106,13 +106,13 @@ NOTES = {"needs-shots": "It runs a shot vector, which needs `shots`."}
 def na_matrix() -> Matrix:
     """``shot-vector`` at ``shots=None`` declared not applicable, as the loader leaves it."""
     combos = [FeatureCell(*v) for v in itertools.product(*NA_AXES.values())]
-    cells = tuple(ResolvedFeatureCell(c, _expect(c)) for c in combos
+    cells = tuple(ResolvedCell(c, _expect(c)) for c in combos
                   if not (c.feature == "shot-vector" and c.shots is None))
     na = tuple(NotApplicableCell(c, "needs-shots", 7) for c in combos
                if c.feature == "shot-vector" and c.shots is None)
     base = matrix()
-    return Matrix("matrix.yaml", base.axes, NOTES, base.cells, feature_axes=NA_AXES,
-                  feature_cells=cells, feature_not_applicable=na)
+    return Matrix("matrix.yaml", NOTES, {"qnode": base.family("qnode"),
+                                         "features": FamilyCells(NA_AXES, cells, na)})
 
 
 def test_markdown_shows_not_applicable_cells_with_their_reason() -> None:
@@ -129,7 +129,7 @@ def test_rst_leaves_a_cell_of_which_nothing_ran_uncoloured() -> None:
     from supportmatrix.report.rst import _entry
     from supportmatrix.report.cell_index import Footnotes
 
-    na = na_matrix().feature_not_applicable[0]
+    na = na_matrix().family("features").not_applicable[0]
     notes = Footnotes()
     assert _entry((na, na), notes) == "n/a 1"
     assert _entry((na, Expectation(Outcome.SUPPORTED)), notes) == ":gr:`n/a 1 / ✅`"

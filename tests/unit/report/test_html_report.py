@@ -52,22 +52,22 @@ def test_the_real_matrix_has_every_cell_in_the_page_data() -> None:
     versions = pinned_versions(ROOT / "constraints.txt")
     matrix = load_matrix(ROOT / "matrix.yaml", versions=versions)
     data = page_data(build_report(matrix=matrix, versions=versions, with_plots=False))
-    assert (len(matrix.cells), len(matrix.hybrid_cells)) == (3168, 80)
+    assert (len(matrix.family("qnode").cells), len(matrix.family("hybrid").cells)) == (3168, 80)
     assert data["counts"] == {"qnode": 3168, "hybrid": 80}
-    assert [c["id"] for c in data["cells"]] == [rc.cell.id for rc in (*matrix.cells, *matrix.hybrid_cells)]
+    assert [c["id"] for c in data["cells"]] == [rc.cell.id for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells)]
     # drawn as the tables draw them: by outcome, a raising one by its stage
     assert [c["shown"] for c in data["cells"]] == [
-        shown(rc.expectation).value for rc in (*matrix.cells, *matrix.hybrid_cells)]
+        shown(rc.expectation).value for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells)]
     assert {c["shown"] for c in data["cells"]} >= {"forward-raises", "gradient-raises", "supported"}
 
 
 def test_each_cell_carries_its_exact_reproduction(small: dict[str, Any]) -> None:
     data = page_data(_report(small, "--from", str(small["new"])))
     by_id = {c["id"]: c for c in data["cells"]}
-    for rc in small["matrix"].cells:
+    for rc in small["matrix"].family("qnode").cells:
         lines = [data["lines"][n] for n in by_id[rc.cell.id]["snippet"]]
         assert "\n".join(lines) == reproduction_snippet(rc.cell)
-    for rc in small["matrix"].hybrid_cells:
+    for rc in small["matrix"].family("hybrid").cells:
         assert by_id[rc.cell.id]["command"] == rerun_command(rc.cell)
     assert data["counts"] == {"qnode": rr.QNODE_CELLS, "hybrid": rr.HYBRID_CELLS}
 
@@ -109,10 +109,10 @@ def test_a_run_that_also_recorded_features_cells_draws_the_qnode_and_hybrid_fami
 ) -> None:
     # The features family has no place on this page; a whole-suite run records it all the
     # same, and its report (the release workflow's merge job) must still be written.
-    from supportmatrix.matrix.model import Expectation, FeatureCell, Outcome, ResolvedFeatureCell
+    from supportmatrix.matrix.model import Expectation, FeatureCell, Outcome, ResolvedCell
     from supportmatrix.release.codec import CellRecord
 
-    feature = ResolvedFeatureCell(FeatureCell("default.qubit", "torch", "adjoint", "rot", None),
+    feature = ResolvedCell(FeatureCell("default.qubit", "torch", "adjoint", "rot", None),
                                   Expectation(Outcome.SUPPORTED))
     record = CellRecord.unrun(feature, status="skipped", reason="torch is not installed").to_json()
     paths = {}

@@ -10,6 +10,8 @@ from collections.abc import Callable
 import pytest
 
 from supportmatrix.matrix.model import (
+    Decision,
+    FamilyCells,
     QNodeCell,
     ErrorSpec,
     Expectation,
@@ -45,10 +47,10 @@ def make_matrix(
     """A 2x2x2x2x2 matrix (axes overridable) whose cells get `expect(cell)`, in product order."""
     axes = {**AXES, **axes}
     cells = tuple(
-        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)), rule_lines=(1,))
+        ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)), decisions=(Decision("expect", 1),))
         for values in itertools.product(*axes.values())
     )
-    return Matrix(path="matrix.yaml", axes=axes, notes=notes or {}, cells=cells)
+    return Matrix(path="matrix.yaml", notes=notes or {}, families={"qnode": FamilyCells(axes, cells)})
 
 
 def section(markdown: str, device: str) -> str:
@@ -270,7 +272,7 @@ def test_multiline_note_stays_inside_its_list_item() -> None:
 
 def test_missing_cell_fails_loudly() -> None:
     matrix = make_matrix()
-    broken = Matrix(matrix.path, matrix.axes, matrix.notes, matrix.cells[1:])
+    broken = Matrix(matrix.path, matrix.notes, {"qnode": FamilyCells(matrix.family("qnode").axes, matrix.family("qnode").cells[1:])})
     with pytest.raises(ValueError, match="default.qubit-None-backprop-probs-analytic"):
         render_markdown(broken)
 
@@ -324,7 +326,7 @@ def test_json_document_structure() -> None:
     assert doc["schema_version"] == 1 and doc["matrix"] == "matrix.yaml"
     assert doc["axes"]["shots"] == [None, 100] and list(doc["axes"]) == list(AXES)
     assert doc["notes"] == {"n": "A note."}
-    assert [c["id"] for c in doc["cells"]] == [rc.cell.id for rc in matrix.cells]
+    assert [c["id"] for c in doc["cells"]] == [rc.cell.id for rc in matrix.family("qnode").cells]
     analytic, finite = doc["cells"][0], doc["cells"][1]
     assert analytic == {
         "id": "default.qubit-None-backprop-probs-analytic",
@@ -359,19 +361,20 @@ def test_json_is_deterministic() -> None:
 
 
 def _hybrid_matrix() -> Matrix:
-    from supportmatrix.matrix.model import HybridCell, ResolvedHybridCell, TrainingSpec
+    from supportmatrix.matrix.model import Decision, HybridCell, ResolvedCell, TrainingSpec
 
     axes = {"layer": ("torch-layer", "keras3-jax"), "device": ("default.qubit",),
             "diff_method": ("backprop", "adjoint")}
     training = TrainingSpec(0.8, 3)
     cells = tuple(
-        ResolvedHybridCell(HybridCell(layer, "default.qubit", method),
-                           FORWARD_ERROR if layer == "keras3-jax" else SUPPORTED, training, (1,))
+        ResolvedCell(HybridCell(layer, "default.qubit", method),
+                     FORWARD_ERROR if layer == "keras3-jax" else SUPPORTED, training,
+                     (Decision("expect", 1),))
         for layer in axes["layer"] for method in axes["diff_method"]
     )
     base = make_matrix()
-    return Matrix(path=base.path, axes=base.axes, notes={}, cells=base.cells,
-                  hybrid_axes=axes, hybrid_cells=cells)
+    return Matrix(path=base.path, notes={},
+                  families={"qnode": base.family("qnode"), "hybrid": FamilyCells(axes, cells)})
 
 
 def test_hybrid_layers_table_comes_last_with_its_own_footnotes() -> None:

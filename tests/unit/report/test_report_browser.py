@@ -80,8 +80,8 @@ def test_the_real_matrix_renders_every_cell(driver: Any, pages: dict[str, Any]) 
     real = pages["real"]
     qnode = driver.find_elements("css selector", f"section[data-family=qnode] {CELLS}")
     hybrid = driver.find_elements("css selector", f"section[data-family=hybrid] {CELLS}")
-    assert (len(qnode), len(hybrid)) == (len(real.cells), len(real.hybrid_cells)) == (3168, 80)
-    assert _displayed(driver) == [rc.cell.id for rc in (*real.cells, *real.hybrid_cells)]
+    assert (len(qnode), len(hybrid)) == (len(real.family("qnode").cells), len(real.family("hybrid").cells)) == (3168, 80)
+    assert _displayed(driver) == [rc.cell.id for rc in (*real.family("qnode").cells, *real.family("hybrid").cells)]
     images = driver.execute_script("return Array.from(document.images).map(i => i.naturalWidth)")
     assert len(images) == 1 and images[0] > 0  # the outcome counts, decoded from its data: URI
     _no_console_errors(driver)
@@ -91,16 +91,16 @@ def test_a_filter_click_hides_exactly_its_cells(driver: Any, pages: dict[str, An
     _open(driver, pages, "real")
     real = pages["real"]
     driver.find_element("css selector", "input[data-axis=interface][value=torch]").click()
-    expected = [rc.cell.id for rc in real.cells if rc.cell.interface != "torch"]
-    hybrid = [rc.cell.id for rc in real.hybrid_cells]  # no interface axis: untouched
+    expected = [rc.cell.id for rc in real.family("qnode").cells if rc.cell.interface != "torch"]
+    hybrid = [rc.cell.id for rc in real.family("hybrid").cells]  # no interface axis: untouched
     assert _displayed(driver) == expected + hybrid
     assert driver.find_element("id", "shown-count").text == str(len(expected) + len(hybrid))
 
     driver.find_element("css selector", "input[data-axis=measurement][value=probs]").click()
     driver.find_element("css selector", "input[data-axis=layer][value=torch-layer]").click()
-    expected = [rc.cell.id for rc in real.cells
+    expected = [rc.cell.id for rc in real.family("qnode").cells
                 if rc.cell.interface != "torch" and rc.cell.measurement != "probs"]
-    hybrid = [rc.cell.id for rc in real.hybrid_cells if rc.cell.layer != "torch-layer"]
+    hybrid = [rc.cell.id for rc in real.family("hybrid").cells if rc.cell.layer != "torch-layer"]
     assert _displayed(driver) == expected + hybrid
     headers = driver.find_elements("xpath", "//section[@data-family='qnode']//th[text()='probs']")
     assert headers and not any(h.is_displayed() for h in headers)  # the emptied column goes
@@ -120,7 +120,7 @@ def test_opening_a_cell_shows_its_exact_error_and_reproduction(driver: Any,
     message = panel.find_element("css selector", ".error-message")
     assert message.get_property("textContent") == rr.HOSTILE_MESSAGE  # markup shown, not run
     assert driver.execute_script("return document.querySelectorAll('#detail b, #detail script').length") == 0
-    cell = next(rc.cell for rc in rr.load(pages["dir"] / "matrix.yaml").cells if rc.cell.id == rr.HOSTILE_CELL)
+    cell = next(rc.cell for rc in rr.load(pages["dir"] / "matrix.yaml").family("qnode").cells if rc.cell.id == rr.HOSTILE_CELL)
     repro = panel.find_element("css selector", "pre.repro").get_property("textContent")
     assert repro == reproduction_snippet(cell)
     assert "pennylane" in panel.text and "0.45.1" in panel.text  # versions of the run

@@ -14,6 +14,7 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
+    FamilyCells,
     QNodeCell,
     ErrorSpec,
     Expectation,
@@ -64,7 +65,7 @@ def make_matrix(
         ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
-    return Matrix(path="some/dir/matrix.yaml", axes=axes, notes=notes or {}, cells=cells)
+    return Matrix(path="some/dir/matrix.yaml", notes=notes or {}, families={"qnode": FamilyCells(axes, cells)})
 
 
 def parse(text: str) -> nodes.document:
@@ -306,9 +307,9 @@ def test_hybrid_layers_get_their_own_valid_table() -> None:
     document = parse(render_rst(matrix))
     tables = list(document.findall(nodes.table))
     # the device tables, the hybrid table, then one features table per device
-    devices = len(matrix.axes["device"])
-    assert len(tables) == devices + 1 + len(matrix.feature_axes["device"])
+    devices = len(matrix.family("qnode").axes["device"])
+    assert len(tables) == devices + 1 + len(matrix.family("features").axes["device"])
     hybrid = tables[devices].astext()
     assert "qml.qnn.TorchLayer" in hybrid and "Keras 3 layer, jax backend" in hybrid
-    rows = len(matrix.hybrid_axes["layer"]) * len(matrix.hybrid_axes["device"])
+    rows = len(matrix.family("hybrid").axes["layer"]) * len(matrix.family("hybrid").axes["device"])
     assert len(list(tables[devices].findall(nodes.row))) == rows + 1  # and the header row

@@ -32,7 +32,7 @@ def test_the_real_table_builds_in_sphinx_without_warnings(tmp_path: Path) -> Non
     for role in ("gr", "rd", "or"):
         assert f'class="{role}"' in html
     # a table per device, the hybrid layers, and a features table per device
-    assert html.count("<table") == len(matrix.axes["device"]) + 1 + len(matrix.feature_axes.get("device", ()))
+    assert html.count("<table") == len(matrix.family("qnode").axes["device"]) + 1 + len(matrix.family("features").axes.get("device", ()))
 
 
 def test_a_warning_fails_the_build(tmp_path: Path) -> None:

@@ -1,0 +1,165 @@
+"""The registry of cell families: everything a stage needs to know about a family, as data.
+
+Each `Family` says where its declaration lives in `matrix.yaml`, its axes and cell type,
+how its cells run and fail (as ``module:function`` references into the family's own
+package, imported only when a cell runs), its key in a results file, its pytest marker and
+timeout. The plugin, the results file, observe, diff, update, merge and explain loop over
+`FAMILIES`; adding a family is adding an entry here and a package that holds its runner.
+
+A runner reference names ``run(resolved, *, family_size) -> run`` and a failure reference
+``lines(run, resolved) -> (context lines, reproduction lines)``; `cell_tests` calls them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from supportmatrix.matrix.axes import (
+    AXIS_NAMES,
+    FEATURE_AXIS_NAMES,
+    HYBRID_AXIS_NAMES,
+    KNOWN_AXIS_VALUES,
+    KNOWN_FEATURE_AXIS_VALUES,
+    KNOWN_HYBRID_AXIS_VALUES,
+    KNOWN_QJIT_AXIS_VALUES,
+    QJIT_AXIS_NAMES,
+)
+from supportmatrix.matrix.model import FeatureCell, HybridCell, QjitCell, QNodeCell, Stage
+
+if TYPE_CHECKING:  # the plugin imports this module in every pytest session: no YAML parser
+    from supportmatrix.matrix.source import Keypath
+
+__all__ = ["FAMILIES", "FEATURES", "HYBRID", "QJIT", "QNODE", "TOP_LEVEL", "Family", "family_named",
+           "family_of"]
+
+_TWO_STAGES = (Stage.FORWARD.value, Stage.GRADIENT.value)
+
+
+@dataclass(frozen=True)
+class Family:
+    """One family of cells; everything else (axes, rules, version gates, resolution,
+    records, drift) is shared machinery that reads these fields."""
+
+    #: The family's name: its key in `Matrix.families`, in records and on the command line.
+    name: str
+    #: How people call it in messages and pages.
+    title: str
+    #: Where its ``axes`` and ``rules`` are in `matrix.yaml` (``()``: the top level).
+    keypath: Keypath
+    axis_names: tuple[str, ...]
+    known_values: Mapping[str, tuple[str, ...]]
+    make_cell: Callable[..., Any]
+    #: The stages an error may be declared at.
+    stages: tuple[str, ...]
+    #: What a rule may set, besides ``where``.
+    rule_fields: tuple[str, ...]
+    #: Its top-level keys in a results file: the records, and their summary.
+    results_key: str
+    summary_key: str
+    #: The pytest marker on its cell tests, the fixture that carries a cell, and the test.
+    marker: str
+    fixture: str
+    test_file: str
+    #: A cell still running after this long is hung (pytest-timeout, thread method).
+    timeout_seconds: float
+    #: ``module:function`` of its runner and of its failure text (see the module docstring).
+    runner: str
+    failure: str
+    #: ``module:function`` returning why a cell cannot run here (a missing package), or None.
+    missing: str
+    #: The page its table is rendered to, named in failure messages.
+    table: str
+    #: False: its cells run only when asked for (``--FAMILY`` or ``-m MARKER``), being slow.
+    runs_by_default: bool = True
+    #: Whether its finite-shot cells form one union-bound family of checks.
+    counts_shot_checks: bool = True
+    #: Whether some of its cells make no sense (`model.inapplicable`) and are declared so
+    #: under ``not-applicable``.
+    has_not_applicable: bool = False
+
+    @property
+    def section(self) -> str:
+        """How a person finds its rules: ``matrix.yaml`` or ``matrix.yaml's hybrid:``."""
+        return "the top level" if not self.keypath else f"{self.keypath[0]}:"
+
+    def load(self, reference: str) -> Callable[..., Any]:
+        """The function a ``module:function`` field names, imported now."""
+        module, _, function = getattr(self, reference).partition(":")
+        return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+QNODE = Family(
+    name="qnode", title="QNode", keypath=(), axis_names=AXIS_NAMES,
+    known_values=KNOWN_AXIS_VALUES, make_cell=QNodeCell, stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"), results_key="cells", summary_key="summary",
+    marker="matrix", fixture="resolved_cell", test_file="tests/test_qnode.py",
+    timeout_seconds=60,  # the slowest healthy cell, a worker's first TensorFlow cell, takes ~4 s
+    runner="supportmatrix.qnode.runner:run_resolved",
+    failure="supportmatrix.qnode.failure:failure_lines",
+    missing="supportmatrix.check.interfaces:missing_for_cell",
+    table="docs/support-table.md",
+)
+FEATURES = Family(
+    name="features", title="features", keypath=("features",), axis_names=FEATURE_AXIS_NAMES,
+    known_values=KNOWN_FEATURE_AXIS_VALUES, make_cell=FeatureCell, stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"), results_key="feature_cells",
+    summary_key="feature_summary", marker="features", fixture="resolved_feature_cell",
+    test_file="tests/test_features.py", timeout_seconds=60,
+    runner="supportmatrix.features.runner:run_resolved",
+    failure="supportmatrix.features.failure:failure_lines",
+    missing="supportmatrix.check.interfaces:missing_for_cell",
+    table="docs/support-table.md",
+    has_not_applicable=True,
+)
+HYBRID = Family(
+    name="hybrid", title="hybrid", keypath=("hybrid",), axis_names=HYBRID_AXIS_NAMES,
+    known_values=KNOWN_HYBRID_AXIS_VALUES, make_cell=HybridCell,
+    stages=tuple(s.value for s in Stage), rule_fields=("expect", "warnings", "training"),
+    results_key="hybrid_cells", summary_key="hybrid_summary", marker="hybrid",
+    fixture="resolved_hybrid_cell", test_file="tests/test_hybrid.py",
+    # Hybrid cells train; a process's first Keras cell also starts its backend worker
+    # (Keras, the backend and PennyLane imported), up to 50 s on a loaded 2-core machine.
+    timeout_seconds=300,
+    runner="supportmatrix.hybrid.runner:run_resolved",
+    failure="supportmatrix.hybrid.failure:failure_lines",
+    missing="supportmatrix.hybrid.runner:missing_for_cell",
+    table="docs/support-table.md",
+    counts_shot_checks=False,
+)
+QJIT = Family(
+    name="qjit", title="Catalyst", keypath=("qjit",), axis_names=QJIT_AXIS_NAMES,
+    known_values=KNOWN_QJIT_AXIS_VALUES, make_cell=QjitCell, stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"), results_key="qjit_cells", summary_key="qjit_summary",
+    marker="qjit", fixture="resolved_qjit_cell", test_file="tests/test_qjit.py",
+    # Two programs compiled (under a second each); a process's first cell also imports
+    # jax, PennyLane and Catalyst (about 10 s on a loaded machine).
+    timeout_seconds=120,
+    runner="supportmatrix.qjit.runner:run_resolved",
+    failure="supportmatrix.qjit.failure:failure_lines",
+    missing="supportmatrix.qjit.runner:missing_for_cell",
+    table="docs/qjit-table.md",
+    runs_by_default=False,  # about 0.6 s a cell: --qjit or -m qjit
+)
+
+#: Every family, in the order stages report them.
+FAMILIES: tuple[Family, ...] = (QNODE, HYBRID, QJIT, FEATURES)
+#: The family declared at the top level of a matrix file, which every file has.
+TOP_LEVEL = next(family for family in FAMILIES if not family.keypath)
+_BY_NAME = {family.name: family for family in FAMILIES}
+_BY_CELL_TYPE = {family.make_cell: family for family in FAMILIES}
+
+
+def family_named(name: str) -> Family:
+    """The family called ``name``; a `KeyError` lists the known names."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown family {name!r}; known: {', '.join(_BY_NAME)}") from None
+
+
+def family_of(cell: object) -> Family:
+    """The family a cell belongs to, by its type."""
+    return _BY_CELL_TYPE[type(cell)]
