@@ -142,6 +142,7 @@ from collections.abc import Mapping
 
 from supportmatrix.matrix.applicable import parse_not_applicable, split_not_applicable
 from supportmatrix.matrix.checks import check_keys, require_mapping
+from supportmatrix.matrix.keyed import Keyed, check_unused
 from supportmatrix.matrix.model import (
     Matrix,
     NotApplicableCell,
@@ -162,12 +163,13 @@ from supportmatrix.matrix.schema import (
     QJIT_KEYS,
     QNODE,
     SCHEMA_VERSION,
-    TOP_KEYS,
     Family,
     check_schema_version,
     parse_axes,
+    parse_keyed,
     parse_notes,
     parse_rules,
+    top_keys,
 )
 from supportmatrix.matrix.source import MatrixError, Source, parse_yaml, read_text
 from supportmatrix.matrix.versions import installed_versions
@@ -211,22 +213,26 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     data = parse_yaml(src, text)
     root = require_mapping(src, data, (), "the top level")
     version = check_schema_version(src, root)
-    check_keys(src, root, (), TOP_KEYS)
+    check_keys(src, root, (), top_keys(version))
     axes = parse_axes(src, root, QNODE)
     notes = parse_notes(src, root)
+    families = (QNODE, HYBRID, QJIT, FEATURES)
+    keyed = parse_keyed(src, root, families) if version >= 3 else None
     cells = tuple(
         ResolvedCell(cell, expectation, lines)  # type: ignore[arg-type]
         for cell, expectation, _, lines in _cells(src, root, QNODE, axes, notes, versions,
-                                                  version)[0]
+                                                  version, keyed)[0]
     )
-    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version)
-    qjit_axes, qjit, _ = _section(src, root, QJIT, QJIT_KEYS, notes, versions, version)
+    hybrid_axes, hybrid_cells = _parse_hybrid(src, root, notes, versions, version, keyed)
+    qjit_axes, qjit, _ = _section(src, root, QJIT, QJIT_KEYS, notes, versions, version, keyed)
     qjit_cells = tuple(ResolvedQjitCell(cell, expectation, lines)  # type: ignore[arg-type]
                        for cell, expectation, _, lines in qjit)
     feature_axes, features, not_applicable = _section(src, root, FEATURES, FEATURES_KEYS, notes,
-                                                      versions, version)
+                                                      versions, version, keyed)
     feature_cells = tuple(ResolvedFeatureCell(cell, expectation, lines)  # type: ignore[arg-type]
                           for cell, expectation, _, lines in features)
+    if keyed is not None:
+        check_unused(src, root, keyed, notes, (family.keypath for family in families))
     return Matrix(
         path=src.path,
         axes=axes,
@@ -250,14 +256,15 @@ def _cells(
     notes: dict[str, str],
     versions: Mapping[str, str | None],
     schema_version: int,
+    keyed: Keyed | None = None,
 ) -> tuple[list[Resolved], tuple[NotApplicableCell, ...]]:
     """The family's rules, checked for dead ones (whatever is installed), then resolved;
     and, for the features, its cells declared not applicable, which no rule resolves."""
-    rules = parse_rules(src, section, family, axes, notes, schema_version)
+    rules = parse_rules(src, section, family, axes, notes, schema_version, keyed)
     matches = match_cells(family, axes, rules)
     not_applicable: list[NotApplicableCell] = []
     if family is FEATURES:
-        declarations = parse_not_applicable(src, section, family, axes, notes)
+        declarations = parse_not_applicable(src, section, family, axes, notes, keyed)
         matches, not_applicable = split_not_applicable(src, family, declarations, matches,
                                                        inapplicable)
     check_dead_rules(src, family, rules, matches)
@@ -266,7 +273,7 @@ def _cells(
 
 def _section(
     src: Source, root: dict, family: Family, keys: tuple[str, ...], notes: dict[str, str],
-    versions: Mapping[str, str | None], schema_version: int,
+    versions: Mapping[str, str | None], schema_version: int, keyed: Keyed | None = None,
 ) -> tuple[dict[str, tuple[object, ...]], list[Resolved], tuple[NotApplicableCell, ...]]:
     """An optional family section (``hybrid:``, ``qjit:``, ``features:``): its axes, its
     resolved cells and (features) its not-applicable cells, read like the top level's
@@ -277,15 +284,16 @@ def _section(
     section = require_mapping(src, root[name], family.keypath, name)
     check_keys(src, section, family.keypath, keys)
     axes = parse_axes(src, section, family)
-    return (axes, *_cells(src, section, family, axes, notes, versions, schema_version))
+    return (axes, *_cells(src, section, family, axes, notes, versions, schema_version, keyed))
 
 
 def _parse_hybrid(
     src: Source, root: dict, notes: dict[str, str], versions: Mapping[str, str | None],
-    schema_version: int,
+    schema_version: int, keyed: Keyed | None = None,
 ) -> tuple[dict[str, tuple[object, ...]], tuple[ResolvedHybridCell, ...]]:
     """The ``hybrid:`` section, whose supported cells must each get a training target."""
-    axes, resolved, _ = _section(src, root, HYBRID, HYBRID_KEYS, notes, versions, schema_version)
+    axes, resolved, _ = _section(src, root, HYBRID, HYBRID_KEYS, notes, versions, schema_version,
+                                 keyed)
     cells = tuple(ResolvedHybridCell(cell, expectation, training, lines)  # type: ignore[arg-type]
                   for cell, expectation, training, lines in resolved)
     untrained = [rc.cell.id for rc in cells
