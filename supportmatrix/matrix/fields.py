@@ -140,8 +140,8 @@ def _keyed_ref(src: Source, raw: object, kp: Keypath, kind: str, table: Mapping[
                fields: str) -> tuple[str, Any]:
     """``raw``, a key of the top-level ``{kind}s:``, and what it names there."""
     if isinstance(raw, dict):
-        raise src.error(kp, f"schema_version 3 names a {kind} by its key: declare {fields} once "
-                            f"under the top-level '{kind}s:' and refer to its key here")
+        raise src.error(kp, f"schema_version 3 refers to {kind}s by key: declare {fields} once "
+                            f"under the top-level '{kind}s:' and write its key here")
     key = require_str(src, raw, kp, f"a {kind} (a key of {kind}s)")
     if key not in table:
         raise src.error(kp, f"unknown {kind} {key!r}; allowed: {allowed(table) or '(none)'}")
