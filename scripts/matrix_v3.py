@@ -161,7 +161,6 @@ def grouped_order(rules: list[dict], groups: list[str]) -> list[int]:
     preds = [{i for i in range(j) if must_precede(rules[i], rules[j])} for j in range(n)]
     done: set[int] = set()
     order: list[int] = []
-    first = {g: groups.index(g) for g in groups}
     while len(order) < n:
         ready = [j for j in range(n) if j not in done and preds[j] <= done]
         left = {g: [j for j in range(n) if j not in done and groups[j] == g] for g in set(groups)}
@@ -170,9 +169,10 @@ def grouped_order(rules: list[dict], groups: list[str]) -> list[int]:
             members = set(left[g])
             return all(preds[j] <= done | members for j in members)
 
-        candidates = {groups[j] for j in ready}
-        complete = sorted((g for g in candidates if whole(g)), key=lambda g: first[g])
-        group = complete[0] if complete else groups[min(ready)]
+        # The earliest ready rule's group, if it can be taken whole; else the group that can,
+        # whose first ready rule comes first; else the earliest (the group is split).
+        ready_groups = list(dict.fromkeys(groups[j] for j in ready))
+        group = next((g for g in ready_groups if whole(g)), ready_groups[0])
         progressed = True
         while progressed:  # take the group's rules as they become ready
             progressed = False
