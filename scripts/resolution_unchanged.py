@@ -1,11 +1,18 @@
 """Check that a changed matrix resolves every cell of the releases it described as before.
 
-Accepting a new release's drift appends version-gated rules; this loads the matrix before
-and after, for the pins of each constraints file, and counts the QNode and hybrid cells
-whose expectation (and training target) differ. Exit code 1 when any does.
+Accepting a new release's drift appends version-gated rules, and rewriting the file's form
+(scripts/matrix_v3.py) moves rules and names their values; neither may change what a cell
+resolves to. This loads the matrix before and after, for the pins of each constraints file,
+and compares every cell of every family: the QNode cells', the qjit cells' and the features
+cells' expectation (outcome, error class/match/stage, warnings, note), the hybrid cells'
+expectation and training target, and the features cells declared not applicable (their
+note). Rule lines may change. Exit code 1 when any cell differs.
 
     git show HEAD~1:matrix.yaml > /tmp/matrix-before.yaml
     python scripts/resolution_unchanged.py /tmp/matrix-before.yaml matrix.yaml
+
+``--set pennylane=0.46.0.dev81`` puts a version over every constraints file's pins (for a
+wheel installed from a file, which a constraints file cannot pin).
 """
 
 from __future__ import annotations
@@ -14,17 +21,27 @@ import argparse
 import sys
 from typing import Any
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 
-PINS = ("constraints/pl043.txt", "constraints/pl044.txt", "constraints.txt")
+PINS = ("constraints/pl043.txt", "constraints/pl044.txt", "constraints.txt",
+        "constraints/pl-dev.txt")
 
 
-def resolved(path: str, pins: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Each QNode cell's expectation, and each hybrid cell's (expectation, training), by id."""
-    matrix = load_matrix(path, versions=pinned_versions(pins))
-    return ({c.cell.id: c.expectation for c in matrix.family("qnode").cells},
-            {c.cell.id: (c.expectation, c.training) for c in matrix.family("hybrid").cells})
+def resolved(path: str, versions: dict[str, str | None]) -> dict[str, dict[str, Any]]:
+    """Per family of the registry, each cell's resolution by id, as JSON-like data (rule
+    lines left out), and the cells declared not applicable with their notes."""
+    matrix = load_matrix(path, versions=versions)
+    found: dict[str, dict[str, Any]] = {}
+    for family in FAMILIES:
+        cells = matrix.family(family.name)
+        found[family.name] = {
+            c.cell.id: (c.expectation.to_json(), None if c.training is None else c.training.to_json())
+            for c in cells.cells}
+        if family.has_not_applicable:
+            found[f"{family.name} not-applicable"] = {c.cell.id: c.note for c in cells.not_applicable}
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,15 +50,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", help="the matrix after the change")
     parser.add_argument("--pins", nargs="+", default=list(PINS),
                         help="constraints files whose pins resolve the version gates")
+    parser.add_argument("--set", action="append", default=[], metavar="PACKAGE=VERSION",
+                        help="a version put over the pins (repeatable)")
     args = parser.parse_args(argv)
+    overrides = dict(item.split("=", 1) for item in args.set)
     failed = False
     for pins in args.pins:
-        (old_q, old_h), (new_q, new_h) = resolved(args.old, pins), resolved(args.new, pins)
-        differ = sorted(k for k in old_q.keys() | new_q.keys() if old_q.get(k) != new_q.get(k))
-        differ += sorted(k for k in old_h.keys() | new_h.keys() if old_h.get(k) != new_h.get(k))
-        print(f"{pins}: {len(new_q)} cells, {len(new_h)} hybrid, {len(differ)} differ")
-        for cell_id in differ[:20]:
-            print(f"  {cell_id}")
+        versions = {**pinned_versions(pins), **overrides}
+        old, new = resolved(args.old, versions), resolved(args.new, versions)
+        differ = [f"{family}: {cell_id}" for family in old
+                  for cell_id in sorted(old[family].keys() | new[family].keys())
+                  if old[family].get(cell_id) != new[family].get(cell_id)]
+        counts = ", ".join(f"{len(cells)} {family}" for family, cells in new.items())
+        print(f"{pins} (pennylane {versions.get('pennylane')}): {counts}; {len(differ)} differ")
+        for line in differ[:20]:
+            print(f"  {line}")
         failed = failed or bool(differ)
     return 1 if failed else 0
 

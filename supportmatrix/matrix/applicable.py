@@ -24,6 +24,7 @@ from typing import Any
 
 from supportmatrix.matrix.checks import check_keys, require_list, require_mapping
 from supportmatrix.matrix.fields import parse_note_ref
+from supportmatrix.matrix.keyed import Keyed
 from supportmatrix.matrix.model import NotApplicableCell
 from supportmatrix.matrix.resolve import CellMatch
 from supportmatrix.matrix.families import Family
@@ -52,8 +53,9 @@ class Declaration:
 
 def parse_not_applicable(src: Source, section: dict, family: Family,
                          axes: dict[str, tuple[object, ...]],
-                         notes: dict[str, str]) -> list[Declaration]:
-    """The section's ``not-applicable`` entries, in file order (none when absent)."""
+                         notes: dict[str, str], keyed: Keyed | None = None) -> list[Declaration]:
+    """The section's ``not-applicable`` entries, in file order (none when absent); ``keyed``
+    (schema 3) holds the sets a ``where`` may name."""
     kp: Keypath = (*family.keypath, KEY)
     if KEY not in section:
         return []
@@ -62,7 +64,8 @@ def parse_not_applicable(src: Source, section: dict, family: Family,
         item_kp: Keypath = (*kp, index)
         entry = require_mapping(src, raw, item_kp, "a not-applicable entry")
         check_keys(src, entry, item_kp, ("where", "note"), required=("where", "note"))
-        where, specifiers = parse_where(src, entry["where"], (*item_kp, "where"), family, axes)
+        where, specifiers = parse_where(src, entry["where"], (*item_kp, "where"), family, axes,
+                                        keyed)
         if specifiers:
             package = next(iter(specifiers))
             raise src.error((*item_kp, "where", package),

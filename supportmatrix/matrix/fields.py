@@ -4,6 +4,8 @@ for hybrid rules, ``training``; each parsed into the model's frozen specs."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from supportmatrix.matrix.checks import (
     allowed,
@@ -14,6 +16,7 @@ from supportmatrix.matrix.checks import (
     require_str,
     show,
 )
+from supportmatrix.matrix.keyed import Keyed, declared_names
 from supportmatrix.matrix.model import (
     ErrorSpec,
     Expectation,
@@ -24,8 +27,8 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.matrix.source import Keypath, Source
 
-__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_expect", "parse_note_ref", "parse_training",
-           "parse_warnings"]
+__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_error_table", "parse_expect", "parse_note_ref",
+           "parse_training", "parse_warning_table", "parse_warnings"]
 
 _TRAINING_KEYS = ("min_accuracy", "max_epochs")
 _EXPECT_KEYS = ("outcome", "error", "note")
@@ -63,8 +66,12 @@ def parse_expect(
     notes: dict[str, str],
     stages: tuple[str, ...],
     schema_version: int = 1,
+    keyed: Keyed | None = None,
 ) -> Expectation:
-    """An outcome string or ``{outcome, error, note}``; errors may only name ``stages``."""
+    """An outcome string or ``{outcome, error, note}``; errors may only name ``stages``.
+
+    With ``keyed`` (schema 3) ``error`` is a key of the top-level ``errors:``, not a mapping.
+    """
     expect = {"outcome": raw} if isinstance(raw, str) else raw
     expect = require_mapping(src, expect, kp, "expect (an outcome or a mapping)")
     check_keys(src, expect, kp, _EXPECT_KEYS, required=("outcome",))
@@ -77,7 +84,9 @@ def parse_expect(
     one_of(src, expect["outcome"], (*kp, "outcome"), "outcome", outcomes_of(schema_version))
     outcome = Outcome(expect["outcome"])
     error = None
-    if "error" in expect:
+    if "error" in expect and keyed is not None:
+        error = _error_ref(src, expect["error"], (*kp, "error"), stages, keyed)
+    elif "error" in expect:
         error = _parse_error(src, expect["error"], (*kp, "error"), stages)
     note = parse_note_ref(src, expect["note"], (*kp, "note"), notes) if "note" in expect else None
     _check_consistency(src, kp, outcome, error, note)
@@ -117,10 +126,57 @@ def _parse_error(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...])
     )
 
 
-def parse_warnings(src: Source, raw: object, kp: Keypath) -> tuple[WarningSpec, ...]:
-    """A list of ``{category, match}``; ``[]`` is allowed (it clears earlier warnings)."""
+def _error_ref(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...],
+               keyed: Keyed) -> ErrorSpec:
+    """A key of ``errors:``, whose stage this family's rules must allow."""
+    key, error = _keyed_ref(src, raw, kp, "error", keyed.errors, "{class, match, stage}")
+    if error.stage.value not in stages:
+        raise src.error(kp, f"error {key!r} has stage {error.stage.value!r}, which these rules "
+                            f"do not allow; allowed stages: {allowed(stages)}")
+    return error
+
+
+def _keyed_ref(src: Source, raw: object, kp: Keypath, kind: str, table: Mapping[str, Any],
+               fields: str) -> tuple[str, Any]:
+    """``raw``, a key of the top-level ``{kind}s:``, and what it names there."""
+    if isinstance(raw, dict):
+        raise src.error(kp, f"schema_version 3 refers to {kind}s by key: declare {fields} once "
+                            f"under the top-level '{kind}s:' and write its key here")
+    key = require_str(src, raw, kp, f"a {kind} (a key of {kind}s)")
+    if key not in table:
+        raise src.error(kp, f"unknown {kind} {key!r}; allowed: {allowed(table) or '(none)'}")
+    return key, table[key]
+
+
+def parse_error_table(src: Source, root: dict) -> dict[str, ErrorSpec]:
+    """Schema 3's top-level ``errors:``: key -> ``{class, match, stage}`` (any stage of any
+    family; each use checks its family's)."""
+    return {key: _parse_error(src, raw, ("errors", key), tuple(s.value for s in Stage))
+            for key, raw in declared_names(src, root, "errors").items()}
+
+
+def parse_warning_table(src: Source, root: dict) -> dict[str, WarningSpec]:
+    """Schema 3's top-level ``warnings:``: key -> ``{category, match}``."""
+    return {key: _parse_warning(src, raw, ("warnings", key))
+            for key, raw in declared_names(src, root, "warnings").items()}
+
+
+def parse_warnings(src: Source, raw: object, kp: Keypath,
+                   keyed: Keyed | None = None) -> tuple[WarningSpec, ...]:
+    """A list of ``{category, match}`` (schema 3: of keys of ``warnings:``); ``[]`` is
+    allowed (it clears earlier warnings)."""
     items = require_list(src, raw, kp, "warnings")
-    return tuple(_parse_warning(src, item, (*kp, index)) for index, item in enumerate(items))
+    if keyed is None:
+        return tuple(_parse_warning(src, item, (*kp, index)) for index, item in enumerate(items))
+    specs: dict[str, WarningSpec] = {}
+    for index, item in enumerate(items):
+        item_kp: Keypath = (*kp, index)
+        key, spec = _keyed_ref(src, item, item_kp, "warning", keyed.warnings,
+                               "{category, match}")
+        if key in specs:
+            raise src.error(item_kp, f"duplicate warning {key!r}")
+        specs[key] = spec
+    return tuple(specs.values())
 
 
 def _parse_warning(src: Source, raw: object, kp: Keypath) -> WarningSpec:

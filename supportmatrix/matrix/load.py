@@ -1,6 +1,6 @@
-"""Load `matrix.yaml` (schema_version 2, or 1), validate it, and resolve every cell's expectation.
+"""Load `matrix.yaml` (schema_version 3, 2 or 1), validate it, and resolve every cell's expectation.
 
-File format::
+File format (schema_version 2; schema 3's named declarations are described below)::
 
     schema_version: 2
     axes:                       # exactly device, interface, diff_method, measurement, shots
@@ -52,6 +52,33 @@ Semantics:
   Version 2 refuses ``forward-only`` with a line saying what to write instead.
 * Exception and warning class names are bare identifiers, and not the catch-alls
   ``Exception``, ``BaseException`` or ``Warning``. ``match`` is a regex for `re.search`.
+* ``schema_version: 3`` adds three top-level mappings, each entry declared once and named
+  from the rules of every family (`keyed`)::
+
+      sets:                     # name -> values; in a `where`, the name stands for them
+        gradient-transforms: [parameter-shift, finite-diff, spsa]
+      errors:                   # key -> {class, match, stage}
+        needs-shots-sample: {class: DeviceError, stage: forward, match: 'not accepted'}
+      warnings:                 # key -> {category, match}
+        tf-deprecated: {category: PennyLaneDeprecationWarning, match: 'TensorFlow'}
+      rules:
+        - where: {diff_method: [best, gradient-transforms], measurement: sample}
+          expect: {outcome: errors, note: needs-shots, error: needs-shots-sample}
+          warnings: [tf-deprecated]         # [] still clears
+
+  A ``where`` value, or an item of its list, that names a set expands to the set's members,
+  each of which must be a declared value of that axis (checked at each use, as literal
+  values are); a value that is neither is an "unknown value or set", and the error lists
+  both. A set may not be named like a value of any axis of any family. A rule's ``error``
+  is a key of ``errors`` and its ``warnings`` a list of keys of ``warnings``; inline
+  mappings are refused, so each regex is written once. A keyed error is checked where it
+  is declared (class name, regex, stage one of all stages) and its stage again where it is
+  used: it must be one the family allows (``training``/``save`` only in ``hybrid:``). A set,
+  error, warning or note that no rule (or not-applicable entry) names is an error.
+  Resolution is unchanged: names are expanded while the rules are parsed. The file groups
+  rules by their note under ``# --- <note> ---`` comments (scripts/matrix_v3.py wrote the
+  first schema 3 file that way; ``supportmatrix update`` keeps it); the order is the
+  reader's, the loader does not look at it beyond "last match wins".
 * The YAML is composed in ruamel's round-trip mode and converted to plain values by hand:
   explicit tags (``!!python/...``, ``!custom``, even ``!!str``) and merge keys are refused, so
   loading never constructs objects. Duplicate keys are refused. Anchors and aliases (``&a``,
@@ -128,9 +155,10 @@ Every problem raises `MatrixError`, whose ``str`` is one line:
 
 This module composes the steps, each in its own module: `source` (the file to plain data,
 and `MatrixError`), `checks` (generic type and key checks), `schema` (top level, axes,
-notes, rules and ``where`` of every family), `fields` (``expect``, ``warnings``,
-``training``), `applicable` (the features' ``not-applicable``) and `resolve` (rules to
-cells).
+notes, rules and ``where`` of every family), `keyed` (schema 3's sets, and the check that
+every declaration is used), `fields` (``expect``, ``warnings``, ``training``, and the
+``errors``/``warnings`` tables), `applicable` (the features' ``not-applicable``) and
+`resolve` (rules to cells).
 """
 
 from __future__ import annotations
@@ -143,6 +171,7 @@ from collections.abc import Mapping
 from supportmatrix.matrix.applicable import parse_not_applicable, split_not_applicable
 from supportmatrix.matrix.checks import check_keys, require_mapping
 from supportmatrix.matrix.families import FAMILIES, Family
+from supportmatrix.matrix.keyed import Keyed, check_unused
 from supportmatrix.matrix.model import (
     FamilyCells,
     Matrix,
@@ -154,12 +183,13 @@ from supportmatrix.matrix.model import (
 from supportmatrix.matrix.resolve import check_dead_rules, match_cells, resolve
 from supportmatrix.matrix.schema import (
     SCHEMA_VERSION,
-    TOP_KEYS,
     check_schema_version,
     parse_axes,
+    parse_keyed,
     parse_notes,
     parse_rules,
     section_keys,
+    top_keys,
 )
 from supportmatrix.matrix.source import MatrixError, Source, parse_yaml, read_text
 from supportmatrix.matrix.versions import installed_versions
@@ -203,13 +233,17 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     data = parse_yaml(src, text)
     root = require_mapping(src, data, (), "the top level")
     version = check_schema_version(src, root)
-    check_keys(src, root, (), TOP_KEYS)
+    check_keys(src, root, (), top_keys(version))
     notes = parse_notes(src, root)
+    keyed = parse_keyed(src, root, FAMILIES) if version >= 3 else None
     families = {}
     for family in FAMILIES:
         section = _section(src, root, family)
         if section is not None:
-            families[family.name] = _family_cells(src, section, family, notes, versions, version)
+            families[family.name] = _family_cells(src, section, family, notes, versions, version,
+                                                  keyed)
+    if keyed is not None:
+        check_unused(src, root, keyed, notes, (family.keypath for family in FAMILIES))
     return Matrix(path=src.path, notes=notes, families=families)
 
 
@@ -233,15 +267,16 @@ def _family_cells(
     notes: dict[str, str],
     versions: Mapping[str, str | None],
     schema_version: int,
+    keyed: Keyed | None = None,
 ) -> FamilyCells:
     """The family's axes and rules, the rules checked for dead ones (whatever is installed),
     then resolved; and the cells declared not applicable, which no rule resolves."""
     axes = parse_axes(src, section, family)
-    rules = parse_rules(src, section, family, axes, notes, schema_version)
+    rules = parse_rules(src, section, family, axes, notes, schema_version, keyed)
     matches = match_cells(family, axes, rules)
     not_applicable: list[NotApplicableCell] = []
     if family.has_not_applicable:
-        declarations = parse_not_applicable(src, section, family, axes, notes)
+        declarations = parse_not_applicable(src, section, family, axes, notes, keyed)
         matches, not_applicable = split_not_applicable(src, family, declarations, matches,
                                                        inapplicable)
     check_dead_rules(src, family, rules, matches)

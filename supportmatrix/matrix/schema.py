@@ -17,7 +17,14 @@ from supportmatrix.matrix.checks import (
     require_str,
     show,
 )
-from supportmatrix.matrix.fields import parse_expect, parse_training, parse_warnings
+from supportmatrix.matrix.fields import (
+    parse_error_table,
+    parse_expect,
+    parse_training,
+    parse_warning_table,
+    parse_warnings,
+)
+from supportmatrix.matrix.keyed import KEYED_TOP_KEYS, Keyed, parse_sets
 from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.model import Rule
@@ -30,6 +37,8 @@ __all__ = [
     "CompiledRule",
     "section_keys",
     "check_schema_version",
+    "parse_keyed",
+    "top_keys",
     "parse_axes",
     "parse_notes",
     "parse_rules",
@@ -37,10 +46,11 @@ __all__ = [
 ]
 
 #: The version this code writes about; every version in `SCHEMA_VERSIONS` is still read.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: 1: notes optional except for ``incorrect``, ``forward-only`` allowed.
 #: 2: every outcome but ``supported`` names its reason; ``forward-only`` is ``errors``.
-SCHEMA_VERSIONS = (1, 2)
+#: 3: named value ``sets``, keyed ``errors`` and ``warnings``, which rules refer to by name.
+SCHEMA_VERSIONS = (1, 2, 3)
 
 #: The keys of the top level: its own, the QNode family's, and each family section's.
 TOP_KEYS = ("schema_version", "axes", "notes", "rules",
@@ -63,6 +73,11 @@ class CompiledRule:
 
 
 # --------------------------------------------------------------------------- top level
+
+
+def top_keys(schema_version: int) -> tuple[str, ...]:
+    """The top-level keys a file of this schema version may have."""
+    return TOP_KEYS + KEYED_TOP_KEYS if schema_version >= 3 else TOP_KEYS
 
 
 def check_schema_version(src: Source, root: dict) -> int:
@@ -132,6 +147,16 @@ def _axis_value(src: Source, axis: str, raw: object, kp: Keypath) -> object:
     return require_str(src, raw, kp, f"a {axis} value")
 
 
+def parse_keyed(src: Source, root: dict, families: tuple[Family, ...]) -> Keyed:
+    """Schema 3's ``sets``, ``errors`` and ``warnings``; no set is named like a value of an
+    axis of any of ``families``."""
+    values = [value for family in families for known in family.known_values.values()
+              for value in known]
+    return Keyed(sets=parse_sets(src, root, [*values, None]),
+                 errors=parse_error_table(src, root),
+                 warnings=parse_warning_table(src, root))
+
+
 def parse_notes(src: Source, root: dict) -> dict[str, str]:
     """The footnotes, slug -> text; absent or empty means none."""
     raw = root.get("notes")
@@ -157,8 +182,10 @@ def parse_rules(
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
     schema_version: int = SCHEMA_VERSION,
+    keyed: Keyed | None = None,
 ) -> list[CompiledRule]:
-    """The section's ``rules``, in file order; ``rules[i].rule.index == i``."""
+    """The section's ``rules``, in file order; ``rules[i].rule.index == i``. ``keyed`` (schema
+    3) holds the sets, errors and warnings the rules refer to by name."""
     kp: Keypath = (*family.keypath, "rules")
     if "rules" not in section:
         raise src.error(family.keypath, "missing required key 'rules'")
@@ -166,7 +193,7 @@ def parse_rules(
     if not items:
         raise src.error(kp, "rules must not be empty")
     return [
-        _parse_rule(src, (*kp, index), index, item, family, axes, notes, schema_version)
+        _parse_rule(src, (*kp, index), index, item, family, axes, notes, schema_version, keyed)
         for index, item in enumerate(items)
     ]
 
@@ -180,18 +207,19 @@ def _parse_rule(
     axes: dict[str, tuple[object, ...]],
     notes: dict[str, str],
     schema_version: int,
+    keyed: Keyed | None,
 ) -> CompiledRule:
     rule = require_mapping(src, raw, kp, "a rule")
     check_keys(src, rule, kp, ("where", *family.rule_fields))
     if not any(name in rule for name in family.rule_fields):
         raise src.error(kp, f"a rule needs {_needs(family.rule_fields)}")
-    where, specifiers = parse_where(src, rule.get("where"), (*kp, "where"), family, axes)
+    where, specifiers = parse_where(src, rule.get("where"), (*kp, "where"), family, axes, keyed)
     expect = warnings = training = None
     if "expect" in rule:
         expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages,
-                              schema_version)
+                              schema_version, keyed)
     if "warnings" in rule:
-        warnings = parse_warnings(src, rule["warnings"], (*kp, "warnings"))
+        warnings = parse_warnings(src, rule["warnings"], (*kp, "warnings"), keyed)
     if "training" in rule:
         training = parse_training(src, rule["training"], (*kp, "training"))
     model_rule = Rule(
@@ -221,9 +249,11 @@ def parse_where(
     kp: Keypath,
     family: Family,
     axes: dict[str, tuple[object, ...]],
+    keyed: Keyed | None = None,
 ) -> tuple[dict[str, list[object]], dict[str, SpecifierSet]]:
-    """A ``where``: the axis values it admits (each declared in ``axes``) and its version
-    gates; absent, null or ``{}`` admits every cell."""
+    """A ``where``: the axis values it admits (each declared in ``axes``; with ``keyed``, a
+    name of ``sets`` stands for its members) and its version gates; absent, null or ``{}``
+    admits every cell."""
     if raw is None:
         return {}, {}
     where = require_mapping(src, raw, kp, "where")
@@ -231,7 +261,8 @@ def parse_where(
     specifiers: dict[str, SpecifierSet] = {}
     for key, item in where.items():
         if key in family.axis_names:
-            values[key] = _parse_where_values(src, key, item, (*kp, key), axes[key])
+            values[key] = _parse_where_values(src, key, item, (*kp, key), axes[key],
+                                              keyed.sets if keyed is not None else None)
         elif key in VERSIONED_PACKAGES:
             specifiers[key] = _parse_specifier(src, item, (*kp, key))
         else:
@@ -245,7 +276,8 @@ def parse_where(
 
 
 def _parse_where_values(
-    src: Source, axis: str, raw: object, kp: Keypath, declared: tuple[object, ...]
+    src: Source, axis: str, raw: object, kp: Keypath, declared: tuple[object, ...],
+    sets: Mapping[str, tuple[tuple[object, Keypath], ...]] | None = None,
 ) -> list[object]:
     if isinstance(raw, list):
         items = [(value, (*kp, index)) for index, value in enumerate(raw)]
@@ -255,12 +287,31 @@ def _parse_where_values(
         raise src.error(kp, f"the rule matches no cell: empty list for {axis}")
     values: list[object] = []
     for item, item_kp in items:
-        value = _axis_value(src, axis, item, item_kp)
-        one_of(src, value, item_kp, "value", declared)
-        if value in values:
-            raise src.error(item_kp, f"duplicate value {show(value)}")
-        values.append(value)
+        if sets is not None and isinstance(item, str) and item in sets:
+            expanded = [_set_member(src, axis, item, member, item_kp, declared)
+                        for member, _ in sets[item]]
+        else:
+            value = _axis_value(src, axis, item, item_kp)
+            if sets is not None and (value not in declared or isinstance(value, bool)):
+                raise src.error(item_kp, f"unknown value or set {value!r}; allowed values: "
+                                         f"{allowed(declared)}; sets: {allowed(sets) or '(none)'}")
+            one_of(src, value, item_kp, "value", declared)
+            expanded = [value]
+        for value in expanded:
+            if value in values:
+                raise src.error(item_kp, f"duplicate value {show(value)}")
+            values.append(value)
     return values
+
+
+def _set_member(src: Source, axis: str, name: str, member: object, kp: Keypath,
+                declared: tuple[object, ...]) -> object:
+    """One member of set ``name``, used at ``kp`` for ``axis``: a declared value of it."""
+    value = _axis_value(src, axis, member, kp)
+    if value not in declared or isinstance(value, bool):
+        raise src.error(kp, f"set {name!r} has the value {value!r}, which is not a value of "
+                            f"axis {axis}; allowed: {allowed(declared)}")
+    return value
 
 
 def _parse_specifier(src: Source, raw: object, kp: Keypath) -> SpecifierSet:

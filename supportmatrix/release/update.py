@@ -8,6 +8,14 @@ the existing ones of the cell's family (the ``rules`` under its `families.Family
 where "last match wins" makes them take effect, behind a comment naming the source. The file is edited round-trip with ruamel.yaml: comments, order
 and formatting of everything else stay byte for byte. Before anything is written,
 the new text is loaded again and every observed cell must satisfy it.
+
+A schema_version 3 file gets rules in its own form: an error or warning that is
+already declared (same class or category, stage and regex) is referred to by its
+key, any other is declared under ``errors:``/``warnings:`` with a new key; a
+``where`` list holding a set's values names the set. Such a rule goes at the end
+of its note's group (`order.group_of`) when no later rule may share a cell and a
+field with it (`order.must_precede`): it then decides exactly the cells it would
+decide at the end of the list. Otherwise it is appended, as in older files.
 """
 
 from __future__ import annotations
@@ -30,7 +38,9 @@ from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import Expectation, Matrix, Outcome
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
+from supportmatrix.release.keys import class_slug, fresh_key, message_words, substitute_sets
 from supportmatrix.release.observed_matrix import observed_expectation
+from supportmatrix.release.order import group_of, must_precede
 from supportmatrix.release.results import packages_of
 
 #: The note a rule for a newly wrong gradient refers to, until someone writes a better one.
@@ -63,6 +73,9 @@ class MatrixUpdate:
     unjudgeable: tuple[str, ...]  # crashed cells: nothing observed to declare
 
 
+#: Where each family's rules are in matrix.yaml, and the axes a rule's ``where`` spans.
+
+
 def default_gate(packages: dict[str, str | None]) -> str:
     """``>=X.Y`` of the observed PennyLane: the new behaviour holds from this release on."""
     release = Version(packages["pennylane"] or "0").release
@@ -90,7 +103,8 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     except InvalidSpecifier:
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
-    declared = {rc.cell.id: rc.expectation for rc in matrix.resolved()}
+    declared = {rc.cell.id: rc.expectation
+                for rc in matrix.resolved()}
     records = records_of(document)
     unknown = [r.id for r in records if r.id not in declared]
     if unknown:
@@ -174,13 +188,15 @@ def _sort_key(value: object) -> tuple[int, str]:
     return (0, "") if value is None else (1, str(value))
 
 
-def _where(box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str) -> dict[str, Any]:
+def _where(box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str,
+           sets: dict[str, list] | None = None) -> dict[str, Any]:
     where: dict[str, Any] = {}
     for axis, declared in axes.items():
         values = box[axis]
         if set(values) == set(declared):
             continue  # every value: leave the axis out, as a person would
-        shown = [_yaml_value(v) for v in _in_axis_order(values, declared)]
+        shown = substitute_sets([_yaml_value(v) for v in _in_axis_order(values, declared)],
+                                sets or {})
         where[axis] = shown[0] if len(shown) == 1 else shown
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
@@ -203,6 +219,8 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
     yaml = _yaml()
     root = yaml.load(original)
     versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
+    keyed = root.get("schema_version", 1) >= 3  # rules name sets, errors and warnings
+    sets = {name: list(members) for name, members in (root.get("sets") or {}).items()}
     count = 0
     for family in FAMILIES:
         family_rules = [(field, group) for f, field, group in rules if f == family.name]
@@ -212,19 +230,29 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
         seq = root
         for key in rules_path:
             seq = seq[key]
-        first = len(seq)
+        appended = []
         for field, group in family_rules:
             (name, value), = field.items()
             for box in merge_boxes((axes_json(r.cell) for r in group), family.axis_names):
                 rule = CommentedMap()
-                rule["where"] = _flow(_where(box, matrix.family(family.name).axes, gate))
-                rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
-                    [_flow(_plain(w)) for w in value])
-                seq.append(rule)
-        seq.yaml_set_comment_before_after_key(
-            first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
-            indent=2 * len(rules_path))  # the rules' own indent, as the loader reads them
-        count += len(seq) - first
+                rule["where"] = _flow(_where(box, matrix.family(family.name).axes, gate, sets))
+                if keyed:
+                    rule[name] = _keyed_field(root, name, value)
+                else:
+                    rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
+                        [_flow(_plain(w)) for w in value])
+                position = _group_end(seq, rule, sets) if keyed else None
+                if position is None:
+                    appended.append(rule)
+                else:
+                    seq.insert(position, rule)
+                count += 1
+        if appended:
+            first = len(seq)
+            seq.extend(appended)
+            seq.yaml_set_comment_before_after_key(
+                first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
+                indent=2 * len(rules_path))  # the rules' own indent, as the loader reads them
     written = {pair for _, field, _ in rules for pair in field.get("expect", ())}
     for key, text in PLACEHOLDER_NOTES.items():
         if ("note", key) in written:
@@ -235,6 +263,51 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
     out = io.StringIO()
     yaml.dump(root, out)
     return out.getvalue(), count
+
+
+def _group_end(seq: list, rule: dict, sets: dict[str, list]) -> int | None:
+    """Where ``rule`` goes in its note's group: after the group's last rule, if no rule after
+    that may share a cell and a field with it (so it decides what it would decide last);
+    None if the group is absent or that cannot be shown."""
+    group = group_of(rule)
+    members = [index for index, other in enumerate(seq) if group_of(other) == group]
+    if not members:
+        return None
+    position = members[-1] + 1
+    if any(must_precede(rule, later, sets) for later in seq[position:]):
+        return None
+    return position
+
+
+def _keyed_field(root: Any, name: str, value: Any) -> Any:
+    """A schema 3 rule's ``expect`` (its error by key) or ``warnings`` (a list of keys),
+    declaring what is not declared yet."""
+    if name == "warnings":
+        return _flow_seq([_declared(root, "warnings", dict(w), "-".join(
+            message_words(dict(w)["match"])[:4]) or class_slug(dict(w)["category"]))
+            for w in value])
+    expect = _plain(value)
+    if "error" in expect:
+        error = expect["error"]
+        base = f"{expect['note']}-{class_slug(error['class'])}"
+        expect["error"] = _declared(root, "errors", error, expect["note"], base)
+    return _flow(expect)
+
+
+def _declared(root: Any, section: str, spec: dict[str, str], *bases: str) -> str:
+    """The key of ``spec`` under the top-level ``section``, declared there (under the first
+    free one of ``bases``, else numbered) when no entry has the same fields."""
+    from ruamel.yaml.comments import CommentedMap
+
+    if root.get(section) is None:
+        root.insert(list(root).index("rules"), section, CommentedMap())
+    table = root[section]
+    for key, existing in table.items():
+        if {k: str(v) for k, v in existing.items()} == {k: str(v) for k, v in spec.items()}:
+            return key
+    key = next((b for b in bases if b not in table), None) or fresh_key(bases[-1], table)
+    table[key] = _flow(_plain(tuple(spec.items())))
+    return key
 
 
 def _yaml() -> Any:

@@ -30,11 +30,11 @@ def test_missing_schema_version(tmp_path: Path) -> None:
     assert err.keypath == "<document>" and "missing 'schema_version'" in err.message
 
 
-@pytest.mark.parametrize("value", ["3", "0", "'1'", "true", "2.0"])
+@pytest.mark.parametrize("value", ["4", "0", "'1'", "true", "2.0"])
 def test_wrong_schema_version(tmp_path: Path, value: str) -> None:
     text = make_doc().replace("schema_version: 1", f"schema_version: {value}")
     err = load_error(tmp_path, text)
-    assert_error(err, text, "schema_version", "schema_version", "unsupported", "allowed: 1, 2")
+    assert_error(err, text, "schema_version", "schema_version", "unsupported", "allowed: 1, 2, 3")
 
 
 def test_unknown_top_level_key(tmp_path: Path) -> None:

@@ -392,13 +392,13 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
     from supportmatrix.hybrid.runner import HybridRun
     from supportmatrix.matrix.model import (
-        Expectation,
-        FamilyCells,
-        HybridCell,
-        ResolvedCell,
-        TrainingRecord,
-        TrainingSpec,
-    )
+    Expectation,
+    FamilyCells,
+    HybridCell,
+    ResolvedCell,
+    TrainingRecord,
+    TrainingSpec,
+)
 
     base = load_matrix(matrix_path, versions=VERSIONS)
     cell = HybridCell("torch-layer", "default.qubit", "adjoint")
