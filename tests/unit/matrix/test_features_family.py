@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import family_doc, load, load_error, qnode_prelude
 
 from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, Stage
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("why", "Because.")
 

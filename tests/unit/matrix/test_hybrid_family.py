@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import family_doc, load, load_error, qnode_prelude
 
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingSpec
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("gone", "Removed.")
 

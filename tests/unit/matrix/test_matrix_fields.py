@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome
+from tests.unit.matrix.matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 
 def test_expect_shorthand_equals_mapping(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome, Stage
+from tests.unit.matrix.matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 ERROR = "{class: ValueError, match: 'refused', stage: gradient}"
 

@@ -8,7 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from matrix_docs import (
+from packaging.specifiers import SpecifierSet
+
+from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
+from supportmatrix.matrix.versions import specifier_matches
+from tests.unit.matrix.matrix_docs import (
     AXES,
     CATCH_ALL,
     GATED,
@@ -20,10 +24,6 @@ from matrix_docs import (
     make_doc,
     rules,
 )
-from packaging.specifiers import SpecifierSet
-
-from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
-from supportmatrix.matrix.versions import specifier_matches
 
 
 def test_cells_are_the_product_in_axis_and_file_order(tmp_path: Path) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import AXES, assert_error, line_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome
+from tests.unit.matrix.matrix_docs import (
+    AXES, assert_error, line_of, load, load_error, make_doc, rules,
+)
 
 
 @pytest.mark.parametrize(

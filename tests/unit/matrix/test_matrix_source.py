@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import NOTES, assert_error, line_of, load_error, make_doc, rules
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
+from tests.unit.matrix.matrix_docs import NOTES, assert_error, line_of, load_error, make_doc, rules
 
 
 def test_error_str_is_one_line() -> None:

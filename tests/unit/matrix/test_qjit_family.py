@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix_docs import family_doc, load, load_error, qnode_prelude
-
 from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, QjitCell, Stage
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("nested", "Round-off.")
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import report_results as rr
 
 from supportmatrix import cli
 from supportmatrix.report.vocabulary import shown
@@ -22,6 +21,7 @@ from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.release.drift import GROUPS
 from supportmatrix.report.html import CONTENT_SECURITY_POLICY, build_report, embed_json
+from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA_BLOCK = re.compile(r'<script type="application/json" id="page-data">(.*?)</script>', re.S)
