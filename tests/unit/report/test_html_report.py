@@ -164,7 +164,7 @@ def test_the_page_loads_nothing(small: dict[str, Any]) -> None:
 def test_bad_input_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path, capsys,
                                           args: list[str], fragment: str) -> None:
     (tmp_path / "bad.json").write_text("{not json")
-    (tmp_path / "bad.yaml").write_text("schema_version: 1\naxes: {device: [nope]}\n")
+    (tmp_path / "bad.yaml").write_text("schema_version: 2\naxes: {device: [nope]}\n")
     names = {"old": small["old"], "new": small["new"], "bad": tmp_path / "bad.json",
              "bad_matrix": tmp_path / "bad.yaml"}
     args = [a.format(**names) for a in args]
