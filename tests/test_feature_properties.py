@@ -11,7 +11,7 @@ with the feature's tolerances (which hold at any point: Bernstein's bound is glo
 The Hessian features' classes check their Hessians at the drawn parameters too, the
 ``hamiltonian`` classes draw its coefficients with its angles, and ``float32``'s drawn
 parameters are rounded to float32 first (its reference is at float32 values).
-The profiles are `test_properties.py`'s (``SUPPORTMATRIX_PROFILE``: ``ci`` draws 2
+The hypothesis profile is `tests/conftest.py`'s (``SUPPORTMATRIX_PROFILE``: ``ci`` draws 2
 derandomized examples per class, ``thorough`` 200). A counterexample fails with the
 usual features report, whose snippet rebuilds the circuit with the drawn parameters.
 """
@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import os
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from supportmatrix.check.classify import mismatches
@@ -34,19 +33,10 @@ from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
 from supportmatrix.features.runner import run_feature_cell
 from supportmatrix.matrix.model import ResolvedCell
 
-settings.register_profile(
-    "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    "thorough", max_examples=200, database=None, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
-PROFILE = os.environ.get("SUPPORTMATRIX_PROFILE", "ci")
-
 EDGES = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi, 2 * math.pi - 1e-7)
 PARAMETER = st.sampled_from(EDGES) | st.floats(-2 * math.pi, 2 * math.pi)
 
 
-@settings(settings.get_profile(PROFILE))
 @given(data=st.data())
 def test_supported_feature_class_holds_at_any_parameters(
     supported_feature_class: ResolvedCell, data: st.DataObject, matrix_file: str

@@ -11,12 +11,10 @@ warnings. Points where the oracle's own smoothness check fails (entropies of a
 pure reduced state, where they are not differentiable) are not drawn
 (`hypothesis.assume`).
 
-Profiles (environment variable ``SUPPORTMATRIX_PROFILE``):
-
-* ``ci`` (default): derandomized, 2 examples per class, no example database, so
-  every run and every xdist worker draws the same circuits;
-* ``thorough``: 200 random examples per class, e.g.
-  ``SUPPORTMATRIX_PROFILE=thorough .venv/bin/pytest -n auto tests/test_properties.py``.
+The hypothesis profile is `tests/conftest.py`'s, picked by ``SUPPORTMATRIX_PROFILE``:
+``ci`` (default) draws 2 derandomized examples per class, so every run and every xdist
+worker draws the same circuits; ``thorough`` draws 200 random ones, e.g.
+``SUPPORTMATRIX_PROFILE=thorough .venv/bin/pytest -n auto tests/test_properties.py``.
 
 A counterexample fails with the usual cell report, whose snippet rebuilds the
 drawn circuit with the drawn parameters.
@@ -25,10 +23,9 @@ drawn circuit with the drawn parameters.
 from __future__ import annotations
 
 import math
-import os
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from supportmatrix.check import tolerance
@@ -39,16 +36,6 @@ from supportmatrix.check.oracle import reference
 from supportmatrix.check.failure import failure_message
 from supportmatrix.matrix.families import QNODE
 from supportmatrix.qnode.runner import run_qnode_cell
-
-settings.register_profile(
-    "ci", max_examples=2, derandomize=True, database=None, deadline=None, print_blob=False,
-    suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile(
-    "thorough", max_examples=200, database=None, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow])
-PROFILE = os.environ.get("SUPPORTMATRIX_PROFILE", "ci")
-if PROFILE not in ("ci", "thorough"):
-    raise pytest.UsageError(f"SUPPORTMATRIX_PROFILE={PROFILE!r}: must be one of ['ci', 'thorough']")
 
 #: 2*pi - eps: one rounding step of float64 short of a full turn would test nothing
 #: the oracle can resolve; 1e-7 is the finite-diff step.
@@ -63,7 +50,6 @@ def circuits(draw: st.DrawFn) -> tuple[CircuitShape, tuple[float, ...]]:
     return shape, tuple(params)
 
 
-@settings(settings.get_profile(PROFILE))
 @given(circuit=circuits())
 def test_supported_class_holds_on_any_circuit(
     supported_class: ResolvedCell, circuit: tuple[CircuitShape, tuple[float, ...]],

@@ -14,7 +14,6 @@ import warnings
 from collections.abc import Callable
 
 import pytest
-from fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 # Imported here, outside pytester's in-process runs: those drop modules first
 # imported inside them, and native extensions cannot be loaded twice.
@@ -27,6 +26,7 @@ torch = pytest.importorskip("torch", reason="torch is not installed (needed by t
 from supportmatrix.check import compat
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import QNodeCell, Expectation, Outcome, ResolvedCell
+from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 pytest_plugins = ("pytester",)
 

@@ -13,7 +13,6 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
-from fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
 import pennylane as qml
@@ -27,6 +26,7 @@ from supportmatrix.features.oracle import reference_of
 from supportmatrix.features.tolerance import shots_jacobian_tolerance
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedCell, Stage
+from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 pytest_plugins = ("pytester",)
 

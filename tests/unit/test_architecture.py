@@ -117,19 +117,55 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _find_cycle({"a": {"b"}, "b": set()}) is None
 
 
+def _line_count(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_modules_stay_small(name: str) -> None:
-    lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
     if name in LONG_MODULES:
         return
+    lines = _line_count(MODULES[name])
     assert lines <= MAX_LINES, (f"{name} has {lines} lines, over {MAX_LINES}: split it by what it "
                                 "owns, or add it to LONG_MODULES with the reason")
 
 
+def _unneeded_exceptions(exceptions: dict[str, str], modules: dict[str, Path]) -> list[str]:
+    """Why each entry of ``exceptions`` no longer exempts anything: no such module, or short."""
+    problems = []
+    for name, reason in exceptions.items():
+        if name not in modules:
+            problems.append(f"{name} ({reason}) is not a module of supportmatrix; drop its exception")
+        elif (lines := _line_count(modules[name])) <= MAX_LINES:
+            problems.append(f"{name} ({reason}) is {lines} lines now; drop its exception")
+    return problems
+
+
+def _unexplained_exceptions(exceptions: dict[str, str]) -> list[str]:
+    """The entries of ``exceptions`` whose reason is empty or blank."""
+    return [name for name, reason in exceptions.items() if not reason.strip()]
+
+
 def test_long_module_exceptions_are_still_needed() -> None:
-    for name, reason in LONG_MODULES.items():
-        lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
-        assert lines > MAX_LINES, f"{name} ({reason}) is {lines} lines now; drop its exception"
+    assert _unneeded_exceptions(LONG_MODULES, MODULES) == []
+
+
+def test_long_module_exceptions_each_give_a_reason() -> None:
+    assert _unexplained_exceptions(LONG_MODULES) == []
+
+
+def test_the_exception_checks_catch_stale_and_unexplained_entries(tmp_path: Path) -> None:
+    long, short = tmp_path / "long.py", tmp_path / "short.py"
+    long.write_text("x = 1\n" * (MAX_LINES + 1), encoding="utf-8")
+    short.write_text("x = 1\n" * MAX_LINES, encoding="utf-8")
+    modules = {"pkg.long": long, "pkg.short": short}
+    assert _unneeded_exceptions({"pkg.long": "one table"}, modules) == []
+    assert _unneeded_exceptions({"pkg.short": "one table", "pkg.gone": "old"}, modules) == [
+        f"pkg.short (one table) is {MAX_LINES} lines now; drop its exception",
+        "pkg.gone (old) is not a module of supportmatrix; drop its exception",
+    ]
+    assert _unexplained_exceptions({"pkg.long": "one table", "pkg.a": "", "pkg.b": "  "}) == [
+        "pkg.a", "pkg.b"]
 
 
 def _layout_script():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import textwrap
 import types
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 
 from supportmatrix import cli
 from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from tests.unit.matrix import matrix_docs
 
 Capsys = pytest.CaptureFixture[str]
 
@@ -222,39 +222,45 @@ def test_docs_compare_rejects_a_negative_limit(capsys: Capsys) -> None:
 # --------------------------------------------------------------------------- end to end
 
 
-def write_matrix(directory: Path, rules: str = "") -> Path:
-    """A real matrix.yaml: autograd x (backprop, adjoint) x expval, supported unless `rules`."""
-    matrix = directory / "matrix.yaml"
-    head = """\
-        schema_version: 1
-        axes:
-          device: [default.qubit]
-          interface: [autograd]
-          diff_method: [backprop, adjoint]
-          measurement: [expval]
-          shots: [null, 100]
-        notes: {}
-        rules:
-          - expect: supported
-        """
-    # Both are written at the same indent; the closing line of `head` holds only that indent.
-    matrix.write_text(textwrap.dedent(head.rstrip(" ") + rules))
-    return matrix
+#: The axes of `write_matrix`'s files: autograd x (backprop, adjoint) x expval x two shots.
+SMALL_AXES = """\
+axes:
+  device: [default.qubit]
+  interface: [autograd]
+  diff_method: [backprop, adjoint]
+  measurement: [expval]
+  shots: [null, 100]
+"""
+SMALL_NOTES = "notes:\n  no-shots: The device refuses finite shots here.\n"
 
 
-def test_render_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
-    rules = """\
-          - where: {diff_method: adjoint, shots: 100}
+def write_matrix(directory: Path, rules: str = "", *, version: int = 2) -> Path:
+    """A real matrix.yaml on `SMALL_AXES`, supported unless `rules` (YAML list items)."""
+    text = matrix_docs.make_doc(matrix_docs.rules(rules), axes=SMALL_AXES, notes=SMALL_NOTES,
+                                version=version)
+    return matrix_docs.write(directory, text)
+
+
+@pytest.mark.parametrize(("version", "note", "footnote"), [
+    (2, "note: no-shots", "1. The device refuses finite shots here."),
+    # schema_version 1 need declare no reason: the footnote says so rather than crash.
+    (1, "", "1. No reason given in the matrix: the forward pass raises `DeviceError`."),
+])
+def test_render_a_real_yaml_file(
+    tmp_path: Path, capsys: Capsys, version: int, note: str, footnote: str
+) -> None:
+    rules = f"""\
+          - where: {{diff_method: adjoint, shots: 100}}
             expect:
               outcome: errors
-              error: {class: DeviceError, match: "finite shots", stage: forward}
+              error: {{class: DeviceError, match: "finite shots", stage: forward}}
+              {note}
         """
-    matrix = write_matrix(tmp_path, rules)
+    matrix = write_matrix(tmp_path, rules, version=version)
     assert cli.main(["render", "--matrix", str(matrix)]) == 0
     out = capsys.readouterr().out
     assert '|  | `"adjoint"` | ✅ / ❌ 1 |' in out
-    # schema_version 1 declares no reason here: the footnote says so rather than crash.
-    assert "1. No reason given in the matrix: the forward pass raises `DeviceError`." in out
+    assert footnote in out
 
 
 def test_render_refuses_a_version_2_error_without_its_reason(tmp_path: Path, capsys: Capsys) -> None:
@@ -263,7 +269,6 @@ def test_render_refuses_a_version_2_error_without_its_reason(tmp_path: Path, cap
             expect: {outcome: errors, error: {class: DeviceError, match: x, stage: forward}}
         """
     matrix = write_matrix(tmp_path, rules)
-    matrix.write_text(matrix.read_text().replace("schema_version: 1", "schema_version: 2"))
     line = next(n for n, text in enumerate(matrix.read_text().splitlines(), 1) if "outcome:" in text)
     assert cli.main(["render", "--matrix", str(matrix)]) == 2
     out, err = capsys.readouterr()
@@ -295,9 +300,9 @@ def test_render_refuses_nested_aliases_at_once(tmp_path: Path, capsys: Capsys) -
 def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Capsys) -> None:
     rules = """\
           - where: {diff_method: adjoint}
-            expect: no-gradient
+            expect: {outcome: no-gradient, note: no-shots}
           - where: {diff_method: adjoint}
-            expect: no-gradient
+            expect: {outcome: no-gradient, note: no-shots}
         """
     matrix = write_matrix(tmp_path, rules)
     lines = [n for n, line in enumerate(matrix.read_text().splitlines(), 1) if "adjoint}" in line]
@@ -347,13 +352,14 @@ def test_render_for_pinned_versions(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 GATED_MATRIX = """\
-schema_version: 1
+schema_version: 2
 axes: {device: [default.qubit], interface: [autograd], diff_method: [backprop],
        measurement: [expval], shots: [None]}
+notes: {old: "Before PennyLane 0.44 no gradient comes out."}
 rules:
   - expect: supported
   - where: {pennylane: '<0.44'}
-    expect: no-gradient
+    expect: {outcome: no-gradient, note: old}
 """
 
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEST_MODULE = (ROOT / "tests" / "test_qnode.py").read_text()
 
 MATRIX = """\
-schema_version: 1
+schema_version: 2
 axes:
   device: [default.qubit]
   interface: [autograd]
@@ -37,6 +37,7 @@ axes:
   shots: [None]
 notes:
   zero: parameter-shift returns zeros for purity.
+  refused: The device refuses this configuration.
 rules:
   - expect: supported
   - where: {diff_method: parameter-shift, measurement: purity}
@@ -75,7 +76,7 @@ def test_a_wrong_declaration_fails_with_diagnosis_and_snippet(suite: pytest.Pyte
 def test_a_declared_error_that_now_works_fails(suite: pytest.Pytester) -> None:
     broken = MATRIX + """\
   - where: {diff_method: backprop, measurement: expval}
-    expect: {outcome: errors, error: {class: DeviceError, match: nope, stage: forward}}
+    expect: {outcome: errors, note: refused, error: {class: DeviceError, match: nope, stage: forward}}
 """
     suite.makefile(".yaml", matrix=broken)
     result = suite.runpytest("-p", "no:cacheprovider", "-k", "backprop and expval")
@@ -274,7 +275,8 @@ qjit:
     shots: [None]
     derivative: [first]
   rules:
-    - expect: {outcome: errors, error: {class: CompileError, stage: forward, match: 'incompatible device'}}
+    - expect: {outcome: errors, note: refused,
+               error: {class: CompileError, stage: forward, match: 'incompatible device'}}
 """
 QJIT_TEST_MODULE = (ROOT / "tests" / "test_qjit.py").read_text()
 

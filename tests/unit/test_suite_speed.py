@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import sys
@@ -61,10 +62,27 @@ def test_a_missing_reference_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPa
     assert err.count("\n") == 1 and "test_supported_confs.py is missing" in err
 
 
-def test_the_reference_is_pennylanes_file_as_released() -> None:
-    text = (suite_speed.REFERENCE / suite_speed.REFERENCE_TEST).read_text()
-    assert text.startswith("# Copyright 2022 Xanadu Quantum Technologies Inc.")
-    assert "def test_all_device" in text or "def test_" in text
+#: SHA-256 of the three files benchmarks/pennylane-0.45.1/README.md says were copied unchanged
+#: from PennyLane's tag v0.45.1 (commit 5f61ce25df3cc28a1ac785d20e47d70761202ed2); the same
+#: files the pennylane-0.45.1 wheel installs under site-packages/tests/.
+RELEASED_SHA256 = {
+    "docs/test_supported_confs.py":
+        "71e915d7712dfa2253325caafe786444c1da728272207b8fb99476c4c0c68a3d",
+    "conftest.py": "6912b9a4e2cc923d33e516e445e4522142735c759818d2bec92fed85a7f80ce5",
+    "pytest.ini": "450eb2ddbc3c1d2a5be95cdf98268f99f85c313094c062662acd2a5665df5c27",
+}
+
+
+@pytest.mark.parametrize("name", sorted(RELEASED_SHA256))
+def test_the_reference_is_pennylanes_file_as_released(name: str) -> None:
+    digest = hashlib.sha256((suite_speed.REFERENCE / name).read_bytes()).hexdigest()
+    assert digest == RELEASED_SHA256[name], (
+        f"benchmarks/pennylane-0.45.1/tests/{name} has sha256 {digest}, but PennyLane "
+        f"0.45.1's has {RELEASED_SHA256[name]}: restore it from the tag v0.45.1")
+
+
+def test_the_reference_is_the_file_suite_speed_runs() -> None:
+    assert suite_speed.REFERENCE_TEST in RELEASED_SHA256
 
 
 def test_the_timeline_plugin_records_each_test(pytester: pytest.Pytester,

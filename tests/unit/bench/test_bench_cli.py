@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import bench_data
 import pytest
 
 from supportmatrix import cli
 from supportmatrix.bench import results
+from tests.unit.bench import bench_data
 
 
 def _one_line(err: str, fragment: str) -> None:

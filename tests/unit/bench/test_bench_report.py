@@ -6,11 +6,11 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import bench_data
 import pytest
 
 from supportmatrix.bench import answers, tables
 from supportmatrix.bench.report import write_report
+from tests.unit.bench import bench_data
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,11 @@ import copy
 import json
 from pathlib import Path
 
-import bench_data
 import pytest
 
 from supportmatrix.bench import results
 from supportmatrix.bench.results import BenchResultsError
+from tests.unit.bench import bench_data
 
 
 def test_a_document_survives_the_round_trip(tmp_path: Path) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import family_doc, load, load_error, qnode_prelude
 
 from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, Stage
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("why", "Because.")
 
@@ -53,13 +53,14 @@ def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Pat
     matrix = load(tmp_path, doc("""\
         - expect: supported
         - where: {interface: None}
-          expect: no-gradient
+          expect: {outcome: no-gradient, note: why}
         - where: {diff_method: adjoint, shots: 10000}
-          expect: {outcome: errors, error: {class: QuantumFunctionError, stage: forward, match: adjoint}}
+          expect: {outcome: errors, note: why,
+                   error: {class: QuantumFunctionError, stage: forward, match: adjoint}}
         - where: {feature: rot, device: lightning.qubit, shots: None}
           expect: {outcome: incorrect, note: why}
         - where: {feature: controlled, pennylane: ">=99"}
-          expect: no-gradient
+          expect: {outcome: no-gradient, note: why}
     """), versions={"pennylane": "0.45.1"})
     by_id = matrix.family("features").by_id()
     assert by_id["default.qubit-None-backprop-rot-analytic"].expectation.outcome is Outcome.NO_GRADIENT
@@ -161,7 +162,7 @@ def test_declared_cells_are_not_tests_and_keep_their_reason(tmp_path: Path) -> N
      "features.not-applicable[0]: missing required key 'note'"),
     (na_doc(declared=DECLARED.replace("note: why", "note: why\n      expect: supported")),
      "features.not-applicable[0].expect: unknown key 'expect'; allowed: where, note"),
-    (na_doc("- expect: supported\n- where: {feature: shot-vector, shots: None}\n  expect: no-gradient\n"),
+    (na_doc("- expect: supported\n- where: {feature: shot-vector, shots: None}\n  expect: {outcome: no-gradient, note: why}\n"),
      "features.rules[1]: this rule matches no cell that is a test: every cell it matches is "
      "declared not applicable"),
 ])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import family_doc, load, load_error, qnode_prelude
 
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingSpec
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("gone", "Removed.")
 
@@ -74,7 +74,8 @@ def test_training_and_expect_resolve_separately_last_rule_wins(tmp_path: Path) -
 def test_version_gate_switches_a_hybrid_rule_off(tmp_path: Path) -> None:
     text = doc(TRAINED + """\
 - where: {layer: keras-layer, pennylane: ">=0.42"}
-  expect: {outcome: errors, error: {class: AttributeError, match: KerasLayer, stage: forward}}
+  expect: {outcome: errors, error: {class: AttributeError, match: KerasLayer, stage: forward},
+           note: gone}
 """)
     cells = load(tmp_path, text, {"pennylane": "0.41.0"}).family("hybrid").by_id()
     assert cells["keras-layer-default.qubit-adjoint"].expectation.outcome is Outcome.SUPPORTED
@@ -83,7 +84,7 @@ def test_version_gate_switches_a_hybrid_rule_off(tmp_path: Path) -> None:
 def test_training_and_save_stages_are_hybrid_only(tmp_path: Path) -> None:
     text = doc(TRAINED + """\
 - where: {layer: torch-layer}
-  expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}}
+  expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}, note: gone}
 """)
     cell = load(tmp_path, text).family("hybrid").cells[0]
     assert cell.expectation.error.stage is Stage.SAVE

@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome
+from tests.unit.matrix.matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 
-def test_expect_shorthand_equals_mapping(tmp_path: Path) -> None:
-    short = load(tmp_path, make_doc("- expect: no-gradient\n"))
-    long = load(tmp_path, make_doc("- expect: {outcome: no-gradient}\n"))
+@pytest.mark.parametrize(("version", "outcome"), [
+    (2, "supported"),
+    (1, "no-gradient"),  # version 2 needs a note for it, which only the mapping can give
+])
+def test_expect_shorthand_equals_mapping(tmp_path: Path, version: int, outcome: str) -> None:
+    short = load(tmp_path, make_doc(f"- expect: {outcome}\n", version=version))
+    long = load(tmp_path, make_doc(f"- expect: {{outcome: {outcome}}}\n", version=version))
+    assert {rc.expectation.outcome.value for rc in short.family("qnode").cells} == {outcome}
     assert [rc.expectation for rc in short.family("qnode").cells] == [rc.expectation for rc in long.family("qnode").cells]
 
 
@@ -34,15 +39,11 @@ def test_incorrect_with_note(tmp_path: Path) -> None:
     ("expect", "keypath", "fragments"),
     [
         ("maybe", "rules[1].expect.outcome",
-         ("unknown outcome 'maybe'",
-          "allowed: supported, errors, no-gradient, forward-only, incorrect")),
+         ("unknown outcome 'maybe'", "allowed: supported, errors, no-gradient, incorrect")),
         ("[supported]", "rules[1].expect", ("must be a mapping",)),
         ("{note: wrong-grad}", "rules[1].expect", ("missing required key 'outcome'",)),
         ("errors", "rules[1].expect", ("'errors' requires 'error",)),
-        ("forward-only", "rules[1].expect", ("'forward-only' requires 'error",)),
         ("incorrect", "rules[1].expect", ("'incorrect' requires a 'note'",)),
-        ("{outcome: forward-only, error: {class: E, match: x, stage: forward}}",
-         "rules[1].expect.error.stage", ("requires stage 'gradient'", "'forward'")),
         ("{outcome: supported, error: {class: E, match: x, stage: forward}}",
          "rules[1].expect.error", ("'supported' must not have 'error'",)),
         ("{outcome: no-gradient, error: {class: E, match: x, stage: gradient}}",
@@ -78,7 +79,30 @@ def test_incorrect_with_note(tmp_path: Path) -> None:
 def test_bad_expect(
     tmp_path: Path, expect: str, keypath: str, fragments: tuple[str, ...]
 ) -> None:
-    text = make_doc(rules(f"- expect: {expect}\n"))
+    _assert_bad_expect(tmp_path, expect, keypath, fragments, version=2)
+
+
+@pytest.mark.parametrize(
+    ("expect", "keypath", "fragments"),
+    [
+        ("maybe", "rules[1].expect.outcome",
+         ("unknown outcome 'maybe'",
+          "allowed: supported, errors, no-gradient, forward-only, incorrect")),
+        ("forward-only", "rules[1].expect", ("'forward-only' requires 'error",)),
+        ("{outcome: forward-only, error: {class: E, match: x, stage: forward}}",
+         "rules[1].expect.error.stage", ("requires stage 'gradient'", "'forward'")),
+    ],
+)
+def test_bad_expect_in_version_1(
+    tmp_path: Path, expect: str, keypath: str, fragments: tuple[str, ...]
+) -> None:
+    _assert_bad_expect(tmp_path, expect, keypath, fragments, version=1)
+
+
+def _assert_bad_expect(
+    tmp_path: Path, expect: str, keypath: str, fragments: tuple[str, ...], *, version: int
+) -> None:
+    text = make_doc(rules(f"- expect: {expect}\n"), version=version)
     assert_error(load_error(tmp_path, text), text, keypath, "- expect: {" if "{" in expect
                  else f"- expect: {expect}", *fragments)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import GATED, cell_of, line_of, make_doc, write
 
 from supportmatrix.matrix import load as loader_module
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.model import Outcome
+from tests.unit.matrix.matrix_docs import GATED, cell_of, line_of, make_doc, write
 
 
 def test_matrix_fields(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome, Stage
+from tests.unit.matrix.matrix_docs import assert_error, cell_of, load, load_error, make_doc, rules
 
 ERROR = "{class: ValueError, match: 'refused', stage: gradient}"
 
@@ -84,7 +84,8 @@ def test_version_1_still_reads_errors_without_a_reason_and_forward_only(tmp_path
             f"- where: {{device: lightning.qubit, shots: 100}}\n"
             f"  expect: {{outcome: forward-only, error: {ERROR}}}\n",
             "- where: {interface: None}\n  expect: no-gradient\n",
-        )
+        ),
+        version=1,
     )
     matrix = load(tmp_path, text)
     analytic = cell_of(matrix, "lightning.qubit-torch-adjoint-probs-analytic").expectation
@@ -96,6 +97,6 @@ def test_version_1_still_reads_errors_without_a_reason_and_forward_only(tmp_path
 
 
 def test_version_1_still_requires_a_reason_for_incorrect(tmp_path: Path) -> None:
-    text = make_doc(rules("- expect: incorrect\n"))
+    text = make_doc(rules("- expect: incorrect\n"), version=1)
     err = load_error(tmp_path, text)
     assert_error(err, text, "rules[1].expect", "expect: incorrect", "'note' saying why")

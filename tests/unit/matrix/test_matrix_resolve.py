@@ -8,7 +8,11 @@ import re
 from pathlib import Path
 
 import pytest
-from matrix_docs import (
+from packaging.specifiers import SpecifierSet
+
+from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
+from supportmatrix.matrix.versions import specifier_matches
+from tests.unit.matrix.matrix_docs import (
     AXES,
     CATCH_ALL,
     GATED,
@@ -18,12 +22,9 @@ from matrix_docs import (
     load,
     load_error,
     make_doc,
+    no_gradient,
     rules,
 )
-from packaging.specifiers import SpecifierSet
-
-from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
-from supportmatrix.matrix.versions import specifier_matches
 
 
 def test_cells_are_the_product_in_axis_and_file_order(tmp_path: Path) -> None:
@@ -48,7 +49,7 @@ def test_absent_empty_and_null_where_match_every_cell(tmp_path: Path) -> None:
     text = make_doc(
         """\
         - where: {}
-          expect: no-gradient
+          expect: {outcome: no-gradient, note: wrong-grad}
         - where:
           warnings: [{category: UserWarning, match: "w"}]
         """
@@ -67,11 +68,12 @@ def test_last_matching_rule_wins(tmp_path: Path) -> None:
               expect:
                 outcome: errors
                 error: {class: DeviceError, match: "first", stage: forward}
+                note: wrong-grad
             """,
             """\
             - where: {device: lightning.qubit, shots: 100, measurement: sample}
               expect:
-                outcome: forward-only
+                outcome: errors
                 error: {class: QuantumFunctionError, match: "second", stage: gradient}
                 note: analytic-only
             """,
@@ -81,11 +83,11 @@ def test_last_matching_rule_wins(tmp_path: Path) -> None:
     first = cell_of(matrix, "lightning.qubit-torch-adjoint-sample-analytic")
     assert first.expectation.outcome is Outcome.ERRORS
     assert first.expectation.error == ErrorSpec("DeviceError", re.compile("first"), Stage.FORWARD)
-    assert first.expectation.note is None
+    assert first.expectation.note == "wrong-grad"
     assert first.rule_lines == (line_of(text, "measurement: [sample]"),)
 
     second = cell_of(matrix, "lightning.qubit-torch-adjoint-sample-shots100")
-    assert second.expectation.outcome is Outcome.FORWARD_ONLY
+    assert second.expectation.outcome is Outcome.ERRORS
     assert second.expectation.error is not None
     assert second.expectation.error.cls == "QuantumFunctionError"
     assert second.expectation.error.stage is Stage.GRADIENT
@@ -106,7 +108,7 @@ def test_expect_and_warnings_resolve_field_by_field(tmp_path: Path) -> None:
             """,
             """\
             - where: {device: lightning.qubit, diff_method: adjoint}
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
             """,
             """\
             - where: {device: lightning.qubit, diff_method: adjoint, measurement: sample}
@@ -114,7 +116,7 @@ def test_expect_and_warnings_resolve_field_by_field(tmp_path: Path) -> None:
             """,
             """\
             - where: {device: default.qubit, shots: 100}
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
               warnings:
                 - {category: PennyLaneDeprecationWarning, match: "shots"}
                 - {category: RuntimeWarning, match: "x"}
@@ -176,7 +178,7 @@ def test_version_gate_needs_every_package(tmp_path: Path) -> None:
         rules(
             """\
             - where: {pennylane: ">=0.44", torch: "<2", interface: torch}
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
             """
         )
     )
@@ -248,8 +250,10 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
         if gate:
             parts.append(f'pennylane: "{gate}"')
         text = f"  - where: {{{', '.join(parts)}}}\n"
-        if outcome:
+        if outcome == "supported":
             text += f"    expect: {outcome}\n"
+        elif outcome:
+            text += f"    expect: {{outcome: {outcome}, note: wrong-grad}}\n"
         if warn:
             text += f"    warnings: [{{category: UserWarning, match: {warn}}}]\n"
         return text
@@ -314,7 +318,7 @@ def test_cells_uncovered_because_of_a_version_gate(tmp_path: Path) -> None:
 
 
 def test_the_first_of_two_identical_rules_is_refused(tmp_path: Path) -> None:
-    rule = "- where: {device: lightning.qubit, shots: 100}\n  expect: no-gradient\n"
+    rule = no_gradient("{device: lightning.qubit, shots: 100}")
     text = make_doc(rules(rule, rule))
     err = load_error(tmp_path, text)
     first, second = line_of(text, "shots: 100}"), line_of(text, "shots: 100}", occurrence=2)
@@ -327,9 +331,9 @@ def test_the_first_of_two_identical_rules_is_refused(tmp_path: Path) -> None:
 def test_a_rule_covered_by_several_later_rules_names_them_all(tmp_path: Path) -> None:
     text = make_doc(
         rules(
-            "- where: {device: lightning.qubit}\n  expect: no-gradient\n",
+            no_gradient("{device: lightning.qubit}"),
             "- where: {device: lightning.qubit, shots: None}\n  expect: supported\n",
-            "- where: {shots: 100}\n  expect: no-gradient\n",
+            no_gradient("{shots: 100}"),
         )
     )
     err = load_error(tmp_path, text)
@@ -343,7 +347,7 @@ def test_a_dead_warnings_field_is_refused_though_its_expect_decides(tmp_path: Pa
         rules(
             """\
             - where: {device: lightning.qubit}
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
               warnings: [{category: UserWarning, match: "never seen"}]
             """,
             "- where: {device: lightning.qubit}\n  warnings: []\n",
@@ -362,7 +366,7 @@ def test_a_long_list_of_deciding_rules_is_cut(tmp_path: Path) -> None:
               f"measurement: {q}, shots: {s}}}\n  expect: supported\n"
               for i in ("None", "torch") for m in ("backprop", "adjoint")
               for q in ("probs", "sample") for s in ("None", 100)]
-    text = make_doc(rules("- where: {device: lightning.qubit}\n  expect: no-gradient\n", *narrow))
+    text = make_doc(rules(no_gradient("{device: lightning.qubit}"), *narrow))
     err = load_error(tmp_path, text)
     assert err.keypath == "rules[1]"
     named = err.message.split("decided by later rules (lines ", 1)[1]
@@ -386,7 +390,7 @@ def test_a_later_rule_hides_an_earlier_one_only_if_its_gates_are_a_subset(
 ) -> None:
     text = make_doc(
         rules(
-            f"- where: {{device: lightning.qubit{earlier}}}\n  expect: no-gradient\n",
+            no_gradient(f"{{device: lightning.qubit{earlier}}}"),
             f"- where: {{device: lightning.qubit{later}}}\n  expect: supported\n",
         )
     )
@@ -399,7 +403,7 @@ def test_a_later_rule_hides_an_earlier_one_only_if_its_gates_are_a_subset(
 def test_a_rule_gated_later_leaves_the_earlier_one_deciding(tmp_path: Path) -> None:
     text = make_doc(
         rules(
-            "- where: {device: lightning.qubit}\n  expect: no-gradient\n",
+            no_gradient("{device: lightning.qubit}"),
             '- where: {device: lightning.qubit, pennylane: ">=0.44"}\n  expect: supported\n',
         )
     )
@@ -411,7 +415,7 @@ def test_a_rule_gated_later_leaves_the_earlier_one_deciding(tmp_path: Path) -> N
 
 
 def test_dead_rules_are_refused_whatever_is_installed(tmp_path: Path) -> None:
-    rule = '- where: {device: lightning.qubit, pennylane: ">=0.44"}\n  expect: no-gradient\n'
+    rule = no_gradient('{device: lightning.qubit, pennylane: ">=0.44"}')
     text = make_doc(rules(rule, rule))
     for versions in ({}, {"pennylane": "0.43"}, {"pennylane": "0.45"}):
         assert "decides no cell" in load_error(tmp_path, text, versions).message

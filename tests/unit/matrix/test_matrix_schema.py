@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import AXES, assert_error, line_of, load, load_error, make_doc, rules
 
 from supportmatrix.matrix.model import Outcome
+from tests.unit.matrix.matrix_docs import (
+    AXES, assert_error, line_of, load, load_error, make_doc, rules,
+)
 
 
 @pytest.mark.parametrize(
@@ -25,14 +27,14 @@ def test_top_level_must_be_a_mapping(tmp_path: Path, text: str, fragment: str) -
 
 
 def test_missing_schema_version(tmp_path: Path) -> None:
-    text = make_doc().replace("schema_version: 1\n", "")
+    text = make_doc().replace("schema_version: 2\n", "")
     err = load_error(tmp_path, text)
     assert err.keypath == "<document>" and "missing 'schema_version'" in err.message
 
 
 @pytest.mark.parametrize("value", ["4", "0", "'1'", "true", "2.0"])
 def test_wrong_schema_version(tmp_path: Path, value: str) -> None:
-    text = make_doc().replace("schema_version: 1", f"schema_version: {value}")
+    text = make_doc().replace("schema_version: 2", f"schema_version: {value}")
     err = load_error(tmp_path, text)
     assert_error(err, text, "schema_version", "schema_version", "unsupported", "allowed: 1, 2, 3")
 
@@ -52,7 +54,7 @@ def test_null_spellings_are_normalised(tmp_path: Path) -> None:
         rules(
             """\
             - where: {interface: null, shots: None}
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
             """
         ),
         axes=axes,
@@ -152,7 +154,7 @@ def test_notes_may_be_absent_or_empty(tmp_path: Path) -> None:
 
 
 def test_rules_missing_empty_or_not_a_list(tmp_path: Path) -> None:
-    base = "schema_version: 1\n" + AXES
+    base = "schema_version: 2\n" + AXES
     assert "missing required key 'rules'" in load_error(tmp_path, base).message
     assert "must not be empty" in load_error(tmp_path, base + "rules: []\n").message
     assert "must be a list" in load_error(tmp_path, base + "rules: {}\n").message

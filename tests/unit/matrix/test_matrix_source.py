@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from matrix_docs import NOTES, assert_error, line_of, load_error, make_doc, rules
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
+from tests.unit.matrix.matrix_docs import (
+    NOTES, assert_error, line_of, load_error, make_doc, no_gradient, rules,
+)
 
 
 def test_error_str_is_one_line() -> None:
@@ -41,7 +43,7 @@ def test_duplicate_key(tmp_path: Path) -> None:
             - where:
                 device: default.qubit
                 device: lightning.qubit
-              expect: no-gradient
+              expect: {outcome: no-gradient, note: wrong-grad}
             """
         )
     )
@@ -76,7 +78,7 @@ def test_tagged_nodes_are_refused(tmp_path: Path, tagged: str) -> None:
 
 
 def test_tagged_top_level_is_refused(tmp_path: Path) -> None:
-    err = load_error(tmp_path, "!!python/object:os.Foo {schema_version: 1}\n")
+    err = load_error(tmp_path, "!!python/object:os.Foo {schema_version: 2}\n")
     assert err.keypath == "<document>" and "explicit tag" in err.message
 
 
@@ -86,7 +88,7 @@ def test_merge_keys_are_refused(tmp_path: Path) -> None:
         - where: {device: default.qubit}
           expect: supported
         - where: {<<: {device: default.qubit}, shots: 100}
-          expect: no-gradient
+          expect: {outcome: no-gradient, note: wrong-grad}
         """
     )
     err = load_error(tmp_path, text)
@@ -101,7 +103,7 @@ def test_plain_aliases_are_refused(tmp_path: Path) -> None:
         - where: {device: [default.qubit]}
           expect: supported
         - where: {device: *lq, shots: 100}
-          expect: no-gradient
+          expect: {outcome: no-gradient, note: wrong-grad}
         """
     )
     err = load_error(tmp_path, text)
@@ -151,7 +153,7 @@ def test_a_single_anchor_is_refused(
 
 def test_a_single_alias_is_refused(tmp_path: Path) -> None:
     # An alias without its anchor: refused as an alias, not as YAML's "undefined alias".
-    text = make_doc(rules("- where: {device: *lq}\n  expect: no-gradient\n"))
+    text = make_doc(rules(no_gradient("{device: *lq}")))
     err = load_error(tmp_path, text)
     assert_error(err, text, "rules[1].where.device", "*lq",
                  "anchors/aliases are not allowed (found alias *lq)")
@@ -159,6 +161,6 @@ def test_a_single_alias_is_refused(tmp_path: Path) -> None:
 
 def test_invalid_utf8(tmp_path: Path) -> None:
     path = tmp_path / "matrix.yaml"
-    path.write_bytes(b"schema_version: 1\nnotes: {a: \xff}\n")
+    path.write_bytes(b"schema_version: 2\nnotes: {a: \xff}\n")
     with pytest.raises(MatrixError, match="not valid UTF-8"):
         load_matrix(path, versions={})

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix_docs import family_doc, load, load_error, qnode_prelude
-
 from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, QjitCell, Stage
+from tests.unit.matrix.matrix_docs import family_doc, load, load_error, qnode_prelude
 
 QNODE = qnode_prelude("nested", "Round-off.")
 
@@ -55,9 +54,11 @@ def test_last_matching_rule_wins_and_notes_are_shared(tmp_path: Path) -> None:
 - where: {method: fd, derivative: second}
   expect: {outcome: incorrect, note: nested}
 - where: {method: auto, derivative: second}
-  expect: {outcome: forward-only, error: {class: DifferentiableCompileError, stage: gradient, match: 'Only finite difference'}}
+  expect: {outcome: errors, note: nested,
+           error: {class: DifferentiableCompileError, stage: gradient, match: 'Only finite difference'}}
 - where: {device: default.qubit}
-  expect: {outcome: errors, error: {class: CompileError, stage: forward, match: 'incompatible device'}}
+  expect: {outcome: errors, note: nested,
+           error: {class: CompileError, stage: forward, match: 'incompatible device'}}
 """)
     cells = load(tmp_path, text).family("qjit").by_id()
     fd2 = cells["qjit-lightning.qubit-adjoint-catalyst.jacobian-fd-expval-analytic-second"]
@@ -75,7 +76,7 @@ def test_rules_may_gate_on_the_catalyst_version(tmp_path: Path) -> None:
     text = doc("""\
 - expect: supported
 - where: {device: default.qubit, pennylane-catalyst: "<0.15"}
-  expect: {outcome: errors, error: {class: CompileError, stage: forward, match: x}}
+  expect: {outcome: errors, error: {class: CompileError, stage: forward, match: x}, note: nested}
 """)
     cell = "qjit-default.qubit-adjoint-qml.grad-auto-expval-analytic-first"
     old = load(tmp_path, text, {"pennylane-catalyst": "0.14.0"}).family("qjit").by_id()[cell]

@@ -30,7 +30,7 @@ CHECK = ValueCheck("Jacobian", np.array([0.1, 0.2]), np.array([0.1, 0.2]), np.ar
                    True, "adjoint: analytic error bound")
 
 MATRIX = """\
-schema_version: 1
+schema_version: 2
 axes:
   device: [default.qubit]
   interface: [torch]

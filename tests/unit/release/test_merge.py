@@ -24,20 +24,23 @@ ROOT = Path(__file__).resolve().parents[3]
 TEST_MODULE = (ROOT / "tests" / "test_qnode.py").read_text()
 
 MATRIX = """\
-schema_version: 1
+schema_version: 2
 axes:
   device: [default.qubit]
   interface: [None, autograd]
   diff_method: [backprop, parameter-shift]
   measurement: [expval, probs]
   shots: [None, 1000]
+notes:
+  nothing-trainable: No parameter is trainable, so there is no gradient.
+  no-shots-backprop: Backprop needs the state, which finite shots do not give.
 rules:
   - expect: supported
   - where: {interface: None}
-    expect: {outcome: no-gradient}
+    expect: {outcome: no-gradient, note: nothing-trainable}
     warnings: [{category: UserWarning, match: 'Attempted to differentiate a function with no trainable parameters'}]
   - where: {diff_method: backprop, shots: 1000}
-    expect: {outcome: errors, error: {class: QuantumFunctionError, stage: forward, match: 'does not support backprop with requested circuit'}}
+    expect: {outcome: errors, note: no-shots-backprop, error: {class: QuantumFunctionError, stage: forward, match: 'does not support backprop with requested circuit'}}
     warnings: []
 """
 

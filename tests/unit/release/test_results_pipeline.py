@@ -30,7 +30,7 @@ from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
 
 MATRIX = """\
 # A small matrix; this comment must survive an update.
-schema_version: 1
+schema_version: 2
 axes:
   device: [default.qubit]
   interface: [autograd, torch]
@@ -42,7 +42,7 @@ notes:
 rules:
   - expect: supported   # the common case
   - where: {interface: torch, diff_method: adjoint, measurement: probs}
-    expect: {outcome: errors, error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
+    expect: {outcome: errors, note: odd, error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
   - where: {diff_method: parameter-shift}
     warnings: [{category: UserWarning, match: 'shifted'}]
 """
@@ -58,12 +58,12 @@ hybrid:
     - expect: supported   # and trains to this target
       training: {min_accuracy: 0.8, max_epochs: 3}
     - where: {layer: keras3-jax, diff_method: adjoint}
-      expect: {outcome: errors, error: {class: TypeError, match: 'no adjoint', stage: forward}}
+      expect: {outcome: errors, note: odd, error: {class: TypeError, match: 'no adjoint', stage: forward}}
 """
 HYBRID_ID = "torch-layer-default.qubit-adjoint"
-#: The same matrix in schema_version 2: its error names its reason.
-MATRIX_V2 = MATRIX.replace("schema_version: 1", "schema_version: 2").replace(
-    "expect: {outcome: errors, error:", "expect: {outcome: errors, note: odd, error:")
+#: The same matrix in the legacy schema_version 1, whose error need not name its reason.
+MATRIX_V1 = MATRIX.replace("schema_version: 2", "schema_version: 1").replace(
+    "expect: {outcome: errors, note: odd, error:", "expect: {outcome: errors, error:")
 
 
 @pytest.fixture
@@ -208,8 +208,8 @@ def test_object_addresses_do_not_count_as_a_changed_message() -> None:
     assert pattern_for("E", first).search(second)
 
 
-@pytest.mark.parametrize("text", [MATRIX, HYBRID_MATRIX, MATRIX_V2],
-                         ids=["qnode", "with-hybrid", "schema-2"])
+@pytest.mark.parametrize("text", [MATRIX, HYBRID_MATRIX, MATRIX_V1],
+                         ids=["qnode", "with-hybrid", "schema-1"])
 def test_an_unchanged_observation_renders_exactly_as_declared(tmp_path: Path, text: str) -> None:
     from supportmatrix.report.markdown import render_markdown
     from supportmatrix.report.rst import render_rst
@@ -221,7 +221,7 @@ def test_an_unchanged_observation_renders_exactly_as_declared(tmp_path: Path, te
     observed = observed_matrix(document, source=declared.path)
     assert render_markdown(observed) == render_markdown(declared)
     assert render_rst(observed) == render_rst(declared)
-    assert ("1. a note" in render_markdown(observed)) == (text == MATRIX_V2)
+    assert ("1. a note" in render_markdown(observed)) == (text != MATRIX_V1)
     assert ("Training target: accuracy >= 0.8 within 3 epochs." in render_markdown(observed)) == (
         text == HYBRID_MATRIX)
 

@@ -20,7 +20,7 @@ from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.results import build_document
 
 MATRIX = """\
-schema_version: 1
+schema_version: 2
 axes:
   device: [default.qubit, lightning.qubit]
   interface: [autograd, torch]
@@ -32,9 +32,10 @@ notes:
 rules:
   - expect: supported
   - where: {interface: torch, diff_method: adjoint, measurement: probs}
-    expect: {outcome: errors, error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
+    expect: {outcome: errors, note: odd,
+             error: {class: ValueError, match: 'adjoint \\(probs\\)', stage: forward}}
   - where: {device: lightning.qubit, diff_method: backprop}
-    expect: {outcome: errors, error: {class: DeviceError, match: 'backprop', stage: forward}}
+    expect: {outcome: errors, note: odd, error: {class: DeviceError, match: 'backprop', stage: forward}}
   - where: {diff_method: parameter-shift, shots: 100}
     warnings: [{category: UserWarning, match: 'shifted'}]
   - where: {interface: autograd, diff_method: adjoint, measurement: expval, shots: 100}
@@ -48,7 +49,7 @@ hybrid:
     - expect: supported
       training: {min_accuracy: 0.8, max_epochs: 3}
     - where: {layer: keras3-jax, diff_method: adjoint}
-      expect: {outcome: errors, error: {class: TypeError, match: 'no adjoint', stage: forward}}
+      expect: {outcome: errors, note: odd, error: {class: TypeError, match: 'no adjoint', stage: forward}}
 """
 VERSIONS = {"pennylane": "0.45.1", "pennylane-lightning": "0.45.0", "torch": "2.13.0"}
 QNODE_CELLS, HYBRID_CELLS = 2 * 2 * 3 * 2 * 2, 4

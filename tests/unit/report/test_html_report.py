@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import report_results as rr
 
 from supportmatrix import cli
 from supportmatrix.report.vocabulary import shown
@@ -22,6 +21,7 @@ from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.release.drift import GROUPS
 from supportmatrix.report.html import CONTENT_SECURITY_POLICY, build_report, embed_json
+from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA_BLOCK = re.compile(r'<script type="application/json" id="page-data">(.*?)</script>', re.S)
@@ -164,7 +164,7 @@ def test_the_page_loads_nothing(small: dict[str, Any]) -> None:
 def test_bad_input_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path, capsys,
                                           args: list[str], fragment: str) -> None:
     (tmp_path / "bad.json").write_text("{not json")
-    (tmp_path / "bad.yaml").write_text("schema_version: 1\naxes: {device: [nope]}\n")
+    (tmp_path / "bad.yaml").write_text("schema_version: 2\naxes: {device: [nope]}\n")
     names = {"old": small["old"], "new": small["new"], "bad": tmp_path / "bad.json",
              "bad_matrix": tmp_path / "bad.yaml"}
     args = [a.format(**names) for a in args]

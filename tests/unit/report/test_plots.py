@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import report_results as rr
 
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.report import plots
+from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
 

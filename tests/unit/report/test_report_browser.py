@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import report_results as rr
 
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.report.browser import chromium, console_errors, find_browser
 from supportmatrix.report.html import build_report
+from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
 CELLS = ".cell[data-i]"
