@@ -32,10 +32,22 @@ from supportmatrix.matrix.model import FeatureCell, HybridCell, QjitCell, QNodeC
 if TYPE_CHECKING:  # the plugin imports this module in every pytest session: no YAML parser
     from supportmatrix.matrix.source import Keypath
 
-__all__ = ["FAMILIES", "FEATURES", "HYBRID", "QJIT", "QNODE", "TOP_LEVEL", "Family", "family_named",
-           "family_of"]
+__all__ = ["FAMILIES", "FEATURES", "HYBRID", "QJIT", "QNODE", "TOP_LEVEL", "Family", "TableLayout",
+           "family_named", "family_of"]
 
 _TWO_STAGES = (Stage.FORWARD.value, Stage.GRADIENT.value)
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    """How a family's table is drawn: one table per combination of ``sections``' values,
+    a row per combination of ``rows``', a column per combination of ``columns``'; the
+    values of ``paired`` share one table cell, side by side ("analytic / shots")."""
+
+    sections: tuple[str, ...]
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    paired: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,8 @@ class Family:
     missing: str
     #: The page its table is rendered to, named in failure messages.
     table: str
+    #: How its table is laid out (every axis in exactly one place).
+    layout: TableLayout
     #: False: its cells run only when asked for (``--FAMILY`` or ``-m MARKER``), being slow.
     runs_by_default: bool = True
     #: Whether its finite-shot cells form one union-bound family of checks.
@@ -101,6 +115,8 @@ QNODE = Family(
     failure="supportmatrix.qnode.failure:failure_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
+    layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
+                       columns=("measurement",), paired="shots"),
 )
 FEATURES = Family(
     name="features", title="features", keypath=("features",), axis_names=FEATURE_AXIS_NAMES,
@@ -112,6 +128,8 @@ FEATURES = Family(
     failure="supportmatrix.features.failure:failure_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
+    layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
+                       columns=("feature",), paired="shots"),
     has_not_applicable=True,
 )
 HYBRID = Family(
@@ -127,6 +145,7 @@ HYBRID = Family(
     failure="supportmatrix.hybrid.failure:failure_lines",
     missing="supportmatrix.hybrid.runner:missing_for_cell",
     table="docs/support-table.md",
+    layout=TableLayout(sections=(), rows=("layer", "device"), columns=("diff_method",)),
     counts_shot_checks=False,
 )
 QJIT = Family(
@@ -141,6 +160,8 @@ QJIT = Family(
     failure="supportmatrix.qjit.failure:failure_lines",
     missing="supportmatrix.qjit.runner:missing_for_cell",
     table="docs/qjit-table.md",
+    layout=TableLayout(sections=("device",), rows=("diff_method", "grad_function", "method"),
+                       columns=("measurement", "derivative"), paired="shots"),
     runs_by_default=False,  # about 0.6 s a cell: --qjit or -m qjit
 )
 
