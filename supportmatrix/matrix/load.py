@@ -283,7 +283,7 @@ def _family_cells(
     cells = tuple(resolve(src, family, rules, matches, versions))
     if "training" in family.rule_fields:
         _check_trained(src, family, cells)
-    return FamilyCells(axes, cells, tuple(not_applicable))
+    return FamilyCells(axes, cells, tuple(not_applicable), tuple(r.rule for r in rules))
 
 
 def _check_trained(src: Source, family: Family, cells: tuple[ResolvedCell, ...]) -> None:

@@ -295,12 +295,14 @@ class NotApplicableCell:
 
 @dataclass(frozen=True)
 class FamilyCells:
-    """One family's part of a loaded matrix: its axes and resolved cells in cell order, and
-    (features) the cells declared not applicable, which are not tests."""
+    """One family's part of a loaded matrix: its axes and resolved cells in cell order,
+    (features) the cells declared not applicable, which are not tests, and its rules in file
+    order, which `explain` shows."""
 
     axes: dict[str, tuple[object, ...]] = field(default_factory=dict)
     cells: tuple[ResolvedCell, ...] = ()
     not_applicable: tuple[NotApplicableCell, ...] = ()
+    rules: tuple[Rule, ...] = ()
 
     def by_id(self) -> dict[str, ResolvedCell]:
         return {rc.cell.id: rc for rc in self.cells}

@@ -70,6 +70,13 @@ def test_a_wrong_declaration_fails_with_diagnosis_and_snippet(suite: pytest.Pyte
         "*max abs error*worst entry*",
         "*reproduce with:*",
         "*qml.jacobian(f)(x)*",
+        # the rule that decided it (MATRIX's second rule, now `expect: supported`), and the cure
+        "  declared by: matrix.yaml:13 (expect)",
+        "  if the new behaviour is right, accept it (a rule gated on the installed release):",
+        "    supportmatrix observe --matrix matrix.yaml "
+        "-k default.qubit-autograd-parameter-shift-purity-analytic -o observed.json",
+        "    supportmatrix update --matrix matrix.yaml --from observed.json",
+        "  and regenerate docs/support-table.md.",
     ])
 
 
