@@ -38,6 +38,14 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_versions_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--versions", metavar="CONSTRAINTS",
+        help="resolve version gates for the versions pinned in this pip constraints file "
+             "(e.g. constraints.txt) instead of the installed ones",
+    )
+
+
 def add_from_option(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument(
         "--from", dest="results", metavar="RESULTS",

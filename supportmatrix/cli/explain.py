@@ -8,6 +8,7 @@ from supportmatrix.cli.common import (
     EXIT_OK,
     InputError,
     add_matrix_option,
+    add_versions_option,
     emit,
     read_matrix,
     resolve_versions,
@@ -25,11 +26,7 @@ def add_explain(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("cell_id", metavar="CELL_ID",
                         help="a cell id, e.g. default.qubit-torch-adjoint-probs-analytic")
     add_matrix_option(parser)
-    parser.add_argument(
-        "--versions", metavar="CONSTRAINTS",
-        help="resolve version gates for the versions pinned in this pip constraints file "
-             "(e.g. constraints.txt) instead of the installed ones",
-    )
+    add_versions_option(parser)
     parser.set_defaults(handler=_run_explain)
 
 
