@@ -2,9 +2,8 @@
 
 Runs every finite-shot cell of the matrix whose verdict rests on value checks
 that must pass (declared `supported`, or `no-gradient` with a forward value to
-check) once per seed, with independent device seeds (`circuits.cell_seed(cell,
-run=seed)`; for the features family `features.runner.feature_seed(cell,
-run=seed)`, which also reseeds spsa's directions), and counts the runs in which a
+check) once per seed, with independent device seeds (`seeds.cell_seed(cell,
+run=seed)`, which also reseeds spsa's directions in both families), and counts the runs in which a
 cell disagrees with matrix.yaml. Both the QNode cells and the features family's
 (``--family``: its shot vectors, Hessians with shots, float32 with shots and the
 rest) are covered; each family has its own budget: `tolerance` promises at most

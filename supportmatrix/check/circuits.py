@@ -11,7 +11,6 @@ auxiliary wire it needs.
 from __future__ import annotations
 
 import inspect
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS, build_measurement
+from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs, spsa_source
 from supportmatrix.matrix.model import QNodeCell
 
 #: Trainable parameter values: generic, so that no gradient entry vanishes by symmetry.
@@ -61,25 +61,6 @@ class CircuitShape:
 #: The circuit of every matrix cell: RX(x0) on wire 0, RY(x1) on wire 1, CNOT(0, 1).
 DEFAULT_CIRCUIT = CircuitShape()
 
-#: Seed streams of one cell: its own run, and the bias check's shot-vector run.
-MAIN_STREAM, BIAS_STREAM = 0, 1
-
-
-def cell_seed(cell: QNodeCell, *, run: int = 0, stream: int = MAIN_STREAM) -> int:
-    """A seed that depends only on the cell id, ``run`` and ``stream``: stable across
-    processes and xdist workers.
-
-    ``run`` 0 on the main stream is the plain crc32 of the id, the seed the suite
-    runs with; other runs (the false-failure measurement) and streams mix the
-    crc32 with them through NumPy's SeedSequence, so their devices draw
-    independent samples.
-    """
-    base = zlib.crc32(cell.id.encode())
-    if run == 0 and stream == MAIN_STREAM:
-        return base
-    return int(np.random.SeedSequence([base, run, stream]).generate_state(1)[0])
-
-
 def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
     """Queue the gates of ``shape`` with ``params`` (inside a QNode)."""
     import pennylane as qml
@@ -93,7 +74,8 @@ def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
 
 def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: int = 0,
                repeats: int = 1) -> Any:
-    """The cell's QNode on a fresh device seeded by `cell_seed`.
+    """The cell's QNode on a fresh device seeded by `seeds.cell_seed`, spsa's directions
+    seeded too (`seeds.spsa_gradient_kwargs`).
 
     ``repeats > 1`` turns a finite-shot cell's shots into a shot vector of that
     many independent copies (the bias check), on its own seed stream.
@@ -114,6 +96,7 @@ def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: i
         seed=cell_seed(cell, run=run, stream=stream),
         interface=None if cell.interface == "None" else cell.interface,
         diff_method=cell.diff_method, shots=shots,
+        gradient_kwargs=spsa_gradient_kwargs(cell, run),
     )
 
 
@@ -179,7 +162,8 @@ def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCU
         "",
         f"HERMITIAN = np.array({HERMITIAN.tolist()!r})",
         *compat.qnode_source(device=cell.device, wires=shape.device_wires, seed=seed,
-                             interface=interface, diff_method=cell.diff_method, shots=cell.shots),
+                             interface=interface, diff_method=cell.diff_method, shots=cell.shots,
+                             gradient_kwargs=spsa_source(cell, run)),
         "def circuit(params):",
         *_gate_source(shape),
         f"    return {MEASUREMENTS[cell.measurement].source}",

@@ -23,8 +23,10 @@ import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.check.interfaces import Adapter, to_numpy
 from supportmatrix.matrix.model import Stage
 
 
@@ -76,3 +78,24 @@ def observe() -> Iterator[Observation]:
     obs.seconds = time.perf_counter() - start
     # PennyLane often repeats one warning per tape or per output row; keep each once.
     obs.warnings = tuple(dict.fromkeys(observed_warning(w) for w in caught))
+
+
+def forward_and_jacobian(adapter: Adapter, f: Any, x: Any, obs: Observation) -> tuple[Any, Any]:
+    """``f(x)`` as NumPy and the framework's Jacobian of ``f`` at ``x`` (or `NO_GRADIENT`),
+    moving ``obs`` to the gradient stage once the forward pass has worked. Every QNode
+    family's runner calls it inside ``obs.attempt()``."""
+    try:
+        trace = adapter.forward(f, x)
+    except Exception as exc:
+        if adapter.forward_alone is None:
+            raise
+        # jax differentiates in the same call: rerun the forward pass alone to
+        # tell whose error this is.
+        forward_exc = adapter.forward_error(f, x)
+        if forward_exc is not None:
+            raise forward_exc from None
+        obs.stage = Stage.GRADIENT
+        raise exc from None
+    forward = to_numpy(adapter.output(trace))
+    obs.stage = Stage.GRADIENT
+    return forward, adapter.jacobian(f, x, trace)

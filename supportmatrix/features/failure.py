@@ -7,17 +7,11 @@ import inspect
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
+from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import SECOND_ORDER
-from supportmatrix.features.runner import (
-    FeatureRun,
-    cell_shots,
-    feature_seed,
-    feature_vector,
-    partitions_vector,
-    spsa_seed,
-)
+from supportmatrix.features.runner import FeatureRun, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
 
@@ -37,9 +31,9 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
         "",
         *fixed_arrays_source(feature),
         *compat.qnode_source(device=cell.device, wires=feature.device_wires,
-                             seed=feature_seed(cell, run=run), interface=interface,
+                             seed=cell_seed(cell, run=run), interface=interface,
                              diff_method=cell.diff_method, shots=cell_shots(cell, feature),
-                             max_diff=feature.derivative, gradient_kwargs=_spsa_source(cell, run)),
+                             max_diff=feature.derivative, gradient_kwargs=spsa_source(cell, run)),
         *circuit_source(feature),
         "",
         inspect.getsource(to_real_vector),
@@ -56,11 +50,6 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
     else:
         lines += adapter.snippet_body(values, feature.dtype)
     return "\n".join(lines)
-
-
-def _spsa_source(cell: FeatureCell, run: int) -> str | None:
-    seed = spsa_seed(cell, run)
-    return None if seed is None else f"{{'sampler_rng': np.random.default_rng({seed})}}"
 
 
 def _source(function: object) -> str:

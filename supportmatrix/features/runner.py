@@ -11,7 +11,6 @@ gets a dtype check. A finite-shot cell that passed also runs the bias check.
 from __future__ import annotations
 
 import contextlib
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,11 +18,11 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check import compat
-from supportmatrix.check.circuits import BIAS_STREAM, MAIN_STREAM, to_real_vector
+from supportmatrix.check.circuits import to_real_vector
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
-from supportmatrix.qnode.runner import forward_and_jacobian
-from supportmatrix.check.scaffold import observe
+from supportmatrix.check.scaffold import forward_and_jacobian, observe
+from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance
 from supportmatrix.features.build import circuit_of
@@ -46,35 +45,8 @@ class FeatureRun:
     checks: tuple[ValueCheck, ...] = ()
     #: The feature it ran, when not the catalog's own (other parameters: property tests).
     feature: Feature | None = None
-    #: Which independent device seeds it ran with (`feature_seed`); 0 is the suite's own.
+    #: Which independent device seeds it ran with (`seeds.cell_seed`); 0 is the suite's own.
     run: int = 0
-
-
-def feature_seed(cell: FeatureCell, *, stream: int = MAIN_STREAM, run: int = 0) -> int:
-    """The cell's device seed: the crc32 of its id, mixed (as `check.circuits.cell_seed`
-    does) with the run and the stream: the false-failure measurement's other runs, and
-    the bias check."""
-    base = zlib.crc32(cell.id.encode())
-    if stream == MAIN_STREAM and run == 0:
-        return base
-    return int(np.random.SeedSequence([base, run, stream]).generate_state(1)[0])
-
-
-#: The seed stream of spsa's random directions (`spsa_rng`), beside the device's and the
-#: bias check's (`check.circuits`).
-SPSA_STREAM = 2
-
-
-def spsa_seed(cell: FeatureCell, run: int = 0) -> int | None:
-    """The seed of an spsa cell's directions, or None for any other method.
-
-    PennyLane's spsa draws its directions from a fresh, unseeded generator by default. A
-    generator seeded from the cell id, passed as ``sampler_rng``, draws a new direction on
-    every call as that default does (it is the same generator throughout), but the same
-    ones on every run: with ``max_diff=2`` whether two of the tapes coincide, which decides
-    the cache's warning, depends on them.
-    """
-    return feature_seed(cell, stream=SPSA_STREAM, run=run) if cell.diff_method == "spsa" else None
 
 
 def cell_shots(cell: FeatureCell, feature: Feature) -> int | tuple[int, ...] | None:
@@ -95,13 +67,12 @@ def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | Non
         assert cell.shots is not None
         shots = partitions.shot_partitions(feature, cell.shots) * repeats
         stream = BIAS_STREAM
-    seed = spsa_seed(cell, run)
     return compat.device_qnode(
         circuit_of(feature), device=cell.device, wires=feature.device_wires,
-        seed=feature_seed(cell, stream=stream, run=run),
+        seed=cell_seed(cell, stream=stream, run=run),
         interface=None if cell.interface == "None" else cell.interface,
         diff_method=cell.diff_method, shots=shots, max_diff=feature.derivative,
-        gradient_kwargs=None if seed is None else {"sampler_rng": np.random.default_rng(seed)})
+        gradient_kwargs=spsa_gradient_kwargs(cell, run))
 
 
 def feature_vector(result):  # no annotations: reproduction snippets quote its source

@@ -17,9 +17,9 @@ from supportmatrix.check import compat
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
 from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
-from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, Adapter, to_numpy
+from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.oracle import Reference, reference
-from supportmatrix.check.scaffold import Observation, observe
+from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
 
 
@@ -106,34 +106,13 @@ def _jacobian_check(
                           criterion=f"{method}: analytic error bound"), ""
 
 
-def forward_and_jacobian(adapter: Adapter, f: Any, x: Any, obs: Observation) -> tuple[Any, Any]:
-    """``f(x)`` as NumPy and the framework's Jacobian of ``f`` at ``x`` (or `NO_GRADIENT`),
-    moving ``obs`` to the gradient stage once the forward pass has worked. Every QNode
-    family's runner calls it inside ``obs.attempt()``."""
-    try:
-        trace = adapter.forward(f, x)
-    except Exception as exc:
-        if adapter.forward_alone is None:
-            raise
-        # jax differentiates in the same call: rerun the forward pass alone to
-        # tell whose error this is.
-        forward_exc = adapter.forward_error(f, x)
-        if forward_exc is not None:
-            raise forward_exc from None
-        obs.stage = Stage.GRADIENT
-        raise exc from None
-    forward = to_numpy(adapter.output(trace))
-    obs.stage = Stage.GRADIENT
-    return forward, adapter.jacobian(f, x, trace)
-
-
 def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
              shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> QNodeRun:
     """Run ``cell`` and classify it.
 
     ``family_size`` is the number of finite-shot checks in the whole run, over
     which the false-failure budget is split. ``run`` selects independent device
-    seeds (`circuits.cell_seed`); ``shape`` and ``params`` run another circuit of
+    seeds (`seeds.cell_seed`); ``shape`` and ``params`` run another circuit of
     the family than the matrix's (the property tests).
     """
     adapter = ADAPTERS[cell.interface]

@@ -8,7 +8,8 @@ import zlib
 import numpy as np
 import pytest
 
-from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_seed, reproduction_snippet
+from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_qnode, reproduction_snippet
+from supportmatrix.check.seeds import SPSA_STREAM, cell_seed, spsa_seed
 from supportmatrix.matrix.model import QNodeCell
 from supportmatrix.check.oracle import measure
 
@@ -28,6 +29,19 @@ def test_run_zero_keeps_the_suite_seed_and_other_runs_and_streams_differ():
     assert cell_seed(CELL) == zlib.crc32(CELL.id.encode())
     seeds = {cell_seed(CELL, run=r, stream=s) for r in range(50) for s in (0, 1)}
     assert len(seeds) == 100
+
+
+def test_spsa_directions_are_seeded_from_the_cell_id_in_the_qnode_and_its_snippet():
+    spsa = QNodeCell("default.qubit", "autograd", "spsa", "expval", None)
+    seed = spsa_seed(spsa)
+    assert seed == cell_seed(spsa, stream=SPSA_STREAM) and seed != cell_seed(spsa)
+    assert f"gradient_kwargs={{'sampler_rng': np.random.default_rng({seed})}}" in (
+        reproduction_snippet(spsa))
+    qnode = cell_qnode(spsa)
+    rng = qnode.gradient_kwargs["sampler_rng"]
+    assert rng.integers(1 << 30) == np.random.default_rng(seed).integers(1 << 30)
+    assert spsa_seed(CELL) is None and "gradient_kwargs" not in reproduction_snippet(CELL)
+    assert "sampler_rng" not in cell_qnode(CELL).gradient_kwargs
 
 
 def test_layers_feed_back_into_the_measured_wires():
