@@ -19,6 +19,7 @@ Nothing here runs PennyLane, so it is unit-tested with plain functions.
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 import warnings
 from collections.abc import Iterator
@@ -28,6 +29,28 @@ from typing import Any
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
 from supportmatrix.check.interfaces import Adapter, to_numpy
 from supportmatrix.matrix.model import Stage
+
+
+@contextlib.contextmanager
+def every_torch_warning() -> Iterator[None]:
+    """torch's warnings every time they are raised, not once per process, in the block.
+
+    torch raises some warnings once per process (``TORCH_WARN_ONCE``), which would make a
+    cell's warnings depend on which cells its process ran before it. Where torch is
+    already loaded, ``set_warn_always`` (restored afterwards) makes them a property of the
+    cell; where it is not, the block that loads it sees its warnings for the first time
+    anyway. So every family's cells, in any process, see the same torch warnings.
+    """
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.is_warn_always_enabled()
+    torch.set_warn_always(True)
+    try:
+        yield
+    finally:
+        torch.set_warn_always(before)
 
 
 def observed_error(stage: Stage, exc: BaseException) -> ObservedError:
@@ -69,10 +92,11 @@ class Observation:
 
 @contextlib.contextmanager
 def observe() -> Iterator[Observation]:
-    """Record the warnings of the block (each once, in first-seen order) and its seconds."""
+    """Record the warnings of the block (each once, in first-seen order) and its seconds;
+    torch's too, each time it raises them (`every_torch_warning`)."""
     obs = Observation()
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, every_torch_warning():
         warnings.simplefilter("always")
         yield obs
     obs.seconds = time.perf_counter() - start

@@ -10,8 +10,6 @@ gets a dtype check. A finite-shot cell that passed also runs the bias check.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,27 +166,6 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int
                                   results, feature_vector, reference_of(feature).value, p)
 
 
-@contextlib.contextmanager
-def every_torch_warning(interface: str) -> Iterator[None]:
-    """For a torch cell, torch's warnings every time they are raised, not once per process.
-
-    torch raises some warnings once per process (``TORCH_WARN_ONCE``), which would make a
-    cell's warnings depend on which cells its process ran before it; ``set_warn_always``
-    (restored afterwards) makes them a property of the cell.
-    """
-    if interface != "torch":
-        yield
-        return
-    import torch
-
-    before = torch.is_warn_always_enabled()
-    torch.set_warn_always(True)
-    try:
-        yield
-    finally:
-        torch.set_warn_always(before)
-
-
 def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                      feature: Feature | None = None, run: int = 0) -> FeatureRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
@@ -201,7 +178,7 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
     p = FAMILY_FAILURE / family_size
     method: str | None = None
     hess: Any = NO_GRADIENT
-    with every_torch_warning(cell.interface), observe() as obs:
+    with observe() as obs:
         with obs.attempt():
             x = adapter.params(feature.params, feature.dtype)
             qnode = feature_qnode(cell, feature=feature, run=run)

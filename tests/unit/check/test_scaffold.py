@@ -75,3 +75,11 @@ def test_the_recorded_checks_decide_the_outcome() -> None:
         obs.connected = False
     assert obs.observed().outcome is Outcome.NO_GRADIENT
 
+
+
+def test_torch_warns_every_time_inside_a_run_once_torch_is_loaded() -> None:
+    torch = pytest.importorskip("torch")
+    torch.set_warn_always(False)
+    with observe():
+        assert torch.is_warn_always_enabled()
+    assert not torch.is_warn_always_enabled()  # restored for whatever runs next
