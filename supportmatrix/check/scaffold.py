@@ -22,7 +22,7 @@ import contextlib
 import sys
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,14 @@ class Observation:
         except Exception as exc:  # noqa: BLE001 - any exception is an observation
             if self.error is None:
                 self.error = observed_error(self.stage, exc)
+
+    def add_bias_checks(self, run_checks: Callable[[], list[ValueCheck]]) -> None:
+        """Add the checks of the bias check's shot-vector run; if that run raises, nothing
+        vouches for the cell, and `detail` says why (the cell's own run did not raise)."""
+        try:
+            self.checks += run_checks()
+        except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
+            self.detail = f"the bias check's shot-vector run raised {type(exc).__name__}: {exc}"
 
     def observed(self) -> Observed:
         """The outcome, from `classify`."""

@@ -202,11 +202,7 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                     check, obs.detail = _hessian_check(cell, feature, method, hess, p)
                     obs.checks += [check, _dtype_check("Hessian", feature, hess)]
             if cell.shots is not None and not obs.detail and all(c.passed for c in obs.checks):
-                try:
-                    obs.checks += _bias_checks(cell, feature, x, p, run)
-                except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
-                    obs.detail = (f"the bias check's shot-vector run raised "
-                                  f"{type(exc).__name__}: {exc}")
+                obs.add_bias_checks(lambda: _bias_checks(cell, feature, x, p, run))
     return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
                       own, run)
 

@@ -143,11 +143,7 @@ def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
             # check so far can change its verdict through the bias check.
             if cell.shots is not None and forward_check is not None and ref is not None \
                     and not obs.detail and all(c.passed for c in obs.checks):
-                try:
-                    obs.checks += _bias_check(cell, shape, run, x, ref, family_size)
-                except Exception as exc:  # noqa: BLE001 - reported as why nothing vouches
-                    obs.detail = (f"the bias check's shot-vector run raised "
-                                  f"{type(exc).__name__}: {exc}")
+                obs.add_bias_checks(lambda: _bias_check(cell, shape, run, x, ref, family_size))
     return QNodeRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
                shape, params, run)
 

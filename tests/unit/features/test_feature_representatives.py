@@ -15,7 +15,7 @@ def _rc(interface: str, method: str, feature: str = "controlled",
                                expectation)
 
 
-def test_the_first_supported_analytic_unbatched_cell_of_each_class_in_file_order() -> None:
+def test_the_cheapest_supported_analytic_unbatched_cell_of_each_class() -> None:
     cells = (
         _rc("None", "backprop", expectation=INCORRECT),
         _rc("torch", "backprop", shots=10000),  # finite shots: not sampled
@@ -23,9 +23,12 @@ def test_the_first_supported_analytic_unbatched_cell_of_each_class_in_file_order
         _rc("None", "adjoint", feature="rot"),
         _rc("jax", "backprop", feature="broadcast"),  # batched: its own cells check it
         _rc("tf", "parameter-shift", expectation=INCORRECT),  # no supported cell: no class
+        # tf comes first in the file, jax is cheaper (`INTERFACE_COST`), as for QNode cells
+        _rc("tf", "adjoint", feature="two-qubit"), _rc("jax", "adjoint", feature="two-qubit"),
     )
     matrix = Matrix("m.yaml", {}, {"features": FamilyCells({}, cells)})
     assert [rc.cell.id for rc in supported_feature_classes(matrix)] == [
         "default.qubit-torch-backprop-controlled-analytic",
         "default.qubit-None-adjoint-rot-analytic",
+        "default.qubit-jax-adjoint-two-qubit-analytic",
     ]
