@@ -28,6 +28,9 @@ _FAMILY_SIZES_KEY: pytest.StashKey[dict[str, int]] = pytest.StashKey()
 PROPERTY_TIMEOUT_SECONDS = 900
 #: The attribute `cell_tests` sets on each family's test function: the family it runs.
 FAMILY_ATTRIBUTE = "supportmatrix_family"
+#: The marker of a property test, naming the family whose classes parametrize its
+#: ``supported_class`` (`families.Family.property_classes`).
+CLASSES_MARKER = "supportmatrix_classes"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -123,20 +126,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if family is not None:
         cells = _matrix(metafunc.config).family(family.name).cells
         metafunc.parametrize("resolved_cell", _cell_params(cells, family, family.timeout_seconds))
-    if "supported_class" in metafunc.fixturenames:
-        from supportmatrix.matrix.families import QNODE
-        from supportmatrix.qnode.representatives import supported_classes
+    marker = metafunc.definition.get_closest_marker(CLASSES_MARKER)
+    if marker is not None:
+        from supportmatrix.matrix.families import family_named
 
-        classes = supported_classes(_matrix(metafunc.config))
+        classes_of = family_named(*marker.args)
+        classes = classes_of.load("property_classes")(_matrix(metafunc.config))
         metafunc.parametrize("supported_class",
-                             _cell_params(classes, QNODE, PROPERTY_TIMEOUT_SECONDS))
-    if "supported_feature_class" in metafunc.fixturenames:
-        from supportmatrix.features.representatives import supported_feature_classes
-        from supportmatrix.matrix.families import FEATURES
-
-        feature_classes = supported_feature_classes(_matrix(metafunc.config))
-        metafunc.parametrize("supported_feature_class",
-                             _cell_params(feature_classes, FEATURES, PROPERTY_TIMEOUT_SECONDS))
+                             _cell_params(classes, classes_of, PROPERTY_TIMEOUT_SECONDS))
 
 
 @pytest.fixture
@@ -195,6 +192,8 @@ def pytest_configure(config: pytest.Config) -> None:
         one_thread_per_process()
     from supportmatrix.matrix.families import FAMILIES
 
+    config.addinivalue_line("markers", f"{CLASSES_MARKER}(family): a property test run on each "
+                                       "supported class of that family, as supported_class")
     for family in FAMILIES:
         how = "" if family.runs_by_default else f"; run with --{family.name} or -m {family.marker}"
         config.addinivalue_line("markers", f"{family.marker}: a {family.title} cell of the matrix{how}")

@@ -37,11 +37,12 @@ EDGES = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi, 2 * math.pi - 1e-7)
 PARAMETER = st.sampled_from(EDGES) | st.floats(-2 * math.pi, 2 * math.pi)
 
 
+@pytest.mark.supportmatrix_classes("features")
 @given(data=st.data())
 def test_supported_feature_class_holds_at_any_parameters(
-    supported_feature_class: ResolvedCell, data: st.DataObject, matrix_file: str
+    supported_class: ResolvedCell, data: st.DataObject, matrix_file: str
 ) -> None:
-    rc = supported_feature_class
+    rc = supported_class
     own = FEATURES[rc.cell.feature]
     params = data.draw(st.lists(PARAMETER, min_size=len(own.params), max_size=len(own.params)))
     if own.dtype == "float32":

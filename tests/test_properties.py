@@ -50,6 +50,7 @@ def circuits(draw: st.DrawFn) -> tuple[CircuitShape, tuple[float, ...]]:
     return shape, tuple(params)
 
 
+@pytest.mark.supportmatrix_classes("qnode")
 @given(circuit=circuits())
 def test_supported_class_holds_on_any_circuit(
     supported_class: ResolvedCell, circuit: tuple[CircuitShape, tuple[float, ...]],

@@ -15,7 +15,7 @@ from typing import Any
 
 from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.timing import error_of
-from supportmatrix.hybrid.measure import measure, os_threads
+from supportmatrix.check.measure import measure, os_threads
 
 #: The configurations seed 004 compared, in its order.
 CONFIGS: tuple[tuple[str, str], ...] = (

@@ -4,7 +4,7 @@ The first call is timed apart (jax-jit compiles then; other interfaces trace or 
 caches) and then the step repeats until the time budget is spent, within a minimum and
 maximum count. Wall time is per repeat; CPU time (all threads) and memory over the repeats
 as a whole. Peak memory is the peak resident set during the repeats over the resident set
-before the first call (`hybrid.measure` resets the kernel's peak between the two), so it
+before the first call (`check.measure` resets the kernel's peak between the two), so it
 counts what the first call left allocated (a compiled program, caches) and each step's own
 transient peak, but not the compiler's transient peak, which is recorded separately.
 """
@@ -22,7 +22,7 @@ import numpy as np
 from supportmatrix.bench.circuits import Circuit
 from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.steps import gradient_step
-from supportmatrix.hybrid.measure import measure, os_threads
+from supportmatrix.check.measure import measure, os_threads
 from supportmatrix.release.messages import message_key
 
 

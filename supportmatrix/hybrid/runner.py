@@ -45,7 +45,7 @@ from supportmatrix.hybrid.models import (
 )
 from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
 from supportmatrix.hybrid.keras_backends import missing_keras_module
-from supportmatrix.hybrid.measure import measure
+from supportmatrix.check.measure import measure
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
 
 

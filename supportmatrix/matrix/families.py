@@ -93,6 +93,9 @@ class Family:
     #: Whether some of its cells make no sense (`model.inapplicable`) and are declared so
     #: under ``not-applicable``.
     has_not_applicable: bool = False
+    #: ``module:function`` giving the representatives its property tests run
+    #: (``classes(matrix) -> [ResolvedCell]``), or None: it has no property tests.
+    property_classes: str | None = None
 
     @property
     def section(self) -> str:
@@ -101,7 +104,10 @@ class Family:
 
     def load(self, reference: str) -> Callable[..., Any]:
         """The function a ``module:function`` field names, imported now."""
-        module, _, function = getattr(self, reference).partition(":")
+        target = getattr(self, reference)
+        if target is None:
+            raise LookupError(f"the {self.title} family has no {reference}")
+        module, _, function = target.partition(":")
         return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
@@ -117,6 +123,7 @@ QNODE = Family(
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
                        columns=("measurement",), paired="shots"),
+    property_classes="supportmatrix.qnode.representatives:supported_classes",
 )
 FEATURES = Family(
     name="features", title="features", keypath=("features",), axis_names=FEATURE_AXIS_NAMES,
@@ -131,6 +138,7 @@ FEATURES = Family(
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
                        columns=("feature",), paired="shots"),
     has_not_applicable=True,
+    property_classes="supportmatrix.features.representatives:supported_feature_classes",
 )
 HYBRID = Family(
     name="hybrid", title="hybrid", keypath=("hybrid",), axis_names=HYBRID_AXIS_NAMES,

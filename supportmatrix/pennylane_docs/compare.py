@@ -6,6 +6,8 @@ shots=None", "Raises error when shots>0", "Fails with error", "does not fail", "
 "forward pass is still supported"). A matrix cell whose expectation contradicts the claim
 is a `Disagreement`. Cells the page does not document (another device, an interface,
 diff method or measurement it has no row or column for) are counted, never compared.
+The page documents QNodes, so it is compared with the family declared at the top level
+(`families.TOP_LEVEL`), whose axes are its rows and columns.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
+from supportmatrix.matrix.families import TOP_LEVEL
 from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, Stage
 
@@ -121,19 +124,19 @@ def coverage(doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE) -> Co
     """Count the compared cells, the undocumented ones by reason, and the entries left over."""
     _check_device(matrix, device)
     undocumented: Counter[tuple[int, str]] = Counter()
-    for rc in matrix.family("qnode").cells:
+    for rc in matrix.family(TOP_LEVEL.name).cells:
         reason = _undocumented_reason(doc, rc.cell, device)
         if reason is not None:
             undocumented[reason] += 1
     def axis_order(reason: tuple[int, str]) -> tuple[int, int]:
         axis, value = reason
-        return axis, matrix.family("qnode").axes[AXIS_NAMES[axis]].index(value)
+        return axis, matrix.family(TOP_LEVEL.name).axes[AXIS_NAMES[axis]].index(value)
 
     by_reason = {
         f"{AXIS_NAMES[axis].replace('_', ' ')} {value}": undocumented[axis, value]
         for axis, value in sorted(undocumented, key=axis_order)
     }
-    axes = matrix.family("qnode").axes
+    axes = matrix.family(TOP_LEVEL.name).axes
     in_matrix = [
         key
         for key in doc.entries
@@ -168,7 +171,7 @@ def render_comparison(
     found = compare_with_docs(doc, matrix, device)
     counts = coverage(doc, matrix, device)
     by_kind = Counter(d.kind for d in found)
-    shots = ", ".join("None" if s is None else str(s) for s in matrix.family("qnode").axes["shots"])
+    shots = ", ".join("None" if s is None else str(s) for s in matrix.family(TOP_LEVEL.name).axes["shots"])
     lines = [
         "# PennyLane's documented table vs the matrix",
         "",
@@ -205,7 +208,7 @@ def _documented_cells(
     doc: DocsTable, matrix: Matrix, device: str
 ) -> Iterator[tuple[QNodeCell, Expectation, DocumentedEntry]]:
     _check_device(matrix, device)
-    for rc in matrix.family("qnode").cells:
+    for rc in matrix.family(TOP_LEVEL.name).cells:
         cell = rc.cell
         entry = doc.entries.get((cell.interface, cell.diff_method, cell.measurement))
         if cell.device == device and entry is not None:
@@ -254,8 +257,8 @@ def _undocumented_reason(doc: DocsTable, cell: QNodeCell, device: str) -> tuple[
 
 
 def _check_device(matrix: Matrix, device: str) -> None:
-    if device not in matrix.family("qnode").axes["device"]:
-        devices = ", ".join(map(str, matrix.family("qnode").axes["device"]))
+    if device not in matrix.family(TOP_LEVEL.name).axes["device"]:
+        devices = ", ".join(map(str, matrix.family(TOP_LEVEL.name).axes["device"]))
         raise ValueError(f"matrix {matrix.path} has no device {device!r}; its devices: {devices}")
 
 

@@ -186,3 +186,77 @@ def test_every_module_names_what_it_owns() -> None:
     layout = _layout_script()
     missing = [name for name, path in MODULES.items() if layout.summary(path) == "-"]
     assert not missing, "modules without a docstring: " + ", ".join(missing)
+
+
+# --------------------------------------------------------------------------- families as data
+
+#: The families' names, their registry constants and their packages.
+FAMILY_NAMES = frozenset({"qnode", "hybrid", "qjit", "features"})
+FAMILY_CONSTANTS = frozenset({"QNODE", "HYBRID", "QJIT", "FEATURES"})
+
+#: Modules that still name a family outside its own package, each with the reason; the
+#: test below also fails when an entry no longer names one.
+FAMILY_NAMING_EXCEPTIONS: dict[str, str] = {
+    "supportmatrix.report.markdown": "the Markdown writer lays out each family by hand",
+    "supportmatrix.report.rst": "the RST writer lays out each family by hand",
+    "supportmatrix.report.json_table": "the JSON writer lays out each family by hand",
+    "supportmatrix.report.plots": "the outcome plot counts the QNode family's cells",
+    "supportmatrix.report.html_data": "the HTML page draws the QNode and hybrid families only",
+    "supportmatrix.report.html": "the HTML page draws the QNode and hybrid families only",
+    "supportmatrix.report.cell_index": "the tables' index is keyed by QNode cells",
+}
+
+
+def _own_package(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 2 and parts[1] in FAMILY_NAMES else None
+
+
+def family_mentions(source: str) -> list[str]:
+    """Where code names a family: a string literal that is a family's name, a registry
+    constant, or an import of a family's package (docstrings and longer text aside)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant) and node.value in FAMILY_NAMES:
+            found.append(f"line {node.lineno}: {node.value!r}")
+        elif isinstance(node, ast.Name) and node.id in FAMILY_CONSTANTS:
+            found.append(f"line {node.lineno}: {node.id}")
+        elif isinstance(node, ast.alias) and node.name in FAMILY_CONSTANTS:
+            found.append(f"line {node.lineno}: imports {node.name}")
+        elif isinstance(node, ast.ImportFrom) and node.module and \
+                _own_package(node.module + ".x") is not None and node.module.count(".") >= 1:
+            found.append(f"line {node.lineno}: imports {node.module}")
+    return sorted(found, key=lambda mention: int(mention.split(":")[0].removeprefix("line ")))
+
+
+def _named_outside(name: str) -> list[str]:
+    if _own_package(name) is not None or name == "supportmatrix.matrix.families":
+        return []
+    return family_mentions(MODULES[name].read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_family_is_named_outside_its_own_package_and_the_registry(name: str) -> None:
+    if name in FAMILY_NAMING_EXCEPTIONS:
+        return
+    mentions = _named_outside(name)
+    assert not mentions, (f"{name} names a family ({'; '.join(mentions)}): read it from "
+                          "supportmatrix.matrix.families instead, so that adding a family is "
+                          "adding data")
+
+
+def test_family_naming_exceptions_are_still_needed_and_explained() -> None:
+    stale = [name for name in FAMILY_NAMING_EXCEPTIONS if name not in MODULES
+             or not _named_outside(name)]
+    assert stale == [], f"drop these exceptions, they name no family any more: {stale}"
+    assert _unexplained_exceptions(FAMILY_NAMING_EXCEPTIONS) == []
+
+
+def test_the_family_check_sees_literals_constants_and_imports() -> None:
+    source = ('"""A docstring may say qnode."""\n'
+              'from supportmatrix.matrix.families import QJIT\n'
+              'from supportmatrix.hybrid.runner import execute\n'
+              'x = matrix.family("features")\n'
+              'y = "the features family"\n')
+    assert family_mentions(source) == ["line 2: imports QJIT", "line 3: imports supportmatrix.hybrid.runner",
+                                       "line 4: 'features'"]

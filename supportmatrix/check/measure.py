@@ -1,4 +1,4 @@
-"""Wall time, CPU time and peak memory of a block of code, for hybrid training runs and the benchmark.
+"""Wall time, CPU time and peak memory of a block of code: for cells that train (hybrid) and the benchmark.
 
 Peak memory is the growth of the process's peak resident set size (Linux ``VmHWM``) over
 its size when the block started. Writing ``5`` to ``/proc/self/clear_refs`` resets the
