@@ -1,12 +1,13 @@
 """The table writers draw any family from its registry entry: a made-up fifth family, with
-its own axes, layout and prose, gets its own section, rows and columns in Markdown and RST
-without a line of report code knowing it."""
+its own axes, layout and prose, gets its own section, rows and columns in Markdown, RST and
+JSON without a line of report code knowing it."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
 import itertools
+import json
 import re
 
 import pytest
@@ -26,6 +27,7 @@ from supportmatrix.matrix.model import (
     ResolvedCell,
     Stage,
 )
+from supportmatrix.report.json_table import render_json
 from supportmatrix.report.markdown import render_markdown
 from supportmatrix.report.rst import render_rst
 
@@ -112,6 +114,17 @@ def test_rst_draws_a_new_family_as_a_valid_grid_table() -> None:
     errors = io.StringIO()
     publish_doctree(text, settings_overrides={"warning_stream": errors, "report_level": 2})
     assert errors.getvalue() == ""
+
+
+def test_json_lists_a_new_family_under_its_key() -> None:
+    document = json.loads(render_json(_matrix()))
+    assert document["orchards"]["axes"] == {"orchard": ["north", "south"], "fruit": ["apple", "fig"],
+                                            "ripeness": ["green", "ripe"], "batch": [1, 2]}
+    first = document["orchards"]["cells"][0]
+    assert first["id"] == "north-apple-green-1"
+    assert {k: first[k] for k in ORCHARD.axis_names} == {
+        "orchard": "north", "fruit": "apple", "ripeness": "green", "batch": 1}
+    assert first["rule_lines"] == [3]
 
 
 def test_a_missing_cell_of_a_new_family_is_named() -> None:
