@@ -72,6 +72,8 @@ _KINDS = (
 
 #: Every measurement by name, in the order of the matrix's measurement axis.
 MEASUREMENTS: dict[str, MeasurementKind] = {kind.name: kind for kind in _KINDS}
+#: Each measurement's column header, by name (the tables read it through the family registry).
+LABELS: dict[str, str] = {kind.name: kind.label for kind in _KINDS}
 
 
 def build_measurement(name: str) -> Any:

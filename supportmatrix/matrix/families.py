@@ -12,9 +12,8 @@ A runner reference names ``run(resolved, *, family_size) -> run`` and a failure 
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from supportmatrix.matrix.axes import (
@@ -28,12 +27,31 @@ from supportmatrix.matrix.axes import (
     QJIT_AXIS_NAMES,
 )
 from supportmatrix.matrix.model import FeatureCell, HybridCell, QjitCell, QNodeCell, Stage
+from supportmatrix.matrix.table_texts import (
+    FEATURES_MARKDOWN,
+    FEATURES_RST,
+    HYBRID_MARKDOWN,
+    HYBRID_RST,
+    PAGES,
+    PENNYLANE_NARROWEST,
+    PENNYLANE_WIDTHS,
+    QJIT_MARKDOWN,
+    QJIT_RST,
+    QNODE_MARKDOWN,
+    QNODE_RST,
+    AxisText,
+    TablePage,
+    TableTexts,
+    axis_texts,
+    resolve,
+)
 
 if TYPE_CHECKING:  # the plugin imports this module in every pytest session: no YAML parser
     from supportmatrix.matrix.source import Keypath
 
-__all__ = ["FAMILIES", "FEATURES", "HYBRID", "QJIT", "QNODE", "TOP_LEVEL", "Family", "TableLayout",
-           "family_named", "family_of"]
+__all__ = ["FAMILIES", "FEATURES", "HYBRID", "PAGES", "QJIT", "QNODE", "TOP_LEVEL", "AxisText",
+           "Family", "TableLayout", "TablePage", "TableTexts", "family_named", "family_of",
+           "families_on", "resolve"]
 
 _TWO_STAGES = (Stage.FORWARD.value, Stage.GRADIENT.value)
 
@@ -48,6 +66,24 @@ class TableLayout:
     rows: tuple[str, ...]
     columns: tuple[str, ...]
     paired: str | None = None
+    #: How each axis's header and values are written (an axis without an entry: its name,
+    #: values as code).
+    axis_texts: Mapping[str, AxisText] = field(default_factory=dict, hash=False)
+    #: The family's prose around its tables, in each output format.
+    markdown: TableTexts = TableTexts()
+    rst: TableTexts = TableTexts()
+    #: What only its tables show (`report.vocabulary.Shown` values), which the legends add.
+    extra_symbols: tuple[str, ...] = ()
+    #: RST minimum column widths, by row axis name or column key (its values joined by
+    #: ", "); ``rst_default_width`` for the columns not listed.
+    rst_widths: Mapping[str, int] = field(default_factory=dict, hash=False)
+    rst_default_width: int = 0
+    #: An RST header row spanning every column ("Return type"), or "" for none.
+    rst_column_group: str = ""
+    #: Its key in ``render --format json`` ("": the document's top level; None: not listed),
+    #: and whether each cell there carries the tables' symbol and reason.
+    json_key: str | None = None
+    json_symbols: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,8 +143,7 @@ class Family:
         target = getattr(self, reference)
         if target is None:
             raise LookupError(f"the {self.title} family has no {reference}")
-        module, _, function = target.partition(":")
-        return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+        return resolve(target)  # type: ignore[no-any-return]
 
 
 QNODE = Family(
@@ -122,7 +157,10 @@ QNODE = Family(
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
-                       columns=("measurement",), paired="shots"),
+                       columns=("measurement",), paired="shots",
+                       axis_texts=axis_texts(*AXIS_NAMES), markdown=QNODE_MARKDOWN, rst=QNODE_RST,
+                       rst_widths=PENNYLANE_WIDTHS, rst_default_width=PENNYLANE_NARROWEST,
+                       rst_column_group="Return type", json_key="", json_symbols=True),
     property_classes="supportmatrix.qnode.representatives:supported_classes",
 )
 FEATURES = Family(
@@ -136,7 +174,9 @@ FEATURES = Family(
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
-                       columns=("feature",), paired="shots"),
+                       columns=("feature",), paired="shots",
+                       axis_texts=axis_texts(*FEATURE_AXIS_NAMES), markdown=FEATURES_MARKDOWN,
+                       rst=FEATURES_RST, json_key="features"),
     has_not_applicable=True,
     property_classes="supportmatrix.features.representatives:supported_feature_classes",
 )
@@ -153,7 +193,10 @@ HYBRID = Family(
     failure="supportmatrix.hybrid.failure:failure_lines",
     missing="supportmatrix.hybrid.runner:missing_for_cell",
     table="docs/support-table.md",
-    layout=TableLayout(sections=(), rows=("layer", "device"), columns=("diff_method",)),
+    # Not in ``render --format json`` (json_key None): its cells are in the results files.
+    layout=TableLayout(sections=(), rows=("layer", "device"), columns=("diff_method",),
+                       axis_texts=axis_texts(*HYBRID_AXIS_NAMES), markdown=HYBRID_MARKDOWN,
+                       rst=HYBRID_RST, extra_symbols=("training-raises", "save-raises")),
     counts_shot_checks=False,
 )
 QJIT = Family(
@@ -169,7 +212,9 @@ QJIT = Family(
     missing="supportmatrix.qjit.runner:missing_for_cell",
     table="docs/qjit-table.md",
     layout=TableLayout(sections=("device",), rows=("diff_method", "grad_function", "method"),
-                       columns=("measurement", "derivative"), paired="shots"),
+                       columns=("measurement", "derivative"), paired="shots",
+                       axis_texts=axis_texts(*QJIT_AXIS_NAMES), markdown=QJIT_MARKDOWN,
+                       rst=QJIT_RST, json_key="qjit"),
     runs_by_default=False,  # about 0.6 s a cell: --qjit or -m qjit
 )
 
@@ -192,3 +237,8 @@ def family_named(name: str) -> Family:
 def family_of(cell: object) -> Family:
     """The family a cell belongs to, by its type."""
     return _BY_CELL_TYPE[type(cell)]
+
+
+def families_on(page: TablePage) -> tuple[Family, ...]:
+    """The families whose tables go on ``page``, in registry order."""
+    return tuple(family for family in FAMILIES if family.table == page.path)

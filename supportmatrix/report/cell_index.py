@@ -1,22 +1,23 @@
-"""What every table built from a `Matrix` shares: its cells by axis values, numbered notes.
+"""What every table built from a `Matrix` shares: a family's cells laid out, numbered notes.
 
-The Markdown and RST renderers and the comparison with PennyLane's documented table all
-fill a table row by row (interface x diff method) and column by column (measurement);
-`CellIndex` hands them each cell's expectation for every shots value, and `Footnotes`
+The Markdown and RST writers draw every family alike from its `families.TableLayout`:
+`FamilyTable` gives a family's sections, its rows with their labels, its columns with their
+headers, and each table cell's expectation for every value of the paired axis; `Footnotes`
 numbers a table's reasons and warnings and writes each entry (``✅``, ``❌ 4``,
 ``⛔ 3 ⚠1``, ``✅ / 🐞 7``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 
+from supportmatrix.matrix.families import AxisText, Family
 from supportmatrix.matrix.model import (
-    QNodeCell,
     Expectation,
-    Matrix,
+    FamilyCells,
     NotApplicableCell,
-    ResolvedCell,
+    Outcome,
     WarningSpec,
 )
 from supportmatrix.report.vocabulary import (
@@ -29,6 +30,7 @@ from supportmatrix.report.vocabulary import (
     shown,
     symbol,
     warning_text,
+    with_code,
 )
 
 #: Between the entries of one cell whose shots values behave differently.
@@ -37,31 +39,88 @@ ENTRY_SEPARATOR = " / "
 #: What a table entry stands for: a declaration, or (features) a cell that makes no sense.
 Entry = Expectation | NotApplicableCell
 
-_CellKey = tuple[str, str, str, str, int | None]
+#: Axis values by axis name: a section, a row or a column of a table.
+Values = dict[str, object]
 
 
-class CellIndex:
-    """A matrix's resolved cells, looked up by axis values."""
+class FamilyTable:
+    """One family's cells as its layout draws them: sections, rows, columns, entries.
 
-    def __init__(self, matrix: Matrix) -> None:
-        self.shots: tuple[object, ...] = matrix.family("qnode").axes["shots"]
-        self._cells: dict[_CellKey, ResolvedCell] = {_key(rc.cell): rc for rc in matrix.family("qnode").cells}
+    ``code`` writes a value as code in the output format; ``markdown`` picks the axes'
+    Markdown-only labels (`families.AxisText`).
+    """
 
-    def expectations(
-        self, device: str, interface: str, diff_method: str, measurement: str
-    ) -> tuple[Expectation, ...]:
-        """The expectation for each value of the shots axis, in the axis order."""
-        return tuple(
-            self.lookup((device, interface, diff_method, measurement, shots)).expectation
-            for shots in self.shots
-        )
+    def __init__(self, family: Family, cells: FamilyCells, *, code: Callable[[str], str],
+                 markdown: bool) -> None:
+        self.family, self.layout, self.cells = family, family.layout, cells
+        self.axes = cells.axes
+        self._code, self._markdown = code, markdown
+        self._entries = cells.entries()
 
-    def lookup(self, key: _CellKey) -> ResolvedCell:
+    def text(self, axis: str) -> AxisText:
+        """How ``axis`` is written (its name as header, values as code, when not declared)."""
+        return self.layout.axis_texts.get(axis) or AxisText(header=axis)
+
+    def label(self, axis: str, value: object) -> str:
+        """``value`` of ``axis`` as the table writes it."""
+        text, key = self.text(axis), str(value)
+        labels = text.markdown_labels if self._markdown and key in text.markdown_labels \
+            else text.value_labels()
+        if key in labels:
+            return with_code(labels[key], self._code)
+        written = text.template.format(key)
+        return self._code(written) if text.code else written
+
+    def combinations(self, axes: Sequence[str]) -> list[Values]:
+        """Every combination of ``axes``' values, in axis order (one, empty, for no axes)."""
+        return [dict(zip(axes, values, strict=True))
+                for values in itertools.product(*(self.axes[axis] for axis in axes))]
+
+    def sections(self) -> list[Values]:
+        return self.combinations(self.layout.sections)
+
+    def columns(self) -> list[tuple[str, str, Values]]:
+        """(header, key, values) per column; the key (its values joined by ", ") names it
+        in `TableLayout.rst_widths`."""
+        return [(", ".join(self.label(a, v) for a, v in values.items()),
+                 ", ".join(str(v) for v in values.values()), values)
+                for values in self.combinations(self.layout.columns)]
+
+    def rows(self, *, spanning: int) -> Iterator[tuple[list[str], Values]]:
+        """(labels, values) per row. The first ``spanning`` row axes are labelled only on
+        the first row of their group (the label spans the group, as PennyLane's interface
+        cells do); the others on every row."""
+        axes = self.layout.rows
+        positions = itertools.product(*(range(len(self.axes[a])) for a in axes))
+        for position, values in zip(positions, self.combinations(axes), strict=True):
+            labels = [self.label(a, values[a])
+                      if k >= spanning or not any(position[k + 1:]) else ""
+                      for k, a in enumerate(axes)]
+            yield labels, values
+
+    def entries(self, values: Values) -> tuple[Entry, ...]:
+        """A table cell's entries: one per value of the paired axis (one when there is none)."""
+        paired = self.layout.paired
+        pairs: list[Values] = [{}] if paired is None else [{paired: p} for p in self.axes[paired]]
+        return tuple(self._lookup({**values, **pair}) for pair in pairs)
+
+    def _lookup(self, values: Values) -> Entry:
         try:
-            return self._cells[key]
+            item = self._entries[tuple(values[a] for a in self.axes)]
         except KeyError:
-            cell = QNodeCell(*key)
+            cell = self.family.make_cell(**values)
             raise ValueError(f"matrix has no cell {cell.id}; its axes and cells disagree") from None
+        return item if isinstance(item, NotApplicableCell) else item.expectation
+
+    def training_targets(self) -> list[str]:
+        """The training targets its supported cells declare, each once, sorted."""
+        return sorted({rc.training.describe() for rc in self.cells.cells
+                       if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is not None})
+
+    def paired_labels(self) -> list[str]:
+        """The paired axis's values as the table writes them (none without a paired axis)."""
+        paired = self.layout.paired
+        return [] if paired is None else [self.label(paired, v) for v in self.axes[paired]]
 
 
 class Footnotes:
@@ -127,5 +186,17 @@ def list_item(number: int, text: str) -> str:
     return "\n".join(lines)
 
 
-def _key(cell: QNodeCell) -> _CellKey:
-    return (cell.device, cell.interface, cell.diff_method, cell.measurement, cell.shots)
+def fill(template: str, table: FamilyTable, *, paired: Callable[[list[str]], str],
+         **values: object) -> str:
+    """A `families.TableTexts` template filled for ``table``: ``paired`` writes the sentence
+    on the paired axis's labels; ``values`` are a section's axis values."""
+    if not template:
+        return ""
+    targets = table.training_targets()
+    meaning = NOT_APPLICABLE.meaning
+    return template.format(
+        paired=paired(table.paired_labels()) if table.layout.paired else "",
+        training=" Training target: " + "; ".join(targets) + "." if targets else "",
+        na_symbol=NOT_APPLICABLE.symbol, na_meaning=meaning,
+        na_sentence=meaning[0].upper() + meaning[1:], **values)
+

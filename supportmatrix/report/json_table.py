@@ -1,105 +1,71 @@
 """The resolved matrix as JSON, for tools: axes, notes and every cell's expectation.
 
-Each cell's ``expect`` holds its declaration (``to_json``), the note's text, and what the
-tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans). The
-Catalyst (``qjit:``) and features (``features:``) cells come under their own keys; the
-features cells declared not applicable under ``features.not_applicable``, with their note.
+The top-level family's axes and cells are the document's own; each other family with a
+`TableLayout.json_key` comes under that key, with its axes, its cells and, when it has
+them, the cells declared not applicable with their note. Each cell's ``expect`` holds its
+declaration (``to_json``) and the note's text; with `TableLayout.json_symbols` also what the
+tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code spans).
 """
 
 from __future__ import annotations
 
 import json
 
-from supportmatrix.matrix.model import FeatureCell, Matrix, ResolvedCell
+from supportmatrix.matrix import families as registry  # FAMILIES read when drawing
+from supportmatrix.matrix.families import Family
+from supportmatrix.matrix.model import FamilyCells, Matrix, NotApplicableCell, ResolvedCell
 from supportmatrix.report.vocabulary import footnote_text, note_text, symbol
 
 
 def render_json(matrix: Matrix) -> str:
     """Return the matrix as JSON for tools: axes, notes and every resolved cell, in file order."""
-    document = {
-        "schema_version": 1,
-        "matrix": matrix.path,
-        "axes": {axis: list(values) for axis, values in matrix.family("qnode").axes.items()},
-        "notes": dict(matrix.notes),
-        "cells": [_cell_json(rc, matrix.notes) for rc in matrix.family("qnode").cells],
-    }
-    if matrix.family("qjit").cells:
-        document["qjit"] = _qjit_json(matrix)
-    if matrix.family("features").cells:
-        document["features"] = _features_json(matrix)
+    document: dict[str, object] = {"schema_version": 1, "matrix": matrix.path}
+    for family in registry.FAMILIES:
+        key, cells = family.layout.json_key, matrix.family(family.name)
+        if key == "":
+            document |= {"axes": _axes(cells), "notes": dict(matrix.notes),
+                         "cells": [_cell_json(family, rc, matrix.notes) for rc in cells.cells]}
+        elif key is not None and cells.cells:
+            document[key] = _family_json(family, cells, matrix.notes)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
 
 
-def _cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
-    cell, expectation = rc.cell, rc.expectation
-    return {
-        "id": cell.id,
-        "device": cell.device,
-        "interface": cell.interface,
-        "diff_method": cell.diff_method,
-        "measurement": cell.measurement,
-        "shots": cell.shots,
-        "expect": {
-            **expectation.to_json(),
-            "note_text": None if expectation.note is None else note_text(expectation.note, notes),
-            "symbol": symbol(expectation),
-            "reason": footnote_text(expectation, notes, code=_backticks),
-        },
-        "rule_lines": list(rc.rule_lines),
+def _axes(cells: FamilyCells) -> dict[str, list[object]]:
+    return {axis: list(values) for axis, values in cells.axes.items()}
+
+
+def _family_json(family: Family, cells: FamilyCells, notes: dict[str, str]) -> dict[str, object]:
+    """A family's axes and every resolved cell, in file order (and those not applicable)."""
+    document: dict[str, object] = {
+        "axes": _axes(cells), "cells": [_cell_json(family, rc, notes) for rc in cells.cells]}
+    if family.has_not_applicable:
+        document["not_applicable"] = [_not_applicable_json(family, na, notes)
+                                      for na in cells.not_applicable]
+    return document
+
+
+def _axis_values(family: Family, cell: object) -> dict[str, object]:
+    """A cell's id and axis values, in the family's axis order."""
+    return {"id": cell.id, **{axis: cell.axis_value(axis) for axis in family.axis_names}}  # type: ignore[attr-defined]
+
+
+def _cell_json(family: Family, rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
+    expectation = rc.expectation
+    expect: dict[str, object] = {
+        **expectation.to_json(),
+        "note_text": None if expectation.note is None else note_text(expectation.note, notes),
     }
+    if family.layout.json_symbols:
+        expect |= {"symbol": symbol(expectation),
+                   "reason": footnote_text(expectation, notes, code=_backticks)}
+    return {**_axis_values(family, rc.cell), "expect": expect, "rule_lines": list(rc.rule_lines)}
+
+
+def _not_applicable_json(family: Family, na: NotApplicableCell,
+                         notes: dict[str, str]) -> dict[str, object]:
+    return {**_axis_values(family, na.cell), "note": na.note,
+            "note_text": note_text(na.note, notes), "line": na.line}
 
 
 def _backticks(text: str) -> str:
     return f"`{text}`"
-
-
-# --------------------------------------------------------------------------- the qjit family
-
-
-def _qjit_json(matrix: Matrix) -> dict[str, object]:
-    """The Catalyst family (``qjit:``): its axes and every cell's expectation, in file order."""
-
-    def cell_json(rc: ResolvedCell) -> dict[str, object]:
-        cell, expectation = rc.cell, rc.expectation
-        note = None if expectation.note is None else note_text(expectation.note, matrix.notes)
-        return {"id": cell.id, "device": cell.device, "diff_method": cell.diff_method,
-                "grad_function": cell.grad_function, "method": cell.method,
-                "measurement": cell.measurement, "shots": cell.shots,
-                "derivative": cell.derivative,
-                "expect": {**expectation.to_json(), "note_text": note},
-                "rule_lines": list(rc.rule_lines)}
-
-    return {"axes": {axis: list(values) for axis, values in matrix.family("qjit").axes.items()},
-            "cells": [cell_json(rc) for rc in matrix.family("qjit").cells]}
-
-
-# --------------------------------------------------------------------------- features family
-
-
-def _features_json(matrix: Matrix) -> dict[str, object]:
-    """The features family: its axes and every resolved cell, in file order."""
-    return {
-        "axes": {axis: list(values) for axis, values in matrix.family("features").axes.items()},
-        "cells": [_feature_cell_json(rc, matrix.notes) for rc in matrix.family("features").cells],
-        "not_applicable": [{**axes_of(na.cell), "note": na.note,
-                            "note_text": note_text(na.note, matrix.notes), "line": na.line}
-                           for na in matrix.family("features").not_applicable],
-    }
-
-
-def axes_of(cell: FeatureCell) -> dict[str, object]:
-    """A features cell's id and axis values."""
-    return {"id": cell.id, "device": cell.device, "interface": cell.interface,
-            "diff_method": cell.diff_method, "feature": cell.feature, "shots": cell.shots}
-
-
-def _feature_cell_json(rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
-    cell, expectation = rc.cell, rc.expectation
-    return {
-        **axes_of(cell),
-        "expect": {
-            **expectation.to_json(),
-            "note_text": None if expectation.note is None else note_text(expectation.note, notes),
-        },
-        "rule_lines": list(rc.rule_lines),
-    }

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from supportmatrix.matrix.families import TOP_LEVEL, Family
 from supportmatrix.matrix.model import Matrix, Outcome
 from supportmatrix.release.codec import records_of
 
@@ -38,9 +39,17 @@ PASSED_COLOUR, FAILED_COLOUR = "#66bb66", "#cc4444"
 SVG_SALT = "supportmatrix"  # fixes the ids matplotlib writes, so the same plot is the same bytes
 
 
-def declared_outcomes(matrix: Matrix) -> list[tuple[str, str, str]]:
-    """(device, interface, declared outcome) for every QNode cell of the matrix."""
-    return [(rc.cell.device, rc.cell.interface, rc.expectation.outcome.value) for rc in matrix.family("qnode").cells]
+def declared_outcomes(matrix: Matrix, family: Family = TOP_LEVEL) -> list[tuple[str, str, str]]:
+    """(section value, first row value, declared outcome) for every cell of ``family``: for
+    the top-level family (device, interface, outcome) of every QNode cell."""
+    bar, group = _bar_axes(family)
+    return [(str(rc.cell.axis_value(bar)), str(rc.cell.axis_value(group)),
+             rc.expectation.outcome.value) for rc in matrix.family(family.name).cells]
+
+
+def _bar_axes(family: Family) -> tuple[str, str]:
+    """The axes the bars are grouped by, then split by: the layout's first section and row."""
+    return family.layout.sections[0], family.layout.rows[0]
 
 
 def outcome_counts(outcomes: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str], Counter[str]]:
@@ -80,12 +89,14 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
         return svg_text(figure)
 
 
-def declared_outcome_counts_svg(matrix: Matrix) -> str:
-    """The committed plot: the declared matrix's outcomes per device × interface."""
+def declared_outcome_counts_svg(matrix: Matrix, family: Family = TOP_LEVEL) -> str:
+    """The committed plot: the declared outcomes of ``family`` per device × interface (its
+    first section axis × its first row axis)."""
+    cells, (bar, group) = matrix.family(family.name), _bar_axes(family)
     return outcome_counts_svg(
-        declared_outcomes(matrix), devices=[str(d) for d in matrix.family("qnode").axes["device"]],
-        interfaces=[str(i) for i in matrix.family("qnode").axes["interface"]],
-        title=f"Declared outcomes per device × interface ({len(matrix.family('qnode').cells)} QNode cells)")
+        declared_outcomes(matrix, family), devices=[str(d) for d in cells.axes[bar]],
+        interfaces=[str(i) for i in cells.axes[group]],
+        title=f"Declared outcomes per {bar} × {group} ({len(cells.cells)} {family.title} cells)")
 
 
 def check_ratios(document: dict[str, Any]) -> list[tuple[float, str]]:

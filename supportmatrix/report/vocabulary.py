@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from supportmatrix.check.measurements import MEASUREMENTS
+from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.model import Expectation, Outcome, Stage, WarningSpec
+from supportmatrix.matrix.table_texts import AXIS_TEXTS
 
 
 class Legend(NamedTuple):
@@ -59,8 +61,19 @@ WARNING_MARK = "⚠"
 NOT_APPLICABLE = Legend("n/a", "not applicable: the cell makes no sense (its reason is listed "
                                "under the table), so nothing runs.")
 
-#: The entries of a hybrid table that QNode tables never show.
-HYBRID_ONLY: tuple[Shown, ...] = (Shown.TRAINING_RAISES, Shown.SAVE_RAISES)
+
+
+def extra_shown(families: Sequence[Family]) -> tuple[Shown, ...]:
+    """What only these families' tables show (`TableLayout.extra_symbols`), in their order;
+    each one's `LEGEND` meaning names those tables before a colon (`unscoped`)."""
+    return tuple(Shown(value) for family in families for value in family.layout.extra_symbols)
+
+
+def unscoped(meaning: str) -> str:
+    """A `LEGEND` meaning without the tables it names: ``"hybrid layers: the model trains; ..."``
+    -> ``"the model trains; ..."``, for a sentence that names them itself."""
+    return meaning.partition(": ")[2] or meaning
+
 
 _SHOWN_BY_STAGE = {
     Stage.FORWARD: Shown.FORWARD_RAISES,
@@ -78,17 +91,9 @@ _SHOWN_BY_OUTCOME = {
 #: its raw value.
 MEASUREMENT_HEADERS: dict[str, str] = {name: kind.label for name, kind in MEASUREMENTS.items()}
 
-#: Row labels of the hybrid table: what each layer kind is.
-HYBRID_LAYER_LABELS: dict[str, str] = {
-    "torch-layer": "`qml.qnn.TorchLayer`",
-    "keras-layer": "`qml.qnn.KerasLayer`",
-    "keras3-jax": "Keras 3 layer, jax backend",
-    "keras3-torch": "Keras 3 layer, torch backend",
-    "keras3-tensorflow": "Keras 3 layer, tensorflow backend",
-    "keras3-package-jax": "`KerasCircuitLayer` (pennylane-keras3-layer), jax backend",
-    "keras3-package-torch": "`KerasCircuitLayer` (pennylane-keras3-layer), torch backend",
-    "keras3-package-tensorflow": "`KerasCircuitLayer` (pennylane-keras3-layer), tensorflow backend",
-}
+#: The hybrid table's row labels, now data of the family registry: the HTML report reads
+#: them here until it draws from the registry (tests/unit/test_architecture.py).
+HYBRID_LAYER_LABELS: dict[str, str] = dict(AXIS_TEXTS["layer"].value_labels())
 
 # What a cell without a declared reason is said to do: a schema_version 1 file need not
 # name one, and a table rendered from observations may differ from the declaration.

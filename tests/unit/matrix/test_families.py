@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
-from supportmatrix.matrix.families import FAMILIES, TOP_LEVEL, Family, family_named, family_of
+from supportmatrix.matrix.families import (
+    FAMILIES,
+    PAGES,
+    TOP_LEVEL,
+    Family,
+    families_on,
+    family_named,
+    family_of,
+)
+from supportmatrix.report.vocabulary import Shown
+
+ROOT = Path(__file__).resolve().parents[3]
 
 NAMES = [family.name for family in FAMILIES]
 
@@ -59,3 +75,27 @@ def test_an_unknown_family_name_lists_the_known_ones() -> None:
 def test_the_registry_is_frozen_data() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(FAMILIES[0], "name", "other")
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)
+def test_every_family_is_written_out_and_goes_on_a_page(family: Family) -> None:
+    layout = family.layout
+    assert sorted(layout.axis_texts) == sorted(family.axis_names)
+    assert family.table in {page.path for page in PAGES}
+    assert all(isinstance(text.value_labels(), Mapping) for text in layout.axis_texts.values())
+    assert {Shown(value) for value in layout.extra_symbols} <= set(Shown)
+
+
+def test_every_page_has_distinct_format_names_and_a_family() -> None:
+    names = [name for page in PAGES for name in page.formats]
+    assert len(names) == len(set(names))
+    assert all(families_on(page) for page in PAGES)
+
+
+def test_the_registry_imports_neither_numpy_nor_a_yaml_parser() -> None:
+    # The pytest plugin imports it in every session; labels that need numpy are references.
+    code = ("import sys, supportmatrix.matrix.families; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('numpy', 'ruamel', 'yaml')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.stdout.strip() == "[]"
