@@ -123,10 +123,14 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     family's counts, then the differing cells."""
     document = load_results(output)
     recorded = [(f, document[f.summary_key]) for f in FAMILIES if f.summary_key in document]
+    ran = [(f, s) for f, s in recorded if s["cells"]] or recorded[:1]
     counted = " and ".join(f"{s['cells']} {'' if not f.keypath else f.title + ' '}cells"
-                           for f, s in recorded)
+                           for f, s in ran)
     lines = [f"observed {counted} in {seconds:.1f} s -> {output}"]
-    for family, counts in recorded:
+    idle = [f"{f.title} {s['not_run']}" for f, s in recorded if (f, s) not in ran]
+    if idle:
+        lines.append(f"  none selected of: {', '.join(idle)} cells")
+    for family, counts in ran:
         prefix = "" if not family.keypath else f"{family.title} "
         lines += [
             f"  {prefix}outcomes: " + ", ".join(f"{k} {v}" for k, v in counts["observed"].items()),
