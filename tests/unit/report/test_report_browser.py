@@ -26,6 +26,7 @@ from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.report.browser import chromium, console_errors, find_browser
 from supportmatrix.report import html_data
 from supportmatrix.report.html import build_report
+from supportmatrix.report.vocabulary import shown
 from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -184,6 +185,41 @@ def test_a_screenshot_of_an_open_cell(driver: Any, pages: dict[str, Any], tmp_pa
     assert driver.save_screenshot(str(shot))
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    _no_console_errors(driver)
+
+
+#: The kinds the Markdown tables draw as emoji (✅ ❌ ▶️ ⛔ 🐞) and the features' n/a.
+MARKED_KINDS = ("supported", "forward-raises", "gradient-raises", "no-gradient", "incorrect",
+                "not-applicable")
+
+
+def test_outcomes_are_told_apart_without_colour_or_an_emoji_font(driver: Any,
+                                                                 pages: dict[str, Any]) -> None:
+    # This machine's Chromium has no emoji font: ✅ ❌ 🐞 as text are the same box (and ⛔
+    # nearly so). Each kind's mark is compared as drawn, in black on no background and no
+    # border, so that only its shape tells it apart.
+    from io import BytesIO
+
+    from PIL import Image
+
+    _open(driver, pages, "real")
+    driver.execute_script("document.querySelectorAll('.legend .swatch').forEach(e => {"
+                          "e.style.background = 'none'; e.style.border = '0'; e.style.color = '#000'; });")
+    drawn = {}
+    for key in MARKED_KINDS:
+        swatch = driver.find_element("css selector", f".legend .swatch.k-{key}")
+        image = Image.open(BytesIO(swatch.screenshot_as_png)).convert("RGB")
+        assert any(low != high for low, high in image.getextrema()), f"the {key} mark draws nothing"
+        drawn[key] = image.tobytes()
+    alike = [(a, b) for i, a in enumerate(MARKED_KINDS) for b in MARKED_KINDS[i + 1:]
+             if drawn[a] == drawn[b]]
+    assert not alike, f"drawn the same: {alike}"
+    # and screen readers are told each cell's kind in words
+    labels = driver.execute_script(f"return Array.from(document.querySelectorAll('{CELLS}'), "
+                                   "e => [e.dataset.id, e.getAttribute('aria-label')])")
+    by_id = {rc.cell.id: rc for rc in pages["real"].resolved()}
+    first = next(iter(by_id))
+    assert dict(labels)[first] == f"{first}: {shown(by_id[first].expectation).value}"
     _no_console_errors(driver)
 
 
