@@ -36,9 +36,9 @@
   }
   const num = (x) => (x === null || x === undefined ? "—" : Number(x).toPrecision(3));
 
-  // Each kind's mark, drawn once and cloned into every cell: an SVG icon, or a text badge
-  // ("n/a"); never an emoji, which needs a font the browser may lack. Screen readers read
-  // the cell's aria-label instead.
+  // Each kind's mark, taken from the page's hidden #marks block (html_marks.py) and cloned
+  // into every cell: an SVG icon, or a text badge ("n/a"); never an emoji, which needs a
+  // font the browser may lack. Screen readers read the cell's aria-label instead.
   const MARKS = {};
   document.querySelectorAll("#marks [data-key]").forEach((node) => {
     const copy = node.cloneNode(true);
