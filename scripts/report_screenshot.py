@@ -8,8 +8,8 @@ cell, and saves the window as PNG:
         --cell lightning.qubit-torch-adjoint-probs-shots10000 -o docs/report-screenshot.png
 
 Without ``--from`` the page is the declared matrix (``--matrix``, version gates resolved for
-``--versions``). The cell symbols are emoji: install an emoji font (Debian:
-fonts-noto-color-emoji) or they are drawn as boxes. Bad input is one line and exit code 2.
+``--versions``). The cells' marks are inline SVG, so no emoji font is needed. Bad input is
+one line and exit code 2.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+
+from selenium.webdriver.support.ui import WebDriverWait
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.versions import installed_versions, pinned_versions
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
             page.write_text(text, encoding="utf-8")
             with chromium(paths, width=args.width, height=args.height) as driver:
                 driver.get(page.as_uri())
+                # every family's tables drawn (the first at once, the others in later tasks)
+                WebDriverWait(driver, 120).until(
+                    lambda d: d.execute_script("return document.body.dataset.ready"))
                 cells = driver.find_elements("css selector", f".cell[data-id='{args.cell}']")
                 if not cells:
                     raise ValueError(f"the page has no cell {args.cell!r}")

@@ -10,6 +10,7 @@ auxiliary wire it needs.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -146,6 +147,13 @@ def _gate_source(shape: CircuitShape) -> list[str]:
     return lines
 
 
+@functools.cache
+def function_source(function: Callable[..., Any]) -> str:
+    """A function's source, read once: the HTML report writes thousands of snippets that
+    quote the same few functions, and `inspect.getsource` tokenizes their file each time."""
+    return inspect.getsource(function)
+
+
 def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT,
                          params: Sequence[float] = PARAMS, run: int = 0) -> str:
     """Python source that rebuilds the cell's QNode and computes its Jacobian
@@ -168,7 +176,7 @@ def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCU
         *_gate_source(shape),
         f"    return {MEASUREMENTS[cell.measurement].source}",
         "",
-        inspect.getsource(to_real_vector),
+        function_source(to_real_vector),
         "def f(params):",
         "    return to_real_vector(circuit(params))",
         "",

@@ -32,6 +32,12 @@ def failure_message(family: Family, rc: ResolvedCell, run: Any, problems: Sequen
     return "\n".join(lines)
 
 
+def rerun_command(family: Family, cell: Any) -> str:
+    """The pytest command that runs this one cell of ``family`` again."""
+    option = "" if family.runs_by_default else f" --{family.name}"
+    return f".venv/bin/pytest {family.test_file} -p no:randomly{option} -k '{cell.id}'"
+
+
 def declaration_lines(family: Family, rc: ResolvedCell, *, matrix_file: str) -> list[str]:
     """Where the declaration came from, each deciding rule as ``FILE:LINE (field)``, and the
     commands that would write what was observed into the file instead."""

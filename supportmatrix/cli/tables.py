@@ -106,7 +106,7 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
 def add_report(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report", help="write a self-contained HTML report: the matrix, one run, or a drift",
-        description="Write one static HTML file (no network) with every QNode and hybrid cell, "
+        description="Write one static HTML file (no network) with every cell of every family, "
                     "filters, and per cell its declaration, observation, error, checks, versions "
                     "and reproduction: from matrix.yaml, from one results file (--from), or the "
                     "drift between two (--from OLD --from NEW, or --old/--new).")

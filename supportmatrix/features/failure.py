@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import inspect
 
 from supportmatrix.check import compat
-from supportmatrix.check.circuits import to_real_vector
+from supportmatrix.check.circuits import function_source, to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
@@ -36,7 +35,7 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
                              max_diff=feature.derivative, gradient_kwargs=spsa_source(cell, run)),
         *circuit_source(feature),
         "",
-        inspect.getsource(to_real_vector),
+        function_source(to_real_vector),
         _source(feature_vector),
         *([_source(partitions_vector)] if shot_vector else []),
         "def f(x):",
@@ -55,7 +54,7 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
 def _source(function: object) -> str:
     """A function's source as the snippet quotes it: without its local PennyLane import
     (the snippet imports it at the top)."""
-    return inspect.getsource(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
+    return function_source(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
 
 
 def failure_lines(run: FeatureRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:

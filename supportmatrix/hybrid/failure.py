@@ -3,6 +3,7 @@ and the command that reruns the cell."""
 
 from __future__ import annotations
 
+from supportmatrix.check import failure
 from supportmatrix.hybrid.runner import HybridRun
 from supportmatrix.matrix.families import HYBRID
 from supportmatrix.matrix.model import HybridCell, ResolvedCell
@@ -10,7 +11,7 @@ from supportmatrix.matrix.model import HybridCell, ResolvedCell
 
 def rerun_command(cell: HybridCell) -> str:
     """The pytest command that runs this one hybrid cell again."""
-    return f".venv/bin/pytest {HYBRID.test_file} -p no:randomly -k '{cell.id}'"
+    return failure.rerun_command(HYBRID, cell)
 
 
 def failure_lines(run: HybridRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:

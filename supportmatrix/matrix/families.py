@@ -122,6 +122,9 @@ class Family:
     table: str
     #: How its table is laid out (every axis in exactly one place).
     layout: TableLayout
+    #: ``module:function`` of ``snippet(cell) -> str``, Python source that rebuilds a cell
+    #: without a run (the HTML report shows it); None: the pytest command that reruns it.
+    reproduction: str | None = None
     #: False: its cells run only when asked for (``--FAMILY`` or ``-m MARKER``), being slow.
     runs_by_default: bool = True
     #: Whether its finite-shot cells form one union-bound family of checks.
@@ -154,6 +157,7 @@ QNODE = Family(
     timeout_seconds=60,  # the slowest healthy cell, a worker's first TensorFlow cell, takes ~4 s
     runner="supportmatrix.qnode.runner:run_resolved",
     failure="supportmatrix.qnode.failure:failure_lines",
+    reproduction="supportmatrix.check.circuits:reproduction_snippet",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
@@ -171,6 +175,7 @@ FEATURES = Family(
     test_file="tests/test_features.py", timeout_seconds=60,
     runner="supportmatrix.features.runner:run_resolved",
     failure="supportmatrix.features.failure:failure_lines",
+    reproduction="supportmatrix.features.failure:feature_snippet",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
@@ -209,6 +214,7 @@ QJIT = Family(
     timeout_seconds=120,
     runner="supportmatrix.qjit.runner:run_resolved",
     failure="supportmatrix.qjit.failure:failure_lines",
+    reproduction="supportmatrix.qjit.programs:reproduction_snippet",
     missing="supportmatrix.qjit.runner:missing_for_cell",
     table="docs/qjit-table.md",
     layout=TableLayout(sections=("device",), rows=("diff_method", "grad_function", "method"),

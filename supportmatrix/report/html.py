@@ -1,8 +1,10 @@
 """The HTML report: one self-contained page (inline CSS, script, data and plots) for a matrix, a run or a drift.
 
-`build_report` is what ``supportmatrix report`` writes: the page data of `html_data`
-embedded as one ``<script type="application/json">`` block, rendered in the browser by
-``assets/report.js`` with ``assets/report.css``, and the plots of `plots` as inline images.
+`build_report` is what ``supportmatrix report`` writes, every family of the registry drawn
+alike: the page data of `html_data` embedded as one ``<script type="application/json">``
+block, rendered in the browser by ``assets/report.js`` with ``assets/report.css``, each
+cell's mark cloned from the hidden block of `html_marks`, and the plots of `plots` as
+inline images.
 The page loads nothing: its Content-Security-Policy forbids every fetch, so it reads the
 same from a file, a CI artifact or an e-mail attachment.
 """
@@ -17,9 +19,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from supportmatrix.matrix.families import TOP_LEVEL
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.report import plots
 from supportmatrix.report.html_data import declared_page, drift_page, results_page
+from supportmatrix.report.html_marks import marks_html
 
 #: Nothing may be fetched: scripts, styles and images are inline (images as data: URIs).
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; "
@@ -53,17 +57,21 @@ def build_report(*, matrix: Matrix | None = None, versions: Mapping[str, str | N
 
 
 def page_plots(page: dict[str, Any], newest: tuple[dict[str, Any], str] | None) -> list[Plot]:
-    """The outcome counts of the cells as drawn, and, from the newest results document,
-    the distribution of error / tolerance (left out when it records no ratio)."""
-    qnode = page["families"].get("qnode", {}).get("axes", {})
-    drawn = [(c["axes"][0], c["axes"][1], c["shown"]) for c in page["cells"] if c["family"] == "qnode"]
+    """The outcome counts of the top-level family's cells as drawn, and, from the newest
+    results document, the distribution of error / tolerance (left out when it records no ratio)."""
+    family = page["families"].get(TOP_LEVEL.name)
     what = "Declared" if page["mode"] == "declared" else "Observed"
     figures = []
-    if drawn:
+    if family is not None:
+        axes = family["axes"]
+        device, interface = (list(axes).index(axis) for axis in ("device", "interface"))
+        drawn = [(c["axes"][device], c["axes"][interface], c["shown"]) for c in page["cells"]
+                 if c["family"] == TOP_LEVEL.name]
+        cells = f"{TOP_LEVEL.title} cells"
         figures.append(Plot(plots.outcome_counts_svg(
-            drawn, devices=qnode["device"], interfaces=qnode["interface"],
-            title=f"{what} outcomes per device × interface ({len(drawn)} QNode cells)"),
-            f"{what} outcome of every QNode cell, counted per device and interface."))
+            drawn, devices=axes["device"], interfaces=axes["interface"],
+            title=f"{what} outcomes per device × interface ({len(drawn)} {cells})"),
+            f"{what} outcome of every {TOP_LEVEL.title} cell, counted per device and interface."))
     if newest is not None:
         try:
             svg = plots.results_ratio_histogram_svg(newest[0], source=newest[1])
@@ -91,7 +99,7 @@ def render_page(page: dict[str, Any], figures: Sequence[Plot] = ()) -> str:
         f"<title>{title}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
         "<noscript>This report renders its tables with JavaScript; the data is in the "
         "page-data block of this file.</noscript>\n"
-        f'<div id="app"></div>\n{plots_block}\n'
+        f'<div id="app"></div>\n{marks_html()}\n{plots_block}\n'
         f'<script type="application/json" id="page-data">{embed_json(page)}</script>\n'
         f"<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n"
     )

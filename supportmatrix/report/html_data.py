@@ -1,8 +1,10 @@
-"""The HTML report's data: every QNode and hybrid cell as one JSON document the page renders.
+"""The HTML report's data: every cell of every family of the registry as one JSON document the page renders.
 
 `declared_page` builds it from a loaded `Matrix`, `results_page` from one results document
-and `drift_page` from two (the drift, grouped by `release.drift.compare`). Each cell
-carries its axis values, its declaration, one view per results side (none, one or two),
+and `drift_page` from two (the drift, grouped by `release.drift.compare`). The page learns
+each family (`families.FAMILIES`) from the data: its title, axes and table layout, so it
+draws any family the same way. Each cell carries its axis values, its declaration (a
+not-applicable cell: the reason instead), one view per results side (none, one or two),
 the outcome it is drawn with, and how to reproduce it. Strings, declarations and snippet
 lines repeat across thousands of cells, so each is stored once in a table and referred to
 by index; the page's script resolves them.
@@ -10,73 +12,56 @@ by index; the page's script resolves them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from supportmatrix.check.circuits import reproduction_snippet
-from supportmatrix.hybrid.failure import rerun_command
-from supportmatrix.matrix.axes import AXIS_NAMES, HYBRID_AXIS_NAMES
-from supportmatrix.matrix.families import FAMILIES
-from supportmatrix.matrix.model import QNodeCell, Expectation, HybridCell, Matrix
-from supportmatrix.release.codec import (
-    CellRecord, Observation, axes_json, records_of,
-)
+from supportmatrix.check.failure import rerun_command
+from supportmatrix.matrix.families import FAMILIES, Family
+from supportmatrix.matrix.model import Expectation, Matrix
+from supportmatrix.release.codec import CellRecord, Observation
 from supportmatrix.release.drift import GROUPS, compare, side_from_results, versions_label
-from supportmatrix.release.results import packages_of
+from supportmatrix.release.results import not_applicable_key, packages_of
+from supportmatrix.report.html_marks import NOT_APPLICABLE_KEY, legend
 from supportmatrix.report.vocabulary import (
-    HYBRID_LAYER_LABELS,
-    LEGEND,
-    MEASUREMENT_HEADERS,
+    AXIS_VALUE_LABELS,
     footnote_text,
+    note_text,
     shown,
     shown_for,
+    with_code,
 )
-
-#: What a cell is drawn as besides what the tables show: a run that did not observe it.
-STATUS_KEYS: dict[str, tuple[str, str]] = {
-    "skipped": ("⏭", "not run: a framework it needs is missing."),
-    "crashed": ("💥", "the cell killed or hung its worker process."),
-    "absent": ("·", "this results file has no record of the cell."),
-}
 
 #: `footnote_text` marks code (class names, regexes) with these two characters, which no
 #: message or note contains; the page turns each marked span into a <code> element, so the
 #: text stays exact without escaping rules of its own.
 CODE_OPEN, CODE_CLOSE = "\x1e", "\x1f"
 
+#: A family's cells as a page draws them: the cells with their declaration and records
+#: (none, or one per results side), and the cells declared not applicable with their note.
+Drawn = tuple[list[tuple[Any, Expectation, list[CellRecord | None]]], list[tuple[Any, str]]]
+
 
 def declared_page(matrix: Matrix, *, versions: Mapping[str, str | None]) -> dict[str, Any]:
-    """The page for what ``matrix`` declares, resolved for ``versions``."""
+    """The page for what ``matrix`` declares, resolved for ``versions``: every family it declares."""
     page = _Page(matrix.notes, mode="declared", title=f"Declared: {matrix.path}")
     page.sources.append({"label": f"declared {matrix.path} for {versions_label(dict(versions))}",
                          "environment": {"packages": dict(versions)}})
-    page.set_axes(matrix.family("qnode").axes, matrix.family("hybrid").axes)
-    for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
-        page.add_cell(rc.cell, rc.expectation, [])
+    for family in FAMILIES:
+        cells = matrix.family(family.name)
+        page.add_family(family, cells.axes, (
+            [(rc.cell, rc.expectation, []) for rc in cells.cells],
+            [(na.cell, na.note) for na in cells.not_applicable]))
     return page.data()
 
 
-#: The families the page draws, by name; the features and Catalyst families have tables
-#: of their own.
-DRAWN_FAMILIES = ("qnode", "hybrid")
-
-
-def drawn_part(document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with only the records of the families the page draws, so that a run
-    that also recorded other families is drawn (and its drift counted) for these."""
-    dropped = {family.results_key for family in FAMILIES if family.name not in DRAWN_FAMILIES}
-    return {k: v for k, v in document.items() if k not in dropped}
-
-
 def results_page(document: dict[str, Any], *, source: str) -> dict[str, Any]:
-    """The page for what one results document observed."""
-    document = drawn_part(document)
-    records = records_of(document)
+    """The page for what one results document observed: every family it holds records of."""
     page = _Page(document["matrix"]["notes"], mode="observed", title=f"Observed: {source}")
     page.add_source(document, source)
-    page.set_axes(_document_axes(document), _hybrid_axes(records))
-    for record in records:
-        page.add_cell(record.cell, record.declared, [record])
+    for family in FAMILIES:
+        records = _records(document, family)
+        page.add_family(family, _axes(family, [document]), (
+            [(r.cell, r.declared, [r]) for r in records], _not_applicable(family, [document])))
     return page.data()
 
 
@@ -84,27 +69,27 @@ def drift_page(old: dict[str, Any], new: dict[str, Any], *, old_source: str,
                new_source: str) -> dict[str, Any]:
     """The page for the drift from ``old`` to ``new``: the new observations drawn, both sides
     kept per cell, changed cells grouped as ``supportmatrix diff`` groups them."""
-    old, new = drawn_part(old), drawn_part(new)
     drift = compare(side_from_results(old, source=old_source),
                     side_from_results(new, source=new_source))
-    olds = {r.id: r for r in records_of(old)}
-    news = {r.id: r for r in records_of(new)}
     page = _Page({**old["matrix"]["notes"], **new["matrix"]["notes"]}, mode="drift",
                  title=f"Drift: {old_source} → {new_source}")
     page.add_source(old, old_source)
     page.add_source(new, new_source)
-    page.set_axes(_merged(_document_axes(new), _document_axes(old)),
-                  _merged(_hybrid_axes(news.values()), _hybrid_axes(olds.values())))
-    groups: dict[str, list[str]] = {}
     for key, _, _ in GROUPS:
         for change in drift.groups[key]:
-            groups.setdefault(change.cell_id, []).append(key)
-    order = list(news) + [cid for cid in olds if cid not in news]
-    for cell_id in order:
-        a, b = olds.get(cell_id), news.get(cell_id)
-        shown = b or a
-        assert shown is not None
-        page.add_cell(shown.cell, shown.declared, [a, b], groups=groups.get(cell_id, ()))
+            page.groups.setdefault(change.cell_id, []).append(key)
+    for family in FAMILIES:
+        olds = {r.id: r for r in _records(old, family)}
+        news = {r.id: r for r in _records(new, family)}
+        order = list(news) + [cid for cid in olds if cid not in news]
+        cells = []
+        for cell_id in order:
+            a, b = olds.get(cell_id), news.get(cell_id)
+            drawn = b or a
+            assert drawn is not None
+            cells.append((drawn.cell, drawn.declared, [a, b]))
+        page.add_family(family, _axes(family, [new, old]),
+                        (cells, _not_applicable(family, [new, old])))
     page.drift = {
         "compared": drift.compared,
         "changed": drift.changed_cells,
@@ -144,65 +129,79 @@ class _Page:
         self.sources: list[dict[str, Any]] = []
         self.cells: list[dict[str, Any]] = []
         self.families: dict[str, dict[str, Any]] = {}
+        self.axis_titles: dict[str, str] = {}
+        self.labels: dict[str, dict[str, str]] = {}
+        #: Each changed cell's drift groups, by id (drift pages).
+        self.groups: dict[str, list[str]] = {}
         self.drift: dict[str, Any] | None = None
 
     def add_source(self, document: dict[str, Any], source: str) -> None:
         self.sources.append({"label": f"{source} ({versions_label(packages_of(document))})",
                              "environment": document["environment"]})
 
-    def set_axes(self, axes: Mapping[str, Sequence[object]],
-                 hybrid_axes: Mapping[str, Sequence[object]]) -> None:
-        self.families["qnode"] = {
-            "axes": {name: [_key(v) for v in axes.get(name, ())] for name in AXIS_NAMES},
-            "labels": {"measurement": {m: MEASUREMENT_HEADERS.get(m, m)
-                                       for m in map(str, axes.get("measurement", ()))},
-                       "shots": {_key(s): _shots_label(s) for s in axes.get("shots", ())}},
+    def add_family(self, family: Family, axes: Mapping[str, Sequence[object]], drawn: Drawn) -> None:
+        """A family's table and cells; a family with no cell here has no table."""
+        cells, not_applicable = drawn
+        if not cells and not not_applicable:
+            return
+        values = {axis: list(axes.get(axis, ())) for axis in family.axis_names}
+        layout = family.layout
+        self.families[family.name] = {
+            "title": family.title,
+            "axes": {axis: [_key(v) for v in vs] for axis, vs in values.items()},
+            "layout": {"sections": list(layout.sections), "rows": list(layout.rows),
+                       "columns": list(layout.columns), "paired": layout.paired},
+            "count": len(cells),
+            "not_applicable": len(not_applicable),
         }
-        if hybrid_axes:
-            self.families["hybrid"] = {
-                "axes": {name: [_key(v) for v in hybrid_axes.get(name, ())]
-                         for name in HYBRID_AXIS_NAMES},
-                "labels": {"layer": {str(layer): HYBRID_LAYER_LABELS.get(str(layer), str(layer))
-                                     .replace("`", "") for layer in hybrid_axes.get("layer", ())}},
-            }
+        for axis, vs in values.items():
+            self.axis_titles[axis] = axis.replace("_", " ").capitalize()
+            labels = self.labels.setdefault(axis, {})
+            for value in vs:
+                label = _label(axis, value)
+                if label != _key(value):
+                    labels[_key(value)] = label
+        snippet = family.load("reproduction") if family.reproduction else None
+        for cell, declared, records in cells:
+            entry = self._cell(family, cell, shown_outcome(records, declared))
+            entry.update({
+                "declared": self._expectation(declared),
+                "sides": [None if r is None else self._side(r) for r in records],
+                "groups": self.groups.get(cell.id, []),
+                "warns": bool(declared.warnings) or any(
+                    r is not None and r.observation is not None
+                    and any(w.pennylane for w in r.observation.warnings) for r in records),
+            })
+            if snippet is None:
+                entry["command"] = rerun_command(family, cell)
+            else:
+                entry["snippet"] = [self._line(line) for line in snippet(cell).split("\n")]
+        for cell, note in not_applicable:
+            entry = self._cell(family, cell, NOT_APPLICABLE_KEY)
+            entry.update({"declared": None, "reason": self._s(self._note(note)), "sides": [],
+                          "groups": [], "warns": False})
 
-    def add_cell(self, cell: QNodeCell | HybridCell, declared: Expectation,
-                 records: Sequence[CellRecord | None], *, groups: Iterable[str] = ()) -> None:
-        hybrid = isinstance(cell, HybridCell)
-        entry: dict[str, Any] = {
-            "id": cell.id,
-            "family": "hybrid" if hybrid else "qnode",
-            "axes": [_key(v) for v in axes_json(cell).values()],
-            "declared": self._expectation(declared),
-            "shown": shown_outcome(records, declared),
-            "sides": [None if r is None else self._side(r) for r in records],
-            "groups": list(groups),
-            "warns": bool(declared.warnings) or any(
-                r is not None and r.observation is not None
-                and any(w.pennylane for w in r.observation.warnings) for r in records),
-        }
-        if hybrid:
-            entry["command"] = rerun_command(cell)  # type: ignore[arg-type]
-        else:
-            entry["snippet"] = [self._line(line) for line in
-                                reproduction_snippet(cell).split("\n")]  # type: ignore[arg-type]
+    def _cell(self, family: Family, cell: Any, drawn_as: str) -> dict[str, Any]:
+        entry = {"id": cell.id, "family": family.name,
+                 "axes": [_key(cell.axis_value(axis)) for axis in family.axis_names],
+                 "shown": drawn_as}
         self.cells.append(entry)
+        return entry
 
     def data(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "mode": self.mode,
             "sources": self.sources,
-            "legend": [{"key": o.value, "symbol": sign.symbol, "meaning": sign.meaning}
-                       for o, sign in LEGEND.items()]
-                      + [{"key": k, "symbol": s, "meaning": m} for k, (s, m) in STATUS_KEYS.items()],
+            "legend": legend(),
             "families": self.families,
+            "axis_titles": self.axis_titles,
+            "labels": self.labels,
             "strings": list(self.strings),
             "expectations": [self._expectation_json(e) for e in self.expectations],
             "lines": list(self.lines),
             "cells": self.cells,
-            "counts": {family: sum(c["family"] == family for c in self.cells)
-                       for family in ("qnode", "hybrid")},
+            "counts": {name: family["count"] for name, family in self.families.items()},
             "drift": self.drift,
         }
 
@@ -219,9 +218,15 @@ class _Page:
     def _expectation(self, expectation: Expectation) -> int:
         return self.expectations.setdefault(expectation, len(self.expectations))
 
+    def _note(self, key: str) -> str:
+        try:
+            return with_code(note_text(key, self.notes), _code)
+        except ValueError as exc:  # a note the document does not define: say so
+            return str(exc)
+
     def _expectation_json(self, e: Expectation) -> dict[str, Any]:
         try:
-            text = footnote_text(e, self.notes, code=lambda t: f"{CODE_OPEN}{t}{CODE_CLOSE}")
+            text = footnote_text(e, self.notes, code=_code)
         except ValueError as exc:  # a note the document does not define: say so, keep the rest
             text = f"{exc}. {e.describe()}"
         return {"outcome": e.outcome.value, "describe": e.describe(), "text": text}
@@ -256,33 +261,48 @@ class _Page:
         }
 
 
+def _code(text: str) -> str:
+    return f"{CODE_OPEN}{text}{CODE_CLOSE}"
+
+
 def _key(value: object) -> str:
     """An axis value as the page names it: ``None`` shots are "analytic"."""
     return "analytic" if value is None else str(value)
 
 
-def _shots_label(shots: object) -> str:
-    return "analytic" if shots is None else f"shots={shots}"
+def _label(axis: str, value: object) -> str:
+    """How a header names an axis value: "shots=100", a measurement's or layer's label."""
+    if axis == "shots" and value is not None:
+        return f"shots={value}"
+    return AXIS_VALUE_LABELS.get(axis, {}).get(_key(value), _key(value)).replace("`", "")
 
 
-def _document_axes(document: dict[str, Any]) -> dict[str, list[object]]:
-    return {name: list(values) for name, values in document["matrix"]["axes"].items()}
+def _records(document: dict[str, Any], family: Family) -> list[CellRecord]:
+    return [CellRecord.from_json(r) for r in document.get(family.results_key, ())]
 
 
-def _hybrid_axes(records: Iterable[CellRecord]) -> dict[str, list[object]]:
-    # A results document keeps no hybrid axes; its hybrid cells come in matrix order, so
-    # each axis's values appear in the declared order.
-    axes: dict[str, dict[object, None]] = {}
-    for record in records:
-        if isinstance(record.cell, HybridCell):
-            for name, value in axes_json(record.cell).items():
-                axes.setdefault(name, {})[value] = None
-    return {name: list(values) for name, values in axes.items()}
+def _not_applicable(family: Family, documents: Sequence[dict[str, Any]]) -> list[tuple[Any, str]]:
+    """The cells the documents list as not applicable, each once (the first document's first)."""
+    found: dict[str, tuple[Any, str]] = {}
+    for document in documents:
+        for item in document.get(not_applicable_key(family), ()):
+            cell = family.make_cell(*(item["axes"][axis] for axis in family.axis_names))
+            found.setdefault(item["id"], (cell, item["note"]))
+    return list(found.values())
 
 
-def _merged(first: Mapping[str, Sequence[object]],
-            second: Mapping[str, Sequence[object]]) -> dict[str, list[object]]:
-    """Axis values of both sides: the first side's order, then what only the second has."""
-    names = list(first) + [n for n in second if n not in first]
-    return {n: list(dict.fromkeys([*first.get(n, ()), *second.get(n, ())])) for n in names}
-
+def _axes(family: Family, documents: Sequence[dict[str, Any]]) -> dict[str, list[object]]:
+    """A family's axis values in the documents: those a document's ``matrix.axes`` lists when
+    they are this family's (the top level's), then those its records and not-applicable
+    cells show, in file order, which is the declared order; the first document's first."""
+    values: dict[str, dict[object, None]] = {axis: {} for axis in family.axis_names}
+    for document in documents:
+        declared = document["matrix"]["axes"]
+        if tuple(declared) == family.axis_names:
+            for axis in family.axis_names:
+                values[axis].update(dict.fromkeys(declared[axis]))
+        items = [*document.get(family.results_key, ()), *document.get(not_applicable_key(family), ())]
+        for item in items:
+            for axis in family.axis_names:
+                values[axis][item["axes"][axis]] = None
+    return {axis: list(vs) for axis, vs in values.items()}

@@ -6,9 +6,12 @@
   const S = D.strings, E = D.expectations, LINES = D.lines;
   const LEG = Object.fromEntries(D.legend.map((l) => [l.key, l]));
   const str = (i) => (i === null || i === undefined ? null : S[i]);
-  const FAMILY_TITLE = { qnode: "QNode cells", hybrid: "Hybrid layers" };
-  const AXIS_TITLE = { device: "Device", interface: "Interface", diff_method: "Diff method",
-    measurement: "Measurement", shots: "Shots", layer: "Layer", outcome: "Outcome" };
+  const FAMILIES = Object.entries(D.families);   // [name, {title, axes, layout, count, ...}]
+  const axisTitle = (axis) => D.axis_titles[axis] || (axis === "outcome" ? "Outcome" : axis);
+  const labelOf = (axis, value) => (D.labels[axis] || {})[value] || value;
+  const capitalized = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+  // Every combination of the lists' values, the first list slowest: [[a1, b1], [a1, b2], ...].
+  const product = (lists) => lists.reduce((acc, l) => acc.flatMap((a) => l.map((v) => [...a, v])), [[]]);
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -32,8 +35,20 @@
     return out;
   }
   const num = (x) => (x === null || x === undefined ? "—" : Number(x).toPrecision(3));
-  const labelOf = (family, axis, value) =>
-    ((D.families[family].labels || {})[axis] || {})[value] || value;
+
+  // Each kind's mark, taken from the page's hidden #marks block (html_marks.py) and cloned
+  // into every cell: an SVG icon, or a text badge ("n/a"); never an emoji, which needs a
+  // font the browser may lack. Screen readers read the cell's aria-label instead.
+  const MARKS = {};
+  document.querySelectorAll("#marks [data-key]").forEach((node) => {
+    const copy = node.cloneNode(true);
+    copy.removeAttribute("data-key");
+    MARKS[node.dataset.key] = copy;
+  });
+  const mark = (key) => (MARKS[key] || MARKS.absent).cloneNode(true);
+  const swatch = (key, extra) => el("span", { class: "cell swatch k-" + key + (extra ? " " + extra : ""),
+    role: "img", "aria-label": key, title: LEG[key].symbol ? `${key} (${LEG[key].symbol} in the Markdown tables)` : key },
+    mark(key));
 
   const app = document.getElementById("app");
   const cells = D.cells;
@@ -46,26 +61,29 @@
   const legend = el("ul", { class: "legend", id: "legend" });
   const shownKeys = new Set(cells.map((c) => c.shown));
   D.legend.forEach((l) => {
-    if (!shownKeys.has(l.key) && !["supported", "errors", "no-gradient", "forward-only",
+    // What the page shows, and the five usual outcomes, so that legends compare.
+    if (!shownKeys.has(l.key) && !["supported", "forward-raises", "gradient-raises", "no-gradient",
       "incorrect"].includes(l.key)) return;
-    legend.append(el("li", {}, el("span", { class: "cell swatch k-" + l.key, text: l.symbol }),
-      el("code", { text: l.key }), ": " + l.meaning));
+    legend.append(el("li", { "data-key": l.key }, swatch(l.key), el("code", { text: l.key }), ": " + l.meaning));
   });
-  legend.append(el("li", {}, el("span", { class: "cell swatch k-supported warns", text: "✅" }),
-    " PennyLane warns (declared or observed)"));
-  if (D.mode !== "declared") legend.append(el("li", {},
-    el("span", { class: "cell swatch k-supported mismatch", text: "✅" }),
+  legend.append(el("li", {}, swatch("supported", "warns"), " PennyLane warns (declared or observed)"));
+  if (D.mode !== "declared") legend.append(el("li", {}, swatch("supported", "mismatch"),
     " observed ≠ matrix.yaml"));
-  if (D.mode === "drift") legend.append(el("li", {},
-    el("span", { class: "cell swatch k-supported changed", text: "✅" }), " changed between the runs"));
+  if (D.mode === "drift") legend.append(el("li", {}, swatch("supported", "changed"), " changed between the runs"));
   header.append(legend);
   const byKey = {};
   cells.forEach((c) => { byKey[c.shown] = (byKey[c.shown] || 0) + 1; });
   header.append(el("p", { class: "summary" },
-    `${D.counts.qnode} QNode cells, ${D.counts.hybrid} hybrid cells; drawn: ` +
+    FAMILIES.map(([, f]) => `${f.count} ${f.title} cells` +
+      (f.not_applicable ? ` (and ${f.not_applicable} not applicable)` : "")).join(", ") + "; drawn: " +
     Object.entries(byKey).map(([k, n]) => `${n} ${k}`).join(", ") + ". Shown: ",
     el("strong", { id: "shown-count", text: String(cells.length) }),
     ". Click a cell for its declaration, observation, checks, versions and reproduction."));
+  const nav = el("nav", { id: "families" }, "Families: ");
+  FAMILIES.forEach(([name, f], k) => nav.append(k ? ", " : "", el("a", { "data-family": name,
+    onclick: () => document.querySelector(`section.family[data-family="${name}"]`).scrollIntoView(),
+    text: f.title })));
+  header.append(nav);
   app.append(header);
   const main = el("main");
   app.append(main);
@@ -96,7 +114,7 @@
   // ------------------------------------------------------------------ filters
   const filterAxes = [];
   const filterValues = {};
-  for (const f of Object.values(D.families)) {
+  for (const [, f] of FAMILIES) {
     for (const [axis, values] of Object.entries(f.axes)) {
       if (!filterValues[axis]) { filterValues[axis] = []; filterAxes.push(axis); }
       values.forEach((v) => { if (!filterValues[axis].includes(v)) filterValues[axis].push(v); });
@@ -105,20 +123,21 @@
   filterAxes.push("outcome");
   filterValues.outcome = D.legend.map((l) => l.key).filter((k) => shownKeys.has(k));
   const selected = {};
-  const axisNames = {};
-  for (const [family, f] of Object.entries(D.families)) axisNames[family] = Object.keys(f.axes);
-  const countOf = (axis, value) => cells.filter((c) => (axis === "outcome" ? c.shown :
-    c.axes[axisNames[c.family].indexOf(axis)]) === value).length;
+  const axisNames = Object.fromEntries(FAMILIES.map(([name, f]) => [name, Object.keys(f.axes)]));
+  // How many cells each filter value covers, counted in one pass.
+  const counts = {};
+  const count = (axis, value) => { const a = counts[axis] || (counts[axis] = {}); a[value] = (a[value] || 0) + 1; };
+  cells.forEach((c) => { count("outcome", c.shown); axisNames[c.family].forEach((axis, k) => count(axis, c.axes[k])); });
+  const countOf = (axis, value) => (counts[axis] || {})[value] || 0;
   const filters = el("form", { id: "filters" });
   filterAxes.forEach((axis) => {
     selected[axis] = new Set(filterValues[axis]);
-    const set = el("fieldset", { "data-axis": axis }, el("legend", { text: AXIS_TITLE[axis] || axis }));
+    const set = el("fieldset", { "data-axis": axis }, el("legend", { text: axisTitle(axis) }));
     filterValues[axis].forEach((v) => {
-      const family = axis === "layer" ? "hybrid" : "qnode";
-      const text = axis === "outcome" ? (LEG[v].symbol + " " + v) :
-        (D.families[family] ? labelOf(family, axis, v) : v);
-      set.append(el("label", {}, el("input", { type: "checkbox", checked: true, "data-axis": axis,
-        value: v }), " " + text + " ", el("span", { class: "count", text: `(${countOf(axis, v)})` })));
+      const text = axis === "outcome" ? [mark(v), " " + v] : [" " + labelOf(axis, v)];
+      set.append(el("label", { class: axis === "outcome" ? "k-" + v : null }, el("input", { type: "checkbox",
+        checked: true, "data-axis": axis, value: v }), ...text, " ",
+        el("span", { class: "count", text: `(${countOf(axis, v)})` })));
     });
     filters.append(set);
   });
@@ -150,8 +169,9 @@
     if (c.warns) cls += " warns";
     if (side && side.status === "fail") cls += " mismatch";
     if (c.groups.length) cls += " changed";
-    const node = el("span", { class: cls, tabindex: "0", "data-i": String(i), "data-id": c.id,
-      title: c.id + ": " + c.shown, text: (LEG[c.shown] || { symbol: "?" }).symbol });
+    const what = c.id + ": " + c.shown;
+    const node = el("span", { class: cls, role: "button", tabindex: "0", "data-i": String(i), "data-id": c.id,
+      title: what, "aria-label": what }, mark(c.shown));
     placed.push({ el: node, i, tr, t, col });
     return node;
   }
@@ -178,42 +198,60 @@
     section.append(t.node);
     tables.push(t);
   }
-  const q = D.families.qnode;
-  if (q && D.counts.qnode) {
-    const ax = q.axes;
-    for (const device of ax.device) {
-      const section = el("section", { class: "family", "data-family": "qnode", "data-device": device },
-        el("h2", { text: `${device} (QNode)` }));
-      const headers = ["Interface", "Diff method", ...ax.measurement.map((m) => labelOf("qnode", "measurement", m))];
-      const rows = [];
-      for (const iface of ax.interface) for (const method of ax.diff_method) rows.push({
-        labels: [iface === "None" ? "None" : `"${iface}"`, `"${method}"`],
-        entries: ax.measurement.map((m) => ax.shots.map((s) =>
-          index.get(["qnode", device, iface, method, m, s].join("|")))),
+  // A family's tables, as its layout says: one per combination of the section axes' values,
+  // a row per combination of the row axes', a column per combination of the column axes',
+  // and the paired axis's values side by side in one table cell.
+  function familyTables(name, f) {
+    const ax = f.axes, L = f.layout, names = Object.keys(ax);
+    const values = (axes) => axes.map((a) => ax[a]);
+    const labels = (axes, combo) => combo.map((v, k) => labelOf(axes[k], v));
+    const pairedValues = L.paired ? ax[L.paired] : [null];
+    const columns = product(values(L.columns));
+    const box = el("section", { class: "family", "data-family": name }, el("h2", { text: capitalized(f.title) +
+      ` (${f.count} cells` + (f.not_applicable ? `, ${f.not_applicable} not applicable)` : ")") }));
+    for (const sectionCombo of product(values(L.sections))) {
+      const at = {};
+      const attrs = { class: "part", "data-family": name };
+      L.sections.forEach((a, k) => { at[a] = sectionCombo[k]; attrs["data-" + a] = sectionCombo[k]; });
+      const part = el("section", attrs);
+      if (L.sections.length) part.append(el("h3", { text: `${labels(L.sections, sectionCombo).join(", ")} (${f.title})` }));
+      const rows = product(values(L.rows)).map((rowCombo) => {
+        L.rows.forEach((a, k) => { at[a] = rowCombo[k]; });
+        return {
+          labels: labels(L.rows, rowCombo),
+          entries: columns.map((columnCombo) => {
+            L.columns.forEach((a, k) => { at[a] = columnCombo[k]; });
+            return pairedValues.map((p) => {
+              if (L.paired) at[L.paired] = p;
+              return index.get(name + "|" + names.map((a) => at[a]).join("|"));
+            });
+          }),
+        };
       });
-      grid(section, headers, rows);
-      section.append(el("p", { class: "summary", text: "Each table cell shows one entry per shots value: " +
-        ax.shots.map((s) => labelOf("qnode", "shots", s)).join(", then ") + "." }));
-      main.append(section);
+      grid(part, [...L.rows.map(axisTitle), ...columns.map((combo) => labels(L.columns, combo).join(", "))], rows);
+      if (L.paired) part.append(el("p", { class: "summary", text: `Each table cell shows one entry per ${L.paired} value: ` +
+        pairedValues.map((p) => labelOf(L.paired, p)).join(", then ") + "." }));
+      box.append(part);
     }
+    tablesBox.append(box);
   }
-  const h = D.families.hybrid;
-  if (h && D.counts.hybrid) {
-    const ax = h.axes;
-    const section = el("section", { class: "family", "data-family": "hybrid" },
-      el("h2", { text: FAMILY_TITLE.hybrid }));
-    const rows = [];
-    for (const layer of ax.layer) for (const device of ax.device) rows.push({
-      labels: [labelOf("hybrid", "layer", layer), device],
-      entries: ax.diff_method.map((m) => [index.get(["hybrid", layer, device, m].join("|"))]),
-    });
-    grid(section, ["Layer", "Device", ...ax.diff_method.map((m) => `"${m}"`)], rows);
-    main.append(section);
-  }
+  const tablesBox = el("div", { id: "tables" });
+  main.append(tablesBox);
 
   // The plots (inline images written by the server side) go below the tables.
   const plots = document.getElementById("plots");
   if (plots) { plots.hidden = false; main.append(el("h2", { text: "Plots" }), plots); }
+  // The first family's tables are drawn before the page is first shown, each further
+  // family's in a task of its own, so the page opens at once even with thousands of cells;
+  // body[data-ready] says every table is drawn.
+  const pending = FAMILIES.slice();
+  function drawNext() {
+    if (pending.length) familyTables(...pending.shift());
+    applyFilters();
+    if (pending.length) { setTimeout(drawNext, 0); return; }
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
+    document.body.dataset.ready = "true";
+  }
 
   function visible(c) {
     if (!selected.outcome.has(c.shown)) return false;
@@ -249,6 +287,10 @@
         nodes.forEach((n) => { n.hidden = !keep; });
       });
     }
+    // A family whose every table is emptied goes too.
+    main.querySelectorAll("section.family").forEach((box) => {
+      box.hidden = !box.querySelector("section.part:not([hidden])");
+    });
     document.getElementById("shown-count").textContent = String(shown);
   }
 
@@ -314,7 +356,8 @@
       panel.append(el("p", { class: "changed" }, el("strong", { text: "Changed: " }),
         headings.map((g) => { const ch = g.changes.find((x) => x.id === c.id); return `${g.heading}: ${ch.old} → ${ch.new}`; }).join("; ")));
     }
-    panel.append(...section("Declaration (matrix.yaml)", ...declaration(c.declared)));
+    if (c.declared === null) panel.append(...section("Not applicable (matrix.yaml)", el("p", {}, rich(str(c.reason)))));
+    else panel.append(...section("Declaration (matrix.yaml)", ...declaration(c.declared)));
     if (!c.sides.length) panel.append(...section("Versions (the matrix was resolved for)", versions(D.sources[0].environment)));
     c.sides.forEach((side, k) => panel.append(...section(
       (c.sides.length > 1 ? (k === 0 ? "Old: " : "New: ") : "Observed: ") + D.sources[k].label),
@@ -343,6 +386,5 @@
     if (node && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); showDetail(Number(node.dataset.i)); }
   });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeDetail(); });
-  applyFilters();
-  document.body.dataset.ready = "true";
+  drawNext();
 })();

@@ -59,6 +59,14 @@ def test_every_reference_names_a_function_of_the_families_own_code(family: Famil
         assert module.split(".")[1] == family.name, module
 
 
+@pytest.mark.parametrize("family", [f for f in FAMILIES if f.reproduction],
+                         ids=lambda f: f.name)
+def test_a_reproduction_rebuilds_a_cell_without_a_run(family: Family) -> None:
+    values = [family.known_values.get(axis, (None,))[0] for axis in family.axis_names]
+    snippet = family.load("reproduction")(family.make_cell(*values))
+    assert "import pennylane as qml" in snippet
+
+
 @pytest.mark.parametrize("family", FAMILIES, ids=NAMES)
 def test_a_cell_knows_its_family(family: Family) -> None:
     values = [family.known_values.get(axis, (None,))[0] for axis in family.axis_names]

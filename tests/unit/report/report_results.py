@@ -4,7 +4,10 @@ hand, so no PennyLane runs."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +18,11 @@ from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.hybrid.runner import HybridRun
 from supportmatrix.matrix.model import TrainingRecord
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import HybridCell, Matrix, Outcome, Stage
-from supportmatrix.release.codec import CellRecord
+from supportmatrix.matrix.families import HYBRID, QJIT, TableLayout
+from supportmatrix.matrix.model import (
+    Expectation, FamilyCells, HybridCell, Matrix, Outcome, QjitCell, ResolvedCell, Stage,
+)
+from supportmatrix.release.codec import CellRecord, Observation
 from supportmatrix.release.results import build_document
 
 MATRIX = """\
@@ -140,3 +146,58 @@ def write_results(directory: Path, matrix: Matrix) -> tuple[Path, Path]:
     old.write_text(json.dumps(document(matrix)), encoding="utf-8")
     new.write_text(json.dumps(document(matrix, drifted_run)), encoding="utf-8")
     return old, new
+
+
+# --------------------------------------------------------------------------- other families
+
+#: A Catalyst cell, for results documents that recorded the (opt-in) qjit family.
+QJIT_CELL = QjitCell("lightning.qubit", "adjoint", "catalyst.grad", "auto", "expval", None, "first")
+QJIT_FAILURE = ObservedError(Stage.GRADIENT, "CompileError", "catalyst.utils.exceptions",
+                             "adjoint cannot differentiate this program")
+
+
+def with_qjit_record(document: dict[str, Any], error: ObservedError | None = None) -> dict[str, Any]:
+    """``document`` and a record of `QJIT_CELL`, declared supported, observed to raise
+    ``error`` (or supported)."""
+    outcome = Outcome.SUPPORTED if error is None else Outcome.ERRORS
+    observed = Observed(outcome, error=error)
+    record = CellRecord(QJIT_CELL, Expectation(Outcome.SUPPORTED), "pass" if error is None else "fail",
+                        Observation(observed, (), (), None, observed.describe()),
+                        () if error is None else ("observed errors, but matrix.yaml declares supported",),
+                        0.5)
+    return {**document, QJIT.results_key: [record.to_json()]}
+
+
+@dataclass(frozen=True)
+class ToyCell:
+    """A cell of a family the registry does not have."""
+
+    colour: str
+    size: str
+    shots: int | None
+
+    @property
+    def id(self) -> str:
+        return f"toy-{self.colour}-{self.size}-{'analytic' if self.shots is None else self.shots}"
+
+    def axis_value(self, axis: str) -> str | int | None:
+        return getattr(self, axis)  # type: ignore[no-any-return]
+
+
+#: A fifth family, made of data only: the report must draw it as it draws the others.
+TOY = dataclasses.replace(
+    HYBRID, name="toy", title="toy widgets", keypath=("toy",), axis_names=("colour", "size", "shots"),
+    make_cell=ToyCell, results_key="toy_cells", summary_key="toy_summary", marker="toy",
+    fixture="resolved_toy_cell", test_file="tests/test_toy.py", reproduction=None,
+    layout=TableLayout(sections=("colour",), rows=("size",), columns=(), paired="shots"))
+TOY_AXES: dict[str, tuple[object, ...]] = {"colour": ("red", "blue"), "size": ("S", "M", "L"),
+                                           "shots": (None, 100)}
+
+
+def toy_matrix() -> Matrix:
+    """A matrix of only `TOY` cells: the large ones give no gradient."""
+    cells = tuple(
+        ResolvedCell(ToyCell(colour, size, shots),  # type: ignore[arg-type]
+                     Expectation(Outcome.NO_GRADIENT if size == "L" else Outcome.SUPPORTED))
+        for colour, size, shots in itertools.product(*TOY_AXES.values()))
+    return Matrix("toy.yaml", {}, {TOY.name: FamilyCells(TOY_AXES, cells)})

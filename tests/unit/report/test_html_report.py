@@ -20,7 +20,10 @@ from supportmatrix.hybrid.failure import rerun_command
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.release.drift import GROUPS
+from supportmatrix.matrix.families import FAMILIES, Family
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.report.html import CONTENT_SECURITY_POLICY, build_report, embed_json
+from supportmatrix.report.html_marks import NOT_APPLICABLE_KEY
 from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -48,16 +51,44 @@ def _report(small: dict[str, Any], *args: str) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def test_the_real_matrix_has_every_cell_in_the_page_data() -> None:
+@pytest.fixture(scope="module")
+def real() -> tuple[Matrix, dict[str, Any]]:
     versions = pinned_versions(ROOT / "constraints.txt")
     matrix = load_matrix(ROOT / "matrix.yaml", versions=versions)
-    data = page_data(build_report(matrix=matrix, versions=versions, with_plots=False))
-    assert (len(matrix.family("qnode").cells), len(matrix.family("hybrid").cells)) == (3168, 80)
-    assert data["counts"] == {"qnode": 3168, "hybrid": 80}
-    assert [c["id"] for c in data["cells"]] == [rc.cell.id for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells)]
+    return matrix, page_data(build_report(matrix=matrix, versions=versions, with_plots=False))
+
+
+@pytest.mark.parametrize("family", FAMILIES, ids=[f.name for f in FAMILIES])
+def test_the_real_matrix_has_a_table_per_family_with_exactly_its_cells(
+    real: tuple[Matrix, dict[str, Any]], family: Family,
+) -> None:
+    matrix, data = real
+    cells = matrix.family(family.name)
+    assert cells.cells, f"matrix.yaml declares no {family.name} cell"
+    drawn = [c for c in data["cells"] if c["family"] == family.name]
+    tested = [c for c in drawn if c["shown"] != NOT_APPLICABLE_KEY]
+    assert [c["id"] for c in tested] == [rc.cell.id for rc in cells.cells]
     # drawn as the tables draw them: by outcome, a raising one by its stage
-    assert [c["shown"] for c in data["cells"]] == [
-        shown(rc.expectation).value for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells)]
+    assert [c["shown"] for c in tested] == [shown(rc.expectation).value for rc in cells.cells]
+    assert [c["id"] for c in drawn if c not in tested] == [na.cell.id for na in cells.not_applicable]
+    assert data["counts"][family.name] == len(cells.cells)
+    table = data["families"][family.name]
+    assert (table["title"], list(table["axes"])) == (family.title, list(family.axis_names))
+    assert table["layout"] == {"sections": list(family.layout.sections), "rows": list(family.layout.rows),
+                               "columns": list(family.layout.columns), "paired": family.layout.paired}
+
+
+def test_the_real_matrix_draws_every_family_and_its_not_applicable_cells(
+    real: tuple[Matrix, dict[str, Any]],
+) -> None:
+    matrix, data = real
+    assert list(data["families"]) == [f.name for f in FAMILIES]
+    assert (len(matrix.family("qnode").cells), len(matrix.family("hybrid").cells)) == (3168, 80)
+    assert len(data["cells"]) == sum(len(c.cells) + len(c.not_applicable) for c in matrix.families.values())
+    not_applicable = [c for c in data["cells"] if c["shown"] == NOT_APPLICABLE_KEY]
+    assert not_applicable and {c["family"] for c in not_applicable} == {"features"}
+    reasons = {data["strings"][c["reason"]] for c in not_applicable}
+    assert all(reason and "undefined note" not in reason for reason in reasons)
     assert {c["shown"] for c in data["cells"]} >= {"forward-raises", "gradient-raises", "supported"}
 
 
@@ -104,11 +135,8 @@ def test_the_drift_page_groups_changes_as_diff_does(small: dict[str, Any]) -> No
     assert again["drift"] == data["drift"]
 
 
-def test_a_run_that_also_recorded_features_cells_draws_the_qnode_and_hybrid_families(
-    small: dict[str, Any],
-) -> None:
-    # The features family has no place on this page; a whole-suite run records it all the
-    # same, and its report (the release workflow's merge job) must still be written.
+def test_a_run_that_also_recorded_features_cells_draws_them_too(small: dict[str, Any]) -> None:
+    # A whole-suite run records the features family too (the release workflow's merge job).
     from supportmatrix.matrix.model import Expectation, FeatureCell, Outcome, ResolvedCell
     from supportmatrix.release.codec import CellRecord
 
@@ -123,10 +151,13 @@ def test_a_run_that_also_recorded_features_cells_draws_the_qnode_and_hybrid_fami
         paths[side].write_text(json.dumps(document), encoding="utf-8")
     plain = page_data(_report(small, "--from", str(small["old"])))
     with_features = page_data(_report(small, "--from", str(paths["old"])))
-    assert [c["id"] for c in with_features["cells"]] == [c["id"] for c in plain["cells"]]
+    assert [c["id"] for c in with_features["cells"]] == [c["id"] for c in plain["cells"]] + [feature.cell.id]
+    assert with_features["cells"][-1]["shown"] == "skipped"
+    assert "features" in with_features["families"] and "features" not in plain["families"]
     drift = page_data(_report(small, "--old", str(paths["old"]), "--new", str(paths["new"])))
-    assert drift["drift"] == page_data(
-        _report(small, "--old", str(small["old"]), "--new", str(small["new"])))["drift"]
+    # skipped on both sides: not compared, so the same drift
+    assert drift["drift"]["groups"] == page_data(
+        _report(small, "--old", str(small["old"]), "--new", str(small["new"])))["drift"]["groups"]
 
 
 def test_no_message_can_break_out_of_the_data_block(small: dict[str, Any]) -> None:
