@@ -93,13 +93,13 @@ MEASUREMENT_HEADERS: dict[str, str] = {name: kind.label for name, kind in MEASUR
 
 #: The hybrid table's row labels, now data of the family registry: the HTML report reads
 #: them here until it draws from the registry (tests/unit/test_architecture.py).
-HYBRID_LAYER_LABELS: dict[str, str] = dict(AXIS_TEXTS["layer"].value_labels())
+LAYER_LABELS: dict[str, str] = dict(AXIS_TEXTS["layer"].value_labels())
 
 #: How a table labels an axis's values, by axis name (of any family); a value not listed
 #: shows itself.
 AXIS_VALUE_LABELS: dict[str, dict[str, str]] = {
     "measurement": MEASUREMENT_HEADERS,
-    "layer": HYBRID_LAYER_LABELS,
+    "layer": LAYER_LABELS,
 }
 
 # What a cell without a declared reason is said to do: a schema_version 1 file need not

@@ -192,21 +192,14 @@ def test_every_module_names_what_it_owns() -> None:
 
 # --------------------------------------------------------------------------- families as data
 
-#: The families' names, their registry constants and their packages.
-FAMILY_NAMES = frozenset({"qnode", "hybrid", "qjit", "features"})
-FAMILY_CONSTANTS = frozenset({"QNODE", "HYBRID", "QJIT", "FEATURES"})
-
-#: Modules that still name a family outside its own package, each with the reason; the
-#: test below also fails when an entry no longer names one.
-FAMILY_NAMING_EXCEPTIONS: dict[str, str] = {
-    "supportmatrix.report.html_data": "the HTML page draws the QNode and hybrid families only",
-    "supportmatrix.report.html": "the HTML page draws the QNode and hybrid families only",
-}
+#: The families' names (each is its package's name too) and the registry's constants.
+PACKAGE_FAMILIES = frozenset(family.name for family in FAMILIES)
+FAMILY_CONSTANTS = frozenset(name.upper() for name in PACKAGE_FAMILIES)
 
 
 def _own_package(name: str) -> str | None:
     parts = name.split(".")
-    return parts[1] if len(parts) > 2 and parts[1] in FAMILY_NAMES else None
+    return parts[1] if len(parts) > 2 and parts[1] in PACKAGE_FAMILIES else None
 
 
 def family_mentions(source: str) -> list[str]:
@@ -214,7 +207,7 @@ def family_mentions(source: str) -> list[str]:
     constant, or an import of a family's package (docstrings and longer text aside)."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Constant) and node.value in FAMILY_NAMES:
+        if isinstance(node, ast.Constant) and node.value in PACKAGE_FAMILIES:
             found.append(f"line {node.lineno}: {node.value!r}")
         elif isinstance(node, ast.Name) and node.id in FAMILY_CONSTANTS:
             found.append(f"line {node.lineno}: {node.id}")
@@ -234,19 +227,10 @@ def _named_outside(name: str) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_family_is_named_outside_its_own_package_and_the_registry(name: str) -> None:
-    if name in FAMILY_NAMING_EXCEPTIONS:
-        return
     mentions = _named_outside(name)
     assert not mentions, (f"{name} names a family ({'; '.join(mentions)}): read it from "
                           "supportmatrix.matrix.families instead, so that adding a family is "
                           "adding data")
-
-
-def test_family_naming_exceptions_are_still_needed_and_explained() -> None:
-    stale = [name for name in FAMILY_NAMING_EXCEPTIONS if name not in MODULES
-             or not _named_outside(name)]
-    assert stale == [], f"drop these exceptions, they name no family any more: {stale}"
-    assert _unexplained_exceptions(FAMILY_NAMING_EXCEPTIONS) == []
 
 
 def test_the_family_check_sees_literals_constants_and_imports() -> None:
@@ -261,15 +245,6 @@ def test_the_family_check_sees_literals_constants_and_imports() -> None:
 
 # --------------------------------------------------------------------------- generic table writers
 
-#: The report modules that may still name a family, each with the reason; ``"*"`` allows every
-#: occurrence in the module. Each entry must still be needed (the module still names one).
-FAMILY_NAME_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The HTML report is being made generic separately; these go when that work lands.
-    ("supportmatrix.report.html", "*"): "draws the QNode and hybrid families by name",
-    ("supportmatrix.report.html_data", "*"): "draws the QNode and hybrid families by name",
-    ("supportmatrix.report.vocabulary", "HYBRID_LAYER_LABELS"):
-        "html_data.py imports the layer labels by this name; they are registry data now",
-}
 FAMILY_NAMES = tuple(family.name for family in FAMILIES)
 #: The identifiers each kind of syntax node introduces or uses.
 _IDENTIFIERS = {
@@ -301,19 +276,9 @@ REPORT_MODULES = sorted(name for name in MODULES if name.startswith("supportmatr
 @pytest.mark.parametrize("name", REPORT_MODULES)
 def test_table_writers_name_no_family(name: str) -> None:
     """Every family is drawn from its registry entry, so adding one is adding data."""
-    found = _family_names_in(MODULES[name].read_text(encoding="utf-8"))
-    named = [hit for hit in found if (name, "*") not in FAMILY_NAME_EXCEPTIONS
-             and (name, hit) not in FAMILY_NAME_EXCEPTIONS]
+    named = _family_names_in(MODULES[name].read_text(encoding="utf-8"))
     assert not named, (f"{name} names families ({', '.join(sorted(set(named)))}): read the "
                        "family registry (matrix/families.py) instead")
-
-
-def test_family_name_exceptions_are_still_needed() -> None:
-    stale = [f"{module}: {hit}" for module, hit in FAMILY_NAME_EXCEPTIONS
-             if not (found := _family_names_in(MODULES[module].read_text(encoding="utf-8")))
-             or (hit != "*" and hit not in found)]
-    assert not stale, "these exceptions exempt nothing any more; drop them: " + "; ".join(stale)
-    assert _unexplained_exceptions({f"{m}:{h}": r for (m, h), r in FAMILY_NAME_EXCEPTIONS.items()}) == []
 
 
 def test_the_family_name_finder_finds_literals_and_identifiers() -> None:

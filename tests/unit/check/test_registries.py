@@ -9,7 +9,7 @@ import pytest
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS
 from supportmatrix.matrix.axes import KNOWN_AXIS_VALUES, KNOWN_HYBRID_AXIS_VALUES
-from supportmatrix.report.vocabulary import HYBRID_LAYER_LABELS, MEASUREMENT_HEADERS
+from supportmatrix.report.vocabulary import LAYER_LABELS, MEASUREMENT_HEADERS
 
 
 def test_measurements_are_exactly_the_axis_values_in_axis_order() -> None:
@@ -24,7 +24,7 @@ def test_adapters_are_exactly_the_interfaces() -> None:
 def test_every_measurement_and_hybrid_layer_has_one_distinct_label() -> None:
     assert set(MEASUREMENT_HEADERS) == set(MEASUREMENTS)
     assert len(set(MEASUREMENT_HEADERS.values())) == len(MEASUREMENTS)
-    assert tuple(HYBRID_LAYER_LABELS) == KNOWN_HYBRID_AXIS_VALUES["layer"]
+    assert tuple(LAYER_LABELS) == KNOWN_HYBRID_AXIS_VALUES["layer"]
 
 
 @pytest.mark.parametrize("name", list(MEASUREMENTS))
