@@ -5,8 +5,9 @@ results' package versions) get rules. Cells with the same new expectation are
 merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
 axis values, so a box must hold drifted cells only). The rules are appended after
 the existing ones of the cell's family (the ``rules`` under its `families.Family.keypath`),
-where "last match wins" makes them take effect, behind a comment naming the source. The file is edited round-trip with ruamel.yaml: comments, order
-and formatting of everything else stay byte for byte. Before anything is written,
+where "last match wins" makes them take effect, behind a comment naming the source. ruamel.yaml reads the file to decide where each rule, key and note goes; the
+new lines are then spliced into the original text, so comments, order and formatting of
+everything else (the wrapping of long lines included) stay byte for byte. Before anything is written,
 the new text is loaded again and every observed cell must satisfy it.
 
 A schema_version 3 file gets rules in its own form: an error or warning that is
@@ -214,10 +215,14 @@ def _yaml_value(value: object) -> object:
 
 def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, list[CellRecord]]], *,
                   gate: str, packages: dict[str, str | None], source: str) -> tuple[str, int]:
+    """``original`` with the new rules (and the keys and notes they need) spliced in as
+    lines: everything else stays byte for byte, the wrapping of long lines included, which
+    a round-trip dump of the whole file would undo."""
     from ruamel.yaml.comments import CommentedMap
 
     yaml = _yaml()
     root = yaml.load(original)
+    splice = _Splice(original, yaml)
     versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
     keyed = root.get("schema_version", 1) >= 3  # rules name sets, errors and warnings
     sets = {name: list(members) for name, members in (root.get("sets") or {}).items()}
@@ -230,6 +235,7 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
         seq = root
         for key in rules_path:
             seq = seq[key]
+        starts = {id(item): seq.lc.item(index) for index, item in enumerate(seq)}
         appended = []
         for field, group in family_rules:
             (name, value), = field.items()
@@ -237,7 +243,7 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
                 rule = CommentedMap()
                 rule["where"] = _flow(_where(box, matrix.family(family.name).axes, gate, sets))
                 if keyed:
-                    rule[name] = _keyed_field(root, name, value)
+                    rule[name] = _keyed_field(root, name, value, splice)
                 else:
                     rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
                         [_flow(_plain(w)) for w in value])
@@ -245,24 +251,92 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
                 if position is None:
                     appended.append(rule)
                 else:
+                    splice.item_after(_last_original(seq[:position], starts), [rule])
                     seq.insert(position, rule)
                 count += 1
         if appended:
-            first = len(seq)
+            header = f"# --- drift observed in {Path(source).name} ({versions}); gated {gate} ---"
+            splice.item_after(_last_original(seq, starts), appended, header=header)
             seq.extend(appended)
-            seq.yaml_set_comment_before_after_key(
-                first, before=f"--- drift observed in {Path(source).name} ({versions}); gated {gate} ---",
-                indent=2 * len(rules_path))  # the rules' own indent, as the loader reads them
     written = {pair for _, field, _ in rules for pair in field.get("expect", ())}
     for key, text in PLACEHOLDER_NOTES.items():
         if ("note", key) in written:
             if root.get("notes") is None:  # absent, or an empty `notes:`
                 root["notes"] = CommentedMap()
+                splice.section_before("rules", "notes", root["notes"])
             if key not in root["notes"]:
+                splice.entry_after(root["notes"], key, text)
                 root["notes"][key] = text
-    out = io.StringIO()
-    yaml.dump(root, out)
-    return out.getvalue(), count
+    return splice.text(), count
+
+
+def _last_original(items: list, starts: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(line, column) of the last item of ``items`` that the original text holds."""
+    return next(starts[id(item)] for item in reversed(items) if id(item) in starts)
+
+
+class _Splice:
+    """New lines for the original text, each after a line of the original, in the order
+    they were added; `text` puts them in."""
+
+    def __init__(self, original: str, yaml: Any) -> None:
+        self.lines = original.splitlines(keepends=True)
+        self.yaml = yaml
+        self.after: dict[int, list[str]] = {}
+        self.new_sections: dict[int, int] = {}  # id of a section added here -> its line
+
+    def _dump(self, data: Any, indent: int) -> list[str]:
+        out = io.StringIO()
+        self.yaml.dump(data, out)
+        return [" " * indent + line + "\n" for line in out.getvalue().splitlines()]
+
+    def _end(self, line: int, deeper_than: int) -> int:
+        """The last line of what starts at ``line``: the lines after it indented deeper than
+        ``deeper_than`` columns (a wrapped mapping, an item's other keys) belong to it."""
+        end = line
+        for index in range(line + 1, len(self.lines)):
+            text = self.lines[index]
+            if not text.strip() or len(text) - len(text.lstrip(" ")) <= deeper_than:
+                break
+            end = index
+        return end
+
+    def item_after(self, start: tuple[int, int], rules: list[Any], *, header: str = "") -> None:
+        """Rules as new sequence items after the item whose text starts at ``start``."""
+        from ruamel.yaml.comments import CommentedSeq
+
+        line, column = start
+        dash = column - 2  # ``- `` stands before the item's text
+        new = [" " * dash + header + "\n"] if header else []
+        # A top-level dump puts the dash at column 2: move it to this list's own column.
+        new += [text[2 - dash:] if dash < 2 else " " * (dash - 2) + text
+                for text in self._dump(CommentedSeq(rules), 0)]
+        self.after.setdefault(self._end(line, dash), []).extend(new)
+
+    def entry_after(self, table: Any, key: str, value: Any) -> None:
+        """``key: value`` after the last entry of the top-level mapping ``table``."""
+        from ruamel.yaml.comments import CommentedMap
+
+        original = [k for k in table if k in table.lc.data]  # keys added here have no line
+        if id(table) in self.new_sections or not original:
+            end = self.new_sections[id(table)]
+        else:
+            line, column = table.lc.key(original[-1])
+            end = self._end(line, column)
+        self.after.setdefault(end, []).extend(self._dump(CommentedMap({key: value}), 2))
+
+    def section_before(self, anchor: str, name: str, table: Any) -> None:
+        """A new top-level ``name:`` section, for ``table``, just before ``anchor:``."""
+        index = next(i for i, text in enumerate(self.lines) if text.startswith(f"{anchor}:"))
+        self.after.setdefault(index - 1, []).append(f"{name}:\n")
+        self.new_sections[id(table)] = index - 1
+
+    def text(self) -> str:
+        out = list(self.after.get(-1, []))
+        for index, line in enumerate(self.lines):
+            out.append(line)
+            out += self.after.get(index, [])
+        return "".join(out)
 
 
 def _group_end(seq: list, rule: dict, sets: dict[str, list]) -> int | None:
@@ -279,34 +353,37 @@ def _group_end(seq: list, rule: dict, sets: dict[str, list]) -> int | None:
     return position
 
 
-def _keyed_field(root: Any, name: str, value: Any) -> Any:
+def _keyed_field(root: Any, name: str, value: Any, splice: _Splice) -> Any:
     """A schema 3 rule's ``expect`` (its error by key) or ``warnings`` (a list of keys),
     declaring what is not declared yet."""
     if name == "warnings":
-        return _flow_seq([_declared(root, "warnings", dict(w), "-".join(
+        return _flow_seq([_declared(root, splice, "warnings", dict(w), "-".join(
             message_words(dict(w)["match"])[:4]) or class_slug(dict(w)["category"]))
             for w in value])
     expect = _plain(value)
     if "error" in expect:
         error = expect["error"]
         base = f"{expect['note']}-{class_slug(error['class'])}"
-        expect["error"] = _declared(root, "errors", error, expect["note"], base)
+        expect["error"] = _declared(root, splice, "errors", error, expect["note"], base)
     return _flow(expect)
 
 
-def _declared(root: Any, section: str, spec: dict[str, str], *bases: str) -> str:
+def _declared(root: Any, splice: _Splice, section: str, spec: dict[str, str], *bases: str) -> str:
     """The key of ``spec`` under the top-level ``section``, declared there (under the first
     free one of ``bases``, else numbered) when no entry has the same fields."""
     from ruamel.yaml.comments import CommentedMap
 
     if root.get(section) is None:
         root.insert(list(root).index("rules"), section, CommentedMap())
+        splice.section_before("rules", section, root[section])
     table = root[section]
     for key, existing in table.items():
         if {k: str(v) for k, v in existing.items()} == {k: str(v) for k, v in spec.items()}:
             return key
     key = next((b for b in bases if b not in table), None) or fresh_key(bases[-1], table)
-    table[key] = _flow(_plain(tuple(spec.items())))
+    value = _flow(_plain(tuple(spec.items())))
+    splice.entry_after(table, key, value)
+    table[key] = value
     return key
 
 

@@ -204,3 +204,27 @@ def test_the_conversion_keeps_every_cell_and_groups_by_note(tmp_path: Path) -> N
     assert "errors ValueError" not in text
     body = text[text.index("rules:"):]
     assert body.index("interface: tf, diff_method: finite-differences") < body.index("interface: torch")
+
+
+def test_update_keeps_every_line_of_the_real_matrix_and_only_adds(tmp_path: Path) -> None:
+    """The committed file wraps long flow mappings; an update adds lines and changes none
+    (a round-trip dump of the whole file would unwrap them)."""
+    root = Path(__file__).resolve().parents[3]
+    path = tmp_path / "matrix.yaml"
+    path.write_text((root / "matrix.yaml").read_text())
+    versions = {"pennylane": "0.46.0", "pennylane-lightning": "0.45.0"}
+    matrix = load_matrix(path, versions=versions)
+    rc = matrix.family("qnode").cells[0]
+    observed = Observed(Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "RuntimeError",
+                                                            "builtins", "a brand new failure"))
+    record = CellRecord.of_run(rc, QNodeRun(rc.cell, observed, (), None, 0.1), ["changed"])
+    change = update_matrix(path, build_document(matrix, {rc.cell.id: record}, versions=versions),
+                           gate=None, source="new.json")
+    assert change.drifted == 1 and change.rules >= 1
+    removed = [line for line in change.diff.splitlines()
+               if line.startswith("-") and not line.startswith("---")]
+    assert removed == []
+    added = [line[1:] for line in change.diff.splitlines()
+             if line.startswith("+") and not line.startswith("+++")]
+    assert any("a brand new failure" in line for line in added)
+    assert any(line.startswith("  - where: {device: default.qubit") for line in added)
