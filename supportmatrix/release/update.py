@@ -5,10 +5,11 @@ results' package versions) get rules. Cells with the same new expectation are
 merged into as few rules as exact boxes allow (a rule's ``where`` is a product of
 axis values, so a box must hold drifted cells only). The rules are appended after
 the existing ones of the cell's family (the ``rules`` under its `families.Family.keypath`),
-where "last match wins" makes them take effect, behind a comment naming the source. ruamel.yaml reads the file to decide where each rule, key and note goes; the
-new lines are then spliced into the original text, so comments, order and formatting of
-everything else (the wrapping of long lines included) stay byte for byte. Before anything is written,
-the new text is loaded again and every observed cell must satisfy it.
+where "last match wins" makes them take effect, behind a comment naming the source.
+ruamel.yaml reads the file to decide where each rule, key and note goes; the new lines
+are then spliced into the original text, so comments, order and formatting of everything
+else (the wrapping of long lines included) stay byte for byte. Before anything is
+written, the new text is loaded again and every observed cell must satisfy it.
 
 A schema_version 3 file gets rules in its own form: an error or warning that is
 already declared (same class or category, stage and regex) is referred to by its
