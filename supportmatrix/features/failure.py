@@ -10,7 +10,8 @@ from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import SECOND_ORDER
-from supportmatrix.features.runner import FeatureRun, cell_shots, feature_vector, partitions_vector
+from supportmatrix.check.run import CellRun
+from supportmatrix.features.runner import FeatureInputs, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
 
@@ -57,10 +58,11 @@ def _source(function: object) -> str:
     return function_source(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
 
 
-def failure_lines(run: FeatureRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
+def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
     """Context lines and reproduction lines for `check.failure.failure_message`."""
     cell = run.cell
     context = []
     if run.resolved_method and run.resolved_method != cell.diff_method:
         context.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
-    return context, feature_snippet(cell, run.feature, run.run).splitlines()
+    inputs = run.extras or FeatureInputs()
+    return context, feature_snippet(cell, inputs.feature, inputs.run).splitlines()

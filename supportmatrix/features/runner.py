@@ -19,6 +19,7 @@ from supportmatrix.check import compat
 from supportmatrix.check.circuits import to_real_vector
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
 from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
@@ -31,19 +32,12 @@ from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
 
 @dataclass(frozen=True)
-class FeatureRun:
-    """Everything observed when one features cell ran."""
+class FeatureInputs:
+    """A features cell run's extras (`check.run.CellRun.extras`): the feature it ran when
+    not the catalog's own (other parameters: property tests), and which independent device
+    seeds it ran with (`seeds.cell_seed`; 0 is the suite's own)."""
 
-    cell: FeatureCell
-    observed: Observed
-    warnings: tuple[ObservedWarning, ...]
-    resolved_method: str | None
-    seconds: float
-    #: Every value comparison made, passed or not.
-    checks: tuple[ValueCheck, ...] = ()
-    #: The feature it ran, when not the catalog's own (other parameters: property tests).
     feature: Feature | None = None
-    #: Which independent device seeds it ran with (`seeds.cell_seed`); 0 is the suite's own.
     run: int = 0
 
 
@@ -167,7 +161,7 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int
 
 
 def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
-                     feature: Feature | None = None, run: int = 0) -> FeatureRun:
+                     feature: Feature | None = None, run: int = 0) -> CellRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
     in the features family's run, over which the false-failure budget is split.
     ``feature`` runs the cell's feature with other parameters (the property tests), ``run``
@@ -203,10 +197,10 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                     obs.checks += [check, _dtype_check("Hessian", feature, hess)]
             if cell.shots is not None and not obs.detail and all(c.passed for c in obs.checks):
                 obs.add_bias_checks(lambda: _bias_checks(cell, feature, x, p, run))
-    return FeatureRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
-                      own, run)
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
+                   resolved_method=method, extras=FeatureInputs(own, run))
 
 
-def run_resolved(rc: ResolvedCell, *, family_size: int) -> FeatureRun:
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:
     """The registry's runner (`families.FEATURES`): the cell at its feature's own parameters."""
     return run_feature_cell(rc.cell, family_size=family_size)

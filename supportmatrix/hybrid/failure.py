@@ -4,7 +4,7 @@ and the command that reruns the cell."""
 from __future__ import annotations
 
 from supportmatrix.check import failure
-from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.families import HYBRID
 from supportmatrix.matrix.model import HybridCell, ResolvedCell
 
@@ -14,7 +14,7 @@ def rerun_command(cell: HybridCell) -> str:
     return failure.rerun_command(HYBRID, cell)
 
 
-def failure_lines(run: HybridRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
+def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
     """Context lines and reproduction lines for `check.failure.failure_message`."""
     context = []
     if rc.training is not None:

@@ -31,6 +31,7 @@ import numpy as np
 from supportmatrix.check import compat
 from supportmatrix.hybrid import reference
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
@@ -47,19 +48,6 @@ from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
 from supportmatrix.hybrid.keras_backends import missing_keras_module
 from supportmatrix.check.measure import measure
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
-
-
-@dataclass(frozen=True)
-class HybridRun:
-    """Everything observed when one hybrid cell ran."""
-
-    cell: HybridCell
-    observed: Observed
-    warnings: tuple[ObservedWarning, ...]
-    training: TrainingRecord | None
-    seconds: float
-    #: Every value comparison made (loss, gradient, save round trip), passed or not.
-    checks: tuple[ValueCheck, ...] = ()
 
 
 class Driver(Protocol):
@@ -102,7 +90,7 @@ def driver_for(layer: str) -> Driver:
     return KerasDriver(layer)
 
 
-def run_hybrid_cell(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
+def run_hybrid_cell(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
     """Run ``cell`` where its framework lives. A crash of a Keras worker process raises
     `worker_process.WorkerCrashed`; the next Keras cell of that backend starts a new one."""
     return _where_it_runs(cell.layer, execute, cell, training)
@@ -138,7 +126,7 @@ def training_curve(cell: HybridCell, *, seed: int, epochs: int,
     return tuple(curve)
 
 
-def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
+def execute(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
     """Run ``cell`` in this process and classify what happened."""
     driver = driver_for(cell.layer)
     params = initial_params()
@@ -164,7 +152,8 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> HybridRun:
             elif driver.save_round_trip:
                 obs.stage = Stage.SAVE
                 obs.checks.append(_round_trip_check(driver, model, x))
-    return HybridRun(cell, obs.observed(), obs.warnings, record, obs.seconds, tuple(obs.checks))
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
+                   training=record)
 
 
 def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> str:
@@ -226,7 +215,7 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
                       np.zeros(before.shape), passed, "identical")
 
 
-def run_resolved(rc: ResolvedCell, *, family_size: int) -> HybridRun:
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:
     """The registry's runner (`families.HYBRID`): trained to the cell's target; hybrid cells
     check no shot noise, so ``family_size`` plays no part."""
     return run_hybrid_cell(rc.cell, rc.training)

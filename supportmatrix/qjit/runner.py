@@ -18,6 +18,7 @@ import numpy as np
 from supportmatrix.check import tolerance as shared
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
 from supportmatrix.check.oracle import Reference, reference
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe
 from supportmatrix.matrix.model import QjitCell, ResolvedCell, Stage
 from supportmatrix.qjit import tolerance
@@ -25,21 +26,11 @@ from supportmatrix.qjit.programs import build_program
 
 
 @dataclass(frozen=True)
-class QjitRun:
-    """Everything observed when one Catalyst cell ran."""
+class QjitTimings:
+    """A Catalyst cell run's extras (`check.run.CellRun.extras`): the wall time of each
+    stage that ran, compiling and running its program."""
 
-    cell: QjitCell
-    observed: Observed
-    warnings: tuple[ObservedWarning, ...]
-    seconds: float
-    #: Every value comparison made, passed or not.
-    checks: tuple[ValueCheck, ...] = ()
-    #: Wall time of each stage that ran: compiling and running its program.
     stage_seconds: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def resolved_method(self) -> str | None:
-        return None  # Catalyst resolves nothing the suite can ask about
 
 
 def missing_catalyst() -> str | None:
@@ -47,7 +38,7 @@ def missing_catalyst() -> str | None:
     return None if importlib.util.find_spec("catalyst") is not None else "pennylane-catalyst"
 
 
-def run_qjit_cell(cell: QjitCell, *, family_size: int = 1) -> QjitRun:
+def run_qjit_cell(cell: QjitCell, *, family_size: int = 1) -> CellRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
     of the whole family, over which the false-failure budget is split."""
     import time
@@ -72,7 +63,8 @@ def run_qjit_cell(cell: QjitCell, *, family_size: int = 1) -> QjitRun:
             obs.checks += [forward_check] if forward_check is not None else []
             check, obs.detail = _derivative_check(cell, derivative, p)
             obs.checks += [check] if check is not None else []
-    return QjitRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks), tuple(stages))
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
+                   extras=QjitTimings(tuple(stages)))
 
 
 def _forward_check(cell: QjitCell, ref: Reference | None, forward: np.ndarray,
@@ -144,7 +136,7 @@ def _second_tolerance(cell: QjitCell, href: tolerance.HessianReference,
     return tolerance.hessian_tolerance(href, "exact"), "auto: exact method's bound"
 
 
-def run_resolved(rc: ResolvedCell, *, family_size: int) -> QjitRun:
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:
     """The registry's runner (`families.QJIT`)."""
     return run_qjit_cell(rc.cell, family_size=family_size)
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.matrix.model import ResolvedCell
-from supportmatrix.qnode.runner import QNodeRun
+from supportmatrix.check.run import CellRun
+from supportmatrix.qnode.runner import QNodeInputs
 
 
-def failure_lines(run: QNodeRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
+def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
     """Context lines and reproduction lines for `check.failure.failure_message`."""
     cell = run.cell
     context = []
     if run.resolved_method and run.resolved_method != cell.diff_method:
         context.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
-    snippet = reproduction_snippet(cell, shape=run.shape, params=run.params, run=run.run)
+    inputs = run.extras or QNodeInputs()
+    snippet = reproduction_snippet(cell, shape=inputs.shape, params=inputs.params, run=inputs.run)
     return context, snippet.splitlines()

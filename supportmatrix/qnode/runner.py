@@ -19,22 +19,16 @@ from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, 
 from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.oracle import Reference, reference
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
 
 
 @dataclass(frozen=True)
-class QNodeRun:
-    """Everything observed when one cell ran."""
+class QNodeInputs:
+    """A QNode cell run's extras (`check.run.CellRun.extras`): the circuit, parameters and
+    seed run it ran with (the matrix's own by default), which its snippet rebuilds."""
 
-    cell: QNodeCell
-    observed: Observed
-    warnings: tuple[ObservedWarning, ...]
-    resolved_method: str | None
-    seconds: float
-    #: Every value comparison made, passed or not (the verdict needs only the first failure).
-    checks: tuple[ValueCheck, ...] = ()
-    #: The circuit, parameters and seed run it ran with (the matrix's own by default).
     shape: CircuitShape = DEFAULT_CIRCUIT
     params: tuple[float, ...] = PARAMS
     run: int = 0
@@ -107,7 +101,7 @@ def _jacobian_check(
 
 
 def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
-             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> QNodeRun:
+             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> CellRun:
     """Run ``cell`` and classify it.
 
     ``family_size`` is the number of finite-shot checks in the whole run, over
@@ -144,10 +138,10 @@ def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
             if cell.shots is not None and forward_check is not None and ref is not None \
                     and not obs.detail and all(c.passed for c in obs.checks):
                 obs.add_bias_checks(lambda: _bias_check(cell, shape, run, x, ref, family_size))
-    return QNodeRun(cell, obs.observed(), obs.warnings, method, obs.seconds, tuple(obs.checks),
-               shape, params, run)
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
+                   resolved_method=method, extras=QNodeInputs(shape, tuple(params), run))
 
 
-def run_resolved(rc: ResolvedCell, *, family_size: int) -> QNodeRun:
+def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:
     """The registry's runner (`families.QNODE`): the cell at the matrix's own circuit."""
     return run_qnode_cell(rc.cell, family_size=family_size)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.matrix.families import FAMILIES, Family, family_named, family_of
 from supportmatrix.matrix.model import (
@@ -188,9 +189,9 @@ class CellRecord:
         return family_of(self.cell).name
 
     @classmethod
-    def of_run(cls, resolved: ResolvedCell, run: Any, problems: Iterable[str]) -> CellRecord:
+    def of_run(cls, resolved: ResolvedCell, run: CellRun, problems: Iterable[str]) -> CellRecord:
         """The record of a cell that ran (any family's run), with ``problems``, its mismatches."""
-        training = getattr(run, "training", None)
+        training = run.training
         if training is not None:
             training = TrainingRecord(training.epochs, tuple(training.accuracies),
                                       round(training.wall_seconds, 6), training.peak_memory_bytes)
@@ -199,7 +200,7 @@ class CellRecord:
             observed=Observed(run.observed.outcome, error=run.observed.error),
             warnings=tuple(dataclasses.replace(w, filename="", lineno=0) for w in run.warnings),
             checks=tuple(CheckRecord.of_check(c) for c in run.checks),
-            resolved_method=getattr(run, "resolved_method", None),
+            resolved_method=run.resolved_method,
             detail=run.observed.describe(),
             training=training,
         )

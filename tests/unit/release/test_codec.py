@@ -15,8 +15,7 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
-from supportmatrix.qnode.runner import QNodeRun
-from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.model import FamilyCells, TrainingRecord
 from supportmatrix.matrix.model import (
     QNodeCell,
@@ -64,7 +63,7 @@ def test_a_qnode_run_comes_back_from_its_json_text() -> None:
     observed = Observed(Outcome.ERRORS, error=ObservedError(
         Stage.GRADIENT, "ValueError", "pennylane.exceptions", "adjoint (probs)\nis not supported"))
     checks = (_check(True, [0.5, 0.25]), _check(False, [1.0]))  # the second: shapes differ
-    run = QNodeRun(CELL, observed, WARNINGS, "adjoint", 0.123456789, checks)
+    run = CellRun(CELL, observed, WARNINGS, 0.123456789, checks, resolved_method="adjoint")
     record = CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, ["a problem"])
     back = _through_text(record)
 
@@ -84,7 +83,7 @@ def test_a_qnode_run_comes_back_from_its_json_text() -> None:
 def test_a_hybrid_run_comes_back_with_its_training_and_target() -> None:
     observed = Observed(Outcome.SUPPORTED)
     training = TrainingRecord(2, (0.7, 0.85), 1.23456789, 2**20)
-    run = HybridRun(HYBRID_CELL, observed, WARNINGS[:1], training, 2.5, (_check(True, [0.5, 0.25]),))
+    run = CellRun(HYBRID_CELL, observed, WARNINGS[:1], 2.5, (_check(True, [0.5, 0.25]),), training=training)
     target = TrainingSpec(0.8, 3)
     resolved = ResolvedCell(HYBRID_CELL, Expectation(Outcome.SUPPORTED), target)
     record = CellRecord.of_run(resolved, run, [])
@@ -144,8 +143,7 @@ def test_error_to_tolerance_is_the_largest_ratio_over_entries(
 
 
 def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
-    run = QNodeRun(CELL, Observed(Outcome.SUPPORTED), (), "adjoint", 0.5,
-              (_check(True, [0.5 + 2e-9, 0.25]),))
+    run = CellRun(CELL, Observed(Outcome.SUPPORTED), (), 0.5, (_check(True, [0.5 + 2e-9, 0.25]),), resolved_method="adjoint")
     data = json.loads(json.dumps(CellRecord.of_run(ResolvedCell(CELL, DECLARED), run, []).to_json()))
     assert data["observed"]["checks"][0]["error_to_tolerance"] == pytest.approx(0.2)
     del data["observed"]["checks"][0]["error_to_tolerance"]
@@ -159,14 +157,13 @@ def test_a_record_written_before_the_ratio_was_recorded_still_reads() -> None:
 
 def test_a_qjit_record_survives_the_results_file_and_its_schema() -> None:
     from supportmatrix.matrix.model import Matrix, QjitCell, ResolvedCell
-    from supportmatrix.qjit.runner import QjitRun
+    from supportmatrix.qjit.runner import QjitTimings
     from supportmatrix.release.codec import cell_from_axes
     from supportmatrix.release.results import build_document, validate
 
     cell = QjitCell("lightning.qubit", "adjoint", "catalyst.grad", "fd", "expval", 10000, "second")
     resolved = ResolvedCell(cell, Expectation(Outcome.INCORRECT, note="odd"))
-    run = QjitRun(cell, Observed(Outcome.INCORRECT, failed_check=_check(False, [1e4, 2.0])),
-                  WARNINGS, 1.5, (_check(False, [1e4, 2.0]),), (("forward", 0.5), ("gradient", 1.0)))
+    run = CellRun(cell, Observed(Outcome.INCORRECT, failed_check=_check(False, [1e4, 2.0])), WARNINGS, 1.5, (_check(False, [1e4, 2.0]),), extras=QjitTimings((("forward", 0.5), ("gradient", 1.0))))
     record = CellRecord.of_run(resolved, run, ["observed incorrect, but ..."])
     assert record.family == "qjit" and cell_from_axes(record.to_json()["axes"]) == cell
     back = _through_text(record)

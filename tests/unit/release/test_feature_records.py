@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck
-from supportmatrix.qnode.runner import QNodeRun
-from supportmatrix.features.runner import FeatureRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import (
     ErrorSpec,
@@ -51,8 +50,8 @@ features:
 """
 
 
-def _run(cell: FeatureCell, observed: Observed) -> FeatureRun:
-    return FeatureRun(cell, observed, (), cell.diff_method, 0.25, (CHECK,))
+def _run(cell: FeatureCell, observed: Observed) -> CellRun:
+    return CellRun(cell, observed, (), 0.25, (CHECK,), resolved_method=cell.diff_method)
 
 
 def test_a_record_survives_the_results_file() -> None:
@@ -134,7 +133,7 @@ def test_not_applicable_cells_survive_the_results_file_and_no_rule_is_drafted(tm
                                              ["differs"]) for rc in matrix.family("features").cells}
     qnode = matrix.family("qnode").cells[0]
     records[qnode.cell.id] = CellRecord.of_run(
-        qnode, QNodeRun(qnode.cell, Observed(Outcome.SUPPORTED), (), "backprop", 0.1), [])
+        qnode, CellRun(qnode.cell, Observed(Outcome.SUPPORTED), (), 0.1, resolved_method="backprop"), [])
     document = json.loads(json.dumps(build_document(matrix, records, versions={"pennylane": "0.45.1"})))
     validate(document, source="doc")
     assert document["feature_summary"]["cells"] == 6

@@ -17,7 +17,7 @@ from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck, mismatches
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.qjit.runner import QjitRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.observe import pytest_arguments
 from supportmatrix.release.results import build_document
@@ -54,7 +54,7 @@ def _results(tmp_path: Path, matrix_path: Path, versions: dict, name: str,
     records = {}
     for rc in matrix.resolved():
         observed = broken if rc.cell.id == BROKEN and broken else Observed(rc.expectation.outcome)
-        run = QjitRun(rc.cell, observed, (), 0.1, (_check(),))
+        run = CellRun(rc.cell, observed, (), 0.1, (_check(),))
         records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(rc.expectation, observed, ()))
     path = tmp_path / name
     path.write_text(json.dumps(build_document(matrix, records, versions=versions)))

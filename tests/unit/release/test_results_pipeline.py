@@ -18,14 +18,13 @@ from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.model import TrainingRecord
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage
 from supportmatrix.release.codec import CellRecord, records_of
 from supportmatrix.release.messages import message_key, pattern_for
 from supportmatrix.release.observed_matrix import observed_expectation, observed_matrix
 from supportmatrix.release.results import ResultsError, build_document, load_results, validate
-from supportmatrix.qnode.runner import QNodeRun
 from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
 
 MATRIX = """\
@@ -86,7 +85,7 @@ def _check(passed: bool = True) -> ValueCheck:
                       passed, "test bound")
 
 
-def _honest_run(rc) -> tuple[QNodeRun, list[str]]:
+def _honest_run(rc) -> tuple[CellRun, list[str]]:
     """A run that observes exactly what the cell declares."""
     e = rc.expectation
     error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
@@ -94,21 +93,20 @@ def _honest_run(rc) -> tuple[QNodeRun, list[str]]:
     warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                      for w in e.warnings)
     observed = Observed(e.outcome, error=error)
-    run = QNodeRun(rc.cell, observed, warnings, rc.cell.diff_method, 0.01, () if error else (_check(),))
+    run = CellRun(rc.cell, observed, warnings, 0.01, () if error else (_check(),), resolved_method=rc.cell.diff_method)
     return run, mismatches(e, observed, warnings)
 
 
-def _honest_hybrid_run(rc) -> HybridRun:
+def _honest_hybrid_run(rc) -> CellRun:
     """A hybrid run that observes exactly what the cell declares, and trains when it can."""
     e = rc.expectation
     error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
                                                       "no adjoint here")
     training = None if error else TrainingRecord(1, (0.845,), 0.5, 2**20)
-    return HybridRun(rc.cell, Observed(e.outcome, error=error), (), training, 1.5,
-                     () if error else (_check(),))
+    return CellRun(rc.cell, Observed(e.outcome, error=error), (), 1.5, () if error else (_check(),), training=training)
 
 
-def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: QNodeRun | HybridRun) -> dict:
+def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: CellRun) -> dict:
     matrix = load_matrix(matrix_path, versions=versions)
     records = {}
     for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
@@ -119,14 +117,14 @@ def _document(matrix_path: Path, versions: dict = VERSIONS, **overrides: QNodeRu
     return build_document(matrix, records, versions=versions)
 
 
-def _hybrid_run(matrix_path: Path, cell_id: str, observed: Observed, checks=()) -> HybridRun:
+def _hybrid_run(matrix_path: Path, cell_id: str, observed: Observed, checks=()) -> CellRun:
     cell = load_matrix(matrix_path, versions=VERSIONS).family("hybrid").by_id()[cell_id].cell
-    return HybridRun(cell, observed, (), None, 1.0, tuple(checks))
+    return CellRun(cell, observed, (), 1.0, tuple(checks), training=None)
 
 
-def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> QNodeRun:
+def _run(matrix_path: Path, cell_id: str, observed: Observed, warnings=(), checks=()) -> CellRun:
     cell = load_matrix(matrix_path, versions=VERSIONS).by_id()[cell_id].cell
-    return QNodeRun(cell, observed, tuple(warnings), cell.diff_method, 0.02, tuple(checks))
+    return CellRun(cell, observed, tuple(warnings), 0.02, tuple(checks), resolved_method=cell.diff_method)
 
 
 def _write(tmp_path: Path, name: str, document: dict) -> str:
@@ -390,7 +388,6 @@ def test_render_from_results_cli(matrix_path: Path, tmp_path: Path, capsys) -> N
 
 
 def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> None:
-    from supportmatrix.hybrid.runner import HybridRun
     from supportmatrix.matrix.model import (
     Expectation,
     FamilyCells,
@@ -406,8 +403,7 @@ def test_hybrid_cells_are_recorded_with_their_training(matrix_path: Path) -> Non
     hybrid = FamilyCells({"layer": ("torch-layer",), "device": ("default.qubit",),
                           "diff_method": ("adjoint",)}, (resolved,))
     matrix = type(base)(base.path, base.notes, {"qnode": base.family("qnode"), "hybrid": hybrid})
-    run = HybridRun(cell, Observed(Outcome.SUPPORTED), (), TrainingRecord(2, (0.7, 0.85), 1.5, 2**20),
-                    2.0, (_check(),))
+    run = CellRun(cell, Observed(Outcome.SUPPORTED), (), 2.0, (_check(),), training=TrainingRecord(2, (0.7, 0.85), 1.5, 2**20))
     records = {cell.id: CellRecord.of_run(resolved, run, [])}
     document = validate(build_document(matrix, records, versions=VERSIONS), source="test")
     assert document["hybrid_summary"]["status"]["pass"] == 1

@@ -10,7 +10,7 @@ import numpy as np
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.qnode.runner import QNodeRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.results import build_document
 from supportmatrix.release.update import update_matrix
@@ -69,8 +69,7 @@ def _document(path: Path, versions: dict, **observed: tuple[Observed, tuple]) ->
         warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                          for w in e.warnings)
         seen, warnings = observed.get(rc.cell.id, (Observed(e.outcome, error=error), warnings))
-        run = QNodeRun(rc.cell, seen, warnings, rc.cell.diff_method, 0.01,
-                       () if seen.error else (_check(),))
+        run = CellRun(rc.cell, seen, warnings, 0.01, () if seen.error else (_check(),), resolved_method=rc.cell.diff_method)
         records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(e, run.observed, run.warnings))
     return build_document(matrix, records, versions=versions)
 
@@ -217,7 +216,7 @@ def test_update_keeps_every_line_of_the_real_matrix_and_only_adds(tmp_path: Path
     rc = matrix.family("qnode").cells[0]
     observed = Observed(Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "RuntimeError",
                                                             "builtins", "a brand new failure"))
-    record = CellRecord.of_run(rc, QNodeRun(rc.cell, observed, (), None, 0.1), ["changed"])
+    record = CellRecord.of_run(rc, CellRun(rc.cell, observed, (), 0.1, resolved_method=None), ["changed"])
     change = update_matrix(path, build_document(matrix, {rc.cell.id: record}, versions=versions),
                            gate=None, source="new.json")
     assert change.drifted == 1 and change.rules >= 1

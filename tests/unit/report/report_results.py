@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
-from supportmatrix.qnode.runner import QNodeRun
-from supportmatrix.hybrid.runner import HybridRun
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.model import TrainingRecord
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.families import HYBRID, QJIT, TableLayout
@@ -97,7 +96,7 @@ def _message(cell_id: str, cls: str) -> str:
     return HOSTILE_MESSAGE if cell_id == HOSTILE_CELL else MESSAGES[cls]
 
 
-def honest_run(rc: Any) -> QNodeRun | HybridRun:
+def honest_run(rc: Any) -> CellRun:
     """A run that observes what its cell declares; incorrect cells fail their check."""
     e = rc.expectation
     error = None if e.error is None else ObservedError(
@@ -106,29 +105,27 @@ def honest_run(rc: Any) -> QNodeRun | HybridRun:
                                _check(3.0 if e.outcome is Outcome.INCORRECT else 0.5))
     if isinstance(rc.cell, HybridCell):
         training = None if error else TrainingRecord(1, (0.845,), 0.5, 2**20)
-        return HybridRun(rc.cell, Observed(e.outcome, error=error), (), training, 1.5, checks)
+        return CellRun(rc.cell, Observed(e.outcome, error=error), (), 1.5, checks, training=training)
     warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
                      for w in e.warnings)
     failed = checks[1] if e.outcome is Outcome.INCORRECT else None
-    return QNodeRun(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings,
-               rc.cell.diff_method, 0.01, checks)
+    return CellRun(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings, 0.01, checks, resolved_method=rc.cell.diff_method)
 
 
-def drifted_run(rc: Any) -> QNodeRun | HybridRun:
+def drifted_run(rc: Any) -> CellRun:
     """The ``new`` run: `DRIFTED` cells changed, the others as declared."""
     cell_id = rc.cell.id
     if cell_id == DRIFTED["newly-failing"]:
         error = ObservedError(Stage.FORWARD, "ValueError", "pennylane.exceptions",
                               NEW_FAILURE.removeprefix("ValueError: "))
-        return QNodeRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+        return CellRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop")
     if cell_id == DRIFTED["gradient-wrong"]:
         check = _check(40.0)
-        return QNodeRun(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), "backprop", 0.01,
-                   (_check(0.1, what="forward value"), check))
+        return CellRun(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), 0.01, (_check(0.1, what="forward value"), check), resolved_method="backprop")
     if cell_id == DRIFTED["changed-error"]:
         error = ObservedError(Stage.FORWARD, "DeviceError", "pennylane.exceptions",
                               "backprop is now refused differently")
-        return QNodeRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), "backprop", 0.01, ())
+        return CellRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop")
     return honest_run(rc)
 
 
