@@ -23,7 +23,6 @@ decide at the end of the list. Otherwise it is appended, as in older files.
 from __future__ import annotations
 
 import difflib
-import io
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from supportmatrix.release.keys import class_slug, fresh_key, message_words, sub
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.order import group_of, must_precede
 from supportmatrix.release.results import packages_of
+from supportmatrix.release.splice import TextSplice, last_original
 
 #: The note a rule for a newly wrong gradient refers to, until someone writes a better one.
 INCORRECT_NOTE = "observed-incorrect"
@@ -223,7 +223,7 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
 
     yaml = _yaml()
     root = yaml.load(original)
-    splice = _Splice(original, yaml)
+    splice = TextSplice(original, yaml)
     versions = ", ".join(f"{k} {v}" for k, v in packages.items() if k.startswith("pennylane"))
     keyed = root.get("schema_version", 1) >= 3  # rules name sets, errors and warnings
     sets = {name: list(members) for name, members in (root.get("sets") or {}).items()}
@@ -252,12 +252,12 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
                 if position is None:
                     appended.append(rule)
                 else:
-                    splice.item_after(_last_original(seq[:position], starts), [rule])
+                    splice.item_after(last_original(seq[:position], starts), [rule])
                     seq.insert(position, rule)
                 count += 1
         if appended:
             header = f"# --- drift observed in {Path(source).name} ({versions}); gated {gate} ---"
-            splice.item_after(_last_original(seq, starts), appended, header=header)
+            splice.item_after(last_original(seq, starts), appended, header=header)
             seq.extend(appended)
     written = {pair for _, field, _ in rules for pair in field.get("expect", ())}
     for key, text in PLACEHOLDER_NOTES.items():
@@ -269,75 +269,6 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
                 splice.entry_after(root["notes"], key, text)
                 root["notes"][key] = text
     return splice.text(), count
-
-
-def _last_original(items: list, starts: dict[int, tuple[int, int]]) -> tuple[int, int]:
-    """(line, column) of the last item of ``items`` that the original text holds."""
-    return next(starts[id(item)] for item in reversed(items) if id(item) in starts)
-
-
-class _Splice:
-    """New lines for the original text, each after a line of the original, in the order
-    they were added; `text` puts them in."""
-
-    def __init__(self, original: str, yaml: Any) -> None:
-        self.lines = original.splitlines(keepends=True)
-        self.yaml = yaml
-        self.after: dict[int, list[str]] = {}
-        self.new_sections: dict[int, int] = {}  # id of a section added here -> its line
-
-    def _dump(self, data: Any, indent: int) -> list[str]:
-        out = io.StringIO()
-        self.yaml.dump(data, out)
-        return [" " * indent + line + "\n" for line in out.getvalue().splitlines()]
-
-    def _end(self, line: int, deeper_than: int) -> int:
-        """The last line of what starts at ``line``: the lines after it indented deeper than
-        ``deeper_than`` columns (a wrapped mapping, an item's other keys) belong to it."""
-        end = line
-        for index in range(line + 1, len(self.lines)):
-            text = self.lines[index]
-            if not text.strip() or len(text) - len(text.lstrip(" ")) <= deeper_than:
-                break
-            end = index
-        return end
-
-    def item_after(self, start: tuple[int, int], rules: list[Any], *, header: str = "") -> None:
-        """Rules as new sequence items after the item whose text starts at ``start``."""
-        from ruamel.yaml.comments import CommentedSeq
-
-        line, column = start
-        dash = column - 2  # ``- `` stands before the item's text
-        new = [" " * dash + header + "\n"] if header else []
-        # A top-level dump puts the dash at column 2: move it to this list's own column.
-        new += [text[2 - dash:] if dash < 2 else " " * (dash - 2) + text
-                for text in self._dump(CommentedSeq(rules), 0)]
-        self.after.setdefault(self._end(line, dash), []).extend(new)
-
-    def entry_after(self, table: Any, key: str, value: Any) -> None:
-        """``key: value`` after the last entry of the top-level mapping ``table``."""
-        from ruamel.yaml.comments import CommentedMap
-
-        original = [k for k in table if k in table.lc.data]  # keys added here have no line
-        if id(table) in self.new_sections or not original:
-            end = self.new_sections[id(table)]
-        else:
-            line, column = table.lc.key(original[-1])
-            end = self._end(line, column)
-        self.after.setdefault(end, []).extend(self._dump(CommentedMap({key: value}), 2))
-
-    def section_before(self, anchor: str, name: str, table: Any) -> None:
-        """A new top-level ``name:`` section, for ``table``, just before ``anchor:``."""
-        index = next(i for i, text in enumerate(self.lines) if text.startswith(f"{anchor}:"))
-        self.after.setdefault(index - 1, []).append(f"{name}:\n")
-        self.new_sections[id(table)] = index - 1
-
-    def text(self) -> str:
-        out = list(self.after.get(-1, []))
-        for index, line in enumerate(self.lines):
-            out.append(line)
-            out += self.after.get(index, [])
-        return "".join(out)
 
 
 def _group_end(seq: list, rule: dict, sets: dict[str, list]) -> int | None:
@@ -354,7 +285,7 @@ def _group_end(seq: list, rule: dict, sets: dict[str, list]) -> int | None:
     return position
 
 
-def _keyed_field(root: Any, name: str, value: Any, splice: _Splice) -> Any:
+def _keyed_field(root: Any, name: str, value: Any, splice: TextSplice) -> Any:
     """A schema 3 rule's ``expect`` (its error by key) or ``warnings`` (a list of keys),
     declaring what is not declared yet."""
     if name == "warnings":
@@ -369,7 +300,7 @@ def _keyed_field(root: Any, name: str, value: Any, splice: _Splice) -> Any:
     return _flow(expect)
 
 
-def _declared(root: Any, splice: _Splice, section: str, spec: dict[str, str], *bases: str) -> str:
+def _declared(root: Any, splice: TextSplice, section: str, spec: dict[str, str], *bases: str) -> str:
     """The key of ``spec`` under the top-level ``section``, declared there (under the first
     free one of ``bases``, else numbered) when no entry has the same fields."""
     from ruamel.yaml.comments import CommentedMap
