@@ -223,18 +223,20 @@ def test_outcomes_are_told_apart_without_colour_or_an_emoji_font(driver: Any,
     _no_console_errors(driver)
 
 
-def test_the_real_page_opens_in_reasonable_time(driver: Any, pages: dict[str, Any]) -> None:
+def test_the_real_page_draws_every_cell_of_every_family(driver: Any, pages: dict[str, Any]) -> None:
     # 9,000+ cells: the first family's tables are drawn before the first paint, the others
-    # in later tasks, and tables off screen are not laid out (content-visibility).
+    # in later tasks; once the page says it is ready, every cell is there. (How long that
+    # takes is measured, not asserted: README, "The HTML report and plots".)
     _open(driver, pages, "real")
+    real = pages["real"]
+    expected = len(real.resolved()) + sum(len(real.family(f.name).not_applicable)
+                                          for f in FAMILIES)
+    assert driver.execute_script("return document.body.dataset.ready") is not None
+    assert len(driver.find_elements("css selector", CELLS)) == expected
     timing = driver.execute_script(
         "return [performance.getEntriesByName('first-contentful-paint')[0].startTime,"
         " Number(document.body.dataset.readyMs)]")
-    cells = len(driver.find_elements("css selector", CELLS))
-    print(f"{cells} cells: first paint {timing[0]:.0f} ms, every table drawn {timing[1]:.0f} ms")
-    # Generous for a shared, loaded 2-core machine (idle: about 0.8 and 1.1 s); it catches
-    # a page that draws in quadratic time or lays every table out at once.
-    assert timing[0] < 6000 and timing[1] < 12000, timing
+    print(f"{expected} cells: first paint {timing[0]:.0f} ms, every table drawn {timing[1]:.0f} ms")
     _no_console_errors(driver)
 
 
