@@ -50,7 +50,7 @@ What a bound can vouch for (`vouches`)
 
 Finite shots (Hoeffding, as in `tolerance`)
     An entry is one linear combination of independent N-shot estimates, so its deviation is
-    bounded by `check.tolerance.hoeffding` with ``sum (c w)**2 = w_o**2 * S_ij``:
+    bounded by `check.bounds.hoeffding` with ``sum (c w)**2 = w_o**2 * S_ij``:
 
     * parameter-shift (and every method without a noise model of its own, held to its
       bar): the nested rule ``sum_k sum_l c_k c_l f(x + s_k e_i + s_l e_j)``. Off the

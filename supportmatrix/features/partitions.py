@@ -9,7 +9,7 @@ every entry is one check of the family's union bound). A feature without a shot 
 one partition of the cell's shots.
 
 The bias check (`tolerance`, "Independent partitions") repeats the whole shot vector
-`check.tolerance.BIAS_REPEATS` times in one execution: for each partition, its repeats
+`check.bounds.BIAS_REPEATS` times in one execution: for each partition, its repeats
 must not all be equal, and their mean must be within the pooled bound.
 """
 

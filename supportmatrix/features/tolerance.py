@@ -46,7 +46,7 @@ SPSA through classical processing
     ``|F'''| <= (C + m h) Omega**3 + 3 m Omega**2`` for ``m`` trainable coefficients.
 
 Round-off
-    ``delta = ROUNDING * work / 11 * max(1, C)``: `check.tolerance.ROUNDING` is 64 eps for
+    ``delta = ROUNDING * work / 11 * max(1, C)``: `check.bounds.ROUNDING` is 64 eps for
     the matrix's 11 units of work (3 gates + 8 amplitudes); here a k-qubit gate counts
     ``2**(k-1)`` (its multiply-adds per amplitude), each observable term one more pass over
     the 8 amplitudes (`catalog.Feature.work`), and a sum of terms of total weight ``C`` rounds

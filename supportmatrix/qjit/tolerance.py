@@ -16,7 +16,7 @@ parameter-shift.
     bounds ``f''``), and a round-off ``delta`` in each of the two evaluations becomes
     ``2 delta / h``. The step itself is rounded where ``x + h`` is formed: the step actually
     taken differs from ``h`` by at most ``eps |x|``, a relative error ``eps |x| / h`` of the
-    derivative, bounded by ``eps |x| / h * S``. The sum, times `check.tolerance.SAFETY`, is
+    derivative, bounded by ``eps |x| / h * S``. The sum, times `check.bounds.SAFETY`, is
     about 3e-6 at the matrix's point; the error observed is 3e-8.
 
 Second derivatives (``derivative: second``)
@@ -42,7 +42,7 @@ Second derivatives (``derivative: second``)
     ``(f(x + s_i + s_j) - f(x + s_i - s_j) - f(x - s_i + s_j) + f(x - s_i - s_j)) / 4``
     off the diagonal (``s = pi/2``; four estimates, ``sum c**2 = 1/4``) and
     ``(f(x + pi e_i) - 2 f(x) + f(x - pi e_i)) / 4`` on it (``sum c**2 = 3/8``); the larger
-    bounds every entry through `check.tolerance.hoeffding`.
+    bounds every entry through `check.bounds.hoeffding`.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ import numpy as np
 
 from supportmatrix.check import tolerance
 from supportmatrix.check.bounds import (
+    EPS,
     PAULI_ROTATION,
     analytic_bound,
     forward_difference_roundoff,
@@ -80,7 +81,7 @@ def fd_tolerance(ref: Reference, *, x: np.ndarray | None = None,
     x = np.asarray(PARAMS if x is None else x, dtype=float)
     delta, smooth = tolerance.rounding(ref), tolerance.smoothness(ref)
     own = (forward_difference_truncation(smooth, step) + forward_difference_roundoff(delta, step)
-           + tolerance.EPS * float(np.max(np.abs(x))) / step * ref.scale)
+           + EPS * float(np.max(np.abs(x))) / step * ref.scale)
     return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(x.size)
 
 
