@@ -141,7 +141,7 @@ def family_size(request: pytest.FixtureRequest) -> int:
     """How many finite-shot values a run of the cell's whole family checks: the union-bound
     family size its shot-noise tolerances divide the failure budget by (1 where the family
     checks no shot noise)."""
-    from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL
+    from supportmatrix.check.bounds import CHECKS_PER_SHOT_CELL
 
     family = _family_of_test(request.function)
     assert family is not None, "family_size is for the cell tests of cell_tests"

@@ -65,33 +65,27 @@ from itertools import product
 
 import numpy as np
 
-from supportmatrix.check.measurements import HERMITIAN
-from supportmatrix.check.oracle import REFERENCE_STEP, Reference
-
-EPS = float(np.finfo(np.float64).eps)
-#: One evaluation of the matrix cells' 3-gate circuit on 8 amplitudes costs a few
-#: dozen multiply-adds per output entry; 64 eps bounds their accumulated rounding.
-ROUNDING = 64 * EPS
-#: Gates + amplitudes of that circuit: each gate adds one rounding to every
-#: amplitude and each amplitude one term to every sum over the state, so the
-#: bound grows with their total (`rounding`).
-_DEFAULT_WORK = 3 + 8
-SAFETY = 10.0
-#: Chance of any false failure among all finite-shot checks of one whole-matrix run.
-FAMILY_FAILURE = 1e-3
-#: Values a finite-shot cell checks at most: a forward value, its bias check and a
-#: Jacobian of the measurements with a shot-noise model have at most 4, 4 and 8
-#: entries; 32 leaves room.
-CHECKS_PER_SHOT_CELL = 32
-#: Independent copies of a finite-shot forward value in the bias check (module docstring).
-BIAS_REPEATS = 25
-
-EXACT_METHODS = frozenset(
-    {"backprop", "adjoint", "parameter-shift", "device", "hadamard", "reversed-hadamard",
-     "direct-hadamard", "reversed-direct-hadamard"}
+# The constants are `check.bounds`'; the QNode family's tests and scripts read them here.
+from supportmatrix.check.bounds import (  # noqa: F401
+    BIAS_REPEATS,
+    CHECKS_PER_SHOT_CELL,
+    EXACT_METHODS,
+    FAMILY_FAILURE,
+    FINITE_DIFF_STEP,
+    PAULI_ROTATION,
+    ROUNDING,
+    SAFETY,
+    SPSA_STEP,
+    Bernstein,
+    analytic_bound,
+    estimator_coefficient,
+    hoeffding,
+    method_error,
+    roundoff,
+    stencil_error,
 )
-FINITE_DIFF_STEP = 1e-7
-SPSA_STEP = 1e-5
+from supportmatrix.check.measurements import HERMITIAN
+from supportmatrix.check.oracle import Reference
 
 
 class NoStatisticalModel(ValueError):
@@ -100,34 +94,29 @@ class NoStatisticalModel(ValueError):
 
 def rounding(ref: Reference) -> np.ndarray:
     """Per-entry float64 round-off of one circuit evaluation (`ROUNDING` for the matrix's circuit)."""
-    work = max(1.0, (ref.gates + ref.amplitudes) / _DEFAULT_WORK)
-    return ROUNDING * work * np.maximum(1.0, np.abs(ref.value))
+    return roundoff(ref.gates + ref.amplitudes, np.abs(ref.value))
+
+
+def smoothness(ref: Reference) -> Bernstein:
+    """Every derivative taken to be of the order of the reference's scale ``S``."""
+    return Bernstein(1.0, ref.scale)
 
 
 def reference_vouches(ref: Reference) -> bool:
     """Whether the stencil's step-doubling error estimate stays within the reference
     error that `analytic_tolerance` allows, i.e. whether the smoothness assumption
     behind every analytic bound holds at this point."""
-    h = REFERENCE_STEP
-    allowed = h**4 / 30 * ref.scale + 1.5 * rounding(ref) / h
+    allowed = stencil_error(smoothness(ref), rounding(ref))
     return bool(np.all(ref.truncation <= allowed[:, None]))
 
 
 def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
     """Per-entry absolute tolerance of a Jacobian computed by ``method`` without shots."""
-    delta = rounding(ref)
-    h = REFERENCE_STEP
-    reference_error = h**4 / 30 * ref.scale + 1.5 * delta / h
+    delta, smooth = rounding(ref), smoothness(ref)
     n = ref.jacobian.shape[1]
-    if method in EXACT_METHODS:
-        own = delta
-    elif method == "finite-diff":
-        own = FINITE_DIFF_STEP / 2 * ref.scale + 2 * delta / FINITE_DIFF_STEP
-    elif method == "spsa":
-        own = SPSA_STEP**2 / 6 * n**3 * ref.scale + delta / SPSA_STEP
-    else:
-        raise ValueError(f"no analytic error model for diff method {method!r}")
-    return (SAFETY * (reference_error + own))[:, None] * np.ones(n)
+    # spsa's direction has n unit entries: its third derivative along it is n**3 S.
+    own = method_error(method, smooth, delta, along=Bernstein(n, ref.scale))
+    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(n)
 
 
 def forward_tolerance(ref: Reference) -> np.ndarray:
@@ -201,30 +190,6 @@ def _observable_range(measurement: str) -> tuple[float, float]:
     raise NoStatisticalModel(f"no shot-noise model for measurement {measurement!r}")
 
 
-#: sum of squared coefficients with which a method combines independent N-shot
-#: estimates into one gradient entry (RX and RY have generators P/2). Methods
-#: without a shot-noise model of their own (finite-diff, spsa, backprop) are held
-#: to the bar of parameter-shift, the standard estimator on hardware: a finite-shot
-#: gradient is "correct" when it is as accurate as parameter-shift would be at the
-#: same shot count.
-_GRADIENT_COEFFICIENTS = {
-    # (f(x + pi/2) - f(x - pi/2)) / 2
-    "parameter-shift": 2 * 0.5**2,
-    # 2 * (1/2) * <Y_aux (x) A>: one estimate, coefficient 1, but the aux-wire
-    # outcome doubles the per-shot range (values -w..w)
-    "hadamard": 2.0**2,
-    "reversed-hadamard": 2.0**2,
-    # (<A>_+ - <A>_-) / 2 on two tapes
-    "direct-hadamard": 2 * 0.5**2,
-    "reversed-direct-hadamard": 2 * 0.5**2,
-}
-
-
-def hoeffding(width_sq: float, shots: int, p: float) -> float:
-    """``t`` with ``P(|estimate - mean| >= t) <= p`` for ``sum (c_i w_i)**2 = width_sq``."""
-    return math.sqrt(width_sq * math.log(2 / p) / (2 * shots))
-
-
 def shots_forward_tolerance(measurement: str, ref: Reference, shots: int, p: float,
                             repeats: int = 1) -> np.ndarray:
     """Per-entry tolerance of a forward value estimated from ``shots`` samples, or of
@@ -247,7 +212,11 @@ def shots_jacobian_tolerance(
     method: str, measurement: str, ref: Reference, shots: int, p: float
 ) -> np.ndarray:
     """Per-entry tolerance of a Jacobian estimated by ``method`` from ``shots`` samples."""
-    coeff = _GRADIENT_COEFFICIENTS.get(method, _GRADIENT_COEFFICIENTS["parameter-shift"])
+    # RX and RY: generators P/2. Methods without a shot-noise model of their own
+    # (finite-diff, spsa, backprop) are held to the bar of parameter-shift, the standard
+    # estimator on hardware: a finite-shot gradient is "correct" when it is as accurate
+    # as parameter-shift would be at the same shot count.
+    coeff = estimator_coefficient(method, PAULI_ROTATION)
     w, w_sq = _observable_range(measurement)
     t_g = hoeffding(coeff * w**2, shots, p)
     if measurement != "var":

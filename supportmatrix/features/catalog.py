@@ -13,15 +13,23 @@ the Hessian is checked as well), ``shot_vector`` (its finite-shot cells run that
 one result and one Jacobian per partition) and ``dtype`` (the parameters' precision).
 `GATE_RULES` holds what the tolerances need to know about each trainable gate, from its
 definition: the largest frequency of its argument, PennyLane's parameter-shift rule for it
-and the 1-norm of its generator's Pauli coefficients.
+and the 1-norm of its generator's Pauli coefficients (`check.bounds.GateRule`).
+
+What the oracle and the tolerances need to know about a feature beyond its data (its tape
+parameters and classical Jacobian, its frequencies, coefficient values and magnitude, the
+work of one evaluation) is derived once, when the `Feature` is made (``__post_init__``),
+and read off it: a feature with other parameters (``dataclasses.replace``, the property
+tests) derives its own.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
 
 #: A gate argument: ``sum(coefficient * x[index])`` over its ``(index, coefficient)`` pairs.
 Linear = tuple[tuple[int, float], ...]
@@ -29,31 +37,9 @@ Linear = tuple[tuple[int, float], ...]
 Coefficient = float | Linear
 
 
-@dataclass(frozen=True)
-class GateRule:
-    """What a trainable gate's gradient recipes are made of, per argument.
-
-    ``frequency``: the largest difference of two eigenvalues of the generator, so that any
-    expectation value is a trigonometric polynomial of at most that frequency in the
-    argument. ``rule``: PennyLane's parameter-shift rule for it, ``(coefficient, shift)``
-    pairs with ``f'(t) = sum c f(t + s)``. ``generator_l1``: the sum of the absolute Pauli
-    coefficients of its generator, which the hadamard methods split it into.
-    """
-
-    frequency: float
-    rule: tuple[tuple[float, float], ...]
-    generator_l1: float
-
-    @property
-    def shift_sq(self) -> float:
-        """The sum of squared coefficients of the rule."""
-        return sum(c**2 for c, _ in self.rule)
-
-
 #: Pauli rotations exp(-i t P / 2): eigenvalues +-1/2, the two-term rule (f(t + pi/2) -
-#: f(t - pi/2)) / 2, generator P / 2.
-_PAULI_ROTATION = GateRule(frequency=1.0, rule=((0.5, np.pi / 2), (-0.5, -np.pi / 2)),
-                           generator_l1=0.5)
+#: f(t - pi/2)) / 2, generator P / 2 (`check.bounds.PAULI_ROTATION`).
+_PAULI_ROTATION = PAULI_ROTATION
 #: Controlled rotations: generator |1><1| (x) P / 2 = (P - Z (x) P) / 4, eigenvalues 0, +-1/2,
 #: frequencies 1/2 and 1; the four-term rule c+ [f(t + pi/2) - f(t - pi/2)] - c- [f(t + 3pi/2)
 #: - f(t - 3pi/2)] with c+- = (sqrt 2 +- 1) / (4 sqrt 2): 2 (c+^2 + c-^2) = 3/8.
@@ -142,6 +128,35 @@ class Feature:
     #: float32 numbers, so the oracle runs at exactly the values the QNode gets).
     dtype: str = "float64"
 
+    # --- derived once from the fields above (`__post_init__`), never passed ---
+    #: Every trainable gate argument in circuit order, then every trainable Hamiltonian
+    #: coefficient: PennyLane's tape parameters, each with its gate's rule (None: a coefficient).
+    tape_arguments: tuple[tuple[GateRule | None, Linear], ...] = field(
+        init=False, repr=False, compare=False)
+    #: d(tape parameters) / d(QNode parameters), (tape parameters, parameters).
+    classical_jacobian: np.ndarray = field(init=False, repr=False, compare=False)
+    #: ``omega_i``: the largest frequency of any output along each parameter.
+    frequencies: np.ndarray = field(init=False, repr=False, compare=False)
+    #: Each measurement's Hamiltonian coefficients at the parameters (empty for probs).
+    coefficients: tuple[np.ndarray, ...] = field(init=False, repr=False, compare=False)
+    #: ``C``: a bound on every output's magnitude (the largest over the measurements).
+    magnitude: float = field(init=False, repr=False, compare=False)
+    #: ``m``: how many tape parameters are Hamiltonian coefficients.
+    trainable_coefficients: int = field(init=False, repr=False, compare=False)
+    #: The parameters that enter the circuit only through Hamiltonian coefficients.
+    coefficient_params: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    #: The amplitudes of the device state (8, or 16 with a second auxiliary wire).
+    amplitudes: int = field(init=False, repr=False, compare=False)
+    #: What one evaluation's round-off grows with: each gate counts the multiply-adds per
+    #: amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
+    #: one more pass over the amplitudes, plus the device's amplitudes.
+    work: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        derived = _derived(self)
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
+
     @property
     def outputs(self) -> int:
         """Outputs of one circuit (one batch element)."""
@@ -158,13 +173,6 @@ class Feature:
         method's second derivative applies it to its own tapes, which hold the first."""
         return 2 + self.derivative
 
-    @property
-    def coefficient_params(self) -> tuple[int, ...]:
-        """The parameters that enter the circuit only through Hamiltonian coefficients."""
-        used = {i for g in self.gates for form in g.args for i, _ in form}
-        return tuple(sorted({i for m in self.measurements for c, _ in m.terms if is_trainable(c)
-                             for i, _ in c} - used))  # type: ignore[union-attr]
-
 
 def element(feature: Feature, index: int) -> Feature:
     """Batch element ``index`` of a broadcast feature, as the unbatched circuit it stands for."""
@@ -172,29 +180,46 @@ def element(feature: Feature, index: int) -> Feature:
     return dataclasses.replace(feature, name=f"{feature.name}[{index}]", params=values)
 
 
-def tape_arguments(feature: Feature) -> list[tuple[GateRule | None, Linear]]:
-    """Every trainable gate argument in circuit order, then every trainable Hamiltonian
-    coefficient: PennyLane's tape parameters, each with its gate's rule (None: a coefficient)."""
+def _tape_arguments(feature: Feature) -> tuple[tuple[GateRule | None, Linear], ...]:
     gates = [(GATE_RULES[gate.name], form) for gate in feature.gates for form in gate.args]
-    return gates + [(None, c) for m in feature.measurements for c, _ in m.terms  # type: ignore[misc]
-                    if is_trainable(c)]
+    return tuple(gates + [(None, c) for m in feature.measurements for c, _ in m.terms  # type: ignore[misc]
+                          if is_trainable(c)])
 
 
-def classical_jacobian(feature: Feature) -> np.ndarray:
-    """d(tape parameters) / d(QNode parameters), shape (tape parameters, parameters): the
-    chain-rule factor every framework applies to a gradient transform's result."""
-    args = tape_arguments(feature)
-    jac = np.zeros((len(args), len(feature.params)))
+def _derived(feature: Feature) -> dict[str, object]:
+    """The facts `Feature.__post_init__` sets, from the feature's data alone."""
+    args = _tape_arguments(feature)
+    classical = np.zeros((len(args), len(feature.params)))
     for row, (_, form) in enumerate(args):
         for index, coefficient in form:
-            jac[row, index] += coefficient
-    return jac
+            classical[row, index] += coefficient
+    omega = np.zeros(len(feature.params))
+    for gate in feature.gates:
+        for form in gate.args:
+            for index, coefficient in form:
+                omega[index] += abs(coefficient) * GATE_RULES[gate.name].frequency
+    params = np.array([feature.params], dtype=float)
+    coefficients = tuple(np.array([coefficient_value(c, params)[0] for c, _ in m.terms])
+                         for m in feature.measurements)
+    magnitude = max(1.0 if m.kind == "probs" else float(np.abs(values).sum())
+                    for m, values in zip(feature.measurements, coefficients, strict=True))
+    used = {i for g in feature.gates for form in g.args for i, _ in form}
+    coefficient_params = tuple(sorted(
+        {i for m in feature.measurements for c, _ in m.terms if is_trainable(c)
+         for i, _ in c} - used))  # type: ignore[union-attr]
+    amplitudes = 2**feature.device_wires
+    terms = sum(max(1, len(m.terms)) for m in feature.measurements)
+    work = sum(2 ** (len(g.wires) - 1) for g in feature.gates) + terms * amplitudes
+    return {"tape_arguments": args, "classical_jacobian": classical, "frequencies": omega,
+            "coefficients": coefficients, "magnitude": magnitude,
+            "trainable_coefficients": sum(rule is None for rule, _ in args),
+            "coefficient_params": coefficient_params, "amplitudes": amplitudes, "work": work}
 
 
 def tape_feature(feature: Feature) -> Feature:
     """The same circuit with each tape parameter a parameter of its own, at the values the
     feature's parameters give them (what a gradient transform differentiates)."""
-    values = classical_jacobian(feature) @ np.array(feature.params)
+    values = feature.classical_jacobian @ np.array(feature.params)
     position = iter(range(len(values)))
     gates = tuple(dataclasses.replace(g, args=tuple(_x(next(position)) for _ in g.args))
                   for g in feature.gates)

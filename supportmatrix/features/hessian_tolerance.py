@@ -50,14 +50,14 @@ What a bound can vouch for (`vouches`)
 
 Finite shots (Hoeffding, as in `tolerance`)
     An entry is one linear combination of independent N-shot estimates, so its deviation is
-    bounded by `check.tolerance.hoeffding` with ``sum (c w)**2 = w_o**2 * S_ij``:
+    bounded by `check.bounds.hoeffding` with ``sum (c w)**2 = w_o**2 * S_ij``:
 
     * parameter-shift (and every method without a noise model of its own, held to its
       bar): the nested rule ``sum_k sum_l c_k c_l f(x + s_k e_i + s_l e_j)``. Off the
       diagonal its tapes are distinct: ``S_ij = shift_sq_i * shift_sq_j``. On it, tapes
       with equal shift sums are the same circuit, which PennyLane executes once when it
       caches (``max_diff=2`` turns the cache on): their coefficients merge, so ``S_ii``
-      is the larger of the unmerged and the merged sums (`_nested_rule_sq`): 3/8 for
+      is the larger of the unmerged and the merged sums (`check.bounds.GateRule.nested_shift_sq`): 3/8 for
       the two-term rule (1/4, -1/2, 1/4), against 1/4 unmerged;
     * hadamard, reversed-hadamard, direct-hadamard, reversed-direct-hadamard: each level
       multiplies the estimates' coefficients and ranges as the first derivative does
@@ -68,84 +68,52 @@ Finite shots (Hoeffding, as in `tolerance`)
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
-from supportmatrix.check.stencil import HESSIAN_STEP, NESTED_WEIGHTS
-from supportmatrix.check.tolerance import EXACT_METHODS, FINITE_DIFF_STEP, SAFETY, SPSA_STEP, hoeffding
-from supportmatrix.features.catalog import GATE_RULES, Feature, GateRule, classical_jacobian
-from supportmatrix.features.tolerance import (
-    per_gate_coefficient,
-    frequencies,
-    magnitude,
-    output_width_sq,
-    rounding,
+from supportmatrix.check.bounds import (
+    GateRule,
+    analytic_bound,
+    hessian_estimator_coefficient,
+    hessian_method_error,
+    hoeffding,
+    nested_stencil_roundoff,
 )
+from supportmatrix.check.stencil import HESSIAN_STEP
+from supportmatrix.features.catalog import Feature
+from supportmatrix.features.tolerance import output_width_sq, rounding
 
-_HADAMARD_FAMILY = ("hadamard", "reversed-hadamard", "direct-hadamard", "reversed-direct-hadamard")
 
-
-def _gate_rules(feature: Feature) -> list[tuple[str, GateRule]]:
-    """Each parameter's gate (name, rule): a Hessian feature's classical Jacobian is I."""
-    k = classical_jacobian(feature)
+def _gate_rules(feature: Feature) -> list[GateRule]:
+    """Each parameter's gate rule: a Hessian feature's classical Jacobian is I."""
+    k = feature.classical_jacobian
     if k.shape[0] != k.shape[1] or not np.array_equal(k, np.eye(len(k))):
         raise ValueError(f"{feature.name}: Hessian bounds are written for one gate argument "
                          "per parameter")
-    return [(gate.name, GATE_RULES[gate.name]) for gate in feature.gates for _ in gate.args]
+    return [rule for rule, _ in feature.tape_arguments if rule is not None]
 
 
 def reference_error(feature: Feature) -> np.ndarray:
     """(params, params): the nested stencil's truncation and round-off bound."""
-    omega, c, h = frequencies(feature), magnitude(feature), HESSIAN_STEP
+    omega, c, h = feature.frequencies, feature.magnitude, HESSIAN_STEP
     oi, oj = omega[:, None], omega[None, :]
     truncation = h**4 / 30 * c * oi * oj * np.maximum(oi**4 + 5 / 3 * oj**4,
                                                       oj**4 + 5 / 3 * oi**4)
-    return truncation + NESTED_WEIGHTS * rounding(feature) / h**2
+    return truncation + nested_stencil_roundoff(rounding(feature))
 
 
 def analytic_hessian_tolerance(method: str, feature: Feature) -> np.ndarray:
     """Per-entry tolerance (outputs, params, params) of an analytic Hessian by ``method``."""
-    omega, c, delta = frequencies(feature), magnitude(feature), rounding(feature)
-    oi, oj = omega[:, None], omega[None, :]
-    if method in EXACT_METHODS:
-        own = delta * np.maximum(1.0, oi * oj)
-    elif method == "finite-diff":
-        h = FINITE_DIFF_STEP
-        own = h / 2 * c * oi * oj * (oi + oj) + 4 * delta / h**2
-    elif method == "spsa":
-        h, big_omega = SPSA_STEP, float(omega.sum())
-        own = np.full_like(oi * oj, h**2 / 3 * big_omega**4 * c + delta / h**2)
-    else:
-        raise ValueError(f"no analytic Hessian error model for diff method {method!r}")
-    return np.ones((feature.outputs, 1, 1)) * (SAFETY * (reference_error(feature) + own))
-
-
-def _nested_rule_sq(rule: GateRule) -> float:
-    """The larger of the nested rule's sum of squared coefficients with and without
-    merging the tapes whose shifts sum to the same value."""
-    merged: dict[float, float] = defaultdict(float)
-    for ck, sk in rule.rule:
-        for cl, sl in rule.rule:
-            merged[round(sk + sl, 12)] += ck * cl
-    return max(rule.shift_sq**2, sum(v**2 for v in merged.values()))
+    omega = feature.frequencies
+    own = hessian_method_error(method, rounding(feature), omega[:, None], omega[None, :],
+                               feature.magnitude, big_omega=float(omega.sum()))
+    return np.ones((feature.outputs, 1, 1)) * analytic_bound(reference_error(feature), own)
 
 
 def hessian_width_sq(method: str, feature: Feature) -> np.ndarray:
     """(params, params): ``S_ij``, per unit of an output's width squared (module docstring)."""
     rules = _gate_rules(feature)
-    n = len(rules)
-    width = np.zeros((n, n))
-    for i, (name_i, rule_i) in enumerate(rules):
-        for j, (name_j, rule_j) in enumerate(rules):
-            if method in _HADAMARD_FAMILY:
-                width[i, j] = per_gate_coefficient(method, name_i) * per_gate_coefficient(method, name_j) * (
-                    2 if i == j else 1)
-            elif i == j:
-                width[i, j] = _nested_rule_sq(rule_i)
-            else:
-                width[i, j] = rule_i.shift_sq * rule_j.shift_sq
-    return width
+    return np.array([[hessian_estimator_coefficient(method, rule_i, rule_j, diagonal=i == j)
+                      for j, rule_j in enumerate(rules)] for i, rule_i in enumerate(rules)])
 
 
 def shots_hessian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:
@@ -162,5 +130,5 @@ def vouches(feature: Feature, tol: np.ndarray) -> bool:
     """Whether every entry of a Hessian tolerance ``tol`` is below ``RESOLVED`` times the
     largest value that second derivative can take, ``omega_i omega_j C``: only then can the
     bound vouch for a result it accepts."""
-    omega, c = frequencies(feature), magnitude(feature)
+    omega, c = feature.frequencies, feature.magnitude
     return bool(np.all(tol < RESOLVED * c * np.outer(omega, omega)[None]))

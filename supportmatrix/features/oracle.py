@@ -81,24 +81,10 @@ def _measure(m: Measurement, psi: np.ndarray, params: np.ndarray) -> np.ndarray:
     return np.sum(terms, axis=0)[:, None]
 
 
-def amplitudes(feature: Feature) -> int:
-    """The amplitudes of the feature's device state (8, or 16 with a second auxiliary wire)."""
-    return 2**feature.device_wires
-
-
-def work(feature: Feature) -> int:
-    """What one evaluation's round-off grows with: each gate counts the multiply-adds per
-    amplitude over a 1-qubit gate's (a k-qubit gate ``2**(k-1)``), each observable term
-    one more pass over the amplitudes, plus the device's amplitudes."""
-    gate_work = sum(2 ** (len(g.wires) - 1) for g in feature.gates)
-    terms = sum(max(1, len(m.terms)) for m in feature.measurements)
-    return gate_work + terms * amplitudes(feature)
-
-
 def _reference(feature: Feature) -> Reference:
     ref = stencil_reference(lambda points: outputs(feature, points),
                             np.array(feature.params, dtype=float),
-                            gates=work(feature) - amplitudes(feature), amplitudes=amplitudes(feature))
+                            gates=feature.work - feature.amplitudes, amplitudes=feature.amplitudes)
     assert ref is not None
     return ref
 
@@ -150,6 +136,6 @@ def tape_jacobian_of(feature: Feature) -> np.ndarray:
     (`catalog.tape_feature`), shape (outputs, tape parameters)."""
     tape = tape_feature(feature)
     ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
-                            gates=work(tape) - amplitudes(tape), amplitudes=amplitudes(tape))
+                            gates=tape.work - tape.amplitudes, amplitudes=tape.amplitudes)
     assert ref is not None
     return ref.jacobian

@@ -9,7 +9,7 @@ every entry is one check of the family's union bound). A feature without a shot 
 one partition of the cell's shots.
 
 The bias check (`tolerance`, "Independent partitions") repeats the whole shot vector
-`check.tolerance.BIAS_REPEATS` times in one execution: for each partition, its repeats
+`check.bounds.BIAS_REPEATS` times in one execution: for each partition, its repeats
 must not all be equal, and their mean must be within the pooled bound.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.interfaces import to_numpy
-from supportmatrix.check.tolerance import BIAS_REPEATS
+from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import Feature
 

@@ -22,10 +22,11 @@ from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
-from supportmatrix.check.tolerance import BIAS_REPEATS, FAMILY_FAILURE, spsa_matches
+from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
+from supportmatrix.check.tolerance import spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance
 from supportmatrix.features.build import circuit_of
-from supportmatrix.features.catalog import FEATURES, Feature, classical_jacobian
+from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import second_derivatives
 from supportmatrix.features.oracle import hessian_of, reference_of, tape_jacobian_of
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
@@ -120,7 +121,7 @@ def _jacobian_checks(cell: FeatureCell, feature: Feature, method: str, jac: np.n
     observed = jac.reshape(ref.shape) if jac.size == ref.size else jac
     tol = tolerance.analytic_tolerance(method, feature)
     if method == "spsa" and not feature.batch:  # broadcast: held to J (see `tolerance`)
-        classical = classical_jacobian(feature)
+        classical = feature.classical_jacobian
         if classical.shape[0] == classical.shape[1] and np.array_equal(classical, np.eye(len(classical))):
             ok = observed.shape == ref.shape and bool(np.all(spsa_matches(observed, ref, tol)))
         else:
@@ -169,7 +170,7 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
     adapter = ADAPTERS[cell.interface]
     own = feature
     feature = feature or FEATURES[cell.feature]
-    p = FAMILY_FAILURE / family_size
+    p = check_probability(family_size)
     method: str | None = None
     hess: Any = NO_GRADIENT
     with observe() as obs:

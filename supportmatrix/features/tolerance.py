@@ -2,8 +2,10 @@
 
 `check.tolerance` derives the matrix's bounds for its 3-gate circuit of frequency-1
 parameters measured with one Pauli Z. Three of its ingredients depend on the circuit and
-are derived here per feature from `catalog`'s data; the constants (steps, ``SAFETY``,
-``ROUNDING``, the failure budget) and the spsa criterion are reused unchanged.
+are derived here per feature from the facts its `catalog.Feature` record carries
+(frequencies, coefficients, magnitude, classical Jacobian, work); the formulas, the
+constants (steps, ``SAFETY``, ``ROUNDING``, the failure budget) and the dispatch by method
+are the kernel's (`check.bounds`), and the spsa criterion is `check.tolerance`'s.
 
 Smoothness (the analytic truncation bounds)
     Along parameter ``i`` every output is a trigonometric polynomial whose frequencies are
@@ -44,10 +46,10 @@ SPSA through classical processing
     ``|F'''| <= (C + m h) Omega**3 + 3 m Omega**2`` for ``m`` trainable coefficients.
 
 Round-off
-    ``delta = ROUNDING * work / 11 * max(1, C)``: `check.tolerance.ROUNDING` is 64 eps for
+    ``delta = ROUNDING * work / 11 * max(1, C)``: `check.bounds.ROUNDING` is 64 eps for
     the matrix's 11 units of work (3 gates + 8 amplitudes); here a k-qubit gate counts
     ``2**(k-1)`` (its multiply-adds per amplitude), each observable term one more pass over
-    the 8 amplitudes (`oracle.work`), and a sum of terms of total weight ``C`` rounds
+    the 8 amplitudes (`catalog.Feature.work`), and a sum of terms of total weight ``C`` rounds
     relative to ``C``. Exact methods then get ``reference error + delta``, finite-diff
     ``+ 2 delta / h`` and spsa ``+ delta / h``, all times ``SAFETY``, as in the matrix.
 
@@ -109,96 +111,80 @@ Independent partitions (part of the bias check)
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import dataclass
 from itertools import product
 
 import numpy as np
 
-from supportmatrix.check.oracle import REFERENCE_STEP
-from supportmatrix.check.tolerance import (
+from supportmatrix.check.bounds import (
     EXACT_METHODS,
-    FINITE_DIFF_STEP,
     ROUNDING,
+    ROUNDING_OF,
     SAFETY,
     SPSA_STEP,
+    UNIT_ROUNDOFF32,
+    Bernstein,
+    analytic_bound,
+    estimator_coefficient,
     hoeffding,
+    method_error,
+    method_truncation,
+    roundoff,
+    stencil_error,
 )
-from supportmatrix.features.catalog import (
-    GATE_RULES,
-    Feature,
-    Measurement,
-    classical_jacobian,
-    coefficient_value,
-    element,
-    tape_arguments,
-)
-from supportmatrix.features.oracle import work
+from supportmatrix.features.catalog import Feature, element
 
-#: The matrix circuit's units of work behind `ROUNDING` (3 gates + 8 amplitudes).
-_MATRIX_WORK = 11
-#: float32's unit round-off, and `ROUNDING`'s count of operations in float32's eps (2 u).
-UNIT_ROUNDOFF32 = 2.0**-24
-ROUNDING32 = 64 * (2 * UNIT_ROUNDOFF32)
 #: The dtypes a real function of float32 parameters may come back in: float32, the
 #: precision asked for, or float64, a promotion that loses nothing. Complex (even with a
 #: zero imaginary part) and lower precision (float16) are wrong.
 FLOAT32_DTYPES = ("float32", "float64")
 
 
-def frequencies(feature: Feature) -> np.ndarray:
-    """``omega_i``: the largest frequency of any output along each parameter."""
-    omega = np.zeros(len(feature.params))
-    for gate in feature.gates:
-        for form in gate.args:
-            for index, coefficient in form:
-                omega[index] += abs(coefficient) * GATE_RULES[gate.name].frequency
-    return omega
-
-
-def _coefficients(feature: Feature, m: Measurement) -> np.ndarray:
-    """The values of a measurement's Hamiltonian coefficients at the feature's parameters."""
-    params = np.array([feature.params], dtype=float)
-    return np.array([coefficient_value(c, params)[0] for c, _ in m.terms])
-
-
-def magnitude(feature: Feature) -> float:
-    """``C``: a bound on every output's magnitude (the largest over the measurements)."""
-    return max(1.0 if m.kind == "probs" else float(np.abs(_coefficients(feature, m)).sum())
-               for m in feature.measurements)
+def smoothness(feature: Feature) -> Bernstein:
+    """``|f^(k)| <= omega_i**k * C`` along each parameter (module docstring)."""
+    return Bernstein(feature.frequencies, feature.magnitude)
 
 
 def rounding(feature: Feature) -> float:
     """``delta``: round-off of one evaluation of the feature's circuit, in its parameters'
     precision (float64, or float32: ``delta32``)."""
-    unit = ROUNDING32 if feature.dtype == "float32" else ROUNDING
-    return unit * max(1.0, work(feature) / _MATRIX_WORK) * max(1.0, magnitude(feature))
+    return roundoff(feature.work, feature.magnitude, ROUNDING_OF[feature.dtype])
 
 
-def trainable_coefficients(feature: Feature) -> int:
-    """``m``: how many of the tape parameters are Hamiltonian coefficients."""
-    return sum(rule is None for rule, _ in tape_arguments(feature))
+def _float64(feature: Feature) -> float:
+    """The float64 round-off of the reference's own evaluations (the oracle's precision)."""
+    return roundoff(feature.work, feature.magnitude, ROUNDING)
+
+
+@dataclass(frozen=True)
+class _AlongDirection:
+    """``|F'''| <= third`` along spsa's direction ``d``, per column scaled by ``spread``
+    (``sum_k |K_kj|``): the only derivative spsa's truncation needs."""
+
+    third: float
+    spread: np.ndarray
+
+    def times(self, coefficient: float, order: int) -> np.ndarray:
+        assert order == 3, "spsa's central difference needs the third derivative only"
+        return coefficient * self.third * self.spread
+
+
+def _along(feature: Feature) -> _AlongDirection:
+    """``|F'''| <= (C + m h) Omega**3 + 3 m Omega**2`` along ``d`` (module docstring)."""
+    tape_omega = sum(rule.frequency for rule, _ in feature.tape_arguments if rule is not None)
+    m, c = feature.trainable_coefficients, feature.magnitude
+    third = (c + m * SPSA_STEP) * tape_omega**3 + 3 * m * tape_omega**2
+    return _AlongDirection(third, np.abs(feature.classical_jacobian).sum(axis=0))
 
 
 def _float32_own(method: str, feature: Feature) -> np.ndarray:
     """Float32's bar for every method (module docstring): its round-off, the rounding of
     the recipe's arguments, and the method's own truncation, but no 1/h amplification."""
-    delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
-    shift = max(abs(s) for rule, _ in tape_arguments(feature) if rule is not None
+    delta, c, omega = rounding(feature), feature.magnitude, feature.frequencies
+    shift = max(abs(s) for rule, _ in feature.tape_arguments if rule is not None
                 for _, s in rule.rule)
     own = delta + omega * c * UNIT_ROUNDOFF32 * (np.abs(np.array(feature.params)) + shift)
-    if method == "finite-diff":
-        own = own + FINITE_DIFF_STEP / 2 * omega**2 * c
-    elif method == "spsa":
-        own = own + _spsa_truncation(feature)
-    return own
-
-
-def _spsa_truncation(feature: Feature) -> np.ndarray:
-    """Per parameter, ``h**2/6 |F'''|`` along a direction ``d``, scaled by ``sum_k |K_kj|``."""
-    tape_omega = sum(rule.frequency for rule, _ in tape_arguments(feature) if rule is not None)
-    m, c = trainable_coefficients(feature), magnitude(feature)
-    third = (c + m * SPSA_STEP) * tape_omega**3 + 3 * m * tape_omega**2
-    return SPSA_STEP**2 / 6 * third * np.abs(classical_jacobian(feature)).sum(axis=0)
+    return own + method_truncation(method, smoothness(feature), _along(feature))
 
 
 def per_element(feature: Feature, tol: np.ndarray) -> np.ndarray:
@@ -214,24 +200,17 @@ def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
     """Per-entry tolerance (outputs, params) of a Jacobian computed by ``method`` without shots."""
     if feature.batch:
         return per_element(feature, analytic_tolerance(method, element(feature, 0)))
-    delta, c, omega = rounding(feature), magnitude(feature), frequencies(feature)
-    h = REFERENCE_STEP
-    reference_error = h**4 / 30 * omega**5 * c + 1.5 * delta / h
+    smooth = smoothness(feature)
     if feature.dtype == "float32":
         if method not in (*EXACT_METHODS, "finite-diff", "spsa"):
             raise ValueError(f"no analytic error model for diff method {method!r}")
-        reference_error = h**4 / 30 * omega**5 * c + 1.5 * _float64(feature) / h
+        reference_error = stencil_error(smooth, _float64(feature))
         own = _float32_own(method, feature)
-    elif method in EXACT_METHODS:
-        own = np.full_like(omega, delta)
-    elif method == "finite-diff":
-        own = FINITE_DIFF_STEP / 2 * omega**2 * c + 2 * delta / FINITE_DIFF_STEP
-    elif method == "spsa":
-        spread = np.abs(classical_jacobian(feature)).sum(axis=0)
-        own = _spsa_truncation(feature) + delta / SPSA_STEP * spread
     else:
-        raise ValueError(f"no analytic error model for diff method {method!r}")
-    return np.ones((feature.outputs, 1)) * (SAFETY * (reference_error + own))
+        delta, along = rounding(feature), _along(feature)
+        reference_error = stencil_error(smooth, delta)
+        own = method_error(method, smooth, delta, along=along, spread=along.spread)
+    return np.ones((feature.outputs, 1)) * analytic_bound(reference_error, own)
 
 
 def forward_tolerance(feature: Feature) -> np.ndarray:
@@ -239,28 +218,12 @@ def forward_tolerance(feature: Feature) -> np.ndarray:
     return per_element(feature, np.full(feature.outputs, SAFETY * rounding(feature)))
 
 
-def _float64(feature: Feature) -> float:
-    """The float64 round-off of the reference's own evaluations (the oracle's precision)."""
-    return rounding(dataclasses.replace(feature, dtype="float64"))
-
-
 def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
     return np.concatenate([
         np.ones(m.outputs) if m.kind == "probs"
-        else np.full(1, 4.0 * float(np.sum(_coefficients(feature, m) ** 2)))
-        for m in feature.measurements])
-
-
-def per_gate_coefficient(method: str, gate_name: str) -> float:
-    """One gate argument's sum of squared estimator coefficients for ``method``, per unit of
-    the output's width squared (module docstring, "Shot noise")."""
-    rule = GATE_RULES[gate_name]
-    if method in ("hadamard", "reversed-hadamard"):
-        return 16 * rule.generator_l1**2
-    if method in ("direct-hadamard", "reversed-direct-hadamard"):
-        return 2 * rule.generator_l1**2
-    return rule.shift_sq  # parameter-shift, and the bar every other method is held to
+        else np.full(1, 4.0 * float(np.sum(values ** 2)))
+        for m, values in zip(feature.measurements, feature.coefficients, strict=True)])
 
 
 def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
@@ -268,10 +231,11 @@ def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
     combines, per unit of the output's width squared (0 for a coefficient parameter: see
     `jacobian_width_sq`)."""
     coeff = np.zeros(len(feature.params))
-    for gate in feature.gates:
-        for form in gate.args:
-            for index, a in form:
-                coeff[index] += a**2 * per_gate_coefficient(method, gate.name)
+    for rule, form in feature.tape_arguments:
+        if rule is None:
+            continue
+        for index, a in form:
+            coeff[index] += a**2 * estimator_coefficient(method, rule)
     return coeff
 
 

@@ -29,17 +29,27 @@ Bounds (per parameter ``i``)
     * tolerance ``SAFETY * (reference error + e * G_i)``; the loss itself within
       ``SAFETY * ROUNDING * M``.
 
-    ``ROUNDING`` and ``SAFETY`` are the QNode cells' (`tolerance`): a few dozen operations
-    per loss term, averaged, stay well inside 64 eps of ``M``.
+    ``ROUNDING``, ``SAFETY`` and the formulas are the kernel's (`check.bounds`): a few
+    dozen operations per loss term, averaged, stay well inside 64 eps of ``M``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, PARAM_SHAPES, Params
+from supportmatrix.check.bounds import (
+    EXACT_METHODS,
+    ROUNDING,
+    SAFETY,
+    Bernstein,
+    analytic_bound,
+    method_error,
+    stencil_error,
+)
 from supportmatrix.check.stencil import STENCIL
-from supportmatrix.check.tolerance import EXACT_METHODS, FINITE_DIFF_STEP, ROUNDING, SAFETY
+from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, PARAM_SHAPES, Params
 
 #: Stencil step: balances truncation (h**4) against round-off (1/h) for sigma up to ~5.
 STEP = 2e-3
@@ -96,26 +106,33 @@ def loss_tolerance(params: Params) -> float:
     return SAFETY * ROUNDING * _loss_bound(params)
 
 
+@dataclass(frozen=True)
+class _PointMean:
+    """``mean_b |l_b^(k)| <= mean_b sigma_bi**k * M`` (Bernstein per point, averaged)."""
+
+    sigma: np.ndarray  # (points, *shape)
+    magnitude: float
+
+    def times(self, coefficient: float, order: int) -> np.ndarray:
+        return coefficient * np.mean(self.sigma**order, axis=0) * self.magnitude
+
+
 def gradient_tolerance(method: str, params: Params, x: np.ndarray) -> Params:
     """Per-entry tolerance of a loss gradient computed with QNode diff method ``method``."""
-    if method in EXACT_METHODS:
-        own = ROUNDING
-    elif method == "finite-diff":
-        own = FINITE_DIFF_STEP / 2 + 2 * ROUNDING / FINITE_DIFF_STEP
-    else:
+    if method not in EXACT_METHODS and method != "finite-diff":
         raise ValueError(f"no error model for diff method {method!r} in a hybrid model")
+    # An expectation value's derivatives are at most 1 (frequency 1, |<Z>| <= 1).
+    own = method_error(method, Bernstein(1.0, 1.0), ROUNDING)
     m = _loss_bound(params)
     delta = ROUNDING * m
     tolerance: Params = {}
     for name, shape in PARAM_SHAPES.items():
-        if name.startswith("dense2"):
-            truncation, scale = 0.0, np.full(shape, 2 * m)
+        if name.startswith("dense2"):  # quadratic: the stencil is exact
+            derivatives, scale = Bernstein(0.0, m), np.full(shape, 2 * m)
         else:
-            sigma = 2 * _angle_slope(name, shape, x)  # (points, *shape)
-            truncation = STEP**4 / 30 * np.mean(sigma**5, axis=0) * m
-            scale = np.mean(sigma, axis=0) * m
-        reference_error = truncation + 1.5 * delta / STEP
-        tolerance[name] = SAFETY * (reference_error + own * scale)
+            derivatives = _PointMean(2 * _angle_slope(name, shape, x), m)
+            scale = derivatives.times(1.0, 1)
+        tolerance[name] = analytic_bound(stencil_error(derivatives, delta, STEP), own * scale)
     return tolerance
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from supportmatrix.check import tolerance as shared
+from supportmatrix.check.bounds import check_probability
 from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.run import CellRun
@@ -58,7 +59,7 @@ def run_qjit_cell(cell: QjitCell, *, family_size: int = 1) -> CellRun:
             derivative = np.asarray(program.derivative(program.x), dtype=float)
             stages.append((Stage.GRADIENT.value, time.perf_counter() - start))
         if obs.error is None:
-            p = shared.FAMILY_FAILURE / family_size
+            p = check_probability(family_size)
             forward_check = _forward_check(cell, ref, forward, p)
             obs.checks += [forward_check] if forward_check is not None else []
             check, obs.detail = _derivative_check(cell, derivative, p)

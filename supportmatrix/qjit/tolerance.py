@@ -16,7 +16,7 @@ parameter-shift.
     bounds ``f''``), and a round-off ``delta`` in each of the two evaluations becomes
     ``2 delta / h``. The step itself is rounded where ``x + h`` is formed: the step actually
     taken differs from ``h`` by at most ``eps |x|``, a relative error ``eps |x| / h`` of the
-    derivative, bounded by ``eps |x| / h * S``. The sum, times `check.tolerance.SAFETY`, is
+    derivative, bounded by ``eps |x| / h * S``. The sum, times `check.bounds.SAFETY`, is
     about 3e-6 at the matrix's point; the error observed is 3e-8.
 
 Second derivatives (``derivative: second``)
@@ -42,7 +42,7 @@ Second derivatives (``derivative: second``)
     ``(f(x + s_i + s_j) - f(x + s_i - s_j) - f(x - s_i + s_j) + f(x - s_i - s_j)) / 4``
     off the diagonal (``s = pi/2``; four estimates, ``sum c**2 = 1/4``) and
     ``(f(x + pi e_i) - 2 f(x) + f(x - pi e_i)) / 4`` on it (``sum c**2 = 3/8``); the larger
-    bounds every entry through `check.tolerance.hoeffding`.
+    bounds every entry through `check.bounds.hoeffding`.
 """
 
 from __future__ import annotations
@@ -53,26 +53,36 @@ from dataclasses import dataclass
 import numpy as np
 
 from supportmatrix.check import tolerance
+from supportmatrix.check.bounds import (
+    EPS,
+    PAULI_ROTATION,
+    analytic_bound,
+    forward_difference_roundoff,
+    forward_difference_truncation,
+    hessian_estimator_coefficient,
+    hessian_method_error,
+    nested_stencil_roundoff,
+    stencil_error,
+)
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS
 from supportmatrix.check.oracle import Reference, measure_batch, reference, stencil_hessian
-from supportmatrix.check.stencil import HESSIAN_STEP, NESTED_WEIGHTS
+from supportmatrix.check.stencil import HESSIAN_STEP
 
 #: Catalyst's default finite-difference step (module docstring).
 CATALYST_FD_STEP = 1e-7
-#: sum c**2 of the parameter-shift Hessian's largest entry (the diagonal's).
-_HESSIAN_COEFFICIENTS = 3 / 8
+#: sum c**2 of the parameter-shift Hessian's largest entry (the diagonal's, 3/8).
+_HESSIAN_COEFFICIENTS = hessian_estimator_coefficient(
+    "parameter-shift", PAULI_ROTATION, PAULI_ROTATION, diagonal=True)
 
 
 def fd_tolerance(ref: Reference, *, x: np.ndarray | None = None,
                  step: float = CATALYST_FD_STEP) -> np.ndarray:
     """Per-entry tolerance of Catalyst's forward-difference Jacobian at ``step``."""
     x = np.asarray(PARAMS if x is None else x, dtype=float)
-    delta = tolerance.rounding(ref)
-    h = tolerance.REFERENCE_STEP
-    reference_error = h**4 / 30 * ref.scale + 1.5 * delta / h
-    own = (step / 2 * ref.scale + 2 * delta / step
-           + tolerance.EPS * float(np.max(np.abs(x))) / step * ref.scale)
-    return (tolerance.SAFETY * (reference_error + own))[:, None] * np.ones(x.size)
+    delta, smooth = tolerance.rounding(ref), tolerance.smoothness(ref)
+    own = (forward_difference_truncation(smooth, step) + forward_difference_roundoff(delta, step)
+           + EPS * float(np.max(np.abs(x))) / step * ref.scale)
+    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(x.size)
 
 
 @dataclass(frozen=True)
@@ -93,7 +103,7 @@ def hessian_reference(measurement: str) -> HessianReference | None:
     hessian = stencil_hessian(lambda points: measure_batch(measurement, points, DEFAULT_CIRCUIT),
                               np.array(PARAMS, dtype=float))
     h, delta = HESSIAN_STEP, tolerance.rounding(base)
-    error = h**4 / 15 * base.scale + NESTED_WEIGHTS * delta / h**2
+    error = h**4 / 15 * base.scale + nested_stencil_roundoff(delta, h)
     return HessianReference(hessian, error, base)
 
 
@@ -102,10 +112,11 @@ def hessian_tolerance(href: HessianReference, method: str, *,
     """Per-entry tolerance of an analytic second derivative: ``fd`` nested at ``step``,
     anything else exact."""
     base = href.base
-    delta = tolerance.rounding(base)
-    own = step * base.scale + 4 * delta / step**2 if method == "fd" else delta
+    # derivatives of the order of S: frequency 1 along every parameter (`check.tolerance`)
+    own = hessian_method_error("finite-diff" if method == "fd" else "adjoint",
+                               tolerance.rounding(base), 1.0, 1.0, base.scale, step=step)
     n = href.hessian.shape[1]
-    return (tolerance.SAFETY * (href.error + own))[:, None, None] * np.ones((n, n))
+    return analytic_bound(href.error, own)[:, None, None] * np.ones((n, n))
 
 
 def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int,

@@ -15,6 +15,7 @@ import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.check import tolerance
+from supportmatrix.check.bounds import check_probability
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
 from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
@@ -45,7 +46,7 @@ def _forward_check(cell: QNodeCell, ref: Reference | None, forward: Any,
     else:
         try:
             tol = tolerance.shots_forward_tolerance(
-                cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
+                cell.measurement, ref, cell.shots, check_probability(family_size))
         except tolerance.NoStatisticalModel:
             return None  # e.g. a state under shots: no estimator to bound; gradients still checked
         criterion = f"Hoeffding bound at {cell.shots} shots"
@@ -63,7 +64,7 @@ def _bias_check(cell: QNodeCell, shape: CircuitShape, run: int, x: Any, ref: Ref
     results = cell_qnode(cell, shape=shape, run=run, repeats=repeats)(x)
     estimates = np.stack([np.asarray(to_numpy(to_real_vector(r))).reshape(-1) for r in results])
     tol = tolerance.shots_forward_tolerance(
-        cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size, repeats)
+        cell.measurement, ref, cell.shots, check_probability(family_size), repeats)
     what = "forward value, mean of repeats"
     mean = estimates.mean(axis=0)
     return [compare_values(what, mean, expected=ref.value, tolerance=tol,
@@ -83,7 +84,7 @@ def _jacobian_check(
     if cell.shots is not None:
         try:
             tol = tolerance.shots_jacobian_tolerance(
-                method, cell.measurement, ref, cell.shots, tolerance.FAMILY_FAILURE / family_size)
+                method, cell.measurement, ref, cell.shots, check_probability(family_size))
         except tolerance.NoStatisticalModel as exc:
             return None, f"a Jacobian came out that no shot-noise model can judge: {exc}"
         return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,

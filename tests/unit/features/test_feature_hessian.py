@@ -102,14 +102,14 @@ def test_nested_forward_differences_cannot_be_vouched_for(name: str) -> None:
 
 def test_the_nested_rules_merged_squares() -> None:
     """Two-term rule nested: shifts pi, 0, -pi with 1/4, -1/2, 1/4 once merged: 3/8 > 1/4."""
-    assert ht._nested_rule_sq(GATE_RULES["RY"]) == pytest.approx(3 / 8)
+    assert GATE_RULES["RY"].nested_shift_sq == pytest.approx(3 / 8)
     four = GATE_RULES["CRX"]
     merged: dict[float, float] = {}
     for ck, sk in four.rule:
         for cl, sl in four.rule:
             merged[round(sk + sl, 9)] = merged.get(round(sk + sl, 9), 0.0) + ck * cl
-    assert ht._nested_rule_sq(four) == pytest.approx(max(sum(v**2 for v in merged.values()),
-                                                         four.shift_sq**2))
+    assert four.nested_shift_sq == pytest.approx(max(sum(v**2 for v in merged.values()),
+                                                     four.shift_sq**2))
 
 
 def test_the_nested_rule_is_the_oracles_second_derivative() -> None:

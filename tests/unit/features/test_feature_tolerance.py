@@ -10,7 +10,7 @@ import pytest
 
 from supportmatrix.check.tolerance import FAMILY_FAILURE, CHECKS_PER_SHOT_CELL, spsa_matches
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import FEATURES, classical_jacobian
+from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.oracle import feature_reference, tape_jacobian
 
 #: A whole features run: 6 features x 2 devices x 6 interfaces x 11 methods at 10000 shots.
@@ -26,7 +26,7 @@ def _passes(method: str, name: str, jac: np.ndarray) -> bool:
     tol = tolerance.analytic_tolerance(method, feature)
     if method != "spsa":
         return bool(np.all(np.abs(jac - ref) <= tol))
-    k = classical_jacobian(feature)
+    k = feature.classical_jacobian
     if k.shape[0] == k.shape[1] and np.array_equal(k, np.eye(len(k))):
         return bool(np.all(spsa_matches(jac, ref, tol)))
     return tolerance.spsa_matches_through(jac, tape_jacobian(name), k, tol)
@@ -51,7 +51,7 @@ def test_the_reference_passes_and_wrong_derivatives_fail(method: str, name: str)
 def test_every_spsa_estimate_passes(name: str) -> None:
     """Whatever direction PennyLane draws over the tape parameters, its estimate passes."""
     feature = FEATURES[name]
-    g, k = tape_jacobian(name), classical_jacobian(feature)
+    g, k = tape_jacobian(name), feature.classical_jacobian
     for d in product((1.0, -1.0), repeat=g.shape[1]):
         d = np.array(d)
         assert _passes("spsa", name, np.outer(g @ d, d @ k)), d
@@ -61,15 +61,15 @@ def test_classical_spsa_is_not_of_the_plain_form() -> None:
     """Why `spsa_matches_through` exists: through RX(2 x0 + x1), a correct SPSA estimate is
     not (J . d) d for any d over the QNode's parameters."""
     feature = FEATURES["classical"]
-    g, k = tape_jacobian("classical"), classical_jacobian(feature)
+    g, k = tape_jacobian("classical"), feature.classical_jacobian
     estimate = np.outer(g @ np.array([1.0, -1.0]), np.array([1.0, -1.0]) @ k)
     ref = feature_reference("classical").jacobian
     assert not spsa_matches(estimate, ref, tolerance.analytic_tolerance("spsa", feature)).all()
 
 
 def test_frequencies_and_chain_rule_coefficients() -> None:
-    assert list(tolerance.frequencies(FEATURES["classical"])) == [2.0, 2.0]
-    assert list(tolerance.frequencies(FEATURES["controlled"])) == [1.0, 1.0, 1.0]
+    assert list(FEATURES["classical"].frequencies) == [2.0, 2.0]
+    assert list(FEATURES["controlled"].frequencies) == [1.0, 1.0, 1.0]
     ps = tolerance.gradient_coefficients("parameter-shift", FEATURES["controlled"])
     assert ps == pytest.approx([3 / 8] * 3)  # the four-term rule
     assert tolerance.gradient_coefficients("parameter-shift", FEATURES["classical"]) == \
@@ -82,7 +82,7 @@ def test_frequencies_and_chain_rule_coefficients() -> None:
 
 def test_hamiltonian_width_is_four_times_the_sum_of_squared_coefficients() -> None:
     assert tolerance.output_width_sq(FEATURES["hamiltonian"]) == pytest.approx([4 * 0.9])
-    assert tolerance.magnitude(FEATURES["hamiltonian"]) == pytest.approx(1.6)
+    assert FEATURES["hamiltonian"].magnitude == pytest.approx(1.6)
     assert list(tolerance.output_width_sq(FEATURES["two-qubit"])) == [1.0] * 4
 
 
