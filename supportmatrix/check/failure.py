@@ -24,6 +24,9 @@ def failure_message(family: Family, rc: ResolvedCell, run: Any, problems: Sequen
     lines = [f"[{rc.cell.id}]", *(f"  {p}" for p in problems)]
     lines.append(f"  declared: {rc.expectation.describe()}")
     lines.append(f"  observed: {run.observed.describe()}")
+    asked = getattr(rc.cell, "diff_method", None)
+    if run.resolved_method and run.resolved_method != asked:
+        lines.append(f"  diff_method {asked!r} resolved to {run.resolved_method!r}")
     lines += context
     lines += detail_lines(run.observed, run.warnings)
     lines.append("  reproduce with:")

@@ -59,10 +59,7 @@ def _source(function: object) -> str:
 
 
 def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
-    """Context lines and reproduction lines for `check.failure.failure_message`."""
-    cell = run.cell
-    context = []
-    if run.resolved_method and run.resolved_method != cell.diff_method:
-        context.append(f"  diff_method {cell.diff_method!r} resolved to {run.resolved_method!r}")
+    """Context lines (none: the shared text says all) and reproduction lines for
+    `check.failure.failure_message`."""
     inputs = run.extras or FeatureInputs()
-    return context, feature_snippet(cell, inputs.feature, inputs.run).splitlines()
+    return [], feature_snippet(run.cell, inputs.feature, inputs.run).splitlines()
