@@ -10,6 +10,7 @@ from supportmatrix.cli.common import (
     InputError,
     add_from_option,
     add_matrix_option,
+    add_versions_option,
     add_output_option,
     declared_or_observed,
     emit,
@@ -34,11 +35,7 @@ def add_render(subparsers: argparse._SubParsersAction) -> None:
     )
     add_matrix_option(parser)
     add_from_option(parser, "render")
-    parser.add_argument(
-        "--versions", metavar="CONSTRAINTS",
-        help="resolve version gates for the versions pinned in this pip constraints file "
-             "(e.g. constraints.txt) instead of the installed ones",
-    )
+    add_versions_option(parser)
     parser.add_argument(
         "--format",
         choices=tuple(FORMATS),
