@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench.results import axis_values, base_layers, select, series
 from supportmatrix.bench.tables import crossover_text, labels, mib, seconds
 
-DQ, LQ = "default.qubit", "lightning.qubit"
+DQ, LQ = PYTHON_STATEVECTOR, LIGHTNING_STATEVECTOR
 
 
 def ranges(values: Sequence[int]) -> str:

@@ -1,8 +1,11 @@
-"""The benchmark's axis values, one tuple each, with no imports: the CLI's defaults read them."""
+"""The benchmark's axis values, one tuple each, importing only the device registry (no
+PennyLane): the CLI's defaults read them."""
 
 from __future__ import annotations
 
-DEVICES: tuple[str, ...] = ("default.qubit", "lightning.qubit")
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
+
+DEVICES: tuple[str, ...] = (PYTHON_STATEVECTOR, LIGHTNING_STATEVECTOR)
 #: finite-diff is the baseline: what a gradient costs without any analytic method.
 DIFF_METHODS: tuple[str, ...] = ("backprop", "adjoint", "parameter-shift", "finite-diff")
 #: Each is also the QNode's ``interface``; `steps.BUILDERS` has one step per name.

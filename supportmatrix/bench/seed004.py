@@ -13,14 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.timing import error_of
 from supportmatrix.check.measure import measure, os_threads
 
 #: The configurations seed 004 compared, in its order.
 CONFIGS: tuple[tuple[str, str], ...] = (
-    ("default.qubit", "backprop"), ("default.qubit", "adjoint"),
-    ("lightning.qubit", "backprop"), ("lightning.qubit", "adjoint"))
+    (PYTHON_STATEVECTOR, "backprop"), (PYTHON_STATEVECTOR, "adjoint"),
+    (LIGHTNING_STATEVECTOR, "backprop"), (LIGHTNING_STATEVECTOR, "adjoint"))
 EPOCHS, BATCH_SIZE, SAMPLES = 6, 5, 200
 
 

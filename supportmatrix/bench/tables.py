@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench import bandwidth as bw
 from supportmatrix.bench.fit import Fit, crossovers, exponential_fit, power_fit, ratios
 from supportmatrix.bench.results import axis_values, base_layers, layer_qubits, select, series
 
 #: (device, method) A against (device, method) B, at every interface and layer count.
 COMPARISONS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
-    (("default.qubit", "adjoint"), ("default.qubit", "backprop")),
-    (("lightning.qubit", "adjoint"), ("default.qubit", "backprop")),
-    (("lightning.qubit", "adjoint"), ("default.qubit", "adjoint")),
-    (("default.qubit", "parameter-shift"), ("default.qubit", "adjoint")),
-    (("lightning.qubit", "parameter-shift"), ("lightning.qubit", "adjoint")),
+    ((PYTHON_STATEVECTOR, "adjoint"), (PYTHON_STATEVECTOR, "backprop")),
+    ((LIGHTNING_STATEVECTOR, "adjoint"), (PYTHON_STATEVECTOR, "backprop")),
+    ((LIGHTNING_STATEVECTOR, "adjoint"), (PYTHON_STATEVECTOR, "adjoint")),
+    ((PYTHON_STATEVECTOR, "parameter-shift"), (PYTHON_STATEVECTOR, "adjoint")),
+    ((LIGHTNING_STATEVECTOR, "parameter-shift"), (LIGHTNING_STATEVECTOR, "adjoint")),
 )
 MIB = 2**20
 

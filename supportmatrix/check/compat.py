@@ -20,6 +20,25 @@ def qnode_takes_shots() -> bool:
     return "shots" in inspect.signature(qml.QNode.__init__).parameters
 
 
+def make_device(name: str, *, wires: int, seed: int | None = None, **more: Any) -> Any:
+    """The device ``name`` as its entry says to build it (`devices.device_named`): its
+    keyword arguments, and ``seed`` under the keyword it takes one by."""
+    import pennylane as qml
+
+    from supportmatrix.matrix.devices import device_named
+
+    return qml.device(name, wires=wires, **device_named(name).constructor_kwargs(seed), **more)
+
+
+def device_source(name: str, *, wires: int, seed: int | None = None, **more: Any) -> str:
+    """The source of the `make_device` call that builds the same device."""
+    from supportmatrix.matrix.devices import device_named
+
+    kwargs = {**device_named(name).constructor_kwargs(seed), **more}
+    shown = "".join(f", {key}={value!r}" for key, value in kwargs.items())
+    return f"dev = qml.device({name!r}, wires={wires}{shown})"
+
+
 def device_qnode(circuit: Any, *, device: str, wires: int, seed: int, interface: str | None,
                  diff_method: str, shots: int | tuple[int, ...] | None, max_diff: int = 1,
                  gradient_kwargs: dict[str, Any] | None = None) -> Any:
@@ -33,10 +52,10 @@ def device_qnode(circuit: Any, *, device: str, wires: int, seed: int, interface:
     if gradient_kwargs:
         more["gradient_kwargs"] = gradient_kwargs
     if qnode_takes_shots():
-        dev = qml.device(device, wires=wires, seed=seed)
+        dev = make_device(device, wires=wires, seed=seed)
         return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, shots=shots,
                          **more)
-    dev = qml.device(device, wires=wires, seed=seed, shots=shots)
+    dev = make_device(device, wires=wires, seed=seed, shots=shots)
     return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, **more)
 
 
@@ -48,10 +67,10 @@ def qnode_source(*, device: str, wires: int, seed: int, interface: str, diff_met
     more = f", max_diff={max_diff}" if max_diff != 1 else ""
     more += f", gradient_kwargs={gradient_kwargs}" if gradient_kwargs else ""
     if qnode_takes_shots():
-        return [f"dev = qml.device({device!r}, wires={wires}, seed={seed})", "",
+        return [device_source(device, wires=wires, seed=seed), "",
                 f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}, "
                 f"shots={shots!r}{more})"]
-    return [f"dev = qml.device({device!r}, wires={wires}, seed={seed}, shots={shots!r})", "",
+    return [device_source(device, wires=wires, seed=seed, shots=shots), "",
             f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}{more})"]
 
 

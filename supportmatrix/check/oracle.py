@@ -79,6 +79,16 @@ def _complex_vector(z: np.ndarray) -> np.ndarray:
     return np.concatenate([z.real, z.imag], axis=1)
 
 
+#: The oracle's name for ``qml.state()`` on a mixed-state device: the density matrix of every
+#: device wire, |psi><psi| of the pure state the circuit prepares.
+MIXED_STATE = "state-density-matrix"
+
+
+def oracle_measurement(measurement: str, *, mixed_state: bool) -> str:
+    """The oracle's measurement for a cell's: ``state`` follows the device's kind of state."""
+    return MIXED_STATE if mixed_state and measurement == "state" else measurement
+
+
 def measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) -> np.ndarray | None:
     """Exact real outputs (batch, outputs) of ``measurement`` for parameter vectors (batch, n)."""
     psi = states(params, shape)
@@ -87,10 +97,13 @@ def measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) -> 
     probs01 = np.sum(np.abs(m) ** 2, axis=-1).reshape(batch, 4)
     z1 = probs01 @ np.kron(np.ones(2), _Z)
     rho0 = np.einsum("barx,bcrx->bac", m, m.conj())
-    if measurement == "state":
+    if measurement in ("state", MIXED_STATE):
         spare = np.zeros(2 ** (shape.device_wires - shape.wires))
         spare[0] = 1.0  # the auxiliary wire stays in |0>
-        return _complex_vector(np.einsum("bi,j->bij", psi, spare))
+        full = np.einsum("bi,j->bij", psi, spare).reshape(batch, -1)
+        if measurement == MIXED_STATE:
+            return _complex_vector(np.einsum("bi,bj->bij", full, full.conj()))
+        return _complex_vector(full)
     if measurement == "density_matrix":
         return _complex_vector(rho0)
     if measurement == "probs":

@@ -70,7 +70,9 @@ def hybrid_qnode(device: str, diff_method: str, interface: str) -> Any:
     """A fresh device and QNode for one cell."""
     import pennylane as qml
 
-    return qml.QNode(qnode_body, qml.device(device, wires=N_QUBITS), interface=interface,
+    from supportmatrix.check.compat import make_device
+
+    return qml.QNode(qnode_body, make_device(device, wires=N_QUBITS), interface=interface,
                      diff_method=diff_method)
 
 

@@ -41,7 +41,10 @@ def package_qnode(device: str, diff_method: str) -> Any:
     """A fresh device and QNode for the layer; the layer sets the interface itself."""
     import pennylane as qml
 
-    return qml.QNode(package_qnode_body, qml.device(device, wires=N_QUBITS), diff_method=diff_method)
+    from supportmatrix.check.compat import make_device
+
+    return qml.QNode(package_qnode_body, make_device(device, wires=N_QUBITS),
+                     diff_method=diff_method)
 
 
 class KerasPackageDriver(KerasDriver):

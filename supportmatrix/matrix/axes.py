@@ -11,9 +11,9 @@ AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "measuremen
 
 #: Values the runner knows how to build. `matrix.yaml` may declare a subset, in any order;
 #: adding a value here means teaching `circuits` or `interfaces` to build it.
-#: ``shots`` is open: ``None`` or any positive int.
+#: ``shots`` is open: ``None`` or any positive int. ``device`` is checked against the file's
+#: devices (`devices`), in every family.
 KNOWN_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": ("default.qubit", "lightning.qubit"),
     "interface": ("None", "autograd", "torch", "tf", "jax", "jax-jit"),
     "diff_method": (
         "best",
@@ -44,6 +44,10 @@ KNOWN_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: The shots values `supportmatrix init` declares for a new device: analytic, and the
+#: finite count matrix.yaml runs.
+DEFAULT_SHOTS: tuple[int | None, ...] = (None, 10000)
+
 #: Packages a rule's ``where`` may gate on with a PEP 440 specifier.
 VERSIONED_PACKAGES: tuple[str, ...] = (
     "pennylane",
@@ -57,6 +61,11 @@ VERSIONED_PACKAGES: tuple[str, ...] = (
     "keras",
     "pennylane-keras3-layer",
     "pennylane-catalyst",
+    # the device plugins of devices/ (`devices.KNOWN_DEVICES`), and what they run on
+    "pennylane-lightning-kokkos",
+    "pennylane-qiskit",
+    "qiskit",
+    "qiskit-aer",
 )
 
 #: Axes of the hybrid-model family (``hybrid:`` in `matrix.yaml`), in id order.
@@ -76,7 +85,6 @@ KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "keras3-package-torch",
         "keras3-package-tensorflow",
     ),
-    "device": ("default.qubit", "lightning.qubit"),
     "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
 }
 
@@ -90,7 +98,6 @@ QJIT_AXIS_NAMES: tuple[str, ...] = (
 #: ``derivative`` ``first`` (the Jacobian) or ``second`` (each Hessian row as the gradient
 #: of one entry of the gradient: grad of grad).
 KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": ("lightning.qubit", "default.qubit"),
     "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
     "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
     "method": ("auto", "fd"),
@@ -106,7 +113,6 @@ FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "fe
 
 #: Feature axis values the features runner knows how to build (`features.catalog`).
 KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "device": KNOWN_AXIS_VALUES["device"],
     "interface": KNOWN_AXIS_VALUES["interface"],
     "diff_method": KNOWN_AXIS_VALUES["diff_method"],
     "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",

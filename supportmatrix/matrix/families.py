@@ -127,6 +127,10 @@ class Family:
     reproduction: str | None = None
     #: False: its cells run only when asked for (``--FAMILY`` or ``-m MARKER``), being slow.
     runs_by_default: bool = True
+    #: Whether `supportmatrix init` declares it for any device: its cells need nothing of a
+    #: device but a name (the hybrid family also needs a trained accuracy, Catalyst its own
+    #: devices).
+    any_device: bool = False
     #: Whether its finite-shot cells form one union-bound family of checks.
     counts_shot_checks: bool = True
     #: Whether some of its cells make no sense (`model.inapplicable`) and are declared so
@@ -166,6 +170,7 @@ QNODE = Family(
                        rst_widths=PENNYLANE_WIDTHS, rst_default_width=PENNYLANE_NARROWEST,
                        rst_column_group="Return type", json_key="", json_symbols=True),
     property_classes="supportmatrix.qnode.representatives:supported_classes",
+    any_device=True,
 )
 FEATURES = Family(
     name="features", title="features", keypath=("features",), axis_names=FEATURE_AXIS_NAMES,
@@ -184,6 +189,7 @@ FEATURES = Family(
                        rst=FEATURES_RST, json_key="features"),
     has_not_applicable=True,
     property_classes="supportmatrix.features.representatives:supported_feature_classes",
+    any_device=True,
 )
 HYBRID = Family(
     name="hybrid", title="hybrid", keypath=("hybrid",), axis_names=HYBRID_AXIS_NAMES,

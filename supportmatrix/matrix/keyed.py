@@ -32,7 +32,7 @@ from supportmatrix.matrix.source import Keypath, Source
 __all__ = ["KEYED_TOP_KEYS", "Keyed", "check_unused", "declared_names", "parse_sets"]
 
 #: The top-level keys schema 3 adds.
-KEYED_TOP_KEYS = ("sets", "errors", "warnings")
+KEYED_TOP_KEYS = ("devices", "sets", "errors", "warnings")
 
 
 @dataclass(frozen=True)

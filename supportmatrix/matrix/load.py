@@ -23,7 +23,8 @@ File format (schema_version 2; schema 3's named declarations are described below
 Semantics:
 
 * ``axes`` lists exactly the five `AXIS_NAMES`, in that order. Each is a non-empty list of
-  distinct values from `KNOWN_AXIS_VALUES`; ``shots`` values are ``None`` or ints > 0 (not
+  distinct values from `KNOWN_AXIS_VALUES`; ``device`` values are devices the file declares
+  under ``devices:`` (schema 3), or without that key devices of `devices.KNOWN_DEVICES`; ``shots`` values are ``None`` or ints > 0 (not
   bools). Interface ``None`` is the string ``"None"``; YAML null is accepted and normalised to
   it. For shots, the string ``None`` and YAML null both mean Python ``None`` (analytic).
 * Cells are the Cartesian product of the axes in `AXIS_NAMES` order (device outermost, shots
@@ -52,7 +53,14 @@ Semantics:
   Version 2 refuses ``forward-only`` with a line saying what to write instead.
 * Exception and warning class names are bare identifiers, and not the catch-alls
   ``Exception``, ``BaseException`` or ``Warning``. ``match`` is a regex for `re.search`.
-* ``schema_version: 3`` adds three top-level mappings, each entry declared once and named
+* ``schema_version: 3`` may declare its devices, each with how to build it (`devices`)::
+
+      devices:                  # name -> entry; every one on some family's device axis
+        qiskit.aer: {kwargs: {method: statevector}, seed_keyword: seed_simulator,
+                     mixed_state: false, package: pennylane-qiskit}
+
+  Loading a file makes its devices the ones runners build in this process.
+* ``schema_version: 3`` adds three more top-level mappings, each entry declared once and named
   from the rules of every family (`keyed`)::
 
       sets:                     # name -> values; in a `where`, the name stands for them
@@ -170,6 +178,7 @@ from collections.abc import Mapping
 
 from supportmatrix.matrix.applicable import parse_not_applicable, split_not_applicable
 from supportmatrix.matrix.checks import check_keys, require_mapping
+from supportmatrix.matrix.devices import KNOWN_DEVICES, Device, declare
 from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.keyed import Keyed, check_unused
 from supportmatrix.matrix.model import (
@@ -185,6 +194,7 @@ from supportmatrix.matrix.schema import (
     SCHEMA_VERSION,
     check_schema_version,
     parse_axes,
+    parse_devices,
     parse_keyed,
     parse_notes,
     parse_rules,
@@ -236,15 +246,36 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     check_keys(src, root, (), top_keys(version))
     notes = parse_notes(src, root)
     keyed = parse_keyed(src, root, FAMILIES) if version >= 3 else None
+    devices = parse_devices(src, root)
     families = {}
     for family in FAMILIES:
         section = _section(src, root, family)
         if section is not None:
             families[family.name] = _family_cells(src, section, family, notes, versions, version,
-                                                  keyed)
+                                                  keyed, devices)
     if keyed is not None:
         check_unused(src, root, keyed, notes, (family.keypath for family in FAMILIES))
-    return Matrix(path=src.path, notes=notes, families=families)
+    _check_devices_used(src, root, devices, families)
+    declare(devices[name] for name in _named_devices(families))
+    return Matrix(path=src.path, notes=notes, families=families,
+                  devices={name: devices[name] for name in _named_devices(families)})
+
+
+def _named_devices(families: Mapping[str, FamilyCells]) -> list[str]:
+    """The devices the families' axes name, in order of first appearance."""
+    return list(dict.fromkeys(str(d) for cells in families.values()
+                              for d in cells.axes.get("device", ())))
+
+
+def _check_devices_used(src: Source, root: dict, devices: Mapping[str, Device],
+                        families: Mapping[str, FamilyCells]) -> None:
+    """Every device a file declares is on some family's device axis."""
+    if "devices" not in root:
+        return
+    unused = [name for name in devices if name not in _named_devices(families)]
+    if unused:
+        raise src.error(("devices", unused[0]),
+                        f"device {unused[0]!r} is declared but on no family's device axis")
 
 
 def _section(src: Source, root: dict, family: Family) -> dict | None:
@@ -268,10 +299,11 @@ def _family_cells(
     versions: Mapping[str, str | None],
     schema_version: int,
     keyed: Keyed | None = None,
+    devices: Mapping[str, Device] = KNOWN_DEVICES,
 ) -> FamilyCells:
     """The family's axes and rules, the rules checked for dead ones (whatever is installed),
     then resolved; and the cells declared not applicable, which no rule resolves."""
-    axes = parse_axes(src, section, family)
+    axes = parse_axes(src, section, family, devices)
     rules = parse_rules(src, section, family, axes, notes, schema_version, keyed)
     matches = match_cells(family, axes, rules)
     not_applicable: list[NotApplicableCell] = []

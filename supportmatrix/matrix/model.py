@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from supportmatrix.matrix.axes import SHOTS_ONLY_FEATURES
+from supportmatrix.matrix.devices import Device
 
 def inapplicable(cell: FeatureCell) -> str | None:
     """Why a features cell makes no sense (then it must be declared not applicable), or None."""
@@ -324,6 +325,8 @@ class Matrix:
     path: str
     notes: dict[str, str]
     families: dict[str, FamilyCells] = field(default_factory=dict)
+    #: The devices the families' axes name (`devices.Device`), in order.
+    devices: dict[str, Device] = field(default_factory=dict)
 
     def family(self, name: str) -> FamilyCells:
         """One family's cells (empty when the file does not declare it)."""

@@ -26,6 +26,7 @@ from supportmatrix.matrix.fields import (
 )
 from supportmatrix.matrix.keyed import KEYED_TOP_KEYS, Keyed, parse_sets
 from supportmatrix.matrix.axes import VERSIONED_PACKAGES
+from supportmatrix.matrix.devices import DEVICE_KEYS, KNOWN_DEVICES, Device, parse_device
 from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.model import Rule
 from supportmatrix.matrix.source import Keypath, Source
@@ -40,6 +41,7 @@ __all__ = [
     "parse_keyed",
     "top_keys",
     "parse_axes",
+    "parse_devices",
     "parse_notes",
     "parse_rules",
     "parse_where",
@@ -95,8 +97,10 @@ def check_schema_version(src: Source, root: dict) -> int:
     return version
 
 
-def parse_axes(src: Source, section: dict, family: Family) -> dict[str, tuple[object, ...]]:
-    """The section's ``axes``: exactly the family's axis names, in order, each a value list."""
+def parse_axes(src: Source, section: dict, family: Family,
+               devices: Mapping[str, Device]) -> dict[str, tuple[object, ...]]:
+    """The section's ``axes``: exactly the family's axis names, in order, each a value list;
+    ``device`` values are names of ``devices`` (the file's, or the known ones)."""
     names = family.axis_names
     if "axes" not in section:
         raise src.error(family.keypath, "missing required key 'axes'")
@@ -110,10 +114,34 @@ def parse_axes(src: Source, section: dict, family: Family) -> dict[str, tuple[ob
             raise src.error(kp, f"missing axis {name!r}; axes must list {allowed(names)}")
     if tuple(raw) != names:
         raise src.error(kp, f"axes must be in the order {allowed(names)}; got {allowed(raw)}")
-    return {
-        name: _parse_axis_values(src, name, raw[name], (*kp, name), family.known_values)
-        for name in names
-    }
+    known = {**family.known_values, "device": tuple(devices)}
+    return {name: _parse_axis_values(src, name, raw[name], (*kp, name), known) for name in names}
+
+
+def parse_devices(src: Source, root: dict) -> dict[str, Device]:
+    """The file's ``devices:`` entries by name; without that key, the known devices."""
+    if "devices" not in root:
+        return dict(KNOWN_DEVICES)
+    kp: Keypath = ("devices",)
+    raw = require_mapping(src, root["devices"], kp, "devices")
+    if not raw:
+        raise src.error(kp, "devices must declare at least one device")
+    devices = {}
+    for name, entry in raw.items():
+        name_kp = (*kp, name)
+        require_str(src, name, name_kp, "a device name")
+        entry = {} if entry is None else require_mapping(src, entry, name_kp, f"devices.{name}")
+        check_keys(src, entry, name_kp, DEVICE_KEYS)
+        if "kwargs" in entry and entry["kwargs"] is not None:
+            require_mapping(src, entry["kwargs"], (*name_kp, "kwargs"), "kwargs")
+        for key in ("seed_keyword", "package"):
+            if entry.get(key) is not None:
+                require_str(src, entry[key], (*name_kp, key), key)
+        if type(entry.get("mixed_state", False)) is not bool:
+            raise src.error((*name_kp, "mixed_state"),
+                            f"mixed_state must be true or false, got {show(entry['mixed_state'])}")
+        devices[name] = parse_device(name, entry)
+    return devices
 
 
 def _parse_axis_values(

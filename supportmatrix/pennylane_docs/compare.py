@@ -18,12 +18,13 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from supportmatrix.matrix.devices import PYTHON_STATEVECTOR
 from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
 from supportmatrix.matrix.families import TOP_LEVEL
 from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, Stage
 
-DEFAULT_DEVICE = "default.qubit"  # the device PennyLane's table describes
+DEFAULT_DEVICE = PYTHON_STATEVECTOR  # the device PennyLane's table describes
 DEFAULT_LIMIT = 200  # disagreement lines in the Markdown report
 
 

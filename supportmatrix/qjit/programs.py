@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS
+from supportmatrix.check.compat import device_source
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS
 from supportmatrix.matrix.model import QjitCell
 
@@ -59,7 +60,7 @@ def program_source(cell: QjitCell) -> str:
         "import catalyst",
         "",
         f"HERMITIAN = np.array({HERMITIAN.tolist()!r})",
-        f"dev = qml.device({cell.device!r}, wires={DEFAULT_CIRCUIT.device_wires})",
+        device_source(cell.device, wires=DEFAULT_CIRCUIT.device_wires),
         "",
         f"@qml.qnode(dev, diff_method={cell.diff_method!r}, shots={cell.shots!r})",
         "def circuit(params):",

@@ -19,7 +19,8 @@ from supportmatrix.check.bounds import check_probability
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
 from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
-from supportmatrix.check.oracle import Reference, reference
+from supportmatrix.check.oracle import Reference, oracle_measurement, reference
+from supportmatrix.matrix.devices import device_named
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
@@ -112,7 +113,8 @@ def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
     """
     adapter = ADAPTERS[cell.interface]
     params = tuple(float(p) for p in params)
-    ref = reference(cell.measurement, shape, params)
+    mixed_state = device_named(cell.device).mixed_state
+    ref = reference(oracle_measurement(cell.measurement, mixed_state=mixed_state), shape, params)
     method: str | None = None
     with observe() as obs:
         with obs.attempt():

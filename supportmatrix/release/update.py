@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,7 +135,7 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     rules = [(family, {"expect": key}, group) for (family, key), group in expect_groups.items()]
     rules += [(family, {"warnings": key}, group) for (family, key), group in warning_groups.items()]
     text, count = _append_rules(original, matrix, rules, gate=gate, packages=packages, source=source)
-    _verify(text, path, records, packages)
+    verify_observations(text, path, records, packages)
     diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True),
                                         fromfile=str(path), tofile=f"{path} (updated)"))
     return MatrixUpdate(text, diff, len(drifted), count, crashed)
@@ -363,7 +363,8 @@ def _flow_seq(items: list[Any]) -> Any:
 # --------------------------------------------------------------------------- the check
 
 
-def _verify(text: str, path: Path, records: list[CellRecord], packages: dict[str, str | None]) -> None:
+def verify_observations(text: str, path: Path, records: Sequence[CellRecord],
+                        packages: Mapping[str, str | None]) -> None:
     """Load the new text as the matrix and require every observed cell, of every family,
     to satisfy it."""
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from supportmatrix.matrix.devices import KNOWN_DEVICES
 from supportmatrix.matrix.families import FAMILIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -289,3 +290,31 @@ def test_the_family_name_finder_finds_literals_and_identifiers() -> None:
     assert sorted(_family_names_in(source)) == sorted([
         "hybrid_tools", "qnode_tools", "render_qjit", "features_table", "'qnode'", "'hybrid'",
         "'qjit'"])
+
+
+# --------------------------------------------------------------------------- devices as data
+
+#: Every device name the registry knows; code reads them from there.
+DEVICE_NAMES = frozenset(KNOWN_DEVICES)
+DEVICE_REGISTRY = "supportmatrix.matrix.devices"
+
+
+def device_mentions(source: str) -> list[str]:
+    """Where code names a device: a string literal that is exactly a known device's name
+    (docstrings, help texts and ids that merely contain one aside)."""
+    return [f"line {node.lineno}: {node.value!r}" for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and node.value in DEVICE_NAMES]
+
+
+@pytest.mark.parametrize("name", sorted(set(MODULES) - {DEVICE_REGISTRY}))
+def test_no_device_is_named_outside_the_device_registry(name: str) -> None:
+    mentions = device_mentions(MODULES[name].read_text(encoding="utf-8"))
+    assert not mentions, (f"{name} names a device ({'; '.join(mentions)}): read it from "
+                          f"{DEVICE_REGISTRY} instead, so that adding a device is adding data")
+
+
+def test_the_device_check_sees_literals_only() -> None:
+    source = ('"""On default.qubit."""\n'
+              'x = qml.device("lightning.kokkos", wires=2)\n'
+              'y = "default.mixed-torch-adjoint-probs-analytic"\n')
+    assert device_mentions(source) == ["line 2: 'lightning.kokkos'"]

@@ -1,0 +1,276 @@
+"""``supportmatrix init``: a complete, valid declaration for any installed device, observed.
+
+1. The device is built once, and its entry made (`device_probe`).
+2. A first declaration (`skeleton`) holds every family that runs on any device
+   (`families.Family.any_device`) with every value its runner knows, and one rule: every
+   cell ``supported``.
+3. `observe.observe` runs it, as ``pytest --matrix`` would, with a progress bar.
+4. `declaration` writes what was seen: one note per distinct cause (the outcome, the
+   exception's class and message, where it was raised), worded from the observation and
+   marked for a person to reword; rules grouped by cause under ``# --- <note> ---``, each
+   ``where`` an exact box of cells (`update.merge_boxes`); the warnings each cell raised;
+   the versions it was measured with in the header (`declaration_text`).
+5. The file is loaded again and every observed cell must satisfy it (`verify_observations`).
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from supportmatrix.matrix.axes import DEFAULT_SHOTS, SHOTS_ONLY_FEATURES
+from supportmatrix.matrix.devices import Device
+from supportmatrix.matrix.families import FAMILIES, Family
+from supportmatrix.matrix.load import SCHEMA_VERSION
+from supportmatrix.matrix.model import Expectation, Outcome
+from supportmatrix.release.codec import CellRecord, axes_json, records_of
+from supportmatrix.release.declaration_text import REWORD, render
+from supportmatrix.release.device_probe import InitError, probe_device
+from supportmatrix.release.keys import class_slug, fresh_key, message_words
+from supportmatrix.release.observed_matrix import observed_expectation
+from supportmatrix.release.results import load_results, packages_of
+from supportmatrix.release.update import merge_boxes, verify_observations
+
+#: The note of the features' cells that need shots (`axes.SHOTS_ONLY_FEATURES`).
+SHOTS_ONLY_NOTE = "needs-shots"
+
+
+@dataclass(frozen=True)
+class InitResult:
+    """The written declaration and what went into it."""
+
+    text: str
+    cells: int
+    causes: int
+    rules: int
+    counts: dict[str, int]
+
+
+def init_families() -> tuple[Family, ...]:
+    """The families init declares on any device."""
+    return tuple(f for f in FAMILIES if f.any_device)
+
+
+# --------------------------------------------------------------------------- the files
+
+
+def check_only(only: Mapping[str, Sequence[Any]]) -> None:
+    """Refuse an axis no family init declares has, or a value its runner cannot build."""
+    families = init_families()
+    for axis, values in only.items():
+        having = [f for f in families if axis in f.axis_names]
+        if axis == "device" or not having:
+            names = sorted({a for f in families for a in f.axis_names} - {"device"})
+            raise InitError(f"--only {axis}: not an axis one can restrict; axes: {', '.join(names)}")
+        known = set(DEFAULT_SHOTS) if axis == "shots" else {
+            v for f in having for v in f.known_values[axis]}
+        unknown = [v for v in values if v not in known]
+        if unknown or not values:
+            shown = ", ".join("None" if v is None else str(v) for v in sorted(known, key=str))
+            raise InitError(f"--only {axis}: unknown value {unknown[0] if unknown else ''!r}; "
+                            f"allowed: {shown}")
+
+
+def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Any]:
+    """The first declaration: every cell of every family init declares, supported;
+    ``only`` keeps those values of an axis (in the runner's order)."""
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
+                           "devices": {device.name: device.to_yaml()}}
+    for family in init_families():
+        section: dict[str, Any] = {"axes": _axes(family, device, only)}
+        if family.has_not_applicable:
+            section["not-applicable"] = [
+                {"where": {"feature": list(SHOTS_ONLY_FEATURES), "shots": None},
+                 "note": SHOTS_ONLY_NOTE}]
+        section["rules"] = [("supported", [{"expect": "supported"}])]  # (group, rules)
+        _place(doc, family, section)
+    if any(f.has_not_applicable for f in init_families()):
+        doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic counterpart."}
+    return doc
+
+
+def _axes(family: Family, device: Device,
+          only: Mapping[str, Sequence[Any]] | None = None) -> dict[str, list[Any]]:
+    axes: dict[str, list[Any]] = {}
+    for axis in family.axis_names:
+        if axis == "device":
+            axes[axis] = [device.name]
+            continue
+        values = list(DEFAULT_SHOTS) if axis == "shots" else list(family.known_values[axis])
+        kept = (only or {}).get(axis)
+        axes[axis] = values if kept is None else [v for v in values if v in kept]
+    return axes
+
+
+def _place(doc: dict[str, Any], family: Family, section: dict[str, Any]) -> None:
+    """Put a family's section where its key path says (the QNode family: the top level)."""
+    if family.keypath:
+        doc[str(family.keypath[0])] = section
+    else:
+        doc.update(section)
+
+
+@dataclass(frozen=True)
+class _Cause:
+    """Cells that share an outcome and, for ``errors``, an exception (class, match, stage)."""
+
+    outcome: Outcome
+    error: tuple[str, str, str] | None
+    detail: str
+
+
+def declaration(device: Device, records: Sequence[CellRecord],
+                only: Mapping[str, Sequence[Any]] | None = None) -> tuple[dict[str, Any], int, int]:
+    """The declaration of what ``records`` observed, with the number of causes and rules."""
+    doc = skeleton(device, only)
+    notes: dict[str, str] = dict(doc.get("notes", {}))
+    errors: dict[str, dict[str, str]] = {}
+    warnings: dict[str, dict[str, str]] = {}
+    causes: dict[_Cause, list[CellRecord]] = {}
+    warned: dict[tuple[str, ...], list[CellRecord]] = {}
+    for record in records:
+        expectation = observed_expectation(record, Expectation(Outcome.SUPPORTED))
+        if expectation.outcome is not Outcome.SUPPORTED:
+            causes.setdefault(_cause(expectation, record), []).append(record)
+        keys = tuple(_warning_key(warnings, spec.category, spec.match.pattern)
+                     for spec in expectation.warnings)
+        if keys:
+            warned.setdefault(keys, []).append(record)
+    rule_count = 0
+    for family in init_families():
+        rules: list[Any] = [("supported", [{"expect": "supported"}])]
+        for cause, group in sorted(causes.items(), key=lambda kv: (-len(kv[1]), repr(kv[0]))):
+            members = [r for r in group if r.family == family.name]
+            if not members:
+                continue
+            note = _note_key(cause, notes)
+            notes[note] = f"{REWORD} {cause.detail}"
+            expect: dict[str, Any] = {"outcome": cause.outcome.value, "note": note}
+            if cause.error is not None:
+                cls, match, stage = cause.error
+                key = _keyed(errors, {"class": cls, "stage": stage, "match": match},
+                             f"{note}-{stage}")
+                expect["error"] = key
+            rules.append((note, [{"where": where, "expect": expect}
+                                 for where in _wheres(family, device, members, only)]))
+        warning_rules = [{"where": where, "warnings": list(keys)}
+                         for keys, group in sorted(warned.items())
+                         for where in _wheres(family, device,
+                                              [r for r in group if r.family == family.name], only)]
+        if warning_rules:
+            rules.append(("warnings", warning_rules))
+        rule_count += sum(len(group) for _, group in rules)
+        section = doc if not family.keypath else doc[str(family.keypath[0])]
+        section["rules"] = rules
+    if errors:
+        doc["errors"] = errors
+    if warnings:
+        doc["warnings"] = warnings
+    doc["notes"] = notes
+    return doc, len(causes), rule_count
+
+
+def _cause(expectation: Expectation, record: CellRecord) -> _Cause:
+    error = expectation.error
+    if error is not None:
+        message = record.observation.observed.error.message if record.observation and \
+            record.observation.observed.error else error.match.pattern
+        first = next((line for line in message.splitlines() if line.strip()), "")
+        return _Cause(expectation.outcome, (error.cls, error.match.pattern, error.stage.value),
+                      f"{error.cls} at the {error.stage.value} stage: {first.strip()[:300]}")
+    if expectation.outcome is Outcome.INCORRECT:
+        return _Cause(Outcome.INCORRECT, None,
+                      "The derivative disagrees with the independent reference beyond its "
+                      "tolerance: a wrong gradient.")
+    return _Cause(expectation.outcome, None,
+                  "The forward pass runs and no derivative comes out: the output is not "
+                  "connected to the trainable parameters.")
+
+
+def _note_key(cause: _Cause, notes: Mapping[str, str]) -> str:
+    if cause.error is None:
+        base = cause.outcome.value
+    else:
+        cls, match, _ = cause.error
+        base = "-".join([class_slug(cls), *message_words(match)[:4]])
+    return fresh_key(re.sub(r"-+", "-", base).strip("-") or "observed", notes)
+
+
+def _keyed(table: dict[str, dict[str, str]], spec: dict[str, str], base: str) -> str:
+    for key, existing in table.items():
+        if existing == spec:
+            return key
+    key = fresh_key(base, table)
+    table[key] = spec
+    return key
+
+
+def _warning_key(table: dict[str, dict[str, str]], category: str, match: str) -> str:
+    base = "-".join(message_words(match)[:4]) or class_slug(category)
+    return _keyed(table, {"category": category, "match": match}, base)
+
+
+def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
+            only: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
+    """Exact boxes of these cells, each as a ``where`` (axes that take every value left out)."""
+    axes = _axes(family, device, only)
+    wheres = []
+    for box in merge_boxes((axes_json(r.cell) for r in records), family.axis_names):
+        where: dict[str, Any] = {}
+        for axis, values in box.items():
+            if set(values) == set(axes[axis]):
+                continue
+            ordered = [v for v in axes[axis] if v in values]
+            where[axis] = ordered[0] if len(ordered) == 1 else ordered
+        wheres.append(where)
+    return wheres
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: str = "auto",
+                progress: bool = True, command: str = "supportmatrix init",
+                only: Mapping[str, Sequence[Any]] | None = None) -> InitResult:
+    """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
+    its declaration to ``output``."""
+    from supportmatrix.release.observe import ObserveError, observe
+
+    check_only(only or {})
+    device = probe_device(name, kwargs)
+    output = Path(output)
+    with tempfile.TemporaryDirectory(dir=output.parent if output.parent.exists() else None) as tmp:
+        first = Path(tmp) / f"{name}.yaml"
+        results = Path(tmp) / "results.json"
+        first.write_text(render(skeleton(device, only), device=device, packages={}, command=command),
+                         encoding="utf-8")
+        code, text = observe(first, results, workers=workers, progress=progress)
+        if not results.exists():
+            tail = " | ".join(text.strip().splitlines()[-3:])
+            raise ObserveError(f"pytest stopped with exit code {code}: {tail or 'no output'}")
+        document = load_results(results)
+    records = records_of(document)
+    crashed = [r for r in records if r.observation is None]
+    if crashed:
+        raise InitError(f"{len(crashed)} cells produced no observation, e.g. {crashed[0].id}: "
+                        f"{crashed[0].status} ({crashed[0].reason}); nothing can be declared "
+                        "for them")
+    packages = packages_of(document)
+    doc, causes, rules = declaration(device, records, only)
+    text = render(doc, device=device, packages=packages, command=command)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    try:
+        verify_observations(text, output, records, packages)
+    except Exception:
+        output.unlink(missing_ok=True)
+        raise
+    counts: dict[str, int] = {}
+    for record in records:
+        outcome = observed_expectation(record, Expectation(Outcome.SUPPORTED)).outcome.value
+        counts[outcome] = counts.get(outcome, 0) + 1
+    return InitResult(text, len(records), causes, rules, counts)
