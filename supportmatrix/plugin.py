@@ -197,6 +197,7 @@ def pytest_configure(config: pytest.Config) -> None:
     for family in FAMILIES:
         how = "" if family.runs_by_default else f"; run with --{family.name} or -m {family.marker}"
         config.addinivalue_line("markers", f"{family.marker}: a {family.title} cell of the matrix{how}")
+    _collect_cells_by_default(config)
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -204,6 +205,20 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.pluginmanager.register(
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
+
+
+def _collect_cells_by_default(config: pytest.Config) -> None:
+    """``pytest --matrix FILE`` with no paths, in a project with no ``testpaths`` (a plugin
+    author's repository), runs the packaged cell tests: the file's cells are the tests.
+    Anywhere else, what pytest collects is left as it is."""
+    if config.getoption("matrix") == "matrix.yaml" or \
+            config.args_source is not pytest.Config.ArgsSource.INVOCATION_DIR:
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("supportmatrix.cell_tests")
+    if spec is not None and spec.origin is not None:
+        config.args[:] = [spec.origin]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:

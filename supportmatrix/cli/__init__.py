@@ -20,7 +20,7 @@ from supportmatrix.cli.explain import add_explain
 from supportmatrix.cli.init import add_init
 from supportmatrix.cli.common import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, PROG, InputError
 from supportmatrix.cli.release import add_diff, add_merge, add_observe, add_update
-from supportmatrix.cli.tables import add_docs_compare, add_render, add_report
+from supportmatrix.cli.tables import add_docs_compare, add_overview, add_render, add_report
 
 __all__ = ["EXIT_OK", "EXIT_REGRESSION", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
 
@@ -66,6 +66,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_merge,
     add_docs_compare,
     add_report,
+    add_overview,
     add_explain,
     add_init,
     add_bench,

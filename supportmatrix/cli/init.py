@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from supportmatrix.cli.common import EXIT_OK, InputError
+from supportmatrix.cli.common import EXIT_OK, InputError, read_matrix
 
 
 def add_init(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +31,10 @@ def add_init(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--only", nargs="*", default=[], metavar="AXIS=V1,V2",
                         help="declare only these values of an axis, e.g. interface=autograd,torch "
                              "(None is spelled None)")
+    parser.add_argument("--like", metavar="MATRIX",
+                        help="borrow the notes, error and warning keys of this declaration "
+                             "(e.g. matrix.yaml) where the same cell on its devices had the "
+                             "same outcome and exception")
     parser.add_argument("-n", "--workers", default="auto", metavar="N",
                         help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
@@ -86,16 +90,20 @@ def _run_init(args: argparse.Namespace) -> int:
     kwargs = device_kwargs(args.device_kwargs)
     only = only_values(args.only)
     output = Path(args.output)
+    like = None if args.like is None else Path(args.like)
+    if like is not None:
+        read_matrix(args.like)  # a bad file is one line here, before any cell runs
     if output.is_dir():
         raise InputError(f"-o {output}: is a directory; give the file to write")
     command = "supportmatrix init " + shlex.join(
         ["--device", args.device, *(["--device-kwargs", *args.device_kwargs]
                                     if args.device_kwargs else []),
-         *(["--only", *args.only] if args.only else []), "-o", args.output])
+         *(["--only", *args.only] if args.only else []),
+         *(["--like", args.like] if args.like else []), "-o", args.output])
     start = time.perf_counter()
     try:
         result = init_device(args.device, kwargs, output, workers=args.workers,
-                             progress=args.progress, command=command, only=only)
+                             progress=args.progress, command=command, only=only, like=like)
     except (InitError, ObserveError) as exc:
         raise InputError(str(exc)) from None
     seconds = time.perf_counter() - start

@@ -79,14 +79,31 @@ def add_diff(subparsers: argparse._SubParsersAction) -> None:
                     "other side's package versions. Exit code 1 when a cell regressed "
                     "(newly failing, or gradient now wrong), else 0.",
     )
-    parser.add_argument("old", metavar="OLD", help=f"results file, or '{DECLARED}'")
-    parser.add_argument("new", metavar="NEW", help=f"results file, or '{DECLARED}'")
+    parser.add_argument("old", metavar="OLD",
+                        help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
+    parser.add_argument("new", metavar="NEW",
+                        help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
     add_matrix_option(parser)
+    parser.add_argument("--devices", type=_device_pair, metavar="OLD_DEVICE,NEW_DEVICE",
+                        help="compare OLD's cells on one device with NEW's on another, cell by "
+                             "cell: what changes on moving from OLD_DEVICE to NEW_DEVICE")
     parser.add_argument("--max-lines", type=whole_number, default=300, metavar="N",
                         help="show at most N changed cells; the counts cover all (default: %(default)s)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="also write the report to FILE (e.g. to attach to a pull request)")
     parser.set_defaults(handler=_run_diff)
+
+
+def _device_pair(text: str) -> tuple[str, str]:
+    """``OLD,NEW``: two device names, for argparse."""
+    old, _, new = text.partition(",")
+    if not old or not new or "," in new:
+        raise argparse.ArgumentTypeError(f"expected two devices, OLD,NEW; got {text!r}")
+    return old, new
+
+
+def _is_matrix_file(name: str) -> bool:
+    return name.endswith((".yaml", ".yml"))
 
 
 def _run_diff(args: argparse.Namespace) -> int:
@@ -96,21 +113,36 @@ def _run_diff(args: argparse.Namespace) -> int:
         render_report,
         side_from_matrix,
         side_from_results,
+        on_device,
     )
+    from supportmatrix.matrix.versions import installed_versions
+    from supportmatrix.release.codec import records_of
     from supportmatrix.release.results import packages_of
 
     if args.old == DECLARED and args.new == DECLARED:
         raise InputError(f"at most one side can be '{DECLARED}': it is resolved for the other "
                          "side's package versions")
-    documents = {name: read_results(name) for name in (args.old, args.new) if name != DECLARED}
-    sides = []
+    documents = {name: read_results(name) for name in (args.old, args.new)
+                 if name != DECLARED and not _is_matrix_file(name)}
+    sides, devices = [], []
     for name, other in ((args.old, args.new), (args.new, args.old)):
-        if name == DECLARED:
-            packages = packages_of(documents[other])
-            sides.append(side_from_matrix(read_matrix(args.matrix, packages), packages=packages,
-                                          families=recorded_families(documents[other])))
+        if name == DECLARED or _is_matrix_file(name):
+            path = args.matrix if name == DECLARED else name
+            packages = packages_of(documents[other]) if other in documents else None
+            matrix = read_matrix(path, packages)
+            families = recorded_families(documents[other]) if other in documents else None
+            sides.append(side_from_matrix(matrix, packages=packages or installed_versions(),
+                                          families=families))
+            devices.append({rc.cell.id: rc.cell.device for rc in matrix.resolved()})
         else:
             sides.append(side_from_results(documents[name], source=name))
+            devices.append({r.id: r.cell.device for r in records_of(documents[name])})
+    if args.devices is not None:
+        try:
+            sides = [on_device(side, device, as_device=args.devices[1], devices=cells)
+                     for side, device, cells in zip(sides, args.devices, devices)]
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
     drift = compare(*sides)
     report = render_report(drift, max_lines=args.max_lines)
     emit(report, None)

@@ -139,3 +139,24 @@ def _run_report(args: argparse.Namespace) -> int:
     emit(build_report(matrix=matrix, versions=versions, documents=documents,
                        with_plots=args.plots), args.output)
     return EXIT_OK
+
+
+def add_overview(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "overview", help="one Markdown table over devices: each device x diff method x interface",
+        description="Summarise several matrix files (matrix.yaml and devices/*.yaml) in one "
+                    "table: per device, diff method and interface, how many cells are "
+                    "supported, raise, give no gradient, or give a wrong value (in bold).")
+    parser.add_argument("matrices", nargs="+", metavar="MATRIX", help="matrix files, in order")
+    add_versions_option(parser)
+    add_output_option(parser)
+    parser.set_defaults(handler=_run_overview)
+
+
+def _run_overview(args: argparse.Namespace) -> int:
+    from supportmatrix.report.overview import render_overview
+
+    versions = resolve_versions(args.versions)
+    matrices = [read_matrix(path, versions) for path in args.matrices]
+    emit(render_overview(matrices, sources=args.matrices), args.output)
+    return EXIT_OK

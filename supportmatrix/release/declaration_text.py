@@ -34,6 +34,7 @@ def render(doc: dict[str, Any], *, device: Device, packages: Mapping[str, str | 
 
 def _commented(doc: dict[str, Any]) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
     def flow(value: Any) -> Any:
         if isinstance(value, dict):
@@ -46,12 +47,23 @@ def _commented(doc: dict[str, Any]) -> Any:
             return node
         return "None" if value is None else value
 
+    def plain(value: Any) -> Any:
+        node = CommentedMap((k, dict(v) if isinstance(v, Mapping) else v) for k, v in value.items())
+        node.fa.set_flow_style()
+        return node
+
     def section(value: dict[str, Any], depth: int = 0) -> Any:
         node = CommentedMap()
         for key, item in value.items():
             if key == "rules":
                 node[key] = _grouped_rules(item, flow, indent=2 * depth + 2)
-            elif key in ("axes", "errors", "warnings", "devices"):
+            elif key == "devices":  # null stays null here: a device may take no seed
+                node[key] = CommentedMap((k, plain(v)) for k, v in item.items())
+            elif key in ("errors", "warnings"):  # regexes single-quoted, as people write them
+                node[key] = CommentedMap((k, flow({f: SingleQuotedScalarString(v) if f == "match"
+                                                   else v for f, v in spec.items()}))
+                                         for k, spec in item.items())
+            elif key == "axes":
                 node[key] = CommentedMap((k, flow(v)) for k, v in item.items())
             elif key == "not-applicable":
                 node[key] = CommentedSeq(flow(v) for v in item)

@@ -204,6 +204,22 @@ def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None],
                 {rc.cell.id: family_of(rc.cell).name for rc in resolved})
 
 
+def on_device(side: Side, device: str, *, as_device: str, devices: dict[str, str]) -> Side:
+    """The side's cells on ``device`` only, each id naming ``as_device`` instead: two
+    devices' cells then compare id for id. ``devices`` maps a cell id to its device."""
+    kept = {cell_id for cell_id in side.cells if devices.get(cell_id) == device}
+    if not kept:
+        raise ValueError(f"{side.label} has no cell on {device}")
+
+    def renamed(cell_id: str) -> str:
+        return cell_id.replace(device, as_device, 1)
+
+    label = side.label if device == as_device else f"{side.label}, {device} as {as_device}"
+    return Side(label,
+                {renamed(c): b for c, b in side.cells.items() if c in kept},
+                {renamed(c): f for c, f in side.families.items() if c in kept})
+
+
 def recorded_families(document: dict[str, Any]) -> list[str]:
     """The names of the families a results document holds records of."""
     return [family.name for family in FAMILIES if family.results_key in document]

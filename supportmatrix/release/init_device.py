@@ -25,12 +25,14 @@ from typing import Any
 from supportmatrix.matrix.axes import DEFAULT_SHOTS, SHOTS_ONLY_FEATURES
 from supportmatrix.matrix.devices import Device
 from supportmatrix.matrix.families import FAMILIES, Family
-from supportmatrix.matrix.load import SCHEMA_VERSION
+from supportmatrix.matrix.load import SCHEMA_VERSION, MatrixError, load_matrix
 from supportmatrix.matrix.model import Expectation, Outcome
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.declaration_text import REWORD, render
 from supportmatrix.release.device_probe import InitError, probe_device
 from supportmatrix.release.keys import class_slug, fresh_key, message_words
+from supportmatrix.release.like_matrix import LikeMatrix, read_like
+from supportmatrix.release.messages import message_key
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import load_results, packages_of
 from supportmatrix.release.update import merge_boxes, verify_observations
@@ -81,15 +83,16 @@ def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None) ->
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
                            "devices": {device.name: device.to_yaml()}}
     for family in init_families():
-        section: dict[str, Any] = {"axes": _axes(family, device, only)}
-        if family.has_not_applicable:
+        axes = _axes(family, device, only)
+        section: dict[str, Any] = {"axes": axes}
+        shots_only = [f for f in axes.get("feature", ()) if f in SHOTS_ONLY_FEATURES]
+        if family.has_not_applicable and shots_only and None in axes["shots"]:
             section["not-applicable"] = [
-                {"where": {"feature": list(SHOTS_ONLY_FEATURES), "shots": None},
-                 "note": SHOTS_ONLY_NOTE}]
+                {"where": {"feature": shots_only, "shots": None}, "note": SHOTS_ONLY_NOTE}]
+            doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic "
+                                             "counterpart."}
         section["rules"] = [("supported", [{"expect": "supported"}])]  # (group, rules)
         _place(doc, family, section)
-    if any(f.has_not_applicable for f in init_families()):
-        doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic counterpart."}
     return doc
 
 
@@ -121,11 +124,15 @@ class _Cause:
     outcome: Outcome
     error: tuple[str, str, str] | None
     detail: str
+    #: The note of the ``--like`` file this cause borrows, if any.
+    note: str | None = None
 
 
 def declaration(device: Device, records: Sequence[CellRecord],
-                only: Mapping[str, Sequence[Any]] | None = None) -> tuple[dict[str, Any], int, int]:
-    """The declaration of what ``records`` observed, with the number of causes and rules."""
+                only: Mapping[str, Sequence[Any]] | None = None,
+                like: LikeMatrix | None = None) -> tuple[dict[str, Any], int, int]:
+    """The declaration of what ``records`` observed, with the number of causes and rules;
+    causes ``like`` declares for the same cells keep its notes and keys."""
     doc = skeleton(device, only)
     notes: dict[str, str] = dict(doc.get("notes", {}))
     errors: dict[str, dict[str, str]] = {}
@@ -133,27 +140,32 @@ def declaration(device: Device, records: Sequence[CellRecord],
     causes: dict[_Cause, list[CellRecord]] = {}
     warned: dict[tuple[str, ...], list[CellRecord]] = {}
     for record in records:
-        expectation = observed_expectation(record, Expectation(Outcome.SUPPORTED))
+        declared = like.expectation(record.cell) if like is not None else None
+        expectation = observed_expectation(record, declared or Expectation(Outcome.SUPPORTED))
         if expectation.outcome is not Outcome.SUPPORTED:
-            causes.setdefault(_cause(expectation, record), []).append(record)
-        keys = tuple(_warning_key(warnings, spec.category, spec.match.pattern)
+            causes.setdefault(_cause(expectation, record, like), []).append(record)
+        keys = tuple(_warning_key(warnings, spec.category, spec.match.pattern, like)
                      for spec in expectation.warnings)
         if keys:
             warned.setdefault(keys, []).append(record)
     rule_count = 0
+    note_of: dict[_Cause, str] = {}
     for family in init_families():
         rules: list[Any] = [("supported", [{"expect": "supported"}])]
         for cause, group in sorted(causes.items(), key=lambda kv: (-len(kv[1]), repr(kv[0]))):
             members = [r for r in group if r.family == family.name]
             if not members:
                 continue
-            note = _note_key(cause, notes)
-            notes[note] = f"{REWORD} {cause.detail}"
+            if cause not in note_of:  # one note per cause, whichever families it is in
+                note_of[cause] = _note_key(cause, notes)
+                notes[note_of[cause]] = cause.detail if cause.note else f"{REWORD} {cause.detail}"
+            note = note_of[cause]
             expect: dict[str, Any] = {"outcome": cause.outcome.value, "note": note}
             if cause.error is not None:
                 cls, match, stage = cause.error
+                borrowed = like.error_keys.get((cls, stage, match)) if like else None
                 key = _keyed(errors, {"class": cls, "stage": stage, "match": match},
-                             f"{note}-{stage}")
+                             borrowed or f"{note}-{stage}")
                 expect["error"] = key
             rules.append((note, [{"where": where, "expect": expect}
                                  for where in _wheres(family, device, members, only)]))
@@ -174,14 +186,16 @@ def declaration(device: Device, records: Sequence[CellRecord],
     return doc, len(causes), rule_count
 
 
-def _cause(expectation: Expectation, record: CellRecord) -> _Cause:
+def _cause(expectation: Expectation, record: CellRecord, like: LikeMatrix | None) -> _Cause:
     error = expectation.error
+    triple = None if error is None else (error.cls, error.match.pattern, error.stage.value)
+    if expectation.note is not None and like is not None:
+        return _Cause(expectation.outcome, triple, like.note(expectation.note), expectation.note)
     if error is not None:
-        message = record.observation.observed.error.message if record.observation and \
-            record.observation.observed.error else error.match.pattern
-        first = next((line for line in message.splitlines() if line.strip()), "")
-        return _Cause(expectation.outcome, (error.cls, error.match.pattern, error.stage.value),
-                      f"{error.cls} at the {error.stage.value} stage: {first.strip()[:300]}")
+        seen = record.observation.observed.error if record.observation else None
+        message = message_key(error.cls, seen.message) if seen else error.match.pattern
+        return _Cause(expectation.outcome, triple,
+                      f"{error.cls} at the {error.stage.value} stage: {message}")
     if expectation.outcome is Outcome.INCORRECT:
         return _Cause(Outcome.INCORRECT, None,
                       "The derivative disagrees with the independent reference beyond its "
@@ -192,6 +206,8 @@ def _cause(expectation: Expectation, record: CellRecord) -> _Cause:
 
 
 def _note_key(cause: _Cause, notes: Mapping[str, str]) -> str:
+    if cause.note is not None and notes.get(cause.note, cause.detail) == cause.detail:
+        return cause.note
     if cause.error is None:
         base = cause.outcome.value
     else:
@@ -209,8 +225,10 @@ def _keyed(table: dict[str, dict[str, str]], spec: dict[str, str], base: str) ->
     return key
 
 
-def _warning_key(table: dict[str, dict[str, str]], category: str, match: str) -> str:
-    base = "-".join(message_words(match)[:4]) or class_slug(category)
+def _warning_key(table: dict[str, dict[str, str]], category: str, match: str,
+                 like: LikeMatrix | None) -> str:
+    borrowed = like.warning_keys.get((category, match)) if like else None
+    base = borrowed or "-".join(message_words(match)[:4]) or class_slug(category)
     return _keyed(table, {"category": category, "match": match}, base)
 
 
@@ -235,19 +253,25 @@ def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
 
 def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: str = "auto",
                 progress: bool = True, command: str = "supportmatrix init",
-                only: Mapping[str, Sequence[Any]] | None = None) -> InitResult:
+                only: Mapping[str, Sequence[Any]] | None = None,
+                like: Path | None = None) -> InitResult:
     """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
     its declaration to ``output``."""
     from supportmatrix.release.observe import ObserveError, observe
 
     check_only(only or {})
     device = probe_device(name, kwargs)
+    borrowed = read_like(like) if like is not None else None
     output = Path(output)
     with tempfile.TemporaryDirectory(dir=output.parent if output.parent.exists() else None) as tmp:
         first = Path(tmp) / f"{name}.yaml"
         results = Path(tmp) / "results.json"
         first.write_text(render(skeleton(device, only), device=device, packages={}, command=command),
                          encoding="utf-8")
+        try:
+            load_matrix(first)  # a bad --only combination is one line, before any cell runs
+        except MatrixError as exc:
+            raise InitError(str(exc)) from None
         code, text = observe(first, results, workers=workers, progress=progress)
         if not results.exists():
             tail = " | ".join(text.strip().splitlines()[-3:])
@@ -260,7 +284,7 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
                         f"{crashed[0].status} ({crashed[0].reason}); nothing can be declared "
                         "for them")
     packages = packages_of(document)
-    doc, causes, rules = declaration(device, records, only)
+    doc, causes, rules = declaration(device, records, only, borrowed)
     text = render(doc, device=device, packages=packages, command=command)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")

@@ -1,0 +1,51 @@
+"""The declaration `supportmatrix init` borrows its wording from (``--like``, matrix.yaml).
+
+Where the same cell on one of that file's devices has the outcome a new device's cell was
+observed to have, and its declared exception or warning matches what was observed, the new
+file says it with the same note, error and warning keys: a cause already written up by a
+person is not worded again. Anything else gets a note worded from the observation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Expectation, Matrix, ResolvedCell
+
+
+@dataclass(frozen=True)
+class LikeMatrix:
+    """A loaded declaration, and the keys of its errors and warnings by their fields."""
+
+    matrix: Matrix
+    by_id: dict[str, ResolvedCell]
+    error_keys: dict[tuple[str, str, str], str]
+    warning_keys: dict[tuple[str, str], str]
+
+    def expectation(self, cell: Any) -> Expectation | None:
+        """What the file declares for ``cell`` on its first device that has the cell."""
+        for device in self.matrix.devices:
+            resolved = self.by_id.get(dataclasses.replace(cell, device=device).id)
+            if resolved is not None:
+                return resolved.expectation
+        return None
+
+    def note(self, key: str) -> str:
+        return self.matrix.notes[key]
+
+
+def read_like(path: Path) -> LikeMatrix:
+    """The file at ``path``, loaded, with its ``errors:`` and ``warnings:`` tables' keys."""
+    from ruamel.yaml import YAML
+
+    matrix = load_matrix(path)
+    raw = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8")) or {}
+    errors = {(str(v["class"]), str(v["stage"]), str(v["match"])): key
+              for key, v in (raw.get("errors") or {}).items()}
+    warnings = {(str(v["category"]), str(v["match"])): key
+                for key, v in (raw.get("warnings") or {}).items()}
+    return LikeMatrix(matrix, matrix.by_id(), errors, warnings)
