@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from supportmatrix.cli.common import EXIT_OK, InputError, read_matrix
+from supportmatrix.cli.common import EXIT_OK, InputError, read_matrix, read_results
 
 
 def add_init(subparsers: argparse._SubParsersAction) -> None:
@@ -35,6 +35,12 @@ def add_init(subparsers: argparse._SubParsersAction) -> None:
                         help="borrow the notes, error and warning keys of this declaration "
                              "(e.g. matrix.yaml) where the same cell on its devices had the "
                              "same outcome and exception")
+    parser.add_argument("--results", metavar="FILE",
+                        help="also keep what was observed, as a results file (`supportmatrix "
+                             "diff` reads it, and --from declares from it again)")
+    parser.add_argument("--from", dest="from_results", metavar="RESULTS",
+                        help="declare what this results file of an earlier init observed, "
+                             "without running a cell (same --device, --only)")
     parser.add_argument("-n", "--workers", default="auto", metavar="N",
                         help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)")
     parser.add_argument("--no-progress", dest="progress", action="store_false",
@@ -78,6 +84,12 @@ def _axis_value(axis: str, text: str) -> Any:
     return text
 
 
+def read_results_path(path: str) -> str:
+    """``path``, once it reads as a results file (a bad one is one line, exit 2)."""
+    read_results(path)
+    return path
+
+
 def _run_init(args: argparse.Namespace) -> int:
     from importlib.util import find_spec
 
@@ -103,7 +115,10 @@ def _run_init(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     try:
         result = init_device(args.device, kwargs, output, workers=args.workers,
-                             progress=args.progress, command=command, only=only, like=like)
+                             progress=args.progress, command=command, only=only, like=like,
+                             results=None if args.results is None else Path(args.results),
+                             from_results=None if args.from_results is None
+                             else Path(read_results_path(args.from_results)))
     except (InitError, ObserveError) as exc:
         raise InputError(str(exc)) from None
     seconds = time.perf_counter() - start

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -142,6 +143,9 @@ def declaration(device: Device, records: Sequence[CellRecord],
     for record in records:
         declared = like.expectation(record.cell) if like is not None else None
         expectation = observed_expectation(record, declared or Expectation(Outcome.SUPPORTED))
+        if declared is not None and expectation.error != declared.error:
+            # the same outcome for another exception: not the cause the note words
+            expectation = dataclasses.replace(expectation, note=None)
         if expectation.outcome is not Outcome.SUPPORTED:
             causes.setdefault(_cause(expectation, record, like), []).append(record)
         keys = tuple(_warning_key(warnings, spec.category, spec.match.pattern, like)
@@ -251,33 +255,48 @@ def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
 # --------------------------------------------------------------------------- the run
 
 
-def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: str = "auto",
-                progress: bool = True, command: str = "supportmatrix init",
-                only: Mapping[str, Sequence[Any]] | None = None,
-                like: Path | None = None) -> InitResult:
-    """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
-    its declaration to ``output``."""
+def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None, output: Path, *,
+             command: str, workers: str, progress: bool, results: Path | None) -> dict[str, Any]:
+    """Run the first declaration through `observe.observe` and read its results back."""
     from supportmatrix.release.observe import ObserveError, observe
 
-    check_only(only or {})
-    device = probe_device(name, kwargs)
-    borrowed = read_like(like) if like is not None else None
-    output = Path(output)
     with tempfile.TemporaryDirectory(dir=output.parent if output.parent.exists() else None) as tmp:
-        first = Path(tmp) / f"{name}.yaml"
-        results = Path(tmp) / "results.json"
-        first.write_text(render(skeleton(device, only), device=device, packages={}, command=command),
-                         encoding="utf-8")
+        first = Path(tmp) / f"{device.name}.yaml"
+        written = Path(results) if results is not None else Path(tmp) / "results.json"
+        first.write_text(render(skeleton(device, only), device=device, packages={},
+                                command=command), encoding="utf-8")
         try:
             load_matrix(first)  # a bad --only combination is one line, before any cell runs
         except MatrixError as exc:
             raise InitError(str(exc)) from None
-        code, text = observe(first, results, workers=workers, progress=progress)
-        if not results.exists():
+        code, text = observe(first, written, workers=workers, progress=progress)
+        if not written.exists():
             tail = " | ".join(text.strip().splitlines()[-3:])
             raise ObserveError(f"pytest stopped with exit code {code}: {tail or 'no output'}")
-        document = load_results(results)
+        return load_results(written)
+
+
+def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: str = "auto",
+                progress: bool = True, command: str = "supportmatrix init",
+                only: Mapping[str, Sequence[Any]] | None = None,
+                like: Path | None = None, results: Path | None = None,
+                from_results: Path | None = None) -> InitResult:
+    """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
+    its declaration to ``output``; the observations also to ``results`` if given. With
+    ``from_results``, declare what that results file of an earlier init observed instead."""
+    check_only(only or {})
+    device = probe_device(name, kwargs)
+    borrowed = read_like(like) if like is not None else None
+    if from_results is not None:
+        document = load_results(from_results)
+    else:
+        document = _observe(device, only, Path(output), command=command, workers=workers,
+                            progress=progress, results=results)
+    output = Path(output)
     records = records_of(document)
+    foreign = [r.id for r in records if r.cell.device != name]
+    if foreign:
+        raise InitError(f"{from_results}: cells of another device than {name}, e.g. {foreign[0]}")
     crashed = [r for r in records if r.observation is None]
     if crashed:
         raise InitError(f"{len(crashed)} cells produced no observation, e.g. {crashed[0].id}: "

@@ -43,7 +43,7 @@ def _entry(counter: Counter[Shown]) -> str:
     parts = [f"{LEGEND[s].symbol} {counter[s]}" for s in COUNTED if counter[s]]
     wrong = counter[Shown.INCORRECT]
     if wrong:
-        return f"**{LEGEND[Shown.INCORRECT].symbol} {wrong} wrong** · " + " · ".join(parts)
+        parts.insert(0, f"**{LEGEND[Shown.INCORRECT].symbol} {wrong} wrong**")
     return " · ".join(parts) or "–"
 
 
