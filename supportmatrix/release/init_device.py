@@ -27,7 +27,7 @@ from supportmatrix.matrix.axes import DEFAULT_SHOTS, SHOTS_ONLY_FEATURES
 from supportmatrix.matrix.devices import Device
 from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import SCHEMA_VERSION, MatrixError, load_matrix
-from supportmatrix.matrix.model import Expectation, Outcome
+from supportmatrix.matrix.model import Expectation, Outcome, TrainingSpec
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.declaration_text import REWORD, render
 from supportmatrix.release.device_probe import InitError, probe_device
@@ -53,17 +53,27 @@ class InitResult:
     counts: dict[str, int]
 
 
-def init_families() -> tuple[Family, ...]:
-    """The families init declares on any device."""
-    return tuple(f for f in FAMILIES if f.any_device)
+def init_families(training: TrainingSpec | None = None) -> tuple[Family, ...]:
+    """The families init declares on any device, and those that train when a training
+    target is known (``--like`` gives its own)."""
+    return tuple(f for f in FAMILIES
+                 if f.any_device or (training is not None and "training" in f.rule_fields))
+
+
+def _supported_rule(family: Family, training: TrainingSpec | None) -> dict[str, Any]:
+    rule: dict[str, Any] = {"expect": "supported"}
+    if "training" in family.rule_fields and training is not None:
+        rule["training"] = {"min_accuracy": training.min_accuracy,
+                            "max_epochs": training.max_epochs}
+    return rule
 
 
 # --------------------------------------------------------------------------- the files
 
 
-def check_only(only: Mapping[str, Sequence[Any]]) -> None:
+def check_only(only: Mapping[str, Sequence[Any]], training: TrainingSpec | None = None) -> None:
     """Refuse an axis no family init declares has, or a value its runner cannot build."""
-    families = init_families()
+    families = init_families(training)
     for axis, values in only.items():
         having = [f for f in families if axis in f.axis_names]
         if axis == "device" or not having:
@@ -78,12 +88,13 @@ def check_only(only: Mapping[str, Sequence[Any]]) -> None:
                             f"allowed: {shown}")
 
 
-def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None) -> dict[str, Any]:
+def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None,
+             training: TrainingSpec | None = None) -> dict[str, Any]:
     """The first declaration: every cell of every family init declares, supported;
     ``only`` keeps those values of an axis (in the runner's order)."""
     doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
                            "devices": {device.name: device.to_yaml()}}
-    for family in init_families():
+    for family in init_families(training):
         axes = _axes(family, device, only)
         section: dict[str, Any] = {"axes": axes}
         shots_only = [f for f in axes.get("feature", ()) if f in SHOTS_ONLY_FEATURES]
@@ -92,7 +103,7 @@ def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None) ->
                 {"where": {"feature": shots_only, "shots": None}, "note": SHOTS_ONLY_NOTE}]
             doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic "
                                              "counterpart."}
-        section["rules"] = [("supported", [{"expect": "supported"}])]  # (group, rules)
+        section["rules"] = [("supported", [_supported_rule(family, training)])]  # (group, rules)
         _place(doc, family, section)
     return doc
 
@@ -134,7 +145,8 @@ def declaration(device: Device, records: Sequence[CellRecord],
                 like: LikeMatrix | None = None) -> tuple[dict[str, Any], int, int]:
     """The declaration of what ``records`` observed, with the number of causes and rules;
     causes ``like`` declares for the same cells keep its notes and keys."""
-    doc = skeleton(device, only)
+    training = like.training if like is not None else None
+    doc = skeleton(device, only, training)
     notes: dict[str, str] = dict(doc.get("notes", {}))
     errors: dict[str, dict[str, str]] = {}
     warnings: dict[str, dict[str, str]] = {}
@@ -154,8 +166,8 @@ def declaration(device: Device, records: Sequence[CellRecord],
             warned.setdefault(keys, []).append(record)
     rule_count = 0
     note_of: dict[_Cause, str] = {}
-    for family in init_families():
-        rules: list[Any] = [("supported", [{"expect": "supported"}])]
+    for family in init_families(training):
+        rules: list[Any] = [("supported", [_supported_rule(family, training)])]
         for cause, group in sorted(causes.items(), key=lambda kv: (-len(kv[1]), repr(kv[0]))):
             members = [r for r in group if r.family == family.name]
             if not members:
@@ -255,7 +267,8 @@ def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
 # --------------------------------------------------------------------------- the run
 
 
-def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None, output: Path, *,
+def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None,
+             training: TrainingSpec | None, output: Path, *,
              command: str, workers: str, progress: bool, results: Path | None) -> dict[str, Any]:
     """Run the first declaration through `observe.observe` and read its results back."""
     from supportmatrix.release.observe import ObserveError, observe
@@ -263,7 +276,7 @@ def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None, output: P
     with tempfile.TemporaryDirectory(dir=output.parent if output.parent.exists() else None) as tmp:
         first = Path(tmp) / f"{device.name}.yaml"
         written = Path(results) if results is not None else Path(tmp) / "results.json"
-        first.write_text(render(skeleton(device, only), device=device, packages={},
+        first.write_text(render(skeleton(device, only, training), device=device, packages={},
                                 command=command), encoding="utf-8")
         try:
             load_matrix(first)  # a bad --only combination is one line, before any cell runs
@@ -284,14 +297,15 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
     """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
     its declaration to ``output``; the observations also to ``results`` if given. With
     ``from_results``, declare what that results file of an earlier init observed instead."""
-    check_only(only or {})
-    device = probe_device(name, kwargs)
     borrowed = read_like(like) if like is not None else None
+    training = borrowed.training if borrowed is not None else None
+    check_only(only or {}, training)
+    device = probe_device(name, kwargs)
     if from_results is not None:
         document = load_results(from_results)
     else:
-        document = _observe(device, only, Path(output), command=command, workers=workers,
-                            progress=progress, results=results)
+        document = _observe(device, only, training, Path(output), command=command,
+                            workers=workers, progress=progress, results=results)
     output = Path(output)
     records = records_of(document)
     foreign = [r.id for r in records if r.cell.device != name]
@@ -309,6 +323,12 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
     output.write_text(text, encoding="utf-8")
     try:
         verify_observations(text, output, records, packages)
+        unobserved = sorted(set(load_matrix(output, versions=packages).by_id())
+                            - {r.id for r in records})
+        if unobserved:
+            raise InitError(f"{len(unobserved)} cells of the declaration were not observed, "
+                            f"e.g. {unobserved[0]}; run init without --from, or with the "
+                            "--only it was run with")
     except Exception:
         output.unlink(missing_ok=True)
         raise

@@ -3,18 +3,20 @@
 Where the same cell on one of that file's devices has the outcome a new device's cell was
 observed to have, and its declared exception or warning matches what was observed, the new
 file says it with the same note, error and warning keys: a cause already written up by a
-person is not worded again. Anything else gets a note worded from the observation.
+person is not worded again. Anything else gets a note worded from the observation. Its training target (the one most
+of its trained cells get) lets init declare the families that train, such as hybrid layers.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import Expectation, Matrix, ResolvedCell
+from supportmatrix.matrix.model import Expectation, Matrix, ResolvedCell, TrainingSpec
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class LikeMatrix:
     by_id: dict[str, ResolvedCell]
     error_keys: dict[tuple[str, str, str], str]
     warning_keys: dict[tuple[str, str], str]
+    #: The training target most of its trained cells get (None: it declares none).
+    training: TrainingSpec | None = None
 
     def expectation(self, cell: Any) -> Expectation | None:
         """What the file declares for ``cell`` on its first device that has the cell."""
@@ -48,4 +52,6 @@ def read_like(path: Path) -> LikeMatrix:
               for key, v in (raw.get("errors") or {}).items()}
     warnings = {(str(v["category"]), str(v["match"])): key
                 for key, v in (raw.get("warnings") or {}).items()}
-    return LikeMatrix(matrix, matrix.by_id(), errors, warnings)
+    targets = Counter(rc.training for rc in matrix.resolved() if rc.training is not None)
+    training = targets.most_common(1)[0][0] if targets else None
+    return LikeMatrix(matrix, matrix.by_id(), errors, warnings, training)

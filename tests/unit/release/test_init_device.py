@@ -95,3 +95,57 @@ def test_the_declaration_groups_rules_by_cause_and_satisfies_every_record(tmp_pa
 def test_only_refuses_what_init_cannot_declare(only: dict, fragment: str) -> None:
     with pytest.raises(InitError, match=fragment):
         check_only(only)
+
+
+def test_a_training_target_brings_the_families_that_train(tmp_path: Path) -> None:
+    from supportmatrix.matrix.model import TrainingSpec
+    from supportmatrix.release.init_device import init_families
+
+    target = TrainingSpec(min_accuracy=0.8, max_epochs=3)
+    assert "hybrid" not in {f.name for f in init_families()}
+    assert "hybrid" in {f.name for f in init_families(target)}
+    only = {**ONLY, "layer": ["torch-layer"], "diff_method": ["backprop", "adjoint"]}
+    matrix = load_matrix(_write(tmp_path, skeleton(DEVICE, only, target)), versions=VERSIONS)
+    hybrid = matrix.family("hybrid").cells
+    assert [rc.cell.id for rc in hybrid] == ["torch-layer-my.device-backprop",
+                                             "torch-layer-my.device-adjoint"]
+    assert {rc.training for rc in hybrid} == {target}
+
+
+def test_like_borrows_notes_only_for_the_same_exception(tmp_path: Path) -> None:
+    """A cell failing as matrix.yaml's twin does keeps its note; failing otherwise, it gets
+    one worded from what was seen."""
+    from supportmatrix.release.like_matrix import read_like
+
+    like_path = tmp_path / "like.yaml"
+    like_path.write_text("""\
+schema_version: 3
+axes:
+  device: [default.qubit]
+  interface: [torch, jax]
+  diff_method: [backprop, adjoint]
+  measurement: [probs, expval]
+  shots: [None, 10000]
+notes:
+  adjoint-probs: Adjoint cannot do probs here, as a person wrote it.
+errors:
+  adjoint-probs: {class: DeviceError, stage: forward, match: 'Adjoint \\(probs\\) is not supported'}
+rules:
+  - expect: supported
+  - where: {diff_method: adjoint, measurement: probs, interface: torch}
+    expect: {outcome: errors, note: adjoint-probs, error: adjoint-probs}
+  - where: {diff_method: adjoint, measurement: probs, interface: jax}
+    expect: {outcome: errors, note: adjoint-probs, error: adjoint-probs}
+""", encoding="utf-8")
+    like = read_like(like_path)
+    only = {k: v for k, v in ONLY.items() if k != "feature"}
+    only["feature"] = ["rot"]
+    first = load_matrix(_write(tmp_path, skeleton(DEVICE, only)), versions=VERSIONS)
+    records = [_record(rc, *_observed(rc.cell)) for rc in first.resolved()]
+    doc, _, _ = declaration(DEVICE, records, only, like)
+    text = _write(tmp_path, doc).read_text(encoding="utf-8")
+    notes = load_matrix(tmp_path / "my.device.yaml", versions=VERSIONS).notes
+    assert notes["adjoint-probs"] == "Adjoint cannot do probs here, as a person wrote it."
+    assert "error: adjoint-probs}" in text  # the borrowed error key
+    # the features cells fail the same way, but matrix.yaml's twin here has no such rule
+    assert any(note.startswith(REWORD) and "DeviceError" in note for note in notes.values())
