@@ -197,7 +197,6 @@ def pytest_configure(config: pytest.Config) -> None:
     for family in FAMILIES:
         how = "" if family.runs_by_default else f"; run with --{family.name} or -m {family.marker}"
         config.addinivalue_line("markers", f"{family.marker}: a {family.title} cell of the matrix{how}")
-    _collect_cells_by_default(config)
     path = config.getoption("supportmatrix_json")
     # Only the controller writes: xdist workers send their records to it in the reports.
     if path is not None and not hasattr(config, "workerinput"):
@@ -207,21 +206,10 @@ def pytest_configure(config: pytest.Config) -> None:
             ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
 
 
-def _collect_cells_by_default(config: pytest.Config) -> None:
-    """``pytest --matrix FILE`` with no paths, in a project with no ``testpaths`` (a plugin
-    author's repository), runs the packaged cell tests: the file's cells are the tests.
-    Anywhere else, what pytest collects is left as it is."""
-    if config.getoption("matrix") == "matrix.yaml" or \
-            config.args_source is not pytest.Config.ArgsSource.INVOCATION_DIR:
-        return
-    import importlib.util
-
-    spec = importlib.util.find_spec("supportmatrix.cell_tests")
-    if spec is not None and spec.origin is not None:
-        config.args[:] = [spec.origin]
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> None:
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[Any]) -> None:
+    _add_cell_tests(session, config, items)
     left_out: list[Any] = []
     for item in items:
         family = _family_of_test(getattr(item, "function", None))
@@ -236,6 +224,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[Any]) -> No
         config.hook.pytest_deselected(items=left_out)
         chosen = set(map(id, left_out))
         items[:] = [item for item in items if id(item) not in chosen]
+
+
+def _add_cell_tests(session: pytest.Session, config: pytest.Config, items: list[Any]) -> None:
+    """``pytest --matrix FILE`` where no collected test is a cell test (a plugin author's
+    repository, which holds a declaration and no copy of the suite's test modules): the
+    packaged cell tests are collected too, so the file's cells are the tests."""
+    if config.getoption("matrix") == "matrix.yaml" or \
+            any(_family_of_test(getattr(item, "function", None)) for item in items):
+        return
+    import importlib.util
+
+    spec = importlib.util.find_spec("supportmatrix.cell_tests")
+    if spec is None or spec.origin is None:
+        return
+    module = pytest.Module.from_parent(session, path=Path(spec.origin))
+    items.extend(session.genitems(module))
 
 
 def _asked_for(config: pytest.Config, family: Family) -> bool:

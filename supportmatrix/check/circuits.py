@@ -74,12 +74,13 @@ def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
 
 
 def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: int = 0,
-               repeats: int = 1) -> Any:
+               repeats: int = 1, repeat: int | None = None) -> Any:
     """The cell's QNode on a fresh device seeded by `seeds.cell_seed`, spsa's directions
     seeded too (`seeds.spsa_gradient_kwargs`).
 
     ``repeats > 1`` turns a finite-shot cell's shots into a shot vector of that
-    many independent copies (the bias check), on its own seed stream.
+    many independent copies (the bias check), on its own seed stream; ``repeat`` is one
+    such copy alone, with a seed of its own (for a device that refuses shot vectors).
     """
 
     def circuit(params: Any) -> Any:
@@ -94,7 +95,8 @@ def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: i
         shots, stream = (cell.shots,) * repeats, BIAS_STREAM
     return compat.device_qnode(
         circuit, device=cell.device, wires=shape.device_wires,
-        seed=cell_seed(cell, run=run, stream=stream),
+        seed=cell_seed(cell, run=run, stream=BIAS_STREAM if repeat is not None else stream,
+                       repeat=repeat),
         interface=None if cell.interface == "None" else cell.interface,
         diff_method=cell.diff_method, shots=shots,
         gradient_kwargs=spsa_gradient_kwargs(cell, run),

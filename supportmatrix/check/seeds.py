@@ -2,7 +2,8 @@
 xdist workers and shards, so a sharded run records exactly what an unsharded one does.
 
 A cell has independent streams: its device's samples (`MAIN_STREAM`), the bias check's
-shot-vector run (`BIAS_STREAM`) and spsa's random directions (`SPSA_STREAM`).
+shot-vector run (`BIAS_STREAM`; on a device that refuses shot vectors, one seed per repeat
+of it) and spsa's random directions (`SPSA_STREAM`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import numpy as np
 MAIN_STREAM, BIAS_STREAM, SPSA_STREAM = 0, 1, 2
 
 
-def cell_seed(cell: Any, *, run: int = 0, stream: int = MAIN_STREAM) -> int:
+def cell_seed(cell: Any, *, run: int = 0, stream: int = MAIN_STREAM,
+              repeat: int | None = None) -> int:
     """A seed that depends only on the cell id, ``run`` and ``stream``.
 
     ``run`` 0 on the main stream is the plain crc32 of the id, the seed the suite runs
@@ -23,9 +25,10 @@ def cell_seed(cell: Any, *, run: int = 0, stream: int = MAIN_STREAM) -> int:
     through NumPy's SeedSequence, so that they draw independent samples.
     """
     base = zlib.crc32(cell.id.encode())
-    if run == 0 and stream == MAIN_STREAM:
+    if run == 0 and stream == MAIN_STREAM and repeat is None:
         return base
-    return int(np.random.SeedSequence([base, run, stream]).generate_state(1)[0])
+    entropy = [base, run, stream] + ([] if repeat is None else [repeat])
+    return int(np.random.SeedSequence(entropy).generate_state(1)[0])
 
 
 def spsa_seed(cell: Any, run: int = 0) -> int | None:

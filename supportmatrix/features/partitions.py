@@ -57,9 +57,11 @@ def partition_checks(what: str, observed: np.ndarray, expected: np.ndarray,
 
 
 def bias_checks(feature: Feature, partitions: tuple[int, ...], results: Any,
-                vector: Callable[[Any], Any], expected: np.ndarray, p: float) -> list[ValueCheck]:
+                vector: Callable[[Any], Any], expected: np.ndarray, p: float,
+                how: str = "") -> list[ValueCheck]:
     """The bias check of every partition, from ``results``: the QNode's results for the
-    shot vector ``partitions * BIAS_REPEATS``, each made a real vector by ``vector``."""
+    shot vector ``partitions * BIAS_REPEATS`` (in that order however they were run, which
+    ``how`` says), each made a real vector by ``vector``."""
     estimates = np.stack([np.asarray(to_numpy(vector(r)), dtype=float).reshape(-1)
                           for r in results]).reshape(BIAS_REPEATS, len(partitions), -1)
     checks: list[ValueCheck] = []
@@ -81,5 +83,5 @@ def bias_checks(feature: Feature, partitions: tuple[int, ...], results: Any,
             expected=expected,
             tolerance=tolerance.shots_forward_tolerance(feature, shots, p, BIAS_REPEATS),
             criterion=f"bias check: Hoeffding bound for the mean of {BIAS_REPEATS} "
-                      f"independent {shots}-shot estimates"))
+                      f"independent {shots}-shot estimates" + (f", {how}" if how else "")))
     return checks

@@ -21,6 +21,7 @@ from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, 
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
+from supportmatrix.check.repeats import repeated_runs
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
 from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
 from supportmatrix.check.tolerance import spsa_matches
@@ -50,19 +51,20 @@ def cell_shots(cell: FeatureCell, feature: Feature) -> int | tuple[int, ...] | N
 
 
 def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | None = None,
-                  run: int = 0) -> Any:
+                  run: int = 0, repeat: int | None = None) -> Any:
     """The cell's QNode; ``repeats > 1`` runs a finite-shot cell's shots (or shot vector)
-    that many times as one shot vector, on its own seed stream (the bias check)."""
+    that many times as one shot vector, on its own seed stream (the bias check); ``repeat``
+    is one such copy alone, with a seed of its own (a device that refuses shot vectors)."""
     feature = feature or FEATURES[cell.feature]
     shots: Any = cell_shots(cell, feature)
-    stream = MAIN_STREAM
+    stream = MAIN_STREAM if repeat is None else BIAS_STREAM
     if repeats > 1:
         assert cell.shots is not None
         shots = partitions.shot_partitions(feature, cell.shots) * repeats
         stream = BIAS_STREAM
     return compat.device_qnode(
         circuit_of(feature), device=cell.device, wires=feature.device_wires,
-        seed=cell_seed(cell, stream=stream, run=run),
+        seed=cell_seed(cell, stream=stream, run=run, repeat=repeat),
         interface=None if cell.interface == "None" else cell.interface,
         diff_method=cell.diff_method, shots=shots, max_diff=feature.derivative,
         gradient_kwargs=spsa_gradient_kwargs(cell, run))
@@ -153,12 +155,22 @@ def _hessian_check(cell: FeatureCell, feature: Feature, method: str, hess: np.nd
 
 
 def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int) -> list[ValueCheck]:
-    """`BIAS_REPEATS` independent estimates of every partition in one shot-vector run
-    (`partitions.bias_checks`)."""
+    """`BIAS_REPEATS` independent estimates of every partition in one shot-vector run, or
+    one run per repeat on a device that refuses the vector (`partitions.bias_checks`)."""
     assert cell.shots is not None
-    results = feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature, run=run)(x)
-    return partitions.bias_checks(feature, partitions.shot_partitions(feature, cell.shots),
-                                  results, feature_vector, reference_of(feature).value, p)
+    shot_partitions = partitions.shot_partitions(feature, cell.shots)
+
+    def one(index: int) -> list[Any]:
+        result = feature_qnode(cell, feature=feature, run=run, repeat=index)(x)
+        return list(result) if len(shot_partitions) > 1 else [result]
+
+    results, how = repeated_runs(
+        lambda: feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature, run=run)(x),
+        one, repeats=BIAS_REPEATS, shots=cell.shots)
+    if not how.startswith("run as shots="):  # one list of partitions per repeat
+        results = [r for repeat in results for r in repeat]
+    return partitions.bias_checks(feature, shot_partitions, results, feature_vector,
+                                  reference_of(feature).value, p, how=how)
 
 
 def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,

@@ -310,3 +310,15 @@ def test_qjit_cells_without_catalyst_are_skips_naming_it(qjit_suite: pytest.Pyte
     result.stdout.fnmatch_lines([
         "*test_qjit_cell[[]qjit-default.qubit-adjoint-catalyst.grad-auto-expval-analytic-first[]]*",
         "*SKIPPED*pennylane-catalyst is not installed*"])
+
+
+def test_a_matrix_file_alone_brings_the_packaged_cell_tests(pytester: pytest.Pytester) -> None:
+    """A plugin author's repository: a declaration and no test module; `pytest --matrix
+    FILE` runs the file's cells."""
+    pytester.makefile(".yaml", mine=MATRIX)
+    pytester.makepyfile(test_own="def test_own():\n    pass\n")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--matrix", "mine.yaml", "-k",
+                                "expval or own")
+    # deselected: the 2 purity cells, and the families the file does not declare (the
+    # hybrid and features tests have no cell; the qjit test is left out by default)
+    result.assert_outcomes(passed=3, deselected=5)
