@@ -116,10 +116,13 @@ def _reproduction(finding: Finding) -> list[str]:
     declared = expectation.describe()
     snippet = snippet_of(family, rc)
     if not snippet:
-        return [f"Reproduction: no standalone snippet for {family.title} cells; rerun "
+        # A cell that behaves as declared passes, printing nothing: its record holds the
+        # observed errors against the reference.
+        return [f"Reproduction: no standalone snippet for {family.title} cells. Rerun "
                 f"`{rc.cell.id}` (declared {declared}) with "
-                f"`pytest {family.test_file} -k '{rc.cell.id}'`, whose failure report gives "
-                "the observed and reference values."]
+                f"`pytest {family.test_file} -k '{rc.cell.id}' --supportmatrix-json=results.json`: "
+                "its record in `results.json` gives each check's largest error against the "
+                "reference."]
     shots = rc.cell.axis_value("shots") if "shots" in family.axis_names else None
     if expectation.outcome is Outcome.INCORRECT and shots is not None:
         shows = ("it prints PennyLane's estimate next to the oracle's exact values; with "
