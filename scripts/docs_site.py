@@ -3,15 +3,19 @@
     python scripts/docs_site.py docs/_build/html
 
 runs ``sphinx-build -W --keep-going -n -b html docs OUT`` (nitpicky: every reference must
-resolve), then reads every built page and fails on a relative ``href`` or ``src`` that
-names no file of the built site, or an ``#anchor`` that no element of its page carries.
-Nothing is fetched: addresses with a scheme (``https:``, ``mailto:``) are not checked.
-Exit code 0 when both pass, 1 otherwise, with one line per broken link.
+resolve), writes the HTML report of the declared matrix (``supportmatrix report``, version
+gates resolved for constraints.txt) into ``OUT/html-report/index.html``, which the site's
+pages link to, then reads every built page and fails on a relative ``href`` or ``src``
+that names no file of the built site, or an ``#anchor`` that no element of its page
+carries. Nothing is fetched: addresses with a scheme (``https:``, ``mailto:``) are not
+checked. Exit code 0 when all pass, 1 otherwise, with one line per broken link.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -73,12 +77,30 @@ def build(out: Path) -> int:
     return build_main(["-W", "--keep-going", "-n", "-q", "-b", "html", str(DOCS), str(out)])
 
 
+#: Where the HTML report goes inside the built site (docs/report.md links to it).
+REPORT = Path("html-report") / "index.html"
+
+
+def write_report(out: Path) -> int:
+    """``supportmatrix report``'s exit code, writing the declared matrix's page into ``out``."""
+    target = out / REPORT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "supportmatrix", "report", "--versions", "constraints.txt",
+               "-o", str(target.resolve())]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run(command, cwd=ROOT, env=environment).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="the folder to build into, e.g. docs/_build/html")
     args = parser.parse_args(argv)
     if build(args.out) != 0:
         print("docs: sphinx-build failed (warnings are errors)", file=sys.stderr)
+        return 1
+    if write_report(args.out) != 0:
+        print("docs: supportmatrix report failed", file=sys.stderr)
         return 1
     broken = broken_links(args.out)
     for line in broken:
