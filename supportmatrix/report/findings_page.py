@@ -52,19 +52,21 @@ def render_findings(found: Sequence[Finding], releases: Sequence[Release], *,
         "| # | cause | severity | declared | cells |",
         "|---:|---|---|---|---:|",
     ]
-    lines += [f"| {i} | [`{f.note}`](#{_anchor(f.note)}) | {f.severity.label} | "
+    lines += [f"| {i} | [`{f.note}`](#{_anchor(i, f.note)}) | {f.severity.label} | "
               f"{', '.join(f.outcomes)} | {f.count} |" for i, f in enumerate(found, 1)]
     for number, finding in enumerate(found, 1):
         lines += ["", *_section(number, finding, releases)]
     return "\n".join(lines) + "\n"
 
 
-def _anchor(note: str) -> str:
-    return f"finding-{note}"
+def _anchor(number: int, note: str) -> str:
+    """The anchor GitHub and MyST (``myst_heading_anchors``) both give the heading
+    ``## N. `note```: lower case, punctuation dropped, spaces as hyphens."""
+    return f"{number}-{note.lower()}"
 
 
 def _section(number: int, finding: Finding, releases: Sequence[Release]) -> list[str]:
-    lines = [f"({_anchor(finding.note)})=", f"## {number}. `{finding.note}`", "",
+    lines = [f"## {number}. `{finding.note}`", "",
              f"**{summary_of(finding.text)}**", "",
              f"- Severity: {finding.severity.label}; declared {', '.join(finding.outcomes)}.",
              f"- Rules: {', '.join(finding.rule_lines)}.",
