@@ -56,11 +56,10 @@ class Release:
     versions: Mapping[str, str | None]
     matrix: Matrix
 
-    def describe(self) -> str:
-        """``constraints.txt (pennylane 0.45.1, ...)``: the source and its non-empty pins."""
-        pins = ", ".join(f"{package} {version}" for package, version in self.versions.items()
-                         if version)
-        return f"`{self.name}` ({pins})" if pins else f"`{self.name}`"
+    def pins(self) -> str:
+        """``pennylane 0.45.1, pennylane-lightning 0.45.0, ...``: its non-empty pins."""
+        return ", ".join(f"{package} {version}" for package, version in self.versions.items()
+                         if version) or "none"
 
 
 @dataclass(frozen=True)

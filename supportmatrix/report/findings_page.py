@@ -37,9 +37,12 @@ def render_findings(found: Sequence[Finding], releases: Sequence[Release], *,
         "",
         *[f"- **{severity.label}**: {meaning}" for severity, meaning in _MEANING.items()],
         "",
-        "Cells are resolved for the versions pinned in "
-        + ", ".join(release.describe() for release in releases) + ". An id with `<a|b>` "
-        "stands for one cell per value.",
+        "Cells are resolved for the versions each of these files pins; an id with `<a|b>` "
+        "stands for one cell per value, and reproductions use the first file's release.",
+        "",
+        "| versions | pins |",
+        "|---|---|",
+        *[f"| `{release.name}` | {release.pins()} |" for release in releases],
         "",
         "Each reproduction is the cell's own snippet, as its failure report prints it, "
         "followed by the right values from this suite's independent NumPy oracle, written "
