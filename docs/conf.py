@@ -25,6 +25,7 @@ extensions = [
     "sphinxarg.ext",
     "sphinx.ext.autodoc",
     "outcome_marks",  # the tables' emoji drawn as SVG icons: readable without an emoji font
+    "matrix_schema",  # the matrix file's keys and values, from the loader's constants
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 myst_enable_extensions = ["colon_fence"]
