@@ -97,6 +97,20 @@ def test_readme_commands_name_real_subcommands_options_and_files() -> None:
     assert checked >= 8, f"only {checked} README commands were recognised; has the README changed?"
 
 
+def test_readme_explain_commands_run(monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's `explain` example names a real cell: run it as a reader would."""
+    from supportmatrix.cli import main
+
+    monkeypatch.chdir(ROOT)
+    examples = [words for words in _readme_commands()
+                if Path(words[0]).name == "supportmatrix" and words[1] == "explain"]
+    assert examples, "the README shows no `supportmatrix explain` command"
+    for words in examples:
+        assert main(words[1:]) == 0, capsys.readouterr().err
+        assert f"{words[2]}: a " in capsys.readouterr().out
+
+
 def test_readme_links_resolve() -> None:
     text = README.read_text(encoding="utf-8")
     targets = [t for t in re.findall(r"\]\(([^)]+)\)", text) if "://" not in t]
