@@ -6,7 +6,7 @@ Chromium (docs/site-table-screenshot.png, docs/site-findings-screenshot.png).
 
 Uses the browser module of the HTML report's browser tests (`supportmatrix.report.browser`:
 Debian's chromium and chromedriver by path, nothing downloaded). Each page is scrolled so
-that its first device table (the findings page: its summary table) is at the top. Before saving
+that the part it shows is at the top (`SHOTS`). Before saving
 the table page, it checks that the page draws its outcomes as icons of different shapes,
 which read without an emoji font. Bad input is one line and exit code 2.
 """
@@ -24,11 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 #: What the theme's scripts call from its CDN scripts: offline, these are undefined.
 CDN_GLOBALS = re.compile(r"\b(hljs|bootstrap|OverlayScrollbars|OverlayScrollbarsGlobal)\b.*"
                          r"(is not defined|undefined)")
-#: (built page, which of its tables to scroll to the top, screenshot): the first device
-#: table; the findings' summary table (after the table of pinned versions).
+#: (built page, XPath of what to scroll to the top, screenshot): the first device table's
+#: autograd rows (its rows for interface None are all one colour); the findings' summary
+#: table (after the table of pinned versions).
 SHOTS = (
-    ("table-support.html", 0, ROOT / "docs" / "site-table-screenshot.png"),
-    ("findings.html", 1, ROOT / "docs" / "site-findings-screenshot.png"),
+    ("table-support.html", "(//table)[1]//tr[td[normalize-space()='\"autograd\"']]",
+     ROOT / "docs" / "site-table-screenshot.png"),
+    ("findings.html", "(//table)[2]", ROOT / "docs" / "site-findings-screenshot.png"),
 )
 
 
@@ -49,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
                     raise ValueError(f"{source} does not exist; build the site first "
                                      "(python scripts/docs_site.py DIR)")
                 driver.get(source.resolve().as_uri())
-                tables = driver.find_elements("css selector", "table")
-                if len(tables) <= target:
-                    raise ValueError(f"{page} has {len(tables)} tables, not {target + 1}")
+                found = driver.find_elements("xpath", target)
+                if not found:
+                    raise ValueError(f"{page} has nothing at {target}")
                 driver.execute_script("arguments[0].scrollIntoView({block: 'start'});"
-                                      "window.scrollBy(0, -90);", tables[target])
+                                      "window.scrollBy(0, -90);", found[0])
                 if page == "table-support.html":
                     _check_marks(driver)
                 # The theme loads fonts, icons, Bootstrap and highlight.js from CDNs;
