@@ -41,16 +41,20 @@ def add_findings(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run_findings(args: argparse.Namespace) -> int:
-    from supportmatrix.matrix.versions import installed_versions
+    from supportmatrix.matrix.versions import constraint_pins, installed_versions
     from supportmatrix.report.findings import Release, findings
     from supportmatrix.report.findings_page import render_findings
 
     releases = []
     for constraints in args.versions or [None]:
-        versions = resolve_versions(constraints) if constraints else installed_versions()
-        assert versions is not None
+        if constraints is None:
+            versions, shown = installed_versions(), None
+        else:
+            versions = resolve_versions(constraints)  # one-line error for a bad file
+            assert versions is not None
+            shown = constraint_pins(constraints)
         releases.append(Release(constraints or "installed", versions,
-                                read_matrix(args.matrix, versions)))
+                                read_matrix(args.matrix, versions), shown))
     command = "supportmatrix findings" + "".join(
         f" --versions {c}" for c in args.versions or []) + (
         f" -o {args.output}" if args.output else "")

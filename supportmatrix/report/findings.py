@@ -55,10 +55,14 @@ class Release:
     name: str
     versions: Mapping[str, str | None]
     matrix: Matrix
+    #: The versions the page names: a constraints file's own pins (not what happens to be
+    #: installed for the packages it leaves open), or None to name ``versions``.
+    shown: Mapping[str, str] | None = None
 
     def pins(self) -> str:
-        """``pennylane 0.45.1, pennylane-lightning 0.45.0, ...``: its non-empty pins."""
-        return ", ".join(f"{package} {version}" for package, version in self.versions.items()
+        """``pennylane 0.45.1, pennylane-lightning 0.45.0, ...``: the versions it names."""
+        named = self.versions if self.shown is None else self.shown
+        return ", ".join(f"{package} {version}" for package, version in named.items()
                          if version) or "none"
 
 

@@ -37,7 +37,8 @@ def render_findings(found: Sequence[Finding], releases: Sequence[Release], *,
         "",
         *[f"- **{severity.label}**: {meaning}" for severity, meaning in _MEANING.items()],
         "",
-        "Cells are resolved for the versions each of these files pins; an id with `<a|b>` "
+        "Cells are resolved for the versions each of these files pins (a version gate on a "
+        "package a file leaves open is resolved for the installed one); an id with `<a|b>` "
         "stands for one cell per value, and reproductions use the first file's release.",
         "",
         "| versions | pins |",
