@@ -10,6 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from sphinx.application import Sphinx
+
 ROOT = Path(__file__).resolve().parents[1]
 # sphinx-argparse and autodoc import the package from this checkout, installed or not;
 # _ext holds this site's own extension.
@@ -60,11 +62,12 @@ _FOOTER_SECTIONS = ("about", "links", "policies", "social_icons", "newsletter", 
                     "copyright")
 
 
-def _empty_footer(app: object) -> None:
-    for options in (app.config.html_theme_options, getattr(app.builder, "theme_options", {})):  # type: ignore[attr-defined]
+def _empty_footer(app: Sphinx) -> None:
+    # The builder copied the options when it loaded the theme; both copies are emptied.
+    for options in (app.config.html_theme_options, getattr(app.builder, "theme_options", {})):
         for section in _FOOTER_SECTIONS:
             options[f"footer_{section}"] = None
 
 
-def setup(app: object) -> None:
-    app.connect("builder-inited", _empty_footer)  # type: ignore[attr-defined]
+def setup(app: Sphinx) -> None:
+    app.connect("builder-inited", _empty_footer)

@@ -17,6 +17,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from supportmatrix.report.browser import chromium, console_errors, find_browser
 
@@ -74,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _check_marks(driver: object) -> None:
+def _check_marks(driver: Any) -> None:
     """Every outcome the page shows is an icon, and no two outcomes share a shape."""
-    shapes = driver.execute_script(  # type: ignore[attr-defined]
+    shapes = driver.execute_script(
         "const seen = {};"
         "for (const svg of document.querySelectorAll('svg.outcome-mark')) {"
         "  seen[svg.dataset.key] = svg.querySelector('path').getAttribute('d'); }"
