@@ -4,7 +4,7 @@ Trains the hybrid model of `supportmatrix.hybrid_models` with its training setup
 several seeds (each seed draws the data set, the initial parameters and the batch order)
 and prints, after each epoch, the lowest, median and highest training accuracy over the
 seeds. The target in matrix.yaml is set below the lowest accuracy seen at the declared
-epoch bound, so that the seed the cells use is not a lucky one (see the README).
+epoch bound, so that the seed the cells use is not a lucky one (see docs/hybrid.md).
 
     .venv/bin/python scripts/hybrid_training_threshold.py                   # torch-layer
     .venv/bin/python scripts/hybrid_training_threshold.py --layer keras3-tensorflow --seeds 10

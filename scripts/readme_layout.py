@@ -1,11 +1,13 @@
-"""Write (or check) the README's "Layout" section: the package tree, one line per module.
+"""Write (or check) the "Layout" block of the site's architecture page: the package tree,
+one line per module.
 
 Each line is the module's path and the first line of its docstring, so the tree says
 what each module owns in the module's own words and cannot drift from the code;
-`tests/unit/test_architecture.py` fails when the README's copy is stale.
+`tests/unit/test_architecture.py` fails when the page's copy is stale. (The block lived in
+the README until the README was cut down to what a newcomer reads first.)
 
     python scripts/readme_layout.py            # print the section
-    python scripts/readme_layout.py --write    # rewrite it in README.md
+    python scripts/readme_layout.py --write    # rewrite it in docs/architecture.md
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "supportmatrix"
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "architecture.md"
 BEGIN = "<!-- layout: begin (scripts/readme_layout.py writes this block) -->"
 END = "<!-- layout: end -->"
 
@@ -61,23 +63,23 @@ def section() -> str:
     return f"{BEGIN}\n```text\n{body}\n```\n{END}"
 
 
-def readme_block(text: str) -> str:
-    """The block as it stands in README text; `ValueError` when the markers are missing."""
+def stored_block(text: str) -> str:
+    """The block as it stands in the page's text; `ValueError` when the markers are missing."""
     if BEGIN not in text or END not in text:
-        raise ValueError(f"{README.name} has no layout block ({BEGIN!r} ... {END!r})")
+        raise ValueError(f"{PAGE.name} has no layout block ({BEGIN!r} ... {END!r})")
     start = text.index(BEGIN)
     return text[start:text.index(END, start) + len(END)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="rewrite the block in README.md")
+    parser.add_argument("--write", action="store_true", help="rewrite the block in docs/architecture.md")
     args = parser.parse_args(argv)
     if not args.write:
         print(section())
         return 0
-    text = README.read_text(encoding="utf-8")
-    README.write_text(text.replace(readme_block(text), section()), encoding="utf-8")
+    text = PAGE.read_text(encoding="utf-8")
+    PAGE.write_text(text.replace(stored_block(text), section()), encoding="utf-8")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Screenshot the HTML report with one cell open, for the README (docs/report-screenshot.png).
+"""Screenshot the HTML report with one cell open, for the README and the site (docs/report-screenshot.png).
 
 Builds the page with the code ``supportmatrix report`` uses, opens it in headless Chromium
 with the browser module the browser tests use (`supportmatrix.report.browser`), clicks the

@@ -1,7 +1,7 @@
 """The error formulas every family's tolerances are made of, written once, and the dispatch by diff method.
 
 A family says what its circuit is (`Bernstein`: how large its derivatives can be; a
-round-off ``delta``; its gates' `GateRule`s; the width of its outputs' per-shot values)
+round-off ``delta``; its gates' rules, `GateRule`; the width of its outputs' per-shot values)
 and takes from here what a method makes of that:
 
 * round-off of one evaluation, growing with the work done (`roundoff`);

@@ -4,7 +4,7 @@ Each subcommand is one ``add_<name>`` function in `SUBCOMMANDS` that adds its pa
 sets ``handler``; a handler returns the exit code, or raises `common.InputError`. Bad input
 (a malformed or missing matrix, results or reference file) is one line on stderr and exit
 code 2, never a traceback. `tables` holds the subcommands that write tables and reports,
-`release` those of a release check, `explain` the one that explains a cell's declaration,
+`release` those of a release check, `explain` the one that explains a cell's declaration, `findings` the findings page,
 `bench` the benchmark, `common` what they share.
 """
 
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from supportmatrix import __version__
 from supportmatrix.cli.bench import add_bench
 from supportmatrix.cli.explain import add_explain
+from supportmatrix.cli.findings import add_findings
 from supportmatrix.cli.init import add_init
 from supportmatrix.cli.common import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, PROG, InputError
 from supportmatrix.cli.release import add_diff, add_merge, add_observe, add_update
@@ -69,5 +70,6 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_overview,
     add_explain,
     add_init,
+    add_findings,
     add_bench,
 )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import function_source, to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
 from supportmatrix.check.seeds import cell_seed, spsa_source
+from supportmatrix.check.snippet_oracle import comparison_lines
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import SECOND_ORDER
+from supportmatrix.features.oracle import hessian_of, reference_of
 from supportmatrix.check.run import CellRun
 from supportmatrix.features.runner import FeatureInputs, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
@@ -63,3 +66,16 @@ def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]
     `check.failure.failure_message`."""
     inputs = run.extras or FeatureInputs()
     return [], feature_snippet(run.cell, inputs.feature, inputs.run).splitlines()
+
+
+def oracle_lines(cell: FeatureCell) -> list[str]:
+    """Lines to append to the cell's snippet: its value, Jacobian (and Hessian) next to the
+    oracle's; a shot vector's partitions each against the same reference."""
+    feature = FEATURES[cell.feature]
+    ref = reference_of(feature)
+    copies = len(feature.shot_vector) if cell.shots is not None and feature.shot_vector else 1
+    pairs = [("value", "f(x)", np.tile(ref.value, copies)),
+             ("Jacobian", "jac", np.concatenate([ref.jacobian] * copies))]
+    if feature.derivative == 2:
+        pairs.append(("Hessian", "hess", hessian_of(feature)))
+    return comparison_lines(pairs)

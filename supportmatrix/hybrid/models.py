@@ -46,7 +46,7 @@ GRADIENT_POINTS = 8
 class TrainingSetup:
     """How every hybrid cell trains: Adam, mini-batches in a seeded order, one epoch per fit.
 
-    Chosen with ``scripts/hybrid_training_threshold.py`` (see the README): batches of 10
+    Chosen with ``scripts/hybrid_training_threshold.py`` (see docs/hybrid.md): batches of 10
     and a learning rate of 0.1 reach their final accuracy in one or two epochs.
     """
 

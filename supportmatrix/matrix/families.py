@@ -125,6 +125,9 @@ class Family:
     #: ``module:function`` of ``snippet(cell) -> str``, Python source that rebuilds a cell
     #: without a run (the HTML report shows it); None: the pytest command that reruns it.
     reproduction: str | None = None
+    #: ``module:function`` of ``oracle(cell) -> [str]``, lines appended to the reproduction
+    #: that print its results next to the oracle's (``supportmatrix findings``); None: none.
+    oracle: str | None = None
     #: False: its cells run only when asked for (``--FAMILY`` or ``-m MARKER``), being slow.
     runs_by_default: bool = True
     #: Whether `supportmatrix init` declares it for any device: its cells need nothing of a
@@ -162,6 +165,7 @@ QNODE = Family(
     runner="supportmatrix.qnode.runner:run_resolved",
     failure="supportmatrix.qnode.failure:failure_lines",
     reproduction="supportmatrix.check.circuits:reproduction_snippet",
+    oracle="supportmatrix.qnode.failure:oracle_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
@@ -181,6 +185,7 @@ FEATURES = Family(
     runner="supportmatrix.features.runner:run_resolved",
     failure="supportmatrix.features.failure:failure_lines",
     reproduction="supportmatrix.features.failure:feature_snippet",
+    oracle="supportmatrix.features.failure:oracle_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
     layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
@@ -221,6 +226,7 @@ QJIT = Family(
     runner="supportmatrix.qjit.runner:run_resolved",
     failure="supportmatrix.qjit.failure:failure_lines",
     reproduction="supportmatrix.qjit.programs:reproduction_snippet",
+    oracle="supportmatrix.qjit.failure:oracle_lines",
     missing="supportmatrix.qjit.runner:missing_for_cell",
     table="docs/qjit-table.md",
     layout=TableLayout(sections=("device",), rows=("diff_method", "grad_function", "method"),

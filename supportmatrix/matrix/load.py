@@ -138,7 +138,7 @@ are shared; stages are ``forward`` and ``gradient``). Key paths in errors start 
 ``qjit.``.
 
 The optional top-level ``features:`` section declares the features family: fixed circuits
-that each exercise one of PennyLane's gradient code paths (README, "The features family")::
+that each exercise one of PennyLane's gradient code paths (`docs/features.md`)::
 
     features:
       axes:                     # exactly device, interface, diff_method, feature, shots

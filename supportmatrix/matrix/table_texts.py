@@ -163,7 +163,7 @@ declared accuracy, and a Keras 3 model predicts the same after ``model.save`` an
 FEATURES_MARKDOWN = TableTexts(intro="""\
 ## Features
 
-Fixed circuits that each exercise one gradient code path of PennyLane (README, "The \
+Fixed circuits that each exercise one gradient code path of PennyLane (`docs/features.md`, "The \
 features family"): ✅ means the forward value and the Jacobian (and the Hessian, for the \
 Hessian features) agree with the feature's own NumPy oracle. {paired} {na_symbol}: \
 {na_meaning}""", heading="### Features on {device}",

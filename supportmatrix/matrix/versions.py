@@ -58,6 +58,13 @@ def pinned_versions(constraints: str | Path) -> dict[str, str | None]:
     return versions
 
 
+def constraint_pins(constraints: str | Path) -> dict[str, str]:
+    """Only the ``name==version`` pins a constraints file (with its includes) makes, of the
+    packages a rule may gate on: what a page generated for it can name without depending
+    on the machine it was made on."""
+    return _pins(Path(constraints), seen=())
+
+
 def _pins(path: Path, *, seen: tuple[Path, ...]) -> dict[str, str]:
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.utils import canonicalize_name

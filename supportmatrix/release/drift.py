@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from supportmatrix.matrix.families import FAMILIES, TOP_LEVEL, family_named, family_of
@@ -185,10 +186,23 @@ def versions_label(packages: dict[str, str | None]) -> str:
     return ", ".join(f"{name} {packages.get(name) or 'absent'}" for name in shown)
 
 
+def shown_path(path: str) -> str:
+    """``path`` as a report names it: relative to the working directory when inside it,
+    else its file name alone, since another machine's absolute folders mean nothing to a
+    reader (committed drift pages are read from a fresh clone)."""
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return path
+    try:
+        return str(candidate.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return candidate.name
+
+
 def side_from_results(document: dict[str, Any], *, source: str) -> Side:
     """A side made of what a results document observed, every family."""
     records = records_of(document)
-    return Side(f"`{source}` ({versions_label(packages_of(document))})",
+    return Side(f"`{shown_path(source)}` ({versions_label(packages_of(document))})",
                 {r.id: behaviour_of_record(r) for r in records},
                 {r.id: r.family for r in records})
 
@@ -199,7 +213,7 @@ def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None],
     cells, or those of ``families`` (by name: the families the other side recorded)."""
     names = [f.name for f in FAMILIES] if families is None else list(families)
     resolved = [rc for name in names for rc in matrix.family(name).cells]
-    return Side(f"declared `{matrix.path}` for {versions_label(packages)}",
+    return Side(f"declared `{shown_path(matrix.path)}` for {versions_label(packages)}",
                 {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in resolved},
                 {rc.cell.id: family_of(rc.cell).name for rc in resolved})
 

@@ -1,4 +1,4 @@
-"""The package's shape: imports flow one way, no cycles, small modules, a README that matches.
+"""The package's shape: imports flow one way, no cycles, small modules, a layout page that matches.
 
 The layers are the data flow, matrix.yaml -> cells -> runs -> records -> outputs. A module
 may import its own package and any lower layer, never a higher one; every import counts,
@@ -178,11 +178,11 @@ def _layout_script():
     return module
 
 
-def test_readme_layout_matches_the_package() -> None:
+def test_layout_page_matches_the_package() -> None:
     layout = _layout_script()
-    stored = layout.readme_block((ROOT / "README.md").read_text(encoding="utf-8"))
+    stored = layout.stored_block((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"))
     assert stored == layout.section(), (
-        "README.md's Layout block is stale; run `python scripts/readme_layout.py --write`")
+        "docs/architecture.md's Layout block is stale; run `python scripts/readme_layout.py --write`")
 
 
 def test_every_module_names_what_it_owns() -> None:

@@ -226,7 +226,7 @@ def test_outcomes_are_told_apart_without_colour_or_an_emoji_font(driver: Any,
 def test_the_real_page_draws_every_cell_of_every_family(driver: Any, pages: dict[str, Any]) -> None:
     # 9,000+ cells: the first family's tables are drawn before the first paint, the others
     # in later tasks; once the page says it is ready, every cell is there. (How long that
-    # takes is measured, not asserted: README, "The HTML report and plots".)
+    # takes is measured, not asserted: docs/report.md.)
     _open(driver, pages, "real")
     real = pages["real"]
     expected = len(real.resolved()) + sum(len(real.family(f.name).not_applicable)
