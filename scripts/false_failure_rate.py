@@ -43,10 +43,10 @@ one_thread_per_process()  # before any framework loads
 from tqdm import tqdm  # noqa: E402
 
 from supportmatrix.check.classify import mismatches  # noqa: E402
-from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
-from supportmatrix.matrix.load import load_matrix  # noqa: E402
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedCell  # noqa: E402
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
+from supportmatrix.matrix.load import load_matrix  # noqa: E402
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell  # noqa: E402
+from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
 
 _JUDGED = (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
 FAMILIES = ("qnode", "features")
@@ -77,8 +77,8 @@ def _init_worker(matrix_path: str) -> None:
 
 
 def _run_seed_cell(task: tuple[int, str, str]) -> dict:
-    from supportmatrix.qnode.runner import run_qnode_cell
     from supportmatrix.features.runner import run_feature_cell
+    from supportmatrix.qnode.runner import run_qnode_cell
 
     seed, family, cell_id = task
     rc = _WORKER["cells"][(family, cell_id)]

@@ -141,7 +141,7 @@ def choose_sets(sections: list[tuple[tuple, dict]]) -> dict[str, tuple[object, .
     chosen = dict(SETS)
     lists = list(_lists(sections))
     while True:
-        uses = {name: 0 for name in chosen}
+        uses = dict.fromkeys(chosen, 0)
         for values in lists:
             for item in substitute_sets(list(values), chosen):
                 if item in uses:
@@ -166,7 +166,7 @@ def grouped_order(rules: list[dict], groups: list[str]) -> list[int]:
         left = {g: [j for j in range(n) if j not in done and groups[j] == g] for g in set(groups)}
 
         def whole(g: str) -> bool:  # the group can be taken at once
-            members = set(left[g])
+            members = set(left[g])  # noqa: B023  only called in this iteration, while `left` is current
             return all(preds[j] <= done | members for j in members)
 
         # The earliest ready rule's group, if it can be taken whole; else the group that can,

@@ -96,7 +96,7 @@ def qnode(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
         if cell.shots is None:
             yield cell.id, "reference_vouches", lambda ref=ref: shared.reference_vouches(ref)
         else:
-            yield cell.id, "bias", lambda c=cell, ref=ref: shared.shots_forward_tolerance(
+            yield cell.id, "bias", lambda c=cell, ref=ref, p=p: shared.shots_forward_tolerance(
                 c.measurement, ref, c.shots, p, shared.BIAS_REPEATS)
         for method in _methods(cell.diff_method):
             if cell.shots is None:
@@ -104,7 +104,7 @@ def qnode(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
                        lambda m=method, ref=ref: shared.analytic_tolerance(m, ref))
             else:
                 yield (cell.id, f"shots jacobian {method}",
-                       lambda m=method, c=cell, ref=ref: shared.shots_jacobian_tolerance(
+                       lambda m=method, c=cell, ref=ref, p=p: shared.shots_jacobian_tolerance(
                            m, c.measurement, ref, c.shots, p))
 
 
@@ -177,7 +177,7 @@ def qjit(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
             href = tolerance.hessian_reference(cell.measurement)
             if cell.shots is not None:
                 yield (cell.id, "shots hessian",
-                       lambda c=cell, h=href: tolerance.shots_hessian_tolerance(
+                       lambda c=cell, h=href, p=p: tolerance.shots_hessian_tolerance(
                            h, c.measurement, c.shots, p))
             else:
                 kind = "fd" if cell.method == "fd" else "exact"
@@ -186,7 +186,7 @@ def qjit(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
                 yield cell.id, "hessian error", lambda h=href: h.error
         elif cell.shots is not None:
             yield (cell.id, "shots jacobian",
-                   lambda c=cell, ref=ref: shared.shots_jacobian_tolerance(
+                   lambda c=cell, ref=ref, p=p: shared.shots_jacobian_tolerance(
                        "parameter-shift", c.measurement, ref, c.shots, p))
         elif cell.method == "fd":
             yield cell.id, "fd", lambda ref=ref: tolerance.fd_tolerance(ref)

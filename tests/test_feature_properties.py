@@ -27,10 +27,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportmatrix.check.classify import mismatches
-from supportmatrix.features.catalog import FEATURES
 from supportmatrix.check.failure import failure_message
-from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
+from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.runner import run_feature_cell
+from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
 from supportmatrix.matrix.model import ResolvedCell
 
 EDGES = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi, 2 * math.pi - 1e-7)

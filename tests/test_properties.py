@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import CircuitShape
 from supportmatrix.check.classify import mismatches
-from supportmatrix.matrix.model import ResolvedCell
-from supportmatrix.check.oracle import reference
 from supportmatrix.check.failure import failure_message
+from supportmatrix.check.oracle import reference
 from supportmatrix.matrix.families import QNODE
+from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.qnode.runner import run_qnode_cell
 
 #: 2*pi - eps: one rounding step of float64 short of a full turn would test nothing

@@ -8,6 +8,7 @@ carry. The interpretation is left to the prose around the generated block.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,9 +23,9 @@ def ranges(values: Sequence[int]) -> str:
     in ``values``' own grid, so 2, 4, 6 measured every 2 qubits is one run)."""
     if not values:
         return "none"
-    step = min((b - a for a, b in zip(values, values[1:])), default=1)
+    step = min((b - a for a, b in itertools.pairwise(values)), default=1)
     runs, start = [], values[0]
-    for prev, here in zip(values, [*values[1:], None]):
+    for prev, here in zip(values, [*values[1:], None], strict=True):
         if here is None or here - prev != step:
             runs.append(f"{start}" if start == prev else f"{start}–{prev}")
             start = here

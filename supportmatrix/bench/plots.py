@@ -48,7 +48,7 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
                     data = _line(document, value=value, device=device, interface=interface,
                                  method=method, where=where)
                     if data:
-                        xs, ys, lows, highs = zip(*data)
+                        xs, ys, lows, highs = zip(*data, strict=True)
                         measured_xs.update(xs)
                         axes.plot(xs, ys, color=colour, marker=marker, markersize=4,
                                   linewidth=1.2, label=method)

@@ -59,7 +59,7 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
     opt = torch.optim.SGD(model.parameters(), lr=0.2)
     loss = torch.nn.L1Loss()
     data = torch.tensor(x, requires_grad=False).float()
-    loader = torch.utils.data.DataLoader(list(zip(data, y_hot)), batch_size=BATCH_SIZE,
+    loader = torch.utils.data.DataLoader(list(zip(data, y_hot, strict=True)), batch_size=BATCH_SIZE,
                                          shuffle=True, drop_last=True)
     with measure() as usage:
         for _ in range(EPOCHS):

@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from supportmatrix.check import compat
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS, build_measurement
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs, spsa_source

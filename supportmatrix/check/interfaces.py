@@ -14,7 +14,6 @@ from typing import Any
 
 import numpy as np
 
-
 #: What `Adapter.jacobian` returns when the framework reports that the output is
 #: not connected to the parameters (torch: no ``requires_grad``; tf: ``None``;
 #: autograd: an empty Jacobian). Distinct from a computed all-zero Jacobian.

@@ -221,9 +221,9 @@ def stencil_hessian(batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *,
     """
     n = x.size
     eye = np.eye(n)
-    pairs = [(i, j, k, wk * wl, l) for i in range(n) for j in range(n)
-             for k, wk in STENCIL for l, wl in STENCIL]
-    points = np.array([x + k * h * eye[i] + l * h * eye[j] for i, j, k, _, l in pairs])
+    pairs = [(i, j, k, wk * wm, m) for i in range(n) for j in range(n)
+             for k, wk in STENCIL for m, wm in STENCIL]
+    points = np.array([x + k * h * eye[i] + m * h * eye[j] for i, j, k, _, m in pairs])
     values = batch(points)
     hessian = np.zeros((values.shape[1], n, n))
     for (i, j, _, weight, _), value in zip(pairs, values, strict=True):

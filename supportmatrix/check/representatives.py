@@ -27,7 +27,7 @@ def representatives(cells: Iterable[ResolvedCell], class_of: Callable[[object], 
     best: dict[Hashable, ResolvedCell] = {}
     for rc in cells:
         cell: object = rc.cell
-        if getattr(cell, "shots") is not None or rc.expectation.outcome is not Outcome.SUPPORTED \
+        if cell.shots is not None or rc.expectation.outcome is not Outcome.SUPPORTED \
                 or not eligible(cell):
             continue
         key = class_of(cell)
@@ -38,4 +38,4 @@ def representatives(cells: Iterable[ResolvedCell], class_of: Callable[[object], 
 
 
 def _cost(cell: object) -> int:
-    return INTERFACE_COST.index(getattr(cell, "interface"))
+    return INTERFACE_COST.index(cell.interface)

@@ -101,8 +101,13 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> tuple[list[Config], Settings]:
-    from supportmatrix.bench.plan import (PlanError, expand, parse_choices, parse_counts,
-                                          parse_seconds, parse_whole)
+    from supportmatrix.bench.plan import (
+        expand,
+        parse_choices,
+        parse_counts,
+        parse_seconds,
+        parse_whole,
+    )
     from supportmatrix.bench.run import Settings
     from supportmatrix.bench.timing import Budget
 

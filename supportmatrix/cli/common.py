@@ -9,7 +9,6 @@ from pathlib import Path
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
 
-
 PROG = "supportmatrix"
 
 

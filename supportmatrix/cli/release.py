@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.cli.common import (
     EXIT_OK,
     EXIT_REGRESSION,
@@ -16,6 +15,7 @@ from supportmatrix.cli.common import (
     read_results,
     whole_number,
 )
+from supportmatrix.matrix.families import FAMILIES
 
 
 def add_observe(subparsers: argparse._SubParsersAction) -> None:

@@ -49,8 +49,8 @@ _CONTROLLED_ROTATION = GateRule(
                          (_C_MINUS, -3 * np.pi / 2)), generator_l1=0.5)
 
 GATE_RULES: dict[str, GateRule] = {
-    **{name: _PAULI_ROTATION for name in ("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot")},
-    **{name: _CONTROLLED_ROTATION for name in ("CRX", "CRY", "CRZ")},
+    **dict.fromkeys(("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot"), _PAULI_ROTATION),
+    **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
     # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi): each argument a Pauli rotation.
     "Rot": _PAULI_ROTATION,
 }

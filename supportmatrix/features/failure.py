@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import function_source, to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import SECOND_ORDER
-from supportmatrix.check.run import CellRun
 from supportmatrix.features.runner import FeatureInputs, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 

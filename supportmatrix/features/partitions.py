@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.interfaces import to_numpy
-from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import Feature
 

@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check import compat
+from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
 from supportmatrix.check.circuits import to_real_vector
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
-from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
 from supportmatrix.check.tolerance import spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance
 from supportmatrix.features.build import circuit_of

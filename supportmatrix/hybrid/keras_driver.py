@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, N_QUBITS, PARAM_SHAPES, TRAINING, Params, TrainingSetup, hybrid_qnode
+from supportmatrix.hybrid.models import (
+    N_QUANTUM_LAYERS,
+    N_QUBITS,
+    PARAM_SHAPES,
+    TRAINING,
+    Params,
+    TrainingSetup,
+    hybrid_qnode,
+)
 
 #: The QNode interface that matches each Keras backend.
 INTERFACES: dict[str, str] = {"jax": "jax", "torch": "torch", "tensorflow": "tf"}

@@ -23,16 +23,17 @@ from __future__ import annotations
 import importlib.util
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from supportmatrix.check import compat
-from supportmatrix.hybrid import reference
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
+from supportmatrix.check.measure import measure
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe
+from supportmatrix.hybrid import reference
+from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, missing_keras_module, worker
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
     PARAM_SHAPES,
@@ -44,9 +45,6 @@ from supportmatrix.hybrid.models import (
     initial_params,
     moons,
 )
-from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
-from supportmatrix.hybrid.keras_backends import missing_keras_module
-from supportmatrix.check.measure import measure
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
 
 

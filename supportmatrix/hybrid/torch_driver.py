@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, N_QUBITS, TRAINING, Params, TrainingSetup, hybrid_qnode
+from supportmatrix.hybrid.models import (
+    N_QUANTUM_LAYERS,
+    N_QUBITS,
+    TRAINING,
+    Params,
+    TrainingSetup,
+    hybrid_qnode,
+)
 
 #: Canonical name -> (index in the Sequential, torch parameter name, transposed?).
 _LAYOUT: dict[str, tuple[int, str, bool]] = {

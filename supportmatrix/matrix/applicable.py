@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportmatrix.matrix.checks import check_keys, require_list, require_mapping
+from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.fields import parse_note_ref
 from supportmatrix.matrix.keyed import Keyed
 from supportmatrix.matrix.model import NotApplicableCell
 from supportmatrix.matrix.resolve import CellMatch
-from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.schema import parse_where
 from supportmatrix.matrix.source import Keypath, Source
 

@@ -49,9 +49,24 @@ from supportmatrix.matrix.table_texts import (
 if TYPE_CHECKING:  # the plugin imports this module in every pytest session: no YAML parser
     from supportmatrix.matrix.source import Keypath
 
-__all__ = ["FAMILIES", "FEATURES", "HYBRID", "PAGES", "QJIT", "QNODE", "TOP_LEVEL", "AxisText",
-           "Family", "TableLayout", "TablePage", "TableTexts", "family_named", "family_of",
-           "families_on", "resolve"]
+__all__ = [
+    "FAMILIES",
+    "FEATURES",
+    "HYBRID",
+    "PAGES",
+    "QJIT",
+    "QNODE",
+    "TOP_LEVEL",
+    "AxisText",
+    "Family",
+    "TableLayout",
+    "TablePage",
+    "TableTexts",
+    "families_on",
+    "family_named",
+    "family_of",
+    "resolve",
+]
 
 _TWO_STAGES = (Stage.FORWARD.value, Stage.GRADIENT.value)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from supportmatrix.matrix.axes import SHOTS_ONLY_FEATURES
 
+
 def inapplicable(cell: FeatureCell) -> str | None:
     """Why a features cell makes no sense (then it must be declared not applicable), or None."""
     if cell.feature in SHOTS_ONLY_FEATURES and cell.shots is None:

@@ -3,11 +3,12 @@ for every family of cells, each described by its `families.Family`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.checks import (
     allowed,
     check_keys,
@@ -17,6 +18,7 @@ from supportmatrix.matrix.checks import (
     require_str,
     show,
 )
+from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.fields import (
     parse_error_table,
     parse_expect,
@@ -25,8 +27,6 @@ from supportmatrix.matrix.fields import (
     parse_warnings,
 )
 from supportmatrix.matrix.keyed import KEYED_TOP_KEYS, Keyed, parse_sets
-from supportmatrix.matrix.axes import VERSIONED_PACKAGES
-from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.model import Rule
 from supportmatrix.matrix.source import Keypath, Source
 
@@ -35,14 +35,14 @@ __all__ = [
     "SCHEMA_VERSIONS",
     "TOP_KEYS",
     "CompiledRule",
-    "section_keys",
     "check_schema_version",
-    "parse_keyed",
-    "top_keys",
     "parse_axes",
+    "parse_keyed",
     "parse_notes",
     "parse_rules",
     "parse_where",
+    "section_keys",
+    "top_keys",
 ]
 
 #: The version this code writes about; every version in `SCHEMA_VERSIONS` is still read.

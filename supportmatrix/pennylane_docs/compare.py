@@ -18,10 +18,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
-from supportmatrix.matrix.families import TOP_LEVEL
 from supportmatrix.matrix.axes import AXIS_NAMES
-from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, Stage
+from supportmatrix.matrix.families import TOP_LEVEL
+from supportmatrix.matrix.model import Expectation, Matrix, Outcome, QNodeCell, Stage
+from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
 
 DEFAULT_DEVICE = "default.qubit"  # the device PennyLane's table describes
 DEFAULT_LIMIT = 200  # disagreement lines in the Markdown report

@@ -3,9 +3,9 @@ the program that reproduces the cell."""
 
 from __future__ import annotations
 
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.qjit.programs import reproduction_snippet
-from supportmatrix.check.run import CellRun
 from supportmatrix.qjit.runner import QjitTimings
 
 

@@ -31,8 +31,7 @@ _COST_BODY: dict[str, tuple[str, ...]] = {
     "density_matrix": _COMPLEX,
     "sample": ("return jnp.mean(circuit(params))",),
     "counts": ("return circuit(params)",),
-    **{name: ("return circuit(params)",) for name in (
-        "expval_hermitian", "expval_projector", "vn_entropy", "mutual_info", "purity")},
+    **dict.fromkeys(("expval_hermitian", "expval_projector", "vn_entropy", "mutual_info", "purity"), ("return circuit(params)",)),
 }
 
 #: The gradient functions by axis value, as the program spells them.

@@ -17,7 +17,7 @@ import numpy as np
 
 from supportmatrix.check import tolerance as shared
 from supportmatrix.check.bounds import check_probability
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
+from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from supportmatrix.check.circuits import reproduction_snippet
-from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.check.run import CellRun
+from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.qnode.runner import QNodeInputs
 
 

@@ -13,16 +13,22 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.check import compat
-from supportmatrix.check import tolerance
+from supportmatrix.check import compat, tolerance
 from supportmatrix.check.bounds import check_probability
-from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.circuits import (
+    DEFAULT_CIRCUIT,
+    PARAMS,
+    CircuitShape,
+    cell_qnode,
+    real_output,
+    to_real_vector,
+)
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
-from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
+from supportmatrix.matrix.model import QNodeCell, ResolvedCell
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.check.run import CellRun
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.families import FAMILIES, Family, family_named, family_of
 from supportmatrix.matrix.model import (
     Expectation,

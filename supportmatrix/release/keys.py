@@ -11,8 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 __all__ = ["class_slug", "fresh_key", "message_words", "substitute_sets"]
 
-_STOP = frozenset("a an the of with for to is in on be and or at by as it this that not while are "
-                  "has no does can".split())
+_STOP = frozenset(["a", "an", "the", "of", "with", "for", "to", "is", "in", "on", "be", "and", "or", "at", "by", "as", "it", "this", "that", "not", "while", "are", "has", "no", "does", "can"])
 
 
 def message_words(pattern: str) -> list[str]:

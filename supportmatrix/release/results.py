@@ -108,7 +108,7 @@ def matrix_digest(path: str | Path) -> str | None:
 
 def summarize(records: list[CellRecord], *, total: int) -> dict[str, Any]:
     """Counts by status and by observed outcome."""
-    by_status = {s: 0 for s in STATUSES}
+    by_status = dict.fromkeys(STATUSES, 0)
     by_outcome: dict[str, int] = {}
     for record in records:
         by_status[record.status] += 1

@@ -33,10 +33,10 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from supportmatrix.check.classify import Observed, mismatches
-from supportmatrix.matrix.fields import NEEDS_NOTE
-from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.families import FAMILIES
+from supportmatrix.matrix.fields import NEEDS_NOTE
+from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.model import Expectation, Matrix, Outcome
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.keys import class_slug, fresh_key, message_words, substitute_sets

@@ -76,7 +76,7 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
             heights = [counts.get(bar, Counter())[key] for bar in bars]
             axes.bar(xs, heights, bottom=bottom, color=OUTCOME_COLOURS.get(key, "#cccccc"),
                      edgecolor="#555555", linewidth=0.5, label=key, width=0.8)
-            bottom = [b + h for b, h in zip(bottom, heights)]
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         axes.set_xticks(xs, [f"{i}" for _, i in bars], rotation=45, ha="right")
         for d, device in enumerate(devices):
             group = xs[d * len(interfaces):(d + 1) * len(interfaces)]
@@ -142,7 +142,7 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
         series = [[r for r, v in positive if v == k] for k in kinds]
         axes.hist(series, bins=edges, stacked=True, color=[VERDICTS[k][1] for k in kinds],
                   edgecolor="#333333", linewidth=0.4,
-                  label=[f"{VERDICTS[k][0]} ({len(s)})" for k, s in zip(kinds, series)])
+                  label=[f"{VERDICTS[k][0]} ({len(s)})" for k, s in zip(kinds, series, strict=True)])
         axes.axvline(1.0, color="#000000", linestyle="--", linewidth=1.2,
                      label="tolerance (ratio 1)")
         axes.set_xscale("log")

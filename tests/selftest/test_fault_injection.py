@@ -13,19 +13,19 @@ import math
 import warnings
 from collections.abc import Callable
 
-import pytest
-
 # Imported here, outside pytester's in-process runs: those drop modules first
 # imported inside them, and native extensions cannot be loaded twice.
 import jax  # noqa: F401
 import pennylane as qml
+import pytest
+
 # The faults' slices include torch cells: without torch (tox -e pl-dev) the module is
 # one skip naming it.
 torch = pytest.importorskip("torch", reason="torch is not installed (needed by the faults' slices)")
 
 from supportmatrix.check import compat
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import QNodeCell, Expectation, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, Outcome, QNodeCell, ResolvedCell
 from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 pytest_plugins = ("pytester",)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
 import numpy as np
+import pennylane as qml
 import pytest
 
-import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
-import pennylane as qml
 # The faults' slices include torch cells: without torch (tox -e pl-dev) the module is
 # one skip naming it.
 torch = pytest.importorskip("torch", reason="torch is not installed (needed by the faults' slices)")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, FamilyCells, Matrix, Outcome, QNodeCell, ResolvedCell
 from tests.unit.matrix import matrix_docs
 
 Capsys = pytest.CaptureFixture[str]
@@ -281,7 +281,7 @@ def test_render_refuses_a_version_2_error_without_its_reason(tmp_path: Path, cap
 # Nine lines of nested aliases: 9**9 values once expanded.
 HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
-    for prev, name in zip("abcdefgh", "bcdefghi")
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 

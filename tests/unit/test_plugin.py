@@ -9,14 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 # pytester's in-process runs drop modules first imported inside them, and PennyLane's
 # native extensions cannot be loaded twice: import it here, outside those runs.
 import pennylane  # noqa: F401
+import pytest
 
 from supportmatrix.check import interfaces
 from supportmatrix.check.threads import one_thread_env
+
 # Imported here for the same reason: the qjit tests patch this module, which must be the one
 # the in-process runs see (Catalyst's own native dialects cannot be loaded twice either).
 from supportmatrix.qjit import runner as qjit_runner
@@ -103,7 +103,7 @@ def test_a_malformed_matrix_is_one_line_and_no_tests(suite: pytest.Pytester) -> 
 def test_a_matrix_of_nested_aliases_stops_the_run_with_one_line(suite: pytest.Pytester) -> None:
     hostile = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
-        for prev, name in zip("abcdefgh", "bcdefghi")
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
     )
     suite.makefile(".yaml", hostile=hostile)
     result = suite.runpytest("-p", "no:cacheprovider", "--matrix", "hostile.yaml")

@@ -65,7 +65,7 @@ def test_no_crossover_when_one_series_is_faster_throughout() -> None:
 
 def test_several_crossovers_and_ties_are_skipped() -> None:
     ratio = {2: 0.5, 3: 2.0, 4: 1.0, 5: 0.8, 6: 3.0}
-    a = [(n, r) for n, r in ratio.items()]
+    a = list(ratio.items())
     b = [(n, 1.0) for n in ratio]
     assert crossovers(a, b) == [Crossover(2, 3, 0.5, 2.0), Crossover(3, 5, 2.0, 0.8),
                                 Crossover(5, 6, 0.8, 3.0)]

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_qnode, reproduction_snippet
+from supportmatrix.check.oracle import measure
 from supportmatrix.check.seeds import SPSA_STREAM, cell_seed, spsa_seed
 from supportmatrix.matrix.model import QNodeCell
-from supportmatrix.check.oracle import measure
 
 CELL = QNodeCell("default.qubit", "autograd", "parameter-shift", "expval", 10000)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, FamilyCells, Matrix, Outcome, QNodeCell, ResolvedCell
 from supportmatrix.qnode.representatives import supported_classes
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)

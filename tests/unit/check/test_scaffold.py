@@ -60,7 +60,7 @@ def test_a_base_exception_is_no_observation_and_propagates(exc: type[BaseExcepti
 def test_warnings_are_recorded_once_each_in_first_seen_order() -> None:
     with observe() as obs:
         for message in ("second", "first", "second", "first", "third"):
-            warnings.warn(message, UserWarning)  # one line: only the message tells them apart
+            warnings.warn(message, UserWarning, stacklevel=1)  # one line: only the message tells them apart
     assert [w.message for w in obs.warnings] == ["second", "first", "third"]
     assert {w.category for w in obs.warnings} == {"UserWarning"}
     assert all(w.filename == __file__ for w in obs.warnings)

@@ -13,7 +13,7 @@ def test_the_constants_are_the_weights_moments() -> None:
     assert sum(w for _, w in STENCIL) == pytest.approx(0, abs=1e-15)
     assert sum(w * k for k, w in STENCIL) == pytest.approx(1)
     assert sum(w * k**3 for k, w in STENCIL) == pytest.approx(0, abs=1e-15)
-    assert (WEIGHTS, WEIGHTED_OFFSETS, NESTED_WEIGHTS) == pytest.approx((1.5, 5 / 3, 2.25))
+    assert pytest.approx((1.5, 5 / 3, 2.25)) == (WEIGHTS, WEIGHTED_OFFSETS, NESTED_WEIGHTS)
 
 
 def test_the_nested_stencil_is_within_its_bound_of_a_closed_form() -> None:

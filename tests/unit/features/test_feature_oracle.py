@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
-from supportmatrix.features import tolerance
 
 #: Every circuit the features run: unbatched features, and each broadcast one's elements.
 CIRCUITS = {c.name: c for f in FEATURES.values()
@@ -104,7 +104,7 @@ def test_the_four_term_rule_reproduces_the_controlled_derivatives() -> None:
     assert GATE_RULES["CRX"].shift_sq == pytest.approx(2 * (cp**2 + cm**2))
     for i in range(3):
         e = np.eye(3)[i]
-        f = lambda s: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
+        f = lambda s, e=e: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
         rule = cp * (f(np.pi / 2) - f(-np.pi / 2)) - cm * (f(3 * np.pi / 2) - f(-3 * np.pi / 2))
         assert rule == pytest.approx(feature_reference("controlled").jacobian[0, i], abs=1e-10)
 

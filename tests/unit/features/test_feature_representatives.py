@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from supportmatrix.features.representatives import supported_feature_classes
-from supportmatrix.matrix.model import FamilyCells, Expectation, FeatureCell, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, FamilyCells, FeatureCell, Matrix, Outcome, ResolvedCell
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
 INCORRECT = Expectation(Outcome.INCORRECT, note="wrong")

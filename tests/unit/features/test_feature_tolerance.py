@@ -8,7 +8,7 @@ from itertools import product
 import numpy as np
 import pytest
 
-from supportmatrix.check.tolerance import FAMILY_FAILURE, CHECKS_PER_SHOT_CELL, spsa_matches
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.oracle import feature_reference, tape_jacobian

@@ -114,8 +114,8 @@ def test_outputs_broadcast_over_leading_probe_dimensions() -> None:
 def test_loss_is_the_mean_squared_error_over_points_and_outputs() -> None:
     params, x = _params(4), _points(4)
     y = _one_hot(4)
-    expected = sum((o - t) ** 2 for row, target in zip(_closed_form_outputs(params, x), y)
-                   for o, t in zip(row, target)) / y.size
+    expected = sum((o - t) ** 2 for row, target in zip(_closed_form_outputs(params, x), y, strict=True)
+                   for o, t in zip(row, target, strict=True)) / y.size
     assert reference.loss(params, x, y) == pytest.approx(expected, rel=1e-13, abs=0)
 
 

@@ -82,7 +82,7 @@ def test_an_unknown_family_name_lists_the_known_ones() -> None:
 
 def test_the_registry_is_frozen_data() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        setattr(FAMILIES[0], "name", "other")
+        FAMILIES[0].name = "other"
 
 
 @pytest.mark.parametrize("family", FAMILIES, ids=lambda f: f.name)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix import load as loader_module
-from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.axes import AXIS_NAMES
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome
 from tests.unit.matrix.matrix_docs import GATED, cell_of, line_of, make_doc, write
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
+from supportmatrix.matrix.model import ErrorSpec, Outcome, QNodeCell, Stage
 from supportmatrix.matrix.versions import specifier_matches
 from tests.unit.matrix.matrix_docs import (
     AXES,
@@ -228,7 +228,7 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
         for where, gate, outcome, warn in drawn
     ]
 
-    cells = [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+    cells = [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*axes.values())]
 
     def matches(where: dict, cell: dict) -> bool:
         return all(cell[a] in vals for a, vals in where.items())

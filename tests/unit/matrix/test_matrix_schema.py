@@ -8,7 +8,13 @@ import pytest
 
 from supportmatrix.matrix.model import Outcome
 from tests.unit.matrix.matrix_docs import (
-    AXES, assert_error, line_of, load, load_error, make_doc, rules,
+    AXES,
+    assert_error,
+    line_of,
+    load,
+    load_error,
+    make_doc,
+    rules,
 )
 
 

@@ -8,7 +8,13 @@ import pytest
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from tests.unit.matrix.matrix_docs import (
-    NOTES, assert_error, line_of, load_error, make_doc, no_gradient, rules,
+    NOTES,
+    assert_error,
+    line_of,
+    load_error,
+    make_doc,
+    no_gradient,
+    rules,
 )
 
 
@@ -119,7 +125,7 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
-    for prev, name in zip("abcdefgh", "bcdefghi")
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 

@@ -16,15 +16,16 @@ import pytest
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
 from supportmatrix.check.run import CellRun
-from supportmatrix.matrix.model import FamilyCells, TrainingRecord
 from supportmatrix.matrix.model import (
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     HybridCell,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
+    TrainingRecord,
     TrainingSpec,
     WarningSpec,
 )

@@ -7,11 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 # pytester's in-process runs drop modules first imported inside them, and PennyLane's
 # native extensions cannot be loaded twice: import it here, outside those runs.
 import pennylane  # noqa: F401
+import pytest
 
 from supportmatrix import cli
 from supportmatrix.matrix.load import load_matrix
@@ -133,7 +132,7 @@ def test_shards_that_miss_a_cell_are_refused(small: tuple[Path, list[str]]) -> N
         merge_results([("a.json", a), ("b.json", b)], load_matrix(path, versions={}))
 
 
-@pytest.mark.parametrize("key, value", [("python", "3.99.0"), ("commit", "abc"),
+@pytest.mark.parametrize(("key", "value"), [("python", "3.99.0"), ("commit", "abc"),
                                         ("packages", {"pennylane": "0.46.0"})])
 def test_shards_from_different_environments_are_refused(small: tuple[Path, list[str]],
                                                         key: str, value: object) -> None:

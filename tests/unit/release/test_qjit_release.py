@@ -15,9 +15,9 @@ import pytest
 
 from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck, mismatches
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.observe import pytest_arguments
 from supportmatrix.release.results import build_document

@@ -16,12 +16,11 @@ import pytest
 
 from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
-from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
-from supportmatrix.matrix.load import load_matrix
 from supportmatrix.check.run import CellRun
-from supportmatrix.matrix.model import TrainingRecord
-from supportmatrix.matrix.model import HybridCell, Outcome, Stage
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingRecord
 from supportmatrix.release.codec import CellRecord, records_of
+from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.release.messages import message_key, pattern_for
 from supportmatrix.release.observed_matrix import observed_expectation, observed_matrix
 from supportmatrix.release.results import ResultsError, build_document, load_results, validate

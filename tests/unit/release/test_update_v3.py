@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.results import build_document
 from supportmatrix.release.update import update_matrix

@@ -15,11 +15,18 @@ import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.check.run import CellRun
-from supportmatrix.matrix.model import TrainingRecord
-from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.families import HYBRID, QJIT, TableLayout
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import (
-    Expectation, FamilyCells, HybridCell, Matrix, Outcome, QjitCell, ResolvedCell, Stage,
+    Expectation,
+    FamilyCells,
+    HybridCell,
+    Matrix,
+    Outcome,
+    QjitCell,
+    ResolvedCell,
+    Stage,
+    TrainingRecord,
 )
 from supportmatrix.release.codec import CellRecord, Observation
 from supportmatrix.release.results import build_document

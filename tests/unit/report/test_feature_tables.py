@@ -13,14 +13,14 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     FeatureCell,
     Matrix,
     NotApplicableCell,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
 )
@@ -126,8 +126,8 @@ def test_markdown_shows_not_applicable_cells_with_their_reason() -> None:
 
 
 def test_rst_leaves_a_cell_of_which_nothing_ran_uncoloured() -> None:
-    from supportmatrix.report.rst import _entry
     from supportmatrix.report.cell_index import Footnotes
+    from supportmatrix.report.rst import _entry
 
     na = na_matrix().family("features").not_applicable[0]
     notes = Footnotes()

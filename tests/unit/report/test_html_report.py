@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.report.vocabulary import shown
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
+from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.release.drift import GROUPS
-from supportmatrix.matrix.families import FAMILIES, Family
-from supportmatrix.matrix.model import Matrix
 from supportmatrix.report.html import CONTENT_SECURITY_POLICY, build_report, embed_json
 from supportmatrix.report.html_marks import NOT_APPLICABLE_KEY
+from supportmatrix.report.vocabulary import shown
 from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,21 +9,21 @@ from collections.abc import Callable
 
 import pytest
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import (
     Decision,
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     Matrix,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
     WarningSpec,
 )
 from supportmatrix.report.json_table import render_json
 from supportmatrix.report.markdown import markdown_code, render_markdown
-from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.report.vocabulary import LEGEND, extra_shown, footnote_text, warning_text
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
@@ -274,7 +274,7 @@ def test_multiline_note_stays_inside_its_list_item() -> None:
 def test_missing_cell_fails_loudly() -> None:
     matrix = make_matrix()
     broken = Matrix(matrix.path, matrix.notes, {"qnode": FamilyCells(matrix.family("qnode").axes, matrix.family("qnode").cells[1:])})
-    with pytest.raises(ValueError, match="default.qubit-None-backprop-probs-analytic"):
+    with pytest.raises(ValueError, match=r"default.qubit-None-backprop-probs-analytic"):
         render_markdown(broken)
 
 

@@ -63,7 +63,7 @@ def test_qjit_markdown_rows_and_columns() -> None:
     header = next(line for line in text.splitlines() if line.startswith("| Diff method"))
     assert header.count("|") - 1 == 3 + 12 * 2  # 3 label columns, measurement x derivative
     lightning = text.split("## lightning.qubit")[1].split("## default.qubit")[0]
-    rows = [line for line in lightning.splitlines() if line.startswith("| `") or line.startswith("|  |")]
+    rows = [line for line in lightning.splitlines() if line.startswith(("| `", "|  |"))]
     assert len(rows) == 5 * 3 * 2  # diff method x gradient function x method
 
 

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from selenium.webdriver.support.ui import WebDriverWait
 
 from supportmatrix.check.circuits import reproduction_snippet
@@ -23,8 +22,8 @@ from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.matrix.versions import pinned_versions
-from supportmatrix.report.browser import chromium, console_errors, find_browser
 from supportmatrix.report import html_data
+from supportmatrix.report.browser import chromium, console_errors, find_browser
 from supportmatrix.report.html import build_report
 from supportmatrix.report.vocabulary import shown
 from tests.unit.report import report_results as rr

@@ -14,12 +14,12 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     Matrix,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
     WarningSpec,
@@ -130,7 +130,7 @@ Reasons:
 
 def test_small_matrix_renders_to_the_exact_expected_text() -> None:
     text = render_rst(make_matrix())
-    head, sep, device_block = text.partition("\n\nThe table below")
+    _, sep, device_block = text.partition("\n\nThe table below")
     assert sep and sep[2:] + device_block == EXPECTED_SMALL
 
 

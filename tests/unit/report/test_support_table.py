@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.report.formats import FORMATS
 from supportmatrix.matrix.versions import pinned_versions
+from supportmatrix.report.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parents[3]
 
