@@ -24,7 +24,8 @@ def ranges(values: Sequence[int]) -> str:
     if not values:
         return "none"
     step = min((b - a for a, b in itertools.pairwise(values)), default=1)
-    runs, start = [], values[0]
+    runs: list[str] = []
+    start: int | None = values[0]
     for prev, here in zip(values, [*values[1:], None], strict=True):
         if here is None or here - prev != step:
             runs.append(f"{start}" if start == prev else f"{start}–{prev}")

@@ -42,7 +42,8 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
         for row, device in enumerate(devices):
             for col, interface in enumerate(interfaces):
                 axes = grid[row][col]
-                notes, measured_xs = [], set()
+                notes: list[str] = []
+                measured_xs: set[int] = set()
                 for method in methods:
                     colour, marker = METHOD_STYLE.get(method, ("#555555", "x"))
                     data = _line(document, value=value, device=device, interface=interface,

@@ -10,7 +10,7 @@ version is refused with one line rather than misread.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
     return document
 
 
-def _fields(value: object, fields: dict[str, type], *, source: str, at: str) -> None:
+def _fields(value: object, fields: Mapping[str, type], *, source: str, at: str) -> None:
     if not isinstance(value, dict):
         raise BenchResultsError(f"{source}: {at.rstrip('.') or 'document'}: expected an object")
     for key, kind in fields.items():

@@ -59,15 +59,17 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
     opt = torch.optim.SGD(model.parameters(), lr=0.2)
     loss = torch.nn.L1Loss()
     data = torch.tensor(x, requires_grad=False).float()
-    loader = torch.utils.data.DataLoader(list(zip(data, y_hot, strict=True)), batch_size=BATCH_SIZE,
-                                         shuffle=True, drop_last=True)
+    # A list of pairs is a map-style dataset (it has __getitem__ and __len__); torch's stubs
+    # only know their Dataset class.
+    pairs: Any = list(zip(data, y_hot, strict=True))
+    loader = torch.utils.data.DataLoader(pairs, batch_size=BATCH_SIZE, shuffle=True, drop_last=True)
     with measure() as usage:
         for _ in range(EPOCHS):
             for xs, ys in loader:
                 opt.zero_grad()
                 loss(model(xs), ys).backward()
                 opt.step()
-    predictions = torch.argmax(model(data), axis=1).detach().numpy()
+    predictions = torch.argmax(model(data), dim=1).detach().numpy()
     return {"status": "ok", "seconds": usage.wall_seconds,
             "cpu_per_wall": usage.cpu_seconds / usage.wall_seconds,
             "peak_memory_growth_bytes": usage.peak_memory_bytes,

@@ -97,7 +97,7 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
 def _memory(before: int | None, first_peak: int | None, after_first: int | None,
             repeats_peak: int | None) -> dict[str, int | None]:
     peak = None
-    if None not in (before, after_first, repeats_peak):
-        peak = max(0, after_first + repeats_peak - before)  # type: ignore[operator]
+    if before is not None and after_first is not None and repeats_peak is not None:
+        peak = max(0, after_first + repeats_peak - before)
     return {"before_first_call_bytes": before, "first_call_peak_growth_bytes": first_peak,
             "peak_growth_bytes": peak}

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, overload
 
 import numpy as np
 
@@ -139,6 +139,10 @@ PAULI_ROTATION = GateRule(frequency=1.0, rule=((0.5, np.pi / 2), (-0.5, -np.pi /
 # --- round-off ---
 
 
+@overload
+def roundoff(work: float, magnitude: float, unit: float = ...) -> float: ...
+@overload
+def roundoff(work: float, magnitude: np.ndarray, unit: float = ...) -> np.ndarray: ...
 def roundoff(work: float, magnitude: Bound, unit: float = ROUNDING) -> Bound:
     """``delta``: round-off of one evaluation doing ``work`` units of work (`MATRIX_WORK`),
     of outputs of size up to ``magnitude``, at ``unit`` (`ROUNDING_OF`).

@@ -39,7 +39,7 @@ _GATES = {"RX": _rx, "RY": _ry}
 def _cnot(psi: np.ndarray, control: int, target: int) -> np.ndarray:
     """CNOT on a batch of states of shape (batch, 2, ..., 2): flip ``target`` where ``control`` is 1."""
     out = psi.copy()
-    ones = [slice(None)] * psi.ndim
+    ones: list[slice | int] = [slice(None)] * psi.ndim
     ones[control + 1] = 1
     # the control axis is gone from the slice, so axes after it move one to the left
     axis = target + 1 - (target > control)

@@ -107,7 +107,7 @@ def reference_vouches(ref: Reference) -> bool:
     error that `analytic_tolerance` allows, i.e. whether the smoothness assumption
     behind every analytic bound holds at this point."""
     allowed = stencil_error(smoothness(ref), rounding(ref))
-    return bool(np.all(ref.truncation <= allowed[:, None]))
+    return bool(np.all(ref.truncation <= np.asarray(allowed)[:, None]))
 
 
 def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
@@ -116,7 +116,7 @@ def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
     n = ref.jacobian.shape[1]
     # spsa's direction has n unit entries: its third derivative along it is n**3 S.
     own = method_error(method, smooth, delta, along=Bernstein(n, ref.scale))
-    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(n)
+    return np.asarray(analytic_bound(stencil_error(smooth, delta), own))[:, None] * np.ones(n)
 
 
 def forward_tolerance(ref: Reference) -> np.ndarray:

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
+
+if TYPE_CHECKING:  # typing.TypeIs is Python 3.13's; only the type checker reads it here
+    from typing_extensions import TypeIs
 
 #: A gate argument: ``sum(coefficient * x[index])`` over its ``(index, coefficient)`` pairs.
 Linear = tuple[tuple[int, float], ...]
@@ -96,7 +100,7 @@ class Measurement:
         return 2 ** len(self.wires) if self.kind == "probs" else 1
 
 
-def is_trainable(coefficient: Coefficient) -> bool:
+def is_trainable(coefficient: Coefficient) -> TypeIs[Linear]:
     """Whether a Hamiltonian coefficient is a linear form of the parameters."""
     return isinstance(coefficient, tuple)
 
@@ -104,8 +108,9 @@ def is_trainable(coefficient: Coefficient) -> bool:
 def coefficient_value(coefficient: Coefficient, params: np.ndarray) -> np.ndarray:
     """A coefficient's value for parameter vectors (batch, n): shape (batch,)."""
     if not is_trainable(coefficient):
-        return np.full(params.shape[0], float(coefficient))  # type: ignore[arg-type]
-    return sum(c * params[:, i] for i, c in coefficient)  # type: ignore[union-attr]
+        return np.full(params.shape[0], float(coefficient))
+    # A linear form has at least one term, so sum() never returns its int start 0.
+    return sum(c * params[:, i] for i, c in coefficient)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -176,13 +181,14 @@ class Feature:
 
 def element(feature: Feature, index: int) -> Feature:
     """Batch element ``index`` of a broadcast feature, as the unbatched circuit it stands for."""
+    # Only a broadcast feature has elements, and its params are batches (tuples).
     values = tuple(float(batch[index]) for batch in feature.params)  # type: ignore[index]
     return dataclasses.replace(feature, name=f"{feature.name}[{index}]", params=values)
 
 
 def _tape_arguments(feature: Feature) -> tuple[tuple[GateRule | None, Linear], ...]:
     gates = [(GATE_RULES[gate.name], form) for gate in feature.gates for form in gate.args]
-    return tuple(gates + [(None, c) for m in feature.measurements for c, _ in m.terms  # type: ignore[misc]
+    return tuple(gates + [(None, c) for m in feature.measurements for c, _ in m.terms
                           if is_trainable(c)])
 
 
@@ -206,7 +212,7 @@ def _derived(feature: Feature) -> dict[str, object]:
     used = {i for g in feature.gates for form in g.args for i, _ in form}
     coefficient_params = tuple(sorted(
         {i for m in feature.measurements for c, _ in m.terms if is_trainable(c)
-         for i, _ in c} - used))  # type: ignore[union-attr]
+         for i, _ in c} - used))
     amplitudes = 2**feature.device_wires
     terms = sum(max(1, len(m.terms)) for m in feature.measurements)
     work = sum(2 ** (len(g.wires) - 1) for g in feature.gates) + terms * amplitudes

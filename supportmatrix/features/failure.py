@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import function_source, to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
@@ -42,7 +45,7 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
         f"    return {vector.__name__}(circuit(x))",
         "",
     ]
-    values = list(feature.params)
+    values = feature.params
     if feature.derivative == 2:
         lines += [adapter.snippet_params_line(values, feature.dtype),
                   *SECOND_ORDER[cell.interface].snippet, "print(f(x))", "print(jac)", "print(hess)"]
@@ -51,10 +54,10 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
     return "\n".join(lines)
 
 
-def _source(function: object) -> str:
+def _source(function: Callable[..., Any]) -> str:
     """A function's source as the snippet quotes it: without its local PennyLane import
     (the snippet imports it at the top)."""
-    return function_source(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
+    return function_source(function).replace("    import pennylane as qml\n\n", "")
 
 
 def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:

@@ -57,7 +57,8 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
             u = UNITARY
         else:
             args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
-            u = gates.parametrized(gate.name, args, gate.word)
+            # A linear form has at least one term, so sum() never returns its int start 0.
+            u = gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
         psi = apply(psi, u, gate.wires)
     return psi.reshape(batch, -1)
 

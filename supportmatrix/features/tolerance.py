@@ -124,6 +124,7 @@ from supportmatrix.check.bounds import (
     SPSA_STEP,
     UNIT_ROUNDOFF32,
     Bernstein,
+    Bound,
     analytic_bound,
     estimator_coefficient,
     hoeffding,
@@ -201,6 +202,7 @@ def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
     if feature.batch:
         return per_element(feature, analytic_tolerance(method, element(feature, 0)))
     smooth = smoothness(feature)
+    own: Bound
     if feature.dtype == "float32":
         if method not in (*EXACT_METHODS, "finite-diff", "spsa"):
             raise ValueError(f"no analytic error model for diff method {method!r}")

@@ -53,7 +53,7 @@ def quantum_layer_class() -> type:
     keras = configured_keras()
 
     @keras.saving.register_keras_serializable(package="supportmatrix", name="QuantumLayer")
-    class QuantumLayer(keras.layers.Layer):
+    class QuantumLayer(keras.layers.Layer):  # type: ignore[name-defined]  # keras: untyped, imported lazily
         """A QNode as a Keras 3 layer; (batch, 2) angles in, (batch, 2) expectation values out."""
 
         def __init__(self, device: str, diff_method: str, **kwargs: Any) -> None:

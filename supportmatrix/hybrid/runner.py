@@ -51,8 +51,9 @@ from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, Training
 class Driver(Protocol):
     """How one layer kind builds and runs the model; parameters use `PARAM_SHAPES` names."""
 
-    #: The QNode interface the driver's layer uses (to resolve diff_method "best").
-    interface: str
+    @property
+    def interface(self) -> str:
+        """The QNode interface the driver's layer uses (to resolve diff_method "best")."""
     #: Whether the save/load round trip applies (Keras 3 layers).
     save_round_trip: bool
 

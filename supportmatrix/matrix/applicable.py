@@ -99,7 +99,7 @@ def split_not_applicable(
                             f"declares cell {cell.id} not applicable, but it makes sense and is "
                             "a test; only cells that make no sense may be declared here")
         if own:
-            declared.append(NotApplicableCell(cell, own[0].note, own[0].line))  # type: ignore[arg-type]
+            declared.append(NotApplicableCell(cell, own[0].note, own[0].line))
         elif reason is not None:
             raise src.error(kp if declarations else family.keypath,
                             f"cell {cell.id} makes no sense ({reason}) but is not declared "

@@ -59,7 +59,8 @@ def _find(matrix: Matrix, cell_id: str) -> tuple[Family, ResolvedCell | NotAppli
     every: list[str] = []
     for family in FAMILIES:
         cells = matrix.family(family.name)
-        for item in (*cells.cells, *cells.not_applicable):
+        items: tuple[ResolvedCell | NotApplicableCell, ...] = (*cells.cells, *cells.not_applicable)
+        for item in items:
             if item.cell.id == cell_id:
                 return family, item
             every.append(item.cell.id)

@@ -161,7 +161,7 @@ class Family:
         target = getattr(self, reference)
         if target is None:
             raise LookupError(f"the {self.title} family has no {reference}")
-        return resolve(target)  # type: ignore[no-any-return]
+        return resolve(target)
 
 
 QNODE = Family(

@@ -94,9 +94,9 @@ def check_unused(
 
     Runs after every rule was validated, so it only walks plain data.
     """
-    used: dict[str, set[str]] = {"sets": set(), "errors": set(), "warnings": set(), "notes": set()}
+    used: dict[str, set[str | None]] = {"sets": set(), "errors": set(), "warnings": set(), "notes": set()}
     for keypath in sections:
-        section = root
+        section: object = root
         for key in keypath:
             section = section.get(key) if isinstance(section, dict) else None
         if not isinstance(section, dict):
@@ -112,7 +112,7 @@ def check_unused(
                                               "remove it, or refer to it from a rule")
 
 
-def _uses(entry: dict, used: dict[str, set[str]]) -> None:
+def _uses(entry: dict, used: dict[str, set[str | None]]) -> None:
     """Record the names one rule or not-applicable entry refers to."""
     for value in (entry.get("where") or {}).values():
         for item in value if isinstance(value, list) else [value]:

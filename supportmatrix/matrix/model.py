@@ -310,8 +310,8 @@ class FamilyCells:
 
     def entries(self) -> dict[tuple[object, ...], ResolvedCell | NotApplicableCell]:
         """Every cell, tested or not applicable, by its axis values in axis order."""
-        return {tuple(item.cell.axis_value(a) for a in self.axes): item
-                for item in (*self.cells, *self.not_applicable)}
+        items: tuple[ResolvedCell | NotApplicableCell, ...] = (*self.cells, *self.not_applicable)
+        return {tuple(item.cell.axis_value(a) for a in self.axes): item for item in items}
 
 
 @dataclass(frozen=True)

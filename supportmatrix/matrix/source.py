@@ -144,7 +144,8 @@ def parse_yaml(src: Source, text: str) -> object:
     # plain ones yield the same nodes and marks (lines).
     yaml.Scanner = Scanner
     yaml.Parser = Parser
-    yaml.Composer = lambda loader: _PlainDataComposer(loader, src, tagged)
+    # ruamel only calls Composer(loader=...), so a factory does; its stubs want the class.
+    yaml.Composer = lambda loader: _PlainDataComposer(loader, src, tagged)  # type: ignore[assignment, misc]
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:

@@ -82,7 +82,7 @@ def fd_tolerance(ref: Reference, *, x: np.ndarray | None = None,
     delta, smooth = tolerance.rounding(ref), tolerance.smoothness(ref)
     own = (forward_difference_truncation(smooth, step) + forward_difference_roundoff(delta, step)
            + EPS * float(np.max(np.abs(x))) / step * ref.scale)
-    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(x.size)
+    return np.asarray(analytic_bound(stencil_error(smooth, delta), own))[:, None] * np.ones(x.size)
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,13 @@ def hessian_reference(measurement: str) -> HessianReference | None:
     base = reference(measurement)
     if base is None:
         return None
-    hessian = stencil_hessian(lambda points: measure_batch(measurement, points, DEFAULT_CIRCUIT),
-                              np.array(PARAMS, dtype=float))
+
+    def outputs(points: np.ndarray) -> np.ndarray:
+        values = measure_batch(measurement, points, DEFAULT_CIRCUIT)
+        assert values is not None, "the reference has a value, so the oracle measures it"
+        return values
+
+    hessian = stencil_hessian(outputs, np.array(PARAMS, dtype=float))
     h, delta = HESSIAN_STEP, tolerance.rounding(base)
     error = h**4 / 15 * base.scale + nested_stencil_roundoff(delta, h)
     return HessianReference(hessian, error, base)
@@ -116,7 +121,7 @@ def hessian_tolerance(href: HessianReference, method: str, *,
     own = hessian_method_error("finite-diff" if method == "fd" else "adjoint",
                                tolerance.rounding(base), 1.0, 1.0, base.scale, step=step)
     n = href.hessian.shape[1]
-    return analytic_bound(href.error, own)[:, None, None] * np.ones((n, n))
+    return np.asarray(analytic_bound(href.error, own))[:, None, None] * np.ones((n, n))
 
 
 def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int,

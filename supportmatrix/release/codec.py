@@ -46,7 +46,7 @@ def cell_from_axes(axes: dict[str, Any]) -> AnyCell:
     names = tuple(axes)
     for family in FAMILIES:
         if family.axis_names == names:
-            return family.make_cell(*(axes[a] for a in names))  # type: ignore[no-any-return]
+            return family.make_cell(*(axes[a] for a in names))
     raise ValueError(f"no family has the axes {', '.join(names)}")
 
 
@@ -117,7 +117,7 @@ class Observation:
     def to_json(self, *, trains: bool) -> dict[str, Any]:
         """The record's ``observed`` field; a trained cell's has ``training`` as well."""
         error = self.observed.error
-        data = {
+        data: dict[str, Any] = {
             "outcome": self.observed.outcome.value,
             "error": None if error is None else {
                 "class": error.cls, "module": error.module, "message": error.message,
@@ -226,7 +226,7 @@ class CellRecord:
         if trained:  # the training target is part of a trained cell's declaration
             target = self.training_target
             declared["training"] = None if target is None else target.to_json()
-        data = {
+        data: dict[str, Any] = {
             "id": self.id,
             "axes": axes_json(self.cell),
             "declared": declared,

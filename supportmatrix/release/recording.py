@@ -63,6 +63,7 @@ class ResultsRecorder:
             return
         record = next((value for name, value in report.user_properties if name == PROPERTY), None)
         if record is not None:
+            assert isinstance(record, dict), "the cell test records its CellRecord.to_json()"
             self.records[cell_id] = CellRecord.from_json(record)
         elif report.skipped and cell_id not in self.records:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)

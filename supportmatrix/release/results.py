@@ -142,8 +142,9 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise ResultsError(f"{source}: {where}: {error.message}")
-    _check_axes(document, source=source)  # type: ignore[arg-type]
-    return document  # type: ignore[return-value]
+    assert isinstance(document, dict), "the schema's top level is an object"
+    _check_axes(document, source=source)
+    return document
 
 
 def _check_axes(document: dict[str, Any], *, source: str) -> None:

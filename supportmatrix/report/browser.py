@@ -48,11 +48,11 @@ def find_browser() -> BrowserPaths | str:
     """The browser and driver to use, or a sentence saying which one is missing."""
     chromium = _find("SUPPORTMATRIX_CHROMIUM", BROWSER_NAMES)
     driver = _find("SUPPORTMATRIX_CHROMEDRIVER", DRIVER_NAMES)
-    missing = [name for name, path in (("chromium", chromium), ("chromedriver", driver)) if path is None]
-    if missing:
+    if chromium is None or driver is None:
+        missing = [name for name, path in (("chromium", chromium), ("chromedriver", driver)) if path is None]
         return (f"no {' and no '.join(missing)} found (set SUPPORTMATRIX_CHROMIUM / "
                 "SUPPORTMATRIX_CHROMEDRIVER, or apt-get install chromium chromium-driver)")
-    return BrowserPaths(chromium, driver)  # type: ignore[arg-type]
+    return BrowserPaths(chromium, driver)
 
 
 def _find(variable: str, names: tuple[str, ...]) -> str | None:

@@ -134,8 +134,8 @@ class Footnotes:
         """One entry: the symbol, its reason's number, then a mark per warning; ``n/a`` and
         its reason's number for a cell declared not applicable."""
         if isinstance(expectation, NotApplicableCell):
-            key: ReasonKey = ("note", expectation.note)
-            return f"{NOT_APPLICABLE.symbol} {self.reasons.setdefault(key, len(self.reasons) + 1)}"
+            note: ReasonKey = ("note", expectation.note)
+            return f"{NOT_APPLICABLE.symbol} {self.reasons.setdefault(note, len(self.reasons) + 1)}"
         text = symbol(expectation)
         key = reason_key(expectation)
         if key is not None:

@@ -10,6 +10,7 @@ tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code sp
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from supportmatrix.matrix import families as registry  # FAMILIES read when drawing
 from supportmatrix.matrix.families import Family
@@ -44,9 +45,9 @@ def _family_json(family: Family, cells: FamilyCells, notes: dict[str, str]) -> d
     return document
 
 
-def _axis_values(family: Family, cell: object) -> dict[str, object]:
+def _axis_values(family: Family, cell: Any) -> dict[str, object]:
     """A cell's id and axis values, in the family's axis order."""
-    return {"id": cell.id, **{axis: cell.axis_value(axis) for axis in family.axis_names}}  # type: ignore[attr-defined]
+    return {"id": cell.id, **{axis: cell.axis_value(axis) for axis in family.axis_names}}
 
 
 def _cell_json(family: Family, rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
