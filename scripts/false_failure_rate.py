@@ -55,7 +55,7 @@ FAMILIES = ("qnode", "features")
 def judged_cells(matrix: Matrix, family: str = "qnode") -> list[ResolvedCell] | list[ResolvedCell]:
     """The finite-shot cells of ``family`` whose verdict rests on checks that must pass."""
     cells = matrix.family("qnode").cells if family == "qnode" else matrix.family("features").cells
-    return [rc for rc in cells  # type: ignore[return-value]
+    return [rc for rc in cells
             if rc.cell.shots is not None and rc.expectation.outcome in _JUDGED]
 
 

@@ -295,11 +295,14 @@ class Converter:
     def __init__(self, path: str) -> None:
         self.src = Source(path)
         self.text = read_text(self.src)
-        self.root = parse_yaml(self.src, self.text)
+        root = parse_yaml(self.src, self.text)
+        if not isinstance(root, dict):
+            raise SystemExit(f"{path}: not a mapping at the top level")
+        self.root = root
         self.lines = self.text.splitlines()
         if self.root.get("schema_version") != 2:
             raise SystemExit(f"{path}: schema_version {self.root.get('schema_version')}, not 2")
-        self.sections = [(kp, self._section(kp)) for kp in SECTIONS if self._section(kp)]
+        self.sections = [(kp, section) for kp in SECTIONS if (section := self._section(kp))]
         self.sets = choose_sets(self.sections)
         errors: dict[tuple[str, str, str], list[str]] = {}
         warnings: list[tuple[str, str]] = []

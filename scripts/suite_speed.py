@@ -36,6 +36,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "benchmarks" / "pennylane-0.45.1" / "tests"
@@ -89,7 +90,7 @@ def run_pytest(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Ru
     return Run(name, command, exit_code, tests, outcomes, wall, cpu)
 
 
-def profile(directory: Path) -> dict[str, object]:
+def profile(directory: Path) -> dict[str, Any]:
     """Each xdist worker's wall time split into start-up, tests by file, and idle tail."""
     records = [json.loads(p.read_text()) for p in sorted(directory.glob("gw*.json"))]
     if not records:
@@ -149,7 +150,7 @@ def library_split(expr: str, paths: list[str]) -> dict[str, float]:
         subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "pytest", "-q",
                         "-p", "no:xdist", "-p", "no:cacheprovider", "-k", expr, *paths],
                        cwd=ROOT, check=False)
-        stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+        stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]  # typeshed omits it
     return split_by_library(stats)
 
 
@@ -170,15 +171,15 @@ def split_by_library(stats: dict) -> dict[str, float]:
     return dict(sorted(split.items(), key=lambda kv: -kv[1]))
 
 
-def _print_profile(split: dict[str, object]) -> None:
+def _print_profile(split: dict[str, Any]) -> None:
     print("\nwhere each worker's wall time went (s):")
     print(f"{'worker':8} {'start-up':>9} {'tests':>8} {'between':>8} {'idle tail':>9} {'count':>6}")
-    for name, w in split["workers"].items():  # type: ignore[union-attr]
+    for name, w in split["workers"].items():
         print(f"{name:8} {w['start_up_seconds']:9.1f} {w['test_seconds']:8.1f} "
               f"{w['between_tests_seconds']:8.1f} {w['idle_tail_seconds']:9.1f} {w['tests']:6d}")
     total = split["test_seconds_total"]
     print(f"\ntest time by file (of {total:.1f} s):")
-    for path, seconds in list(split["test_seconds_by_file"].items())[:12]:  # type: ignore[union-attr]
+    for path, seconds in list(split["test_seconds_by_file"].items())[:12]:
         print(f"  {seconds:7.1f} s {100 * seconds / total:5.1f} %  {path}")
 
 

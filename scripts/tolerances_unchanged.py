@@ -33,6 +33,10 @@ import numpy as np
 from supportmatrix.check import tolerance as shared
 from supportmatrix.matrix.load import load_matrix
 
+#: A tolerance, computed when called (with no arguments). `...`, not `[]`: mypy cannot
+#: infer a lambda whose default arguments bind loop variables against `Callable[[], Any]`.
+Compute = Callable[..., Any]
+
 #: What "best" may stand for once PennyLane resolves it: every method with a bound.
 ALL_METHODS = ("adjoint", "backprop", "device", "direct-hadamard", "finite-diff", "hadamard",
                "parameter-shift", "reversed-direct-hadamard", "reversed-hadamard", "spsa")
@@ -46,7 +50,7 @@ def _encode(value: Any) -> Any:
     return {"shape": list(arr.shape), "hex": [float(v).hex() for v in arr.reshape(-1)]}
 
 
-def _entries(compute: Callable[[], Any]) -> Any:
+def _entries(compute: Compute) -> Any:
     try:
         value = compute()
     except (ValueError, shared.NoStatisticalModel) as exc:
@@ -80,7 +84,7 @@ def _with_reference(cells: list[Any]) -> Iterator[tuple[Any, Any, float]]:
             yield cell, ref, p
 
 
-def _forward(cell: Any, ref: Any, p: float) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+def _forward(cell: Any, ref: Any, p: float) -> Iterator[tuple[str, str, Compute]]:
     """The forward value's bound of a QNode or qjit cell (the matrix's circuit)."""
     if cell.shots is None:
         yield cell.id, "forward", lambda: shared.forward_tolerance(ref)
@@ -89,7 +93,7 @@ def _forward(cell: Any, ref: Any, p: float) -> Iterator[tuple[str, str, Callable
             cell.measurement, ref, cell.shots, p)
 
 
-def qnode(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+def qnode(cells: list[Any]) -> Iterator[tuple[str, str, Compute]]:
     """What `qnode.runner` computes per cell (at the matrix's circuit and parameters)."""
     for cell, ref, p in _with_reference(cells):
         yield from _forward(cell, ref, p)
@@ -109,7 +113,7 @@ def qnode(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
 
 
 def _feature_tolerances(cell: Any, feature: Any, p: float, suffix: str = ""
-                        ) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+                        ) -> Iterator[tuple[str, str, Compute]]:
     from supportmatrix.features import hessian_tolerance, partitions, tolerance
 
     if cell.shots is None:
@@ -146,7 +150,7 @@ def _feature_tolerances(cell: Any, feature: Any, p: float, suffix: str = ""
                        m, feature, cell.shots, p))
 
 
-def features(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+def features(cells: list[Any]) -> Iterator[tuple[str, str, Compute]]:
     """What `features.runner` computes per cell, at the catalog's parameters and at others."""
     from supportmatrix.features.catalog import FEATURES
 
@@ -167,7 +171,7 @@ def _as_params(params: np.ndarray) -> Any:
     return tuple(tuple(float(v) for v in row) for row in params)
 
 
-def qjit(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+def qjit(cells: list[Any]) -> Iterator[tuple[str, str, Compute]]:
     """What `qjit.runner` computes per cell."""
     from supportmatrix.qjit import tolerance
 
@@ -195,7 +199,7 @@ def qjit(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
                 "adjoint", ref)
 
 
-def hybrid(cells: list[Any]) -> Iterator[tuple[str, str, Callable[[], Any]]]:
+def hybrid(cells: list[Any]) -> Iterator[tuple[str, str, Compute]]:
     """What `hybrid.runner` computes per cell (its methods: none with shots)."""
     from supportmatrix.hybrid import reference
     from supportmatrix.hybrid.models import GRADIENT_POINTS, initial_params, moons
