@@ -185,7 +185,7 @@ class ToyCell:
         return f"toy-{self.colour}-{self.size}-{'analytic' if self.shots is None else self.shots}"
 
     def axis_value(self, axis: str) -> str | int | None:
-        return getattr(self, axis)  # type: ignore[no-any-return]
+        return getattr(self, axis)
 
 
 #: A fifth family, made of data only: the report must draw it as it draws the others.
