@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +32,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from supportmatrix.check.classify import Observed, mismatches
-from supportmatrix.matrix.axes import AXIS_NAMES
 from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from supportmatrix.matrix.model import Expectation, Matrix, Outcome
+from supportmatrix.release.boxes import merge_boxes
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.keys import class_slug, fresh_key, message_words, substitute_sets
 from supportmatrix.release.observed_matrix import observed_expectation
@@ -160,34 +159,6 @@ def _expect_yaml(e: Expectation) -> Any:
 
 def _warnings_yaml(e: Expectation) -> Any:
     return tuple(tuple(w.items()) for w in e.to_json()["warnings"])
-
-
-def merge_boxes(cells: Iterable[dict[str, Any]],
-                axis_names: tuple[str, ...] = AXIS_NAMES) -> list[dict[str, tuple]]:
-    """Cover exactly these cells' axis points with few boxes (axis -> values).
-
-    Boxes that agree on every axis but one are merged along it, which keeps the
-    cover exact; repeated over the axes until nothing merges.
-    """
-    boxes = {tuple((a, (c[a],)) for a in axis_names) for c in cells}
-    changed = True
-    while changed:
-        changed = False
-        for i, axis in enumerate(axis_names):
-            buckets: dict[tuple, list[tuple]] = {}
-            for box in boxes:
-                buckets.setdefault(box[:i] + box[i + 1:], []).append(box)
-            merged = set()
-            for rest, group in buckets.items():
-                values = tuple(sorted({v for b in group for v in b[i][1]}, key=_sort_key))
-                merged.add(rest[:i] + ((axis, values),) + rest[i:])
-                changed |= len(group) > 1
-            boxes = merged
-    return [dict(box) for box in sorted(boxes, key=lambda b: repr(b))]
-
-
-def _sort_key(value: object) -> tuple[int, str]:
-    return (0, "") if value is None else (1, str(value))
 
 
 def _where(box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str,

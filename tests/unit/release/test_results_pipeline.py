@@ -19,12 +19,13 @@ from supportmatrix.check.classify import Observed, ObservedError, ObservedWarnin
 from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import HybridCell, Outcome, Stage, TrainingRecord
+from supportmatrix.release.boxes import merge_boxes
 from supportmatrix.release.codec import CellRecord, records_of
 from supportmatrix.release.drift import compare, render_report, side_from_matrix, side_from_results
 from supportmatrix.release.messages import message_key, pattern_for
 from supportmatrix.release.observed_matrix import observed_expectation, observed_matrix
 from supportmatrix.release.results import ResultsError, build_document, load_results, validate
-from supportmatrix.release.update import UpdateError, merge_boxes, update_matrix
+from supportmatrix.release.update import UpdateError, update_matrix
 
 MATRIX = """\
 # A small matrix; this comment must survive an update.
