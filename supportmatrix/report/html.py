@@ -113,4 +113,4 @@ def embed_json(data: Any) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("supportmatrix.report").joinpath("assets", name).read_text(encoding="utf-8")
+    return resources.files("supportmatrix.report").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
