@@ -58,8 +58,7 @@ html_theme_options = {
 
 #: The theme fills every empty footer section with Xanadu's own (company blurb, links to
 #: their products, social accounts); this site is not theirs, so the footer stays empty.
-_FOOTER_SECTIONS = ("about", "links", "policies", "social_icons", "newsletter", "xanadu",
-                    "copyright")
+_FOOTER_SECTIONS = ("about", "links", "policies", "social_icons", "newsletter", "xanadu", "copyright")
 
 
 def _empty_footer(app: Sphinx) -> None:

@@ -85,10 +85,20 @@ def write_report(out: Path) -> int:
     """``supportmatrix report``'s exit code, writing the declared matrix's page into ``out``."""
     target = out / REPORT
     target.parent.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "supportmatrix", "report", "--versions", "constraints.txt",
-               "-o", str(target.resolve())]
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    command = [
+        sys.executable,
+        "-m",
+        "supportmatrix",
+        "report",
+        "--versions",
+        "constraints.txt",
+        "-o",
+        str(target.resolve()),
+    ]
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
     return subprocess.run(command, cwd=ROOT, env=environment).returncode
 
 

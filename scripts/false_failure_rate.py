@@ -43,10 +43,10 @@ one_thread_per_process()  # before any framework loads
 from tqdm import tqdm  # noqa: E402
 
 from supportmatrix.check.classify import mismatches  # noqa: E402
-from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
-from supportmatrix.matrix.load import load_matrix  # noqa: E402
-from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell, ResolvedCell  # noqa: E402
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE  # noqa: E402
+from supportmatrix.matrix.load import load_matrix  # noqa: E402
+from supportmatrix.matrix.model import Matrix, Outcome, ResolvedCell  # noqa: E402
+from supportmatrix.release.codec import error_to_tolerance  # noqa: E402
 
 _JUDGED = (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
 FAMILIES = ("qnode", "features")
@@ -55,8 +55,7 @@ FAMILIES = ("qnode", "features")
 def judged_cells(matrix: Matrix, family: str = "qnode") -> list[ResolvedCell] | list[ResolvedCell]:
     """The finite-shot cells of ``family`` whose verdict rests on checks that must pass."""
     cells = matrix.family("qnode").cells if family == "qnode" else matrix.family("features").cells
-    return [rc for rc in cells  # type: ignore[return-value]
-            if rc.cell.shots is not None and rc.expectation.outcome in _JUDGED]
+    return [rc for rc in cells if rc.cell.shots is not None and rc.expectation.outcome in _JUDGED]
 
 
 def family_size(matrix: Matrix, family: str) -> int:
@@ -71,14 +70,15 @@ _WORKER: dict = {}
 def _init_worker(matrix_path: str) -> None:
     warnings.simplefilter("ignore")  # PennyLane's warnings are judged by mismatches, not shown
     matrix = load_matrix(matrix_path)
-    _WORKER["cells"] = {(family, rc.cell.id): rc for family in FAMILIES
-                        for rc in judged_cells(matrix, family)}
+    _WORKER["cells"] = {
+        (family, rc.cell.id): rc for family in FAMILIES for rc in judged_cells(matrix, family)
+    }
     _WORKER["family"] = {family: family_size(matrix, family) for family in FAMILIES}
 
 
 def _run_seed_cell(task: tuple[int, str, str]) -> dict:
-    from supportmatrix.qnode.runner import run_qnode_cell
     from supportmatrix.features.runner import run_feature_cell
+    from supportmatrix.qnode.runner import run_qnode_cell
 
     seed, family, cell_id = task
     rc = _WORKER["cells"][(family, cell_id)]
@@ -93,29 +93,52 @@ def _run_seed_cell(task: tuple[int, str, str]) -> dict:
         ratio = error_to_tolerance(check)
         if ratio is not None:
             ratios[check.what] = ratio
-    return {"seed": seed, "family": family, "cell": cell_id, "problems": problems,
-            "ratios": ratios, "seconds": run.seconds}
+    return {
+        "seed": seed,
+        "family": family,
+        "cell": cell_id,
+        "problems": problems,
+        "ratios": ratios,
+        "seconds": run.seconds,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=200, help="runs to make (default %(default)s)")
-    parser.add_argument("--first-seed", type=int, default=1,
-                        help="first run number; run 0 is the suite's own seeds (default %(default)s)")
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=1,
+        help="first run number; run 0 is the suite's own seeds (default %(default)s)",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="worker processes (default %(default)s)")
     parser.add_argument("--matrix", default="matrix.yaml", help="matrix file (default %(default)s)")
-    parser.add_argument("--family", choices=("all", *FAMILIES), default="all",
-                        help="which family's finite-shot cells (default %(default)s)")
-    parser.add_argument("-k", dest="select", default="",
-                        help="only cells whose id contains this text (a quick trial)")
-    parser.add_argument("-o", "--output", default="results-false-failure.json",
-                        help="JSON file for the results (default %(default)s)")
+    parser.add_argument(
+        "--family",
+        choices=("all", *FAMILIES),
+        default="all",
+        help="which family's finite-shot cells (default %(default)s)",
+    )
+    parser.add_argument(
+        "-k", dest="select", default="", help="only cells whose id contains this text (a quick trial)"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="results-false-failure.json",
+        help="JSON file for the results (default %(default)s)",
+    )
     args = parser.parse_args(argv)
 
     matrix = load_matrix(args.matrix)
     families = FAMILIES if args.family == "all" else (args.family,)
-    cells = [(family, rc.cell.id) for family in families for rc in judged_cells(matrix, family)
-             if args.select in rc.cell.id]
+    cells = [
+        (family, rc.cell.id)
+        for family in families
+        for rc in judged_cells(matrix, family)
+        if args.select in rc.cell.id
+    ]
     if not cells:
         print(f"false_failure_rate: no finite-shot cell to judge matches {args.select!r}", file=sys.stderr)
         return 2
@@ -137,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         failed_seeds = sorted({f["seed"] for f in counted})
         cell_runs = len(whole) * len(cells)
         return {
-            "command": " ".join(["scripts/false_failure_rate.py",
-                                 *(argv if argv is not None else sys.argv[1:])]),
+            "command": " ".join(
+                ["scripts/false_failure_rate.py", *(argv if argv is not None else sys.argv[1:])]
+            ),
             "complete": complete,
             "matrix": args.matrix,
             "seeds_requested": [seeds.start, seeds.stop - 1],
@@ -179,11 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     failed_seeds = final["runs_with_any_failure"]
     print(f"{len(seeds)} runs x {len(cells)} finite-shot cells = {len(tasks)} cell runs")
     print(f"failed cell runs: {len(failures)} ({final['false_failure_rate_per_cell_run']:.2e})")
-    print(f"runs with any failure: {failed_seeds} / {len(seeds)} "
-          f"(promised at most {FAMILY_FAILURE:g} per whole run of each family)")
+    print(
+        f"runs with any failure: {failed_seeds} / {len(seeds)} "
+        f"(promised at most {FAMILY_FAILURE:g} per whole run of each family)"
+    )
     for what, entry in sorted(worst.items()):
-        print(f"largest |error| / tolerance, {what}: {entry['ratio']:.3f} "
-              f"({entry.get('cell')}, seed {entry.get('seed')})")
+        print(
+            f"largest |error| / tolerance, {what}: {entry['ratio']:.3f} "
+            f"({entry.get('cell')}, seed {entry.get('seed')})"
+        )
     print(f"results written to {args.output}")
     return 0
 

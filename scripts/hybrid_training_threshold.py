@@ -43,8 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         curves.append(curve)
         print(f"seed {seed:3d}: " + " ".join(f"{a:.3f}" for a in curve), file=sys.stderr)
     table = np.array(curves)
-    print(f"{cell.id}, batch size {setup.batch_size}, learning rate {setup.learning_rate}, "
-          f"{args.seeds} seeds")
+    print(
+        f"{cell.id}, batch size {setup.batch_size}, learning rate {setup.learning_rate}, {args.seeds} seeds"
+    )
     print("epoch  min    median max")
     for epoch in range(args.epochs):
         column = table[:, epoch]

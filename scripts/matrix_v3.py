@@ -44,19 +44,42 @@ from supportmatrix.release.order import group_of, must_precede
 
 #: Named value lists, in the order they are declared: name -> members.
 SETS: dict[str, tuple[object, ...]] = {
-    "gradient-transforms": ("parameter-shift", "finite-diff", "spsa", "hadamard",
-                            "reversed-hadamard", "direct-hadamard", "reversed-direct-hadamard"),
+    "gradient-transforms": (
+        "parameter-shift",
+        "finite-diff",
+        "spsa",
+        "hadamard",
+        "reversed-hadamard",
+        "direct-hadamard",
+        "reversed-direct-hadamard",
+    ),
     "aux-wire-hadamards": ("hadamard", "reversed-hadamard"),
     "reversed-hadamards": ("reversed-hadamard", "reversed-direct-hadamard"),
-    "probs-refusing-hadamards": ("reversed-hadamard", "direct-hadamard",
-                                 "reversed-direct-hadamard"),
+    "probs-refusing-hadamards": ("reversed-hadamard", "direct-hadamard", "reversed-direct-hadamard"),
     "finite-differences": ("finite-diff", "spsa"),
     "trainable-interfaces": ("autograd", "torch", "tf", "jax", "jax-jit"),
     "non-jit-interfaces": ("None", "autograd", "torch", "tf", "jax"),
-    "analytic-measurements": ("state", "density_matrix", "probs", "expval", "expval_hermitian",
-                              "expval_projector", "var", "vn_entropy", "mutual_info", "purity"),
-    "shot-measurements": ("probs", "sample", "counts", "expval", "expval_hermitian",
-                          "expval_projector", "var"),
+    "analytic-measurements": (
+        "state",
+        "density_matrix",
+        "probs",
+        "expval",
+        "expval_hermitian",
+        "expval_projector",
+        "var",
+        "vn_entropy",
+        "mutual_info",
+        "purity",
+    ),
+    "shot-measurements": (
+        "probs",
+        "sample",
+        "counts",
+        "expval",
+        "expval_hermitian",
+        "expval_projector",
+        "var",
+    ),
     "state-measurements": ("state", "density_matrix", "vn_entropy", "mutual_info"),
     "expectation-values": ("expval", "expval_hermitian", "expval_projector"),
     "hessians": ("hessian", "hessian-probs"),
@@ -101,8 +124,7 @@ def error_keys(uses: dict[tuple[str, str, str], list[str]]) -> dict[tuple[str, s
         cls, match, _ = error
         distinct = list(dict.fromkeys(notes))
         words[error] = message_words(match)
-        bases[error] = (distinct[0] if len(distinct) == 1
-                        else "-".join([class_slug(cls), *words[error][:3]]))
+        bases[error] = distinct[0] if len(distinct) == 1 else "-".join([class_slug(cls), *words[error][:3]])
     # Within a note, the class tells errors apart first.
     by_base: dict[str, set[str]] = {}
     for error, base in bases.items():
@@ -141,7 +163,7 @@ def choose_sets(sections: list[tuple[tuple, dict]]) -> dict[str, tuple[object, .
     chosen = dict(SETS)
     lists = list(_lists(sections))
     while True:
-        uses = {name: 0 for name in chosen}
+        uses = dict.fromkeys(chosen, 0)
         for values in lists:
             for item in substitute_sets(list(values), chosen):
                 if item in uses:
@@ -166,7 +188,7 @@ def grouped_order(rules: list[dict], groups: list[str]) -> list[int]:
         left = {g: [j for j in range(n) if j not in done and groups[j] == g] for g in set(groups)}
 
         def whole(g: str) -> bool:  # the group can be taken at once
-            members = set(left[g])
+            members = set(left[g])  # noqa: B023  only called in this iteration, while `left` is current
             return all(preds[j] <= done | members for j in members)
 
         # The earliest ready rule's group, if it can be taken whole; else the group that can,
@@ -239,12 +261,13 @@ def _fold(line: str, pad: str) -> list[str]:
     out: list[str] = []
     start = line.find(" '")
     while len(line) > WIDTH and start >= 0:
-        spaces = [i for i in range(start + 2, WIDTH)
-                  if line[i] == " " and line[i - 1] != " " and line[i + 1] != " "]
+        spaces = [
+            i for i in range(start + 2, WIDTH) if line[i] == " " and line[i - 1] != " " and line[i + 1] != " "
+        ]
         if not spaces:
             break
-        out.append(line[:spaces[-1]])
-        line = pad + line[spaces[-1] + 1:]
+        out.append(line[: spaces[-1]])
+        line = pad + line[spaces[-1] + 1 :]
         start = len(pad) - 2
     return [*out, line]
 
@@ -295,11 +318,14 @@ class Converter:
     def __init__(self, path: str) -> None:
         self.src = Source(path)
         self.text = read_text(self.src)
-        self.root = parse_yaml(self.src, self.text)
+        root = parse_yaml(self.src, self.text)
+        if not isinstance(root, dict):
+            raise SystemExit(f"{path}: not a mapping at the top level")
+        self.root = root
         self.lines = self.text.splitlines()
         if self.root.get("schema_version") != 2:
             raise SystemExit(f"{path}: schema_version {self.root.get('schema_version')}, not 2")
-        self.sections = [(kp, self._section(kp)) for kp in SECTIONS if self._section(kp)]
+        self.sections = [(kp, section) for kp in SECTIONS if (section := self._section(kp))]
         self.sets = choose_sets(self.sections)
         errors: dict[tuple[str, str, str], list[str]] = {}
         warnings: list[tuple[str, str]] = []
@@ -323,7 +349,7 @@ class Converter:
 
     def convert(self) -> str:
         out: list[str] = []
-        preamble = self.lines[:comment_start(self.lines, self.line(("rules",))) - 1]
+        preamble = self.lines[: comment_start(self.lines, self.line(("rules",))) - 1]
         notes_at = comment_start(self.lines, self.line(("notes",))) - 1
         for number, text in enumerate(preamble):
             if number == notes_at:
@@ -337,8 +363,9 @@ class Converter:
             if kp:
                 out += [""] + self._comments(kp, "") + [f"{kp[0]}:"]
                 out += self._comments((*kp, "axes"), "  ") + ["  axes:"]
-                out += [line for axis, values in section["axes"].items()
-                        for line in pair("    ", axis, values)]
+                out += [
+                    line for axis, values in section["axes"].items() for line in pair("    ", axis, values)
+                ]
                 if "not-applicable" in section:
                     out += self._comments((*kp, "not-applicable"), "  ") + ["  not-applicable:"]
                     for entry in section["not-applicable"]:
@@ -362,22 +389,28 @@ class Converter:
         return lines + [""]
 
     def _errors(self) -> list[str]:
-        lines = ["errors:", "  # Each exception a rule expects, once: its class, where it is raised "
-                 "(stage) and a regex searched in its message."]
+        lines = [
+            "errors:",
+            "  # Each exception a rule expects, once: its class, where it is raised "
+            "(stage) and a regex searched in its message.",
+        ]
         for (cls, match, stage), key in sorted(self.error_key.items(), key=lambda kv: kv[1]):
             lines += pair("  ", key, {"class": cls, "stage": stage, "match": match})
         return lines
 
     def _warnings(self) -> list[str]:
-        lines = ["warnings:", "  # Each warning a rule expects, once: its category and a regex "
-                 "searched in its message."]
+        lines = [
+            "warnings:",
+            "  # Each warning a rule expects, once: its category and a regex searched in its message.",
+        ]
         for (category, match), key in sorted(self.warning_key.items(), key=lambda kv: kv[1]):
             lines += pair("  ", key, {"category": category, "match": match})
         return lines
 
     def _where(self, where: dict) -> dict:
-        return {axis: (self._values(value) if isinstance(value, list) else value)
-                for axis, value in where.items()}
+        return {
+            axis: (self._values(value) if isinstance(value, list) else value) for axis, value in where.items()
+        }
 
     def _values(self, values: list) -> list | object:
         out = substitute_sets(list(values), self.sets)
@@ -396,8 +429,7 @@ class Converter:
                     expect["error"] = self.error_key[(e["class"], e["match"], e["stage"])]
             new["expect"] = expect
         if "warnings" in rule:
-            new["warnings"] = [self.warning_key[(w["category"], w["match"])]
-                               for w in rule["warnings"]]
+            new["warnings"] = [self.warning_key[(w["category"], w["match"])] for w in rule["warnings"]]
         if "training" in rule:
             new["training"] = rule["training"]
         return new

@@ -26,8 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", choices=("outcomes", "ratios"))
     parser.add_argument("--matrix", default="matrix.yaml", help="outcomes: the matrix file")
-    parser.add_argument("--versions", metavar="CONSTRAINTS",
-                        help="outcomes: resolve version gates for this pip constraints file")
+    parser.add_argument(
+        "--versions",
+        metavar="CONSTRAINTS",
+        help="outcomes: resolve version gates for this pip constraints file",
+    )
     parser.add_argument("--from", dest="results", metavar="RESULTS", help="ratios: the results file")
     parser.add_argument("-o", "--output", required=True, metavar="FILE.svg")
     args = parser.parse_args(argv)
@@ -38,12 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.results is None:
             raise ValueError("ratios needs --from RESULTS")
         else:
-            svg = plots.results_ratio_histogram_svg(load_results(args.results),
-                                                    source=Path(args.results).name)
+            svg = plots.results_ratio_histogram_svg(
+                load_results(args.results), source=Path(args.results).name
+            )
         write_atomic(Path(args.output), svg)
     except (MatrixError, ResultsError, OSError, ValueError) as exc:
-        reason = (f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename
-                  else str(exc))
+        reason = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
         print(f"plots.py: error: {' '.join(reason.splitlines())}", file=sys.stderr)
         return 2
     print(f"wrote {args.output}")

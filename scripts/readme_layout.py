@@ -68,7 +68,7 @@ def stored_block(text: str) -> str:
     if BEGIN not in text or END not in text:
         raise ValueError(f"{PAGE.name} has no layout block ({BEGIN!r} ... {END!r})")
     start = text.index(BEGIN)
-    return text[start:text.index(END, start) + len(END)]
+    return text[start : text.index(END, start) + len(END)]
 
 
 def main(argv: list[str] | None = None) -> int:

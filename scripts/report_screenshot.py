@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
                 driver.get(page.as_uri())
                 # every family's tables drawn (the first at once, the others in later tasks)
                 WebDriverWait(driver, 120).until(
-                    lambda d: d.execute_script("return document.body.dataset.ready"))
+                    lambda d: d.execute_script("return document.body.dataset.ready")
+                )
                 cells = driver.find_elements("css selector", f".cell[data-id='{args.cell}']")
                 if not cells:
                     raise ValueError(f"the page has no cell {args.cell!r}")

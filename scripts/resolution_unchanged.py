@@ -25,8 +25,7 @@ from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 
-PINS = ("constraints/pl043.txt", "constraints/pl044.txt", "constraints.txt",
-        "constraints/pl-dev.txt")
+PINS = ("constraints/pl043.txt", "constraints/pl044.txt", "constraints.txt", "constraints/pl-dev.txt")
 
 
 def resolved(path: str, versions: dict[str, str | None]) -> dict[str, dict[str, Any]]:
@@ -38,7 +37,8 @@ def resolved(path: str, versions: dict[str, str | None]) -> dict[str, dict[str, 
         cells = matrix.family(family.name)
         found[family.name] = {
             c.cell.id: (c.expectation.to_json(), None if c.training is None else c.training.to_json())
-            for c in cells.cells}
+            for c in cells.cells
+        }
         if family.has_not_applicable:
             found[f"{family.name} not-applicable"] = {c.cell.id: c.note for c in cells.not_applicable}
     return found
@@ -48,19 +48,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("old", help="the matrix before the change")
     parser.add_argument("new", help="the matrix after the change")
-    parser.add_argument("--pins", nargs="+", default=list(PINS),
-                        help="constraints files whose pins resolve the version gates")
-    parser.add_argument("--set", action="append", default=[], metavar="PACKAGE=VERSION",
-                        help="a version put over the pins (repeatable)")
+    parser.add_argument(
+        "--pins", nargs="+", default=list(PINS), help="constraints files whose pins resolve the version gates"
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PACKAGE=VERSION",
+        help="a version put over the pins (repeatable)",
+    )
     args = parser.parse_args(argv)
     overrides = dict(item.split("=", 1) for item in args.set)
     failed = False
     for pins in args.pins:
         versions = {**pinned_versions(pins), **overrides}
         old, new = resolved(args.old, versions), resolved(args.new, versions)
-        differ = [f"{family}: {cell_id}" for family in old
-                  for cell_id in sorted(old[family].keys() | new[family].keys())
-                  if old[family].get(cell_id) != new[family].get(cell_id)]
+        differ = [
+            f"{family}: {cell_id}"
+            for family in old
+            for cell_id in sorted(old[family].keys() | new[family].keys())
+            if old[family].get(cell_id) != new[family].get(cell_id)
+        ]
         counts = ", ".join(f"{len(cells)} {family}" for family, cells in new.items())
         print(f"{pins} (pennylane {versions.get('pennylane')}): {counts}; {len(differ)} differ")
         for line in differ[:20]:

@@ -23,14 +23,19 @@ from supportmatrix.report.browser import chromium, console_errors, find_browser
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What the theme's scripts call from its CDN scripts: offline, these are undefined.
-CDN_GLOBALS = re.compile(r"\b(hljs|bootstrap|OverlayScrollbars|OverlayScrollbarsGlobal)\b.*"
-                         r"(is not defined|undefined)")
+CDN_GLOBALS = re.compile(
+    r"\b(hljs|bootstrap|OverlayScrollbars|OverlayScrollbarsGlobal)\b.*"
+    r"(is not defined|undefined)"
+)
 #: (built page, XPath of what to scroll to the top, screenshot): the first device table's
 #: autograd rows (its rows for interface None are all one colour); the findings' summary
 #: table (after the table of pinned versions).
 SHOTS = (
-    ("table-support.html", "(//table)[1]//tr[td[normalize-space()='\"autograd\"']]",
-     ROOT / "docs" / "site-table-screenshot.png"),
+    (
+        "table-support.html",
+        "(//table)[1]//tr[td[normalize-space()='\"autograd\"']]",
+        ROOT / "docs" / "site-table-screenshot.png",
+    ),
     ("findings.html", "(//table)[2]", ROOT / "docs" / "site-findings-screenshot.png"),
 )
 
@@ -49,21 +54,24 @@ def main(argv: list[str] | None = None) -> int:
             for page, target, output in SHOTS:
                 source = args.site / page
                 if not source.is_file():
-                    raise ValueError(f"{source} does not exist; build the site first "
-                                     "(python scripts/docs_site.py DIR)")
+                    raise ValueError(
+                        f"{source} does not exist; build the site first (python scripts/docs_site.py DIR)"
+                    )
                 driver.get(source.resolve().as_uri())
                 found = driver.find_elements("xpath", target)
                 if not found:
                     raise ValueError(f"{page} has nothing at {target}")
-                driver.execute_script("arguments[0].scrollIntoView({block: 'start'});"
-                                      "window.scrollBy(0, -90);", found[0])
+                driver.execute_script(
+                    "arguments[0].scrollIntoView({block: 'start'});window.scrollBy(0, -90);", found[0]
+                )
                 if page == "table-support.html":
                     _check_marks(driver)
                 # The theme loads fonts, icons, Bootstrap and highlight.js from CDNs;
                 # offline those fail to load, and the theme's calls into them fail, which
                 # is no error of the page itself.
-                errors = [e for e in console_errors(driver)
-                          if "net::ERR_" not in e and not CDN_GLOBALS.search(e)]
+                errors = [
+                    e for e in console_errors(driver) if "net::ERR_" not in e and not CDN_GLOBALS.search(e)
+                ]
                 if errors:
                     raise ValueError(f"console error in {page}: {errors[0]}")
                 if not driver.save_screenshot(str(output)):
@@ -81,7 +89,8 @@ def _check_marks(driver: Any) -> None:
         "const seen = {};"
         "for (const svg of document.querySelectorAll('svg.outcome-mark')) {"
         "  seen[svg.dataset.key] = svg.querySelector('path').getAttribute('d'); }"
-        "return seen;")
+        "return seen;"
+    )
     if len(shapes) < 4 or len(set(shapes.values())) != len(shapes):
         raise ValueError(f"the table page's outcome icons are missing or alike: {shapes}")
 

@@ -36,6 +36,7 @@ import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT / "benchmarks" / "pennylane-0.45.1" / "tests"
@@ -89,7 +90,7 @@ def run_pytest(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Ru
     return Run(name, command, exit_code, tests, outcomes, wall, cpu)
 
 
-def profile(directory: Path) -> dict[str, object]:
+def profile(directory: Path) -> dict[str, Any]:
     """Each xdist worker's wall time split into start-up, tests by file, and idle tail."""
     records = [json.loads(p.read_text()) for p in sorted(directory.glob("gw*.json"))]
     if not records:
@@ -112,31 +113,42 @@ def profile(directory: Path) -> dict[str, object]:
             "tests": len(tests),
         }
     total = sum(by_file.values())
-    return {"workers": workers,
-            "test_seconds_by_file": dict(sorted(by_file.items(), key=lambda kv: -kv[1])),
-            "test_seconds_total": total}
+    return {
+        "workers": workers,
+        "test_seconds_by_file": dict(sorted(by_file.items(), key=lambda kv: -kv[1])),
+        "test_seconds_total": total,
+    }
 
 
 #: Where a profiled function's file lies -> the library it is counted under, first match.
 _LIBRARIES = (
     ("site-packages/pennylane_lightning", "PennyLane (lightning)"),
-    ("site-packages/pennylane", "PennyLane"), ("site-packages/autoray", "PennyLane"),
+    ("site-packages/pennylane", "PennyLane"),
+    ("site-packages/autoray", "PennyLane"),
     ("site-packages/autograd", "autograd"),
-    ("site-packages/jax", "JAX/XLA"), ("site-packages/jaxlib", "JAX/XLA"),
-    ("site-packages/tensorflow", "TensorFlow"), ("site-packages/keras", "TensorFlow"),
+    ("site-packages/jax", "JAX/XLA"),
+    ("site-packages/jaxlib", "JAX/XLA"),
+    ("site-packages/tensorflow", "TensorFlow"),
+    ("site-packages/keras", "TensorFlow"),
     ("site-packages/torch", "torch"),
-    ("site-packages/numpy", "NumPy/SciPy"), ("site-packages/scipy", "NumPy/SciPy"),
+    ("site-packages/numpy", "NumPy/SciPy"),
+    ("site-packages/scipy", "NumPy/SciPy"),
     ("supportmatrix/", "supportmatrix (runner, oracle, checks)"),
-    ("site-packages/_pytest", "pytest"), ("site-packages/pluggy", "pytest"),
-    ("<frozen importlib", "imports"), ("<frozen zipimport", "imports"),
+    ("site-packages/_pytest", "pytest"),
+    ("site-packages/pluggy", "pytest"),
+    ("<frozen importlib", "imports"),
+    ("<frozen zipimport", "imports"),
 )
 
 
 def library_of(filename: str, function: str) -> str:
     """The library a profiled function counts under; builtins by their caller-less name."""
     if filename == "~":  # a builtin: compile/marshal are imports' own work
-        return "imports" if function in ("<built-in method builtins.compile>",
-                                         "<built-in method marshal.loads>") else "builtins"
+        return (
+            "imports"
+            if function in ("<built-in method builtins.compile>", "<built-in method marshal.loads>")
+            else "builtins"
+        )
     return next((name for marker, name in _LIBRARIES if marker in filename), "other Python")
 
 
@@ -146,10 +158,28 @@ def library_split(expr: str, paths: list[str]) -> dict[str, float]:
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "profile")
-        subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "pytest", "-q",
-                        "-p", "no:xdist", "-p", "no:cacheprovider", "-k", expr, *paths],
-                       cwd=ROOT, check=False)
-        stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cProfile",
+                "-o",
+                str(out),
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:xdist",
+                "-p",
+                "no:cacheprovider",
+                "-k",
+                expr,
+                *paths,
+            ],
+            cwd=ROOT,
+            check=False,
+        )
+        stats = pstats.Stats(str(out)).stats  # type: ignore[attr-defined]  # typeshed omits it
     return split_by_library(stats)
 
 
@@ -170,24 +200,31 @@ def split_by_library(stats: dict) -> dict[str, float]:
     return dict(sorted(split.items(), key=lambda kv: -kv[1]))
 
 
-def _print_profile(split: dict[str, object]) -> None:
+def _print_profile(split: dict[str, Any]) -> None:
     print("\nwhere each worker's wall time went (s):")
     print(f"{'worker':8} {'start-up':>9} {'tests':>8} {'between':>8} {'idle tail':>9} {'count':>6}")
-    for name, w in split["workers"].items():  # type: ignore[union-attr]
-        print(f"{name:8} {w['start_up_seconds']:9.1f} {w['test_seconds']:8.1f} "
-              f"{w['between_tests_seconds']:8.1f} {w['idle_tail_seconds']:9.1f} {w['tests']:6d}")
+    for name, w in split["workers"].items():
+        print(
+            f"{name:8} {w['start_up_seconds']:9.1f} {w['test_seconds']:8.1f} "
+            f"{w['between_tests_seconds']:8.1f} {w['idle_tail_seconds']:9.1f} {w['tests']:6d}"
+        )
     total = split["test_seconds_total"]
     print(f"\ntest time by file (of {total:.1f} s):")
-    for path, seconds in list(split["test_seconds_by_file"].items())[:12]:  # type: ignore[union-attr]
+    for path, seconds in list(split["test_seconds_by_file"].items())[:12]:
         print(f"  {seconds:7.1f} s {100 * seconds / total:5.1f} %  {path}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", action="store_true",
-                        help="split the suite's wall time per worker (timeline_plugin)")
-    parser.add_argument("--libraries", metavar="EXPR", help="profile the tests -k EXPR selects "
-                        "in one process and split their time by library, instead of the paired run")
+    parser.add_argument(
+        "--profile", action="store_true", help="split the suite's wall time per worker (timeline_plugin)"
+    )
+    parser.add_argument(
+        "--libraries",
+        metavar="EXPR",
+        help="profile the tests -k EXPR selects "
+        "in one process and split their time by library, instead of the paired run",
+    )
     parser.add_argument("paths", nargs="*", help="with --libraries: test paths (default: all)")
     parser.add_argument("--workers", default="auto", help="pytest -n for both runs (default auto)")
     parser.add_argument("-o", "--output", type=Path, help="also write the figures as JSON")
@@ -206,20 +243,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     missing = [m for m in ("pytest_rng", "flaky", "xdist") if not _importable(m)]
     if missing:
-        print(f"suite_speed: PennyLane's test needs {', '.join(missing)}: "
-              f"pip install -c constraints.txt -e '.[bench]'", file=sys.stderr)
+        print(
+            f"suite_speed: PennyLane's test needs {', '.join(missing)}: "
+            f"pip install -c constraints.txt -e '.[bench]'",
+            file=sys.stderr,
+        )
         return 2
 
     env = dict(os.environ)
-    reference = run_pytest("PennyLane 0.45.1 tests/docs/test_supported_confs.py",
-                           ["-n", args.workers, "-q", "-p", "no:cacheprovider", REFERENCE_TEST],
-                           REFERENCE, env)
+    reference = run_pytest(
+        "PennyLane 0.45.1 tests/docs/test_supported_confs.py",
+        ["-n", args.workers, "-q", "-p", "no:cacheprovider", REFERENCE_TEST],
+        REFERENCE,
+        env,
+    )
     with tempfile.TemporaryDirectory() as timeline:
         suite_args = ["-n", args.workers, "-q"]
         suite_env = dict(env)
         if args.profile:
             suite_env["PYTHONPATH"] = os.pathsep.join(
-                [str(ROOT / "scripts"), *filter(None, [env.get("PYTHONPATH")])])
+                [str(ROOT / "scripts"), *filter(None, [env.get("PYTHONPATH")])]
+            )
             suite_env["SUPPORTMATRIX_TIMELINE_DIR"] = timeline
             suite_args += ["-p", "timeline_plugin"]
         suite = run_pytest("supportmatrix: pytest -n auto", suite_args, ROOT, suite_env)
@@ -228,16 +272,27 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(f"{'run':55} {'tests':>6} {'wall s':>8} {'CPU s':>8} {'tests/s':>8}")
     for r in (reference, suite):
-        print(f"{r.name:55} {r.tests:6d} {r.wall_seconds:8.1f} {r.cpu_seconds:8.1f} "
-              f"{r.tests_per_second:8.1f}")
+        print(
+            f"{r.name:55} {r.tests:6d} {r.wall_seconds:8.1f} {r.cpu_seconds:8.1f} {r.tests_per_second:8.1f}"
+        )
     ratio = suite.tests_per_second / reference.tests_per_second
     print(f"ratio (suite / PennyLane): {ratio:.2f}")
     if split:
         _print_profile(split)
     if args.output:
-        args.output.write_text(json.dumps(
-            {"runs": [asdict(reference), asdict(suite)], "ratio": ratio, "profile": split,
-             "cpu_count": os.cpu_count()}, indent=1) + "\n", encoding="utf-8")
+        args.output.write_text(
+            json.dumps(
+                {
+                    "runs": [asdict(reference), asdict(suite)],
+                    "ratio": ratio,
+                    "profile": split,
+                    "cpu_count": os.cpu_count(),
+                },
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0 if reference.exit_code == 0 and suite.exit_code == 0 else 1
 
 

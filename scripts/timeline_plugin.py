@@ -26,8 +26,11 @@ def _process_start() -> float:
     """When this interpreter started (Linux), else when this plugin was imported."""
     try:
         ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
-        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime"))
+        boot = next(
+            float(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime")
+        )
         return boot + ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, StopIteration, IndexError):
         return _LOADED
@@ -55,6 +58,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     # An xdist controller is told of every worker's tests: only the workers' own count.
     distributed = worker == "controller" and bool(config.getoption("numprocesses", None))
     events = [] if distributed else _events
-    record = {"process": worker, "started": _process_start(), "plugin_loaded": _LOADED,
-              "collected": _marks.get("collected"), "ended": time.time(), "tests": events}
+    record = {
+        "process": worker,
+        "started": _process_start(),
+        "plugin_loaded": _LOADED,
+        "collected": _marks.get("collected"),
+        "ended": time.time(),
+        "tests": events,
+    }
     Path(directory, f"{worker}.json").write_text(json.dumps(record), encoding="utf-8")

@@ -23,8 +23,14 @@ from supportmatrix.plugin import FAMILY_ATTRIBUTE
 __all__ = [f"test_{family.name}_cell" for family in FAMILIES]
 
 
-def judge(family: Family, rc: ResolvedCell, *, family_size: int, matrix_file: str,
-          record_cell: Callable[[Any, list[str]], Any]) -> None:
+def judge(
+    family: Family,
+    rc: ResolvedCell,
+    *,
+    family_size: int,
+    matrix_file: str,
+    record_cell: Callable[[Any, list[str]], Any],
+) -> None:
     """Run one cell of ``family``, record it, and fail with its failure text on any mismatch
     with its declaration."""
     try:
@@ -34,15 +40,19 @@ def judge(family: Family, rc: ResolvedCell, *, family_size: int, matrix_file: st
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     record_cell(run, problems)
     if problems:
-        pytest.fail(failure_message(family, rc, run, problems, matrix_file=matrix_file),
-                    pytrace=False)
+        pytest.fail(failure_message(family, rc, run, problems, matrix_file=matrix_file), pytrace=False)
 
 
 def _cell_test(family: Family) -> Callable[..., None]:
-    def test(resolved_cell: ResolvedCell, family_size: int, matrix_file: str,
-             record_cell: Callable[[Any, list[str]], Any]) -> None:
-        judge(family, resolved_cell, family_size=family_size, matrix_file=matrix_file,
-              record_cell=record_cell)
+    def test(
+        resolved_cell: ResolvedCell,
+        family_size: int,
+        matrix_file: str,
+        record_cell: Callable[[Any, list[str]], Any],
+    ) -> None:
+        judge(
+            family, resolved_cell, family_size=family_size, matrix_file=matrix_file, record_cell=record_cell
+        )
 
     test.__name__ = test.__qualname__ = f"test_{family.name}_cell"
     test.__doc__ = f"A {family.title} cell of the matrix, run for real and judged."

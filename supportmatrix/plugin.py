@@ -52,9 +52,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for family in FAMILIES:
         if not family.runs_by_default:
             group.addoption(
-                f"--{family.name}", action="store_true", default=False,
+                f"--{family.name}",
+                action="store_true",
+                default=False,
                 help=f"also run the {family.title} cells ({family.section} in the matrix; slow, "
-                     f"so left out of the default run); '-m {family.marker}' selects them too")
+                f"so left out of the default run); '-m {family.marker}' selects them too",
+            )
 
 
 def _matrix_path(config: pytest.Config) -> Path:
@@ -85,8 +88,9 @@ def _matrix(config: pytest.Config) -> Matrix:
         except MatrixError as exc:
             raise pytest.UsageError(str(exc)) from None
         except OSError as exc:
-            raise pytest.UsageError(f"cannot read matrix {path}: {exc.strerror or exc}"
-                                    f"{_rootdir_hint(config)}") from None
+            raise pytest.UsageError(
+                f"cannot read matrix {path}: {exc.strerror or exc}{_rootdir_hint(config)}"
+            ) from None
     return config.stash[_MATRIX_KEY]
 
 
@@ -99,8 +103,10 @@ def _rootdir_hint(config: pytest.Config) -> str:
     invoked = config.invocation_params.dir
     if config.getoption("matrix") != "matrix.yaml" or config.rootpath == invoked:
         return ""
-    return (f" (pytest chose rootdir {config.rootpath} from a path on the command line; "
-            f"write --supportmatrix-json=PATH with '=', or pass --rootdir={invoked})")
+    return (
+        f" (pytest chose rootdir {config.rootpath} from a path on the command line; "
+        f"write --supportmatrix-json=PATH with '=', or pass --rootdir={invoked})"
+    )
 
 
 def _cell_params(cells: Iterable[ResolvedCell], family: Family, timeout: float) -> list[Any]:
@@ -132,8 +138,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
         classes_of = family_named(*marker.args)
         classes = classes_of.load("property_classes")(_matrix(metafunc.config))
-        metafunc.parametrize("supported_class",
-                             _cell_params(classes, classes_of, PROPERTY_TIMEOUT_SECONDS))
+        metafunc.parametrize("supported_class", _cell_params(classes, classes_of, PROPERTY_TIMEOUT_SECONDS))
 
 
 @pytest.fixture
@@ -192,8 +197,11 @@ def pytest_configure(config: pytest.Config) -> None:
         one_thread_per_process()
     from supportmatrix.matrix.families import FAMILIES
 
-    config.addinivalue_line("markers", f"{CLASSES_MARKER}(family): a property test run on each "
-                                       "supported class of that family, as supported_class")
+    config.addinivalue_line(
+        "markers",
+        f"{CLASSES_MARKER}(family): a property test run on each "
+        "supported class of that family, as supported_class",
+    )
     for family in FAMILIES:
         how = "" if family.runs_by_default else f"; run with --{family.name} or -m {family.marker}"
         config.addinivalue_line("markers", f"{family.marker}: a {family.title} cell of the matrix{how}")
@@ -203,12 +211,12 @@ def pytest_configure(config: pytest.Config) -> None:
         from supportmatrix.release.recording import ResultsRecorder
 
         config.pluginmanager.register(
-            ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results")
+            ResultsRecorder(_matrix(config), Path(path).absolute()), "supportmatrix-results"
+        )
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[Any]) -> None:
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[Any]) -> None:
     _add_cell_tests(session, config, items)
     left_out: list[Any] = []
     for item in items:
@@ -230,8 +238,9 @@ def _add_cell_tests(session: pytest.Session, config: pytest.Config, items: list[
     """``pytest --matrix FILE`` where no collected test is a cell test (a plugin author's
     repository, which holds a declaration and no copy of the suite's test modules): the
     packaged cell tests are collected too, so the file's cells are the tests."""
-    if config.getoption("matrix") == "matrix.yaml" or \
-            any(_family_of_test(getattr(item, "function", None)) for item in items):
+    if config.getoption("matrix") == "matrix.yaml" or any(
+        _family_of_test(getattr(item, "function", None)) for item in items
+    ):
         return
     import importlib.util
 

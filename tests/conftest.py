@@ -22,12 +22,23 @@ from hypothesis import HealthCheck, settings
 PROFILE_VARIABLE = "SUPPORTMATRIX_PROFILE"
 DEFAULT_PROFILE = "ci"
 PROFILES = {
-    "ci": settings(max_examples=2, derandomize=True, database=None, deadline=None,
-                   print_blob=False, suppress_health_check=[HealthCheck.too_slow]),
+    "ci": settings(
+        max_examples=2,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        print_blob=False,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
     # derandomize is explicit: a profile inherits the settings current when it is made,
     # and with CI set hypothesis's own default is derandomized.
-    "thorough": settings(max_examples=200, derandomize=False, database=None, deadline=None,
-                         suppress_health_check=[HealthCheck.too_slow]),
+    "thorough": settings(
+        max_examples=200,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    ),
 }
 for _name, _profile in PROFILES.items():
     settings.register_profile(_name, _profile)
@@ -37,6 +48,6 @@ def pytest_configure(config: pytest.Config) -> None:
     name = os.environ.get(PROFILE_VARIABLE, DEFAULT_PROFILE)
     if name not in PROFILES:
         raise pytest.UsageError(
-            f"{PROFILE_VARIABLE}={name!r}: unknown hypothesis profile; allowed: "
-            f"{', '.join(PROFILES)}")
+            f"{PROFILE_VARIABLE}={name!r}: unknown hypothesis profile; allowed: {', '.join(PROFILES)}"
+        )
     settings.load_profile(name)

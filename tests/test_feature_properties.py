@@ -27,10 +27,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from supportmatrix.check.classify import mismatches
-from supportmatrix.features.catalog import FEATURES
 from supportmatrix.check.failure import failure_message
-from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
+from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.runner import run_feature_cell
+from supportmatrix.matrix.families import FEATURES as FEATURES_FAMILY
 from supportmatrix.matrix.model import ResolvedCell
 
 EDGES = (0.0, math.pi / 2, -math.pi / 2, math.pi, -math.pi, 2 * math.pi - 1e-7)
@@ -51,5 +51,6 @@ def test_supported_feature_class_holds_at_any_parameters(
     run = run_feature_cell(rc.cell, feature=feature)
     problems = mismatches(rc.expectation, run.observed, run.warnings)
     if problems:
-        pytest.fail(failure_message(FEATURES_FAMILY, rc, run, problems, matrix_file=matrix_file),
-                    pytrace=False)
+        pytest.fail(
+            failure_message(FEATURES_FAMILY, rc, run, problems, matrix_file=matrix_file), pytrace=False
+        )

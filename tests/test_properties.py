@@ -31,10 +31,10 @@ from hypothesis import strategies as st
 from supportmatrix.check import tolerance
 from supportmatrix.check.circuits import CircuitShape
 from supportmatrix.check.classify import mismatches
-from supportmatrix.matrix.model import ResolvedCell
-from supportmatrix.check.oracle import reference
 from supportmatrix.check.failure import failure_message
+from supportmatrix.check.oracle import reference
 from supportmatrix.matrix.families import QNODE
+from supportmatrix.matrix.model import ResolvedCell
 from supportmatrix.qnode.runner import run_qnode_cell
 
 #: 2*pi - eps: one rounding step of float64 short of a full turn would test nothing
@@ -53,7 +53,8 @@ def circuits(draw: st.DrawFn) -> tuple[CircuitShape, tuple[float, ...]]:
 @pytest.mark.supportmatrix_classes("qnode")
 @given(circuit=circuits())
 def test_supported_class_holds_on_any_circuit(
-    supported_class: ResolvedCell, circuit: tuple[CircuitShape, tuple[float, ...]],
+    supported_class: ResolvedCell,
+    circuit: tuple[CircuitShape, tuple[float, ...]],
     matrix_file: str,
 ) -> None:
     shape, params = circuit
@@ -62,5 +63,6 @@ def test_supported_class_holds_on_any_circuit(
     run = run_qnode_cell(supported_class.cell, shape=shape, params=params)
     problems = mismatches(supported_class.expectation, run.observed, run.warnings)
     if problems:
-        pytest.fail(failure_message(QNODE, supported_class, run, problems, matrix_file=matrix_file),
-                    pytrace=False)
+        pytest.fail(
+            failure_message(QNODE, supported_class, run, problems, matrix_file=matrix_file), pytrace=False
+        )

@@ -43,8 +43,7 @@ def reference_lines() -> list[str]:
         f"{_code(fields._ERROR_KEYS)}; **a warning** (``warnings:``): "
         f"{_code(fields._WARNING_KEYS)}; **training** (hybrid rules): "
         f"{_code(fields._TRAINING_KEYS)}.",
-        f"- **Version gates** in a ``where`` (a PEP 440 specifier each): "
-        f"{_code(VERSIONED_PACKAGES)}.",
+        f"- **Version gates** in a ``where`` (a PEP 440 specifier each): {_code(VERSIONED_PACKAGES)}.",
         "",
         ".. list-table:: Each family's section, axes and rules",
         "   :header-rows: 1",
@@ -58,9 +57,11 @@ def reference_lines() -> list[str]:
     ]
     for family in FAMILIES:
         axes = "; ".join(
-            f"``{axis}``: {_code(family.known_values[axis])}" if axis in family.known_values
+            f"``{axis}``: {_code(family.known_values[axis])}"
+            if axis in family.known_values
             else f"``{axis}``: any value the section's ``axes`` lists"
-            for axis in family.axis_names)
+            for axis in family.axis_names
+        )
         lines += [
             f"   * - {family.title}",
             f"     - {family.section}",
@@ -79,8 +80,9 @@ class MatrixSchema(Directive):
 
     def run(self) -> list[Any]:
         holder = nodes.container()
-        self.state.nested_parse(StringList(reference_lines(), source="matrix-schema"),
-                                self.content_offset, holder)
+        self.state.nested_parse(
+            StringList(reference_lines(), source="matrix-schema"), self.content_offset, holder
+        )
         return holder.children
 
 

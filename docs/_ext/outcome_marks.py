@@ -37,10 +37,12 @@ def icon_html(key: str) -> str:
     """The inline SVG of outcome ``key``, with its name as the accessible text."""
     colour = COLOURS.get(key, DEFAULT_COLOUR)
     label = html.escape(key.replace("-", " "))
-    return (f'<svg class="outcome-mark" data-key="{key}" role="img" aria-label="{label}" '
-            f'viewBox="0 0 16 16" width="1.1em" height="1.1em" style="vertical-align:-0.18em;'
-            f'fill:none;stroke:{colour};stroke-width:2;stroke-linecap:round;stroke-linejoin:round">'
-            f'<title>{label}</title><path d="{ICONS[key]}"/></svg>')
+    return (
+        f'<svg class="outcome-mark" data-key="{key}" role="img" aria-label="{label}" '
+        f'viewBox="0 0 16 16" width="1.1em" height="1.1em" style="vertical-align:-0.18em;'
+        f'fill:none;stroke:{colour};stroke-width:2;stroke-linecap:round;stroke-linejoin:round">'
+        f'<title>{label}</title><path d="{ICONS[key]}"/></svg>'
+    )
 
 
 def _replace(text_node: nodes.Text) -> list[nodes.Node] | None:
@@ -49,7 +51,7 @@ def _replace(text_node: nodes.Text) -> list[nodes.Node] | None:
     last = 0
     for match in PATTERN.finditer(text):
         if match.start() > last:
-            pieces.append(nodes.Text(text[last:match.start()]))
+            pieces.append(nodes.Text(text[last : match.start()]))
         pieces.append(nodes.raw("", icon_html(SYMBOLS[match.group(1)]), format="html"))
         last = match.end()
     if not pieces:

@@ -8,12 +8,13 @@ carry. The interpretation is left to the prose around the generated block.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
-from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench.results import axis_values, base_layers, select, series
 from supportmatrix.bench.tables import crossover_text, labels, mib, seconds
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 
 DQ, LQ = PYTHON_STATEVECTOR, LIGHTNING_STATEVECTOR
 
@@ -23,9 +24,10 @@ def ranges(values: Sequence[int]) -> str:
     in ``values``' own grid, so 2, 4, 6 measured every 2 qubits is one run)."""
     if not values:
         return "none"
-    step = min((b - a for a, b in zip(values, values[1:])), default=1)
-    runs, start = [], values[0]
-    for prev, here in zip(values, [*values[1:], None]):
+    step = min((b - a for a, b in itertools.pairwise(values)), default=1)
+    runs: list[str] = []
+    start: int | None = values[0]
+    for prev, here in zip(values, [*values[1:], None], strict=True):
         if here is None or here - prev != step:
             runs.append(f"{start}" if start == prev else f"{start}–{prev}")
             start = here
@@ -49,23 +51,30 @@ def answer_a(document: dict[str, Any]) -> str:
     layers = base_layers(document)
     parts = []
     for interface in _interfaces(document):
-        for (da, ma), (db, mb) in (((DQ, "adjoint"), (DQ, "backprop")),
-                                   ((LQ, "adjoint"), (DQ, "backprop"))):
+        for (da, ma), (db, mb) in (((DQ, "adjoint"), (DQ, "backprop")), ((LQ, "adjoint"), (DQ, "backprop"))):
             pa = series(document, device=da, diff_method=ma, interface=interface, layers=layers)
             pb = series(document, device=db, diff_method=mb, interface=interface, layers=layers)
             if pa or pb:
                 title, name_a, name_b = labels((da, ma), (db, mb))
                 parts.append(f"{interface}, {title}: {crossover_text(name_a, name_b, pa, pb)}")
-    text = (f"Circuit of {layers} layer(s), cost ⟨Z0⟩ (a one-qubit measurement), one forward "
-            f"pass plus gradient, medians: " + "; ".join(parts) + "." if parts else
-            "No circuit configuration was measured.")
-    back, adj, light = (_seed(document, DQ, "backprop"), _seed(document, DQ, "adjoint"),
-                        _seed(document, LQ, "adjoint"))
+    text = (
+        f"Circuit of {layers} layer(s), cost ⟨Z0⟩ (a one-qubit measurement), one forward "
+        f"pass plus gradient, medians: " + "; ".join(parts) + "."
+        if parts
+        else "No circuit configuration was measured."
+    )
+    back, adj, light = (
+        _seed(document, DQ, "backprop"),
+        _seed(document, DQ, "adjoint"),
+        _seed(document, LQ, "adjoint"),
+    )
     if back and adj:
-        text += (f" Seed 004's own model (2 qubits, TorchLayer, batches of 5) trained in "
-                 f"{seconds(back['seconds'])} with default.qubit backprop and "
-                 f"{seconds(adj['seconds'])} with adjoint (adjoint / backprop = "
-                 f"{adj['seconds'] / back['seconds']:.2f})")
+        text += (
+            f" Seed 004's own model (2 qubits, TorchLayer, batches of 5) trained in "
+            f"{seconds(back['seconds'])} with default.qubit backprop and "
+            f"{seconds(adj['seconds'])} with adjoint (adjoint / backprop = "
+            f"{adj['seconds'] / back['seconds']:.2f})"
+        )
         if light:
             text += f"; lightning.qubit adjoint took {seconds(light['seconds'])}"
         text += "."
@@ -76,30 +85,48 @@ def answer_b(document: dict[str, Any]) -> str:
     layers = base_layers(document)
     interface = next(iter(_interfaces(document)), None)
     configs = ((DQ, "backprop"), (DQ, "adjoint"), (LQ, "adjoint"))
-    lines = {c: dict(select(document, device=c[0], diff_method=c[1], interface=interface,
-                            layers=layers)) for c in configs} if interface else {}
+    lines = (
+        {
+            c: dict(select(document, device=c[0], diff_method=c[1], interface=interface, layers=layers))
+            for c in configs
+        }
+        if interface
+        else {}
+    )
     common = sorted(set.intersection(*(set(v) for v in lines.values()))) if lines else []
     if not common:
-        text = "No qubit count was measured for all of default.qubit backprop, default.qubit " \
-               "adjoint and lightning.qubit adjoint."
+        text = (
+            "No qubit count was measured for all of default.qubit backprop, default.qubit "
+            "adjoint and lightning.qubit adjoint."
+        )
     else:
         n = common[-1]
         facts = []
-        for (device, method) in configs:
+        for device, method in configs:
             r = lines[(device, method)][n]
             threads = r["threads"].get("torch_threads")
-            facts.append(f"{device} {method} {r['cpu_per_wall']:.2f} cores busy (CPU / wall), "
-                         f"{r['os_threads']} OS threads"
-                         + (f", torch pool {threads}" if threads is not None else "")
-                         + f", peak memory growth {mib(r['memory']['peak_growth_bytes'])}")
-        text = (f"At n = {n} ({layers} layer(s), {interface}), the largest qubit count all three "
-                f"were measured at: " + "; ".join(facts) + ".")
+            facts.append(
+                f"{device} {method} {r['cpu_per_wall']:.2f} cores busy (CPU / wall), "
+                f"{r['os_threads']} OS threads"
+                + (f", torch pool {threads}" if threads is not None else "")
+                + f", peak memory growth {mib(r['memory']['peak_growth_bytes'])}"
+            )
+        text = (
+            f"At n = {n} ({layers} layer(s), {interface}), the largest qubit count all three "
+            f"were measured at: " + "; ".join(facts) + "."
+        )
     seeds = [(c, _seed(document, *c)) for c in configs]
     measured = [(c, r) for c, r in seeds if r]
     if measured:
-        text += " Seed 004's model: " + "; ".join(
-            f"{d} {m} CPU / wall {r['cpu_per_wall']:.2f}, peak memory growth "
-            f"{mib(r['peak_memory_growth_bytes'])}" for (d, m), r in measured) + "."
+        text += (
+            " Seed 004's model: "
+            + "; ".join(
+                f"{d} {m} CPU / wall {r['cpu_per_wall']:.2f}, peak memory growth "
+                f"{mib(r['peak_memory_growth_bytes'])}"
+                for (d, m), r in measured
+            )
+            + "."
+        )
     return text
 
 
@@ -114,34 +141,39 @@ def answer_c(document: dict[str, Any]) -> str:
             t = r["wall_seconds"]["median"]
             if r["qubits"] not in best or t < best[r["qubits"]][0]:
                 best[r["qubits"]] = (t, r["device"], r["diff_method"])
-        light = dict(series(document, device=LQ, diff_method="adjoint", interface=interface,
-                            layers=layers))
+        light = dict(series(document, device=LQ, diff_method="adjoint", interface=interface, layers=layers))
         if not light:
             continue
         wins = [n for n in sorted(light) if best[n][1:] == (LQ, "adjoint")]
         losses = [n for n in sorted(light) if n not in wins]
         text = f"with {interface}, lightning.qubit adjoint was " + (
-            f"the fastest at n = {ranges(wins)}" if wins else "never the fastest")
+            f"the fastest at n = {ranges(wins)}" if wins else "never the fastest"
+        )
         if losses:
             text += "; elsewhere: " + ", ".join(
-                f"n = {n} {best[n][1]} {best[n][2]} (lightning adjoint / it "
-                f"{light[n] / best[n][0]:.2f})" for n in losses)
+                f"n = {n} {best[n][1]} {best[n][2]} (lightning adjoint / it {light[n] / best[n][0]:.2f})"
+                for n in losses
+            )
         parts.append(text)
-    text = (f"Fastest configuration per qubit count ({layers} layer(s)): " + "; ".join(parts) + "."
-            if parts else "lightning.qubit adjoint was not measured.")
+    text = (
+        f"Fastest configuration per qubit count ({layers} layer(s)): " + "; ".join(parts) + "."
+        if parts
+        else "lightning.qubit adjoint was not measured."
+    )
     seeds = [r for r in document["seed004"] if r["status"] == "ok"]
     if seeds:
         fastest = min(seeds, key=lambda r: r["seconds"])
-        text += (f" In seed 004's model the fastest was {fastest['device']} "
-                 f"{fastest['diff_method']} ({seconds(fastest['seconds'])}, peak memory growth "
-                 f"{mib(fastest['peak_memory_growth_bytes'])}).")
+        text += (
+            f" In seed 004's model the fastest was {fastest['device']} "
+            f"{fastest['diff_method']} ({seconds(fastest['seconds'])}, peak memory growth "
+            f"{mib(fastest['peak_memory_growth_bytes'])})."
+        )
     return text
 
 
 #: The questions as seed 004 asks them, shortened, with the function that answers each.
 ANSWERS = (
     ("a", "Is adjoint always faster than backprop; is there a threshold?", answer_a),
-    ("b", "Backprop uses more cores and memory, yet adjoint with one core was faster: why?",
-     answer_b),
+    ("b", "Backprop uses more cores and memory, yet adjoint with one core was faster: why?", answer_b),
     ("c", "Is lightning.qubit + adjoint always the best balance of time and resources?", answer_c),
 )

@@ -1,5 +1,4 @@
-"""The benchmark's axis values, one tuple each, importing only the device registry (no
-PennyLane): the CLI's defaults read them."""
+"""The benchmark's axis values, one tuple each, importing only the device registry: the CLI's defaults read them."""
 
 from __future__ import annotations
 

@@ -35,8 +35,9 @@ import numpy as np
 AMPLITUDE_BYTES = 16  # complex128
 
 
-def measure_bandwidth(*, array_bytes: int = 512 * 2**20, repeats: int = 5,
-                      threads: int = 1) -> dict[str, Any]:
+def measure_bandwidth(
+    *, array_bytes: int = 512 * 2**20, repeats: int = 5, threads: int = 1
+) -> dict[str, Any]:
     """Best-of-``repeats`` copy bandwidth, read + write bytes per second, of a NumPy copy of
     ``array_bytes`` split over ``threads`` threads (NumPy releases the GIL while copying)."""
     src = np.ones(array_bytes // 8)  # ones and zeros: every page touched before timing
@@ -52,8 +53,13 @@ def measure_bandwidth(*, array_bytes: int = 512 * 2**20, repeats: int = 5,
             start = time.perf_counter()
             list(pool.map(copy, cuts[:-1], cuts[1:]))
             best = min(best, time.perf_counter() - start)
-    return {"array_bytes": int(src.nbytes), "repeats": repeats, "threads": threads,
-            "best_seconds": best, "bytes_per_second": 2 * src.nbytes / best}
+    return {
+        "array_bytes": int(src.nbytes),
+        "repeats": repeats,
+        "threads": threads,
+        "best_seconds": best,
+        "bytes_per_second": 2 * src.nbytes / best,
+    }
 
 
 def state_passes(diff_method: str, *, gates: int, params: int) -> int:
@@ -66,8 +72,7 @@ def state_passes(diff_method: str, *, gates: int, params: int) -> int:
         "finite-diff": (params + 1) * forward,
     }
     if diff_method not in passes:
-        raise ValueError(f"no pass count for diff method {diff_method!r}; "
-                         f"known: {', '.join(passes)}")
+        raise ValueError(f"no pass count for diff method {diff_method!r}; known: {', '.join(passes)}")
     return passes[diff_method]
 
 

@@ -21,8 +21,10 @@ import numpy as np
 from supportmatrix.check import compat
 
 #: What the results file says the circuit is, so a reader needs no source.
-DESCRIPTION = ("L layers of RZ, RY, RZ on every wire then a CNOT ring CNOT(w, w+1 mod n); "
-               "cost <Z0>; 3nL parameters, 4nL gates")
+DESCRIPTION = (
+    "L layers of RZ, RY, RZ on every wire then a CNOT ring CNOT(w, w+1 mod n); "
+    "cost <Z0>; 3nL parameters, 4nL gates"
+)
 
 
 @dataclass(frozen=True)
@@ -66,5 +68,12 @@ class Circuit:
 
     def qnode(self, *, device: str, interface: str, diff_method: str) -> Any:
         """The circuit as an analytic QNode on a fresh device."""
-        return compat.device_qnode(self.body(), device=device, wires=self.qubits, seed=0,
-                                   interface=interface, diff_method=diff_method, shots=None)
+        return compat.device_qnode(
+            self.body(),
+            device=device,
+            wires=self.qubits,
+            seed=0,
+            interface=interface,
+            diff_method=diff_method,
+            shots=None,
+        )

@@ -37,8 +37,7 @@ def _slope(xs: Sequence[float], ys: Sequence[float]) -> float:
     return float(slope)
 
 
-def exponential_fit(points: Points, *, factor: float = REGIME_FACTOR,
-                    min_points: int = MIN_POINTS) -> Fit:
+def exponential_fit(points: Points, *, factor: float = REGIME_FACTOR, min_points: int = MIN_POINTS) -> Fit:
     """b of t ∝ b^n over the tail of ``points`` (qubits, seconds) at or above ``factor`` × the
     smallest time. ``exponential_fit([(n, 2.0**n) for n in range(2, 9)]).value == 2.0``."""
     ordered = sorted(points)
@@ -52,8 +51,11 @@ def exponential_fit(points: Points, *, factor: float = REGIME_FACTOR,
         tail.insert(0, (n, t))
     used = tuple(n for n, _ in tail)
     if len(tail) < min_points:
-        return Fit(None, used, f"regime not reached: {len(tail)} of {min_points} points at "
-                               f"≥ {factor:g}× the smallest time")
+        return Fit(
+            None,
+            used,
+            f"regime not reached: {len(tail)} of {min_points} points at ≥ {factor:g}× the smallest time",
+        )
     return Fit(2.0 ** _slope(used, [math.log2(t) for _, t in tail]), used)
 
 

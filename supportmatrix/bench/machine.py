@@ -17,12 +17,23 @@ from typing import Any
 from supportmatrix.release.results import environment
 
 #: The packages whose versions the results file records.
-PACKAGES: tuple[str, ...] = ("pennylane", "pennylane-lightning", "torch", "jax", "jaxlib", "numpy",
-                             "scikit-learn")
+PACKAGES: tuple[str, ...] = (
+    "pennylane",
+    "pennylane-lightning",
+    "torch",
+    "jax",
+    "jaxlib",
+    "numpy",
+    "scikit-learn",
+)
 
 #: Environment variables that size the thread pools of OpenMP (lightning), BLAS and XLA.
-THREAD_VARIABLES: tuple[str, ...] = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                     "XLA_FLAGS")
+THREAD_VARIABLES: tuple[str, ...] = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "XLA_FLAGS",
+)
 
 
 def machine_info() -> dict[str, Any]:
@@ -63,8 +74,10 @@ def package_versions() -> dict[str, str | None]:
 def thread_settings() -> dict[str, Any]:
     """The thread settings in effect in this process: the variables, and torch's pools when
     torch is loaded (read, never changed)."""
-    settings: dict[str, Any] = {"environment": {v: os.environ.get(v) for v in THREAD_VARIABLES},
-                                "usable_cores": usable_cores()}
+    settings: dict[str, Any] = {
+        "environment": {v: os.environ.get(v) for v in THREAD_VARIABLES},
+        "usable_cores": usable_cores(),
+    }
     torch = sys.modules.get("torch")
     if torch is not None:
         settings["torch_threads"] = torch.get_num_threads()

@@ -42,9 +42,15 @@ class Config:
 
     def axes(self) -> dict[str, object]:
         circuit = Circuit(self.qubits, self.layers)
-        return {"device": self.device, "diff_method": self.diff_method,
-                "interface": self.interface, "qubits": self.qubits, "layers": self.layers,
-                "params": circuit.params, "gates": circuit.gates}
+        return {
+            "device": self.device,
+            "diff_method": self.diff_method,
+            "interface": self.interface,
+            "qubits": self.qubits,
+            "layers": self.layers,
+            "params": circuit.params,
+            "gates": circuit.gates,
+        }
 
 
 def parse_choices(text: str, *, option: str, allowed: Sequence[str]) -> tuple[str, ...]:
@@ -58,8 +64,9 @@ def parse_choices(text: str, *, option: str, allowed: Sequence[str]) -> tuple[st
     return tuple(dict.fromkeys(names))
 
 
-def parse_counts(text: str, *, option: str, minimum: int, maximum: int,
-                 ordered: bool = False) -> tuple[int, ...]:
+def parse_counts(
+    text: str, *, option: str, minimum: int, maximum: int, ordered: bool = False
+) -> tuple[int, ...]:
     """Whole numbers as a list and ranges: ``2-12``, ``2,4,8``, ``2-16:2``, ``2-6,10``;
     sorted, or with ``ordered`` in the order given. Repeats are dropped."""
     counts: list[int] = []
@@ -99,14 +106,24 @@ def parse_seconds(text: str, *, option: str) -> float:
     return seconds
 
 
-def expand(*, devices: Sequence[str], diff_methods: Sequence[str], interfaces: Sequence[str],
-           qubits: Sequence[int], layers: Sequence[int],
-           layers_at: Sequence[int] | None = None) -> list[Config]:
+def expand(
+    *,
+    devices: Sequence[str],
+    diff_methods: Sequence[str],
+    interfaces: Sequence[str],
+    qubits: Sequence[int],
+    layers: Sequence[int],
+    layers_at: Sequence[int] | None = None,
+) -> list[Config]:
     """Every configuration, qubits outermost; layers after the first only at ``layers_at``."""
     if layers_at is not None and not set(layers_at) & set(qubits):
         raise PlanError("--layers-at: none of these qubit counts is in --qubits")
-    return [Config(d, m, i, n, layer)
-            for n in qubits
-            for layer in layers if layer == layers[0] or layers_at is None or n in layers_at
-            for d in devices for m in diff_methods for i in interfaces]
-
+    return [
+        Config(d, m, i, n, layer)
+        for n in qubits
+        for layer in layers
+        if layer == layers[0] or layers_at is None or n in layers_at
+        for d in devices
+        for m in diff_methods
+        for i in interfaces
+    ]

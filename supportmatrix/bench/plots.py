@@ -18,15 +18,27 @@ from supportmatrix.report.plots import new_figure, plot_style, svg_text
 
 #: One colour and marker per diff method, the same in every plot.
 METHOD_STYLE: dict[str, tuple[str, str]] = {
-    "backprop": ("#1f77b4", "o"), "adjoint": ("#ff7f0e", "s"),
-    "parameter-shift": ("#2ca02c", "^"), "finite-diff": ("#d62728", "v")}
+    "backprop": ("#1f77b4", "o"),
+    "adjoint": ("#ff7f0e", "s"),
+    "parameter-shift": ("#2ca02c", "^"),
+    "finite-diff": ("#d62728", "v"),
+}
 MIB = 2**20
 
 Line = list[tuple[int, float, float, float]]  # (x, y, band low, band high)
 
 
-def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel: str,
-          ylabel: str, yscale: str, xscale: str, title: str) -> str:
+def _grid(
+    document: dict[str, Any],
+    *,
+    value: str,
+    where: dict[str, int],
+    xlabel: str,
+    ylabel: str,
+    yscale: str,
+    xscale: str,
+    title: str,
+) -> str:
     """Panels device × interface, a line per method, of ``value`` at the fixed ``where``."""
     note = _why_missing(document, **where)
     records = document["records"]
@@ -35,23 +47,26 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
     from matplotlib.ticker import MaxNLocator, NullLocator, ScalarFormatter
 
     with plot_style():
-        figure = new_figure(width=max(7.0, 3.1 * len(interfaces) + 1.6),
-                            height=2.7 * len(devices) + 0.8)
-        grid = figure.subplots(len(devices), len(interfaces), squeeze=False, sharex=True,
-                               sharey=True)  # one scale: panels compare at a glance
+        figure = new_figure(width=max(7.0, 3.1 * len(interfaces) + 1.6), height=2.7 * len(devices) + 0.8)
+        grid = figure.subplots(
+            len(devices), len(interfaces), squeeze=False, sharex=True, sharey=True
+        )  # one scale: panels compare at a glance
         for row, device in enumerate(devices):
             for col, interface in enumerate(interfaces):
                 axes = grid[row][col]
-                notes, measured_xs = [], set()
+                notes: list[str] = []
+                measured_xs: set[int] = set()
                 for method in methods:
                     colour, marker = METHOD_STYLE.get(method, ("#555555", "x"))
-                    data = _line(document, value=value, device=device, interface=interface,
-                                 method=method, where=where)
+                    data = _line(
+                        document, value=value, device=device, interface=interface, method=method, where=where
+                    )
                     if data:
-                        xs, ys, lows, highs = zip(*data)
+                        xs, ys, lows, highs = zip(*data, strict=True)
                         measured_xs.update(xs)
-                        axes.plot(xs, ys, color=colour, marker=marker, markersize=4,
-                                  linewidth=1.2, label=method)
+                        axes.plot(
+                            xs, ys, color=colour, marker=marker, markersize=4, linewidth=1.2, label=method
+                        )
                         axes.fill_between(xs, lows, highs, color=colour, alpha=0.2, linewidth=0)
                     text = note(device, interface, method)
                     if text:
@@ -68,66 +83,107 @@ def _grid(document: dict[str, Any], *, value: str, where: dict[str, int], xlabel
                 axes.grid(True, which="major", linewidth=0.4, alpha=0.5)
                 axes.tick_params(labelsize=7)
                 if notes:
-                    axes.text(0.02, 0.98, "\n".join(notes), transform=axes.transAxes, fontsize=6,
-                              va="top", ha="left", color="#555555")
+                    axes.text(
+                        0.02,
+                        0.98,
+                        "\n".join(notes),
+                        transform=axes.transAxes,
+                        fontsize=6,
+                        va="top",
+                        ha="left",
+                        color="#555555",
+                    )
                 if row == len(devices) - 1:
                     axes.set_xlabel(xlabel, fontsize=8)
                 if col == 0:
                     axes.set_ylabel(ylabel, fontsize=8)
-        handles = [grid[0][0].plot([], [], color=c, marker=m, label=k)[0]
-                   for k, (c, m) in METHOD_STYLE.items() if k in methods]
-        figure.legend(handles=handles, loc="outside lower center", ncols=len(handles),
-                      fontsize=8, frameon=False)
+        handles = [
+            grid[0][0].plot([], [], color=c, marker=m, label=k)[0]
+            for k, (c, m) in METHOD_STYLE.items()
+            if k in methods
+        ]
+        figure.legend(
+            handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False
+        )
         figure.suptitle(title, fontsize=10)
         return svg_text(figure)
 
 
-def _why_missing(document: dict[str, Any], *, layers: int | None = None,
-                 qubits: int | None = None) -> Callable[[str, str, str], str | None]:
+def _why_missing(
+    document: dict[str, Any], *, layers: int | None = None, qubits: int | None = None
+) -> Callable[[str, str, str], str | None]:
     """A panel's note for a method whose series stopped: its first record that is not ok."""
+
     def note(device: str, interface: str, method: str) -> str | None:
         for r in document["records"]:
             if (r["device"], r["interface"], r["diff_method"]) != (device, interface, method):
                 continue
-            if (layers is not None and r["layers"] != layers) or \
-                    (qubits is not None and r["qubits"] != qubits):
+            if (layers is not None and r["layers"] != layers) or (
+                qubits is not None and r["qubits"] != qubits
+            ):
                 continue
             if r["status"] in ("refused", "timed-out", "crashed"):
                 return f"{method}: {r['status']} at n = {r['qubits']}"
         return None
+
     return note
 
 
 def time_vs_qubits_svg(document: dict[str, Any], *, layers: int) -> str:
     """Median time of forward pass + gradient against qubits, at ``layers`` layers."""
-    return _grid(document, value="time", where={"layers": layers}, xlabel="qubits n",
-                 ylabel="seconds per step", yscale="log", xscale="linear",
-                 title=f"Forward pass + gradient of <Z0>, {layers} layer(s): median, band = IQR")
+    return _grid(
+        document,
+        value="time",
+        where={"layers": layers},
+        xlabel="qubits n",
+        ylabel="seconds per step",
+        yscale="log",
+        xscale="linear",
+        title=f"Forward pass + gradient of <Z0>, {layers} layer(s): median, band = IQR",
+    )
 
 
 def memory_vs_qubits_svg(document: dict[str, Any], *, layers: int) -> str:
     """Peak memory growth of a step against qubits (MiB, symlog: 0 stays on the plot)."""
-    return _grid(document, value="memory", where={"layers": layers}, xlabel="qubits n",
-                 ylabel="peak memory growth (MiB)", yscale="symlog", xscale="linear",
-                 title=f"Peak resident memory over the process before the first call, "
-                       f"{layers} layer(s) (linear below 1 MiB)")
+    return _grid(
+        document,
+        value="memory",
+        where={"layers": layers},
+        xlabel="qubits n",
+        ylabel="peak memory growth (MiB)",
+        yscale="symlog",
+        xscale="linear",
+        title=f"Peak resident memory over the process before the first call, "
+        f"{layers} layer(s) (linear below 1 MiB)",
+    )
 
 
 def time_vs_params_svg(document: dict[str, Any], *, qubits: int) -> str:
     """Median time against the parameter count (layers × 3n) at ``qubits`` qubits, log-log."""
-    return _grid(document, value="time", where={"qubits": qubits}, xlabel="parameters P = 3nL",
-                 ylabel="seconds per step", yscale="log", xscale="log",
-                 title=f"Forward pass + gradient against parameters at n = {qubits}: "
-                       f"median, band = IQR")
+    return _grid(
+        document,
+        value="time",
+        where={"qubits": qubits},
+        xlabel="parameters P = 3nL",
+        ylabel="seconds per step",
+        yscale="log",
+        xscale="log",
+        title=f"Forward pass + gradient against parameters at n = {qubits}: median, band = IQR",
+    )
 
 
-def _line(document: dict[str, Any], *, value: str, device: str, interface: str, method: str,
-          where: dict[str, int]) -> Line:
+def _line(
+    document: dict[str, Any], *, value: str, device: str, interface: str, method: str, where: dict[str, int]
+) -> Line:
     """One method's line: median time with its quartiles, or peak memory in MiB."""
     if value == "memory":
-        return [(x, m / MIB, m / MIB, m / MIB) for x, m in series(
-            document, device=device, diff_method=method, interface=interface,
-            value="peak_memory", **where)]
-    return [(x, r["wall_seconds"]["median"], r["wall_seconds"]["q1"], r["wall_seconds"]["q3"])
-            for x, r in select(document, device=device, diff_method=method, interface=interface,
-                               **where)]
+        return [
+            (x, m / MIB, m / MIB, m / MIB)
+            for x, m in series(
+                document, device=device, diff_method=method, interface=interface, value="peak_memory", **where
+            )
+        ]
+    return [
+        (x, r["wall_seconds"]["median"], r["wall_seconds"]["q1"], r["wall_seconds"]["q3"])
+        for x, r in select(document, device=device, diff_method=method, interface=interface, **where)
+    ]

@@ -36,8 +36,7 @@ def write_report(document: dict[str, Any], directory: str | Path) -> list[Path]:
     """Write every file of the report into ``directory`` (created if needed); their paths."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    files = {**figures(document), CROSSOVERS: crossovers_page(document),
-             RESULTS: results.dumps(document)}
+    files = {**figures(document), CROSSOVERS: crossovers_page(document), RESULTS: results.dumps(document)}
     files[PAGE] = page(document, images=[name for name in files if name.endswith(".svg")])
     for name, text in files.items():
         write_atomic(target / name, text)
@@ -45,9 +44,11 @@ def write_report(document: dict[str, Any], directory: str | Path) -> list[Path]:
 
 
 def crossovers_page(document: dict[str, Any]) -> str:
-    return ("# Crossovers\n\nGenerated from `results.json` by `supportmatrix bench --report`; "
-            "time A / time B is the ratio of medians at one qubit count, below 1 when A is "
-            "faster.\n\n" + tables.crossover_table(document))
+    return (
+        "# Crossovers\n\nGenerated from `results.json` by `supportmatrix bench --report`; "
+        "time A / time B is the ratio of medians at one qubit count, below 1 when A is "
+        "faster.\n\n" + tables.crossover_table(document)
+    )
 
 
 def page(document: dict[str, Any], *, images: list[str]) -> str:
@@ -68,8 +69,7 @@ def page(document: dict[str, Any], *, images: list[str]) -> str:
         "thread) over wall time during the repeats, so 2 means two cores busy; peak memory "
         "growth is the peak resident set during the repeats over the resident set before "
         "the first call. Thread pools were left at each library's default.",
-        "## Plots\n\n"
-        + "\n\n".join(f"![{name}]({name})" for name in images),
+        "## Plots\n\n" + "\n\n".join(f"![{name}]({name})" for name in images),
         "## Scaling exponents\n\n"
         "b is fitted as log2 t linear in n over the qubit counts shown (those whose time is at "
         "least 4× the series' smallest, where fixed overheads stop dominating); b per state "
@@ -79,17 +79,20 @@ def page(document: dict[str, Any], *, images: list[str]) -> str:
         + tables.exponent_table(document),
         "## Crossovers\n\nAt every layer count measured at two qubit counts or more; the "
         f"same table is in [`{CROSSOVERS}`]({CROSSOVERS}).\n\n" + tables.crossover_table(document),
-        "## Throughput against memory bandwidth\n\n" + _bandwidth_prose()
-        + "\n\n" + tables.throughput_table(document),
+        "## Throughput against memory bandwidth\n\n"
+        + _bandwidth_prose()
+        + "\n\n"
+        + tables.throughput_table(document),
         "## Seed 004's model\n\nTrained as the seed trains it (TorchLayer, 2 qubits, 6 epochs "
-        "of batches of 5, SGD), each configuration in a fresh process.\n\n"
-        + tables.seed004_table(document),
+        "of batches of 5, SGD), each configuration in a fresh process.\n\n" + tables.seed004_table(document),
         "## Configurations not measured\n\n" + tables.status_table(document),
         "## Answers to seed 004\n\nEach paragraph between the markers is generated from "
         "`results.json`; it states what was measured, not why."
-        + "".join(f"\n\n### ({key}) {question}\n\n<!-- generated from results.json: answer "
-                  f"{key} -->\n{answer(document)}\n<!-- end of answer {key} -->"
-                  for key, question, answer in ANSWERS),
+        + "".join(
+            f"\n\n### ({key}) {question}\n\n<!-- generated from results.json: answer "
+            f"{key} -->\n{answer(document)}\n<!-- end of answer {key} -->"
+            for key, question, answer in ANSWERS
+        ),
     ]
     return "\n\n".join(sections) + "\n"
 

@@ -10,7 +10,7 @@ version is refused with one line rather than misread.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,33 @@ KIND = "supportmatrix-bench"
 #: ok: measured; refused: raised while building or on the first call; timed-out: over
 #: ``--timeout``; crashed: the child died; skipped: a smaller size of its series was not ok.
 STATUSES: tuple[str, ...] = ("ok", "refused", "timed-out", "crashed", "skipped")
-_TOP = {"schema_version": int, "kind": str, "machine": dict, "settings": dict,
-        "bandwidth": dict, "records": list, "seed004": list}
-_RECORD = {"device": str, "diff_method": str, "interface": str, "qubits": int, "layers": int,
-           "params": int, "gates": int, "status": str}
-_OK = {"first_call_seconds": float, "repeats": int, "repeat_seconds": float,
-       "wall_seconds": dict, "cpu_per_wall": float, "memory": dict}
+_TOP = {
+    "schema_version": int,
+    "kind": str,
+    "machine": dict,
+    "settings": dict,
+    "bandwidth": dict,
+    "records": list,
+    "seed004": list,
+}
+_RECORD = {
+    "device": str,
+    "diff_method": str,
+    "interface": str,
+    "qubits": int,
+    "layers": int,
+    "params": int,
+    "gates": int,
+    "status": str,
+}
+_OK = {
+    "first_call_seconds": float,
+    "repeats": int,
+    "repeat_seconds": float,
+    "wall_seconds": dict,
+    "cpu_per_wall": float,
+    "memory": dict,
+}
 _SEED = {"device": str, "diff_method": str, "status": str}
 
 
@@ -34,11 +55,24 @@ class BenchResultsError(ValueError):
     """A results file that cannot be read or does not follow the schema; one line."""
 
 
-def build(*, machine: dict[str, Any], settings: dict[str, Any], bandwidth: dict[str, Any],
-          records: list[dict[str, Any]], seed004: list[dict[str, Any]]) -> dict[str, Any]:
+def build(
+    *,
+    machine: dict[str, Any],
+    settings: dict[str, Any],
+    bandwidth: dict[str, Any],
+    records: list[dict[str, Any]],
+    seed004: list[dict[str, Any]],
+) -> dict[str, Any]:
     """The results document."""
-    return {"schema_version": SCHEMA_VERSION, "kind": KIND, "machine": machine,
-            "settings": settings, "bandwidth": bandwidth, "records": records, "seed004": seed004}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": KIND,
+        "machine": machine,
+        "settings": settings,
+        "bandwidth": bandwidth,
+        "records": records,
+        "seed004": seed004,
+    }
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -67,27 +101,33 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
     _fields(document, _TOP, source=source, at="")
     assert isinstance(document, dict)
     if document["kind"] != KIND:
-        raise BenchResultsError(f"{source}: kind: {document['kind']!r}, but a benchmark results "
-                                f"file says {KIND!r}")
+        raise BenchResultsError(
+            f"{source}: kind: {document['kind']!r}, but a benchmark results file says {KIND!r}"
+        )
     if document["schema_version"] != SCHEMA_VERSION:
-        raise BenchResultsError(f"{source}: schema_version: {document['schema_version']}, but "
-                                f"this version of supportmatrix reads {SCHEMA_VERSION}")
+        raise BenchResultsError(
+            f"{source}: schema_version: {document['schema_version']}, but "
+            f"this version of supportmatrix reads {SCHEMA_VERSION}"
+        )
     for k, record in enumerate(document["records"]):
         at = f"records[{k}]."
         _fields(record, _RECORD, source=source, at=at)
         _status(record, source=source, at=at)
         if record["status"] == "ok":
             _fields(record, _OK, source=source, at=at)
-            _fields(record["wall_seconds"], dict.fromkeys(("median", "q1", "q3", "min", "max"),
-                                                          float), source=source,
-                    at=at + "wall_seconds.")
+            _fields(
+                record["wall_seconds"],
+                dict.fromkeys(("median", "q1", "q3", "min", "max"), float),
+                source=source,
+                at=at + "wall_seconds.",
+            )
     for k, record in enumerate(document["seed004"]):
         _fields(record, _SEED, source=source, at=f"seed004[{k}].")
         _status(record, source=source, at=f"seed004[{k}].")
     return document
 
 
-def _fields(value: object, fields: dict[str, type], *, source: str, at: str) -> None:
+def _fields(value: object, fields: Mapping[str, type], *, source: str, at: str) -> None:
     if not isinstance(value, dict):
         raise BenchResultsError(f"{source}: {at.rstrip('.') or 'document'}: expected an object")
     for key, kind in fields.items():
@@ -95,14 +135,14 @@ def _fields(value: object, fields: dict[str, type], *, source: str, at: str) -> 
             raise BenchResultsError(f"{source}: {at}{key}: missing")
         ok = isinstance(value[key], (int, float)) if kind is float else isinstance(value[key], kind)
         if not ok or (kind is int and isinstance(value[key], bool)):
-            raise BenchResultsError(f"{source}: {at}{key}: expected {kind.__name__}, "
-                                    f"got {value[key]!r}")
+            raise BenchResultsError(f"{source}: {at}{key}: expected {kind.__name__}, got {value[key]!r}")
 
 
 def _status(record: dict[str, Any], *, source: str, at: str) -> None:
     if record["status"] not in STATUSES:
-        raise BenchResultsError(f"{source}: {at}status: unknown value {record['status']!r}; "
-                                f"allowed: {', '.join(STATUSES)}")
+        raise BenchResultsError(
+            f"{source}: {at}status: unknown value {record['status']!r}; allowed: {', '.join(STATUSES)}"
+        )
 
 
 # --------------------------------------------------------------------------- series
@@ -118,8 +158,15 @@ def axis_values(records: Iterable[dict[str, Any]], axis: str) -> list[Any]:
     return sorted(values) if all(isinstance(v, int) for v in values) else values
 
 
-def select(document: dict[str, Any], *, device: str, diff_method: str, interface: str,
-           layers: int | None = None, qubits: int | None = None) -> list[tuple[int, dict[str, Any]]]:
+def select(
+    document: dict[str, Any],
+    *,
+    device: str,
+    diff_method: str,
+    interface: str,
+    layers: int | None = None,
+    qubits: int | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
     """The ok records of one line: (qubits, record) at fixed ``layers``, or (params, record)
     at fixed ``qubits``, sorted."""
     chosen = []
@@ -133,14 +180,22 @@ def select(document: dict[str, Any], *, device: str, diff_method: str, interface
     return sorted(chosen, key=lambda item: item[0])
 
 
-def series(document: dict[str, Any], *, device: str, diff_method: str, interface: str,
-           layers: int | None = None, qubits: int | None = None,
-           value: str = "median") -> list[tuple[int, float]]:
+def series(
+    document: dict[str, Any],
+    *,
+    device: str,
+    diff_method: str,
+    interface: str,
+    layers: int | None = None,
+    qubits: int | None = None,
+    value: str = "median",
+) -> list[tuple[int, float]]:
     """(x, value) of one line (`select`); ``value`` is a key of ``wall_seconds``, or
     ``peak_memory`` (records whose memory could not be measured are left out)."""
     points = []
-    for x, r in select(document, device=device, diff_method=diff_method, interface=interface,
-                       layers=layers, qubits=qubits):
+    for x, r in select(
+        document, device=device, diff_method=diff_method, interface=interface, layers=layers, qubits=qubits
+    ):
         y = r["memory"]["peak_growth_bytes"] if value == "peak_memory" else r["wall_seconds"][value]
         if y is not None:
             points.append((x, float(y)))
@@ -152,13 +207,19 @@ def base_layers(document: dict[str, Any]) -> int | None:
     such, or None when no records were measured."""
     records = document["records"]
     qubits = set(axis_values(records, "qubits"))
-    full = [layer for layer in axis_values(records, "layers")
-            if {r["qubits"] for r in records if r["layers"] == layer} == qubits]
+    full = [
+        layer
+        for layer in axis_values(records, "layers")
+        if {r["qubits"] for r in records if r["layers"] == layer} == qubits
+    ]
     return min(full, default=None)
 
 
 def layer_qubits(document: dict[str, Any]) -> list[int]:
     """Qubit counts measured at two layer counts or more: where the parameter series are."""
     records = document["records"]
-    return [n for n in axis_values(records, "qubits")
-            if len({r["layers"] for r in records if r["qubits"] == n}) >= 2]
+    return [
+        n
+        for n in axis_values(records, "qubits")
+        if len({r["layers"] for r in records if r["qubits"] == n}) >= 2
+    ]

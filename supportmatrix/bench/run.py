@@ -57,13 +57,13 @@ def run_child(spec: dict[str, Any], *, timeout: float) -> dict[str, Any]:
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         tail = proc.stderr.strip().splitlines()[-STDERR_TAIL_LINES:]
-        return {"status": "crashed", "reason": f"exit code {proc.returncode}",
-                "stderr_tail": tail}
+        return {"status": "crashed", "reason": f"exit code {proc.returncode}", "stderr_tail": tail}
     return json.loads(lines[-1])
 
 
-def measure_configs(configs: Sequence[Config], settings: Settings, *,
-                    progress: Any = None) -> list[dict[str, Any]]:
+def measure_configs(
+    configs: Sequence[Config], settings: Settings, *, progress: Any = None
+) -> list[dict[str, Any]]:
     """One record per configuration, in order; ``progress`` (a tqdm bar) is advanced per one.
 
     A refusal stops the device and method at every layer count too: it is the device's
@@ -80,18 +80,26 @@ def measure_configs(configs: Sequence[Config], settings: Settings, *,
         if reason is not None:
             answer: dict[str, Any] = {"status": "skipped", "reason": reason}
         else:
-            spec = {"kind": "circuit", **config.axes(), "budget": settings.budget.seconds,
-                    "min_repeats": settings.budget.min_repeats,
-                    "max_repeats": settings.budget.max_repeats}
+            spec = {
+                "kind": "circuit",
+                **config.axes(),
+                "budget": settings.budget.seconds,
+                "min_repeats": settings.budget.min_repeats,
+                "max_repeats": settings.budget.max_repeats,
+            }
             answer = run_child(spec, timeout=settings.timeout)
             if answer["status"] != "ok":
                 what = answer["error"]["type"] if "error" in answer else answer.get("reason")
                 key = config.series[:3] if answer["status"] == "refused" else config.series
                 stopped[key] = f"{answer['status']} at n = {config.qubits} ({what})"
-            elif settings.max_step is not None and \
-                    (step := answer["wall_seconds"]["median"]) > settings.max_step:
-                stopped[config.series] = (f"the step took {step:.3g} s at n = {config.qubits}, "
-                                          f"over --max-step {settings.max_step:g} s")
+            elif (
+                settings.max_step is not None
+                and (step := answer["wall_seconds"]["median"]) > settings.max_step
+            ):
+                stopped[config.series] = (
+                    f"the step took {step:.3g} s at n = {config.qubits}, "
+                    f"over --max-step {settings.max_step:g} s"
+                )
         records.append({**config.axes(), **answer})
         if progress is not None:
             progress.update()
@@ -104,8 +112,7 @@ def measure_seed004(*, timeout: float, progress: Any = None) -> list[dict[str, A
     for device, method in SEED004_CONFIGS:
         if progress is not None:
             progress.set_postfix_str(f"seed 004 {device} {method}", refresh=False)
-        answer = run_child({"kind": "seed004", "device": device, "diff_method": method},
-                           timeout=timeout)
+        answer = run_child({"kind": "seed004", "device": device, "diff_method": method}, timeout=timeout)
         records.append({"device": device, "diff_method": method, **answer})
         if progress is not None:
             progress.update()
@@ -114,15 +121,18 @@ def measure_seed004(*, timeout: float, progress: Any = None) -> list[dict[str, A
 
 def measure_bandwidth(*, timeout: float) -> dict[str, Any]:
     """Copy bandwidth with one thread and with every usable core; the best is the limit."""
-    runs = [run_child({"kind": "bandwidth", "array_bytes": BANDWIDTH_BYTES, "threads": t},
-                      timeout=timeout) for t in sorted({1, usable_cores() or 1})]
+    runs = [
+        run_child({"kind": "bandwidth", "array_bytes": BANDWIDTH_BYTES, "threads": t}, timeout=timeout)
+        for t in sorted({1, usable_cores() or 1})
+    ]
     measured = [r for r in runs if "bytes_per_second" in r]
     best = max((r["bytes_per_second"] for r in measured), default=None)
     return {"bytes_per_second": best, "runs": runs}
 
 
-def run_benchmark(configs: Sequence[Config], settings: Settings, *, seed004: bool,
-                  progress_bar: bool = True) -> dict[str, Any]:
+def run_benchmark(
+    configs: Sequence[Config], settings: Settings, *, seed004: bool, progress_bar: bool = True
+) -> dict[str, Any]:
     """Measure everything and return the results document."""
     from tqdm import tqdm
 
@@ -135,17 +145,28 @@ def run_benchmark(configs: Sequence[Config], settings: Settings, *, seed004: boo
         bar.update()
         records = measure_configs(configs, settings, progress=bar)
         seed = measure_seed004(timeout=settings.timeout, progress=bar) if seed004 else []
-    return results.build(machine=machine,
-                         settings=_settings(configs, settings, time.perf_counter() - start),
-                         bandwidth=bandwidth, records=records, seed004=seed)
+    return results.build(
+        machine=machine,
+        settings=_settings(configs, settings, time.perf_counter() - start),
+        bandwidth=bandwidth,
+        records=records,
+        seed004=seed,
+    )
 
 
 def _settings(configs: Sequence[Config], settings: Settings, seconds: float) -> dict[str, Any]:
-    return {"run_seconds": seconds, "load_average_end": load_average(),
-            "budget_seconds": settings.budget.seconds,
-            "min_repeats": settings.budget.min_repeats,
-            "max_repeats": settings.budget.max_repeats, "timeout_seconds": settings.timeout,
-            "max_step_seconds": settings.max_step,
-            "circuit": DESCRIPTION, "configurations": len(configs),
-            **{axis: results.axis_values([c.axes() for c in configs], axis)
-               for axis in ("device", "diff_method", "interface", "qubits", "layers")}}
+    return {
+        "run_seconds": seconds,
+        "load_average_end": load_average(),
+        "budget_seconds": settings.budget.seconds,
+        "min_repeats": settings.budget.min_repeats,
+        "max_repeats": settings.budget.max_repeats,
+        "timeout_seconds": settings.timeout,
+        "max_step_seconds": settings.max_step,
+        "circuit": DESCRIPTION,
+        "configurations": len(configs),
+        **{
+            axis: results.axis_values([c.axes() for c in configs], axis)
+            for axis in ("device", "diff_method", "interface", "qubits", "layers")
+        },
+    }

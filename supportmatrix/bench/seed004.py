@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.timing import error_of
 from supportmatrix.check.measure import measure, os_threads
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 
 #: The configurations seed 004 compared, in its order.
 CONFIGS: tuple[tuple[str, str], ...] = (
-    (PYTHON_STATEVECTOR, "backprop"), (PYTHON_STATEVECTOR, "adjoint"),
-    (LIGHTNING_STATEVECTOR, "backprop"), (LIGHTNING_STATEVECTOR, "adjoint"))
+    (PYTHON_STATEVECTOR, "backprop"),
+    (PYTHON_STATEVECTOR, "adjoint"),
+    (LIGHTNING_STATEVECTOR, "backprop"),
+    (LIGHTNING_STATEVECTOR, "adjoint"),
+)
 EPOCHS, BATCH_SIZE, SAMPLES = 6, 5, 200
 
 
@@ -48,29 +51,36 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
         return [qml.expval(qml.PauliZ(0)), qml.expval(qml.PauliZ(1))]
 
     def cnet() -> Any:
-        return torch.nn.Sequential(torch.nn.Linear(2, 10), torch.nn.ReLU(True),
-                                   torch.nn.Linear(10, 2), torch.nn.Tanh())
+        return torch.nn.Sequential(
+            torch.nn.Linear(2, 10), torch.nn.ReLU(True), torch.nn.Linear(10, 2), torch.nn.Tanh()
+        )
 
     try:
-        qnode = qml.QNode(circuit, qml.device(device, wires=2), interface="torch",
-                          diff_method=diff_method)
+        qnode = qml.QNode(circuit, qml.device(device, wires=2), interface="torch", diff_method=diff_method)
         model = torch.nn.Sequential(cnet(), qml.qnn.TorchLayer(qnode, {"weights": (2,)}), cnet())
     except Exception as exc:  # noqa: BLE001 - the refusal is the observation
         return {"status": "refused", "error": error_of(exc, stage="build")}
     opt = torch.optim.SGD(model.parameters(), lr=0.2)
     loss = torch.nn.L1Loss()
     data = torch.tensor(x, requires_grad=False).float()
-    loader = torch.utils.data.DataLoader(list(zip(data, y_hot)), batch_size=BATCH_SIZE,
-                                         shuffle=True, drop_last=True)
+    # A list of pairs is a map-style dataset (it has __getitem__ and __len__); torch's stubs
+    # only know their Dataset class.
+    pairs: Any = list(zip(data, y_hot, strict=True))
+    loader = torch.utils.data.DataLoader(pairs, batch_size=BATCH_SIZE, shuffle=True, drop_last=True)
     with measure() as usage:
         for _ in range(EPOCHS):
             for xs, ys in loader:
                 opt.zero_grad()
                 loss(model(xs), ys).backward()
                 opt.step()
-    predictions = torch.argmax(model(data), axis=1).detach().numpy()
-    return {"status": "ok", "seconds": usage.wall_seconds,
-            "cpu_per_wall": usage.cpu_seconds / usage.wall_seconds,
-            "peak_memory_growth_bytes": usage.peak_memory_bytes,
-            "accuracy": float(np.mean(predictions == y)),
-            "os_threads": os_threads(), "threads": thread_settings(), "load_average": load}
+    predictions = torch.argmax(model(data), dim=1).detach().numpy()
+    return {
+        "status": "ok",
+        "seconds": usage.wall_seconds,
+        "cpu_per_wall": usage.cpu_seconds / usage.wall_seconds,
+        "peak_memory_growth_bytes": usage.peak_memory_bytes,
+        "accuracy": float(np.mean(predictions == y)),
+        "os_threads": os_threads(),
+        "threads": thread_settings(),
+        "load_average": load,
+    }

@@ -59,7 +59,6 @@ BUILDERS: dict[str, Callable[[Any, np.ndarray], Step]] = {
 }
 
 
-
 def gradient_step(qnode: Any, values: np.ndarray, *, interface: str) -> Step:
     """A callable that runs ``qnode``'s forward pass and gradient once at ``values``."""
     return BUILDERS[interface](qnode, values)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 from supportmatrix.bench import bandwidth as bw
 from supportmatrix.bench.fit import Fit, crossovers, exponential_fit, power_fit, ratios
 from supportmatrix.bench.results import axis_values, base_layers, layer_qubits, select, series
+from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
 
 #: (device, method) A against (device, method) B, at every interface and layer count.
 COMPARISONS: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = (
@@ -54,32 +54,44 @@ def machine_table(document: dict[str, Any]) -> str:
     packages = ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v)
     env = ", ".join(f"{k}={v}" for k, v in m["threads"]["environment"].items() if v is not None)
     rate = document["bandwidth"].get("bytes_per_second")
-    rows = [("machine", m["name"]), ("CPU", m["cpu_model"]),
-            ("cores", f"{m['logical_cores']} logical, {m['usable_cores']} usable"),
-            ("memory", "–" if m["memory_bytes"] is None else f"{m['memory_bytes'] / 2**30:.1f} GiB"),
-            ("caches", ", ".join(f"{k} {v}" for k, v in m["caches"].items()) or "–"),
-            ("memory copy bandwidth", "–" if rate is None else f"{rate / 1e9:.1f} GB/s (read + write)"),
-            ("Python, platform", f"{m['python']}, {m['platform']}"), ("packages", packages),
-            ("thread variables", env or "none set (every library's default)"),
-            ("supportmatrix commit", m["commit"] or "–"), ("started (UTC)", m["timestamp"]),
-            ("budget per configuration", f"{s['budget_seconds']:g} s, {s['min_repeats']}–"
-                                         f"{s['max_repeats']} repeats, timeout "
-                                         f"{s['timeout_seconds']:g} s" + _max_step(s)),
-            ("whole run", seconds(s.get("run_seconds")) + f", {s['configurations']} configurations"),
-            ("load average (1 min)", _load(document))]
+    rows = [
+        ("machine", m["name"]),
+        ("CPU", m["cpu_model"]),
+        ("cores", f"{m['logical_cores']} logical, {m['usable_cores']} usable"),
+        ("memory", "–" if m["memory_bytes"] is None else f"{m['memory_bytes'] / 2**30:.1f} GiB"),
+        ("caches", ", ".join(f"{k} {v}" for k, v in m["caches"].items()) or "–"),
+        ("memory copy bandwidth", "–" if rate is None else f"{rate / 1e9:.1f} GB/s (read + write)"),
+        ("Python, platform", f"{m['python']}, {m['platform']}"),
+        ("packages", packages),
+        ("thread variables", env or "none set (every library's default)"),
+        ("supportmatrix commit", m["commit"] or "–"),
+        ("started (UTC)", m["timestamp"]),
+        (
+            "budget per configuration",
+            f"{s['budget_seconds']:g} s, {s['min_repeats']}–"
+            f"{s['max_repeats']} repeats, timeout "
+            f"{s['timeout_seconds']:g} s" + _max_step(s),
+        ),
+        ("whole run", seconds(s.get("run_seconds")) + f", {s['configurations']} configurations"),
+        ("load average (1 min)", _load(document)),
+    ]
     return table(("", ""), rows)
 
 
 def _load(document: dict[str, Any]) -> str:
     """The machine's load at the start and end, and as each measurement started: a run
     meant to be idle shows about 1 (the measuring child itself)."""
-    start, end = document["machine"].get("load_average"), document["settings"].get(
-        "load_average_end")
-    during = [r["load_average"] for r in (*document["records"], *document["seed004"])
-              if r.get("load_average") is not None]
-    parts = [f"{start:.2f} at the start" if start is not None else None,
-             f"{end:.2f} at the end" if end is not None else None,
-             f"{min(during):.2f}–{max(during):.2f} as the measurements started" if during else None]
+    start, end = document["machine"].get("load_average"), document["settings"].get("load_average_end")
+    during = [
+        r["load_average"]
+        for r in (*document["records"], *document["seed004"])
+        if r.get("load_average") is not None
+    ]
+    parts = [
+        f"{start:.2f} at the start" if start is not None else None,
+        f"{end:.2f} at the end" if end is not None else None,
+        f"{min(during):.2f}–{max(during):.2f} as the measurements started" if during else None,
+    ]
     return ", ".join(p for p in parts if p) or "–"
 
 
@@ -90,8 +102,12 @@ def _max_step(settings: dict[str, Any]) -> str:
 
 def _lines(document: dict[str, Any]) -> list[tuple[str, str, str]]:
     records = document["records"]
-    return [(d, i, m) for d in axis_values(records, "device")
-            for i in axis_values(records, "interface") for m in axis_values(records, "diff_method")]
+    return [
+        (d, i, m)
+        for d in axis_values(records, "device")
+        for i in axis_values(records, "interface")
+        for m in axis_values(records, "diff_method")
+    ]
 
 
 def span(values: Sequence[int], name: str = "n") -> str:
@@ -111,19 +127,33 @@ def exponent_table(document: dict[str, Any]) -> str:
     at = layer_qubits(document)
     rows = []
     for device, interface, method in _lines(document):
-        chosen = select(document, device=device, diff_method=method, interface=interface,
-                        layers=layers)
+        chosen = select(document, device=device, diff_method=method, interface=interface, layers=layers)
         if not chosen:
             continue
         fit = exponential_fit([(x, r["wall_seconds"]["median"]) for x, r in chosen])
-        per_pass = exponential_fit([(x, r["wall_seconds"]["median"] / _passes(r, method))
-                                    for x, r in chosen])
-        ks = [power_fit(series(document, device=device, diff_method=method,
-                               interface=interface, qubits=n)) for n in at]
-        rows.append((device, interface, method, _fit_text(fit, "n"), _fit_text(per_pass, "n"),
-                     *(_fit_text(k, "P") for k in ks)))
-    header = ("device", "interface", "diff method", f"b, t ∝ bⁿ (L = {layers})",
-              "b per state pass", *(f"k, t ∝ Pᵏ at n = {n}" for n in at))
+        per_pass = exponential_fit([(x, r["wall_seconds"]["median"] / _passes(r, method)) for x, r in chosen])
+        ks = [
+            power_fit(series(document, device=device, diff_method=method, interface=interface, qubits=n))
+            for n in at
+        ]
+        rows.append(
+            (
+                device,
+                interface,
+                method,
+                _fit_text(fit, "n"),
+                _fit_text(per_pass, "n"),
+                *(_fit_text(k, "P") for k in ks),
+            )
+        )
+    header = (
+        "device",
+        "interface",
+        "diff method",
+        f"b, t ∝ bⁿ (L = {layers})",
+        "b per state pass",
+        *(f"k, t ∝ Pᵏ at n = {n}" for n in at),
+    )
     return table(header, rows)
 
 
@@ -131,8 +161,9 @@ def _passes(record: dict[str, Any], method: str) -> int:
     return bw.state_passes(method, gates=record["gates"], params=record["params"])
 
 
-def crossover_text(a: str, b: str, points_a: Sequence[tuple[int, float]],
-                   points_b: Sequence[tuple[int, float]]) -> str:
+def crossover_text(
+    a: str, b: str, points_a: Sequence[tuple[int, float]], points_b: Sequence[tuple[int, float]]
+) -> str:
     """One sentence: where ``a`` and ``b`` swap places, or that they never do here."""
     common = ratios(points_a, points_b)
     if not common:
@@ -145,13 +176,17 @@ def crossover_text(a: str, b: str, points_a: Sequence[tuple[int, float]],
         if faster is None:
             return f"they tie at every measured n ({measured})"
         spread = f"{low:.2f}" if low == high else f"from {low:.2f} to {high:.2f}"
-        return (f"no crossover in the measured range: {faster} is faster at every n "
-                f"({measured}; time {a} / {b} {spread})")
+        return (
+            f"no crossover in the measured range: {faster} is faster at every n "
+            f"({measured}; time {a} / {b} {spread})"
+        )
     first = next(n for n, r in common if r != 1.0)
     lead = a if dict(common)[first] < 1 else b
-    parts = [f"{a if c.a_faster_above else b} from n = {c.above} (time {a} / {b}: "
-             f"{c.ratio_below:.2f} at n = {c.below}, {c.ratio_above:.2f} at n = {c.above})"
-             for c in found]
+    parts = [
+        f"{a if c.a_faster_above else b} from n = {c.above} (time {a} / {b}: "
+        f"{c.ratio_below:.2f} at n = {c.below}, {c.ratio_above:.2f} at n = {c.above})"
+        for c in found
+    ]
     return f"{lead} is faster from n = {first}; " + "; ".join(parts) + f"; measured {measured}"
 
 
@@ -171,17 +206,18 @@ def labels(a: tuple[str, str], b: tuple[str, str]) -> tuple[str, str, str]:
 def crossover_table(document: dict[str, Any]) -> str:
     """Each comparison per interface, at every layer count measured at two qubit counts or more."""
     records = document["records"]
-    layer_counts = [layer for layer in axis_values(records, "layers")
-                    if len({r["qubits"] for r in records if r["layers"] == layer}) >= 2]
+    layer_counts = [
+        layer
+        for layer in axis_values(records, "layers")
+        if len({r["qubits"] for r in records if r["layers"] == layer}) >= 2
+    ]
     rows = []
     for a, b in compared(document):
         title, name_a, name_b = labels(a, b)
         for interface in axis_values(records, "interface"):
             for layers in layer_counts:
-                pa = series(document, device=a[0], diff_method=a[1], interface=interface,
-                            layers=layers)
-                pb = series(document, device=b[0], diff_method=b[1], interface=interface,
-                            layers=layers)
+                pa = series(document, device=a[0], diff_method=a[1], interface=interface, layers=layers)
+                pb = series(document, device=b[0], diff_method=b[1], interface=interface, layers=layers)
                 rows.append((title, interface, layers, crossover_text(name_a, name_b, pa, pb)))
     return table(("comparison", "interface", "layers", "result"), rows)
 
@@ -192,33 +228,70 @@ def throughput_table(document: dict[str, Any]) -> str:
     layers = base_layers(document)
     rows = []
     for device, interface, method in _lines(document):
-        chosen = select(document, device=device, diff_method=method, interface=interface,
-                        layers=layers)
+        chosen = select(document, device=device, diff_method=method, interface=interface, layers=layers)
         if not chosen or rate is None:
             continue
         n, r = chosen[-1]
         touched = bw.bytes_touched(method, qubits=n, gates=r["gates"], params=r["params"])
         t = r["wall_seconds"]["median"]
-        rows.append((device, interface, method, n, _passes(r, method), mib(touched), seconds(t),
-                     f"{touched / t / 1e9:.3g} GB/s",
-                     f"{bw.bandwidth_fraction(touched, t, rate):.2%}"))
-    return table(("device", "interface", "diff method", "n", "state passes", "state bytes",
-                  "median time", "effective", "of bandwidth"), rows)
+        rows.append(
+            (
+                device,
+                interface,
+                method,
+                n,
+                _passes(r, method),
+                mib(touched),
+                seconds(t),
+                f"{touched / t / 1e9:.3g} GB/s",
+                f"{bw.bandwidth_fraction(touched, t, rate):.2%}",
+            )
+        )
+    return table(
+        (
+            "device",
+            "interface",
+            "diff method",
+            "n",
+            "state passes",
+            "state bytes",
+            "median time",
+            "effective",
+            "of bandwidth",
+        ),
+        rows,
+    )
 
 
 def seed004_table(document: dict[str, Any]) -> str:
     rows = []
     for r in document["seed004"]:
         if r["status"] == "ok":
-            rows.append((r["device"], r["diff_method"], seconds(r["seconds"]),
-                         f"{r['cpu_per_wall']:.2f}", mib(r["peak_memory_growth_bytes"]),
-                         f"{r['accuracy']:.3f}"))
+            rows.append(
+                (
+                    r["device"],
+                    r["diff_method"],
+                    seconds(r["seconds"]),
+                    f"{r['cpu_per_wall']:.2f}",
+                    mib(r["peak_memory_growth_bytes"]),
+                    f"{r['accuracy']:.3f}",
+                )
+            )
         else:
             error = r.get("error") or {}
-            rows.append((r["device"], r["diff_method"],
-                         f"{r['status']}: {error.get('type', r.get('reason', ''))}", "", "", ""))
-    return table(("device", "diff method", "training wall time", "CPU / wall",
-                  "peak memory growth", "accuracy"), rows)
+            rows.append(
+                (
+                    r["device"],
+                    r["diff_method"],
+                    f"{r['status']}: {error.get('type', r.get('reason', ''))}",
+                    "",
+                    "",
+                    "",
+                )
+            )
+    return table(
+        ("device", "diff method", "training wall time", "CPU / wall", "peak memory growth", "accuracy"), rows
+    )
 
 
 def status_table(document: dict[str, Any]) -> str:
@@ -230,10 +303,15 @@ def status_table(document: dict[str, Any]) -> str:
         if r["status"] == "ok" or key in seen:
             continue
         seen.add(key)
-        skipped = sum(1 for s in document["records"] if s["status"] == "skipped"
-                      and (s["device"], s["interface"], s["diff_method"], s["layers"]) == key)
+        skipped = sum(
+            1
+            for s in document["records"]
+            if s["status"] == "skipped"
+            and (s["device"], s["interface"], s["diff_method"], s["layers"]) == key
+        )
         error = r.get("error")
         why = f"{error['type']}: {error['message']}" if error else r.get("reason", "")
         rows.append((*key, r["status"], r["qubits"], why, skipped))
-    return table(("device", "interface", "diff method", "layers", "status", "at n", "why",
-                  "sizes skipped"), rows)
+    return table(
+        ("device", "interface", "diff method", "layers", "status", "at n", "why", "sizes skipped"), rows
+    )

@@ -39,8 +39,13 @@ class Budget:
 def spread(times: Sequence[float]) -> dict[str, float]:
     """Median, quartiles (NumPy's linear interpolation), minimum and maximum of ``times``."""
     q1, median, q3 = np.percentile(np.asarray(times, dtype=float), [25, 50, 75])
-    return {"median": float(median), "q1": float(q1), "q3": float(q3),
-            "min": float(min(times)), "max": float(max(times))}
+    return {
+        "median": float(median),
+        "q1": float(q1),
+        "q3": float(q3),
+        "min": float(min(times)),
+        "max": float(max(times)),
+    }
 
 
 def repeat(step: Callable[[], Any], budget: Budget) -> list[float]:
@@ -48,7 +53,8 @@ def repeat(step: Callable[[], Any], budget: Budget) -> list[float]:
     times: list[float] = []
     start = time.perf_counter()
     while len(times) < budget.max_repeats and (
-            len(times) < budget.min_repeats or time.perf_counter() - start < budget.seconds):
+        len(times) < budget.min_repeats or time.perf_counter() - start < budget.seconds
+    ):
         begin = time.perf_counter()
         step()
         times.append(time.perf_counter() - begin)
@@ -73,8 +79,9 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
     circuit = Circuit(spec["qubits"], spec["layers"])
     budget = Budget(spec["budget"], spec["min_repeats"], spec["max_repeats"])
     try:
-        qnode = circuit.qnode(device=spec["device"], interface=spec["interface"],
-                              diff_method=spec["diff_method"])
+        qnode = circuit.qnode(
+            device=spec["device"], interface=spec["interface"], diff_method=spec["diff_method"]
+        )
         step = gradient_step(qnode, circuit.initial_params(), interface=spec["interface"])
     except Exception as exc:  # noqa: BLE001 - the refusal is the observation
         return {"status": "refused", "error": error_of(exc, stage="build")}
@@ -86,18 +93,33 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
         return {"status": "refused", "error": error_of(exc, stage="first call")}
     with measure() as repeats:
         times = repeat(step, budget)
-    return {"status": "ok", "first_call_seconds": first.wall_seconds, "repeats": len(times),
-            "repeat_seconds": repeats.wall_seconds, "wall_seconds": spread(times),
-            "cpu_per_wall": repeats.cpu_seconds / repeats.wall_seconds,
-            "memory": _memory(first.start_memory_bytes, first.peak_memory_bytes,
-                              repeats.start_memory_bytes, repeats.peak_memory_bytes),
-            "os_threads": os_threads(), "threads": thread_settings(), "load_average": load}
+    return {
+        "status": "ok",
+        "first_call_seconds": first.wall_seconds,
+        "repeats": len(times),
+        "repeat_seconds": repeats.wall_seconds,
+        "wall_seconds": spread(times),
+        "cpu_per_wall": repeats.cpu_seconds / repeats.wall_seconds,
+        "memory": _memory(
+            first.start_memory_bytes,
+            first.peak_memory_bytes,
+            repeats.start_memory_bytes,
+            repeats.peak_memory_bytes,
+        ),
+        "os_threads": os_threads(),
+        "threads": thread_settings(),
+        "load_average": load,
+    }
 
 
-def _memory(before: int | None, first_peak: int | None, after_first: int | None,
-            repeats_peak: int | None) -> dict[str, int | None]:
+def _memory(
+    before: int | None, first_peak: int | None, after_first: int | None, repeats_peak: int | None
+) -> dict[str, int | None]:
     peak = None
-    if None not in (before, after_first, repeats_peak):
-        peak = max(0, after_first + repeats_peak - before)  # type: ignore[operator]
-    return {"before_first_call_bytes": before, "first_call_peak_growth_bytes": first_peak,
-            "peak_growth_bytes": peak}
+    if before is not None and after_first is not None and repeats_peak is not None:
+        peak = max(0, after_first + repeats_peak - before)
+    return {
+        "before_first_call_bytes": before,
+        "first_call_peak_growth_bytes": first_peak,
+        "peak_growth_bytes": peak,
+    }

@@ -37,7 +37,10 @@ def _bandwidth(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 #: What a spec's ``kind`` runs; each returns the measured part of one record.
 KINDS: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    "circuit": _circuit, "seed004": _seed004, "bandwidth": _bandwidth}
+    "circuit": _circuit,
+    "seed004": _seed004,
+    "bandwidth": _bandwidth,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

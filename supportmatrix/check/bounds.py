@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, overload
 
 import numpy as np
 
@@ -59,8 +59,16 @@ CHECKS_PER_SHOT_CELL = 32
 BIAS_REPEATS = 25
 
 EXACT_METHODS = frozenset(
-    {"backprop", "adjoint", "parameter-shift", "device", "hadamard", "reversed-hadamard",
-     "direct-hadamard", "reversed-direct-hadamard"}
+    {
+        "backprop",
+        "adjoint",
+        "parameter-shift",
+        "device",
+        "hadamard",
+        "reversed-hadamard",
+        "direct-hadamard",
+        "reversed-direct-hadamard",
+    }
 )
 #: PennyLane's default steps: finite-diff's forward difference, spsa's central one.
 FINITE_DIFF_STEP = 1e-7
@@ -132,13 +140,16 @@ class GateRule:
 
 #: Pauli rotations exp(-i t P / 2): eigenvalues +-1/2, the two-term rule (f(t + pi/2) -
 #: f(t - pi/2)) / 2, generator P / 2 (the QNode family's RX and RY).
-PAULI_ROTATION = GateRule(frequency=1.0, rule=((0.5, np.pi / 2), (-0.5, -np.pi / 2)),
-                          generator_l1=0.5)
+PAULI_ROTATION = GateRule(frequency=1.0, rule=((0.5, np.pi / 2), (-0.5, -np.pi / 2)), generator_l1=0.5)
 
 
 # --- round-off ---
 
 
+@overload
+def roundoff(work: float, magnitude: float, unit: float = ...) -> float: ...
+@overload
+def roundoff(work: float, magnitude: np.ndarray, unit: float = ...) -> np.ndarray: ...
 def roundoff(work: float, magnitude: Bound, unit: float = ROUNDING) -> Bound:
     """``delta``: round-off of one evaluation doing ``work`` units of work (`MATRIX_WORK`),
     of outputs of size up to ``magnitude``, at ``unit`` (`ROUNDING_OF`).
@@ -196,8 +207,9 @@ def method_roundoff(method: str, delta: Bound, spread: Bound = 1.0) -> Bound:
     return delta
 
 
-def method_error(method: str, smooth: Derivatives, delta: Bound, *,
-                 along: Derivatives | None = None, spread: Bound = 1.0) -> Bound:
+def method_error(
+    method: str, smooth: Derivatives, delta: Bound, *, along: Derivatives | None = None, spread: Bound = 1.0
+) -> Bound:
     """``method``'s own error of a first derivative: its truncation plus its round-off."""
     return method_truncation(method, smooth, along) + method_roundoff(method, delta, spread)
 
@@ -207,8 +219,16 @@ def analytic_bound(reference_error: Bound, own: Bound) -> Bound:
     return SAFETY * (reference_error + own)
 
 
-def hessian_method_error(method: str, delta: Bound, oi: Bound, oj: Bound, magnitude: Bound, *,
-                         big_omega: float = 1.0, step: float = FINITE_DIFF_STEP) -> Bound:
+def hessian_method_error(
+    method: str,
+    delta: Bound,
+    oi: Bound,
+    oj: Bound,
+    magnitude: Bound,
+    *,
+    big_omega: float = 1.0,
+    step: float = FINITE_DIFF_STEP,
+) -> Bound:
     """``method``'s own error of a second derivative ``d_i d_j`` of a function with
     frequencies ``oi``, ``oj`` and magnitude ``magnitude`` (Bernstein): round-off
     ``delta * max(1, oi oj)`` (exact), nested forward differences' ``h/2 C oi oj (oi +
@@ -254,15 +274,19 @@ def estimator_coefficient(method: str, rule: GateRule) -> float:
     return rule.shift_sq
 
 
-def hessian_estimator_coefficient(method: str, rule_i: GateRule, rule_j: GateRule, *,
-                                  diagonal: bool) -> float:
+def hessian_estimator_coefficient(
+    method: str, rule_i: GateRule, rule_j: GateRule, *, diagonal: bool
+) -> float:
     """A finite-shot Hessian entry's sum of squared estimator coefficients, per unit of the
     output's width squared: the hadamard family's first-order ones multiplied (doubled on
     the diagonal, where a tape's two insertions may come in either order), else the nested
     parameter-shift rule's (`GateRule.nested_shift_sq` on the diagonal)."""
     if method in (*HADAMARD_METHODS, *DIRECT_HADAMARD_METHODS):
-        return estimator_coefficient(method, rule_i) * estimator_coefficient(method, rule_j) * (
-            2 if diagonal else 1)
+        return (
+            estimator_coefficient(method, rule_i)
+            * estimator_coefficient(method, rule_j)
+            * (2 if diagonal else 1)
+        )
     if diagonal:
         return rule_i.nested_shift_sq
     return rule_i.shift_sq * rule_j.shift_sq

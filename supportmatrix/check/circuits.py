@@ -16,8 +16,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from supportmatrix.check import compat
 from supportmatrix.check.measurements import HERMITIAN, MEASUREMENTS, build_measurement
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs, spsa_source
@@ -62,6 +60,7 @@ class CircuitShape:
 #: The circuit of every matrix cell: RX(x0) on wire 0, RY(x1) on wire 1, CNOT(0, 1).
 DEFAULT_CIRCUIT = CircuitShape()
 
+
 def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
     """Queue the gates of ``shape`` with ``params`` (inside a QNode)."""
     import pennylane as qml
@@ -73,8 +72,14 @@ def apply_circuit(params: Any, shape: CircuitShape = DEFAULT_CIRCUIT) -> None:
             getattr(qml, name)(params[index], wires=wires[0])
 
 
-def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: int = 0,
-               repeats: int = 1, repeat: int | None = None) -> Any:
+def cell_qnode(
+    cell: QNodeCell,
+    *,
+    shape: CircuitShape = DEFAULT_CIRCUIT,
+    run: int = 0,
+    repeats: int = 1,
+    repeat: int | None = None,
+) -> Any:
     """The cell's QNode on a fresh device seeded by `seeds.cell_seed`, spsa's directions
     seeded too (`seeds.spsa_gradient_kwargs`).
 
@@ -94,11 +99,13 @@ def cell_qnode(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, run: i
             raise ValueError(f"{cell.id}: only a finite-shot cell can repeat its shots")
         shots, stream = (cell.shots,) * repeats, BIAS_STREAM
     return compat.device_qnode(
-        circuit, device=cell.device, wires=shape.device_wires,
-        seed=cell_seed(cell, run=run, stream=BIAS_STREAM if repeat is not None else stream,
-                       repeat=repeat),
+        circuit,
+        device=cell.device,
+        wires=shape.device_wires,
+        seed=cell_seed(cell, run=run, stream=BIAS_STREAM if repeat is not None else stream, repeat=repeat),
         interface=None if cell.interface == "None" else cell.interface,
-        diff_method=cell.diff_method, shots=shots,
+        diff_method=cell.diff_method,
+        shots=shots,
         gradient_kwargs=spsa_gradient_kwargs(cell, run),
     )
 
@@ -156,8 +163,9 @@ def function_source(function: Callable[..., Any]) -> str:
     return inspect.getsource(function)
 
 
-def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT,
-                         params: Sequence[float] = PARAMS, run: int = 0) -> str:
+def reproduction_snippet(
+    cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS, run: int = 0
+) -> str:
     """Python source that rebuilds the cell's QNode and computes its Jacobian
     (for another circuit shape, parameters or run seed than the cell's own if given)."""
     from supportmatrix.check.interfaces import ADAPTERS
@@ -171,9 +179,15 @@ def reproduction_snippet(cell: QNodeCell, *, shape: CircuitShape = DEFAULT_CIRCU
         *adapter.snippet_imports,
         "",
         f"HERMITIAN = np.array({HERMITIAN.tolist()!r})",
-        *compat.qnode_source(device=cell.device, wires=shape.device_wires, seed=seed,
-                             interface=interface, diff_method=cell.diff_method, shots=cell.shots,
-                             gradient_kwargs=spsa_source(cell, run)),
+        *compat.qnode_source(
+            device=cell.device,
+            wires=shape.device_wires,
+            seed=seed,
+            interface=interface,
+            diff_method=cell.diff_method,
+            shots=cell.shots,
+            gradient_kwargs=spsa_source(cell, run),
+        ),
         "def circuit(params):",
         *_gate_source(shape),
         f"    return {MEASUREMENTS[cell.measurement].source}",

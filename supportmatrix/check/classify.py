@@ -110,11 +110,14 @@ class ValueCheck:
     def describe(self) -> str:
         if self.is_dtype_check:
             parameters, allowed = self.dtypes
-            return (f"{self.what} {self.observed.dtype}, but a real function of {parameters} "
-                    f"parameters must give {' or '.join(allowed)}")
+            return (
+                f"{self.what} {self.observed.dtype}, but a real function of {parameters} "
+                f"parameters must give {' or '.join(allowed)}"
+            )
         if self.observed.shape != self.expected.shape:
-            return (f"{self.what}: shape {self.observed.shape}, but the reference has "
-                    f"shape {self.expected.shape}")
+            return (
+                f"{self.what}: shape {self.observed.shape}, but the reference has shape {self.expected.shape}"
+            )
         idx = self.worst_entry()
         return (
             f"{self.what} ({self.criterion}): max abs error {self.max_abs:.3g}, max rel error "
@@ -123,21 +126,26 @@ class ValueCheck:
         )
 
 
-def compare_values(what: str, observed: np.ndarray, *, expected: np.ndarray, tolerance: np.ndarray,
-                   criterion: str) -> ValueCheck:
+def compare_values(
+    what: str, observed: np.ndarray, *, expected: np.ndarray, tolerance: np.ndarray, criterion: str
+) -> ValueCheck:
     """A check that passes when the shapes agree and every entry of ``observed`` is within
     its ``tolerance`` (broadcast to the reference's shape) of ``expected``; a complex
     entry's imaginary part must be within it of 0 as well (`ValueCheck.errors`).
     ``observed`` is kept as it is: its dtype is `dtype_check`'s business."""
-    check = ValueCheck(what, observed, expected, np.broadcast_to(tolerance, expected.shape), False,
-                       criterion)
+    check = ValueCheck(what, observed, expected, np.broadcast_to(tolerance, expected.shape), False, criterion)
     errors = check.errors()
     passed = errors is not None and bool(np.all(errors <= check.tolerance))
     return dataclasses.replace(check, passed=passed)
 
 
-def dtype_check(what: str, observed: np.ndarray, *, parameters: str = REQUIRED_DTYPE.name,
-                allowed: tuple[str, ...] = (REQUIRED_DTYPE.name,)) -> ValueCheck:
+def dtype_check(
+    what: str,
+    observed: np.ndarray,
+    *,
+    parameters: str = REQUIRED_DTYPE.name,
+    allowed: tuple[str, ...] = (REQUIRED_DTYPE.name,),
+) -> ValueCheck:
     """``"<what> dtype"``: passes when ``observed``'s dtype is one of ``allowed``
     (by default `REQUIRED_DTYPE`, float64).
 
@@ -149,8 +157,15 @@ def dtype_check(what: str, observed: np.ndarray, *, parameters: str = REQUIRED_D
     """
     observed = np.asarray(observed)
     empty = np.empty((0,))
-    return ValueCheck(f"{what} dtype", observed, empty, empty, observed.dtype.name in allowed,
-                      DTYPE_CRITERION, (parameters, allowed))
+    return ValueCheck(
+        f"{what} dtype",
+        observed,
+        empty,
+        empty,
+        observed.dtype.name in allowed,
+        DTYPE_CRITERION,
+        (parameters, allowed),
+    )
 
 
 @dataclass(frozen=True)
@@ -200,9 +215,7 @@ def classify(
 def error_matches(spec: ErrorSpec, error: ObservedError) -> bool:
     """Same stage, same class name, and the regex found in the message."""
     return (
-        spec.stage == error.stage
-        and spec.cls == error.cls
-        and spec.match.search(error.message) is not None
+        spec.stage == error.stage and spec.cls == error.cls and spec.match.search(error.message) is not None
     )
 
 
@@ -221,8 +234,10 @@ def mismatches(
     if declared in (Outcome.ERRORS, Outcome.FORWARD_ONLY):
         assert expectation.error is not None  # the loader guarantees it
         if observed.error is None or not error_matches(expectation.error, observed.error):
-            problems.append(f"observed {observed.describe()}, but matrix.yaml declares "
-                            f"{declared.value} {expectation.error.describe()}")
+            problems.append(
+                f"observed {observed.describe()}, but matrix.yaml declares "
+                f"{declared.value} {expectation.error.describe()}"
+            )
     elif observed.outcome != declared:
         problems.append(f"observed {observed.describe()}, but matrix.yaml declares {declared.value}")
 
@@ -248,9 +263,7 @@ def is_pennylane_warning(category: type[Warning], filename: str) -> bool:
     Our own package counts too: PennyLane warns with ``stacklevel`` pointing at
     its caller, which is the adapter here; the suite itself never warns.
     """
-    return category.__module__.split(".")[0] in _PENNYLANE_PACKAGES or bool(
-        _PENNYLANE_PATH.search(filename)
-    )
+    return category.__module__.split(".")[0] in _PENNYLANE_PACKAGES or bool(_PENNYLANE_PATH.search(filename))
 
 
 def observed_warning(w: warnings.WarningMessage) -> ObservedWarning:

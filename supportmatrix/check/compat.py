@@ -39,9 +39,18 @@ def device_source(name: str, *, wires: int, seed: int | None = None, **more: Any
     return f"dev = qml.device({name!r}, wires={wires}{shown})"
 
 
-def device_qnode(circuit: Any, *, device: str, wires: int, seed: int, interface: str | None,
-                 diff_method: str, shots: int | tuple[int, ...] | None, max_diff: int = 1,
-                 gradient_kwargs: dict[str, Any] | None = None) -> Any:
+def device_qnode(
+    circuit: Any,
+    *,
+    device: str,
+    wires: int,
+    seed: int,
+    interface: str | None,
+    diff_method: str,
+    shots: int | tuple[int, ...] | None,
+    max_diff: int = 1,
+    gradient_kwargs: dict[str, Any] | None = None,
+) -> Any:
     """``circuit`` as a QNode on a fresh, seeded device, with ``shots`` (a count or a shot
     vector) set wherever this release takes them; ``max_diff > 1`` lets a gradient
     transform differentiate its own tapes (higher derivatives), ``gradient_kwargs`` go to
@@ -53,25 +62,37 @@ def device_qnode(circuit: Any, *, device: str, wires: int, seed: int, interface:
         more["gradient_kwargs"] = gradient_kwargs
     if qnode_takes_shots():
         dev = make_device(device, wires=wires, seed=seed)
-        return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, shots=shots,
-                         **more)
+        return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, shots=shots, **more)
     dev = make_device(device, wires=wires, seed=seed, shots=shots)
     return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, **more)
 
 
-def qnode_source(*, device: str, wires: int, seed: int, interface: str, diff_method: str,
-                 shots: int | tuple[int, ...] | None, max_diff: int = 1,
-                 gradient_kwargs: str | None = None) -> list[str]:
+def qnode_source(
+    *,
+    device: str,
+    wires: int,
+    seed: int,
+    interface: str,
+    diff_method: str,
+    shots: int | tuple[int, ...] | None,
+    max_diff: int = 1,
+    gradient_kwargs: str | None = None,
+) -> list[str]:
     """The lines of a reproduction snippet that build the same device and QNode decorator
     (``gradient_kwargs``: the source of that argument's value)."""
     more = f", max_diff={max_diff}" if max_diff != 1 else ""
     more += f", gradient_kwargs={gradient_kwargs}" if gradient_kwargs else ""
     if qnode_takes_shots():
-        return [device_source(device, wires=wires, seed=seed), "",
-                f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}, "
-                f"shots={shots!r}{more})"]
-    return [device_source(device, wires=wires, seed=seed, shots=shots), "",
-            f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}{more})"]
+        return [
+            device_source(device, wires=wires, seed=seed),
+            "",
+            f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}, shots={shots!r}{more})",
+        ]
+    return [
+        device_source(device, wires=wires, seed=seed, shots=shots),
+        "",
+        f"@qml.qnode(dev, interface={interface}, diff_method={diff_method!r}{more})",
+    ]
 
 
 def best_diff_method(qnode: Any, *args: Any) -> str:

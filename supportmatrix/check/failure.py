@@ -17,8 +17,9 @@ from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.model import ResolvedCell
 
 
-def failure_message(family: Family, rc: ResolvedCell, run: Any, problems: Sequence[str], *,
-                    matrix_file: str) -> str:
+def failure_message(
+    family: Family, rc: ResolvedCell, run: Any, problems: Sequence[str], *, matrix_file: str
+) -> str:
     """The text pytest shows when a cell's observation disagrees with its declaration."""
     context, reproduce = family.load("failure")(run, rc)
     lines = [f"[{rc.cell.id}]", *(f"  {p}" for p in problems)]

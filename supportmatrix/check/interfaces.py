@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+#: Parameter values: one per parameter, or (a broadcast feature) one batch per parameter.
+ParamValues = Sequence[float] | Sequence[Sequence[float]]
 
 #: What `Adapter.jacobian` returns when the framework reports that the output is
 #: not connected to the parameters (torch: no ``requires_grad``; tf: ``None``;
@@ -43,7 +45,7 @@ class Adapter:
     requires: str
     #: The parameter values and their floating dtype's name (float64; float32 for the
     #: features' ``float32``) to the framework's trainable array.
-    make_params: Callable[[Sequence[float], str], Any]
+    make_params: Callable[[ParamValues, str], Any]
     run_forward: Callable[[Callable[[Any], Any], Any], Any]
     run_jacobian: Callable[[Callable[[Any], Any], Any, Any], Any]
     #: The reproduction snippet's imports, parameter expression (``{values}`` and the
@@ -58,7 +60,7 @@ class Adapter:
     def available(self) -> bool:
         return importlib.util.find_spec(self.requires) is not None
 
-    def params(self, values: Sequence[float], dtype: str = "float64") -> Any:
+    def params(self, values: ParamValues, dtype: str = "float64") -> Any:
         """Trainable parameters native to the framework, float64 unless ``dtype`` says."""
         return self.make_params(values, dtype)
 
@@ -88,11 +90,11 @@ class Adapter:
     def output(trace: Any) -> Any:
         return trace[0] if isinstance(trace, tuple) else trace
 
-    def snippet_params_line(self, values: Sequence[float], dtype: str = "float64") -> str:
+    def snippet_params_line(self, values: ParamValues, dtype: str = "float64") -> str:
         """``x = ...``: the snippet's parameters, as `params` makes them."""
         return f"x = {self.snippet_params.format(values=list(values), dtype=dtype)}"
 
-    def snippet_body(self, values: Sequence[float], dtype: str = "float64") -> list[str]:
+    def snippet_body(self, values: ParamValues, dtype: str = "float64") -> list[str]:
         return [
             self.snippet_params_line(values, dtype),
             *self.snippet_jacobian,
@@ -104,14 +106,14 @@ class Adapter:
 # --- interface=None: plain NumPy parameters, differentiated the way a NumPy user would try ---
 
 
-def _numpy_params(values: Sequence[float], dtype: str) -> Any:
+def _numpy_params(values: ParamValues, dtype: str) -> Any:
     return np.array(values, dtype=dtype)
 
 
 # --- autograd ---
 
 
-def _pnp_params(values: Sequence[float], dtype: str) -> Any:
+def _pnp_params(values: ParamValues, dtype: str) -> Any:
     from pennylane import numpy as pnp
 
     return pnp.array(values, dtype=dtype, requires_grad=True)
@@ -128,7 +130,7 @@ def _autograd_jacobian(f: Callable[[Any], Any], x: Any, _trace: Any) -> Any:
 # --- torch ---
 
 
-def _torch_params(values: Sequence[float], dtype: str) -> Any:
+def _torch_params(values: ParamValues, dtype: str) -> Any:
     import torch
 
     return torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=True)
@@ -145,7 +147,7 @@ def _torch_jacobian(f: Callable[[Any], Any], x: Any, trace: Any) -> Any:
 # --- tensorflow: forward under the tape that the Jacobian reads ---
 
 
-def _tf_params(values: Sequence[float], dtype: str) -> Any:
+def _tf_params(values: ParamValues, dtype: str) -> Any:
     import tensorflow as tf
 
     return tf.Variable(values, dtype=getattr(tf, dtype))
@@ -170,7 +172,7 @@ def _tf_jacobian(_f: Callable[[Any], Any], x: Any, trace: Any) -> Any:
 # --- jax ---
 
 
-def _jax_params(values: Sequence[float], dtype: str) -> Any:
+def _jax_params(values: ParamValues, dtype: str) -> Any:
     import jax
 
     jax.config.update("jax_enable_x64", True)  # float64 parameters need it, once per process
@@ -230,30 +232,72 @@ _JAX_IMPORTS = ("import jax", "import jax.numpy as jnp", 'jax.config.update("jax
 ADAPTERS: dict[str, Adapter] = {
     a.name: a
     for a in (
-        Adapter(name="None", requires="autograd", make_params=_numpy_params, run_forward=_call,
-                run_jacobian=_autograd_jacobian, snippet_imports=(),
-                snippet_params="np.array({values}, dtype=np.{dtype})", snippet_jacobian=_QML_JACOBIAN),
-        Adapter(name="autograd", requires="autograd", make_params=_pnp_params, run_forward=_call,
-                run_jacobian=_autograd_jacobian,
-                snippet_imports=("from pennylane import numpy as pnp",), snippet_params=_PNP,
-                snippet_jacobian=_QML_JACOBIAN),
-        Adapter(name="torch", requires="torch", make_params=_torch_params, run_forward=_call,
-                run_jacobian=_torch_jacobian, snippet_imports=("import torch",),
-                snippet_params="torch.tensor({values}, dtype=torch.{dtype}, requires_grad=True)",
-                snippet_jacobian=("jac = torch.autograd.functional.jacobian(f, x)",)),
-        Adapter(name="tf", requires="tensorflow", make_params=_tf_params, run_forward=_tf_forward,
-                run_jacobian=_tf_jacobian, snippet_imports=("import tensorflow as tf",),
-                snippet_params="tf.Variable({values}, dtype=tf.{dtype})",
-                snippet_jacobian=("with tf.GradientTape() as tape:", "    out = f(x)",
-                                  "jac = tape.jacobian(out, x)")),
-        Adapter(name="jax", requires="jax", make_params=_jax_params, run_forward=_jax_forward,
-                run_jacobian=_jax_jacobian, snippet_imports=_JAX_IMPORTS, snippet_params=_JAX,
-                snippet_jacobian=("jac = jax.jacobian(f)(x)",), forward_alone=_jax_forward_alone),
-        Adapter(name="jax-jit", requires="jax", make_params=_jax_params,
-                run_forward=_jax_jit_forward, run_jacobian=_jax_jacobian,
-                snippet_imports=_JAX_IMPORTS, snippet_params=_JAX,
-                snippet_jacobian=("jac = jax.jit(jax.jacobian(f))(x)",),
-                forward_alone=_jax_jit_forward_alone),
+        Adapter(
+            name="None",
+            requires="autograd",
+            make_params=_numpy_params,
+            run_forward=_call,
+            run_jacobian=_autograd_jacobian,
+            snippet_imports=(),
+            snippet_params="np.array({values}, dtype=np.{dtype})",
+            snippet_jacobian=_QML_JACOBIAN,
+        ),
+        Adapter(
+            name="autograd",
+            requires="autograd",
+            make_params=_pnp_params,
+            run_forward=_call,
+            run_jacobian=_autograd_jacobian,
+            snippet_imports=("from pennylane import numpy as pnp",),
+            snippet_params=_PNP,
+            snippet_jacobian=_QML_JACOBIAN,
+        ),
+        Adapter(
+            name="torch",
+            requires="torch",
+            make_params=_torch_params,
+            run_forward=_call,
+            run_jacobian=_torch_jacobian,
+            snippet_imports=("import torch",),
+            snippet_params="torch.tensor({values}, dtype=torch.{dtype}, requires_grad=True)",
+            snippet_jacobian=("jac = torch.autograd.functional.jacobian(f, x)",),
+        ),
+        Adapter(
+            name="tf",
+            requires="tensorflow",
+            make_params=_tf_params,
+            run_forward=_tf_forward,
+            run_jacobian=_tf_jacobian,
+            snippet_imports=("import tensorflow as tf",),
+            snippet_params="tf.Variable({values}, dtype=tf.{dtype})",
+            snippet_jacobian=(
+                "with tf.GradientTape() as tape:",
+                "    out = f(x)",
+                "jac = tape.jacobian(out, x)",
+            ),
+        ),
+        Adapter(
+            name="jax",
+            requires="jax",
+            make_params=_jax_params,
+            run_forward=_jax_forward,
+            run_jacobian=_jax_jacobian,
+            snippet_imports=_JAX_IMPORTS,
+            snippet_params=_JAX,
+            snippet_jacobian=("jac = jax.jacobian(f)(x)",),
+            forward_alone=_jax_forward_alone,
+        ),
+        Adapter(
+            name="jax-jit",
+            requires="jax",
+            make_params=_jax_params,
+            run_forward=_jax_jit_forward,
+            run_jacobian=_jax_jacobian,
+            snippet_imports=_JAX_IMPORTS,
+            snippet_params=_JAX,
+            snippet_jacobian=("jac = jax.jit(jax.jacobian(f))(x)",),
+            forward_alone=_jax_jit_forward_alone,
+        ),
     )
 }
 

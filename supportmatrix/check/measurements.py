@@ -40,34 +40,67 @@ class MeasurementKind:
 
 
 _KINDS = (
-    MeasurementKind(name="state", build=lambda qml: qml.state(),
-                    source="qml.state()", label="state"),
-    MeasurementKind(name="density_matrix", build=lambda qml: qml.density_matrix(wires=[0]),
-                    source="qml.density_matrix(wires=[0])", label="density matrix"),
-    MeasurementKind(name="probs", build=lambda qml: qml.probs(wires=[0, 1]),
-                    source="qml.probs(wires=[0, 1])", label="probs"),
-    MeasurementKind(name="sample", build=lambda qml: qml.sample(qml.PauliZ(1)),
-                    source="qml.sample(qml.PauliZ(1))", label="sample"),
-    MeasurementKind(name="counts", build=lambda qml: qml.counts(qml.PauliZ(1)),
-                    source="qml.counts(qml.PauliZ(1))", label="counts"),
-    MeasurementKind(name="expval", build=lambda qml: qml.expval(qml.PauliZ(1)),
-                    source="qml.expval(qml.PauliZ(1))", label="expval (obs)"),
-    MeasurementKind(name="expval_hermitian",
-                    build=lambda qml: qml.expval(qml.Hermitian(HERMITIAN, wires=[0, 1])),
-                    source="qml.expval(qml.Hermitian(HERMITIAN, wires=[0, 1]))",
-                    label="expval (herm)"),
-    MeasurementKind(name="expval_projector",
-                    build=lambda qml: qml.expval(qml.Projector(list(PROJECTOR_STATE), wires=[0, 1])),
-                    source=f"qml.expval(qml.Projector({list(PROJECTOR_STATE)}, wires=[0, 1]))",
-                    label="expval (proj)"),
-    MeasurementKind(name="var", build=lambda qml: qml.var(qml.PauliZ(1)),
-                    source="qml.var(qml.PauliZ(1))", label="var"),
-    MeasurementKind(name="vn_entropy", build=lambda qml: qml.vn_entropy(wires=[0]),
-                    source="qml.vn_entropy(wires=[0])", label="vn entropy"),
-    MeasurementKind(name="mutual_info", build=lambda qml: qml.mutual_info(wires0=[0], wires1=[1]),
-                    source="qml.mutual_info(wires0=[0], wires1=[1])", label="mutual info"),
-    MeasurementKind(name="purity", build=lambda qml: qml.purity(wires=[0]),
-                    source="qml.purity(wires=[0])", label="purity"),
+    MeasurementKind(name="state", build=lambda qml: qml.state(), source="qml.state()", label="state"),
+    MeasurementKind(
+        name="density_matrix",
+        build=lambda qml: qml.density_matrix(wires=[0]),
+        source="qml.density_matrix(wires=[0])",
+        label="density matrix",
+    ),
+    MeasurementKind(
+        name="probs",
+        build=lambda qml: qml.probs(wires=[0, 1]),
+        source="qml.probs(wires=[0, 1])",
+        label="probs",
+    ),
+    MeasurementKind(
+        name="sample",
+        build=lambda qml: qml.sample(qml.PauliZ(1)),
+        source="qml.sample(qml.PauliZ(1))",
+        label="sample",
+    ),
+    MeasurementKind(
+        name="counts",
+        build=lambda qml: qml.counts(qml.PauliZ(1)),
+        source="qml.counts(qml.PauliZ(1))",
+        label="counts",
+    ),
+    MeasurementKind(
+        name="expval",
+        build=lambda qml: qml.expval(qml.PauliZ(1)),
+        source="qml.expval(qml.PauliZ(1))",
+        label="expval (obs)",
+    ),
+    MeasurementKind(
+        name="expval_hermitian",
+        build=lambda qml: qml.expval(qml.Hermitian(HERMITIAN, wires=[0, 1])),
+        source="qml.expval(qml.Hermitian(HERMITIAN, wires=[0, 1]))",
+        label="expval (herm)",
+    ),
+    MeasurementKind(
+        name="expval_projector",
+        build=lambda qml: qml.expval(qml.Projector(list(PROJECTOR_STATE), wires=[0, 1])),
+        source=f"qml.expval(qml.Projector({list(PROJECTOR_STATE)}, wires=[0, 1]))",
+        label="expval (proj)",
+    ),
+    MeasurementKind(
+        name="var", build=lambda qml: qml.var(qml.PauliZ(1)), source="qml.var(qml.PauliZ(1))", label="var"
+    ),
+    MeasurementKind(
+        name="vn_entropy",
+        build=lambda qml: qml.vn_entropy(wires=[0]),
+        source="qml.vn_entropy(wires=[0])",
+        label="vn entropy",
+    ),
+    MeasurementKind(
+        name="mutual_info",
+        build=lambda qml: qml.mutual_info(wires0=[0], wires1=[1]),
+        source="qml.mutual_info(wires0=[0], wires1=[1])",
+        label="mutual info",
+    ),
+    MeasurementKind(
+        name="purity", build=lambda qml: qml.purity(wires=[0]), source="qml.purity(wires=[0])", label="purity"
+    ),
 )
 
 #: Every measurement by name, in the order of the matrix's measurement axis.

@@ -39,7 +39,7 @@ _GATES = {"RX": _rx, "RY": _ry}
 def _cnot(psi: np.ndarray, control: int, target: int) -> np.ndarray:
     """CNOT on a batch of states of shape (batch, 2, ..., 2): flip ``target`` where ``control`` is 1."""
     out = psi.copy()
-    ones = [slice(None)] * psi.ndim
+    ones: list[slice | int] = [slice(None)] * psi.ndim
     ones[control + 1] = 1
     # the control axis is gone from the slice, so axes after it move one to the left
     axis = target + 1 - (target > control)
@@ -58,8 +58,11 @@ def states(params: np.ndarray, shape: CircuitShape = DEFAULT_CIRCUIT) -> np.ndar
             psi = _cnot(psi, *wires)
         else:
             axis = wires[0] + 1
-            psi = np.moveaxis(np.einsum("bij,b...j->b...i", _GATES[name](params[:, index]),
-                                        np.moveaxis(psi, axis, -1)), -1, axis)
+            psi = np.moveaxis(
+                np.einsum("bij,b...j->b...i", _GATES[name](params[:, index]), np.moveaxis(psi, axis, -1)),
+                -1,
+                axis,
+            )
     return psi.reshape(batch, -1)
 
 
@@ -134,8 +137,9 @@ def measure_batch(measurement: str, params: np.ndarray, shape: CircuitShape) -> 
     raise ValueError(f"unknown measurement {measurement!r}")
 
 
-def measure(measurement: str, params: Sequence[float],
-            shape: CircuitShape = DEFAULT_CIRCUIT) -> np.ndarray | None:
+def measure(
+    measurement: str, params: Sequence[float], shape: CircuitShape = DEFAULT_CIRCUIT
+) -> np.ndarray | None:
     """The exact real output vector of ``measurement``; None for counts."""
     out = measure_batch(measurement, np.asarray(params, dtype=float)[None, :], shape)
     return None if out is None else out[0]
@@ -181,17 +185,22 @@ def _stencil(f_at: np.ndarray, n: int, h: float) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=256)
-def reference(measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT,
-              params: tuple[float, ...] = PARAMS) -> Reference | None:
+def reference(
+    measurement: str, shape: CircuitShape = DEFAULT_CIRCUIT, params: tuple[float, ...] = PARAMS
+) -> Reference | None:
     """The reference for ``measurement`` at ``params``; cached, so each matrix cell's is
     computed once per process."""
-    return stencil_reference(lambda points: measure_batch(measurement, points, shape),
-                             np.array(params, dtype=float), gates=len(shape.gates()),
-                             amplitudes=2**shape.device_wires)
+    return stencil_reference(
+        lambda points: measure_batch(measurement, points, shape),
+        np.array(params, dtype=float),
+        gates=len(shape.gates()),
+        amplitudes=2**shape.device_wires,
+    )
 
 
-def stencil_reference(batch: Callable[[np.ndarray], np.ndarray | None], x: np.ndarray, *,
-                      gates: int, amplitudes: int) -> Reference | None:
+def stencil_reference(
+    batch: Callable[[np.ndarray], np.ndarray | None], x: np.ndarray, *, gates: int, amplitudes: int
+) -> Reference | None:
     """The `Reference` of any circuit at ``x``, given ``batch``: parameter vectors of shape
     (points, n) to exact real outputs (points, outputs), or None when there are none.
 
@@ -211,7 +220,7 @@ def stencil_reference(batch: Callable[[np.ndarray], np.ndarray | None], x: np.nd
     if values is None:
         return None
     value, rest = values[0], values[1:]
-    st, rest = rest[: 2 * len(offsets) * n], rest[2 * len(offsets) * n:]
+    st, rest = rest[: 2 * len(offsets) * n], rest[2 * len(offsets) * n :]
     st = st.reshape(2, len(offsets), n, -1)
     jac, jac_2h = _stencil(st[0], n, h), _stencil(st[1], n, 2 * h)
     fp, fm, f2p, f2m = rest.reshape(4, len(dirs), -1)
@@ -220,12 +229,19 @@ def stencil_reference(batch: Callable[[np.ndarray], np.ndarray | None], x: np.nd
     second = (fp - 2 * value + fm) / d**2
     third = (f2p - 2 * fp + 2 * fm - f2m) / (2 * d**3)
     scale = np.maximum(np.abs(value), np.max(np.maximum(np.abs(second), np.abs(third)), axis=0))
-    return Reference(value=value, jacobian=jac, scale=scale, truncation=np.abs(jac_2h - jac) / 15,
-                     gates=gates, amplitudes=amplitudes)
+    return Reference(
+        value=value,
+        jacobian=jac,
+        scale=scale,
+        truncation=np.abs(jac_2h - jac) / 15,
+        gates=gates,
+        amplitudes=amplitudes,
+    )
 
 
-def stencil_hessian(batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *,
-                    h: float = HESSIAN_STEP) -> np.ndarray:
+def stencil_hessian(
+    batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *, h: float = HESSIAN_STEP
+) -> np.ndarray:
     """The nested 5-point stencil's second derivatives of ``batch``'s outputs at ``x``:
     shape (outputs, n, n), ``[o, j, i] ~ d_j d_i f_o`` (its error: `stencil`'s docstring).
 
@@ -234,9 +250,10 @@ def stencil_hessian(batch: Callable[[np.ndarray], np.ndarray], x: np.ndarray, *,
     """
     n = x.size
     eye = np.eye(n)
-    pairs = [(i, j, k, wk * wl, l) for i in range(n) for j in range(n)
-             for k, wk in STENCIL for l, wl in STENCIL]
-    points = np.array([x + k * h * eye[i] + l * h * eye[j] for i, j, k, _, l in pairs])
+    pairs = [
+        (i, j, k, wk * wm, m) for i in range(n) for j in range(n) for k, wk in STENCIL for m, wm in STENCIL
+    ]
+    points = np.array([x + k * h * eye[i] + m * h * eye[j] for i, j, k, _, m in pairs])
     values = batch(points)
     hessian = np.zeros((values.shape[1], n, n))
     for (i, j, _, weight, _), value in zip(pairs, values, strict=True):

@@ -14,13 +14,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 
-def repeated_runs(as_vector: Callable[[], Sequence[Any]], one: Callable[[int], Any], *,
-                  repeats: int, shots: int) -> tuple[list[Any], str]:
+def repeated_runs(
+    as_vector: Callable[[], Sequence[Any]], one: Callable[[int], Any], *, repeats: int, shots: int
+) -> tuple[list[Any], str]:
     """The repeats' results, and how they were drawn (for the check's criterion)."""
     try:
         return list(as_vector()), f"run as shots=({shots},) * {repeats}"
     except Exception as exc:  # noqa: BLE001 - any refusal of the vector: run them one by one
         refused = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"
-    return ([one(index) for index in range(repeats)],
-            f"run as {repeats} executions of shots={shots}, the device refusing the shot "
-            f"vector ({refused})")
+    return (
+        [one(index) for index in range(repeats)],
+        f"run as {repeats} executions of shots={shots}, the device refusing the shot vector ({refused})",
+    )

@@ -13,6 +13,7 @@ chooses the same way.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from typing import Any, Protocol
 
 from supportmatrix.matrix.model import Outcome, ResolvedCell
 
@@ -20,15 +21,29 @@ from supportmatrix.matrix.model import Outcome, ResolvedCell
 INTERFACE_COST: tuple[str, ...] = ("autograd", "torch", "None", "jax", "tf", "jax-jit")
 
 
-def representatives(cells: Iterable[ResolvedCell], class_of: Callable[[object], Hashable], *,
-                    eligible: Callable[[object], bool] = lambda cell: True) -> list[ResolvedCell]:
+class _Cell(Protocol):
+    """What choosing reads of a cell: every family with an interface axis has these."""
+
+    @property
+    def shots(self) -> int | None: ...
+    @property
+    def interface(self) -> str: ...
+
+
+# `class_of` and `eligible` read their own family's axes, so they take the cell as Any
+# (`ResolvedCell.cell` is a cell of any family).
+def representatives(
+    cells: Iterable[ResolvedCell],
+    class_of: Callable[[Any], Hashable],
+    *,
+    eligible: Callable[[Any], bool] = lambda cell: True,
+) -> list[ResolvedCell]:
     """The cheapest-interface supported analytic cell of every class (``class_of(cell)``)
     among the ``eligible`` cells, classes in the order they first appear."""
     best: dict[Hashable, ResolvedCell] = {}
     for rc in cells:
-        cell: object = rc.cell
-        if getattr(cell, "shots") is not None or rc.expectation.outcome is not Outcome.SUPPORTED \
-                or not eligible(cell):
+        cell: _Cell = rc.cell
+        if cell.shots is not None or rc.expectation.outcome is not Outcome.SUPPORTED or not eligible(cell):
             continue
         key = class_of(cell)
         current = best.get(key)
@@ -37,5 +52,5 @@ def representatives(cells: Iterable[ResolvedCell], class_of: Callable[[object], 
     return list(best.values())
 
 
-def _cost(cell: object) -> int:
-    return INTERFACE_COST.index(getattr(cell, "interface"))
+def _cost(cell: _Cell) -> int:
+    return INTERFACE_COST.index(cell.interface)

@@ -26,7 +26,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, classify, observed_warning
+from supportmatrix.check.classify import (
+    Observed,
+    ObservedError,
+    ObservedWarning,
+    ValueCheck,
+    classify,
+    observed_warning,
+)
 from supportmatrix.check.interfaces import Adapter, to_numpy
 from supportmatrix.matrix.model import Stage
 
@@ -94,8 +101,9 @@ class Observation:
 
     def observed(self) -> Observed:
         """The outcome, from `classify`."""
-        return classify(error=self.error, connected=self.connected, checks=tuple(self.checks),
-                        detail=self.detail)
+        return classify(
+            error=self.error, connected=self.connected, checks=tuple(self.checks), detail=self.detail
+        )
 
 
 @contextlib.contextmanager

@@ -16,8 +16,7 @@ import numpy as np
 MAIN_STREAM, BIAS_STREAM, SPSA_STREAM = 0, 1, 2
 
 
-def cell_seed(cell: Any, *, run: int = 0, stream: int = MAIN_STREAM,
-              repeat: int | None = None) -> int:
+def cell_seed(cell: Any, *, run: int = 0, stream: int = MAIN_STREAM, repeat: int | None = None) -> int:
     """A seed that depends only on the cell id, ``run`` and ``stream``.
 
     ``run`` 0 on the main stream is the plain crc32 of the id, the seed the suite runs

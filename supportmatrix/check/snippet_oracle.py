@@ -37,15 +37,25 @@ def comparison_lines(pairs: Sequence[tuple[str, str, np.ndarray]]) -> list[str]:
     Each comparison prints three lines; the last one is ``<label> largest difference: X``
     (``sizes differ`` when PennyLane's result has another number of entries).
     """
-    lines = ["", "# The right values: supportmatrix's independent NumPy oracle "
-             "(5-point stencil), at the same parameters.", *AS_ARRAY]
+    lines = [
+        "",
+        "# The right values: supportmatrix's independent NumPy oracle "
+        "(5-point stencil), at the same parameters.",
+        *AS_ARRAY,
+    ]
     for label, expression, right in pairs:
         name = label.replace(" ", "_")
         # 12 decimals: the reference's own error is about 1e-12, and more digits would
         # make the text depend on the machine's last-bit rounding.
-        literal = np.array2string(np.asarray(right, dtype=float).ravel(), separator=", ",
-                                  precision=12, floatmode="maxprec", suppress_small=True,
-                                  threshold=10**6, max_line_width=10**6)
+        literal = np.array2string(
+            np.asarray(right, dtype=float).ravel(),
+            separator=", ",
+            precision=12,
+            floatmode="maxprec",
+            suppress_small=True,
+            threshold=10**6,
+            max_line_width=10**6,
+        )
         lines += [
             f"{name}_right = np.array({literal})",
             f"{name}_got = as_array({expression})",

@@ -107,7 +107,7 @@ def reference_vouches(ref: Reference) -> bool:
     error that `analytic_tolerance` allows, i.e. whether the smoothness assumption
     behind every analytic bound holds at this point."""
     allowed = stencil_error(smoothness(ref), rounding(ref))
-    return bool(np.all(ref.truncation <= allowed[:, None]))
+    return bool(np.all(ref.truncation <= np.asarray(allowed)[:, None]))
 
 
 def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
@@ -116,7 +116,7 @@ def analytic_tolerance(method: str, ref: Reference) -> np.ndarray:
     n = ref.jacobian.shape[1]
     # spsa's direction has n unit entries: its third derivative along it is n**3 S.
     own = method_error(method, smooth, delta, along=Bernstein(n, ref.scale))
-    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(n)
+    return np.asarray(analytic_bound(stencil_error(smooth, delta), own))[:, None] * np.ones(n)
 
 
 def forward_tolerance(ref: Reference) -> np.ndarray:
@@ -145,8 +145,14 @@ def spsa_matches(observed: np.ndarray, ref: np.ndarray, tol: np.ndarray) -> np.n
     # d over every column: +-1 where the column is live (the first fixed to +1, since d
     # and -d give the same estimate), and 0 or +-1 where it is not. A nearly dead column
     # (|J| below its tolerance, not zero) still adds J_i d_i to J . d, which must count.
-    choices = [(1.0,) if i == (live_idx[0] if live_idx.size else -1)
-               else (1.0, -1.0) if live[i] else (0.0, 1.0, -1.0) for i in range(n)]
+    choices = [
+        (1.0,)
+        if i == (live_idx[0] if live_idx.size else -1)
+        else (1.0, -1.0)
+        if live[i]
+        else (0.0, 1.0, -1.0)
+        for i in range(n)
+    ]
     for signs in product(*choices):
         d = np.array(signs)
         ok |= np.all(np.abs(observed - np.outer(ref @ d, d)) <= tol, axis=1)
@@ -190,8 +196,9 @@ def _observable_range(measurement: str) -> tuple[float, float]:
     raise NoStatisticalModel(f"no shot-noise model for measurement {measurement!r}")
 
 
-def shots_forward_tolerance(measurement: str, ref: Reference, shots: int, p: float,
-                            repeats: int = 1) -> np.ndarray:
+def shots_forward_tolerance(
+    measurement: str, ref: Reference, shots: int, p: float, repeats: int = 1
+) -> np.ndarray:
     """Per-entry tolerance of a forward value estimated from ``shots`` samples, or of
     the mean of ``repeats`` independent such estimates (the bias check)."""
     w, w_sq = _observable_range(measurement)

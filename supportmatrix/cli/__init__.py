@@ -16,10 +16,10 @@ from collections.abc import Callable
 
 from supportmatrix import __version__
 from supportmatrix.cli.bench import add_bench
+from supportmatrix.cli.common import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, PROG, InputError
 from supportmatrix.cli.explain import add_explain
 from supportmatrix.cli.findings import add_findings
 from supportmatrix.cli.init import add_init
-from supportmatrix.cli.common import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, PROG, InputError
 from supportmatrix.cli.release import add_diff, add_merge, add_observe, add_update
 from supportmatrix.cli.tables import add_docs_compare, add_overview, add_render, add_report
 

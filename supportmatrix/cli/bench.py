@@ -18,45 +18,84 @@ if TYPE_CHECKING:
 
 def add_bench(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "bench", help="benchmark forward pass + gradient per device × diff method × interface",
+        "bench",
+        help="benchmark forward pass + gradient per device × diff method × interface",
         description="Time one forward pass plus the gradient of <Z0> of a layered circuit, "
-                    "each configuration in a fresh child process, with peak memory and CPU / "
-                    "wall; write a results JSON (-o) and/or a report directory (--report), "
-                    "or only regenerate the report from a results file (--from).")
-    parser.add_argument("--devices", default=",".join(DEVICES), metavar="LIST",
-                        help="comma-separated (default: %(default)s)")
-    parser.add_argument("--diff-methods", default=",".join(DIFF_METHODS), metavar="LIST",
-                        help="comma-separated (default: %(default)s)")
-    parser.add_argument("--interfaces", default=",".join(INTERFACES), metavar="LIST",
-                        help="comma-separated (default: %(default)s)")
-    parser.add_argument("--qubits", default="2-14:4", metavar="SPEC",
-                        help="qubit counts: 2-12, 2-16:2, 2,4,8 (default: %(default)s)")
-    parser.add_argument("--layers", default="2", metavar="LIST",
-                        help="layer counts; the first runs at every qubit count, the others "
-                             "at --layers-at (default: %(default)s)")
-    parser.add_argument("--layers-at", metavar="SPEC",
-                        help="qubit counts at which the further --layers run (default: all)")
-    parser.add_argument("--budget", default="0.5", metavar="SECONDS",
-                        help="repeat each configuration this long (default: %(default)s)")
-    parser.add_argument("--min-repeats", default="3", metavar="N",
-                        help="at least this many repeats (default: %(default)s)")
-    parser.add_argument("--max-repeats", default="1000", metavar="N",
-                        help="at most this many repeats (default: %(default)s)")
-    parser.add_argument("--timeout", default="120", metavar="SECONDS",
-                        help="per configuration's child process, start-up included; larger "
-                             "qubit counts of a series that times out are skipped "
-                             "(default: %(default)s)")
-    parser.add_argument("--max-step", metavar="SECONDS",
-                        help="end a series after a configuration whose median step took longer; "
-                             "its larger qubit counts are skipped (default: never)")
-    parser.add_argument("--no-seed004", dest="seed004", action="store_false",
-                        help="leave out seed 004's TorchLayer model")
-    parser.add_argument("--no-progress", dest="progress", action="store_false",
-                        help="no progress bar on stderr")
+        "each configuration in a fresh child process, with peak memory and CPU / "
+        "wall; write a results JSON (-o) and/or a report directory (--report), "
+        "or only regenerate the report from a results file (--from).",
+    )
+    parser.add_argument(
+        "--devices", default=",".join(DEVICES), metavar="LIST", help="comma-separated (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--diff-methods",
+        default=",".join(DIFF_METHODS),
+        metavar="LIST",
+        help="comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--interfaces",
+        default=",".join(INTERFACES),
+        metavar="LIST",
+        help="comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--qubits",
+        default="2-14:4",
+        metavar="SPEC",
+        help="qubit counts: 2-12, 2-16:2, 2,4,8 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--layers",
+        default="2",
+        metavar="LIST",
+        help="layer counts; the first runs at every qubit count, the others "
+        "at --layers-at (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--layers-at", metavar="SPEC", help="qubit counts at which the further --layers run (default: all)"
+    )
+    parser.add_argument(
+        "--budget",
+        default="0.5",
+        metavar="SECONDS",
+        help="repeat each configuration this long (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--min-repeats", default="3", metavar="N", help="at least this many repeats (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--max-repeats", default="1000", metavar="N", help="at most this many repeats (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--timeout",
+        default="120",
+        metavar="SECONDS",
+        help="per configuration's child process, start-up included; larger "
+        "qubit counts of a series that times out are skipped "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-step",
+        metavar="SECONDS",
+        help="end a series after a configuration whose median step took longer; "
+        "its larger qubit counts are skipped (default: never)",
+    )
+    parser.add_argument(
+        "--no-seed004", dest="seed004", action="store_false", help="leave out seed 004's TorchLayer model"
+    )
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar on stderr"
+    )
     parser.add_argument("-o", "--output", metavar="RESULTS", help="write the results JSON here")
     parser.add_argument("--report", metavar="DIR", help="write plots, tables and page into DIR")
-    parser.add_argument("--from", dest="results", metavar="RESULTS",
-                        help="with --report: report on this results file, measure nothing")
+    parser.add_argument(
+        "--from",
+        dest="results",
+        metavar="RESULTS",
+        help="with --report: report on this results file, measure nothing",
+    )
     parser.set_defaults(handler=_run_bench)
 
 
@@ -67,8 +106,7 @@ def _run_bench(args: argparse.Namespace) -> int:
 
     if args.results is not None:
         if args.report is None or args.output is not None:
-            raise InputError("--from only regenerates a report: give it with --report DIR "
-                             "and without -o")
+            raise InputError("--from only regenerates a report: give it with --report DIR and without -o")
         try:
             document = results.load(args.results)
         except BenchResultsError as exc:
@@ -90,8 +128,7 @@ def _run_bench(args: argparse.Namespace) -> int:
         _check_writable(Path(args.output), folder=False)
     from supportmatrix.bench.run import run_benchmark
 
-    document = run_benchmark(configs, settings, seed004=args.seed004,
-                             progress_bar=args.progress)
+    document = run_benchmark(configs, settings, seed004=args.seed004, progress_bar=args.progress)
     if args.output is not None:
         try:
             results.write(args.output, document)
@@ -101,27 +138,35 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> tuple[list[Config], Settings]:
-    from supportmatrix.bench.plan import (PlanError, expand, parse_choices, parse_counts,
-                                          parse_seconds, parse_whole)
+    from supportmatrix.bench.plan import (
+        expand,
+        parse_choices,
+        parse_counts,
+        parse_seconds,
+        parse_whole,
+    )
     from supportmatrix.bench.run import Settings
     from supportmatrix.bench.timing import Budget
 
-    layers = parse_counts(args.layers, option="--layers", minimum=1, maximum=MAX_LAYERS,
-                          ordered=True)
+    layers = parse_counts(args.layers, option="--layers", minimum=1, maximum=MAX_LAYERS, ordered=True)
     qubits = parse_counts(args.qubits, option="--qubits", minimum=2, maximum=MAX_QUBITS)
-    layers_at = None if args.layers_at is None else parse_counts(
-        args.layers_at, option="--layers-at", minimum=2, maximum=MAX_QUBITS)
+    layers_at = (
+        None
+        if args.layers_at is None
+        else parse_counts(args.layers_at, option="--layers-at", minimum=2, maximum=MAX_QUBITS)
+    )
     low = parse_whole(args.min_repeats, option="--min-repeats", minimum=1)
     high = parse_whole(args.max_repeats, option="--max-repeats", minimum=low)
     configs = expand(
         devices=parse_choices(args.devices, option="--devices", allowed=DEVICES),
-        diff_methods=parse_choices(args.diff_methods, option="--diff-methods",
-                                   allowed=DIFF_METHODS),
+        diff_methods=parse_choices(args.diff_methods, option="--diff-methods", allowed=DIFF_METHODS),
         interfaces=parse_choices(args.interfaces, option="--interfaces", allowed=INTERFACES),
-        qubits=qubits, layers=layers, layers_at=layers_at)
+        qubits=qubits,
+        layers=layers,
+        layers_at=layers_at,
+    )
     budget = Budget(parse_seconds(args.budget, option="--budget"), low, high)
-    max_step = None if args.max_step is None else parse_seconds(args.max_step,
-                                                                option="--max-step")
+    max_step = None if args.max_step is None else parse_seconds(args.max_step, option="--max-step")
     return configs, Settings(budget, parse_seconds(args.timeout, option="--timeout"), max_step)
 
 
@@ -129,8 +174,9 @@ def _check_writable(target: Path, *, folder: bool) -> None:
     """Fail before a long run rather than after it when its output cannot be written."""
     if folder and target.exists() and not target.is_dir():
         raise InputError(f"cannot write the report into {target}: not a directory")
-    parent = target.parent if not folder else next(
-        (p for p in (target, *target.parents) if p.exists()), Path("."))
+    parent = (
+        target.parent if not folder else next((p for p in (target, *target.parents) if p.exists()), Path("."))
+    )
     if not parent.is_dir() or not os.access(parent, os.W_OK):
         raise InputError(f"cannot write {target}: {parent} is not a writable directory")
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from supportmatrix.matrix.model import Matrix
 from supportmatrix.output import write_atomic
 
-
 PROG = "supportmatrix"
 
 
@@ -33,22 +32,23 @@ def add_matrix_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_output_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout"
-    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout")
 
 
 def add_versions_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--versions", metavar="CONSTRAINTS",
+        "--versions",
+        metavar="CONSTRAINTS",
         help="resolve version gates for the versions pinned in this pip constraints file "
-             "(e.g. constraints.txt) instead of the installed ones",
+        "(e.g. constraints.txt) instead of the installed ones",
     )
 
 
 def add_from_option(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument(
-        "--from", dest="results", metavar="RESULTS",
+        "--from",
+        dest="results",
+        metavar="RESULTS",
         help=f"{verb} what this results file observed instead of what the matrix declares",
     )
 

@@ -20,11 +20,12 @@ def add_explain(subparsers: argparse._SubParsersAction) -> None:
         "explain",
         help="show why a cell is declared as it is: its axes, matching rules and gates",
         description="Print a cell's axes, its declaration, every rule that matches it with its "
-                    "line and the fields it sets, which rule decides each field, the note's "
-                    "text and the version gates that applied. Any family's cell id works.",
+        "line and the fields it sets, which rule decides each field, the note's "
+        "text and the version gates that applied. Any family's cell id works.",
     )
-    parser.add_argument("cell_id", metavar="CELL_ID",
-                        help="a cell id, e.g. default.qubit-torch-adjoint-probs-analytic")
+    parser.add_argument(
+        "cell_id", metavar="CELL_ID", help="a cell id, e.g. default.qubit-torch-adjoint-probs-analytic"
+    )
     add_matrix_option(parser)
     add_versions_option(parser)
     parser.set_defaults(handler=_run_explain)

@@ -15,9 +15,11 @@ from supportmatrix.cli.common import (
 )
 
 #: The command that writes the committed page (``.ci/run`` runs it).
-PAGE_COMMAND = ("supportmatrix findings --versions constraints.txt --versions constraints/pl044.txt "
-                "--versions constraints/pl043.txt --versions constraints/pl-dev.txt "
-                "-o docs/findings.md")
+PAGE_COMMAND = (
+    "supportmatrix findings --versions constraints.txt --versions constraints/pl044.txt "
+    "--versions constraints/pl043.txt --versions constraints/pl-dev.txt "
+    "-o docs/findings.md"
+)
 
 
 def add_findings(subparsers: argparse._SubParsersAction) -> None:
@@ -25,17 +27,20 @@ def add_findings(subparsers: argparse._SubParsersAction) -> None:
         "findings",
         help="write the findings page: causes of wrong values and misleading errors",
         description="List every cause (a note of matrix.yaml) whose cells are declared "
-                    "incorrect, or whose note describes a silently wrong value or calls the "
-                    "error misleading, most severe first: a one-sentence summary, the cells "
-                    "grouped, the version gates, the upstream issue and a reproduction snippet "
-                    "that prints PennyLane's result next to the oracle's.",
+        "incorrect, or whose note describes a silently wrong value or calls the "
+        "error misleading, most severe first: a one-sentence summary, the cells "
+        "grouped, the version gates, the upstream issue and a reproduction snippet "
+        "that prints PennyLane's result next to the oracle's.",
     )
     add_matrix_option(parser)
     parser.add_argument(
-        "--versions", metavar="CONSTRAINTS", action="append",
+        "--versions",
+        metavar="CONSTRAINTS",
+        action="append",
         help="resolve the cells for the versions pinned in this pip constraints file; repeat "
-             "for several releases, the first one giving each finding's reproduction "
-             "(default: the installed versions)")
+        "for several releases, the first one giving each finding's reproduction "
+        "(default: the installed versions)",
+    )
     add_output_option(parser)
     parser.set_defaults(handler=_run_findings)
 
@@ -50,14 +55,17 @@ def _run_findings(args: argparse.Namespace) -> int:
         if constraints is None:
             versions, shown = installed_versions(), None
         else:
-            versions = resolve_versions(constraints)  # one-line error for a bad file
-            assert versions is not None
-            shown = constraint_pins(constraints)
-        releases.append(Release(constraints or "installed", versions,
-                                read_matrix(args.matrix, versions), shown))
-    command = "supportmatrix findings" + "".join(
-        f" --versions {c}" for c in args.versions or []) + (
-        f" -o {args.output}" if args.output else "")
+            pinned = resolve_versions(constraints)  # one-line error for a bad file
+            assert pinned is not None
+            versions, shown = pinned, constraint_pins(constraints)
+        releases.append(
+            Release(constraints or "installed", versions, read_matrix(args.matrix, versions), shown)
+        )
+    command = (
+        "supportmatrix findings"
+        + "".join(f" --versions {c}" for c in args.versions or [])
+        + (f" -o {args.output}" if args.output else "")
+    )
     if args.matrix != "matrix.yaml":
         command += f" --matrix {args.matrix}"
     try:

@@ -17,34 +17,68 @@ def add_init(subparsers: argparse._SubParsersAction) -> None:
         "init",
         help="observe every cell on an installed device and write its declaration",
         description="Run every cell of every family that applies to any device (the QNode and "
-                    "features families) on DEVICE, and write a complete matrix file that "
-                    "declares what was observed: rules grouped by cause, one note per cause "
-                    "for a person to reword. `pytest --matrix FILE` then passes on that device.",
+        "features families) on DEVICE, and write a complete matrix file that "
+        "declares what was observed: rules grouped by cause, one note per cause "
+        "for a person to reword. `pytest --matrix FILE` then passes on that device.",
     )
-    parser.add_argument("--device", required=True, metavar="NAME",
-                        help="the device's PennyLane short name, e.g. default.mixed")
-    parser.add_argument("--device-kwargs", nargs="*", default=[], metavar="K=V",
-                        help="constructor keyword arguments; each value is read as YAML "
-                             "(method=statevector, shots=100, cutoff=null)")
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="the matrix file to write, e.g. devices/NAME.yaml")
-    parser.add_argument("--only", nargs="*", default=[], metavar="AXIS=V1,V2",
-                        help="declare only these values of an axis, e.g. interface=autograd,torch "
-                             "(None is spelled None)")
-    parser.add_argument("--like", metavar="MATRIX",
-                        help="borrow the notes, error and warning keys of this declaration "
-                             "(e.g. matrix.yaml) where the same cell on its devices had the "
-                             "same outcome and exception")
-    parser.add_argument("--results", metavar="FILE",
-                        help="also keep what was observed, as a results file (`supportmatrix "
-                             "diff` reads it, and --from declares from it again)")
-    parser.add_argument("--from", dest="from_results", metavar="RESULTS",
-                        help="declare what this results file of an earlier init observed, "
-                             "without running a cell (same --device, --only)")
-    parser.add_argument("-n", "--workers", default="auto", metavar="N",
-                        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)")
-    parser.add_argument("--no-progress", dest="progress", action="store_false",
-                        help="no progress bar (it goes to stderr)")
+    parser.add_argument(
+        "--device",
+        required=True,
+        metavar="NAME",
+        help="the device's PennyLane short name, e.g. default.mixed",
+    )
+    parser.add_argument(
+        "--device-kwargs",
+        nargs="*",
+        default=[],
+        metavar="K=V",
+        help="constructor keyword arguments; each value is read as YAML "
+        "(method=statevector, shots=100, cutoff=null)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the matrix file to write, e.g. devices/NAME.yaml",
+    )
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        default=[],
+        metavar="AXIS=V1,V2",
+        help="declare only these values of an axis, e.g. interface=autograd,torch (None is spelled None)",
+    )
+    parser.add_argument(
+        "--like",
+        metavar="MATRIX",
+        help="borrow the notes, error and warning keys of this declaration "
+        "(e.g. matrix.yaml) where the same cell on its devices had the "
+        "same outcome and exception",
+    )
+    parser.add_argument(
+        "--results",
+        metavar="FILE",
+        help="also keep what was observed, as a results file (`supportmatrix "
+        "diff` reads it, and --from declares from it again)",
+    )
+    parser.add_argument(
+        "--from",
+        dest="from_results",
+        metavar="RESULTS",
+        help="declare what this results file of an earlier init observed, "
+        "without running a cell (same --device, --only)",
+    )
+    parser.add_argument(
+        "-n",
+        "--workers",
+        default="auto",
+        metavar="N",
+        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar (it goes to stderr)"
+    )
     parser.set_defaults(handler=_run_init)
 
 
@@ -57,13 +91,13 @@ def device_kwargs(pairs: list[str]) -> dict[str, Any]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.isidentifier():
-            raise InputError(f"--device-kwargs: expected KEY=VALUE with KEY an identifier, "
-                             f"got {pair!r}")
+            raise InputError(f"--device-kwargs: expected KEY=VALUE with KEY an identifier, got {pair!r}")
         try:
             kwargs[key] = YAML(typ="safe").load(value) if value else ""
         except YAMLError as exc:
-            raise InputError(f"--device-kwargs {key}: not a YAML value: "
-                             f"{' '.join(str(exc).split())}") from None
+            raise InputError(
+                f"--device-kwargs {key}: not a YAML value: {' '.join(str(exc).split())}"
+            ) from None
     return kwargs
 
 
@@ -108,21 +142,37 @@ def _run_init(args: argparse.Namespace) -> int:
     if output.is_dir():
         raise InputError(f"-o {output}: is a directory; give the file to write")
     command = "supportmatrix init " + shlex.join(
-        ["--device", args.device, *(["--device-kwargs", *args.device_kwargs]
-                                    if args.device_kwargs else []),
-         *(["--only", *args.only] if args.only else []),
-         *(["--like", args.like] if args.like else []), "-o", args.output])
+        [
+            "--device",
+            args.device,
+            *(["--device-kwargs", *args.device_kwargs] if args.device_kwargs else []),
+            *(["--only", *args.only] if args.only else []),
+            *(["--like", args.like] if args.like else []),
+            "-o",
+            args.output,
+        ]
+    )
     start = time.perf_counter()
     try:
-        result = init_device(args.device, kwargs, output, workers=args.workers,
-                             progress=args.progress, command=command, only=only, like=like,
-                             results=None if args.results is None else Path(args.results),
-                             from_results=None if args.from_results is None
-                             else Path(read_results_path(args.from_results)))
+        result = init_device(
+            args.device,
+            kwargs,
+            output,
+            workers=args.workers,
+            progress=args.progress,
+            command=command,
+            only=only,
+            like=like,
+            results=None if args.results is None else Path(args.results),
+            from_results=None if args.from_results is None else Path(read_results_path(args.from_results)),
+        )
     except (InitError, ObserveError) as exc:
         raise InputError(str(exc)) from None
     seconds = time.perf_counter() - start
     outcomes = ", ".join(f"{n} {o}" for o, n in sorted(result.counts.items()))
-    print(f"{output}: {result.cells} cells of {args.device} ({outcomes}); {result.causes} causes, "
-          f"{result.rules} rules; {seconds:.0f} s", file=sys.stdout)
+    print(
+        f"{output}: {result.cells} cells of {args.device} ({outcomes}); {result.causes} causes, "
+        f"{result.rules} rules; {seconds:.0f} s",
+        file=sys.stdout,
+    )
     return EXIT_OK

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.cli.common import (
     EXIT_OK,
     EXIT_REGRESSION,
@@ -16,6 +15,7 @@ from supportmatrix.cli.common import (
     read_results,
     whole_number,
 )
+from supportmatrix.matrix.families import FAMILIES
 
 
 def add_observe(subparsers: argparse._SubParsersAction) -> None:
@@ -23,26 +23,47 @@ def add_observe(subparsers: argparse._SubParsersAction) -> None:
         "observe",
         help="run every cell and record what happened in a results file",
         description="Run every cell of the matrix (through pytest and pytest-xdist) and write what "
-                    "each observed to a results file. Mismatches with matrix.yaml are recorded, "
-                    "never fatal: the exit code is 0 whenever the results file was written.",
+        "each observed to a results file. Mismatches with matrix.yaml are recorded, "
+        "never fatal: the exit code is 0 whenever the results file was written.",
     )
     add_matrix_option(parser)
-    parser.add_argument("-o", "--output", default="results.json", metavar="FILE",
-                        help="results file to write (default: %(default)s)")
-    parser.add_argument("-n", "--workers", default="auto", metavar="N",
-                        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)")
-    parser.add_argument("-k", dest="select", metavar="EXPR",
-                        help="only cells whose id matches this pytest -k expression")
-    parser.add_argument("--shard", type=_shard, metavar="K/N",
-                        help="run only the K-th of N shards (pytest-split); `merge` joins them")
-    parser.add_argument("--no-progress", dest="progress", action="store_false",
-                        help="no progress bar (it goes to stderr)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="results.json",
+        metavar="FILE",
+        help="results file to write (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-n",
+        "--workers",
+        default="auto",
+        metavar="N",
+        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-k", dest="select", metavar="EXPR", help="only cells whose id matches this pytest -k expression"
+    )
+    parser.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="run only the K-th of N shards (pytest-split); `merge` joins them",
+    )
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar (it goes to stderr)"
+    )
     for family in FAMILIES:
         if not family.runs_by_default:
-            parser.add_argument(f"--{family.name}", dest="families", action="append_const",
-                                const=family.name, default=[],
-                                help=f"also run the {family.title} cells ({family.section} in the "
-                                     "matrix), which a default run leaves out")
+            parser.add_argument(
+                f"--{family.name}",
+                dest="families",
+                action="append_const",
+                const=family.name,
+                default=[],
+                help=f"also run the {family.title} cells ({family.section} in the "
+                "matrix), which a default run leaves out",
+            )
     parser.set_defaults(handler=_run_observe)
 
 
@@ -59,9 +80,17 @@ def _run_observe(args: argparse.Namespace) -> int:
 
     read_matrix(args.matrix)  # bad input is one line here, not a pytest usage error
     try:
-        print(run(Path(args.matrix), Path(args.output), workers=args.workers,
-                  select=args.select, progress=args.progress, shard=args.shard,
-                  families=tuple(args.families)))
+        print(
+            run(
+                Path(args.matrix),
+                Path(args.output),
+                workers=args.workers,
+                select=args.select,
+                progress=args.progress,
+                shard=args.shard,
+                families=tuple(args.families),
+            )
+        )
     except ObserveError as exc:
         raise InputError(str(exc)) from None
     return EXIT_OK
@@ -75,22 +104,33 @@ def add_diff(subparsers: argparse._SubParsersAction) -> None:
         "diff",
         help="drift report between two results files, or results and the declaration",
         description="Compare two sides cell by cell and print a Markdown drift report. Each side "
-                    f"is a results file or the word '{DECLARED}': matrix.yaml as resolved for the "
-                    "other side's package versions. Exit code 1 when a cell regressed "
-                    "(newly failing, or gradient now wrong), else 0.",
+        f"is a results file or the word '{DECLARED}': matrix.yaml as resolved for the "
+        "other side's package versions. Exit code 1 when a cell regressed "
+        "(newly failing, or gradient now wrong), else 0.",
     )
-    parser.add_argument("old", metavar="OLD",
-                        help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
-    parser.add_argument("new", metavar="NEW",
-                        help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
+    parser.add_argument("old", metavar="OLD", help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
+    parser.add_argument("new", metavar="NEW", help=f"results file, a matrix file (.yaml), or '{DECLARED}'")
     add_matrix_option(parser)
-    parser.add_argument("--devices", type=_device_pair, metavar="OLD_DEVICE,NEW_DEVICE",
-                        help="compare OLD's cells on one device with NEW's on another, cell by "
-                             "cell: what changes on moving from OLD_DEVICE to NEW_DEVICE")
-    parser.add_argument("--max-lines", type=whole_number, default=300, metavar="N",
-                        help="show at most N changed cells; the counts cover all (default: %(default)s)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="also write the report to FILE (e.g. to attach to a pull request)")
+    parser.add_argument(
+        "--devices",
+        type=_device_pair,
+        metavar="OLD_DEVICE,NEW_DEVICE",
+        help="compare OLD's cells on one device with NEW's on another, cell by "
+        "cell: what changes on moving from OLD_DEVICE to NEW_DEVICE",
+    )
+    parser.add_argument(
+        "--max-lines",
+        type=whole_number,
+        default=300,
+        metavar="N",
+        help="show at most N changed cells; the counts cover all (default: %(default)s)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="also write the report to FILE (e.g. to attach to a pull request)",
+    )
     parser.set_defaults(handler=_run_diff)
 
 
@@ -107,23 +147,27 @@ def _is_matrix_file(name: str) -> bool:
 
 
 def _run_diff(args: argparse.Namespace) -> int:
+    from supportmatrix.matrix.versions import installed_versions
+    from supportmatrix.release.codec import records_of
     from supportmatrix.release.drift import (
         compare,
+        on_device,
         recorded_families,
         render_report,
         side_from_matrix,
         side_from_results,
-        on_device,
     )
-    from supportmatrix.matrix.versions import installed_versions
-    from supportmatrix.release.codec import records_of
     from supportmatrix.release.results import packages_of
 
     if args.old == DECLARED and args.new == DECLARED:
-        raise InputError(f"at most one side can be '{DECLARED}': it is resolved for the other "
-                         "side's package versions")
-    documents = {name: read_results(name) for name in (args.old, args.new)
-                 if name != DECLARED and not _is_matrix_file(name)}
+        raise InputError(
+            f"at most one side can be '{DECLARED}': it is resolved for the other side's package versions"
+        )
+    documents = {
+        name: read_results(name)
+        for name in (args.old, args.new)
+        if name != DECLARED and not _is_matrix_file(name)
+    }
     sides, devices = [], []
     for name, other in ((args.old, args.new), (args.new, args.old)):
         if name == DECLARED or _is_matrix_file(name):
@@ -131,16 +175,19 @@ def _run_diff(args: argparse.Namespace) -> int:
             packages = packages_of(documents[other]) if other in documents else None
             matrix = read_matrix(path, packages)
             families = recorded_families(documents[other]) if other in documents else None
-            sides.append(side_from_matrix(matrix, packages=packages or installed_versions(),
-                                          families=families))
+            sides.append(
+                side_from_matrix(matrix, packages=packages or installed_versions(), families=families)
+            )
             devices.append({rc.cell.id: rc.cell.device for rc in matrix.resolved()})
         else:
             sides.append(side_from_results(documents[name], source=name))
             devices.append({r.id: r.cell.device for r in records_of(documents[name])})
     if args.devices is not None:
         try:
-            sides = [on_device(side, device, as_device=args.devices[1], devices=cells)
-                     for side, device, cells in zip(sides, args.devices, devices)]
+            sides = [
+                on_device(side, device, as_device=args.devices[1], devices=cells)
+                for side, device, cells in zip(sides, args.devices, devices, strict=True)
+            ]
         except ValueError as exc:
             raise InputError(str(exc)) from None
     drift = compare(*sides)
@@ -156,17 +203,26 @@ def add_update(subparsers: argparse._SubParsersAction) -> None:
         "update",
         help="write observed drift back into matrix.yaml as version-gated rules",
         description="Append rules to matrix.yaml, gated on the observed PennyLane version, for "
-                    "exactly the cells whose observation disagrees with the declaration. "
-                    "Comments, order and formatting of the file are kept.",
+        "exactly the cells whose observation disagrees with the declaration. "
+        "Comments, order and formatting of the file are kept.",
     )
-    parser.add_argument("--from", dest="results", required=True, metavar="RESULTS",
-                        help="results file from `observe` or `pytest --supportmatrix-json`")
+    parser.add_argument(
+        "--from",
+        dest="results",
+        required=True,
+        metavar="RESULTS",
+        help="results file from `observe` or `pytest --supportmatrix-json`",
+    )
     add_matrix_option(parser)
-    parser.add_argument("--gate", metavar="SPEC",
-                        help="PEP 440 specifier for the new rules' `pennylane` gate (default: "
-                             "'>=X.Y' of the observed release, i.e. from this release on)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the unified diff instead of writing the file")
+    parser.add_argument(
+        "--gate",
+        metavar="SPEC",
+        help="PEP 440 specifier for the new rules' `pennylane` gate (default: "
+        "'>=X.Y' of the observed release, i.e. from this release on)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the unified diff instead of writing the file"
+    )
     parser.set_defaults(handler=_run_update)
 
 
@@ -192,14 +248,13 @@ def add_merge(subparsers: argparse._SubParsersAction) -> None:
         "merge",
         help="combine the results files of a sharded run into one",
         description="Merge the results files that the shards of one run wrote (pytest --splits N "
-                    "--group K --supportmatrix-json ...) into the file one unsharded run writes. "
-                    "Refuses files from different environments or matrix files, files that "
-                    "record a cell twice, and files that together miss a cell.",
+        "--group K --supportmatrix-json ...) into the file one unsharded run writes. "
+        "Refuses files from different environments or matrix files, files that "
+        "record a cell twice, and files that together miss a cell.",
     )
     parser.add_argument("results", nargs="+", metavar="RESULTS", help="the shards' results files")
     add_matrix_option(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
-                        help="merged results file to write")
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", help="merged results file to write")
     parser.set_defaults(handler=_run_merge)
 
 
@@ -214,9 +269,11 @@ def _run_merge(args: argparse.Namespace) -> int:
     except MergeError as exc:
         raise InputError(str(exc)) from None
     emit(dumps(merged), args.output)
-    families = [_summary_line(merged[f.summary_key],
-                              "cells" if not f.keypath else f"{f.title} cells")
-                for f in FAMILIES if merged.get(f.summary_key, {}).get("cells")]
+    families = [
+        _summary_line(merged[f.summary_key], "cells" if not f.keypath else f"{f.title} cells")
+        for f in FAMILIES
+        if merged.get(f.summary_key, {}).get("cells")
+    ]
     print(f"{args.output}: {len(documents)} files merged; {'; '.join(families)}")
     return EXIT_OK
 

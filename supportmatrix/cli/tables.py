@@ -10,8 +10,8 @@ from supportmatrix.cli.common import (
     InputError,
     add_from_option,
     add_matrix_option,
-    add_versions_option,
     add_output_option,
+    add_versions_option,
     declared_or_observed,
     emit,
     read_matrix,
@@ -102,20 +102,35 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
 
 def add_report(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "report", help="write a self-contained HTML report: the matrix, one run, or a drift",
+        "report",
+        help="write a self-contained HTML report: the matrix, one run, or a drift",
         description="Write one static HTML file (no network) with every cell of every family, "
-                    "filters, and per cell its declaration, observation, error, checks, versions "
-                    "and reproduction: from matrix.yaml, from one results file (--from), or the "
-                    "drift between two (--from OLD --from NEW, or --old/--new).")
+        "filters, and per cell its declaration, observation, error, checks, versions "
+        "and reproduction: from matrix.yaml, from one results file (--from), or the "
+        "drift between two (--from OLD --from NEW, or --old/--new).",
+    )
     add_matrix_option(parser)
-    parser.add_argument("--versions", metavar="CONSTRAINTS",
-                        help="without results: resolve version gates for this pip constraints file")
-    parser.add_argument("--from", dest="results", action="append", default=[], metavar="RESULTS",
-                        help="results file; twice for the drift from the first to the second")
+    parser.add_argument(
+        "--versions",
+        metavar="CONSTRAINTS",
+        help="without results: resolve version gates for this pip constraints file",
+    )
+    parser.add_argument(
+        "--from",
+        dest="results",
+        action="append",
+        default=[],
+        metavar="RESULTS",
+        help="results file; twice for the drift from the first to the second",
+    )
     parser.add_argument("--old", metavar="RESULTS", help="the drift's old side")
     parser.add_argument("--new", metavar="RESULTS", help="the drift's new side")
-    parser.add_argument("--no-plots", dest="plots", action="store_false",
-                        help="leave the plots out (matplotlib is then not needed)")
+    parser.add_argument(
+        "--no-plots",
+        dest="plots",
+        action="store_false",
+        help="leave the plots out (matplotlib is then not needed)",
+    )
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="HTML file to write")
     parser.set_defaults(handler=_run_report)
 
@@ -134,19 +149,25 @@ def _run_report(args: argparse.Namespace) -> int:
     matrix = None if documents else read_matrix(args.matrix, versions)
     if importlib.util.find_spec("pennylane") is None:
         # Each cell's reproduction snippet is written for the PennyLane API (where shots go).
-        raise InputError("report: PennyLane is not installed; the reproduction snippets are "
-                         "written for it: pip install -c <the run's constraints> pennylane")
-    emit(build_report(matrix=matrix, versions=versions, documents=documents,
-                       with_plots=args.plots), args.output)
+        raise InputError(
+            "report: PennyLane is not installed; the reproduction snippets are "
+            "written for it: pip install -c <the run's constraints> pennylane"
+        )
+    emit(
+        build_report(matrix=matrix, versions=versions, documents=documents, with_plots=args.plots),
+        args.output,
+    )
     return EXIT_OK
 
 
 def add_overview(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "overview", help="one Markdown table over devices: each device x diff method x interface",
+        "overview",
+        help="one Markdown table over devices: each device x diff method x interface",
         description="Summarise several matrix files (matrix.yaml and devices/*.yaml) in one "
-                    "table: per device, diff method and interface, how many cells are "
-                    "supported, raise, give no gradient, or give a wrong value (in bold).")
+        "table: per device, diff method and interface, how many cells are "
+        "supported, raise, give no gradient, or give a wrong value (in bold).",
+    )
     parser.add_argument("matrices", nargs="+", metavar="MATRIX", help="matrix files, in order")
     add_versions_option(parser)
     add_output_option(parser)

@@ -60,7 +60,7 @@ def _measurement(qml: Any, m: Measurement, x: Any) -> Any:
         return qml.probs(wires=list(m.wires))
     if _single_word(m):
         return qml.expval(_observable(qml, m.terms[0][1]))
-    coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]  # type: ignore[arg-type]
+    coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]
     return qml.expval(qml.Hamiltonian(coeffs, [_observable(qml, w) for _, w in m.terms]))
 
 
@@ -94,8 +94,7 @@ def _measurement_source(m: Measurement) -> str:
         return f"qml.probs(wires={list(m.wires)})"
     if _single_word(m):
         return f"qml.expval({_observable_source(m.terms[0][1])})"
-    coeffs = ", ".join(_value_source(c) if is_trainable(c) else repr(c)  # type: ignore[arg-type]
-                       for c, _ in m.terms)
+    coeffs = ", ".join(_value_source(c) if is_trainable(c) else repr(c) for c, _ in m.terms)
     obs = ", ".join(_observable_source(w) for _, w in m.terms)
     return f"qml.expval(qml.Hamiltonian([{coeffs}], [{obs}]))"
 

@@ -26,10 +26,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
+
+if TYPE_CHECKING:  # typing.TypeIs is Python 3.13's; only the type checker reads it here
+    from typing_extensions import TypeIs
 
 #: A gate argument: ``sum(coefficient * x[index])`` over its ``(index, coefficient)`` pairs.
 Linear = tuple[tuple[int, float], ...]
@@ -45,12 +49,19 @@ _PAULI_ROTATION = PAULI_ROTATION
 #: - f(t - 3pi/2)] with c+- = (sqrt 2 +- 1) / (4 sqrt 2): 2 (c+^2 + c-^2) = 3/8.
 _C_PLUS, _C_MINUS = float((np.sqrt(2) + 1) / (4 * np.sqrt(2))), float((np.sqrt(2) - 1) / (4 * np.sqrt(2)))
 _CONTROLLED_ROTATION = GateRule(
-    frequency=1.0, rule=((_C_PLUS, np.pi / 2), (-_C_PLUS, -np.pi / 2), (-_C_MINUS, 3 * np.pi / 2),
-                         (_C_MINUS, -3 * np.pi / 2)), generator_l1=0.5)
+    frequency=1.0,
+    rule=(
+        (_C_PLUS, np.pi / 2),
+        (-_C_PLUS, -np.pi / 2),
+        (-_C_MINUS, 3 * np.pi / 2),
+        (_C_MINUS, -3 * np.pi / 2),
+    ),
+    generator_l1=0.5,
+)
 
 GATE_RULES: dict[str, GateRule] = {
-    **{name: _PAULI_ROTATION for name in ("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot")},
-    **{name: _CONTROLLED_ROTATION for name in ("CRX", "CRY", "CRZ")},
+    **dict.fromkeys(("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot"), _PAULI_ROTATION),
+    **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
     # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi): each argument a Pauli rotation.
     "Rot": _PAULI_ROTATION,
 }
@@ -96,7 +107,7 @@ class Measurement:
         return 2 ** len(self.wires) if self.kind == "probs" else 1
 
 
-def is_trainable(coefficient: Coefficient) -> bool:
+def is_trainable(coefficient: Coefficient) -> TypeIs[Linear]:
     """Whether a Hamiltonian coefficient is a linear form of the parameters."""
     return isinstance(coefficient, tuple)
 
@@ -104,8 +115,9 @@ def is_trainable(coefficient: Coefficient) -> bool:
 def coefficient_value(coefficient: Coefficient, params: np.ndarray) -> np.ndarray:
     """A coefficient's value for parameter vectors (batch, n): shape (batch,)."""
     if not is_trainable(coefficient):
-        return np.full(params.shape[0], float(coefficient))  # type: ignore[arg-type]
-    return sum(c * params[:, i] for i, c in coefficient)  # type: ignore[union-attr]
+        return np.full(params.shape[0], float(coefficient))
+    # A linear form has at least one term, so sum() never returns its int start 0.
+    return sum(c * params[:, i] for i, c in coefficient)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -131,8 +143,7 @@ class Feature:
     # --- derived once from the fields above (`__post_init__`), never passed ---
     #: Every trainable gate argument in circuit order, then every trainable Hamiltonian
     #: coefficient: PennyLane's tape parameters, each with its gate's rule (None: a coefficient).
-    tape_arguments: tuple[tuple[GateRule | None, Linear], ...] = field(
-        init=False, repr=False, compare=False)
+    tape_arguments: tuple[tuple[GateRule | None, Linear], ...] = field(init=False, repr=False, compare=False)
     #: d(tape parameters) / d(QNode parameters), (tape parameters, parameters).
     classical_jacobian: np.ndarray = field(init=False, repr=False, compare=False)
     #: ``omega_i``: the largest frequency of any output along each parameter.
@@ -176,14 +187,14 @@ class Feature:
 
 def element(feature: Feature, index: int) -> Feature:
     """Batch element ``index`` of a broadcast feature, as the unbatched circuit it stands for."""
+    # Only a broadcast feature has elements, and its params are batches (tuples).
     values = tuple(float(batch[index]) for batch in feature.params)  # type: ignore[index]
     return dataclasses.replace(feature, name=f"{feature.name}[{index}]", params=values)
 
 
 def _tape_arguments(feature: Feature) -> tuple[tuple[GateRule | None, Linear], ...]:
     gates = [(GATE_RULES[gate.name], form) for gate in feature.gates for form in gate.args]
-    return tuple(gates + [(None, c) for m in feature.measurements for c, _ in m.terms  # type: ignore[misc]
-                          if is_trainable(c)])
+    return tuple(gates + [(None, c) for m in feature.measurements for c, _ in m.terms if is_trainable(c)])
 
 
 def _derived(feature: Feature) -> dict[str, object]:
@@ -199,21 +210,31 @@ def _derived(feature: Feature) -> dict[str, object]:
             for index, coefficient in form:
                 omega[index] += abs(coefficient) * GATE_RULES[gate.name].frequency
     params = np.array([feature.params], dtype=float)
-    coefficients = tuple(np.array([coefficient_value(c, params)[0] for c, _ in m.terms])
-                         for m in feature.measurements)
-    magnitude = max(1.0 if m.kind == "probs" else float(np.abs(values).sum())
-                    for m, values in zip(feature.measurements, coefficients, strict=True))
+    coefficients = tuple(
+        np.array([coefficient_value(c, params)[0] for c, _ in m.terms]) for m in feature.measurements
+    )
+    magnitude = max(
+        1.0 if m.kind == "probs" else float(np.abs(values).sum())
+        for m, values in zip(feature.measurements, coefficients, strict=True)
+    )
     used = {i for g in feature.gates for form in g.args for i, _ in form}
-    coefficient_params = tuple(sorted(
-        {i for m in feature.measurements for c, _ in m.terms if is_trainable(c)
-         for i, _ in c} - used))  # type: ignore[union-attr]
+    coefficient_params = tuple(
+        sorted({i for m in feature.measurements for c, _ in m.terms if is_trainable(c) for i, _ in c} - used)
+    )
     amplitudes = 2**feature.device_wires
     terms = sum(max(1, len(m.terms)) for m in feature.measurements)
     work = sum(2 ** (len(g.wires) - 1) for g in feature.gates) + terms * amplitudes
-    return {"tape_arguments": args, "classical_jacobian": classical, "frequencies": omega,
-            "coefficients": coefficients, "magnitude": magnitude,
-            "trainable_coefficients": sum(rule is None for rule, _ in args),
-            "coefficient_params": coefficient_params, "amplitudes": amplitudes, "work": work}
+    return {
+        "tape_arguments": args,
+        "classical_jacobian": classical,
+        "frequencies": omega,
+        "coefficients": coefficients,
+        "magnitude": magnitude,
+        "trainable_coefficients": sum(rule is None for rule, _ in args),
+        "coefficient_params": coefficient_params,
+        "amplitudes": amplitudes,
+        "work": work,
+    }
 
 
 def tape_feature(feature: Feature) -> Feature:
@@ -221,14 +242,22 @@ def tape_feature(feature: Feature) -> Feature:
     feature's parameters give them (what a gradient transform differentiates)."""
     values = feature.classical_jacobian @ np.array(feature.params)
     position = iter(range(len(values)))
-    gates = tuple(dataclasses.replace(g, args=tuple(_x(next(position)) for _ in g.args))
-                  for g in feature.gates)
-    measurements = tuple(dataclasses.replace(m, terms=tuple(
-        (_x(next(position)) if is_trainable(c) else c, word) for c, word in m.terms))
-        for m in feature.measurements)
-    return dataclasses.replace(feature, name=f"{feature.name} (tape)",
-                               params=tuple(float(v) for v in values), gates=gates,
-                               measurements=measurements)
+    gates = tuple(
+        dataclasses.replace(g, args=tuple(_x(next(position)) for _ in g.args)) for g in feature.gates
+    )
+    measurements = tuple(
+        dataclasses.replace(
+            m, terms=tuple((_x(next(position)) if is_trainable(c) else c, word) for c, word in m.terms)
+        )
+        for m in feature.measurements
+    )
+    return dataclasses.replace(
+        feature,
+        name=f"{feature.name} (tape)",
+        params=tuple(float(v) for v in values),
+        gates=gates,
+        measurements=measurements,
+    )
 
 
 def _x(index: int, coefficient: float = 1.0) -> Linear:
@@ -240,6 +269,9 @@ def _float32(*values: float) -> tuple[float, ...]:
     return tuple(float(np.float32(v)) for v in values)
 
 
+# Laid out by hand, one feature's circuit to a block and a line per few gates; ruff format
+# would put every argument and gate on a line of its own.
+# fmt: off
 _FEATURES = (
     Feature("controlled", "controlled rotations", (0.543, -0.765, 0.912), (
         Gate("Hadamard", (0,)), Gate("Hadamard", (1,)),
@@ -285,6 +317,7 @@ _FEATURES = (
         Gate("RX", (1,), (_x(2),)),
     ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
 )
+# fmt: on
 
 #: Every feature by name, in the order of the feature axis.
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from supportmatrix.check import compat
 from supportmatrix.check.circuits import function_source, to_real_vector
 from supportmatrix.check.interfaces import ADAPTERS
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.check.snippet_oracle import comparison_lines
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
 from supportmatrix.features.catalog import FEATURES, Feature
 from supportmatrix.features.hessian import SECOND_ORDER
 from supportmatrix.features.oracle import hessian_of, reference_of
-from supportmatrix.check.run import CellRun
 from supportmatrix.features.runner import FeatureInputs, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 
@@ -33,10 +36,16 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
         *adapter.snippet_imports,
         "",
         *fixed_arrays_source(feature),
-        *compat.qnode_source(device=cell.device, wires=feature.device_wires,
-                             seed=cell_seed(cell, run=run), interface=interface,
-                             diff_method=cell.diff_method, shots=cell_shots(cell, feature),
-                             max_diff=feature.derivative, gradient_kwargs=spsa_source(cell, run)),
+        *compat.qnode_source(
+            device=cell.device,
+            wires=feature.device_wires,
+            seed=cell_seed(cell, run=run),
+            interface=interface,
+            diff_method=cell.diff_method,
+            shots=cell_shots(cell, feature),
+            max_diff=feature.derivative,
+            gradient_kwargs=spsa_source(cell, run),
+        ),
         *circuit_source(feature),
         "",
         function_source(to_real_vector),
@@ -46,19 +55,24 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
         f"    return {vector.__name__}(circuit(x))",
         "",
     ]
-    values = list(feature.params)
+    values = feature.params
     if feature.derivative == 2:
-        lines += [adapter.snippet_params_line(values, feature.dtype),
-                  *SECOND_ORDER[cell.interface].snippet, "print(f(x))", "print(jac)", "print(hess)"]
+        lines += [
+            adapter.snippet_params_line(values, feature.dtype),
+            *SECOND_ORDER[cell.interface].snippet,
+            "print(f(x))",
+            "print(jac)",
+            "print(hess)",
+        ]
     else:
         lines += adapter.snippet_body(values, feature.dtype)
     return "\n".join(lines)
 
 
-def _source(function: object) -> str:
+def _source(function: Callable[..., Any]) -> str:
     """A function's source as the snippet quotes it: without its local PennyLane import
     (the snippet imports it at the top)."""
-    return function_source(function).replace("    import pennylane as qml\n\n", "")  # type: ignore[arg-type]
+    return function_source(function).replace("    import pennylane as qml\n\n", "")
 
 
 def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
@@ -74,8 +88,10 @@ def oracle_lines(cell: FeatureCell) -> list[str]:
     feature = FEATURES[cell.feature]
     ref = reference_of(feature)
     copies = len(feature.shot_vector) if cell.shots is not None and feature.shot_vector else 1
-    pairs = [("value", "f(x)", np.tile(ref.value, copies)),
-             ("Jacobian", "jac", np.concatenate([ref.jacobian] * copies))]
+    pairs = [
+        ("value", "f(x)", np.tile(ref.value, copies)),
+        ("Jacobian", "jac", np.concatenate([ref.jacobian] * copies)),
+    ]
     if feature.derivative == 2:
         pairs.append(("Hessian", "hess", hessian_of(feature)))
     return comparison_lines(pairs)

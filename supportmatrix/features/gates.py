@@ -38,7 +38,7 @@ def pauli_rotation(t: np.ndarray, word: str) -> np.ndarray:
     t = np.asarray(t, dtype=float)
     p = pauli_word(word)
     eye = np.eye(p.shape[0])
-    return (np.cos(t / 2)[:, None, None] * eye - 1j * np.sin(t / 2)[:, None, None] * p)
+    return np.cos(t / 2)[:, None, None] * eye - 1j * np.sin(t / 2)[:, None, None] * p
 
 
 def controlled(u: np.ndarray) -> np.ndarray:

@@ -59,7 +59,8 @@ def _torch(f: Callable[[Any], Any], x: Any, obs: Observation) -> Derivatives:
     if not jac.requires_grad:
         return forward, to_numpy(jac), NO_GRADIENT
     hess = torch.autograd.functional.jacobian(
-        lambda v: torch.autograd.functional.jacobian(f, v, create_graph=True), x)
+        lambda v: torch.autograd.functional.jacobian(f, v, create_graph=True), x
+    )
     return forward, to_numpy(jac), to_numpy(hess)
 
 
@@ -123,25 +124,35 @@ _QML = ("jac = qml.jacobian(f)(x)", "hess = qml.jacobian(qml.jacobian(f))(x)")
 SECOND_ORDER: dict[str, SecondOrder] = {
     "None": SecondOrder(_autograd, _QML),
     "autograd": SecondOrder(_autograd, _QML),
-    "torch": SecondOrder(_torch, (
-        "jac = torch.autograd.functional.jacobian(f, x, create_graph=True)",
-        "hess = torch.autograd.functional.jacobian(",
-        "    lambda v: torch.autograd.functional.jacobian(f, v, create_graph=True), x)")),
-    "tf": SecondOrder(_tf, (
-        "with tf.GradientTape() as outer:",
-        "    with tf.GradientTape() as inner:",
-        "        out = f(x)",
-        "    jac = inner.jacobian(out, x)",
-        "hess = outer.jacobian(jac, x)")),
-    "jax": SecondOrder(_jax(jit=False), (
-        "jac = jax.jacobian(f)(x)", "hess = jax.jacobian(jax.jacobian(f))(x)")),
-    "jax-jit": SecondOrder(_jax(jit=True), (
-        "jac = jax.jit(jax.jacobian(f))(x)", "hess = jax.jit(jax.jacobian(jax.jacobian(f)))(x)")),
+    "torch": SecondOrder(
+        _torch,
+        (
+            "jac = torch.autograd.functional.jacobian(f, x, create_graph=True)",
+            "hess = torch.autograd.functional.jacobian(",
+            "    lambda v: torch.autograd.functional.jacobian(f, v, create_graph=True), x)",
+        ),
+    ),
+    "tf": SecondOrder(
+        _tf,
+        (
+            "with tf.GradientTape() as outer:",
+            "    with tf.GradientTape() as inner:",
+            "        out = f(x)",
+            "    jac = inner.jacobian(out, x)",
+            "hess = outer.jacobian(jac, x)",
+        ),
+    ),
+    "jax": SecondOrder(
+        _jax(jit=False), ("jac = jax.jacobian(f)(x)", "hess = jax.jacobian(jax.jacobian(f))(x)")
+    ),
+    "jax-jit": SecondOrder(
+        _jax(jit=True),
+        ("jac = jax.jit(jax.jacobian(f))(x)", "hess = jax.jit(jax.jacobian(jax.jacobian(f)))(x)"),
+    ),
 }
 
 
-def second_derivatives(interface: str, f: Callable[[Any], Any], x: Any,
-                       obs: Observation) -> Derivatives:
+def second_derivatives(interface: str, f: Callable[[Any], Any], x: Any, obs: Observation) -> Derivatives:
     """``f(x)``, its Jacobian and its Hessian as ``interface`` computes them, moving ``obs``
     to the gradient stage once the forward pass has worked (inside ``obs.attempt()``)."""
     return SECOND_ORDER[interface].run(f, x, obs)

@@ -87,8 +87,7 @@ def _gate_rules(feature: Feature) -> list[GateRule]:
     """Each parameter's gate rule: a Hessian feature's classical Jacobian is I."""
     k = feature.classical_jacobian
     if k.shape[0] != k.shape[1] or not np.array_equal(k, np.eye(len(k))):
-        raise ValueError(f"{feature.name}: Hessian bounds are written for one gate argument "
-                         "per parameter")
+        raise ValueError(f"{feature.name}: Hessian bounds are written for one gate argument per parameter")
     return [rule for rule, _ in feature.tape_arguments if rule is not None]
 
 
@@ -96,24 +95,36 @@ def reference_error(feature: Feature) -> np.ndarray:
     """(params, params): the nested stencil's truncation and round-off bound."""
     omega, c, h = feature.frequencies, feature.magnitude, HESSIAN_STEP
     oi, oj = omega[:, None], omega[None, :]
-    truncation = h**4 / 30 * c * oi * oj * np.maximum(oi**4 + 5 / 3 * oj**4,
-                                                      oj**4 + 5 / 3 * oi**4)
+    truncation = h**4 / 30 * c * oi * oj * np.maximum(oi**4 + 5 / 3 * oj**4, oj**4 + 5 / 3 * oi**4)
     return truncation + nested_stencil_roundoff(rounding(feature))
 
 
 def analytic_hessian_tolerance(method: str, feature: Feature) -> np.ndarray:
     """Per-entry tolerance (outputs, params, params) of an analytic Hessian by ``method``."""
     omega = feature.frequencies
-    own = hessian_method_error(method, rounding(feature), omega[:, None], omega[None, :],
-                               feature.magnitude, big_omega=float(omega.sum()))
+    own = hessian_method_error(
+        method,
+        rounding(feature),
+        omega[:, None],
+        omega[None, :],
+        feature.magnitude,
+        big_omega=float(omega.sum()),
+    )
     return np.ones((feature.outputs, 1, 1)) * analytic_bound(reference_error(feature), own)
 
 
 def hessian_width_sq(method: str, feature: Feature) -> np.ndarray:
     """(params, params): ``S_ij``, per unit of an output's width squared (module docstring)."""
     rules = _gate_rules(feature)
-    return np.array([[hessian_estimator_coefficient(method, rule_i, rule_j, diagonal=i == j)
-                      for j, rule_j in enumerate(rules)] for i, rule_i in enumerate(rules)])
+    return np.array(
+        [
+            [
+                hessian_estimator_coefficient(method, rule_i, rule_j, diagonal=i == j)
+                for j, rule_j in enumerate(rules)
+            ]
+            for i, rule_i in enumerate(rules)
+        ]
+    )
 
 
 def shots_hessian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:

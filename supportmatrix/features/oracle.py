@@ -57,7 +57,8 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
             u = UNITARY
         else:
             args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
-            u = gates.parametrized(gate.name, args, gate.word)
+            # A linear form has at least one term, so sum() never returns its int start 0.
+            u = gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
         psi = apply(psi, u, gate.wires)
     return psi.reshape(batch, -1)
 
@@ -76,15 +77,21 @@ def _measure(m: Measurement, psi: np.ndarray, params: np.ndarray) -> np.ndarray:
         others = tuple(w + 1 for w in range(WIRES) if w not in m.wires)
         marginal = probs.sum(axis=others) if others else probs
         return marginal.reshape(len(psi), -1)  # wires 0, 1 in order: (0,), (1,), (0, 1)
-    terms = [coefficient_value(c, params) * np.real(np.einsum(
-        "bi,ij,bj->b", psi.conj(), gates.pauli_word(word), psi)) for c, word in m.terms]
+    terms = [
+        coefficient_value(c, params)
+        * np.real(np.einsum("bi,ij,bj->b", psi.conj(), gates.pauli_word(word), psi))
+        for c, word in m.terms
+    ]
     return np.sum(terms, axis=0)[:, None]
 
 
 def _reference(feature: Feature) -> Reference:
-    ref = stencil_reference(lambda points: outputs(feature, points),
-                            np.array(feature.params, dtype=float),
-                            gates=feature.work - feature.amplitudes, amplitudes=feature.amplitudes)
+    ref = stencil_reference(
+        lambda points: outputs(feature, points),
+        np.array(feature.params, dtype=float),
+        gates=feature.work - feature.amplitudes,
+        amplitudes=feature.amplitudes,
+    )
     assert ref is not None
     return ref
 
@@ -93,8 +100,7 @@ def _reference(feature: Feature) -> Reference:
 def hessian_of(feature: Feature) -> np.ndarray:
     """The reference Hessian of an unbatched ``feature``, (outputs, params, params):
     `check.oracle.stencil_hessian` over the simulation (its error: `tolerance`)."""
-    return stencil_hessian(lambda points: outputs(feature, points),
-                           np.array(feature.params, dtype=float))
+    return stencil_hessian(lambda points: outputs(feature, points), np.array(feature.params, dtype=float))
 
 
 def feature_reference(name: str) -> Reference:
@@ -118,11 +124,16 @@ def reference_of(feature: Feature) -> Reference:
     jac = np.zeros((feature.batch * out, n, feature.batch))
     truncation = np.zeros_like(jac)
     for b, ref in enumerate(refs):
-        jac[b * out:(b + 1) * out, :, b] = ref.jacobian
-        truncation[b * out:(b + 1) * out, :, b] = ref.truncation
-    return Reference(value=np.concatenate([r.value for r in refs]), jacobian=jac,
-                     scale=np.concatenate([r.scale for r in refs]), truncation=truncation,
-                     gates=refs[0].gates, amplitudes=refs[0].amplitudes)
+        jac[b * out : (b + 1) * out, :, b] = ref.jacobian
+        truncation[b * out : (b + 1) * out, :, b] = ref.truncation
+    return Reference(
+        value=np.concatenate([r.value for r in refs]),
+        jacobian=jac,
+        scale=np.concatenate([r.scale for r in refs]),
+        truncation=truncation,
+        gates=refs[0].gates,
+        amplitudes=refs[0].amplitudes,
+    )
 
 
 def tape_jacobian(name: str) -> np.ndarray:
@@ -135,7 +146,11 @@ def tape_jacobian_of(feature: Feature) -> np.ndarray:
     """The reference Jacobian of ``feature`` with respect to its tape parameters
     (`catalog.tape_feature`), shape (outputs, tape parameters)."""
     tape = tape_feature(feature)
-    ref = stencil_reference(lambda points: outputs(tape, points), np.array(tape.params),
-                            gates=tape.work - tape.amplitudes, amplitudes=tape.amplitudes)
+    ref = stencil_reference(
+        lambda points: outputs(tape, points),
+        np.array(tape.params),
+        gates=tape.work - tape.amplitudes,
+        amplitudes=tape.amplitudes,
+    )
     assert ref is not None
     return ref.jacobian

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
+from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.interfaces import to_numpy
-from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import Feature
 
@@ -44,26 +44,41 @@ def split(values: np.ndarray, parts: int) -> list[np.ndarray]:
     return list(np.split(np.asarray(values), parts, axis=0))
 
 
-def partition_checks(what: str, observed: np.ndarray, expected: np.ndarray,
-                     partitions: tuple[int, ...],
-                     tolerance_at: Callable[[int], np.ndarray]) -> list[ValueCheck]:
+def partition_checks(
+    what: str,
+    observed: np.ndarray,
+    expected: np.ndarray,
+    partitions: tuple[int, ...],
+    tolerance_at: Callable[[int], np.ndarray],
+) -> list[ValueCheck]:
     """One Hoeffding check of ``what`` per partition, at that partition's shots."""
-    return [compare_values(f"{what}{label(partitions, k)}",
-                           part.reshape(expected.shape) if part.size == expected.size else part,
-                           expected=expected, tolerance=tolerance_at(shots),
-                           criterion=f"Hoeffding bound at {shots} shots")
-            for k, (part, shots) in enumerate(zip(split(observed, len(partitions)), partitions,
-                                                  strict=True))]
+    return [
+        compare_values(
+            f"{what}{label(partitions, k)}",
+            part.reshape(expected.shape) if part.size == expected.size else part,
+            expected=expected,
+            tolerance=tolerance_at(shots),
+            criterion=f"Hoeffding bound at {shots} shots",
+        )
+        for k, (part, shots) in enumerate(zip(split(observed, len(partitions)), partitions, strict=True))
+    ]
 
 
-def bias_checks(feature: Feature, partitions: tuple[int, ...], results: Any,
-                vector: Callable[[Any], Any], expected: np.ndarray, p: float,
-                how: str = "") -> list[ValueCheck]:
+def bias_checks(
+    feature: Feature,
+    partitions: tuple[int, ...],
+    results: Any,
+    vector: Callable[[Any], Any],
+    expected: np.ndarray,
+    p: float,
+    how: str = "",
+) -> list[ValueCheck]:
     """The bias check of every partition, from ``results``: the QNode's results for the
     shot vector ``partitions * BIAS_REPEATS`` (in that order however they were run, which
     ``how`` says), each made a real vector by ``vector``."""
-    estimates = np.stack([np.asarray(to_numpy(vector(r)), dtype=float).reshape(-1)
-                          for r in results]).reshape(BIAS_REPEATS, len(partitions), -1)
+    estimates = np.stack([np.asarray(to_numpy(vector(r)), dtype=float).reshape(-1) for r in results]).reshape(
+        BIAS_REPEATS, len(partitions), -1
+    )
     checks: list[ValueCheck] = []
     for k, shots in enumerate(partitions):
         own = estimates[:, k, :]
@@ -71,17 +86,24 @@ def bias_checks(feature: Feature, partitions: tuple[int, ...], results: Any,
         bound = tolerance.all_partitions_equal_bound(shots, BIAS_REPEATS)
         assert bound < p, "the all-equal bound must be below the per-check budget"
         independent = ValueCheck(
-            f"shot-vector partitions{label(partitions, k)}, max - min", spread,
-            np.zeros_like(spread), np.zeros_like(spread), bool(np.any(spread > 0)),
-            f"independent partitions differ: all {BIAS_REPEATS} equal has probability <= "
-            f"{bound:.1g}")
+            f"shot-vector partitions{label(partitions, k)}, max - min",
+            spread,
+            np.zeros_like(spread),
+            np.zeros_like(spread),
+            bool(np.any(spread > 0)),
+            f"independent partitions differ: all {BIAS_REPEATS} equal has probability <= {bound:.1g}",
+        )
         checks.append(independent)
         if not independent.passed:
             return checks
-        checks.append(compare_values(
-            f"forward value, mean of repeats{label(partitions, k)}", own.mean(axis=0),
-            expected=expected,
-            tolerance=tolerance.shots_forward_tolerance(feature, shots, p, BIAS_REPEATS),
-            criterion=f"bias check: Hoeffding bound for the mean of {BIAS_REPEATS} "
-                      f"independent {shots}-shot estimates" + (f", {how}" if how else "")))
+        checks.append(
+            compare_values(
+                f"forward value, mean of repeats{label(partitions, k)}",
+                own.mean(axis=0),
+                expected=expected,
+                tolerance=tolerance.shots_forward_tolerance(feature, shots, p, BIAS_REPEATS),
+                criterion=f"bias check: Hoeffding bound for the mean of {BIAS_REPEATS} "
+                f"independent {shots}-shot estimates" + (f", {how}" if how else ""),
+            )
+        )
     return checks

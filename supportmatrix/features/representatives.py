@@ -11,6 +11,8 @@ from supportmatrix.matrix.model import Matrix, ResolvedCell
 
 def supported_feature_classes(matrix: Matrix) -> list[ResolvedCell]:
     """The representative of every class with a supported analytic features cell, in matrix order."""
-    return representatives(matrix.family("features").cells,
-                           lambda cell: (cell.device, cell.diff_method, cell.feature),
-                           eligible=lambda cell: not FEATURES[cell.feature].batch)
+    return representatives(
+        matrix.family("features").cells,
+        lambda cell: (cell.device, cell.diff_method, cell.feature),
+        eligible=lambda cell: not FEATURES[cell.feature].batch,
+    )

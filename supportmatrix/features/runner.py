@@ -16,14 +16,14 @@ from typing import Any
 import numpy as np
 
 from supportmatrix.check import compat
+from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
 from supportmatrix.check.circuits import to_real_vector
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT
+from supportmatrix.check.repeats import repeated_runs
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
-from supportmatrix.check.repeats import repeated_runs
 from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_gradient_kwargs
-from supportmatrix.check.bounds import BIAS_REPEATS, check_probability
 from supportmatrix.check.tolerance import spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance
 from supportmatrix.features.build import circuit_of
@@ -50,8 +50,14 @@ def cell_shots(cell: FeatureCell, feature: Feature) -> int | tuple[int, ...] | N
     return feature.shot_vector or cell.shots
 
 
-def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | None = None,
-                  run: int = 0, repeat: int | None = None) -> Any:
+def feature_qnode(
+    cell: FeatureCell,
+    *,
+    repeats: int = 1,
+    feature: Feature | None = None,
+    run: int = 0,
+    repeat: int | None = None,
+) -> Any:
     """The cell's QNode; ``repeats > 1`` runs a finite-shot cell's shots (or shot vector)
     that many times as one shot vector, on its own seed stream (the bias check); ``repeat``
     is one such copy alone, with a seed of its own (a device that refuses shot vectors)."""
@@ -63,11 +69,16 @@ def feature_qnode(cell: FeatureCell, *, repeats: int = 1, feature: Feature | Non
         shots = partitions.shot_partitions(feature, cell.shots) * repeats
         stream = BIAS_STREAM
     return compat.device_qnode(
-        circuit_of(feature), device=cell.device, wires=feature.device_wires,
+        circuit_of(feature),
+        device=cell.device,
+        wires=feature.device_wires,
         seed=cell_seed(cell, stream=stream, run=run, repeat=repeat),
         interface=None if cell.interface == "None" else cell.interface,
-        diff_method=cell.diff_method, shots=shots, max_diff=feature.derivative,
-        gradient_kwargs=spsa_gradient_kwargs(cell, run))
+        diff_method=cell.diff_method,
+        shots=shots,
+        max_diff=feature.derivative,
+        gradient_kwargs=spsa_gradient_kwargs(cell, run),
+    )
 
 
 def feature_vector(result):  # no annotations: reproduction snippets quote its source
@@ -105,21 +116,36 @@ def _forward_checks(cell: FeatureCell, feature: Feature, forward: Any, p: float)
     observed = np.asarray(forward).reshape(-1)  # as returned: a complex part must show
     ref = reference_of(feature)
     if cell.shots is None:
-        return [compare_values("forward value", observed, expected=ref.value,
-                               tolerance=tolerance.forward_tolerance(feature),
-                               criterion=f"analytic: {feature.dtype} round-off")]
+        return [
+            compare_values(
+                "forward value",
+                observed,
+                expected=ref.value,
+                tolerance=tolerance.forward_tolerance(feature),
+                criterion=f"analytic: {feature.dtype} round-off",
+            )
+        ]
     return partitions.partition_checks(
-        "forward value", observed, ref.value, partitions.shot_partitions(feature, cell.shots),
-        lambda shots: tolerance.shots_forward_tolerance(feature, shots, p))
+        "forward value",
+        observed,
+        ref.value,
+        partitions.shot_partitions(feature, cell.shots),
+        lambda shots: tolerance.shots_forward_tolerance(feature, shots, p),
+    )
 
 
-def _jacobian_checks(cell: FeatureCell, feature: Feature, method: str, jac: np.ndarray,
-                     p: float) -> list[ValueCheck]:
+def _jacobian_checks(
+    cell: FeatureCell, feature: Feature, method: str, jac: np.ndarray, p: float
+) -> list[ValueCheck]:
     ref = reference_of(feature).jacobian
     if cell.shots is not None:
         return partitions.partition_checks(
-            "Jacobian", jac, ref, partitions.shot_partitions(feature, cell.shots),
-            lambda shots: tolerance.shots_jacobian_tolerance(method, feature, shots, p))
+            "Jacobian",
+            jac,
+            ref,
+            partitions.shot_partitions(feature, cell.shots),
+            lambda shots: tolerance.shots_jacobian_tolerance(method, feature, shots, p),
+        )
     observed = jac.reshape(ref.shape) if jac.size == ref.size else jac
     tol = tolerance.analytic_tolerance(method, feature)
     if method == "spsa" and not feature.batch:  # broadcast: held to J (see `tolerance`)
@@ -128,30 +154,50 @@ def _jacobian_checks(cell: FeatureCell, feature: Feature, method: str, jac: np.n
             ok = observed.shape == ref.shape and bool(np.all(spsa_matches(observed, ref, tol)))
         else:
             ok = tolerance.spsa_matches_through(observed, tape_jacobian_of(feature), classical, tol)
-        return [ValueCheck("Jacobian", observed, ref, tol, ok,
-                           "spsa: (J.d) d for a sign vector d, finite-difference error")]
-    return [compare_values("Jacobian", observed, expected=ref, tolerance=tol,
-                           criterion=f"{method}: analytic error bound")]
+        return [
+            ValueCheck(
+                "Jacobian",
+                observed,
+                ref,
+                tol,
+                ok,
+                "spsa: (J.d) d for a sign vector d, finite-difference error",
+            )
+        ]
+    return [
+        compare_values(
+            "Jacobian", observed, expected=ref, tolerance=tol, criterion=f"{method}: analytic error bound"
+        )
+    ]
 
 
-def _hessian_check(cell: FeatureCell, feature: Feature, method: str, hess: np.ndarray,
-                   p: float) -> tuple[ValueCheck, str]:
+def _hessian_check(
+    cell: FeatureCell, feature: Feature, method: str, hess: np.ndarray, p: float
+) -> tuple[ValueCheck, str]:
     """The Hessian comparison, and why no bound can vouch for it when none can
     (`hessian_tolerance.vouches`)."""
     ref = hessian_of(feature)
     observed = hess.reshape(ref.shape) if hess.size == ref.size else hess
     if cell.shots is not None:
         tol = hessian_tolerance.shots_hessian_tolerance(method, feature, cell.shots, p)
-        return compare_values("Hessian", observed, expected=ref, tolerance=tol,
-                              criterion=f"Hoeffding bound at {cell.shots} shots"), ""
+        return compare_values(
+            "Hessian",
+            observed,
+            expected=ref,
+            tolerance=tol,
+            criterion=f"Hoeffding bound at {cell.shots} shots",
+        ), ""
     tol = hessian_tolerance.analytic_hessian_tolerance(method, feature)
-    check = compare_values("Hessian", observed, expected=ref, tolerance=tol,
-                           criterion=f"{method}: analytic error bound")
+    check = compare_values(
+        "Hessian", observed, expected=ref, tolerance=tol, criterion=f"{method}: analytic error bound"
+    )
     if hessian_tolerance.vouches(feature, tol):
         return check, ""
-    return check, (f"a Hessian came out for which {method}'s own error bound "
-                   f"({float(np.max(tol)):.2g}) cannot vouch: it does not resolve "
-                   f"{hessian_tolerance.RESOLVED:g} of a second derivative's scale")
+    return check, (
+        f"a Hessian came out for which {method}'s own error bound "
+        f"({float(np.max(tol)):.2g}) cannot vouch: it does not resolve "
+        f"{hessian_tolerance.RESOLVED:g} of a second derivative's scale"
+    )
 
 
 def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int) -> list[ValueCheck]:
@@ -166,15 +212,20 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int
 
     results, how = repeated_runs(
         lambda: feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature, run=run)(x),
-        one, repeats=BIAS_REPEATS, shots=cell.shots)
+        one,
+        repeats=BIAS_REPEATS,
+        shots=cell.shots,
+    )
     if not how.startswith("run as shots="):  # one list of partitions per repeat
         results = [r for repeat in results for r in repeat]
-    return partitions.bias_checks(feature, shot_partitions, results, feature_vector,
-                                  reference_of(feature).value, p, how=how)
+    return partitions.bias_checks(
+        feature, shot_partitions, results, feature_vector, reference_of(feature).value, p, how=how
+    )
 
 
-def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
-                     feature: Feature | None = None, run: int = 0) -> CellRun:
+def run_feature_cell(
+    cell: FeatureCell, *, family_size: int = 1, feature: Feature | None = None, run: int = 0
+) -> CellRun:
     """Run ``cell`` and classify it; ``family_size`` is the number of finite-shot checks
     in the features family's run, over which the false-failure budget is split.
     ``feature`` runs the cell's feature with other parameters (the property tests), ``run``
@@ -196,13 +247,17 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                 forward, jac = forward_and_jacobian(adapter, f, x, obs)
         if obs.error is None:
             method = compat.resolved_method(cell.diff_method, qnode, x)
-            obs.checks += [*_forward_checks(cell, feature, forward, p),
-                           _dtype_check("forward value", feature, forward)]
+            obs.checks += [
+                *_forward_checks(cell, feature, forward, p),
+                _dtype_check("forward value", feature, forward),
+            ]
             if jac is NO_GRADIENT:
                 obs.connected = False
             else:
-                obs.checks += [*_jacobian_checks(cell, feature, method, jac, p),
-                               _dtype_check("Jacobian", feature, jac)]
+                obs.checks += [
+                    *_jacobian_checks(cell, feature, method, jac, p),
+                    _dtype_check("Jacobian", feature, jac),
+                ]
                 if feature.derivative == 2 and hess is NO_GRADIENT:
                     obs.connected = False
                 elif feature.derivative == 2:
@@ -210,8 +265,15 @@ def run_feature_cell(cell: FeatureCell, *, family_size: int = 1,
                     obs.checks += [check, _dtype_check("Hessian", feature, hess)]
             if cell.shots is not None and not obs.detail and all(c.passed for c in obs.checks):
                 obs.add_bias_checks(lambda: _bias_checks(cell, feature, x, p, run))
-    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
-                   resolved_method=method, extras=FeatureInputs(own, run))
+    return CellRun(
+        cell,
+        obs.observed(),
+        obs.warnings,
+        obs.seconds,
+        tuple(obs.checks),
+        resolved_method=method,
+        extras=FeatureInputs(own, run),
+    )
 
 
 def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:

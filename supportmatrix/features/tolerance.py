@@ -124,6 +124,7 @@ from supportmatrix.check.bounds import (
     SPSA_STEP,
     UNIT_ROUNDOFF32,
     Bernstein,
+    Bound,
     analytic_bound,
     estimator_coefficient,
     hoeffding,
@@ -181,8 +182,7 @@ def _float32_own(method: str, feature: Feature) -> np.ndarray:
     """Float32's bar for every method (module docstring): its round-off, the rounding of
     the recipe's arguments, and the method's own truncation, but no 1/h amplification."""
     delta, c, omega = rounding(feature), feature.magnitude, feature.frequencies
-    shift = max(abs(s) for rule, _ in feature.tape_arguments if rule is not None
-                for _, s in rule.rule)
+    shift = max(abs(s) for rule, _ in feature.tape_arguments if rule is not None for _, s in rule.rule)
     own = delta + omega * c * UNIT_ROUNDOFF32 * (np.abs(np.array(feature.params)) + shift)
     return own + method_truncation(method, smoothness(feature), _along(feature))
 
@@ -201,6 +201,7 @@ def analytic_tolerance(method: str, feature: Feature) -> np.ndarray:
     if feature.batch:
         return per_element(feature, analytic_tolerance(method, element(feature, 0)))
     smooth = smoothness(feature)
+    own: Bound
     if feature.dtype == "float32":
         if method not in (*EXACT_METHODS, "finite-diff", "spsa"):
             raise ValueError(f"no analytic error model for diff method {method!r}")
@@ -220,10 +221,12 @@ def forward_tolerance(feature: Feature) -> np.ndarray:
 
 def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
-    return np.concatenate([
-        np.ones(m.outputs) if m.kind == "probs"
-        else np.full(1, 4.0 * float(np.sum(values ** 2)))
-        for m, values in zip(feature.measurements, feature.coefficients, strict=True)])
+    return np.concatenate(
+        [
+            np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * float(np.sum(values**2)))
+            for m, values in zip(feature.measurements, feature.coefficients, strict=True)
+        ]
+    )
 
 
 def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
@@ -252,9 +255,11 @@ def jacobian_width_sq(method: str, feature: Feature) -> np.ndarray:
 def shots_forward_tolerance(feature: Feature, shots: int, p: float, repeats: int = 1) -> np.ndarray:
     """Per-entry tolerance of a forward value from ``shots`` shots, or of the mean of
     ``repeats`` independent such values (the bias check)."""
-    return per_element(feature, np.array([hoeffding(w, shots * repeats, p)
-                                          for w in output_width_sq(feature)])
-                       + _float32_extra(feature))
+    return per_element(
+        feature,
+        np.array([hoeffding(w, shots * repeats, p) for w in output_width_sq(feature)])
+        + _float32_extra(feature),
+    )
 
 
 def shots_jacobian_tolerance(method: str, feature: Feature, shots: int, p: float) -> np.ndarray:
@@ -270,8 +275,9 @@ def _float32_extra(feature: Feature) -> float:
     return SAFETY * rounding(feature) if feature.dtype == "float32" else 0.0
 
 
-def spsa_matches_through(observed: np.ndarray, tape_jac: np.ndarray, classical: np.ndarray,
-                         tol: np.ndarray) -> bool:
+def spsa_matches_through(
+    observed: np.ndarray, tape_jac: np.ndarray, classical: np.ndarray, tol: np.ndarray
+) -> bool:
     """Whether ``observed`` is ``(g . d) d^T K`` for a sign vector ``d`` over the tape
     parameters (``g = tape_jac``, ``K = classical``), or ``g K`` itself, within ``tol``."""
     exact = tape_jac @ classical

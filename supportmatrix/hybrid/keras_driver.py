@@ -20,7 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, N_QUBITS, PARAM_SHAPES, TRAINING, Params, TrainingSetup, hybrid_qnode
+from supportmatrix.hybrid.models import (
+    N_QUANTUM_LAYERS,
+    N_QUBITS,
+    PARAM_SHAPES,
+    TRAINING,
+    Params,
+    TrainingSetup,
+    hybrid_qnode,
+)
 
 #: The QNode interface that matches each Keras backend.
 INTERFACES: dict[str, str] = {"jax": "jax", "torch": "torch", "tensorflow": "tf"}
@@ -45,7 +53,7 @@ def quantum_layer_class() -> type:
     keras = configured_keras()
 
     @keras.saving.register_keras_serializable(package="supportmatrix", name="QuantumLayer")
-    class QuantumLayer(keras.layers.Layer):
+    class QuantumLayer(keras.layers.Layer):  # type: ignore[name-defined]  # keras: untyped, imported lazily
         """A QNode as a Keras 3 layer; (batch, 2) angles in, (batch, 2) expectation values out."""
 
         def __init__(self, device: str, diff_method: str, **kwargs: Any) -> None:
@@ -96,12 +104,14 @@ class KerasDriver:
 
     def build(self, device: str, diff_method: str, params: Params) -> Any:
         keras = configured_keras()
-        model = keras.Sequential([
-            keras.Input(shape=(2,)),
-            keras.layers.Dense(N_QUBITS, name="dense1"),
-            self.quantum_layer(device, diff_method, params),
-            keras.layers.Dense(2, name="dense2"),
-        ])
+        model = keras.Sequential(
+            [
+                keras.Input(shape=(2,)),
+                keras.layers.Dense(N_QUBITS, name="dense1"),
+                self.quantum_layer(device, diff_method, params),
+                keras.layers.Dense(2, name="dense2"),
+            ]
+        )
         for variable, name in zip(_variables(model), PARAM_SHAPES, strict=True):
             if name not in self.initialised_by_layer:
                 variable.assign(params[name])
@@ -146,11 +156,13 @@ class KerasDriver:
         keras = configured_keras()
         return {name: keras.ops.convert_to_numpy(g) for name, g in zip(PARAM_SHAPES, grads, strict=True)}
 
-    def trainer(self, model: Any, setup: TrainingSetup = TRAINING
-                ) -> Callable[[np.ndarray, np.ndarray], None]:
+    def trainer(
+        self, model: Any, setup: TrainingSetup = TRAINING
+    ) -> Callable[[np.ndarray, np.ndarray], None]:
         keras = configured_keras()
-        model.compile(optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate),
-                      loss="mse", run_eagerly=True)
+        model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=setup.learning_rate), loss="mse", run_eagerly=True
+        )
 
         def train_epoch(x: np.ndarray, y: np.ndarray) -> None:
             model.fit(x, y, batch_size=setup.batch_size, epochs=1, shuffle=False, verbose=0)

@@ -72,8 +72,9 @@ def hybrid_qnode(device: str, diff_method: str, interface: str) -> Any:
 
     from supportmatrix.check.compat import make_device
 
-    return qml.QNode(qnode_body, make_device(device, wires=N_QUBITS), interface=interface,
-                     diff_method=diff_method)
+    return qml.QNode(
+        qnode_body, make_device(device, wires=N_QUBITS), interface=interface, diff_method=diff_method
+    )
 
 
 def moons(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:

@@ -43,8 +43,7 @@ def package_qnode(device: str, diff_method: str) -> Any:
 
     from supportmatrix.check.compat import make_device
 
-    return qml.QNode(package_qnode_body, make_device(device, wires=N_QUBITS),
-                     diff_method=diff_method)
+    return qml.QNode(package_qnode_body, make_device(device, wires=N_QUBITS), diff_method=diff_method)
 
 
 class KerasPackageDriver(KerasDriver):
@@ -62,9 +61,13 @@ class KerasPackageDriver(KerasDriver):
         keras = configured_keras()
         self._qnode_args = (device, diff_method)
         initial = keras.initializers.Constant(params["quantum.weights"])
-        return KerasCircuitLayer(package_qnode(device, diff_method),
-                                 {"weights": (N_QUANTUM_LAYERS, N_QUBITS)}, output_dim=N_QUBITS,
-                                 weight_specs={"weights": {"initializer": initial}}, name="quantum")
+        return KerasCircuitLayer(
+            package_qnode(device, diff_method),
+            {"weights": (N_QUANTUM_LAYERS, N_QUBITS)},
+            output_dim=N_QUBITS,
+            weight_specs={"weights": {"initializer": initial}},
+            name="quantum",
+        )
 
     def save_and_reload(self, model: Any, directory: str) -> Any:
         assert self._qnode_args is not None, "save_and_reload before build"

@@ -44,6 +44,8 @@ from supportmatrix.check.bounds import (
     ROUNDING,
     SAFETY,
     Bernstein,
+    Bound,
+    Derivatives,
     analytic_bound,
     method_error,
     stencil_error,
@@ -126,13 +128,15 @@ def gradient_tolerance(method: str, params: Params, x: np.ndarray) -> Params:
     m = _loss_bound(params)
     delta = ROUNDING * m
     tolerance: Params = {}
+    derivatives: Derivatives
+    scale: Bound
     for name, shape in PARAM_SHAPES.items():
         if name.startswith("dense2"):  # quadratic: the stencil is exact
             derivatives, scale = Bernstein(0.0, m), np.full(shape, 2 * m)
         else:
             derivatives = _PointMean(2 * _angle_slope(name, shape, x), m)
             scale = derivatives.times(1.0, 1)
-        tolerance[name] = analytic_bound(stencil_error(derivatives, delta, STEP), own * scale)
+        tolerance[name] = np.asarray(analytic_bound(stencil_error(derivatives, delta, STEP), own * scale))
     return tolerance
 
 
@@ -164,6 +168,6 @@ def _unflatten(flat: np.ndarray) -> Params:
     start = 0
     for name, shape in PARAM_SHAPES.items():
         size = int(np.prod(shape))
-        params[name] = flat[..., start:start + size].reshape(*flat.shape[:-1], *shape)
+        params[name] = flat[..., start : start + size].reshape(*flat.shape[:-1], *shape)
         start += size
     return params

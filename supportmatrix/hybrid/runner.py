@@ -23,16 +23,17 @@ from __future__ import annotations
 import importlib.util
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from supportmatrix.check import compat
-from supportmatrix.hybrid import reference
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
+from supportmatrix.check.measure import measure
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe
+from supportmatrix.hybrid import reference
+from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, missing_keras_module, worker
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
     PARAM_SHAPES,
@@ -44,27 +45,27 @@ from supportmatrix.hybrid.models import (
     initial_params,
     moons,
 )
-from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, worker
-from supportmatrix.hybrid.keras_backends import missing_keras_module
-from supportmatrix.check.measure import measure
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
 
 
 class Driver(Protocol):
     """How one layer kind builds and runs the model; parameters use `PARAM_SHAPES` names."""
 
-    #: The QNode interface the driver's layer uses (to resolve diff_method "best").
-    interface: str
+    @property
+    def interface(self) -> str:
+        """The QNode interface the driver's layer uses (to resolve diff_method "best")."""
+
     #: Whether the save/load round trip applies (Keras 3 layers).
     save_round_trip: bool
 
     def build(self, device: str, diff_method: str, params: Params) -> Any: ...
     def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The loss as a 0-d array in the framework's own dtype."""
+
     def gradient(self, model: Any, x: np.ndarray, y: np.ndarray) -> Params | None: ...
-    def trainer(self, model: Any, setup: TrainingSetup = ...
-                ) -> Callable[[np.ndarray, np.ndarray], None]:
+    def trainer(self, model: Any, setup: TrainingSetup = ...) -> Callable[[np.ndarray, np.ndarray], None]:
         """A function that trains ``model`` for one epoch on points in the order given."""
+
     def predict(self, model: Any, x: np.ndarray) -> np.ndarray: ...
     def save_and_reload(self, model: Any, directory: str) -> Any: ...
 
@@ -96,8 +97,9 @@ def run_hybrid_cell(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
     return _where_it_runs(cell.layer, execute, cell, training)
 
 
-def run_training_curve(cell: HybridCell, *, seed: int, epochs: int,
-                       setup: TrainingSetup) -> tuple[float, ...]:
+def run_training_curve(
+    cell: HybridCell, *, seed: int, epochs: int, setup: TrainingSetup
+) -> tuple[float, ...]:
     """`training_curve` where the cell's framework lives (for choosing thresholds)."""
     return _where_it_runs(cell.layer, training_curve, cell, seed=seed, epochs=epochs, setup=setup)
 
@@ -110,8 +112,7 @@ def _where_it_runs(layer: str, function: Callable[..., Any], *args: Any, **kwarg
     return worker(backend).call(f"{__name__}:{function.__name__}", *args, **kwargs)
 
 
-def training_curve(cell: HybridCell, *, seed: int, epochs: int,
-                   setup: TrainingSetup) -> tuple[float, ...]:
+def training_curve(cell: HybridCell, *, seed: int, epochs: int, setup: TrainingSetup) -> tuple[float, ...]:
     """Training accuracy after each of ``epochs`` epochs, with data, initial parameters and
     batch order all drawn from ``seed``; the cells use `models.SEED`."""
     driver = driver_for(cell.layer)
@@ -152,8 +153,7 @@ def execute(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
             elif driver.save_round_trip:
                 obs.stage = Stage.SAVE
                 obs.checks.append(_round_trip_check(driver, model, x))
-    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
-                   training=record)
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks), training=record)
 
 
 def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> str:
@@ -165,8 +165,9 @@ def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> 
     return compat.resolved_method(cell.diff_method, qnode, x, params["quantum.weights"])
 
 
-def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
-           spec: TrainingSpec) -> tuple[Any, TrainingRecord]:
+def _train(
+    driver: Driver, model: Any, x: np.ndarray, y: np.ndarray, spec: TrainingSpec
+) -> tuple[Any, TrainingRecord]:
     train_epoch = driver.trainer(model)
     accuracies: list[float] = []
     with measure() as usage:
@@ -176,8 +177,7 @@ def _train(driver: Driver, model: Any, x: np.ndarray, y: np.ndarray,
             accuracies.append(accuracy(driver.predict(model, x), y))
             if accuracies[-1] >= spec.min_accuracy:
                 break
-    record = TrainingRecord(len(accuracies), tuple(accuracies), usage.wall_seconds,
-                            usage.peak_memory_bytes)
+    record = TrainingRecord(len(accuracies), tuple(accuracies), usage.wall_seconds, usage.peak_memory_bytes)
     return model, record
 
 
@@ -185,25 +185,35 @@ def _loss_checks(value: np.ndarray, params: Params, x: np.ndarray, y: np.ndarray
     """The loss against the reference, as returned, and its dtype: the loss of float64
     data and parameters must be float64."""
     value = np.asarray(value)
-    return [compare_values("loss", value.reshape(1),
-                           expected=np.array([float(reference.loss(params, x, y))]),
-                           tolerance=np.array([reference.loss_tolerance(params)]),
-                           criterion="float64 round-off"),
-            dtype_check("loss", value)]
+    return [
+        compare_values(
+            "loss",
+            value.reshape(1),
+            expected=np.array([float(reference.loss(params, x, y))]),
+            tolerance=np.array([reference.loss_tolerance(params)]),
+            criterion="float64 round-off",
+        ),
+        dtype_check("loss", value),
+    ]
 
 
-def _gradient_checks(method: str, grads: Params, params: Params, x: np.ndarray,
-                     y: np.ndarray) -> list[ValueCheck]:
+def _gradient_checks(
+    method: str, grads: Params, params: Params, x: np.ndarray, y: np.ndarray
+) -> list[ValueCheck]:
     """The gradient against the reference, as returned, and each parameter's dtype on its
     own (flattening float32 next to float64 would promote it out of sight)."""
     expected = reference.reference_gradient(params, x, y)
     tol = reference.gradient_tolerance(method, params, x)
-    return [compare_values(f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
-                           reference.flatten(grads), expected=reference.flatten(expected),
-                           tolerance=reference.flatten(tol),
-                           criterion=f"{method}: error bound"),
-            *(dtype_check(f"loss gradient of {name}", np.asarray(grads[name]))
-              for name in PARAM_SHAPES)]
+    return [
+        compare_values(
+            f"loss gradient (entries in the order {', '.join(PARAM_SHAPES)})",
+            reference.flatten(grads),
+            expected=reference.flatten(expected),
+            tolerance=reference.flatten(tol),
+            criterion=f"{method}: error bound",
+        ),
+        *(dtype_check(f"loss gradient of {name}", np.asarray(grads[name])) for name in PARAM_SHAPES),
+    ]
 
 
 def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
@@ -211,8 +221,14 @@ def _round_trip_check(driver: Driver, model: Any, x: np.ndarray) -> ValueCheck:
     with tempfile.TemporaryDirectory(prefix="supportmatrix-") as directory:
         after = driver.predict(driver.save_and_reload(model, directory), x)
     passed = after.shape == before.shape and bool(np.array_equal(after, before))
-    return ValueCheck("predictions after model.save -> keras.models.load_model", after, before,
-                      np.zeros(before.shape), passed, "identical")
+    return ValueCheck(
+        "predictions after model.save -> keras.models.load_model",
+        after,
+        before,
+        np.zeros(before.shape),
+        passed,
+        "identical",
+    )
 
 
 def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:

@@ -11,7 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.hybrid.models import N_QUANTUM_LAYERS, N_QUBITS, TRAINING, Params, TrainingSetup, hybrid_qnode
+from supportmatrix.hybrid.models import (
+    N_QUANTUM_LAYERS,
+    N_QUBITS,
+    TRAINING,
+    Params,
+    TrainingSetup,
+    hybrid_qnode,
+)
 
 #: Canonical name -> (index in the Sequential, torch parameter name, transposed?).
 _LAYOUT: dict[str, tuple[int, str, bool]] = {
@@ -35,9 +42,9 @@ class TorchDriver:
 
         qnode = hybrid_qnode(device, diff_method, interface="torch")
         qlayer = qml.qnn.TorchLayer(qnode, {"weights": (N_QUANTUM_LAYERS, N_QUBITS)})
-        model = torch.nn.Sequential(
-            torch.nn.Linear(2, N_QUBITS), qlayer, torch.nn.Linear(N_QUBITS, 2)
-        ).to(torch.float64)
+        model = torch.nn.Sequential(torch.nn.Linear(2, N_QUBITS), qlayer, torch.nn.Linear(N_QUBITS, 2)).to(
+            torch.float64
+        )
         with torch.no_grad():
             for name, (index, attr, transposed) in _LAYOUT.items():
                 value = torch.as_tensor(params[name], dtype=torch.float64)
@@ -65,8 +72,9 @@ class TorchDriver:
             grads[name] = grad.T if transposed else grad
         return grads
 
-    def trainer(self, model: Any, setup: TrainingSetup = TRAINING
-                ) -> Callable[[np.ndarray, np.ndarray], None]:
+    def trainer(
+        self, model: Any, setup: TrainingSetup = TRAINING
+    ) -> Callable[[np.ndarray, np.ndarray], None]:
         import torch
 
         optimizer = torch.optim.Adam(model.parameters(), lr=setup.learning_rate)

@@ -95,7 +95,7 @@ class WorkerProcess:
 
     def _ensure_started(self) -> subprocess.Popen[bytes]:
         if self._proc is None:
-            self._stderr = tempfile.TemporaryFile()
+            self._stderr = tempfile.TemporaryFile()  # noqa: SIM115  open for the worker's life; close() closes it
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", __name__],
                 stdin=subprocess.PIPE,

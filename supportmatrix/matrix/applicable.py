@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from supportmatrix.matrix.checks import check_keys, require_list, require_mapping
+from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.fields import parse_note_ref
 from supportmatrix.matrix.keyed import Keyed
 from supportmatrix.matrix.model import NotApplicableCell
 from supportmatrix.matrix.resolve import CellMatch
-from supportmatrix.matrix.families import Family
 from supportmatrix.matrix.schema import parse_where
 from supportmatrix.matrix.source import Keypath, Source
 
@@ -47,13 +47,20 @@ class Declaration:
     note: str
 
     def admits(self, family: Family, combo: tuple[object, ...]) -> bool:
-        return all(axis not in self.allowed or value in self.allowed[axis]
-                   for axis, value in zip(family.axis_names, combo, strict=True))
+        return all(
+            axis not in self.allowed or value in self.allowed[axis]
+            for axis, value in zip(family.axis_names, combo, strict=True)
+        )
 
 
-def parse_not_applicable(src: Source, section: dict, family: Family,
-                         axes: dict[str, tuple[object, ...]],
-                         notes: dict[str, str], keyed: Keyed | None = None) -> list[Declaration]:
+def parse_not_applicable(
+    src: Source,
+    section: dict,
+    family: Family,
+    axes: dict[str, tuple[object, ...]],
+    notes: dict[str, str],
+    keyed: Keyed | None = None,
+) -> list[Declaration]:
     """The section's ``not-applicable`` entries, in file order (none when absent); ``keyed``
     (schema 3) holds the sets a ``where`` may name."""
     kp: Keypath = (*family.keypath, KEY)
@@ -64,21 +71,26 @@ def parse_not_applicable(src: Source, section: dict, family: Family,
         item_kp: Keypath = (*kp, index)
         entry = require_mapping(src, raw, item_kp, "a not-applicable entry")
         check_keys(src, entry, item_kp, ("where", "note"), required=("where", "note"))
-        where, specifiers = parse_where(src, entry["where"], (*item_kp, "where"), family, axes,
-                                        keyed)
+        where, specifiers = parse_where(src, entry["where"], (*item_kp, "where"), family, axes, keyed)
         if specifiers:
             package = next(iter(specifiers))
-            raise src.error((*item_kp, "where", package),
-                            "a not-applicable entry cannot be version-gated: whether a cell "
-                            "makes sense does not depend on what is installed")
+            raise src.error(
+                (*item_kp, "where", package),
+                "a not-applicable entry cannot be version-gated: whether a cell "
+                "makes sense does not depend on what is installed",
+            )
         note = parse_note_ref(src, entry["note"], (*item_kp, "note"), notes)
-        declarations.append(Declaration(index, src.line(item_kp),
-                                        {a: frozenset(v) for a, v in where.items()}, note))
+        declarations.append(
+            Declaration(index, src.line(item_kp), {a: frozenset(v) for a, v in where.items()}, note)
+        )
     return declarations
 
 
 def split_not_applicable(
-    src: Source, family: Family, declarations: list[Declaration], matches: list[CellMatch],
+    src: Source,
+    family: Family,
+    declarations: list[Declaration],
+    matches: list[CellMatch],
     inapplicable: Callable[[Any], str | None],
 ) -> tuple[list[CellMatch], list[NotApplicableCell]]:
     """The cells that are tests, and those declared not applicable, each in cell order;
@@ -90,20 +102,25 @@ def split_not_applicable(
         cell = family.make_cell(*combo)
         own = [d for d in declarations if d.admits(family, combo)]
         if len(own) > 1:
-            raise src.error((*kp, own[1].index),
-                            f"overlaps the entry at line {own[0].line}: cell {cell.id} is "
-                            "declared not applicable twice")
+            raise src.error(
+                (*kp, own[1].index),
+                f"overlaps the entry at line {own[0].line}: cell {cell.id} is declared not applicable twice",
+            )
         reason = inapplicable(cell)
         if own and reason is None:
-            raise src.error((*kp, own[0].index),
-                            f"declares cell {cell.id} not applicable, but it makes sense and is "
-                            "a test; only cells that make no sense may be declared here")
+            raise src.error(
+                (*kp, own[0].index),
+                f"declares cell {cell.id} not applicable, but it makes sense and is "
+                "a test; only cells that make no sense may be declared here",
+            )
         if own:
-            declared.append(NotApplicableCell(cell, own[0].note, own[0].line))  # type: ignore[arg-type]
+            declared.append(NotApplicableCell(cell, own[0].note, own[0].line))
         elif reason is not None:
-            raise src.error(kp if declarations else family.keypath,
-                            f"cell {cell.id} makes no sense ({reason}) but is not declared "
-                            f"under {KEY!r}; add {{where: {{...}}, note: <reason>}} for it")
+            raise src.error(
+                kp if declarations else family.keypath,
+                f"cell {cell.id} makes no sense ({reason}) but is not declared "
+                f"under {KEY!r}; add {{where: {{...}}, note: <reason>}} for it",
+            )
         else:
             tests.append((combo, matched))
     return tests, declared

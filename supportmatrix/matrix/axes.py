@@ -91,7 +91,14 @@ KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
 
 #: Axes of the Catalyst family (``qjit:`` in `matrix.yaml`), in id order.
 QJIT_AXIS_NAMES: tuple[str, ...] = (
-    "device", "diff_method", "grad_function", "method", "measurement", "shots", "derivative")
+    "device",
+    "diff_method",
+    "grad_function",
+    "method",
+    "measurement",
+    "shots",
+    "derivative",
+)
 
 #: Qjit axis values the qjit runner knows how to build: ``grad_function`` is the gradient
 #: transform applied inside ``qml.qjit``, ``method`` its ``method=`` argument, and
@@ -101,8 +108,20 @@ KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "diff_method": ("adjoint", "parameter-shift", "finite-diff", "best", "device"),
     "grad_function": ("qml.grad", "catalyst.grad", "catalyst.jacobian"),
     "method": ("auto", "fd"),
-    "measurement": ("expval", "var", "probs", "state", "expval_hermitian", "density_matrix",
-                    "sample", "counts", "expval_projector", "vn_entropy", "mutual_info", "purity"),
+    "measurement": (
+        "expval",
+        "var",
+        "probs",
+        "state",
+        "expval_hermitian",
+        "density_matrix",
+        "sample",
+        "counts",
+        "expval_projector",
+        "vn_entropy",
+        "mutual_info",
+        "purity",
+    ),
     "derivative": ("first", "second"),
 }
 
@@ -115,8 +134,20 @@ FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "fe
 KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "interface": KNOWN_AXIS_VALUES["interface"],
     "diff_method": KNOWN_AXIS_VALUES["diff_method"],
-    "feature": ("controlled", "rot", "two-qubit", "fixed-ops", "classical", "hamiltonian",
-                "multi-measure", "broadcast", "hessian", "hessian-probs", "shot-vector", "float32"),
+    "feature": (
+        "controlled",
+        "rot",
+        "two-qubit",
+        "fixed-ops",
+        "classical",
+        "hamiltonian",
+        "multi-measure",
+        "broadcast",
+        "hessian",
+        "hessian-probs",
+        "shot-vector",
+        "float32",
+    ),
 }
 
 #: Features whose cells make sense only with finite shots (``shot-vector`` runs a shot

@@ -10,8 +10,7 @@ from collections.abc import Iterable
 
 from supportmatrix.matrix.source import Keypath, Source
 
-__all__ = ["allowed", "check_keys", "one_of", "require_list", "require_mapping", "require_str",
-           "show"]
+__all__ = ["allowed", "check_keys", "one_of", "require_list", "require_mapping", "require_str", "show"]
 
 
 def _type_name(value: object) -> str:
@@ -63,9 +62,7 @@ def check_keys(
     """Refuse keys outside ``allowed_keys`` and require each of ``required``."""
     for key in mapping:
         if key not in allowed_keys:
-            raise src.error(
-                (*keypath, key), f"unknown key {show(key)}; allowed: {allowed(allowed_keys)}"
-            )
+            raise src.error((*keypath, key), f"unknown key {show(key)}; allowed: {allowed(allowed_keys)}")
     for key in required:
         if key not in mapping:
             raise src.error(keypath, f"missing required key {key!r}")

@@ -49,8 +49,12 @@ class Device:
 
     def to_yaml(self) -> dict[str, Any]:
         """The entry as it is written under ``devices:``."""
-        return {"kwargs": dict(self.kwargs), "seed_keyword": self.seed_keyword,
-                "mixed_state": self.mixed_state, "package": self.package}
+        return {
+            "kwargs": dict(self.kwargs),
+            "seed_keyword": self.seed_keyword,
+            "mixed_state": self.mixed_state,
+            "package": self.package,
+        }
 
 
 #: PennyLane's Python state-vector simulator and Lightning's C++ one: matrix.yaml's devices,
@@ -60,17 +64,26 @@ PYTHON_STATEVECTOR = "default.qubit"
 LIGHTNING_STATEVECTOR = "lightning.qubit"
 
 #: The devices this project declares: matrix.yaml's and those under devices/.
-KNOWN_DEVICES: Mapping[str, Device] = MappingProxyType({device.name: device for device in (
-    Device(PYTHON_STATEVECTOR, package="pennylane"),
-    Device(LIGHTNING_STATEVECTOR, package="pennylane-lightning"),
-    Device("default.mixed", mixed_state=True, package="pennylane"),
-    Device("lightning.kokkos", package="pennylane-lightning-kokkos"),
-    # The "automatic" method samples even with shots=None (with a UserWarning); statevector
-    # computes analytic statistics. Aer's run option for the seed is seed_simulator: the
-    # plugin forwards an unknown ``seed`` to the simulator, which ignores it.
-    Device("qiskit.aer", kwargs=MappingProxyType({"method": "statevector"}),
-           seed_keyword="seed_simulator", package="pennylane-qiskit"),
-)})
+KNOWN_DEVICES: Mapping[str, Device] = MappingProxyType(
+    {
+        device.name: device
+        for device in (
+            Device(PYTHON_STATEVECTOR, package="pennylane"),
+            Device(LIGHTNING_STATEVECTOR, package="pennylane-lightning"),
+            Device("default.mixed", mixed_state=True, package="pennylane"),
+            Device("lightning.kokkos", package="pennylane-lightning-kokkos"),
+            # The "automatic" method samples even with shots=None (with a UserWarning); statevector
+            # computes analytic statistics. Aer's run option for the seed is seed_simulator: the
+            # plugin forwards an unknown ``seed`` to the simulator, which ignores it.
+            Device(
+                "qiskit.aer",
+                kwargs=MappingProxyType({"method": "statevector"}),
+                seed_keyword="seed_simulator",
+                package="pennylane-qiskit",
+            ),
+        )
+    }
+)
 
 #: The devices of the matrix loaded last, by name (see the module docstring).
 _DECLARED: dict[str, Device] = {}
@@ -96,6 +109,10 @@ def device_packages() -> tuple[str, ...]:
 def parse_device(name: str, raw: Mapping[str, Any]) -> Device:
     """An entry from its YAML mapping (keys checked by the loader)."""
     kwargs = raw.get("kwargs") or {}
-    return Device(name=name, kwargs=MappingProxyType(dict(kwargs)),
-                  seed_keyword=raw.get("seed_keyword", "seed"),
-                  mixed_state=bool(raw.get("mixed_state", False)), package=raw.get("package"))
+    return Device(
+        name=name,
+        kwargs=MappingProxyType(dict(kwargs)),
+        seed_keyword=raw.get("seed_keyword", "seed"),
+        mixed_state=bool(raw.get("mixed_state", False)),
+        package=raw.get("package"),
+    )

@@ -47,8 +47,10 @@ def explain(matrix: Matrix, cell_id: str, *, versions: Mapping[str, str | None])
     for decision in found.decisions:
         deciding.setdefault(decision.line, []).append(decision.field)
     matching = [rule for rule in cells.rules if _matches(rule, found)]
-    lines.append(f"rules matching it, in file order ({len(matching)}; for each field the last "
-                 "rule that sets it and whose gates hold decides it):")
+    lines.append(
+        f"rules matching it, in file order ({len(matching)}; for each field the last "
+        "rule that sets it and whose gates hold decides it):"
+    )
     text = _file_lines(matrix.path)
     for rule in matching:
         lines += _rule_lines(matrix.path, rule, text, versions, deciding)
@@ -59,7 +61,8 @@ def _find(matrix: Matrix, cell_id: str) -> tuple[Family, ResolvedCell | NotAppli
     every: list[str] = []
     for family in FAMILIES:
         cells = matrix.family(family.name)
-        for item in (*cells.cells, *cells.not_applicable):
+        items: tuple[ResolvedCell | NotApplicableCell, ...] = (*cells.cells, *cells.not_applicable)
+        for item in items:
             if item.cell.id == cell_id:
                 return family, item
             every.append(item.cell.id)
@@ -91,13 +94,21 @@ def _file_lines(path: str) -> list[str]:
         return []
 
 
-def _rule_lines(path: str, rule: Rule, text: list[str], versions: Mapping[str, str | None],
-                deciding: Mapping[int, list[str]]) -> list[str]:
+def _rule_lines(
+    path: str,
+    rule: Rule,
+    text: list[str],
+    versions: Mapping[str, str | None],
+    deciding: Mapping[int, list[str]],
+) -> list[str]:
     sets = [name for name in ("expect", "warnings", "training") if getattr(rule, name) is not None]
     gates = [_gate(package, spec, versions) for package, spec in rule.versions.items()]
     applies = all(ok for _, ok in gates)
-    status = f"decides {', '.join(deciding[rule.line])}" if rule.line in deciding else (
-        "overridden by a later rule" if applies else "gate does not hold")
+    status = (
+        f"decides {', '.join(deciding[rule.line])}"
+        if rule.line in deciding
+        else ("overridden by a later rule" if applies else "gate does not hold")
+    )
     lines = [f"  {path}:{rule.line}: sets {', '.join(sets)}; {status}"]
     lines += [f"    gate {text_}" for text_, _ in gates]
     lines += [f"    | {line}" for line in _source(text, rule.line)]

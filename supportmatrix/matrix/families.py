@@ -49,9 +49,24 @@ from supportmatrix.matrix.table_texts import (
 if TYPE_CHECKING:  # the plugin imports this module in every pytest session: no YAML parser
     from supportmatrix.matrix.source import Keypath
 
-__all__ = ["FAMILIES", "FEATURES", "HYBRID", "PAGES", "QJIT", "QNODE", "TOP_LEVEL", "AxisText",
-           "Family", "TableLayout", "TablePage", "TableTexts", "family_named", "family_of",
-           "families_on", "resolve"]
+__all__ = [
+    "FAMILIES",
+    "FEATURES",
+    "HYBRID",
+    "PAGES",
+    "QJIT",
+    "QNODE",
+    "TOP_LEVEL",
+    "AxisText",
+    "Family",
+    "TableLayout",
+    "TablePage",
+    "TableTexts",
+    "families_on",
+    "family_named",
+    "family_of",
+    "resolve",
+]
 
 _TWO_STAGES = (Stage.FORWARD.value, Stage.GRADIENT.value)
 
@@ -153,14 +168,23 @@ class Family:
         target = getattr(self, reference)
         if target is None:
             raise LookupError(f"the {self.title} family has no {reference}")
-        return resolve(target)  # type: ignore[no-any-return]
+        return resolve(target)
 
 
 QNODE = Family(
-    name="qnode", title="QNode", keypath=(), axis_names=AXIS_NAMES,
-    known_values=KNOWN_AXIS_VALUES, make_cell=QNodeCell, stages=_TWO_STAGES,
-    rule_fields=("expect", "warnings"), results_key="cells", summary_key="summary",
-    marker="matrix", fixture="resolved_cell", test_file="tests/test_qnode.py",
+    name="qnode",
+    title="QNode",
+    keypath=(),
+    axis_names=AXIS_NAMES,
+    known_values=KNOWN_AXIS_VALUES,
+    make_cell=QNodeCell,
+    stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"),
+    results_key="cells",
+    summary_key="summary",
+    marker="matrix",
+    fixture="resolved_cell",
+    test_file="tests/test_qnode.py",
     timeout_seconds=60,  # the slowest healthy cell, a worker's first TensorFlow cell, takes ~4 s
     runner="supportmatrix.qnode.runner:run_resolved",
     failure="supportmatrix.qnode.failure:failure_lines",
@@ -168,40 +192,72 @@ QNODE = Family(
     oracle="supportmatrix.qnode.failure:oracle_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
-    layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
-                       columns=("measurement",), paired="shots",
-                       axis_texts=axis_texts(*AXIS_NAMES), markdown=QNODE_MARKDOWN, rst=QNODE_RST,
-                       rst_widths=PENNYLANE_WIDTHS, rst_default_width=PENNYLANE_NARROWEST,
-                       rst_column_group="Return type", json_key="", json_symbols=True),
+    layout=TableLayout(
+        sections=("device",),
+        rows=("interface", "diff_method"),
+        columns=("measurement",),
+        paired="shots",
+        axis_texts=axis_texts(*AXIS_NAMES),
+        markdown=QNODE_MARKDOWN,
+        rst=QNODE_RST,
+        rst_widths=PENNYLANE_WIDTHS,
+        rst_default_width=PENNYLANE_NARROWEST,
+        rst_column_group="Return type",
+        json_key="",
+        json_symbols=True,
+    ),
     property_classes="supportmatrix.qnode.representatives:supported_classes",
     any_device=True,
 )
 FEATURES = Family(
-    name="features", title="features", keypath=("features",), axis_names=FEATURE_AXIS_NAMES,
-    known_values=KNOWN_FEATURE_AXIS_VALUES, make_cell=FeatureCell, stages=_TWO_STAGES,
-    rule_fields=("expect", "warnings"), results_key="feature_cells",
-    summary_key="feature_summary", marker="features", fixture="resolved_feature_cell",
-    test_file="tests/test_features.py", timeout_seconds=60,
+    name="features",
+    title="features",
+    keypath=("features",),
+    axis_names=FEATURE_AXIS_NAMES,
+    known_values=KNOWN_FEATURE_AXIS_VALUES,
+    make_cell=FeatureCell,
+    stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"),
+    results_key="feature_cells",
+    summary_key="feature_summary",
+    marker="features",
+    fixture="resolved_feature_cell",
+    test_file="tests/test_features.py",
+    timeout_seconds=60,
     runner="supportmatrix.features.runner:run_resolved",
     failure="supportmatrix.features.failure:failure_lines",
     reproduction="supportmatrix.features.failure:feature_snippet",
     oracle="supportmatrix.features.failure:oracle_lines",
     missing="supportmatrix.check.interfaces:missing_for_cell",
     table="docs/support-table.md",
-    layout=TableLayout(sections=("device",), rows=("interface", "diff_method"),
-                       columns=("feature",), paired="shots",
-                       axis_texts=axis_texts(*FEATURE_AXIS_NAMES), markdown=FEATURES_MARKDOWN,
-                       rst=FEATURES_RST, json_key="features"),
+    layout=TableLayout(
+        sections=("device",),
+        rows=("interface", "diff_method"),
+        columns=("feature",),
+        paired="shots",
+        axis_texts=axis_texts(*FEATURE_AXIS_NAMES),
+        markdown=FEATURES_MARKDOWN,
+        rst=FEATURES_RST,
+        json_key="features",
+    ),
     has_not_applicable=True,
     property_classes="supportmatrix.features.representatives:supported_feature_classes",
     any_device=True,
 )
 HYBRID = Family(
-    name="hybrid", title="hybrid", keypath=("hybrid",), axis_names=HYBRID_AXIS_NAMES,
-    known_values=KNOWN_HYBRID_AXIS_VALUES, make_cell=HybridCell,
-    stages=tuple(s.value for s in Stage), rule_fields=("expect", "warnings", "training"),
-    results_key="hybrid_cells", summary_key="hybrid_summary", marker="hybrid",
-    fixture="resolved_hybrid_cell", test_file="tests/test_hybrid.py",
+    name="hybrid",
+    title="hybrid",
+    keypath=("hybrid",),
+    axis_names=HYBRID_AXIS_NAMES,
+    known_values=KNOWN_HYBRID_AXIS_VALUES,
+    make_cell=HybridCell,
+    stages=tuple(s.value for s in Stage),
+    rule_fields=("expect", "warnings", "training"),
+    results_key="hybrid_cells",
+    summary_key="hybrid_summary",
+    marker="hybrid",
+    fixture="resolved_hybrid_cell",
+    test_file="tests/test_hybrid.py",
     # Hybrid cells train; a process's first Keras cell also starts its backend worker
     # (Keras, the backend and PennyLane imported), up to 50 s on a loaded 2-core machine.
     timeout_seconds=300,
@@ -210,16 +266,31 @@ HYBRID = Family(
     missing="supportmatrix.hybrid.runner:missing_for_cell",
     table="docs/support-table.md",
     # Not in ``render --format json`` (json_key None): its cells are in the results files.
-    layout=TableLayout(sections=(), rows=("layer", "device"), columns=("diff_method",),
-                       axis_texts=axis_texts(*HYBRID_AXIS_NAMES), markdown=HYBRID_MARKDOWN,
-                       rst=HYBRID_RST, extra_symbols=("training-raises", "save-raises")),
+    layout=TableLayout(
+        sections=(),
+        rows=("layer", "device"),
+        columns=("diff_method",),
+        axis_texts=axis_texts(*HYBRID_AXIS_NAMES),
+        markdown=HYBRID_MARKDOWN,
+        rst=HYBRID_RST,
+        extra_symbols=("training-raises", "save-raises"),
+    ),
     counts_shot_checks=False,
 )
 QJIT = Family(
-    name="qjit", title="Catalyst", keypath=("qjit",), axis_names=QJIT_AXIS_NAMES,
-    known_values=KNOWN_QJIT_AXIS_VALUES, make_cell=QjitCell, stages=_TWO_STAGES,
-    rule_fields=("expect", "warnings"), results_key="qjit_cells", summary_key="qjit_summary",
-    marker="qjit", fixture="resolved_qjit_cell", test_file="tests/test_qjit.py",
+    name="qjit",
+    title="Catalyst",
+    keypath=("qjit",),
+    axis_names=QJIT_AXIS_NAMES,
+    known_values=KNOWN_QJIT_AXIS_VALUES,
+    make_cell=QjitCell,
+    stages=_TWO_STAGES,
+    rule_fields=("expect", "warnings"),
+    results_key="qjit_cells",
+    summary_key="qjit_summary",
+    marker="qjit",
+    fixture="resolved_qjit_cell",
+    test_file="tests/test_qjit.py",
     # Two programs compiled (under a second each); a process's first cell also imports
     # jax, PennyLane and Catalyst (about 10 s on a loaded machine).
     timeout_seconds=120,
@@ -229,10 +300,16 @@ QJIT = Family(
     oracle="supportmatrix.qjit.failure:oracle_lines",
     missing="supportmatrix.qjit.runner:missing_for_cell",
     table="docs/qjit-table.md",
-    layout=TableLayout(sections=("device",), rows=("diff_method", "grad_function", "method"),
-                       columns=("measurement", "derivative"), paired="shots",
-                       axis_texts=axis_texts(*QJIT_AXIS_NAMES), markdown=QJIT_MARKDOWN,
-                       rst=QJIT_RST, json_key="qjit"),
+    layout=TableLayout(
+        sections=("device",),
+        rows=("diff_method", "grad_function", "method"),
+        columns=("measurement", "derivative"),
+        paired="shots",
+        axis_texts=axis_texts(*QJIT_AXIS_NAMES),
+        markdown=QJIT_MARKDOWN,
+        rst=QJIT_RST,
+        json_key="qjit",
+    ),
     runs_by_default=False,  # about 0.6 s a cell: --qjit or -m qjit
 )
 

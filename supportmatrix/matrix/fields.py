@@ -27,8 +27,16 @@ from supportmatrix.matrix.model import (
 )
 from supportmatrix.matrix.source import Keypath, Source
 
-__all__ = ["NEEDS_NOTE", "outcomes_of", "parse_error_table", "parse_expect", "parse_note_ref",
-           "parse_training", "parse_warning_table", "parse_warnings"]
+__all__ = [
+    "NEEDS_NOTE",
+    "outcomes_of",
+    "parse_error_table",
+    "parse_expect",
+    "parse_note_ref",
+    "parse_training",
+    "parse_warning_table",
+    "parse_warnings",
+]
 
 _TRAINING_KEYS = ("min_accuracy", "max_epochs")
 _EXPECT_KEYS = ("outcome", "error", "note")
@@ -44,8 +52,7 @@ _FORBIDS_ERROR = frozenset({Outcome.SUPPORTED, Outcome.NO_GRADIENT, Outcome.INCO
 
 #: Outcomes whose rule must name the reason (a key of ``notes``) from schema_version 2 on:
 #: the table's footnotes are these reasons, so every cell that is not supported has one.
-NEEDS_NOTE = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY, Outcome.NO_GRADIENT,
-                        Outcome.INCORRECT})
+NEEDS_NOTE = frozenset({Outcome.ERRORS, Outcome.FORWARD_ONLY, Outcome.NO_GRADIENT, Outcome.INCORRECT})
 
 
 def outcomes_of(schema_version: int) -> tuple[str, ...]:
@@ -126,22 +133,28 @@ def _parse_error(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...])
     )
 
 
-def _error_ref(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...],
-               keyed: Keyed) -> ErrorSpec:
+def _error_ref(src: Source, raw: object, kp: Keypath, stages: tuple[str, ...], keyed: Keyed) -> ErrorSpec:
     """A key of ``errors:``, whose stage this family's rules must allow."""
     key, error = _keyed_ref(src, raw, kp, "error", keyed.errors, "{class, match, stage}")
     if error.stage.value not in stages:
-        raise src.error(kp, f"error {key!r} has stage {error.stage.value!r}, which these rules "
-                            f"do not allow; allowed stages: {allowed(stages)}")
+        raise src.error(
+            kp,
+            f"error {key!r} has stage {error.stage.value!r}, which these rules "
+            f"do not allow; allowed stages: {allowed(stages)}",
+        )
     return error
 
 
-def _keyed_ref(src: Source, raw: object, kp: Keypath, kind: str, table: Mapping[str, Any],
-               fields: str) -> tuple[str, Any]:
+def _keyed_ref(
+    src: Source, raw: object, kp: Keypath, kind: str, table: Mapping[str, Any], fields: str
+) -> tuple[str, Any]:
     """``raw``, a key of the top-level ``{kind}s:``, and what it names there."""
     if isinstance(raw, dict):
-        raise src.error(kp, f"schema_version 3 refers to {kind}s by key: declare {fields} once "
-                            f"under the top-level '{kind}s:' and write its key here")
+        raise src.error(
+            kp,
+            f"schema_version 3 refers to {kind}s by key: declare {fields} once "
+            f"under the top-level '{kind}s:' and write its key here",
+        )
     key = require_str(src, raw, kp, f"a {kind} (a key of {kind}s)")
     if key not in table:
         raise src.error(kp, f"unknown {kind} {key!r}; allowed: {allowed(table) or '(none)'}")
@@ -151,18 +164,23 @@ def _keyed_ref(src: Source, raw: object, kp: Keypath, kind: str, table: Mapping[
 def parse_error_table(src: Source, root: dict) -> dict[str, ErrorSpec]:
     """Schema 3's top-level ``errors:``: key -> ``{class, match, stage}`` (any stage of any
     family; each use checks its family's)."""
-    return {key: _parse_error(src, raw, ("errors", key), tuple(s.value for s in Stage))
-            for key, raw in declared_names(src, root, "errors").items()}
+    return {
+        key: _parse_error(src, raw, ("errors", key), tuple(s.value for s in Stage))
+        for key, raw in declared_names(src, root, "errors").items()
+    }
 
 
 def parse_warning_table(src: Source, root: dict) -> dict[str, WarningSpec]:
     """Schema 3's top-level ``warnings:``: key -> ``{category, match}``."""
-    return {key: _parse_warning(src, raw, ("warnings", key))
-            for key, raw in declared_names(src, root, "warnings").items()}
+    return {
+        key: _parse_warning(src, raw, ("warnings", key))
+        for key, raw in declared_names(src, root, "warnings").items()
+    }
 
 
-def parse_warnings(src: Source, raw: object, kp: Keypath,
-                   keyed: Keyed | None = None) -> tuple[WarningSpec, ...]:
+def parse_warnings(
+    src: Source, raw: object, kp: Keypath, keyed: Keyed | None = None
+) -> tuple[WarningSpec, ...]:
     """A list of ``{category, match}`` (schema 3: of keys of ``warnings:``); ``[]`` is
     allowed (it clears earlier warnings)."""
     items = require_list(src, raw, kp, "warnings")
@@ -171,8 +189,7 @@ def parse_warnings(src: Source, raw: object, kp: Keypath,
     specs: dict[str, WarningSpec] = {}
     for index, item in enumerate(items):
         item_kp: Keypath = (*kp, index)
-        key, spec = _keyed_ref(src, item, item_kp, "warning", keyed.warnings,
-                               "{category, match}")
+        key, spec = _keyed_ref(src, item, item_kp, "warning", keyed.warnings, "{category, match}")
         if key in specs:
             raise src.error(item_kp, f"duplicate warning {key!r}")
         specs[key] = spec
@@ -198,9 +215,7 @@ def parse_training(src: Source, raw: object, kp: Keypath) -> TrainingSpec:
             (*kp, "min_accuracy"), f"min_accuracy must be a number in (0, 1], got {show(accuracy)}"
         )
     if type(epochs) is not int or epochs < 1:
-        raise src.error(
-            (*kp, "max_epochs"), f"max_epochs must be an integer >= 1, got {show(epochs)}"
-        )
+        raise src.error((*kp, "max_epochs"), f"max_epochs must be an integer >= 1, got {show(epochs)}")
     return TrainingSpec(min_accuracy=float(accuracy), max_epochs=epochs)
 
 

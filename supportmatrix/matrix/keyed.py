@@ -70,8 +70,9 @@ def parse_sets(
     for name, raw in declared_names(src, root, "sets").items():
         kp: Keypath = ("sets", name)
         if name in taken:
-            raise src.error(kp, f"set name {name!r} is also an axis value; name the set "
-                                "something no axis has as a value")
+            raise src.error(
+                kp, f"set name {name!r} is also an axis value; name the set something no axis has as a value"
+            )
         items = require_list(src, raw, kp, f"set {name!r}")
         if not items:
             raise src.error(kp, f"set {name!r} must list at least one value")
@@ -87,32 +88,36 @@ def parse_sets(
 
 
 def check_unused(
-    src: Source, root: dict, keyed: Keyed, notes: Mapping[str, str],
+    src: Source,
+    root: dict,
+    keyed: Keyed,
+    notes: Mapping[str, str],
     sections: Iterable[Keypath],
 ) -> None:
     """Refuse a set, error, warning or note that no rule (or not-applicable entry) names.
 
     Runs after every rule was validated, so it only walks plain data.
     """
-    used: dict[str, set[str]] = {"sets": set(), "errors": set(), "warnings": set(), "notes": set()}
+    used: dict[str, set[str | None]] = {"sets": set(), "errors": set(), "warnings": set(), "notes": set()}
     for keypath in sections:
-        section = root
+        section: object = root
         for key in keypath:
             section = section.get(key) if isinstance(section, dict) else None
         if not isinstance(section, dict):
             continue
         for entry in [*section.get("rules", []), *section.get("not-applicable", [])]:
             _uses(entry, used)
-    declared = {"sets": keyed.sets, "errors": keyed.errors, "warnings": keyed.warnings,
-                "notes": notes}
+    declared = {"sets": keyed.sets, "errors": keyed.errors, "warnings": keyed.warnings, "notes": notes}
     for kind, names in declared.items():
         for name in names:
             if name not in used[kind]:
-                raise src.error((kind, name), f"{kind[:-1]} {name!r} is not used by any rule; "
-                                              "remove it, or refer to it from a rule")
+                raise src.error(
+                    (kind, name),
+                    f"{kind[:-1]} {name!r} is not used by any rule; remove it, or refer to it from a rule",
+                )
 
 
-def _uses(entry: dict, used: dict[str, set[str]]) -> None:
+def _uses(entry: dict, used: dict[str, set[str | None]]) -> None:
     """Record the names one rule or not-applicable entry refers to."""
     for value in (entry.get("where") or {}).values():
         for item in value if isinstance(value, list) else [value]:

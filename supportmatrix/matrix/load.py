@@ -214,9 +214,7 @@ _LOADED: OrderedDict[tuple[str, str, tuple[tuple[str, str | None], ...]], Matrix
 _LOADED_MAX = 8
 
 
-def load_matrix(
-    path: str | os.PathLike[str], *, versions: Mapping[str, str | None] | None = None
-) -> Matrix:
+def load_matrix(path: str | os.PathLike[str], *, versions: Mapping[str, str | None] | None = None) -> Matrix:
     """Parse, validate and resolve the matrix at ``path``.
 
     ``versions`` maps package names to installed versions (None: not installed) for the
@@ -227,8 +225,7 @@ def load_matrix(
     text = read_text(src)
     if versions is None:
         versions = installed_versions()
-    key = (src.path, hashlib.sha256(text.encode("utf-8")).hexdigest(),
-           tuple(sorted(versions.items())))
+    key = (src.path, hashlib.sha256(text.encode("utf-8")).hexdigest(), tuple(sorted(versions.items())))
     if key in _LOADED:
         _LOADED.move_to_end(key)
         return _LOADED[key]
@@ -251,31 +248,37 @@ def _load(src: Source, text: str, versions: Mapping[str, str | None]) -> Matrix:
     for family in FAMILIES:
         section = _section(src, root, family)
         if section is not None:
-            families[family.name] = _family_cells(src, section, family, notes, versions, version,
-                                                  keyed, devices)
+            families[family.name] = _family_cells(
+                src, section, family, notes, versions, version, keyed, devices
+            )
     if keyed is not None:
         check_unused(src, root, keyed, notes, (family.keypath for family in FAMILIES))
     _check_devices_used(src, root, devices, families)
     declare(devices[name] for name in _named_devices(families))
-    return Matrix(path=src.path, notes=notes, families=families,
-                  devices={name: devices[name] for name in _named_devices(families)})
+    return Matrix(
+        path=src.path,
+        notes=notes,
+        families=families,
+        devices={name: devices[name] for name in _named_devices(families)},
+    )
 
 
 def _named_devices(families: Mapping[str, FamilyCells]) -> list[str]:
     """The devices the families' axes name, in order of first appearance."""
-    return list(dict.fromkeys(str(d) for cells in families.values()
-                              for d in cells.axes.get("device", ())))
+    return list(dict.fromkeys(str(d) for cells in families.values() for d in cells.axes.get("device", ())))
 
 
-def _check_devices_used(src: Source, root: dict, devices: Mapping[str, Device],
-                        families: Mapping[str, FamilyCells]) -> None:
+def _check_devices_used(
+    src: Source, root: dict, devices: Mapping[str, Device], families: Mapping[str, FamilyCells]
+) -> None:
     """Every device a file declares is on some family's device axis."""
     if "devices" not in root:
         return
     unused = [name for name in devices if name not in _named_devices(families)]
     if unused:
-        raise src.error(("devices", unused[0]),
-                        f"device {unused[0]!r} is declared but on no family's device axis")
+        raise src.error(
+            ("devices", unused[0]), f"device {unused[0]!r} is declared but on no family's device axis"
+        )
 
 
 def _section(src: Source, root: dict, family: Family) -> dict | None:
@@ -309,8 +312,7 @@ def _family_cells(
     not_applicable: list[NotApplicableCell] = []
     if family.has_not_applicable:
         declarations = parse_not_applicable(src, section, family, axes, notes, keyed)
-        matches, not_applicable = split_not_applicable(src, family, declarations, matches,
-                                                       inapplicable)
+        matches, not_applicable = split_not_applicable(src, family, declarations, matches, inapplicable)
     check_dead_rules(src, family, rules, matches)
     cells = tuple(resolve(src, family, rules, matches, versions))
     if "training" in family.rule_fields:
@@ -320,8 +322,9 @@ def _family_cells(
 
 def _check_trained(src: Source, family: Family, cells: tuple[ResolvedCell, ...]) -> None:
     """Every supported cell of a family that trains must get a training target."""
-    untrained = [rc.cell.id for rc in cells
-                 if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None]
+    untrained = [
+        rc.cell.id for rc in cells if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is None
+    ]
     if untrained:
         raise src.error(
             (*family.keypath, "rules"),

@@ -14,6 +14,7 @@ from typing import Any
 from supportmatrix.matrix.axes import SHOTS_ONLY_FEATURES
 from supportmatrix.matrix.devices import Device
 
+
 def inapplicable(cell: FeatureCell) -> str | None:
     """Why a features cell makes no sense (then it must be declared not applicable), or None."""
     if cell.feature in SHOTS_ONLY_FEATURES and cell.shots is None:
@@ -89,8 +90,9 @@ class Expectation:
         error = self.error
         return {
             "outcome": self.outcome.value,
-            "error": None if error is None else {
-                "class": error.cls, "match": error.match.pattern, "stage": error.stage.value},
+            "error": None
+            if error is None
+            else {"class": error.cls, "match": error.match.pattern, "stage": error.stage.value},
             "warnings": [{"category": w.category, "match": w.match.pattern} for w in self.warnings],
             "note": self.note,
         }
@@ -101,8 +103,9 @@ class Expectation:
         error = data["error"]
         return cls(
             outcome=Outcome(data["outcome"]),
-            error=None if error is None else ErrorSpec(error["class"], re.compile(error["match"]),
-                                                       Stage(error["stage"])),
+            error=None
+            if error is None
+            else ErrorSpec(error["class"], re.compile(error["match"]), Stage(error["stage"])),
             warnings=tuple(WarningSpec(w["category"], re.compile(w["match"])) for w in data["warnings"]),
             note=data["note"],
         )
@@ -171,9 +174,11 @@ class TrainingRecord:
 
     def describe(self) -> str:
         memory = "n/a" if self.peak_memory_bytes is None else f"{self.peak_memory_bytes / 2**20:.1f} MiB"
-        return (f"accuracy {self.accuracy:.3f} after {self.epochs} epoch(s) "
-                f"({', '.join(f'{a:.3f}' for a in self.accuracies)}), "
-                f"{self.wall_seconds:.2f} s, peak memory +{memory}")
+        return (
+            f"accuracy {self.accuracy:.3f} after {self.epochs} epoch(s) "
+            f"({', '.join(f'{a:.3f}' for a in self.accuracies)}), "
+            f"{self.wall_seconds:.2f} s, peak memory +{memory}"
+        )
 
 
 @dataclass(frozen=True)
@@ -231,9 +236,6 @@ class HybridCell:
         return getattr(self, axis)
 
 
-
-
-
 @dataclass(frozen=True)
 class QjitCell:
     """One Catalyst configuration: a QNode compiled with ``qml.qjit`` and differentiated
@@ -251,8 +253,10 @@ class QjitCell:
     def id(self) -> str:
         """Stable, readable id, e.g. ``qjit-lightning.qubit-adjoint-catalyst.grad-auto-expval-analytic-first``."""
         shots = "analytic" if self.shots is None else f"shots{self.shots}"
-        return (f"qjit-{self.device}-{self.diff_method}-{self.grad_function}-{self.method}-"
-                f"{self.measurement}-{shots}-{self.derivative}")
+        return (
+            f"qjit-{self.device}-{self.diff_method}-{self.grad_function}-{self.method}-"
+            f"{self.measurement}-{shots}-{self.derivative}"
+        )
 
     def axis_value(self, axis: str) -> str | int | None:
         return getattr(self, axis)
@@ -288,12 +292,6 @@ class NotApplicableCell:
     line: int = 0
 
 
-
-
-
-
-
-
 @dataclass(frozen=True)
 class FamilyCells:
     """One family's part of a loaded matrix: its axes and resolved cells in cell order,
@@ -310,8 +308,8 @@ class FamilyCells:
 
     def entries(self) -> dict[tuple[object, ...], ResolvedCell | NotApplicableCell]:
         """Every cell, tested or not applicable, by its axis values in axis order."""
-        return {tuple(item.cell.axis_value(a) for a in self.axes): item
-                for item in (*self.cells, *self.not_applicable)}
+        items: tuple[ResolvedCell | NotApplicableCell, ...] = (*self.cells, *self.not_applicable)
+        return {tuple(item.cell.axis_value(a) for a in self.axes): item for item in items}
 
 
 @dataclass(frozen=True)

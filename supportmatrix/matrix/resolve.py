@@ -107,13 +107,14 @@ def check_dead_rules(
         reached |= matched
     unreached = [r for r in rules if not reached >> r.rule.index & 1]
     if unreached:  # its axis values are all declared, so its cells are all not applicable
-        raise src.error((*family.keypath, "rules", unreached[0].rule.index),
-                        "this rule matches no cell that is a test: every cell it matches is "
-                        "declared not applicable")
+        raise src.error(
+            (*family.keypath, "rules", unreached[0].rule.index),
+            "this rule matches no cell that is a test: every cell it matches is declared not applicable",
+        )
     overriders = [
         _bits(
             s.rule.index
-            for s in rules[r.rule.index + 1:]
+            for s in rules[r.rule.index + 1 :]
             if s.rule.versions.items() <= r.rule.versions.items()
         )
         for r in rules
@@ -168,14 +169,10 @@ def _indices(mask: int) -> list[int]:
     return [index for index in range(mask.bit_length()) if mask >> index & 1]
 
 
-def _value_masks(
-    rules: list[CompiledRule], axis: str, values: tuple[object, ...]
-) -> dict[object, int]:
+def _value_masks(rules: list[CompiledRule], axis: str, values: tuple[object, ...]) -> dict[object, int]:
     """For each value of ``axis``, the bit set of rules whose ``where`` admits it."""
     return {
-        value: _bits(
-            i for i, r in enumerate(rules) if axis not in r.allowed or value in r.allowed[axis]
-        )
+        value: _bits(i for i, r in enumerate(rules) if axis not in r.allowed or value in r.allowed[axis])
         for value in values
     }
 
@@ -194,7 +191,5 @@ def _expectation(
     if training_index >= 0:
         training = rules[training_index].rule.training
         decisions.append(Decision("training", rules[training_index].rule.line))
-    expectation = Expectation(
-        outcome=expect.outcome, error=expect.error, warnings=warnings, note=expect.note
-    )
+    expectation = Expectation(outcome=expect.outcome, error=expect.error, warnings=warnings, note=expect.note)
     return expectation, training, tuple(decisions)

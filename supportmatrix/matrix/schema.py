@@ -3,11 +3,12 @@ for every family of cells, each described by its `families.Family`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
+from supportmatrix.matrix.axes import VERSIONED_PACKAGES
 from supportmatrix.matrix.checks import (
     allowed,
     check_keys,
@@ -17,6 +18,8 @@ from supportmatrix.matrix.checks import (
     require_str,
     show,
 )
+from supportmatrix.matrix.devices import DEVICE_KEYS, KNOWN_DEVICES, Device, parse_device
+from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.fields import (
     parse_error_table,
     parse_expect,
@@ -25,9 +28,6 @@ from supportmatrix.matrix.fields import (
     parse_warnings,
 )
 from supportmatrix.matrix.keyed import KEYED_TOP_KEYS, Keyed, parse_sets
-from supportmatrix.matrix.axes import VERSIONED_PACKAGES
-from supportmatrix.matrix.devices import DEVICE_KEYS, KNOWN_DEVICES, Device, parse_device
-from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.model import Rule
 from supportmatrix.matrix.source import Keypath, Source
 
@@ -36,15 +36,15 @@ __all__ = [
     "SCHEMA_VERSIONS",
     "TOP_KEYS",
     "CompiledRule",
-    "section_keys",
     "check_schema_version",
-    "parse_keyed",
-    "top_keys",
     "parse_axes",
     "parse_devices",
+    "parse_keyed",
     "parse_notes",
     "parse_rules",
     "parse_where",
+    "section_keys",
+    "top_keys",
 ]
 
 #: The version this code writes about; every version in `SCHEMA_VERSIONS` is still read.
@@ -55,8 +55,7 @@ SCHEMA_VERSION = 3
 SCHEMA_VERSIONS = (1, 2, 3)
 
 #: The keys of the top level: its own, the QNode family's, and each family section's.
-TOP_KEYS = ("schema_version", "axes", "notes", "rules",
-            *(str(f.keypath[0]) for f in FAMILIES if f.keypath))
+TOP_KEYS = ("schema_version", "axes", "notes", "rules", *(str(f.keypath[0]) for f in FAMILIES if f.keypath))
 
 
 def section_keys(family: Family) -> tuple[str, ...]:
@@ -97,8 +96,9 @@ def check_schema_version(src: Source, root: dict) -> int:
     return version
 
 
-def parse_axes(src: Source, section: dict, family: Family,
-               devices: Mapping[str, Device]) -> dict[str, tuple[object, ...]]:
+def parse_axes(
+    src: Source, section: dict, family: Family, devices: Mapping[str, Device]
+) -> dict[str, tuple[object, ...]]:
     """The section's ``axes``: exactly the family's axis names, in order, each a value list;
     ``device`` values are names of ``devices`` (the file's, or the known ones)."""
     names = family.axis_names
@@ -138,8 +138,10 @@ def parse_devices(src: Source, root: dict) -> dict[str, Device]:
             if entry.get(key) is not None:
                 require_str(src, entry[key], (*name_kp, key), key)
         if type(entry.get("mixed_state", False)) is not bool:
-            raise src.error((*name_kp, "mixed_state"),
-                            f"mixed_state must be true or false, got {show(entry['mixed_state'])}")
+            raise src.error(
+                (*name_kp, "mixed_state"),
+                f"mixed_state must be true or false, got {show(entry['mixed_state'])}",
+            )
         devices[name] = parse_device(name, entry)
     return devices
 
@@ -178,11 +180,12 @@ def _axis_value(src: Source, axis: str, raw: object, kp: Keypath) -> object:
 def parse_keyed(src: Source, root: dict, families: tuple[Family, ...]) -> Keyed:
     """Schema 3's ``sets``, ``errors`` and ``warnings``; no set is named like a value of an
     axis of any of ``families``."""
-    values = [value for family in families for known in family.known_values.values()
-              for value in known]
-    return Keyed(sets=parse_sets(src, root, [*values, None]),
-                 errors=parse_error_table(src, root),
-                 warnings=parse_warning_table(src, root))
+    values = [value for family in families for known in family.known_values.values() for value in known]
+    return Keyed(
+        sets=parse_sets(src, root, [*values, None]),
+        errors=parse_error_table(src, root),
+        warnings=parse_warning_table(src, root),
+    )
 
 
 def parse_notes(src: Source, root: dict) -> dict[str, str]:
@@ -244,8 +247,9 @@ def _parse_rule(
     where, specifiers = parse_where(src, rule.get("where"), (*kp, "where"), family, axes, keyed)
     expect = warnings = training = None
     if "expect" in rule:
-        expect = parse_expect(src, rule["expect"], (*kp, "expect"), notes, family.stages,
-                              schema_version, keyed)
+        expect = parse_expect(
+            src, rule["expect"], (*kp, "expect"), notes, family.stages, schema_version, keyed
+        )
     if "warnings" in rule:
         warnings = parse_warnings(src, rule["warnings"], (*kp, "warnings"), keyed)
     if "training" in rule:
@@ -289,8 +293,9 @@ def parse_where(
     specifiers: dict[str, SpecifierSet] = {}
     for key, item in where.items():
         if key in family.axis_names:
-            values[key] = _parse_where_values(src, key, item, (*kp, key), axes[key],
-                                              keyed.sets if keyed is not None else None)
+            values[key] = _parse_where_values(
+                src, key, item, (*kp, key), axes[key], keyed.sets if keyed is not None else None
+            )
         elif key in VERSIONED_PACKAGES:
             specifiers[key] = _parse_specifier(src, item, (*kp, key))
         else:
@@ -304,7 +309,11 @@ def parse_where(
 
 
 def _parse_where_values(
-    src: Source, axis: str, raw: object, kp: Keypath, declared: tuple[object, ...],
+    src: Source,
+    axis: str,
+    raw: object,
+    kp: Keypath,
+    declared: tuple[object, ...],
     sets: Mapping[str, tuple[tuple[object, Keypath], ...]] | None = None,
 ) -> list[object]:
     if isinstance(raw, list):
@@ -316,13 +325,15 @@ def _parse_where_values(
     values: list[object] = []
     for item, item_kp in items:
         if sets is not None and isinstance(item, str) and item in sets:
-            expanded = [_set_member(src, axis, item, member, item_kp, declared)
-                        for member, _ in sets[item]]
+            expanded = [_set_member(src, axis, item, member, item_kp, declared) for member, _ in sets[item]]
         else:
             value = _axis_value(src, axis, item, item_kp)
             if sets is not None and (value not in declared or isinstance(value, bool)):
-                raise src.error(item_kp, f"unknown value or set {value!r}; allowed values: "
-                                         f"{allowed(declared)}; sets: {allowed(sets) or '(none)'}")
+                raise src.error(
+                    item_kp,
+                    f"unknown value or set {value!r}; allowed values: "
+                    f"{allowed(declared)}; sets: {allowed(sets) or '(none)'}",
+                )
             one_of(src, value, item_kp, "value", declared)
             expanded = [value]
         for value in expanded:
@@ -332,13 +343,17 @@ def _parse_where_values(
     return values
 
 
-def _set_member(src: Source, axis: str, name: str, member: object, kp: Keypath,
-                declared: tuple[object, ...]) -> object:
+def _set_member(
+    src: Source, axis: str, name: str, member: object, kp: Keypath, declared: tuple[object, ...]
+) -> object:
     """One member of set ``name``, used at ``kp`` for ``axis``: a declared value of it."""
     value = _axis_value(src, axis, member, kp)
     if value not in declared or isinstance(value, bool):
-        raise src.error(kp, f"set {name!r} has the value {value!r}, which is not a value of "
-                            f"axis {axis}; allowed: {allowed(declared)}")
+        raise src.error(
+            kp,
+            f"set {name!r} has the value {value!r}, which is not a value of "
+            f"axis {axis}; allowed: {allowed(declared)}",
+        )
     return value
 
 

@@ -144,7 +144,8 @@ def parse_yaml(src: Source, text: str) -> object:
     # plain ones yield the same nodes and marks (lines).
     yaml.Scanner = Scanner
     yaml.Parser = Parser
-    yaml.Composer = lambda loader: _PlainDataComposer(loader, src, tagged)
+    # ruamel only calls Composer(loader=...), so a factory does; its stubs want the class.
+    yaml.Composer = lambda loader: _PlainDataComposer(loader, src, tagged)  # type: ignore[assignment, misc]
     try:
         node = yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -175,8 +176,7 @@ class _NodeWalker:
         if id(node) in self.tagged:
             raise self.src.error(
                 keypath,
-                f"explicit tag {self.tagged[id(node)]!r} is not allowed; "
-                "matrix.yaml is plain data",
+                f"explicit tag {self.tagged[id(node)]!r} is not allowed; matrix.yaml is plain data",
             )
         if isinstance(node, ScalarNode):
             return self._scalar(node)
@@ -190,17 +190,26 @@ class _NodeWalker:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == _TAG + "merge":
-                raise MatrixError(self.src.path, line, format_keypath(keypath),
-                                  "merge keys ('<<') are not supported; write the keys out")
+                raise MatrixError(
+                    self.src.path,
+                    line,
+                    format_keypath(keypath),
+                    "merge keys ('<<') are not supported; write the keys out",
+                )
             key = self.walk(key_node, keypath)
             if isinstance(key, (dict, list)):
-                raise MatrixError(self.src.path, line, format_keypath(keypath),
-                                  "mapping keys must be plain scalars")
+                raise MatrixError(
+                    self.src.path, line, format_keypath(keypath), "mapping keys must be plain scalars"
+                )
             child: Keypath = (*keypath, key)
             if key in result:
                 first = self.src.lines[child]
-                raise MatrixError(self.src.path, line, format_keypath(child),
-                                  f"duplicate key {key!r} (first at line {first})")
+                raise MatrixError(
+                    self.src.path,
+                    line,
+                    format_keypath(child),
+                    f"duplicate key {key!r} (first at line {first})",
+                )
             self.src.lines[child] = line
             result[key] = self.walk(value_node, child)
         return result

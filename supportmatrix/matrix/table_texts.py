@@ -85,7 +85,6 @@ def resolve(reference: str) -> Any:
     return getattr(importlib.import_module(module), attribute)
 
 
-
 # --------------------------------------------------------------------------- axes
 
 _QUOTED = '"{}"'  # a string argument, as the reader writes it: ``diff_method="adjoint"``
@@ -95,25 +94,28 @@ AXIS_TEXTS: dict[str, AxisText] = {
     "device": AxisText(header="Device"),
     # PennyLane's interface=None is a Python value, so it is shown unquoted.
     "interface": AxisText(header="Interface", template=_QUOTED, labels={"None": "`None`"}),
-    "diff_method": AxisText(header="Diff method", rst_header="Differentiation method",
-                            template=_QUOTED),
+    "diff_method": AxisText(header="Diff method", rst_header="Differentiation method", template=_QUOTED),
     # Column headers as PennyLane's table names them; one outside the registry shows its value.
-    "measurement": AxisText(header="Return type", code=False,
-                            labels="supportmatrix.check.measurements:LABELS"),
+    "measurement": AxisText(
+        header="Return type", code=False, labels="supportmatrix.check.measurements:LABELS"
+    ),
     # The RST page keeps PennyLane's wording: ``shots=None``, not "analytic".
-    "shots": AxisText(header="Shots", template="shots={}",
-                      markdown_labels={"None": "analytic (`shots=None`)"}),
-    "layer": AxisText(header="Layer", labels={
-        "torch-layer": "`qml.qnn.TorchLayer`",
-        "keras-layer": "`qml.qnn.KerasLayer`",
-        "keras3-jax": "Keras 3 layer, jax backend",
-        "keras3-torch": "Keras 3 layer, torch backend",
-        "keras3-tensorflow": "Keras 3 layer, tensorflow backend",
-        "keras3-package-jax": "`KerasCircuitLayer` (pennylane-keras3-layer), jax backend",
-        "keras3-package-torch": "`KerasCircuitLayer` (pennylane-keras3-layer), torch backend",
-        "keras3-package-tensorflow":
-            "`KerasCircuitLayer` (pennylane-keras3-layer), tensorflow backend",
-    }),
+    "shots": AxisText(
+        header="Shots", template="shots={}", markdown_labels={"None": "analytic (`shots=None`)"}
+    ),
+    "layer": AxisText(
+        header="Layer",
+        labels={
+            "torch-layer": "`qml.qnn.TorchLayer`",
+            "keras-layer": "`qml.qnn.KerasLayer`",
+            "keras3-jax": "Keras 3 layer, jax backend",
+            "keras3-torch": "Keras 3 layer, torch backend",
+            "keras3-tensorflow": "Keras 3 layer, tensorflow backend",
+            "keras3-package-jax": "`KerasCircuitLayer` (pennylane-keras3-layer), jax backend",
+            "keras3-package-torch": "`KerasCircuitLayer` (pennylane-keras3-layer), torch backend",
+            "keras3-package-tensorflow": "`KerasCircuitLayer` (pennylane-keras3-layer), tensorflow backend",
+        },
+    ),
     "feature": AxisText(header="Feature"),
     "grad_function": AxisText(header="Gradient function"),
     "method": AxisText(header="`method`", rst_header="method", template=_QUOTED),
@@ -130,7 +132,8 @@ def axis_texts(*names: str) -> dict[str, AxisText]:
 
 QNODE_MARKDOWN = TableTexts(heading="## {device}", section_intro="{paired}")
 # PennyLane's wording, kept as it is (including "show") so a diff shows only real changes.
-QNODE_RST = TableTexts(section_intro="""\
+QNODE_RST = TableTexts(
+    section_intro="""\
 The table below show all the currently supported functionality for the ``"{device}"`` device.
 At the moment, it takes into account the following parameters:
 
@@ -139,9 +142,11 @@ At the moment, it takes into account the following parameters:
 * The return value of the QNode, e.g. ``qp.expval()`` or ``qp.probs()``
 * The number of shots, either None or an integer > 0
 
-{paired}""")
+{paired}"""
+)
 
-HYBRID_MARKDOWN = TableTexts(intro="""\
+HYBRID_MARKDOWN = TableTexts(
+    intro="""\
 ## Hybrid layers
 
 A quantum layer between two dense layers (`Dense(2)` → 2-qubit AngleEmbedding + \
@@ -149,8 +154,10 @@ BasicEntanglerLayers → `Dense(2)`). ✅ means: the loss and the gradient of ev
 classical and quantum, agree with finite differences of an independent NumPy model; the \
 model trains on `make_moons` (200 points, noise 0.1) to the declared accuracy; Keras 3 \
 models predict identically after `model.save` and `keras.models.load_model`.{training}""",
-                             legend="The hybrid layers table has two more: {symbols}")
-HYBRID_RST = TableTexts(intro="""\
+    legend="The hybrid layers table has two more: {symbols}",
+)
+HYBRID_RST = TableTexts(
+    intro="""\
 Hybrid layers
 ^^^^^^^^^^^^^
 
@@ -158,17 +165,22 @@ A quantum layer between two dense layers, built with each kind of layer below, o
 device and with each differentiation method. Green: the loss and the gradient of every
 parameter, classical and quantum, are right, the model trains on ``make_moons`` to the
 declared accuracy, and a Keras 3 model predicts the same after ``model.save`` and
-``keras.models.load_model``.""")
+``keras.models.load_model``."""
+)
 
-FEATURES_MARKDOWN = TableTexts(intro="""\
+FEATURES_MARKDOWN = TableTexts(
+    intro="""\
 ## Features
 
 Fixed circuits that each exercise one gradient code path of PennyLane (`docs/features.md`, "The \
 features family"): ✅ means the forward value and the Jacobian (and the Hessian, for the \
 Hessian features) agree with the feature's own NumPy oracle. {paired} {na_symbol}: \
-{na_meaning}""", heading="### Features on {device}",
-                               legend="The features tables have one more: {symbols}")
-FEATURES_RST = TableTexts(intro="""\
+{na_meaning}""",
+    heading="### Features on {device}",
+    legend="The features tables have one more: {symbols}",
+)
+FEATURES_RST = TableTexts(
+    intro="""\
 Features
 ^^^^^^^^
 
@@ -179,29 +191,43 @@ parameters): per device, rows are interface and differentiation method, columns 
 features, with one role and note per cell as in the tables above. Green: the forward value
 and the Jacobian (and the Hessian, for the Hessian features) agree with the feature's own
 NumPy oracle for every number of shots measured. ``n/a``: {na_sentence}""",
-                          heading="On ``{device}``:")
+    heading="On ``{device}``:",
+)
 
 QJIT_MARKDOWN = TableTexts(intro="{paired}", heading="## {device}")
 QJIT_RST = TableTexts(intro="{paired}", heading="``{device}``", underline="^")
 
 #: Column widths in PennyLane's table (between the ``+`` signs), used as minimum widths.
 PENNYLANE_WIDTHS: dict[str, int] = {
-    "interface": 18, "diff_method": 31, "state": 14, "density_matrix": 15, "probs": 14,
-    "sample": 14, "expval": 15, "expval_hermitian": 16, "expval_projector": 16, "var": 13,
-    "vn_entropy": 13, "mutual_info": 13,
+    "interface": 18,
+    "diff_method": 31,
+    "state": 14,
+    "density_matrix": 15,
+    "probs": 14,
+    "sample": 14,
+    "expval": 15,
+    "expval_hermitian": 16,
+    "expval_projector": 16,
+    "var": 13,
+    "vn_entropy": 13,
+    "mutual_info": 13,
 }
 #: Columns PennyLane's table does not have get the width of its narrowest measurement column.
 PENNYLANE_NARROWEST = 13
 
 # --------------------------------------------------------------------------- pages
 
-SUPPORT_PAGE = TablePage(path="docs/support-table.md", formats=("markdown", "rst"), markdown="""\
+SUPPORT_PAGE = TablePage(
+    path="docs/support-table.md",
+    formats=("markdown", "rst"),
+    markdown="""\
 # Supported configurations
 
 This page is generated from `{source}` by `supportmatrix render --format {format}`; do not \
 edit it by hand. Change the matrix and re-run the command instead.
 
-{legend}""", rst="""\
+{legend}""",
+    rst="""\
 .. Generated from {source} by `supportmatrix render --format {format}`; do not edit by hand.
 
 Supported configurations
@@ -209,9 +235,13 @@ Supported configurations
 
 {roles}
 
-{legend}""")
+{legend}""",
+)
 # The Catalyst family's page: it is not in the default run.
-QJIT_PAGE = TablePage(path="docs/qjit-table.md", formats=("qjit-markdown", "qjit-rst"), markdown="""\
+QJIT_PAGE = TablePage(
+    path="docs/qjit-table.md",
+    formats=("qjit-markdown", "qjit-rst"),
+    markdown="""\
 # Catalyst (`qml.qjit`): supported gradients
 
 This page is generated from the `qjit:` section of `{source}` by `supportmatrix render \
@@ -221,7 +251,8 @@ function and `method=`; ✅ means the forward value and the derivative agree wit
 independent NumPy simulation (first derivatives: its Jacobian; second: each Hessian row as \
 the gradient of one gradient entry).
 
-{legend}""", rst="""\
+{legend}""",
+    rst="""\
 .. Generated from the qjit: section of {source} by `supportmatrix render --format {format}`; \
 do not edit by hand.
 
@@ -230,7 +261,8 @@ Catalyst (``qml.qjit``)
 
 {roles}
 
-{style}""")
+{style}""",
+)
 
 #: Every page, the main one first (its formats are ``render``'s default and first choices).
 PAGES: tuple[TablePage, ...] = (SUPPORT_PAGE, QJIT_PAGE)

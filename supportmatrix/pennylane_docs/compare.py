@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from supportmatrix.matrix.devices import PYTHON_STATEVECTOR
-from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
-from supportmatrix.matrix.families import TOP_LEVEL
 from supportmatrix.matrix.axes import AXIS_NAMES
-from supportmatrix.matrix.model import QNodeCell, Expectation, Matrix, Outcome, Stage
+from supportmatrix.matrix.devices import PYTHON_STATEVECTOR
+from supportmatrix.matrix.families import TOP_LEVEL
+from supportmatrix.matrix.model import Expectation, Matrix, Outcome, QNodeCell, Stage
+from supportmatrix.pennylane_docs.page import DocsTable, DocumentedEntry
 
 DEFAULT_DEVICE = PYTHON_STATEVECTOR  # the device PennyLane's table describes
 DEFAULT_LIMIT = 200  # disagreement lines in the Markdown report
@@ -108,9 +108,7 @@ def claim_for(entry: DocumentedEntry, shots: int | None) -> Claim:
     )
 
 
-def compare_with_docs(
-    doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE
-) -> list[Disagreement]:
+def compare_with_docs(doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE) -> list[Disagreement]:
     """Every cell of `device` in `matrix` that contradicts its documented entry, in matrix order."""
     found = []
     for cell, expectation, entry in _documented_cells(doc, matrix, device):
@@ -129,6 +127,7 @@ def coverage(doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE) -> Co
         reason = _undocumented_reason(doc, rc.cell, device)
         if reason is not None:
             undocumented[reason] += 1
+
     def axis_order(reason: tuple[int, str]) -> tuple[int, int]:
         axis, value = reason
         return axis, matrix.family(TOP_LEVEL.name).axes[AXIS_NAMES[axis]].index(value)
@@ -141,9 +140,7 @@ def coverage(doc: DocsTable, matrix: Matrix, device: str = DEFAULT_DEVICE) -> Co
     in_matrix = [
         key
         for key in doc.entries
-        if key[0] in axes["interface"]
-        and key[1] in axes["diff_method"]
-        and key[2] in axes["measurement"]
+        if key[0] in axes["interface"] and key[1] in axes["diff_method"] and key[2] in axes["measurement"]
     ]
     compared = len(in_matrix) * len(axes["shots"])
     return Coverage(compared, by_reason, len(doc.entries) - len(in_matrix))
@@ -273,7 +270,7 @@ def _note_readings(doc: DocsTable) -> list[str]:
         if finite != analytic:
             reading = f"shots=None: {reading}; shots>0: {finite.describe()}"
         text = _plain(doc.notes[number])
-        lines.append(f"- :{role}:`{number}` {reading}. Note: \"{_shorten(text)}\"")
+        lines.append(f'- :{role}:`{number}` {reading}. Note: "{_shorten(text)}"')
     return lines
 
 

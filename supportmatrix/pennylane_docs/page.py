@@ -10,6 +10,7 @@ being half read.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from dataclasses import dataclass
@@ -135,11 +136,11 @@ def _body_rows(
             missing = [c for c in columns if line[c] != "|"]
             if missing:
                 raise DocsTableError(path, i + 1, f"expected '|' at column {missing[0] + 1}")
-            pending.append((i + 1, [line[a + 1 : b].strip() for a, b in zip(columns, columns[1:])]))
+            pending.append((i + 1, [line[a + 1 : b].strip() for a, b in itertools.pairwise(columns)]))
             continue
         if not pending:
             raise DocsTableError(path, i + 1, "two border lines with no row between them")
-        cells = [" ".join(filter(None, parts)) for parts in zip(*(c for _, c in pending))]
+        cells = [" ".join(filter(None, parts)) for parts in zip(*(c for _, c in pending), strict=True)]
         rows.append((pending[0][0], "", cells))
         pending = []
         if line[1 : columns[1]].strip():  # a closed border ends the interface cell
@@ -166,9 +167,7 @@ def _label(pattern: re.Pattern[str], text: str, line: int, path: str, what: str)
     return match.group(1).strip('"')
 
 
-def _entry(
-    text: str, notes: dict[int, str], line: int, path: str, measurement: str
-) -> DocumentedEntry:
+def _entry(text: str, notes: dict[int, str], line: int, path: str, measurement: str) -> DocumentedEntry:
     match = _ENTRY.fullmatch(text)
     if match is None:
         raise DocsTableError(

@@ -4,18 +4,19 @@ the program that reproduces the cell."""
 from __future__ import annotations
 
 from supportmatrix.check.oracle import reference
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.snippet_oracle import comparison_lines
 from supportmatrix.matrix.model import QjitCell, ResolvedCell
 from supportmatrix.qjit.programs import reproduction_snippet
-from supportmatrix.check.run import CellRun
 from supportmatrix.qjit.runner import QjitTimings
 from supportmatrix.qjit.tolerance import hessian_reference
 
 
 def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]:
     """Context lines and reproduction lines for `check.failure.failure_message`."""
-    timings = ", ".join(f"{stage} {seconds:.2f} s"
-                        for stage, seconds in (run.extras or QjitTimings()).stage_seconds)
+    timings = ", ".join(
+        f"{stage} {seconds:.2f} s" for stage, seconds in (run.extras or QjitTimings()).stage_seconds
+    )
     context = [f"  compile and run: {timings}"] if timings else []
     return context, reproduction_snippet(run.cell).splitlines()
 
@@ -31,5 +32,4 @@ def oracle_lines(cell: QjitCell) -> list[str]:
         right = first.jacobian if href is None else href.hessian
     else:
         right = first.jacobian
-    return comparison_lines([("value", "forward(x)", first.value),
-                             ("derivative", "derivative(x)", right)])
+    return comparison_lines([("value", "forward(x)", first.value), ("derivative", "derivative(x)", right)])

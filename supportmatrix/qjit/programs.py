@@ -22,8 +22,7 @@ from supportmatrix.matrix.model import QjitCell
 #: How each measurement becomes the real output ``cost`` returns: scalar measurements stay
 #: scalars (what ``grad`` takes), probs a vector, complex results concat(Re, Im), samples
 #: their mean (as in the QNode cells), counts as returned.
-_COMPLEX = ("out = circuit(params)",
-            "return jnp.concatenate([jnp.real(out).ravel(), jnp.imag(out).ravel()])")
+_COMPLEX = ("out = circuit(params)", "return jnp.concatenate([jnp.real(out).ravel(), jnp.imag(out).ravel()])")
 _COST_BODY: dict[str, tuple[str, ...]] = {
     "expval": ("return circuit(params)",),
     "var": ("return circuit(params)",),
@@ -32,8 +31,10 @@ _COST_BODY: dict[str, tuple[str, ...]] = {
     "density_matrix": _COMPLEX,
     "sample": ("return jnp.mean(circuit(params))",),
     "counts": ("return circuit(params)",),
-    **{name: ("return circuit(params)",) for name in (
-        "expval_hermitian", "expval_projector", "vn_entropy", "mutual_info", "purity")},
+    **dict.fromkeys(
+        ("expval_hermitian", "expval_projector", "vn_entropy", "mutual_info", "purity"),
+        ("return circuit(params)",),
+    ),
 }
 
 #: The gradient functions by axis value, as the program spells them.
@@ -49,8 +50,9 @@ def qjit_seed(cell: QjitCell) -> int:
 def program_source(cell: QjitCell) -> str:
     """The cell's whole program, from imports to the two compiled functions."""
     if cell.grad_function not in GRAD_FUNCTIONS:
-        raise ValueError(f"unknown grad_function {cell.grad_function!r}; "
-                         f"allowed: {', '.join(GRAD_FUNCTIONS)}")
+        raise ValueError(
+            f"unknown grad_function {cell.grad_function!r}; allowed: {', '.join(GRAD_FUNCTIONS)}"
+        )
     seed = "" if cell.shots is None else f", seed={qjit_seed(cell)}"
     grad = f"{cell.grad_function}({{f}}, method={cell.method!r})"
     lines = [

@@ -17,7 +17,7 @@ import numpy as np
 
 from supportmatrix.check import tolerance as shared
 from supportmatrix.check.bounds import check_probability
-from supportmatrix.check.classify import Observed, ObservedWarning, ValueCheck, compare_values
+from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.oracle import Reference, reference
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import observe
@@ -64,28 +64,36 @@ def run_qjit_cell(cell: QjitCell, *, family_size: int = 1) -> CellRun:
             obs.checks += [forward_check] if forward_check is not None else []
             check, obs.detail = _derivative_check(cell, derivative, p)
             obs.checks += [check] if check is not None else []
-    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
-                   extras=QjitTimings(tuple(stages)))
+    return CellRun(
+        cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks), extras=QjitTimings(tuple(stages))
+    )
 
 
-def _forward_check(cell: QjitCell, ref: Reference | None, forward: np.ndarray,
-                   p: float) -> ValueCheck | None:
+def _forward_check(cell: QjitCell, ref: Reference | None, forward: np.ndarray, p: float) -> ValueCheck | None:
     if ref is None:
         return None
     if cell.shots is None:
-        return compare_values("forward value", forward, expected=ref.value,
-                              tolerance=shared.forward_tolerance(ref),
-                              criterion="analytic: float64 round-off")
+        return compare_values(
+            "forward value",
+            forward,
+            expected=ref.value,
+            tolerance=shared.forward_tolerance(ref),
+            criterion="analytic: float64 round-off",
+        )
     try:
         tol = shared.shots_forward_tolerance(cell.measurement, ref, cell.shots, p)
     except shared.NoStatisticalModel:
         return None  # a state under shots: no estimator to bound; the derivative is still checked
-    return compare_values("forward value", forward, expected=ref.value, tolerance=tol,
-                          criterion=f"Hoeffding bound at {cell.shots} shots")
+    return compare_values(
+        "forward value",
+        forward,
+        expected=ref.value,
+        tolerance=tol,
+        criterion=f"Hoeffding bound at {cell.shots} shots",
+    )
 
 
-def _derivative_check(cell: QjitCell, observed: np.ndarray,
-                      p: float) -> tuple[ValueCheck | None, str]:
+def _derivative_check(cell: QjitCell, observed: np.ndarray, p: float) -> tuple[ValueCheck | None, str]:
     """The derivative's comparison, or why nothing can vouch for it."""
     if reference(cell.measurement) is None:
         return None, f"a derivative came out for {cell.measurement}, which has no gradient"
@@ -109,31 +117,39 @@ def _derivative_check(cell: QjitCell, observed: np.ndarray,
         observed = observed.reshape(expected.shape)
     tol = np.broadcast_to(tol, expected.shape)
     if not shared.discriminates(expected, tol):
-        return None, (f"a {what} came out, but its error bound ({float(np.max(tol)):.3g}, "
-                      f"{criterion}) exceeds every entry of the reference, so no check could "
-                      f"tell it from zero or from its negative")
+        return None, (
+            f"a {what} came out, but its error bound ({float(np.max(tol)):.3g}, "
+            f"{criterion}) exceeds every entry of the reference, so no check could "
+            f"tell it from zero or from its negative"
+        )
     return compare_values(what, observed, expected=expected, tolerance=tol, criterion=criterion), ""
 
 
 def _first_tolerance(cell: QjitCell, ref: Reference, p: float) -> tuple[np.ndarray, str]:
     if cell.shots is not None:
-        return (shared.shots_jacobian_tolerance("parameter-shift", cell.measurement, ref,
-                                                cell.shots, p),
-                f"Hoeffding bound at {cell.shots} shots (parameter-shift's)")
+        return (
+            shared.shots_jacobian_tolerance("parameter-shift", cell.measurement, ref, cell.shots, p),
+            f"Hoeffding bound at {cell.shots} shots (parameter-shift's)",
+        )
     if cell.method == "fd":
-        return (tolerance.fd_tolerance(ref),
-                f"Catalyst fd: forward difference, h={tolerance.CATALYST_FD_STEP:g}")
+        return (
+            tolerance.fd_tolerance(ref),
+            f"Catalyst fd: forward difference, h={tolerance.CATALYST_FD_STEP:g}",
+        )
     return shared.analytic_tolerance("adjoint", ref), "auto: exact method's bound"
 
 
-def _second_tolerance(cell: QjitCell, href: tolerance.HessianReference,
-                      p: float) -> tuple[np.ndarray, str]:
+def _second_tolerance(cell: QjitCell, href: tolerance.HessianReference, p: float) -> tuple[np.ndarray, str]:
     if cell.shots is not None:
-        return (tolerance.shots_hessian_tolerance(href, cell.measurement, cell.shots, p),
-                f"Hoeffding bound at {cell.shots} shots (parameter-shift Hessian's)")
+        return (
+            tolerance.shots_hessian_tolerance(href, cell.measurement, cell.shots, p),
+            f"Hoeffding bound at {cell.shots} shots (parameter-shift Hessian's)",
+        )
     if cell.method == "fd":
-        return (tolerance.hessian_tolerance(href, "fd"),
-                f"Catalyst fd of fd: nested forward difference, h={tolerance.CATALYST_FD_STEP:g}")
+        return (
+            tolerance.hessian_tolerance(href, "fd"),
+            f"Catalyst fd of fd: nested forward difference, h={tolerance.CATALYST_FD_STEP:g}",
+        )
     return tolerance.hessian_tolerance(href, "exact"), "auto: exact method's bound"
 
 
@@ -145,5 +161,8 @@ def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:
 def missing_for_cell(cell: QjitCell) -> str | None:
     """Why ``cell`` cannot run here (Catalyst is not installed), or None."""
     missing = missing_catalyst()
-    return None if missing is None else (f"{missing} is not installed (needed by the qjit family: "
-                                         "catalyst, behind qml.qjit)")
+    return (
+        None
+        if missing is None
+        else (f"{missing} is not installed (needed by the qjit family: catalyst, behind qml.qjit)")
+    )

@@ -72,17 +72,22 @@ from supportmatrix.check.stencil import HESSIAN_STEP
 CATALYST_FD_STEP = 1e-7
 #: sum c**2 of the parameter-shift Hessian's largest entry (the diagonal's, 3/8).
 _HESSIAN_COEFFICIENTS = hessian_estimator_coefficient(
-    "parameter-shift", PAULI_ROTATION, PAULI_ROTATION, diagonal=True)
+    "parameter-shift", PAULI_ROTATION, PAULI_ROTATION, diagonal=True
+)
 
 
-def fd_tolerance(ref: Reference, *, x: np.ndarray | None = None,
-                 step: float = CATALYST_FD_STEP) -> np.ndarray:
+def fd_tolerance(
+    ref: Reference, *, x: np.ndarray | None = None, step: float = CATALYST_FD_STEP
+) -> np.ndarray:
     """Per-entry tolerance of Catalyst's forward-difference Jacobian at ``step``."""
     x = np.asarray(PARAMS if x is None else x, dtype=float)
     delta, smooth = tolerance.rounding(ref), tolerance.smoothness(ref)
-    own = (forward_difference_truncation(smooth, step) + forward_difference_roundoff(delta, step)
-           + EPS * float(np.max(np.abs(x))) / step * ref.scale)
-    return analytic_bound(stencil_error(smooth, delta), own)[:, None] * np.ones(x.size)
+    own = (
+        forward_difference_truncation(smooth, step)
+        + forward_difference_roundoff(delta, step)
+        + EPS * float(np.max(np.abs(x))) / step * ref.scale
+    )
+    return np.asarray(analytic_bound(stencil_error(smooth, delta), own))[:, None] * np.ones(x.size)
 
 
 @dataclass(frozen=True)
@@ -100,27 +105,36 @@ def hessian_reference(measurement: str) -> HessianReference | None:
     base = reference(measurement)
     if base is None:
         return None
-    hessian = stencil_hessian(lambda points: measure_batch(measurement, points, DEFAULT_CIRCUIT),
-                              np.array(PARAMS, dtype=float))
+
+    def outputs(points: np.ndarray) -> np.ndarray:
+        values = measure_batch(measurement, points, DEFAULT_CIRCUIT)
+        assert values is not None, "the reference has a value, so the oracle measures it"
+        return values
+
+    hessian = stencil_hessian(outputs, np.array(PARAMS, dtype=float))
     h, delta = HESSIAN_STEP, tolerance.rounding(base)
     error = h**4 / 15 * base.scale + nested_stencil_roundoff(delta, h)
     return HessianReference(hessian, error, base)
 
 
-def hessian_tolerance(href: HessianReference, method: str, *,
-                      step: float = CATALYST_FD_STEP) -> np.ndarray:
+def hessian_tolerance(href: HessianReference, method: str, *, step: float = CATALYST_FD_STEP) -> np.ndarray:
     """Per-entry tolerance of an analytic second derivative: ``fd`` nested at ``step``,
     anything else exact."""
     base = href.base
     # derivatives of the order of S: frequency 1 along every parameter (`check.tolerance`)
-    own = hessian_method_error("finite-diff" if method == "fd" else "adjoint",
-                               tolerance.rounding(base), 1.0, 1.0, base.scale, step=step)
+    own = hessian_method_error(
+        "finite-diff" if method == "fd" else "adjoint",
+        tolerance.rounding(base),
+        1.0,
+        1.0,
+        base.scale,
+        step=step,
+    )
     n = href.hessian.shape[1]
-    return analytic_bound(href.error, own)[:, None, None] * np.ones((n, n))
+    return np.asarray(analytic_bound(href.error, own))[:, None, None] * np.ones((n, n))
 
 
-def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int,
-                            p: float) -> np.ndarray:
+def shots_hessian_tolerance(href: HessianReference, measurement: str, shots: int, p: float) -> np.ndarray:
     """Per-entry Hoeffding tolerance of a finite-shot second derivative, at the bar of the
     parameter-shift Hessian; `check.tolerance.NoStatisticalModel` where there is none."""
     if measurement == "var":  # nonlinear in the estimates: no term-by-term bound written here

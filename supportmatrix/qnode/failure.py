@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.check.oracle import reference
+from supportmatrix.check.run import CellRun
 from supportmatrix.check.snippet_oracle import comparison_lines
 from supportmatrix.matrix.model import QNodeCell, ResolvedCell
-from supportmatrix.check.run import CellRun
 from supportmatrix.qnode.runner import QNodeInputs
 
 
@@ -14,8 +14,7 @@ def failure_lines(run: CellRun, rc: ResolvedCell) -> tuple[list[str], list[str]]
     """Context lines (none: the shared text says all) and reproduction lines for
     `check.failure.failure_message`."""
     inputs = run.extras or QNodeInputs()
-    snippet = reproduction_snippet(run.cell, shape=inputs.shape, params=inputs.params,
-                                   run=inputs.run)
+    snippet = reproduction_snippet(run.cell, shape=inputs.shape, params=inputs.params, run=inputs.run)
     return [], snippet.splitlines()
 
 

@@ -9,5 +9,6 @@ from supportmatrix.matrix.model import Matrix, ResolvedCell
 
 def supported_classes(matrix: Matrix) -> list[ResolvedCell]:
     """The representative of every class with a supported analytic cell, in matrix order."""
-    return representatives(matrix.family("qnode").cells,
-                           lambda cell: (cell.device, cell.diff_method, cell.measurement))
+    return representatives(
+        matrix.family("qnode").cells, lambda cell: (cell.device, cell.diff_method, cell.measurement)
+    )

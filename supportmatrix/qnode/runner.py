@@ -13,18 +13,24 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.check import compat
-from supportmatrix.check import tolerance
+from supportmatrix.check import compat, tolerance
 from supportmatrix.check.bounds import check_probability
-from supportmatrix.check.circuits import DEFAULT_CIRCUIT, PARAMS, CircuitShape, cell_qnode, real_output, to_real_vector
-from supportmatrix.check.classify import ObservedWarning, Observed, ValueCheck, compare_values, dtype_check
+from supportmatrix.check.circuits import (
+    DEFAULT_CIRCUIT,
+    PARAMS,
+    CircuitShape,
+    cell_qnode,
+    real_output,
+    to_real_vector,
+)
+from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
 from supportmatrix.check.interfaces import ADAPTERS, NO_GRADIENT, to_numpy
 from supportmatrix.check.oracle import Reference, oracle_measurement, reference
 from supportmatrix.check.repeats import repeated_runs
-from supportmatrix.matrix.devices import device_named
 from supportmatrix.check.run import CellRun
 from supportmatrix.check.scaffold import forward_and_jacobian, observe
-from supportmatrix.matrix.model import QNodeCell, ResolvedCell, Stage
+from supportmatrix.matrix.devices import device_named
+from supportmatrix.matrix.model import QNodeCell, ResolvedCell
 
 
 @dataclass(frozen=True)
@@ -37,8 +43,9 @@ class QNodeInputs:
     run: int = 0
 
 
-def _forward_check(cell: QNodeCell, ref: Reference | None, forward: Any,
-                   family_size: int) -> ValueCheck | None:
+def _forward_check(
+    cell: QNodeCell, ref: Reference | None, forward: Any, family_size: int
+) -> ValueCheck | None:
     if ref is None or isinstance(forward, dict):
         return None
     observed = np.asarray(forward).reshape(-1)  # as returned: a complex part must show
@@ -48,16 +55,17 @@ def _forward_check(cell: QNodeCell, ref: Reference | None, forward: Any,
     else:
         try:
             tol = tolerance.shots_forward_tolerance(
-                cell.measurement, ref, cell.shots, check_probability(family_size))
+                cell.measurement, ref, cell.shots, check_probability(family_size)
+            )
         except tolerance.NoStatisticalModel:
             return None  # e.g. a state under shots: no estimator to bound; gradients still checked
         criterion = f"Hoeffding bound at {cell.shots} shots"
-    return compare_values("forward value", observed, expected=ref.value, tolerance=tol,
-                          criterion=criterion)
+    return compare_values("forward value", observed, expected=ref.value, tolerance=tol, criterion=criterion)
 
 
-def _bias_check(cell: QNodeCell, shape: CircuitShape, run: int, x: Any, ref: Reference,
-                family_size: int) -> list[ValueCheck]:
+def _bias_check(
+    cell: QNodeCell, shape: CircuitShape, run: int, x: Any, ref: Reference, family_size: int
+) -> list[ValueCheck]:
     """The forward value estimated `tolerance.BIAS_REPEATS` times independently in one
     shot-vector execution, their mean against the reference (see `tolerance`), and the
     dtype of that mean (the estimates' own, as returned). A device that refuses the shot
@@ -68,16 +76,26 @@ def _bias_check(cell: QNodeCell, shape: CircuitShape, run: int, x: Any, ref: Ref
     results, how = repeated_runs(
         lambda: cell_qnode(cell, shape=shape, run=run, repeats=repeats)(x),
         lambda index: cell_qnode(cell, shape=shape, run=run, repeat=index)(x),
-        repeats=repeats, shots=cell.shots)
+        repeats=repeats,
+        shots=cell.shots,
+    )
     estimates = np.stack([np.asarray(to_numpy(to_real_vector(r))).reshape(-1) for r in results])
     tol = tolerance.shots_forward_tolerance(
-        cell.measurement, ref, cell.shots, check_probability(family_size), repeats)
+        cell.measurement, ref, cell.shots, check_probability(family_size), repeats
+    )
     what = "forward value, mean of repeats"
     mean = estimates.mean(axis=0)
-    return [compare_values(what, mean, expected=ref.value, tolerance=tol,
-                           criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
-                                     f"independent {cell.shots}-shot estimates, {how}"),
-            dtype_check(what, mean)]
+    return [
+        compare_values(
+            what,
+            mean,
+            expected=ref.value,
+            tolerance=tol,
+            criterion=f"bias check: Hoeffding bound for the mean of {repeats} "
+            f"independent {cell.shots}-shot estimates, {how}",
+        ),
+        dtype_check(what, mean),
+    ]
 
 
 def _jacobian_check(
@@ -90,25 +108,49 @@ def _jacobian_check(
     if cell.shots is not None:
         try:
             tol = tolerance.shots_jacobian_tolerance(
-                method, cell.measurement, ref, cell.shots, check_probability(family_size))
+                method, cell.measurement, ref, cell.shots, check_probability(family_size)
+            )
         except tolerance.NoStatisticalModel as exc:
             return None, f"a Jacobian came out that no shot-noise model can judge: {exc}"
-        return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
-                              criterion=f"Hoeffding bound at {cell.shots} shots"), ""
+        return compare_values(
+            "Jacobian",
+            observed,
+            expected=ref.jacobian,
+            tolerance=tol,
+            criterion=f"Hoeffding bound at {cell.shots} shots",
+        ), ""
     tol = tolerance.analytic_tolerance(method, ref)
     if method == "spsa":  # finite shots returned above
         # the real part is the spsa estimate; an imaginary part must vanish entry by entry
         ok = observed.shape == ref.jacobian.shape and bool(
             np.all(tolerance.spsa_matches(np.real(observed), ref.jacobian, tol))
-            and np.all(np.abs(np.imag(observed)) <= tol))
-        return ValueCheck("Jacobian", observed, ref.jacobian, tol, ok,
-                          "spsa: (J.d) d for a sign vector d, finite-difference error"), ""
-    return compare_values("Jacobian", observed, expected=ref.jacobian, tolerance=tol,
-                          criterion=f"{method}: analytic error bound"), ""
+            and np.all(np.abs(np.imag(observed)) <= tol)
+        )
+        return ValueCheck(
+            "Jacobian",
+            observed,
+            ref.jacobian,
+            tol,
+            ok,
+            "spsa: (J.d) d for a sign vector d, finite-difference error",
+        ), ""
+    return compare_values(
+        "Jacobian",
+        observed,
+        expected=ref.jacobian,
+        tolerance=tol,
+        criterion=f"{method}: analytic error bound",
+    ), ""
 
 
-def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
-             shape: CircuitShape = DEFAULT_CIRCUIT, params: Sequence[float] = PARAMS) -> CellRun:
+def run_qnode_cell(
+    cell: QNodeCell,
+    *,
+    family_size: int = 1,
+    run: int = 0,
+    shape: CircuitShape = DEFAULT_CIRCUIT,
+    params: Sequence[float] = PARAMS,
+) -> CellRun:
     """Run ``cell`` and classify it.
 
     ``family_size`` is the number of finite-shot checks in the whole run, over
@@ -143,11 +185,23 @@ def run_qnode_cell(cell: QNodeCell, *, family_size: int = 1, run: int = 0,
                     obs.checks.append(dtype_check("Jacobian", jac))
             # Only a shot cell whose forward value has a noise model and that passed every
             # check so far can change its verdict through the bias check.
-            if cell.shots is not None and forward_check is not None and ref is not None \
-                    and not obs.detail and all(c.passed for c in obs.checks):
+            if (
+                cell.shots is not None
+                and forward_check is not None
+                and ref is not None
+                and not obs.detail
+                and all(c.passed for c in obs.checks)
+            ):
                 obs.add_bias_checks(lambda: _bias_check(cell, shape, run, x, ref, family_size))
-    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks),
-                   resolved_method=method, extras=QNodeInputs(shape, tuple(params), run))
+    return CellRun(
+        cell,
+        obs.observed(),
+        obs.warnings,
+        obs.seconds,
+        tuple(obs.checks),
+        resolved_method=method,
+        extras=QNodeInputs(shape, tuple(params), run),
+    )
 
 
 def run_resolved(rc: ResolvedCell, *, family_size: int) -> CellRun:

@@ -32,8 +32,11 @@ class Event:
         return self.pattern == other.pattern
 
     def describe(self) -> str:
-        text = message_key(self.cls, self.message) if self.message is not None else (
-            f"/{self.pattern.pattern}/" if self.pattern is not None else "")
+        text = (
+            message_key(self.cls, self.message)
+            if self.message is not None
+            else (f"/{self.pattern.pattern}/" if self.pattern is not None else "")
+        )
         at = f" at {self.stage}" if self.stage else ""
         return f"{self.cls}({text!r}){at}" if self.message is not None else f"{self.cls}({text}){at}"
 

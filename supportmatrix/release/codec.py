@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from supportmatrix.check.run import CellRun
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.families import FAMILIES, Family, family_named, family_of
 from supportmatrix.matrix.model import (
     Expectation,
@@ -46,7 +46,7 @@ def cell_from_axes(axes: dict[str, Any]) -> AnyCell:
     names = tuple(axes)
     for family in FAMILIES:
         if family.axis_names == names:
-            return family.make_cell(*(axes[a] for a in names))  # type: ignore[no-any-return]
+            return family.make_cell(*(axes[a] for a in names))
     raise ValueError(f"no family has the axes {', '.join(names)}")
 
 
@@ -71,8 +71,14 @@ class CheckRecord:
     @classmethod
     def of_check(cls, check: ValueCheck) -> CheckRecord:
         """The record of a comparison made in a run."""
-        return cls(check.what, check.criterion, check.passed, _finite(check.max_abs),
-                   _finite(check.max_rel), error_to_tolerance(check))
+        return cls(
+            check.what,
+            check.criterion,
+            check.passed,
+            _finite(check.max_abs),
+            _finite(check.max_rel),
+            error_to_tolerance(check),
+        )
 
 
 def error_to_tolerance(check: ValueCheck) -> float | None:
@@ -117,17 +123,31 @@ class Observation:
     def to_json(self, *, trains: bool) -> dict[str, Any]:
         """The record's ``observed`` field; a trained cell's has ``training`` as well."""
         error = self.observed.error
-        data = {
+        data: dict[str, Any] = {
             "outcome": self.observed.outcome.value,
-            "error": None if error is None else {
-                "class": error.cls, "module": error.module, "message": error.message,
-                "stage": error.stage.value},
-            "warnings": [{"category": w.category, "message": w.message, "pennylane": w.pennylane}
-                         for w in self.warnings],
-            "checks": [{"what": c.what, "criterion": c.criterion, "passed": c.passed,
-                        "max_abs_error": c.max_abs_error, "max_rel_error": c.max_rel_error,
-                        "error_to_tolerance": c.error_to_tolerance}
-                       for c in self.checks],
+            "error": None
+            if error is None
+            else {
+                "class": error.cls,
+                "module": error.module,
+                "message": error.message,
+                "stage": error.stage.value,
+            },
+            "warnings": [
+                {"category": w.category, "message": w.message, "pennylane": w.pennylane}
+                for w in self.warnings
+            ],
+            "checks": [
+                {
+                    "what": c.what,
+                    "criterion": c.criterion,
+                    "passed": c.passed,
+                    "max_abs_error": c.max_abs_error,
+                    "max_rel_error": c.max_rel_error,
+                    "error_to_tolerance": c.error_to_tolerance,
+                }
+                for c in self.checks
+            ],
             "max_abs_error": self.max_abs_error,
             "max_rel_error": self.max_rel_error,
             "resolved_method": self.resolved_method,
@@ -135,9 +155,16 @@ class Observation:
         }
         if trains:
             t = self.training
-            data["training"] = None if t is None else {
-                "epochs": t.epochs, "accuracies": list(t.accuracies),
-                "wall_seconds": t.wall_seconds, "peak_memory_bytes": t.peak_memory_bytes}
+            data["training"] = (
+                None
+                if t is None
+                else {
+                    "epochs": t.epochs,
+                    "accuracies": list(t.accuracies),
+                    "wall_seconds": t.wall_seconds,
+                    "peak_memory_bytes": t.peak_memory_bytes,
+                }
+            )
         return data
 
     @classmethod
@@ -146,18 +173,34 @@ class Observation:
         error = data["error"]
         t = data.get("training")
         return cls(
-            observed=Observed(Outcome(data["outcome"]), error=None if error is None else ObservedError(
-                Stage(error["stage"]), error["class"], error["module"], error["message"])),
-            warnings=tuple(ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"])
-                           for w in data["warnings"]),
+            observed=Observed(
+                Outcome(data["outcome"]),
+                error=None
+                if error is None
+                else ObservedError(Stage(error["stage"]), error["class"], error["module"], error["message"]),
+            ),
+            warnings=tuple(
+                ObservedWarning(w["category"], w["message"], "", 0, w["pennylane"]) for w in data["warnings"]
+            ),
             # error_to_tolerance is absent in files written before it was recorded
-            checks=tuple(CheckRecord(c["what"], c["criterion"], c["passed"], c["max_abs_error"],
-                                     c["max_rel_error"], c.get("error_to_tolerance"))
-                         for c in data["checks"]),
+            checks=tuple(
+                CheckRecord(
+                    c["what"],
+                    c["criterion"],
+                    c["passed"],
+                    c["max_abs_error"],
+                    c["max_rel_error"],
+                    c.get("error_to_tolerance"),
+                )
+                for c in data["checks"]
+            ),
             resolved_method=data["resolved_method"],
             detail=data["detail"],
-            training=None if t is None else TrainingRecord(
-                t["epochs"], tuple(t["accuracies"]), t["wall_seconds"], t["peak_memory_bytes"]),
+            training=None
+            if t is None
+            else TrainingRecord(
+                t["epochs"], tuple(t["accuracies"]), t["wall_seconds"], t["peak_memory_bytes"]
+            ),
         )
 
 
@@ -193,8 +236,12 @@ class CellRecord:
         """The record of a cell that ran (any family's run), with ``problems``, its mismatches."""
         training = run.training
         if training is not None:
-            training = TrainingRecord(training.epochs, tuple(training.accuracies),
-                                      round(training.wall_seconds, 6), training.peak_memory_bytes)
+            training = TrainingRecord(
+                training.epochs,
+                tuple(training.accuracies),
+                round(training.wall_seconds, 6),
+                training.peak_memory_bytes,
+            )
         # Only what the file keeps, so that a record read back equals the one written.
         observation = Observation(
             observed=Observed(run.observed.outcome, error=run.observed.error),
@@ -205,19 +252,33 @@ class CellRecord:
             training=training,
         )
         problems = tuple(problems)
-        return cls(resolved.cell, resolved.expectation, "fail" if problems else "pass",
-                   observation, problems, round(run.seconds, 6),
-                   training_target=resolved.training)
+        return cls(
+            resolved.cell,
+            resolved.expectation,
+            "fail" if problems else "pass",
+            observation,
+            problems,
+            round(run.seconds, 6),
+            training_target=resolved.training,
+        )
 
     @classmethod
-    def unrun(cls, resolved: ResolvedCell, *, status: str, reason: str,
-              seconds: float | None = None) -> CellRecord:
+    def unrun(
+        cls, resolved: ResolvedCell, *, status: str, reason: str, seconds: float | None = None
+    ) -> CellRecord:
         """The record of a cell that was skipped, or crashed before it could report."""
         if status not in ("skipped", "crashed"):
             raise ValueError(f"status {status!r} is not one of 'skipped', 'crashed'")
-        return cls(resolved.cell, resolved.expectation, status, None,
-                   () if status == "skipped" else (reason,), seconds, reason,
-                   resolved.training)
+        return cls(
+            resolved.cell,
+            resolved.expectation,
+            status,
+            None,
+            () if status == "skipped" else (reason,),
+            seconds,
+            reason,
+            resolved.training,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The record as the results file holds it (`results.schema.json`'s ``cell``)."""
@@ -226,7 +287,7 @@ class CellRecord:
         if trained:  # the training target is part of a trained cell's declaration
             target = self.training_target
             declared["training"] = None if target is None else target.to_json()
-        data = {
+        data: dict[str, Any] = {
             "id": self.id,
             "axes": axes_json(self.cell),
             "declared": declared,
@@ -275,5 +336,3 @@ def _finite(x: float) -> float | None:
 def _largest(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return max(present) if present else None
-
-

@@ -13,8 +13,7 @@ from supportmatrix.matrix.devices import Device
 REWORD = "[observed by supportmatrix init: reword]"
 
 
-def render(doc: dict[str, Any], *, device: Device, packages: Mapping[str, str | None],
-           command: str) -> str:
+def render(doc: dict[str, Any], *, device: Device, packages: Mapping[str, str | None], command: str) -> str:
     """The declaration as YAML text: a header naming what it was measured with, one line
     per rule, and each group of rules under its ``# --- <note> ---`` comment."""
     from ruamel.yaml import YAML
@@ -23,10 +22,13 @@ def render(doc: dict[str, Any], *, device: Device, packages: Mapping[str, str | 
     yaml.width = 4096  # one rule, one line
     yaml.indent(mapping=2, sequence=4, offset=2)
     measured = ", ".join(f"{k} {v}" for k, v in sorted(packages.items()) if v is not None)
-    header = [f"# What {device.name} does, cell by cell: written by `{command}`,",
-              f"# measured with {measured}.",
-              f"# Every note marked {REWORD} was worded from what was observed:",
-              "# say why, and keep the marker off once it is said.", ""]
+    header = [
+        f"# What {device.name} does, cell by cell: written by `{command}`,",
+        f"# measured with {measured}.",
+        f"# Every note marked {REWORD} was worded from what was observed:",
+        "# say why, and keep the marker off once it is said.",
+        "",
+    ]
     out = io.StringIO()
     yaml.dump(_commented(doc), out)
     return "\n".join(header) + out.getvalue()
@@ -42,9 +44,9 @@ def _commented(doc: dict[str, Any]) -> Any:
             node.fa.set_flow_style()
             return node
         if isinstance(value, list):
-            node = CommentedSeq(flow(v) for v in value)
-            node.fa.set_flow_style()
-            return node
+            seq = CommentedSeq(flow(v) for v in value)
+            seq.fa.set_flow_style()
+            return seq
         return "None" if value is None else value
 
     def plain(value: Any) -> Any:
@@ -60,9 +62,15 @@ def _commented(doc: dict[str, Any]) -> Any:
             elif key == "devices":  # null stays null here: a device may take no seed
                 node[key] = CommentedMap((k, plain(v)) for k, v in item.items())
             elif key in ("errors", "warnings"):  # regexes single-quoted, as people write them
-                node[key] = CommentedMap((k, flow({f: SingleQuotedScalarString(v) if f == "match"
-                                                   else v for f, v in spec.items()}))
-                                         for k, spec in item.items())
+                node[key] = CommentedMap(
+                    (
+                        k,
+                        flow(
+                            {f: SingleQuotedScalarString(v) if f == "match" else v for f, v in spec.items()}
+                        ),
+                    )
+                    for k, spec in item.items()
+                )
             elif key == "axes":
                 node[key] = CommentedMap((k, flow(v)) for k, v in item.items())
             elif key == "not-applicable":

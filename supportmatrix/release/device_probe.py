@@ -38,11 +38,20 @@ def probe_device(name: str, kwargs: Mapping[str, Any]) -> Device:
             shown = ", ".join(f"{k}={v!r}" for k, v in entry_kwargs.items()) or "no arguments"
             raise InitError(f"device {name!r} refuses {shown}: {_first_line(exc)}") from None
     if known is not None:
-        return Device(name, kwargs=MappingProxyType(entry_kwargs),
-                      seed_keyword=known.seed_keyword, mixed_state=known.mixed_state,
-                      package=known.package)
-    return Device(name, kwargs=MappingProxyType(entry_kwargs), seed_keyword=_seed_keyword(dev),
-                  mixed_state=_returns_density_matrix(dev), package=_package_of(dev))
+        return Device(
+            name,
+            kwargs=MappingProxyType(entry_kwargs),
+            seed_keyword=known.seed_keyword,
+            mixed_state=known.mixed_state,
+            package=known.package,
+        )
+    return Device(
+        name,
+        kwargs=MappingProxyType(entry_kwargs),
+        seed_keyword=_seed_keyword(dev),
+        mixed_state=_returns_density_matrix(dev),
+        package=_package_of(dev),
+    )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -104,8 +104,9 @@ def classify_change(old: Behaviour, new: Behaviour) -> str | None:
 def warnings_agree(old: Iterable[Event], new: Iterable[Event]) -> bool:
     """Every warning on each side has a counterpart on the other."""
     old, new = tuple(old), tuple(new)
-    return (all(any(o.same_as(n) for n in new) for o in old)
-            and all(any(n.same_as(o) for o in old) for n in new))
+    return all(any(o.same_as(n) for n in new) for o in old) and all(
+        any(n.same_as(o) for o in old) for n in new
+    )
 
 
 def compare(old: Side, new: Side) -> Drift:
@@ -118,8 +119,7 @@ def compare(old: Side, new: Side) -> Drift:
         return families.get(cell_id, TOP_LEVEL.name)
 
     # Family by family, in registry order, each by id.
-    for cell_id in sorted(old.cells.keys() | new.cells.keys(),
-                          key=lambda c: (order[family(c)], c)):
+    for cell_id in sorted(old.cells.keys() | new.cells.keys(), key=lambda c: (order[family(c)], c)):
         a, b = old.cells.get(cell_id), new.cells.get(cell_id)
         if a is None or b is None or "skipped" in (a.outcome, b.outcome):
             drift.not_compared.append(cell_id)
@@ -131,8 +131,9 @@ def compare(old: Side, new: Side) -> Drift:
         if group is not None:
             drift.groups[group].append(CellChange(cell_id, a.describe(), b.describe(), name))
         if not warnings_agree(a.warnings, b.warnings):
-            drift.groups["changed-warnings"].append(CellChange(
-                cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings), name))
+            drift.groups["changed-warnings"].append(
+                CellChange(cell_id, _warnings_text(a.warnings), _warnings_text(b.warnings), name)
+            )
     return drift
 
 
@@ -144,8 +145,11 @@ def render_report(drift: Drift, *, max_lines: int = 300) -> str:
     """The Markdown drift report: counts first, then each group's cells as ``id: old → new``
     (tagged with their family outside the QNode family), at most ``max_lines`` cell lines in
     all, with a summary line where it is cut."""
-    others = [f"{count} {family_named(name).title}"
-              for name, count in drift.compared_by_family.items() if name != TOP_LEVEL.name]
+    others = [
+        f"{count} {family_named(name).title}"
+        for name, count in drift.compared_by_family.items()
+        if name != TOP_LEVEL.name
+    ]
     of_them = f" (of them {', '.join(others)})" if others else ""
     lines = [
         "# supportmatrix drift report",
@@ -167,7 +171,7 @@ def render_report(drift: Drift, *, max_lines: int = 300) -> str:
         changes = drift.groups[key]
         if not changes:
             continue
-        shown = changes[:max(budget, 0)]
+        shown = changes[: max(budget, 0)]
         hidden += len(changes) - len(shown)
         budget -= len(shown)
         if shown:
@@ -176,8 +180,11 @@ def render_report(drift: Drift, *, max_lines: int = 300) -> str:
             if len(shown) < len(changes):
                 lines.append(f"- … {len(changes) - len(shown)} more in this group")
     if hidden:
-        lines += ["", f"_Report cut at {max_lines} cell lines: {hidden} more changes not shown; "
-                      "pass `--max-lines` to see them._"]
+        lines += [
+            "",
+            f"_Report cut at {max_lines} cell lines: {hidden} more changes not shown; "
+            "pass `--max-lines` to see them._",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -202,20 +209,25 @@ def shown_path(path: str) -> str:
 def side_from_results(document: dict[str, Any], *, source: str) -> Side:
     """A side made of what a results document observed, every family."""
     records = records_of(document)
-    return Side(f"`{shown_path(source)}` ({versions_label(packages_of(document))})",
-                {r.id: behaviour_of_record(r) for r in records},
-                {r.id: r.family for r in records})
+    return Side(
+        f"`{shown_path(source)}` ({versions_label(packages_of(document))})",
+        {r.id: behaviour_of_record(r) for r in records},
+        {r.id: r.family for r in records},
+    )
 
 
-def side_from_matrix(matrix: Matrix, *, packages: dict[str, str | None],
-                     families: Iterable[str] | None = None) -> Side:
+def side_from_matrix(
+    matrix: Matrix, *, packages: dict[str, str | None], families: Iterable[str] | None = None
+) -> Side:
     """A side made of what the matrix declares, resolved for ``packages``: every family's
     cells, or those of ``families`` (by name: the families the other side recorded)."""
     names = [f.name for f in FAMILIES] if families is None else list(families)
     resolved = [rc for name in names for rc in matrix.family(name).cells]
-    return Side(f"declared `{shown_path(matrix.path)}` for {versions_label(packages)}",
-                {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in resolved},
-                {rc.cell.id: family_of(rc.cell).name for rc in resolved})
+    return Side(
+        f"declared `{shown_path(matrix.path)}` for {versions_label(packages)}",
+        {rc.cell.id: behaviour_of_expectation(rc.expectation) for rc in resolved},
+        {rc.cell.id: family_of(rc.cell).name for rc in resolved},
+    )
 
 
 def on_device(side: Side, device: str, *, as_device: str, devices: dict[str, str]) -> Side:
@@ -229,9 +241,11 @@ def on_device(side: Side, device: str, *, as_device: str, devices: dict[str, str
         return cell_id.replace(device, as_device, 1)
 
     label = side.label if device == as_device else f"{side.label}, {device} as {as_device}"
-    return Side(label,
-                {renamed(c): b for c, b in side.cells.items() if c in kept},
-                {renamed(c): f for c, f in side.families.items() if c in kept})
+    return Side(
+        label,
+        {renamed(c): b for c, b in side.cells.items() if c in kept},
+        {renamed(c): f for c, f in side.families.items() if c in kept},
+    )
 
 
 def recorded_families(document: dict[str, Any]) -> list[str]:

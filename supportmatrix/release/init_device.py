@@ -8,7 +8,7 @@
 4. `declaration` writes what was seen: one note per distinct cause (the outcome, the
    exception's class and message, where it was raised), worded from the observation and
    marked for a person to reword; rules grouped by cause under ``# --- <note> ---``, each
-   ``where`` an exact box of cells (`update.merge_boxes`); the warnings each cell raised;
+   ``where`` an exact box of cells (`boxes.merge_boxes`); the warnings each cell raised;
    the versions it was measured with in the header (`declaration_text`).
 5. The file is loaded again and every observed cell must satisfy it (`verify_observations`).
 """
@@ -28,6 +28,7 @@ from supportmatrix.matrix.devices import Device
 from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import SCHEMA_VERSION, MatrixError, load_matrix
 from supportmatrix.matrix.model import Expectation, Outcome, TrainingSpec
+from supportmatrix.release.boxes import merge_boxes
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.declaration_text import REWORD, render
 from supportmatrix.release.device_probe import InitError, probe_device
@@ -36,7 +37,7 @@ from supportmatrix.release.like_matrix import LikeMatrix, read_like
 from supportmatrix.release.messages import message_key
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import load_results, packages_of
-from supportmatrix.release.update import merge_boxes, verify_observations
+from supportmatrix.release.update import verify_observations
 
 #: The note of the features' cells that need shots (`axes.SHOTS_ONLY_FEATURES`).
 SHOTS_ONLY_NOTE = "needs-shots"
@@ -56,15 +57,15 @@ class InitResult:
 def init_families(training: TrainingSpec | None = None) -> tuple[Family, ...]:
     """The families init declares on any device, and those that train when a training
     target is known (``--like`` gives its own)."""
-    return tuple(f for f in FAMILIES
-                 if f.any_device or (training is not None and "training" in f.rule_fields))
+    return tuple(
+        f for f in FAMILIES if f.any_device or (training is not None and "training" in f.rule_fields)
+    )
 
 
 def _supported_rule(family: Family, training: TrainingSpec | None) -> dict[str, Any]:
     rule: dict[str, Any] = {"expect": "supported"}
     if "training" in family.rule_fields and training is not None:
-        rule["training"] = {"min_accuracy": training.min_accuracy,
-                            "max_epochs": training.max_epochs}
+        rule["training"] = {"min_accuracy": training.min_accuracy, "max_epochs": training.max_epochs}
     return rule
 
 
@@ -79,37 +80,38 @@ def check_only(only: Mapping[str, Sequence[Any]], training: TrainingSpec | None 
         if axis == "device" or not having:
             names = sorted({a for f in families for a in f.axis_names} - {"device"})
             raise InitError(f"--only {axis}: not an axis one can restrict; axes: {', '.join(names)}")
-        known = set(DEFAULT_SHOTS) if axis == "shots" else {
-            v for f in having for v in f.known_values[axis]}
+        known = set(DEFAULT_SHOTS) if axis == "shots" else {v for f in having for v in f.known_values[axis]}
         unknown = [v for v in values if v not in known]
         if unknown or not values:
             shown = ", ".join("None" if v is None else str(v) for v in sorted(known, key=str))
-            raise InitError(f"--only {axis}: unknown value {unknown[0] if unknown else ''!r}; "
-                            f"allowed: {shown}")
+            raise InitError(
+                f"--only {axis}: unknown value {unknown[0] if unknown else ''!r}; allowed: {shown}"
+            )
 
 
-def skeleton(device: Device, only: Mapping[str, Sequence[Any]] | None = None,
-             training: TrainingSpec | None = None) -> dict[str, Any]:
+def skeleton(
+    device: Device, only: Mapping[str, Sequence[Any]] | None = None, training: TrainingSpec | None = None
+) -> dict[str, Any]:
     """The first declaration: every cell of every family init declares, supported;
     ``only`` keeps those values of an axis (in the runner's order)."""
-    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION,
-                           "devices": {device.name: device.to_yaml()}}
+    doc: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "devices": {device.name: device.to_yaml()}}
     for family in init_families(training):
         axes = _axes(family, device, only)
         section: dict[str, Any] = {"axes": axes}
         shots_only = [f for f in axes.get("feature", ()) if f in SHOTS_ONLY_FEATURES]
         if family.has_not_applicable and shots_only and None in axes["shots"]:
             section["not-applicable"] = [
-                {"where": {"feature": shots_only, "shots": None}, "note": SHOTS_ONLY_NOTE}]
-            doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic "
-                                             "counterpart."}
+                {"where": {"feature": shots_only, "shots": None}, "note": SHOTS_ONLY_NOTE}
+            ]
+            doc["notes"] = {SHOTS_ONLY_NOTE: "Runs a shot vector, which has no analytic counterpart."}
         section["rules"] = [("supported", [_supported_rule(family, training)])]  # (group, rules)
         _place(doc, family, section)
     return doc
 
 
-def _axes(family: Family, device: Device,
-          only: Mapping[str, Sequence[Any]] | None = None) -> dict[str, list[Any]]:
+def _axes(
+    family: Family, device: Device, only: Mapping[str, Sequence[Any]] | None = None
+) -> dict[str, list[Any]]:
     axes: dict[str, list[Any]] = {}
     for axis in family.axis_names:
         if axis == "device":
@@ -140,9 +142,12 @@ class _Cause:
     note: str | None = None
 
 
-def declaration(device: Device, records: Sequence[CellRecord],
-                only: Mapping[str, Sequence[Any]] | None = None,
-                like: LikeMatrix | None = None) -> tuple[dict[str, Any], int, int]:
+def declaration(
+    device: Device,
+    records: Sequence[CellRecord],
+    only: Mapping[str, Sequence[Any]] | None = None,
+    like: LikeMatrix | None = None,
+) -> tuple[dict[str, Any], int, int]:
     """The declaration of what ``records`` observed, with the number of causes and rules;
     causes ``like`` declares for the same cells keep its notes and keys."""
     training = like.training if like is not None else None
@@ -160,8 +165,9 @@ def declaration(device: Device, records: Sequence[CellRecord],
             expectation = dataclasses.replace(expectation, note=None)
         if expectation.outcome is not Outcome.SUPPORTED:
             causes.setdefault(_cause(expectation, record, like), []).append(record)
-        keys = tuple(_warning_key(warnings, spec.category, spec.match.pattern, like)
-                     for spec in expectation.warnings)
+        keys = tuple(
+            _warning_key(warnings, spec.category, spec.match.pattern, like) for spec in expectation.warnings
+        )
         if keys:
             warned.setdefault(keys, []).append(record)
     rule_count = 0
@@ -180,15 +186,21 @@ def declaration(device: Device, records: Sequence[CellRecord],
             if cause.error is not None:
                 cls, match, stage = cause.error
                 borrowed = like.error_keys.get((cls, stage, match)) if like else None
-                key = _keyed(errors, {"class": cls, "stage": stage, "match": match},
-                             borrowed or f"{note}-{stage}")
+                key = _keyed(
+                    errors, {"class": cls, "stage": stage, "match": match}, borrowed or f"{note}-{stage}"
+                )
                 expect["error"] = key
-            rules.append((note, [{"where": where, "expect": expect}
-                                 for where in _wheres(family, device, members, only)]))
-        warning_rules = [{"where": where, "warnings": list(keys)}
-                         for keys, group in sorted(warned.items())
-                         for where in _wheres(family, device,
-                                              [r for r in group if r.family == family.name], only)]
+            rules.append(
+                (
+                    note,
+                    [{"where": where, "expect": expect} for where in _wheres(family, device, members, only)],
+                )
+            )
+        warning_rules = [
+            {"where": where, "warnings": list(keys)}
+            for keys, group in sorted(warned.items())
+            for where in _wheres(family, device, [r for r in group if r.family == family.name], only)
+        ]
         if warning_rules:
             rules.append(("warnings", warning_rules))
         rule_count += sum(len(group) for _, group in rules)
@@ -210,15 +222,19 @@ def _cause(expectation: Expectation, record: CellRecord, like: LikeMatrix | None
     if error is not None:
         seen = record.observation.observed.error if record.observation else None
         message = message_key(error.cls, seen.message) if seen else error.match.pattern
-        return _Cause(expectation.outcome, triple,
-                      f"{error.cls} at the {error.stage.value} stage: {message}")
+        return _Cause(expectation.outcome, triple, f"{error.cls} at the {error.stage.value} stage: {message}")
     if expectation.outcome is Outcome.INCORRECT:
-        return _Cause(Outcome.INCORRECT, None,
-                      "The derivative disagrees with the independent reference beyond its "
-                      "tolerance: a wrong gradient.")
-    return _Cause(expectation.outcome, None,
-                  "The forward pass runs and no derivative comes out: the output is not "
-                  "connected to the trainable parameters.")
+        return _Cause(
+            Outcome.INCORRECT,
+            None,
+            "The derivative disagrees with the independent reference beyond its tolerance: a wrong gradient.",
+        )
+    return _Cause(
+        expectation.outcome,
+        None,
+        "The forward pass runs and no derivative comes out: the output is not "
+        "connected to the trainable parameters.",
+    )
 
 
 def _note_key(cause: _Cause, notes: Mapping[str, str]) -> str:
@@ -241,15 +257,15 @@ def _keyed(table: dict[str, dict[str, str]], spec: dict[str, str], base: str) ->
     return key
 
 
-def _warning_key(table: dict[str, dict[str, str]], category: str, match: str,
-                 like: LikeMatrix | None) -> str:
+def _warning_key(table: dict[str, dict[str, str]], category: str, match: str, like: LikeMatrix | None) -> str:
     borrowed = like.warning_keys.get((category, match)) if like else None
     base = borrowed or "-".join(message_words(match)[:4]) or class_slug(category)
     return _keyed(table, {"category": category, "match": match}, base)
 
 
-def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
-            only: Mapping[str, Sequence[Any]] | None) -> list[dict[str, Any]]:
+def _wheres(
+    family: Family, device: Device, records: Sequence[CellRecord], only: Mapping[str, Sequence[Any]] | None
+) -> list[dict[str, Any]]:
     """Exact boxes of these cells, each as a ``where`` (axes that take every value left out)."""
     axes = _axes(family, device, only)
     wheres = []
@@ -267,17 +283,27 @@ def _wheres(family: Family, device: Device, records: Sequence[CellRecord],
 # --------------------------------------------------------------------------- the run
 
 
-def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None,
-             training: TrainingSpec | None, output: Path, *,
-             command: str, workers: str, progress: bool, results: Path | None) -> dict[str, Any]:
+def _observe(
+    device: Device,
+    only: Mapping[str, Sequence[Any]] | None,
+    training: TrainingSpec | None,
+    output: Path,
+    *,
+    command: str,
+    workers: str,
+    progress: bool,
+    results: Path | None,
+) -> dict[str, Any]:
     """Run the first declaration through `observe.observe` and read its results back."""
     from supportmatrix.release.observe import ObserveError, observe
 
     with tempfile.TemporaryDirectory(dir=output.parent if output.parent.exists() else None) as tmp:
         first = Path(tmp) / f"{device.name}.yaml"
         written = Path(results) if results is not None else Path(tmp) / "results.json"
-        first.write_text(render(skeleton(device, only, training), device=device, packages={},
-                                command=command), encoding="utf-8")
+        first.write_text(
+            render(skeleton(device, only, training), device=device, packages={}, command=command),
+            encoding="utf-8",
+        )
         try:
             load_matrix(first)  # a bad --only combination is one line, before any cell runs
         except MatrixError as exc:
@@ -289,11 +315,19 @@ def _observe(device: Device, only: Mapping[str, Sequence[Any]] | None,
         return load_results(written)
 
 
-def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: str = "auto",
-                progress: bool = True, command: str = "supportmatrix init",
-                only: Mapping[str, Sequence[Any]] | None = None,
-                like: Path | None = None, results: Path | None = None,
-                from_results: Path | None = None) -> InitResult:
+def init_device(
+    name: str,
+    kwargs: Mapping[str, Any],
+    output: Path,
+    *,
+    workers: str = "auto",
+    progress: bool = True,
+    command: str = "supportmatrix init",
+    only: Mapping[str, Sequence[Any]] | None = None,
+    like: Path | None = None,
+    results: Path | None = None,
+    from_results: Path | None = None,
+) -> InitResult:
     """Observe every cell of ``name`` (of ``only``'s values, where it names an axis) and write
     its declaration to ``output``; the observations also to ``results`` if given. With
     ``from_results``, declare what that results file of an earlier init observed instead."""
@@ -304,8 +338,16 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
     if from_results is not None:
         document = load_results(from_results)
     else:
-        document = _observe(device, only, training, Path(output), command=command,
-                            workers=workers, progress=progress, results=results)
+        document = _observe(
+            device,
+            only,
+            training,
+            Path(output),
+            command=command,
+            workers=workers,
+            progress=progress,
+            results=results,
+        )
     output = Path(output)
     records = records_of(document)
     foreign = [r.id for r in records if r.cell.device != name]
@@ -313,9 +355,11 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
         raise InitError(f"{from_results}: cells of another device than {name}, e.g. {foreign[0]}")
     crashed = [r for r in records if r.observation is None]
     if crashed:
-        raise InitError(f"{len(crashed)} cells produced no observation, e.g. {crashed[0].id}: "
-                        f"{crashed[0].status} ({crashed[0].reason}); nothing can be declared "
-                        "for them")
+        raise InitError(
+            f"{len(crashed)} cells produced no observation, e.g. {crashed[0].id}: "
+            f"{crashed[0].status} ({crashed[0].reason}); nothing can be declared "
+            "for them"
+        )
     packages = packages_of(document)
     doc, causes, rules = declaration(device, records, only, borrowed)
     text = render(doc, device=device, packages=packages, command=command)
@@ -323,12 +367,13 @@ def init_device(name: str, kwargs: Mapping[str, Any], output: Path, *, workers: 
     output.write_text(text, encoding="utf-8")
     try:
         verify_observations(text, output, records, packages)
-        unobserved = sorted(set(load_matrix(output, versions=packages).by_id())
-                            - {r.id for r in records})
+        unobserved = sorted(set(load_matrix(output, versions=packages).by_id()) - {r.id for r in records})
         if unobserved:
-            raise InitError(f"{len(unobserved)} cells of the declaration were not observed, "
-                            f"e.g. {unobserved[0]}; run init without --from, or with the "
-                            "--only it was run with")
+            raise InitError(
+                f"{len(unobserved)} cells of the declaration were not observed, "
+                f"e.g. {unobserved[0]}; run init without --from, or with the "
+                "--only it was run with"
+            )
     except Exception:
         output.unlink(missing_ok=True)
         raise

@@ -11,14 +11,41 @@ from collections.abc import Collection, Mapping, Sequence
 
 __all__ = ["class_slug", "fresh_key", "message_words", "substitute_sets"]
 
-_STOP = frozenset("a an the of with for to is in on be and or at by as it this that not while are "
-                  "has no does can".split())
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "with",
+        "for",
+        "to",
+        "is",
+        "in",
+        "on",
+        "be",
+        "and",
+        "or",
+        "at",
+        "by",
+        "as",
+        "it",
+        "this",
+        "that",
+        "not",
+        "while",
+        "are",
+        "has",
+        "no",
+        "does",
+        "can",
+    ]
+)
 
 
 def message_words(pattern: str) -> list[str]:
     """The words of a message regex that say something, lower-case, in order."""
-    return [w for w in re.findall(r"[a-z0-9]+", pattern.replace("\\", "").lower())
-            if w not in _STOP]
+    return [w for w in re.findall(r"[a-z0-9]+", pattern.replace("\\", "").lower()) if w not in _STOP]
 
 
 def class_slug(name: str) -> str:

@@ -48,10 +48,11 @@ def read_like(path: Path) -> LikeMatrix:
 
     matrix = load_matrix(path)
     raw = YAML(typ="safe").load(Path(path).read_text(encoding="utf-8")) or {}
-    errors = {(str(v["class"]), str(v["stage"]), str(v["match"])): key
-              for key, v in (raw.get("errors") or {}).items()}
-    warnings = {(str(v["category"]), str(v["match"])): key
-                for key, v in (raw.get("warnings") or {}).items()}
+    errors = {
+        (str(v["class"]), str(v["stage"]), str(v["match"])): key
+        for key, v in (raw.get("errors") or {}).items()
+    }
+    warnings = {(str(v["category"]), str(v["match"])): key for key, v in (raw.get("warnings") or {}).items()}
     targets = Counter(rc.training for rc in matrix.resolved() if rc.training is not None)
     training = targets.most_common(1)[0][0] if targets else None
     return LikeMatrix(matrix, matrix.by_id(), errors, warnings, training)

@@ -44,33 +44,45 @@ def merge_results(documents: Sequence[tuple[str, dict[str, Any]]], matrix: Matri
     for source, document in documents:
         for record in records_of(document):
             if record.id in records:
-                raise MergeError(f"{source} and {where[record.id]} both record cell {record.id}: "
-                                 "shards must not overlap")
+                raise MergeError(
+                    f"{source} and {where[record.id]} both record cell {record.id}: shards must not overlap"
+                )
             records[record.id] = record
             where[record.id] = source
     missing = [cell_id for cell_id in _cell_ids(matrix, documents) if cell_id not in records]
     if missing:
-        raise MergeError(f"the {len(documents)} files miss {len(missing)} cells of "
-                         f"{matrix.path}, e.g. {missing[0]}: a shard is absent or was deselected")
+        raise MergeError(
+            f"the {len(documents)} files miss {len(missing)} cells of "
+            f"{matrix.path}, e.g. {missing[0]}: a shard is absent or was deselected"
+        )
     merged = build_document(matrix, records, versions=packages_of(first))
     merged["environment"] = _environment([d for _, d in documents])
     return merged
 
 
-def _same_run(source: str, document: dict[str, Any], first_source: str, first: dict[str, Any],
-              digest: str | None, matrix_path: str) -> None:
+def _same_run(
+    source: str,
+    document: dict[str, Any],
+    first_source: str,
+    first: dict[str, Any],
+    digest: str | None,
+    matrix_path: str,
+) -> None:
     shard_digest = document["matrix"].get("sha256")
     if shard_digest is None:
-        raise MergeError(f"{source} has no matrix digest (written before `merge` existed); "
-                         "re-run its shard")
+        raise MergeError(f"{source} has no matrix digest (written before `merge` existed); re-run its shard")
     if shard_digest != digest:
-        raise MergeError(f"{source} was run against another matrix than {matrix_path} "
-                         f"(sha256 {shard_digest[:12]}… vs {str(digest)[:12]}…)")
+        raise MergeError(
+            f"{source} was run against another matrix than {matrix_path} "
+            f"(sha256 {shard_digest[:12]}… vs {str(digest)[:12]}…)"
+        )
     for key in SAME_ENVIRONMENT:
         if document["environment"][key] != first["environment"][key]:
-            raise MergeError(f"{source} and {first_source} come from different environments: "
-                             f"{key} {_shown(document['environment'][key])} vs "
-                             f"{_shown(first['environment'][key])}")
+            raise MergeError(
+                f"{source} and {first_source} come from different environments: "
+                f"{key} {_shown(document['environment'][key])} vs "
+                f"{_shown(first['environment'][key])}"
+            )
 
 
 def _shown(value: object) -> str:
@@ -82,9 +94,12 @@ def _shown(value: object) -> str:
 def _cell_ids(matrix: Matrix, documents: Sequence[tuple[str, dict[str, Any]]]) -> list[str]:
     """The cells the shards must cover together: every family of the default run's, and
     those of any family run on request that some shard ran."""
-    return [rc.cell.id for family in FAMILIES
-            if family.runs_by_default or any(d.get(family.results_key) for _, d in documents)
-            for rc in matrix.family(family.name).cells]
+    return [
+        rc.cell.id
+        for family in FAMILIES
+        if family.runs_by_default or any(d.get(family.results_key) for _, d in documents)
+        for rc in matrix.family(family.name).cells
+    ]
 
 
 def _environment(documents: list[dict[str, Any]]) -> dict[str, Any]:

@@ -31,8 +31,9 @@ class Progress:
     def __init__(self, stream: TextIO, enabled: bool) -> None:
         from tqdm import tqdm
 
-        self.bar = tqdm(total=None, unit="cell", file=stream, disable=not enabled,
-                        dynamic_ncols=True, mininterval=0.5)
+        self.bar = tqdm(
+            total=None, unit="cell", file=stream, disable=not enabled, dynamic_ncols=True, mininterval=0.5
+        )
         self.mismatches = 0
 
     def _set_total(self, count: int) -> None:
@@ -73,9 +74,15 @@ def _test_module_path() -> str:
 SPLITTING_ALGORITHM = "least_duration"
 
 
-def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | None,
-                     shard: tuple[int, int] | None = None,
-                     families: tuple[str, ...] = ()) -> list[str]:
+def pytest_arguments(
+    matrix: Path,
+    output: Path,
+    *,
+    workers: str,
+    select: str | None,
+    shard: tuple[int, int] | None = None,
+    families: tuple[str, ...] = (),
+) -> list[str]:
     """The pytest command line `observe` runs, independent of any project's pytest config.
 
     An empty config file (``-c``) keeps the project's settings out, in particular
@@ -88,31 +95,59 @@ def pytest_arguments(matrix: Path, output: Path, *, workers: str, select: str | 
     """
     args = [
         _test_module_path(),
-        "-c", os.devnull, "--rootdir", os.getcwd(),
-        "--matrix", str(matrix.absolute()),
-        "--supportmatrix-json", str(output.absolute()),
-        "--assert=plain", "-p", "no:cacheprovider", "-q", "--tb=no", "-rN", "--no-header",
-        "-n", workers,
+        "-c",
+        os.devnull,
+        "--rootdir",
+        os.getcwd(),
+        "--matrix",
+        str(matrix.absolute()),
+        "--supportmatrix-json",
+        str(output.absolute()),
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "--tb=no",
+        "-rN",
+        "--no-header",
+        "-n",
+        workers,
     ]
     args += [f"--{name}" for name in families]
     if shard is not None:
-        args += ["--splits", str(shard[1]), "--group", str(shard[0]),
-                 "--splitting-algorithm", SPLITTING_ALGORITHM]
+        args += [
+            "--splits",
+            str(shard[1]),
+            "--group",
+            str(shard[0]),
+            "--splitting-algorithm",
+            SPLITTING_ALGORITHM,
+        ]
     return args + (["-k", select] if select else [])
 
 
-def observe(matrix: Path, output: Path, *, workers: str = "auto", select: str | None = None,
-            progress: bool = True, stream: TextIO = sys.stderr,
-            shard: tuple[int, int] | None = None,
-            families: tuple[str, ...] = ()) -> tuple[int, str]:
+def observe(
+    matrix: Path,
+    output: Path,
+    *,
+    workers: str = "auto",
+    select: str | None = None,
+    progress: bool = True,
+    stream: TextIO = sys.stderr,
+    shard: tuple[int, int] | None = None,
+    families: tuple[str, ...] = (),
+) -> tuple[int, str]:
     """Run the matrix and write ``output``; return pytest's exit code and pytest's output text."""
     bar = Progress(stream, progress)
     captured = io.StringIO()
     try:
         with contextlib.redirect_stdout(captured):
-            code = pytest.main(pytest_arguments(matrix, output, workers=workers, select=select,
-                                                shard=shard, families=families),
-                               plugins=[bar])
+            code = pytest.main(
+                pytest_arguments(
+                    matrix, output, workers=workers, select=select, shard=shard, families=families
+                ),
+                plugins=[bar],
+            )
     finally:
         bar.close()
     return int(code), captured.getvalue()
@@ -124,8 +159,7 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     document = load_results(output)
     recorded = [(f, document[f.summary_key]) for f in FAMILIES if f.summary_key in document]
     ran = [(f, s) for f, s in recorded if s["cells"]] or recorded[:1]
-    counted = " and ".join(f"{s['cells']} {'' if not f.keypath else f.title + ' '}cells"
-                           for f, s in ran)
+    counted = " and ".join(f"{s['cells']} {'' if not f.keypath else f.title + ' '}cells" for f, s in ran)
     lines = [f"observed {counted} in {seconds:.1f} s -> {output}"]
     idle = [f"{f.title} {s['not_run']}" for f, s in recorded if (f, s) not in ran]
     if idle:
@@ -143,18 +177,28 @@ def summary(output: Path, seconds: float, *, limit: int = 10) -> str:
     for record in differing[:limit]:
         lines.append(f"  {record.status}: {record.id}: {record.problems[0]}")
     if len(differing) > limit:
-        lines.append(f"  ... {len(differing) - limit} more; `supportmatrix diff declared {output}` "
-                     "lists them all")
+        lines.append(
+            f"  ... {len(differing) - limit} more; `supportmatrix diff declared {output}` lists them all"
+        )
     return "\n".join(lines)
 
 
-def run(matrix: Path, output: Path, *, workers: str, select: str | None, progress: bool,
-        shard: tuple[int, int] | None = None, families: tuple[str, ...] = ()) -> str:
+def run(
+    matrix: Path,
+    output: Path,
+    *,
+    workers: str,
+    select: str | None,
+    progress: bool,
+    shard: tuple[int, int] | None = None,
+    families: tuple[str, ...] = (),
+) -> str:
     """Observe, and return the summary; `ObserveError` when no results file came out."""
     start = time.perf_counter()
     before = output.stat().st_mtime_ns if output.exists() else None
-    code, text = observe(matrix, output, workers=workers, select=select, progress=progress,
-                         shard=shard, families=families)
+    code, text = observe(
+        matrix, output, workers=workers, select=select, progress=progress, shard=shard, families=families
+    )
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         raise ObserveError("no cells selected" + (f" by -k {select!r}" if select else ""))
     written = output.exists() and output.stat().st_mtime_ns != before

@@ -36,13 +36,16 @@ def observed_expectation(record: CellRecord, declared: Expectation | None = None
     """
     declared = record.declared if declared is None else declared
     if record.observation is None:
-        raise ValueError(f"cell {record.id} has no observation ({record.status}: "
-                         f"{record.reason or ''})")
+        raise ValueError(f"cell {record.id} has no observation ({record.status}: {record.reason or ''})")
     observed = record.observation.observed
     outcome = observed.outcome
     error = _error_spec(observed.error, declared)
-    if outcome is Outcome.ERRORS and error is not None and error.stage is Stage.GRADIENT \
-            and declared.outcome is Outcome.FORWARD_ONLY:
+    if (
+        outcome is Outcome.ERRORS
+        and error is not None
+        and error.stage is Stage.GRADIENT
+        and declared.outcome is Outcome.FORWARD_ONLY
+    ):
         outcome = Outcome.FORWARD_ONLY  # same event; keep the declared wording
     note = declared.note if outcome is declared.outcome else None
     return Expectation(outcome, error, _warning_specs(record.observation.warnings, declared), note)
@@ -52,20 +55,24 @@ def _error_spec(error: ObservedError | None, declared: Expectation) -> ErrorSpec
     if error is None:
         return None
     spec = declared.error
-    if (spec is not None and spec.cls == error.cls and spec.stage is error.stage
-            and spec.match.search(error.message)):
+    if (
+        spec is not None
+        and spec.cls == error.cls
+        and spec.stage is error.stage
+        and spec.match.search(error.message)
+    ):
         return spec
     return ErrorSpec(error.cls, pattern_for(error.cls, error.message), error.stage)
 
 
-def _warning_specs(warnings: tuple[ObservedWarning, ...],
-                   declared: Expectation) -> tuple[WarningSpec, ...]:
+def _warning_specs(warnings: tuple[ObservedWarning, ...], declared: Expectation) -> tuple[WarningSpec, ...]:
     specs: dict[WarningSpec, None] = {}
     for w in warnings:
         if not w.pennylane:
             continue  # third-party warnings are recorded, never declared
-        match = next((s for s in declared.warnings
-                      if s.category == w.category and s.match.search(w.message)), None)
+        match = next(
+            (s for s in declared.warnings if s.category == w.category and s.match.search(w.message)), None
+        )
         specs[match or WarningSpec(w.category, pattern_for(w.category, w.message))] = None
     return tuple(specs)
 
@@ -85,18 +92,25 @@ def observed_matrix(document: dict[str, Any], *, source: str) -> Matrix:
     unrun = [r for r in records if r.observation is None and r.status != "crashed"]
     if unrun or missing:
         example = f"{unrun[0].id} ({unrun[0].reason or ''})" if unrun else "deselected cells"
-        raise ValueError(f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
-                         f"{example}; rendering needs a run of every cell")
+        raise ValueError(
+            f"{source}: {len(unrun) + missing} cells have no observation, e.g. "
+            f"{example}; rendering needs a run of every cell"
+        )
     meta = document["matrix"]
     families = {}
     for family in recorded:
         own = [_shown_cell(r) for r in records_of(document, family.name)]
-        not_applicable = tuple(NotApplicableCell(cell_from_axes(na["axes"]), na["note"])
-                               for na in document.get(not_applicable_key(family), ()))
+        not_applicable = tuple(
+            NotApplicableCell(cell_from_axes(na["axes"]), na["note"])
+            for na in document.get(not_applicable_key(family), ())
+        )
         # The top-level family's axes are kept in the document; the others are read off
         # the cells.
-        axes = ({k: tuple(v) for k, v in meta["axes"].items()} if not family.keypath
-                else _axes_in_order([*(rc.cell for rc in own), *(na.cell for na in not_applicable)]))
+        axes = (
+            {k: tuple(v) for k, v in meta["axes"].items()}
+            if not family.keypath
+            else _axes_in_order([*(rc.cell for rc in own), *(na.cell for na in not_applicable)])
+        )
         families[family.name] = FamilyCells(axes, tuple(own), not_applicable)
     return Matrix(path=source, notes=dict(meta["notes"]), families=families)
 
@@ -115,8 +129,9 @@ def _axes_in_order(cells: Iterable[Any]) -> dict[str, tuple[object, ...]]:
 def _shown_expectation(record: CellRecord) -> Expectation:
     if record.status == "crashed":
         # No exception object survives a dead worker; name what happened instead.
-        return Expectation(Outcome.ERRORS, ErrorSpec("crashed", pattern_for("", record.reason or ""),
-                                                     Stage.FORWARD))
+        return Expectation(
+            Outcome.ERRORS, ErrorSpec("crashed", pattern_for("", record.reason or ""), Stage.FORWARD)
+        )
     return observed_expectation(record)
 
 

@@ -31,8 +31,9 @@ def _box(rule: Mapping, sets: Mapping[str, list]) -> dict[str, set]:
         if axis in VERSIONED_PACKAGES:
             continue
         items = value if isinstance(value, list) else [value]
-        expanded = [m for item in items
-                    for m in (sets[item] if isinstance(item, str) and item in sets else [item])]
+        expanded = [
+            m for item in items for m in (sets[item] if isinstance(item, str) and item in sets else [item])
+        ]
         box[axis] = {_norm(axis, v) for v in expanded}
     return box
 

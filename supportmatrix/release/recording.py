@@ -45,7 +45,7 @@ def cell_id_of(report: pytest.TestReport) -> str | None:
     nodeid = report.nodeid.rsplit("@", 1)[0] if "]@" in report.nodeid else report.nodeid
     if not nodeid.endswith("]") or "[" not in nodeid:
         return None
-    return nodeid[nodeid.index("[") + 1:-1]
+    return nodeid[nodeid.index("[") + 1 : -1]
 
 
 class ResultsRecorder:
@@ -63,17 +63,20 @@ class ResultsRecorder:
             return
         record = next((value for name, value in report.user_properties if name == PROPERTY), None)
         if record is not None:
+            assert isinstance(record, dict), "the cell test records its CellRecord.to_json()"
             self.records[cell_id] = CellRecord.from_json(record)
         elif report.skipped and cell_id not in self.records:
             reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            self.records[cell_id] = CellRecord.unrun(self.by_id[cell_id], status="skipped",
-                                                     reason=reason.removeprefix("Skipped: "))
+            self.records[cell_id] = CellRecord.unrun(
+                self.by_id[cell_id], status="skipped", reason=reason.removeprefix("Skipped: ")
+            )
         elif report.failed and cell_id not in self.records:
             # Failed without a record: a timeout, a crashed worker, or an error in setup.
             text = report.longreprtext.strip().splitlines()
             reason = " | ".join(text[-3:]) if text else f"failed in {report.when}"
-            self.records[cell_id] = CellRecord.unrun(self.by_id[cell_id], status="crashed",
-                                                     reason=reason, seconds=report.duration)
+            self.records[cell_id] = CellRecord.unrun(
+                self.by_id[cell_id], status="crashed", reason=reason, seconds=report.duration
+            )
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
@@ -81,5 +84,4 @@ class ResultsRecorder:
         write_results(self.path, document)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        terminalreporter.write_line(
-            f"supportmatrix: {len(self.records)} cell records written to {self.path}")
+        terminalreporter.write_line(f"supportmatrix: {len(self.records)} cell records written to {self.path}")

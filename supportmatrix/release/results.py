@@ -49,17 +49,28 @@ def _git_commit() -> str | None:
     """The suite's commit when it runs from a git checkout, with ``+dirty`` for local edits."""
     here = Path(__file__).resolve().parent
     try:
-        commit = subprocess.run(["git", "-C", str(here), "rev-parse", "HEAD"],
-                                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", str(here), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(here), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None  # an installed copy, or no git: the version above still identifies it
     return commit + ("+dirty" if dirty else "")
 
 
-def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
-                   versions: dict[str, str | None]) -> dict[str, Any]:
+def build_document(
+    matrix: Matrix, records: Mapping[str, CellRecord], *, versions: dict[str, str | None]
+) -> dict[str, Any]:
     """The whole results document, every family's cells in matrix order under its own keys
     (`families.Family.results_key`); cells with no record are left out (deselected, e.g. by
     ``-k``) and counted in its summary's ``not_run``. A family left out of the default run
@@ -70,11 +81,13 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
     document: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "environment": environment(versions=versions),
-        "matrix": {"path": matrix.path,
-                   # the top-level family's axes; the others' are read off their cells
-                   "axes": {axis: list(values) for axis, values in matrix.family(TOP_LEVEL.name).axes.items()},
-                   "notes": dict(matrix.notes),
-                   **({"sha256": digest} if (digest := matrix_digest(matrix.path)) else {})},
+        "matrix": {
+            "path": matrix.path,
+            # the top-level family's axes; the others' are read off their cells
+            "axes": {axis: list(values) for axis, values in matrix.family(TOP_LEVEL.name).axes.items()},
+            "notes": dict(matrix.notes),
+            **({"sha256": digest} if (digest := matrix_digest(matrix.path)) else {}),
+        },
     }
     for family in FAMILIES:
         if family.name not in matrix.families:
@@ -87,8 +100,8 @@ def build_document(matrix: Matrix, records: Mapping[str, CellRecord], *,
         document[family.results_key] = [r.to_json() for r in recorded]
         if cells.not_applicable:  # not tests, never records: kept for the run's tables
             document[not_applicable_key(family)] = [
-                {"id": na.cell.id, "axes": axes_json(na.cell), "note": na.note}
-                for na in cells.not_applicable]
+                {"id": na.cell.id, "axes": axes_json(na.cell), "note": na.note} for na in cells.not_applicable
+            ]
     return document
 
 
@@ -108,15 +121,19 @@ def matrix_digest(path: str | Path) -> str | None:
 
 def summarize(records: list[CellRecord], *, total: int) -> dict[str, Any]:
     """Counts by status and by observed outcome."""
-    by_status = {s: 0 for s in STATUSES}
+    by_status = dict.fromkeys(STATUSES, 0)
     by_outcome: dict[str, int] = {}
     for record in records:
         by_status[record.status] += 1
         if record.observation is not None:
             outcome = record.observation.observed.outcome.value
             by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
-    return {"cells": len(records), "not_run": total - len(records), "status": by_status,
-            "observed": dict(sorted(by_outcome.items()))}
+    return {
+        "cells": len(records),
+        "not_run": total - len(records),
+        "status": by_status,
+        "observed": dict(sorted(by_outcome.items())),
+    }
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -135,15 +152,18 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
     import jsonschema
 
     if isinstance(document, dict) and document.get("schema_version") != SCHEMA_VERSION:
-        raise ResultsError(f"{source}: schema_version {document.get('schema_version')!r} is not "
-                           f"supported; this supportmatrix reads version {SCHEMA_VERSION}")
+        raise ResultsError(
+            f"{source}: schema_version {document.get('schema_version')!r} is not "
+            f"supported; this supportmatrix reads version {SCHEMA_VERSION}"
+        )
     validator = jsonschema.Draft202012Validator(schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         raise ResultsError(f"{source}: {where}: {error.message}")
-    _check_axes(document, source=source)  # type: ignore[arg-type]
-    return document  # type: ignore[return-value]
+    assert isinstance(document, dict), "the schema's top level is an object"
+    _check_axes(document, source=source)
+    return document
 
 
 def _check_axes(document: dict[str, Any], *, source: str) -> None:
@@ -152,12 +172,15 @@ def _check_axes(document: dict[str, Any], *, source: str) -> None:
         key, names = family.results_key, family.axis_names
         for index, record in enumerate(document.get(key, ())):
             if tuple(record["axes"]) != names:
-                raise ResultsError(f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
-                                   f"{family.title} cell has the axes {', '.join(names)}")
+                raise ResultsError(
+                    f"{source}: {key}/{index}/axes: {', '.join(record['axes'])}, but a "
+                    f"{family.title} cell has the axes {', '.join(names)}"
+                )
             cell_id = cell_from_axes(record["axes"]).id
             if record["id"] != cell_id:
-                raise ResultsError(f"{source}: {key}/{index}/id: {record['id']!r}, but its axes make "
-                                   f"{cell_id!r}")
+                raise ResultsError(
+                    f"{source}: {key}/{index}/id: {record['id']!r}, but its axes make {cell_id!r}"
+                )
 
 
 def load_results(path: str | Path) -> dict[str, Any]:
@@ -181,4 +204,3 @@ def packages_of(document: dict[str, Any]) -> dict[str, str | None]:
 def write_results(path: str | Path, document: dict[str, Any]) -> None:
     """Write the document to ``path`` atomically."""
     write_atomic(Path(path), dumps(document))
-

@@ -48,8 +48,10 @@ class TextSplice:
         dash = column - 2  # ``- `` stands before the item's text
         new = [" " * dash + header + "\n"] if header else []
         # A top-level dump puts the dash at column 2: move it to this list's own column.
-        new += [text[2 - dash:] if dash < 2 else " " * (dash - 2) + text
-                for text in self._dump(CommentedSeq(rules), 0)]
+        new += [
+            text[2 - dash :] if dash < 2 else " " * (dash - 2) + text
+            for text in self._dump(CommentedSeq(rules), 0)
+        ]
         self.after.setdefault(self._end(line, dash), []).extend(new)
 
     def entry_after(self, table: Any, key: str, value: Any) -> None:

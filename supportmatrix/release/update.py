@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import difflib
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,11 +33,11 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from supportmatrix.check.classify import Observed, mismatches
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.fields import NEEDS_NOTE
 from supportmatrix.matrix.load import MatrixError, load_matrix
-from supportmatrix.matrix.axes import AXIS_NAMES
-from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import Expectation, Matrix, Outcome
+from supportmatrix.release.boxes import merge_boxes
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.keys import class_slug, fresh_key, message_words, substitute_sets
 from supportmatrix.release.observed_matrix import observed_expectation
@@ -90,13 +90,13 @@ def drifted_fields(expectation: Expectation, record: CellRecord) -> tuple[bool, 
         raise ValueError(f"cell {record.id} has no observation ({record.status})")
     observed, warnings = record.observation.observed, record.observation.warnings
     outcome_problems = mismatches(Expectation(expectation.outcome, expectation.error), observed, ())
-    warning_problems = mismatches(Expectation(Outcome.SUPPORTED, warnings=expectation.warnings),
-                                  Observed(Outcome.SUPPORTED), warnings)
+    warning_problems = mismatches(
+        Expectation(Outcome.SUPPORTED, warnings=expectation.warnings), Observed(Outcome.SUPPORTED), warnings
+    )
     return bool(outcome_problems), bool(warning_problems)
 
 
-def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
-                  source: str) -> MatrixUpdate:
+def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None, source: str) -> MatrixUpdate:
     """The new text of the matrix at ``path`` with rules for every drifted cell of ``document``."""
     packages = packages_of(document)
     gate = gate or default_gate(packages)
@@ -105,13 +105,14 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     except InvalidSpecifier:
         raise UpdateError(f"--gate {gate!r} is not a PEP 440 specifier, e.g. '>=0.46'") from None
     matrix = load_matrix(path, versions=packages)
-    declared = {rc.cell.id: rc.expectation
-                for rc in matrix.resolved()}
+    declared = {rc.cell.id: rc.expectation for rc in matrix.resolved()}
     records = records_of(document)
     unknown = [r.id for r in records if r.id not in declared]
     if unknown:
-        raise UpdateError(f"{source}: {len(unknown)} cells are not in {path}, e.g. {unknown[0]}; "
-                          "add their axis values to the matrix first")
+        raise UpdateError(
+            f"{source}: {len(unknown)} cells are not in {path}, e.g. {unknown[0]}; "
+            "add their axis values to the matrix first"
+        )
 
     # Keyed by family too: the same new expectation is a rule in each family's own list.
     expect_groups: dict[tuple[str, Any], list[CellRecord]] = {}
@@ -136,8 +137,11 @@ def update_matrix(path: Path, document: dict[str, Any], *, gate: str | None,
     rules += [(family, {"warnings": key}, group) for (family, key), group in warning_groups.items()]
     text, count = _append_rules(original, matrix, rules, gate=gate, packages=packages, source=source)
     verify_observations(text, path, records, packages)
-    diff = "".join(difflib.unified_diff(original.splitlines(True), text.splitlines(True),
-                                        fromfile=str(path), tofile=f"{path} (updated)"))
+    diff = "".join(
+        difflib.unified_diff(
+            original.splitlines(True), text.splitlines(True), fromfile=str(path), tofile=f"{path} (updated)"
+        )
+    )
     return MatrixUpdate(text, diff, len(drifted), count, crashed)
 
 
@@ -162,43 +166,15 @@ def _warnings_yaml(e: Expectation) -> Any:
     return tuple(tuple(w.items()) for w in e.to_json()["warnings"])
 
 
-def merge_boxes(cells: Iterable[dict[str, Any]],
-                axis_names: tuple[str, ...] = AXIS_NAMES) -> list[dict[str, tuple]]:
-    """Cover exactly these cells' axis points with few boxes (axis -> values).
-
-    Boxes that agree on every axis but one are merged along it, which keeps the
-    cover exact; repeated over the axes until nothing merges.
-    """
-    boxes = {tuple((a, (c[a],)) for a in axis_names) for c in cells}
-    changed = True
-    while changed:
-        changed = False
-        for i, axis in enumerate(axis_names):
-            buckets: dict[tuple, list[tuple]] = {}
-            for box in boxes:
-                buckets.setdefault(box[:i] + box[i + 1:], []).append(box)
-            merged = set()
-            for rest, group in buckets.items():
-                values = tuple(sorted({v for b in group for v in b[i][1]}, key=_sort_key))
-                merged.add(rest[:i] + ((axis, values),) + rest[i:])
-                changed |= len(group) > 1
-            boxes = merged
-    return [dict(box) for box in sorted(boxes, key=lambda b: repr(b))]
-
-
-def _sort_key(value: object) -> tuple[int, str]:
-    return (0, "") if value is None else (1, str(value))
-
-
-def _where(box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str,
-           sets: dict[str, list] | None = None) -> dict[str, Any]:
+def _where(
+    box: dict[str, tuple], axes: dict[str, tuple[object, ...]], gate: str, sets: dict[str, list] | None = None
+) -> dict[str, Any]:
     where: dict[str, Any] = {}
     for axis, declared in axes.items():
         values = box[axis]
         if set(values) == set(declared):
             continue  # every value: leave the axis out, as a person would
-        shown = substitute_sets([_yaml_value(v) for v in _in_axis_order(values, declared)],
-                                sets or {})
+        shown = substitute_sets([_yaml_value(v) for v in _in_axis_order(values, declared)], sets or {})
         where[axis] = shown[0] if len(shown) == 1 else shown
     from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
@@ -214,8 +190,15 @@ def _yaml_value(value: object) -> object:
     return "None" if value is None else value  # matrix.yaml spells Python's None as None
 
 
-def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, list[CellRecord]]], *,
-                  gate: str, packages: dict[str, str | None], source: str) -> tuple[str, int]:
+def _append_rules(
+    original: str,
+    matrix: Matrix,
+    rules: list[tuple[str, dict, list[CellRecord]]],
+    *,
+    gate: str,
+    packages: dict[str, str | None],
+    source: str,
+) -> tuple[str, int]:
     """``original`` with the new rules (and the keys and notes they need) spliced in as
     lines: everything else stays byte for byte, the wrapping of long lines included, which
     a round-trip dump of the whole file would undo."""
@@ -239,15 +222,18 @@ def _append_rules(original: str, matrix: Matrix, rules: list[tuple[str, dict, li
         starts = {id(item): seq.lc.item(index) for index, item in enumerate(seq)}
         appended = []
         for field, group in family_rules:
-            (name, value), = field.items()
+            ((name, value),) = field.items()
             for box in merge_boxes((axes_json(r.cell) for r in group), family.axis_names):
                 rule = CommentedMap()
                 rule["where"] = _flow(_where(box, matrix.family(family.name).axes, gate, sets))
                 if keyed:
                     rule[name] = _keyed_field(root, name, value, splice)
                 else:
-                    rule[name] = _flow(_plain(value)) if name == "expect" else _flow_seq(
-                        [_flow(_plain(w)) for w in value])
+                    rule[name] = (
+                        _flow(_plain(value))
+                        if name == "expect"
+                        else _flow_seq([_flow(_plain(w)) for w in value])
+                    )
                 position = _group_end(seq, rule, sets) if keyed else None
                 if position is None:
                     appended.append(rule)
@@ -289,9 +275,18 @@ def _keyed_field(root: Any, name: str, value: Any, splice: TextSplice) -> Any:
     """A schema 3 rule's ``expect`` (its error by key) or ``warnings`` (a list of keys),
     declaring what is not declared yet."""
     if name == "warnings":
-        return _flow_seq([_declared(root, splice, "warnings", dict(w), "-".join(
-            message_words(dict(w)["match"])[:4]) or class_slug(dict(w)["category"]))
-            for w in value])
+        return _flow_seq(
+            [
+                _declared(
+                    root,
+                    splice,
+                    "warnings",
+                    dict(w),
+                    "-".join(message_words(dict(w)["match"])[:4]) or class_slug(dict(w)["category"]),
+                )
+                for w in value
+            ]
+        )
     expect = _plain(value)
     if "error" in expect:
         error = expect["error"]
@@ -363,12 +358,14 @@ def _flow_seq(items: list[Any]) -> Any:
 # --------------------------------------------------------------------------- the check
 
 
-def verify_observations(text: str, path: Path, records: Sequence[CellRecord],
-                        packages: Mapping[str, str | None]) -> None:
+def verify_observations(
+    text: str, path: Path, records: Sequence[CellRecord], packages: Mapping[str, str | None]
+) -> None:
     """Load the new text as the matrix and require every observed cell, of every family,
     to satisfy it."""
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", dir=Path(path).parent, delete=False,
-                                     encoding="utf-8") as handle:
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".yaml", dir=Path(path).parent, delete=False, encoding="utf-8"
+    ) as handle:
         handle.write(text)
     try:
         loaded = load_matrix(handle.name, versions=packages)
@@ -380,7 +377,8 @@ def verify_observations(text: str, path: Path, records: Sequence[CellRecord],
     for record in records:
         if record.observation is None:
             continue
-        problems = mismatches(updated[record.id].expectation, record.observation.observed,
-                              record.observation.warnings)
+        problems = mismatches(
+            updated[record.id].expectation, record.observation.observed, record.observation.warnings
+        )
         if problems:
             raise UpdateError(f"the updated matrix still disagrees at {record.id}: {problems[0]}")

@@ -48,11 +48,13 @@ def find_browser() -> BrowserPaths | str:
     """The browser and driver to use, or a sentence saying which one is missing."""
     chromium = _find("SUPPORTMATRIX_CHROMIUM", BROWSER_NAMES)
     driver = _find("SUPPORTMATRIX_CHROMEDRIVER", DRIVER_NAMES)
-    missing = [name for name, path in (("chromium", chromium), ("chromedriver", driver)) if path is None]
-    if missing:
-        return (f"no {' and no '.join(missing)} found (set SUPPORTMATRIX_CHROMIUM / "
-                "SUPPORTMATRIX_CHROMEDRIVER, or apt-get install chromium chromium-driver)")
-    return BrowserPaths(chromium, driver)  # type: ignore[arg-type]
+    if chromium is None or driver is None:
+        missing = [name for name, path in (("chromium", chromium), ("chromedriver", driver)) if path is None]
+        return (
+            f"no {' and no '.join(missing)} found (set SUPPORTMATRIX_CHROMIUM / "
+            "SUPPORTMATRIX_CHROMEDRIVER, or apt-get install chromium chromium-driver)"
+        )
+    return BrowserPaths(chromium, driver)
 
 
 def _find(variable: str, names: tuple[str, ...]) -> str | None:
@@ -71,8 +73,7 @@ def chromium(paths: BrowserPaths, *, width: int = 1400, height: int = 900) -> It
     profile = tempfile.mkdtemp(prefix="supportmatrix-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = paths.chromium
-    for argument in (*CHROMIUM_ARGUMENTS, f"--window-size={width},{height}",
-                     f"--user-data-dir={profile}"):
+    for argument in (*CHROMIUM_ARGUMENTS, f"--window-size={width},{height}", f"--user-data-dir={profile}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = None

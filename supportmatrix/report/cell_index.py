@@ -50,8 +50,9 @@ class FamilyTable:
     Markdown-only labels (`families.AxisText`).
     """
 
-    def __init__(self, family: Family, cells: FamilyCells, *, code: Callable[[str], str],
-                 markdown: bool) -> None:
+    def __init__(
+        self, family: Family, cells: FamilyCells, *, code: Callable[[str], str], markdown: bool
+    ) -> None:
         self.family, self.layout, self.cells = family, family.layout, cells
         self.axes = cells.axes
         self._code, self._markdown = code, markdown
@@ -64,8 +65,9 @@ class FamilyTable:
     def label(self, axis: str, value: object) -> str:
         """``value`` of ``axis`` as the table writes it."""
         text, key = self.text(axis), str(value)
-        labels = text.markdown_labels if self._markdown and key in text.markdown_labels \
-            else text.value_labels()
+        labels = (
+            text.markdown_labels if self._markdown and key in text.markdown_labels else text.value_labels()
+        )
         if key in labels:
             return with_code(labels[key], self._code)
         written = text.template.format(key)
@@ -73,8 +75,10 @@ class FamilyTable:
 
     def combinations(self, axes: Sequence[str]) -> list[Values]:
         """Every combination of ``axes``' values, in axis order (one, empty, for no axes)."""
-        return [dict(zip(axes, values, strict=True))
-                for values in itertools.product(*(self.axes[axis] for axis in axes))]
+        return [
+            dict(zip(axes, values, strict=True))
+            for values in itertools.product(*(self.axes[axis] for axis in axes))
+        ]
 
     def sections(self) -> list[Values]:
         return self.combinations(self.layout.sections)
@@ -82,9 +86,14 @@ class FamilyTable:
     def columns(self) -> list[tuple[str, str, Values]]:
         """(header, key, values) per column; the key (its values joined by ", ") names it
         in `TableLayout.rst_widths`."""
-        return [(", ".join(self.label(a, v) for a, v in values.items()),
-                 ", ".join(str(v) for v in values.values()), values)
-                for values in self.combinations(self.layout.columns)]
+        return [
+            (
+                ", ".join(self.label(a, v) for a, v in values.items()),
+                ", ".join(str(v) for v in values.values()),
+                values,
+            )
+            for values in self.combinations(self.layout.columns)
+        ]
 
     def rows(self, *, spanning: int) -> Iterator[tuple[list[str], Values]]:
         """(labels, values) per row. The first ``spanning`` row axes are labelled only on
@@ -93,9 +102,10 @@ class FamilyTable:
         axes = self.layout.rows
         positions = itertools.product(*(range(len(self.axes[a])) for a in axes))
         for position, values in zip(positions, self.combinations(axes), strict=True):
-            labels = [self.label(a, values[a])
-                      if k >= spanning or not any(position[k + 1:]) else ""
-                      for k, a in enumerate(axes)]
+            labels = [
+                self.label(a, values[a]) if k >= spanning or not any(position[k + 1 :]) else ""
+                for k, a in enumerate(axes)
+            ]
             yield labels, values
 
     def entries(self, values: Values) -> tuple[Entry, ...]:
@@ -114,8 +124,13 @@ class FamilyTable:
 
     def training_targets(self) -> list[str]:
         """The training targets its supported cells declare, each once, sorted."""
-        return sorted({rc.training.describe() for rc in self.cells.cells
-                       if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is not None})
+        return sorted(
+            {
+                rc.training.describe()
+                for rc in self.cells.cells
+                if rc.expectation.outcome is Outcome.SUPPORTED and rc.training is not None
+            }
+        )
 
     def paired_labels(self) -> list[str]:
         """The paired axis's values as the table writes them (none without a paired axis)."""
@@ -134,14 +149,13 @@ class Footnotes:
         """One entry: the symbol, its reason's number, then a mark per warning; ``n/a`` and
         its reason's number for a cell declared not applicable."""
         if isinstance(expectation, NotApplicableCell):
-            key: ReasonKey = ("note", expectation.note)
-            return f"{NOT_APPLICABLE.symbol} {self.reasons.setdefault(key, len(self.reasons) + 1)}"
+            note: ReasonKey = ("note", expectation.note)
+            return f"{NOT_APPLICABLE.symbol} {self.reasons.setdefault(note, len(self.reasons) + 1)}"
         text = symbol(expectation)
         key = reason_key(expectation)
         if key is not None:
             text += f" {self.reasons.setdefault(key, len(self.reasons) + 1)}"
-        numbers = [self.warnings.setdefault(w, len(self.warnings) + 1)
-                   for w in expectation.warnings]
+        numbers = [self.warnings.setdefault(w, len(self.warnings) + 1) for w in expectation.warnings]
         if numbers:
             text += f" {WARNING_MARK}" + ",".join(str(n) for n in sorted(numbers))
         return text
@@ -159,8 +173,7 @@ class Footnotes:
 
     def warning_items(self, *, code: Callable[[str], str], bullet: str) -> list[str]:
         """The warnings, each once, as bullet items led by their mark."""
-        return [f"{bullet} {WARNING_MARK}{n} {warning_text(w, code=code)}"
-                for w, n in self.warnings.items()]
+        return [f"{bullet} {WARNING_MARK}{n} {warning_text(w, code=code)}" for w, n in self.warnings.items()]
 
 
 def worst(expectations: Sequence[Entry]) -> Shown | None:
@@ -186,8 +199,7 @@ def list_item(number: int, text: str) -> str:
     return "\n".join(lines)
 
 
-def fill(template: str, table: FamilyTable, *, paired: Callable[[list[str]], str],
-         **values: object) -> str:
+def fill(template: str, table: FamilyTable, *, paired: Callable[[list[str]], str], **values: object) -> str:
     """A `families.TableTexts` template filled for ``table``: ``paired`` writes the sentence
     on the paired axis's labels; ``values`` are a section's axis values."""
     if not template:
@@ -197,6 +209,8 @@ def fill(template: str, table: FamilyTable, *, paired: Callable[[list[str]], str
     return template.format(
         paired=paired(table.paired_labels()) if table.layout.paired else "",
         training=" Training target: " + "; ".join(targets) + "." if targets else "",
-        na_symbol=NOT_APPLICABLE.symbol, na_meaning=meaning,
-        na_sentence=meaning[0].upper() + meaning[1:], **values)
-
+        na_symbol=NOT_APPLICABLE.symbol,
+        na_meaning=meaning,
+        na_sentence=meaning[0].upper() + meaning[1:],
+        **values,
+    )

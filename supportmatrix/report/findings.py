@@ -62,8 +62,7 @@ class Release:
     def pins(self) -> str:
         """``pennylane 0.45.1, pennylane-lightning 0.45.0, ...``: the versions it names."""
         named = self.versions if self.shown is None else self.shown
-        return ", ".join(f"{package} {version}" for package, version in named.items()
-                         if version) or "none"
+        return ", ".join(f"{package} {version}" for package, version in named.items() if version) or "none"
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,7 @@ def summary_of(text: str) -> str:
     """The note's first sentence (a full stop followed by a space and a capital, or the end)."""
     flat = " ".join(text.split())
     match = re.search(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s+(?=[A-Za-z`(\"])", flat)
-    return flat[:match.start()] if match else flat
+    return flat[: match.start()] if match else flat
 
 
 def findings(releases: Sequence[Release]) -> list[Finding]:
@@ -104,46 +103,66 @@ def findings(releases: Sequence[Release]) -> list[Finding]:
     matrix = releases[0].matrix
     found = []
     for note, text in matrix.notes.items():
-        rules = [(family, rule) for family in FAMILIES if family.name in matrix.families
-                 for rule in matrix.family(family.name).rules
-                 if rule.expect is not None and rule.expect.note == note]
-        outcomes = tuple(dict.fromkeys(rule.expect.outcome.value for _, rule in rules
-                                       if rule.expect is not None))
+        rules = [
+            (family, rule)
+            for family in FAMILIES
+            if family.name in matrix.families
+            for rule in matrix.family(family.name).rules
+            if rule.expect is not None and rule.expect.note == note
+        ]
+        outcomes = tuple(
+            dict.fromkeys(rule.expect.outcome.value for _, rule in rules if rule.expect is not None)
+        )
         severity = _severity(text, outcomes)
         if severity is None:
             continue
         per_release = []
         for release in releases:
-            groups = tuple((family.title, grouped_ids(
-                family, cells, release.matrix.family(family.name).axes))
-                for family, cells in _cells_of(release.matrix, note) if cells)
+            groups = tuple(
+                (family.title, grouped_ids(family, cells, release.matrix.family(family.name).axes))
+                for family, cells in _cells_of(release.matrix, note)
+                if cells
+            )
             if groups:
                 per_release.append((release, groups))
         first = next(((r, _cells_of(r.matrix, note)) for r, _ in per_release), None)
         count = sum(len(cells) for _, cells in first[1]) if first else 0
-        found.append(Finding(
-            note=note, text=" ".join(text.split()), severity=severity, outcomes=outcomes,
-            rule_lines=tuple(f"{matrix.path}:{rule.line}" for _, rule in rules),
-            gates=tuple(dict.fromkeys(", ".join(f"{package} {spec}" for package, spec
-                                                in rule.versions.items()) for _, rule in rules)),
-            cells=tuple(per_release), example=_example(first[1]) if first else None,
-            issues=tuple(dict.fromkeys(ISSUE.findall(text))), count=count))
+        found.append(
+            Finding(
+                note=note,
+                text=" ".join(text.split()),
+                severity=severity,
+                outcomes=outcomes,
+                rule_lines=tuple(f"{matrix.path}:{rule.line}" for _, rule in rules),
+                gates=tuple(
+                    dict.fromkeys(
+                        ", ".join(f"{package} {spec}" for package, spec in rule.versions.items())
+                        for _, rule in rules
+                    )
+                ),
+                cells=tuple(per_release),
+                example=_example(first[1]) if first else None,
+                issues=tuple(dict.fromkeys(ISSUE.findall(text))),
+                count=count,
+            )
+        )
     return sorted(found, key=lambda f: (f.severity, -f.count, f.note))
 
 
 def _severity(text: str, outcomes: Iterable[str]) -> Severity | None:
     if Outcome.INCORRECT.value in outcomes:
-        return Severity.WRONG_BY_DESIGN if BY_DESIGN.search(text.strip()) \
-            else Severity.SILENT_WRONG_VALUE
+        return Severity.WRONG_BY_DESIGN if BY_DESIGN.search(text.strip()) else Severity.SILENT_WRONG_VALUE
     if SILENT.search(text):
         return Severity.SILENT_WRONG_VALUE
     return Severity.MISLEADING_ERROR if MISLEADING.search(text) else None
 
 
 def _cells_of(matrix: Matrix, note: str) -> list[tuple[Family, list[ResolvedCell]]]:
-    return [(family, [rc for rc in matrix.family(family.name).cells
-                      if rc.expectation.note == note])
-            for family in FAMILIES if family.name in matrix.families]
+    return [
+        (family, [rc for rc in matrix.family(family.name).cells if rc.expectation.note == note])
+        for family in FAMILIES
+        if family.name in matrix.families
+    ]
 
 
 def _example(by_family: Sequence[tuple[Family, list[ResolvedCell]]]) -> tuple[Family, ResolvedCell] | None:
@@ -159,14 +178,19 @@ def _example(by_family: Sequence[tuple[Family, list[ResolvedCell]]]) -> tuple[Fa
         shots = rc.cell.axis_value("shots") if "shots" in axes else None
         interface = str(rc.cell.axis_value("interface")) if "interface" in axes else ""
         easy = _EASY_INTERFACES.index(interface) if interface in _EASY_INTERFACES else 0
-        return (family.reproduction is None or family.oracle is None,
-                not family.runs_by_default, shots is not None, easy)
+        return (
+            family.reproduction is None or family.oracle is None,
+            not family.runs_by_default,
+            shots is not None,
+            easy,
+        )
 
     return min(candidates, key=cost)
 
 
-def grouped_ids(family: Family, cells: Sequence[ResolvedCell],
-                axes: Mapping[str, Sequence[object]]) -> tuple[str, ...]:
+def grouped_ids(
+    family: Family, cells: Sequence[ResolvedCell], axes: Mapping[str, Sequence[object]]
+) -> tuple[str, ...]:
     """The cells' ids merged into patterns, one per box of axis values:
     ``default.qubit-<torch|tf>-adjoint-probs-analytic`` stands for two cells.
 
@@ -175,34 +199,34 @@ def grouped_ids(family: Family, cells: Sequence[ResolvedCell],
     stable.
     """
     order = {axis: {value: i for i, value in enumerate(axes[axis])} for axis in family.axis_names}
-    boxes = {tuple(frozenset([rc.cell.axis_value(axis)]) for axis in family.axis_names)
-             for rc in cells}
+    boxes = {tuple(frozenset([rc.cell.axis_value(axis)]) for axis in family.axis_names) for rc in cells}
     changed = True
     while changed:
         changed = False
         for position in range(len(family.axis_names)):
             merged: dict[tuple, frozenset] = {}
             for box in sorted(boxes, key=repr):
-                rest = box[:position] + box[position + 1:]
+                rest = box[:position] + box[position + 1 :]
                 merged[rest] = merged.get(rest, frozenset()) | box[position]
             new = {rest[:position] + (values,) + rest[position:] for rest, values in merged.items()}
             if new != boxes:
                 boxes, changed = new, True
 
     def sort_key(box: tuple[frozenset, ...]) -> list[int]:
-        return [min(order[axis].get(v, 0) for v in values)
-                for axis, values in zip(family.axis_names, box)]
+        return [
+            min(order[axis].get(v, 0) for v in values)
+            for axis, values in zip(family.axis_names, box, strict=True)
+        ]
 
     return tuple(_pattern(family, box, order) for box in sorted(boxes, key=sort_key))
 
 
-def _pattern(family: Family, box: tuple[frozenset, ...],
-             order: Mapping[str, Mapping[object, int]]) -> str:
+def _pattern(family: Family, box: tuple[frozenset, ...], order: Mapping[str, Mapping[object, int]]) -> str:
     """The id with each axis's segment replaced by its value's text, or ``<a|b>``."""
     markers = {axis: f"\x01{i}\x02" for i, axis in enumerate(family.axis_names)}
     template = family.make_cell(**markers).id
     spans = []
-    for axis, values in zip(family.axis_names, box):
+    for axis, values in zip(family.axis_names, box, strict=True):
         at = template.index(markers[axis])
         start = template.rfind("-", 0, at) + 1
         after = template.find("-", at + len(markers[axis]))
@@ -210,7 +234,7 @@ def _pattern(family: Family, box: tuple[frozenset, ...],
         texts = []
         for value in sorted(values, key=lambda v: order[axis].get(v, 0)):
             text = family.make_cell(**{**markers, axis: value}).id
-            texts.append(text[start:len(text) - (len(template) - end)])
+            texts.append(text[start : len(text) - (len(template) - end)])
         spans.append((start, end, texts[0] if len(texts) == 1 else f"<{'|'.join(texts)}>"))
     out = template
     for start, end, text in sorted(spans, reverse=True):

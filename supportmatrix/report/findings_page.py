@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from supportmatrix.matrix.model import Outcome
 from supportmatrix.check.snippet_oracle import WRONG_ABOVE
+from supportmatrix.matrix.model import Outcome
 from supportmatrix.report.findings import Finding, Release, Severity, snippet_of, summary_of
 
 __all__ = ["render_findings"]
@@ -15,13 +15,12 @@ __all__ = ["render_findings"]
 _MEANING = {
     Severity.SILENT_WRONG_VALUE: "a value or gradient comes out wrong, with no error",
     Severity.WRONG_BY_DESIGN: "wrong because of the method's own limits (its note says how "
-                              "to avoid it), with no error",
+    "to avoid it), with no error",
     Severity.MISLEADING_ERROR: "an error whose message names the wrong cause, or none",
 }
 
 
-def render_findings(found: Sequence[Finding], releases: Sequence[Release], *,
-                    command: str) -> str:
+def render_findings(found: Sequence[Finding], releases: Sequence[Release], *, command: str) -> str:
     """The whole page; ``command`` is the command line that regenerates it."""
     lines = [
         "# Findings",
@@ -56,8 +55,11 @@ def render_findings(found: Sequence[Finding], releases: Sequence[Release], *,
         "| # | cause | severity | declared | cells |",
         "|---:|---|---|---|---:|",
     ]
-    lines += [f"| {i} | [`{f.note}`](#{_anchor(i, f.note)}) | {f.severity.label} | "
-              f"{', '.join(f.outcomes)} | {f.count} |" for i, f in enumerate(found, 1)]
+    lines += [
+        f"| {i} | [`{f.note}`](#{_anchor(i, f.note)}) | {f.severity.label} | "
+        f"{', '.join(f.outcomes)} | {f.count} |"
+        for i, f in enumerate(found, 1)
+    ]
     for number, finding in enumerate(found, 1):
         lines += ["", *_section(number, finding, releases)]
     return "\n".join(lines) + "\n"
@@ -70,14 +72,19 @@ def _anchor(number: int, note: str) -> str:
 
 
 def _section(number: int, finding: Finding, releases: Sequence[Release]) -> list[str]:
-    lines = [f"## {number}. `{finding.note}`", "",
-             f"**{summary_of(finding.text)}**", "",
-             f"- Severity: {finding.severity.label}; declared {', '.join(finding.outcomes)}.",
-             f"- Rules: {', '.join(finding.rule_lines)}.",
-             f"- Versions: {_versions(finding, releases)}",
-             "- Upstream issue: " + (", ".join(finding.issues) if finding.issues
-                                     else "none named in its note."),
-             "", f"> {finding.text}", ""]
+    lines = [
+        f"## {number}. `{finding.note}`",
+        "",
+        f"**{summary_of(finding.text)}**",
+        "",
+        f"- Severity: {finding.severity.label}; declared {', '.join(finding.outcomes)}.",
+        f"- Rules: {', '.join(finding.rule_lines)}.",
+        f"- Versions: {_versions(finding, releases)}",
+        "- Upstream issue: " + (", ".join(finding.issues) if finding.issues else "none named in its note."),
+        "",
+        f"> {finding.text}",
+        "",
+    ]
     lines += _cells(finding)
     lines += ["", *_reproduction(finding)]
     return lines
@@ -124,24 +131,35 @@ def _reproduction(finding: Finding) -> list[str]:
     if not snippet:
         # A cell that behaves as declared passes, printing nothing: its record holds the
         # observed errors against the reference.
-        return [f"Reproduction: no standalone snippet for {family.title} cells. Rerun "
-                f"`{rc.cell.id}` (declared {declared}) with "
-                f"`pytest {family.test_file} -k '{rc.cell.id}' --supportmatrix-json=results.json`: "
-                "its record in `results.json` gives each check's largest error against the "
-                "reference."]
+        return [
+            f"Reproduction: no standalone snippet for {family.title} cells. Rerun "
+            f"`{rc.cell.id}` (declared {declared}) with "
+            f"`pytest {family.test_file} -k '{rc.cell.id}' --supportmatrix-json=results.json`: "
+            "its record in `results.json` gives each check's largest error against the "
+            "reference."
+        ]
     shots = rc.cell.axis_value("shots") if "shots" in family.axis_names else None
     if expectation.outcome is Outcome.INCORRECT and shots is not None:
-        shows = ("it prints PennyLane's estimate next to the oracle's exact values; with "
-                 f"{shots} shots the difference includes shot noise, and the note above "
-                 "says what is wrong beyond it")
+        shows = (
+            "it prints PennyLane's estimate next to the oracle's exact values; with "
+            f"{shots} shots the difference includes shot noise, and the note above "
+            "says what is wrong beyond it"
+        )
     elif expectation.outcome is Outcome.INCORRECT:
-        shows = ("it prints PennyLane's result next to the oracle's: a `largest difference` "
-                 f"above {WRONG_ABOVE:g} (the exact methods' tolerances are about 2e-10), or "
-                 "a dtype other than float64")
+        shows = (
+            "it prints PennyLane's result next to the oracle's: a `largest difference` "
+            f"above {WRONG_ABOVE:g} (the exact methods' tolerances are about 2e-10), or "
+            "a dtype other than float64"
+        )
     elif expectation.error is not None:
         shows = f"it raises `{expectation.error.cls}`"
     else:
         shows = "it runs"
     runs = "" if family.runs_by_default else f" (the {family.title} family runs on request only)"
-    return [f"Reproduction: cell `{rc.cell.id}`{runs}, declared {declared}; {shows}.", "",
-            "```python", snippet.rstrip("\n"), "```"]
+    return [
+        f"Reproduction: cell `{rc.cell.id}`{runs}, declared {declared}; {shows}.",
+        "",
+        "```python",
+        snippet.rstrip("\n"),
+        "```",
+    ]

@@ -14,8 +14,10 @@ from supportmatrix.report.rst import render_rst
 
 def _page_formats(page: TablePage) -> dict[str, Callable[[Matrix], str]]:
     markdown, rst = page.formats
-    return {markdown: functools.partial(render_markdown, page=page),
-            rst: functools.partial(render_rst, page=page)}
+    return {
+        markdown: functools.partial(render_markdown, page=page),
+        rst: functools.partial(render_rst, page=page),
+    }
 
 
 _MAIN, *_OTHERS = (_page_formats(page) for page in PAGES)

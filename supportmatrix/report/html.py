@@ -26,8 +26,9 @@ from supportmatrix.report.html_data import declared_page, drift_page, results_pa
 from supportmatrix.report.html_marks import marks_html
 
 #: Nothing may be fetched: scripts, styles and images are inline (images as data: URIs).
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'unsafe-inline'; "
-                           "style-src 'unsafe-inline'; img-src data:")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+)
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,25 @@ class Plot:
     caption: str
 
 
-def build_report(*, matrix: Matrix | None = None, versions: Mapping[str, str | None] | None = None,
-                 documents: Sequence[tuple[dict[str, Any], str]] = (), with_plots: bool = True) -> str:
+def build_report(
+    *,
+    matrix: Matrix | None = None,
+    versions: Mapping[str, str | None] | None = None,
+    documents: Sequence[tuple[dict[str, Any], str]] = (),
+    with_plots: bool = True,
+) -> str:
     """The page for ``matrix`` (declared, resolved for ``versions``) when no results
     ``documents`` are given, for one ``(document, source)``, or for the drift between two."""
     if len(documents) > 2:
         raise ValueError(f"at most two results files (old and new), got {len(documents)}")
     if documents:
-        page = (results_page(documents[0][0], source=documents[0][1]) if len(documents) == 1 else
-                drift_page(documents[0][0], documents[1][0], old_source=documents[0][1],
-                           new_source=documents[1][1]))
+        page = (
+            results_page(documents[0][0], source=documents[0][1])
+            if len(documents) == 1
+            else drift_page(
+                documents[0][0], documents[1][0], old_source=documents[0][1], new_source=documents[1][1]
+            )
+        )
     else:
         if matrix is None or versions is None:
             raise ValueError("a declared report needs the matrix and the versions it was resolved for")
@@ -65,22 +75,37 @@ def page_plots(page: dict[str, Any], newest: tuple[dict[str, Any], str] | None) 
     if family is not None:
         axes = family["axes"]
         device, interface = (list(axes).index(axis) for axis in ("device", "interface"))
-        drawn = [(c["axes"][device], c["axes"][interface], c["shown"]) for c in page["cells"]
-                 if c["family"] == TOP_LEVEL.name]
+        drawn = [
+            (c["axes"][device], c["axes"][interface], c["shown"])
+            for c in page["cells"]
+            if c["family"] == TOP_LEVEL.name
+        ]
         cells = f"{TOP_LEVEL.title} cells"
-        figures.append(Plot(plots.outcome_counts_svg(
-            drawn, devices=axes["device"], interfaces=axes["interface"],
-            title=f"{what} outcomes per device × interface ({len(drawn)} {cells})"),
-            f"{what} outcome of every {TOP_LEVEL.title} cell, counted per device and interface."))
+        figures.append(
+            Plot(
+                plots.outcome_counts_svg(
+                    drawn,
+                    devices=axes["device"],
+                    interfaces=axes["interface"],
+                    title=f"{what} outcomes per device × interface ({len(drawn)} {cells})",
+                ),
+                f"{what} outcome of every {TOP_LEVEL.title} cell, counted per device and interface.",
+            )
+        )
     if newest is not None:
         try:
             svg = plots.results_ratio_histogram_svg(newest[0], source=newest[1])
         except ValueError:
             pass  # a file written before the ratio was recorded: no histogram to draw
         else:
-            figures.append(Plot(svg, "How close each value check came to its tolerance "
-                                     "(1: at the bound). spsa's analytic checks are structural, "
-                                     "so they pass above 1 and are drawn apart."))
+            figures.append(
+                Plot(
+                    svg,
+                    "How close each value check came to its tolerance "
+                    "(1: at the bound). spsa's analytic checks are structural, "
+                    "so they pass above 1 and are drawn apart.",
+                )
+            )
     return figures
 
 
@@ -90,10 +115,12 @@ def render_page(page: dict[str, Any], figures: Sequence[Plot] = ()) -> str:
     figure_html = "".join(
         f'<figure><img alt="{html.escape(f.caption)}" src="data:image/svg+xml;base64,'
         f'{base64.b64encode(f.svg.encode("utf-8")).decode("ascii")}">'
-        f"<figcaption>{html.escape(f.caption)}</figcaption></figure>" for f in figures)
+        f"<figcaption>{html.escape(f.caption)}</figcaption></figure>"
+        for f in figures
+    )
     plots_block = f'<section id="plots" hidden>{figure_html}</section>' if figures else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>\n{_asset('report.css')}</style>\n</head>\n<body>\n"
@@ -113,4 +140,6 @@ def embed_json(data: Any) -> str:
 
 
 def _asset(name: str) -> str:
-    return resources.files("supportmatrix.report").joinpath("assets", name).read_text(encoding="utf-8")
+    return (
+        resources.files("supportmatrix.report").joinpath("assets").joinpath(name).read_text(encoding="utf-8")
+    )

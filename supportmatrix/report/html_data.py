@@ -44,13 +44,22 @@ Drawn = tuple[list[tuple[Any, Expectation, list[CellRecord | None]]], list[tuple
 def declared_page(matrix: Matrix, *, versions: Mapping[str, str | None]) -> dict[str, Any]:
     """The page for what ``matrix`` declares, resolved for ``versions``: every family it declares."""
     page = _Page(matrix.notes, mode="declared", title=f"Declared: {matrix.path}")
-    page.sources.append({"label": f"declared {matrix.path} for {versions_label(dict(versions))}",
-                         "environment": {"packages": dict(versions)}})
+    page.sources.append(
+        {
+            "label": f"declared {matrix.path} for {versions_label(dict(versions))}",
+            "environment": {"packages": dict(versions)},
+        }
+    )
     for family in FAMILIES:
         cells = matrix.family(family.name)
-        page.add_family(family, cells.axes, (
-            [(rc.cell, rc.expectation, []) for rc in cells.cells],
-            [(na.cell, na.note) for na in cells.not_applicable]))
+        page.add_family(
+            family,
+            cells.axes,
+            (
+                [(rc.cell, rc.expectation, []) for rc in cells.cells],
+                [(na.cell, na.note) for na in cells.not_applicable],
+            ),
+        )
     return page.data()
 
 
@@ -60,19 +69,25 @@ def results_page(document: dict[str, Any], *, source: str) -> dict[str, Any]:
     page.add_source(document, source)
     for family in FAMILIES:
         records = _records(document, family)
-        page.add_family(family, _axes(family, [document]), (
-            [(r.cell, r.declared, [r]) for r in records], _not_applicable(family, [document])))
+        page.add_family(
+            family,
+            _axes(family, [document]),
+            ([(r.cell, r.declared, [r]) for r in records], _not_applicable(family, [document])),
+        )
     return page.data()
 
 
-def drift_page(old: dict[str, Any], new: dict[str, Any], *, old_source: str,
-               new_source: str) -> dict[str, Any]:
+def drift_page(
+    old: dict[str, Any], new: dict[str, Any], *, old_source: str, new_source: str
+) -> dict[str, Any]:
     """The page for the drift from ``old`` to ``new``: the new observations drawn, both sides
     kept per cell, changed cells grouped as ``supportmatrix diff`` groups them."""
-    drift = compare(side_from_results(old, source=old_source),
-                    side_from_results(new, source=new_source))
-    page = _Page({**old["matrix"]["notes"], **new["matrix"]["notes"]}, mode="drift",
-                 title=f"Drift: {old_source} → {new_source}")
+    drift = compare(side_from_results(old, source=old_source), side_from_results(new, source=new_source))
+    page = _Page(
+        {**old["matrix"]["notes"], **new["matrix"]["notes"]},
+        mode="drift",
+        title=f"Drift: {old_source} → {new_source}",
+    )
     page.add_source(old, old_source)
     page.add_source(new, new_source)
     for key, _, _ in GROUPS:
@@ -88,17 +103,23 @@ def drift_page(old: dict[str, Any], new: dict[str, Any], *, old_source: str,
             drawn = b or a
             assert drawn is not None
             cells.append((drawn.cell, drawn.declared, [a, b]))
-        page.add_family(family, _axes(family, [new, old]),
-                        (cells, _not_applicable(family, [new, old])))
+        page.add_family(family, _axes(family, [new, old]), (cells, _not_applicable(family, [new, old])))
     page.drift = {
         "compared": drift.compared,
         "changed": drift.changed_cells,
         "regressions": drift.regressions,
         "not_compared": len(drift.not_compared),
-        "groups": [{"key": key, "heading": heading, "regression": regression,
-                    "changes": [{"id": c.cell_id, "old": c.old, "new": c.new, "tag": c.tag()}
-                                for c in drift.groups[key]]}
-                   for key, heading, regression in GROUPS],
+        "groups": [
+            {
+                "key": key,
+                "heading": heading,
+                "regression": regression,
+                "changes": [
+                    {"id": c.cell_id, "old": c.old, "new": c.new, "tag": c.tag()} for c in drift.groups[key]
+                ],
+            }
+            for key, heading, regression in GROUPS
+        ],
     }
     return page.data()
 
@@ -136,8 +157,12 @@ class _Page:
         self.drift: dict[str, Any] | None = None
 
     def add_source(self, document: dict[str, Any], source: str) -> None:
-        self.sources.append({"label": f"{source} ({versions_label(packages_of(document))})",
-                             "environment": document["environment"]})
+        self.sources.append(
+            {
+                "label": f"{source} ({versions_label(packages_of(document))})",
+                "environment": document["environment"],
+            }
+        )
 
     def add_family(self, family: Family, axes: Mapping[str, Sequence[object]], drawn: Drawn) -> None:
         """A family's table and cells; a family with no cell here has no table."""
@@ -149,8 +174,12 @@ class _Page:
         self.families[family.name] = {
             "title": family.title,
             "axes": {axis: [_key(v) for v in vs] for axis, vs in values.items()},
-            "layout": {"sections": list(layout.sections), "rows": list(layout.rows),
-                       "columns": list(layout.columns), "paired": layout.paired},
+            "layout": {
+                "sections": list(layout.sections),
+                "rows": list(layout.rows),
+                "columns": list(layout.columns),
+                "paired": layout.paired,
+            },
             "count": len(cells),
             "not_applicable": len(not_applicable),
         }
@@ -164,27 +193,43 @@ class _Page:
         snippet = family.load("reproduction") if family.reproduction else None
         for cell, declared, records in cells:
             entry = self._cell(family, cell, shown_outcome(records, declared))
-            entry.update({
-                "declared": self._expectation(declared),
-                "sides": [None if r is None else self._side(r) for r in records],
-                "groups": self.groups.get(cell.id, []),
-                "warns": bool(declared.warnings) or any(
-                    r is not None and r.observation is not None
-                    and any(w.pennylane for w in r.observation.warnings) for r in records),
-            })
+            entry.update(
+                {
+                    "declared": self._expectation(declared),
+                    "sides": [None if r is None else self._side(r) for r in records],
+                    "groups": self.groups.get(cell.id, []),
+                    "warns": bool(declared.warnings)
+                    or any(
+                        r is not None
+                        and r.observation is not None
+                        and any(w.pennylane for w in r.observation.warnings)
+                        for r in records
+                    ),
+                }
+            )
             if snippet is None:
                 entry["command"] = rerun_command(family, cell)
             else:
                 entry["snippet"] = [self._line(line) for line in snippet(cell).split("\n")]
         for cell, note in not_applicable:
             entry = self._cell(family, cell, NOT_APPLICABLE_KEY)
-            entry.update({"declared": None, "reason": self._s(self._note(note)), "sides": [],
-                          "groups": [], "warns": False})
+            entry.update(
+                {
+                    "declared": None,
+                    "reason": self._s(self._note(note)),
+                    "sides": [],
+                    "groups": [],
+                    "warns": False,
+                }
+            )
 
     def _cell(self, family: Family, cell: Any, drawn_as: str) -> dict[str, Any]:
-        entry = {"id": cell.id, "family": family.name,
-                 "axes": [_key(cell.axis_value(axis)) for axis in family.axis_names],
-                 "shown": drawn_as}
+        entry = {
+            "id": cell.id,
+            "family": family.name,
+            "axes": [_key(cell.axis_value(axis)) for axis in family.axis_names],
+            "shown": drawn_as,
+        }
         self.cells.append(entry)
         return entry
 
@@ -248,14 +293,29 @@ class _Page:
         return {
             "outcome": o.observed.outcome.value,
             "detail": self._s(o.detail),
-            "error": None if error is None else {
-                "class": self._s(error.cls), "module": self._s(error.module),
-                "message": self._s(error.message), "stage": error.stage.value},
-            "warnings": [{"category": self._s(w.category), "message": self._s(w.message),
-                          "pennylane": w.pennylane} for w in o.warnings],
-            "checks": [{"what": self._s(c.what), "criterion": self._s(c.criterion),
-                        "passed": c.passed, "abs": c.max_abs_error, "rel": c.max_rel_error,
-                        "ratio": c.error_to_tolerance} for c in o.checks],
+            "error": None
+            if error is None
+            else {
+                "class": self._s(error.cls),
+                "module": self._s(error.module),
+                "message": self._s(error.message),
+                "stage": error.stage.value,
+            },
+            "warnings": [
+                {"category": self._s(w.category), "message": self._s(w.message), "pennylane": w.pennylane}
+                for w in o.warnings
+            ],
+            "checks": [
+                {
+                    "what": self._s(c.what),
+                    "criterion": self._s(c.criterion),
+                    "passed": c.passed,
+                    "abs": c.max_abs_error,
+                    "rel": c.max_rel_error,
+                    "ratio": c.error_to_tolerance,
+                }
+                for c in o.checks
+            ],
             "method": o.resolved_method,
             "training": None if o.training is None else o.training.describe(),
         }

@@ -27,16 +27,16 @@ NOT_APPLICABLE_KEY = "not-applicable"
 #: Each outcome's icon: an SVG path in a 16 x 16 box, stroked (report.css), each of a
 #: different shape, so that the kinds differ without colour and without any font.
 ICONS: dict[str, str] = {
-    "supported": "M3 8.5l3.2 3.2L13 4.5",                                   # a tick
-    "forward-raises": "M4 4l8 8M12 4l-8 8",                                 # a cross
-    "gradient-raises": "M5 3.5v9l7-4.5z",                                   # a play triangle
-    "no-gradient": "M2.5 8a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0-11 0M5 8h6",    # no entry
-    "incorrect": "M3 6h10M3 10h10M11 2.5L5 13.5",                           # not equal
-    "training-raises": "M2 5h12v4H2zM4 9v4.5M12 9v4.5M6 5L4 9M10 5L8 9",    # a barrier
-    "save-raises": "M3 3h8l2 2v8H3zM5.5 3v3h5V3M5.5 13V9.5h5V13",           # a floppy disk
-    "skipped": "M2.5 4l5 4-5 4zM8.5 4l5 4-5 4z",                            # skip forward
-    "crashed": "M9 1.5L4 9h4l-1 5.5L12 7H8z",                               # a lightning bolt
-    "absent": "M5 8h6",                                                     # a dash
+    "supported": "M3 8.5l3.2 3.2L13 4.5",  # a tick
+    "forward-raises": "M4 4l8 8M12 4l-8 8",  # a cross
+    "gradient-raises": "M5 3.5v9l7-4.5z",  # a play triangle
+    "no-gradient": "M2.5 8a5.5 5.5 0 1 0 11 0a5.5 5.5 0 1 0-11 0M5 8h6",  # no entry
+    "incorrect": "M3 6h10M3 10h10M11 2.5L5 13.5",  # not equal
+    "training-raises": "M2 5h12v4H2zM4 9v4.5M12 9v4.5M6 5L4 9M10 5L8 9",  # a barrier
+    "save-raises": "M3 3h8l2 2v8H3zM5.5 3v3h5V3M5.5 13V9.5h5V13",  # a floppy disk
+    "skipped": "M2.5 4l5 4-5 4zM8.5 4l5 4-5 4z",  # skip forward
+    "crashed": "M9 1.5L4 9h4l-1 5.5L12 7H8z",  # a lightning bolt
+    "absent": "M5 8h6",  # a dash
 }
 
 #: Kinds drawn as a text badge instead of an icon.
@@ -46,11 +46,17 @@ BADGES: dict[str, str] = {NOT_APPLICABLE_KEY: NOT_APPLICABLE.symbol}
 def legend() -> list[dict[str, str]]:
     """Every kind a cell can be drawn as, in legend order: its key, its meaning and the
     Markdown tables' symbol (decoration: the page draws `marks_html`'s mark)."""
-    return [*({"key": shown.value, "symbol": sign.symbol, "meaning": sign.meaning}
-              for shown, sign in LEGEND.items()),
-            *({"key": key, "symbol": symbol, "meaning": meaning}
-              for key, (symbol, meaning) in STATUS_KEYS.items()),
-            {"key": NOT_APPLICABLE_KEY, "symbol": "", "meaning": NOT_APPLICABLE.meaning}]
+    return [
+        *(
+            {"key": shown.value, "symbol": sign.symbol, "meaning": sign.meaning}
+            for shown, sign in LEGEND.items()
+        ),
+        *(
+            {"key": key, "symbol": symbol, "meaning": meaning}
+            for key, (symbol, meaning) in STATUS_KEYS.items()
+        ),
+        {"key": NOT_APPLICABLE_KEY, "symbol": "", "meaning": NOT_APPLICABLE.meaning},
+    ]
 
 
 def marks_html() -> str:
@@ -62,6 +68,8 @@ def marks_html() -> str:
         if key in BADGES:
             marks.append(f'<span class="badge" data-key="{key}">{html.escape(BADGES[key])}</span>')
         else:
-            marks.append(f'<svg data-key="{key}" viewBox="0 0 16 16" aria-hidden="true" '
-                         f'focusable="false"><path d="{ICONS[key]}"/></svg>')
+            marks.append(
+                f'<svg data-key="{key}" viewBox="0 0 16 16" aria-hidden="true" '
+                f'focusable="false"><path d="{ICONS[key]}"/></svg>'
+            )
     return f'<div id="marks" hidden>{"".join(marks)}</div>'

@@ -10,6 +10,7 @@ tables show: ``symbol`` and ``reason``, the footnote text (with Markdown code sp
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from supportmatrix.matrix import families as registry  # FAMILIES read when drawing
 from supportmatrix.matrix.families import Family
@@ -23,8 +24,11 @@ def render_json(matrix: Matrix) -> str:
     for family in registry.FAMILIES:
         key, cells = family.layout.json_key, matrix.family(family.name)
         if key == "":
-            document |= {"axes": _axes(cells), "notes": dict(matrix.notes),
-                         "cells": [_cell_json(family, rc, matrix.notes) for rc in cells.cells]}
+            document |= {
+                "axes": _axes(cells),
+                "notes": dict(matrix.notes),
+                "cells": [_cell_json(family, rc, matrix.notes) for rc in cells.cells],
+            }
         elif key is not None and cells.cells:
             document[key] = _family_json(family, cells, matrix.notes)
     return json.dumps(document, indent=2, sort_keys=False) + "\n"
@@ -37,16 +41,17 @@ def _axes(cells: FamilyCells) -> dict[str, list[object]]:
 def _family_json(family: Family, cells: FamilyCells, notes: dict[str, str]) -> dict[str, object]:
     """A family's axes and every resolved cell, in file order (and those not applicable)."""
     document: dict[str, object] = {
-        "axes": _axes(cells), "cells": [_cell_json(family, rc, notes) for rc in cells.cells]}
+        "axes": _axes(cells),
+        "cells": [_cell_json(family, rc, notes) for rc in cells.cells],
+    }
     if family.has_not_applicable:
-        document["not_applicable"] = [_not_applicable_json(family, na, notes)
-                                      for na in cells.not_applicable]
+        document["not_applicable"] = [_not_applicable_json(family, na, notes) for na in cells.not_applicable]
     return document
 
 
-def _axis_values(family: Family, cell: object) -> dict[str, object]:
+def _axis_values(family: Family, cell: Any) -> dict[str, object]:
     """A cell's id and axis values, in the family's axis order."""
-    return {"id": cell.id, **{axis: cell.axis_value(axis) for axis in family.axis_names}}  # type: ignore[attr-defined]
+    return {"id": cell.id, **{axis: cell.axis_value(axis) for axis in family.axis_names}}
 
 
 def _cell_json(family: Family, rc: ResolvedCell, notes: dict[str, str]) -> dict[str, object]:
@@ -56,15 +61,20 @@ def _cell_json(family: Family, rc: ResolvedCell, notes: dict[str, str]) -> dict[
         "note_text": None if expectation.note is None else note_text(expectation.note, notes),
     }
     if family.layout.json_symbols:
-        expect |= {"symbol": symbol(expectation),
-                   "reason": footnote_text(expectation, notes, code=_backticks)}
+        expect |= {
+            "symbol": symbol(expectation),
+            "reason": footnote_text(expectation, notes, code=_backticks),
+        }
     return {**_axis_values(family, rc.cell), "expect": expect, "rule_lines": list(rc.rule_lines)}
 
 
-def _not_applicable_json(family: Family, na: NotApplicableCell,
-                         notes: dict[str, str]) -> dict[str, object]:
-    return {**_axis_values(family, na.cell), "note": na.note,
-            "note_text": note_text(na.note, notes), "line": na.line}
+def _not_applicable_json(family: Family, na: NotApplicableCell, notes: dict[str, str]) -> dict[str, object]:
+    return {
+        **_axis_values(family, na.cell),
+        "note": na.note,
+        "note_text": note_text(na.note, notes),
+        "line": na.line,
+    }
 
 
 def _backticks(text: str) -> str:

@@ -30,8 +30,13 @@ def render_markdown(matrix: Matrix, *, page: TablePage = PAGES[0]) -> str:
     """Return ``page`` (the support table by default): preamble, legend, then the tables of
     every family on it that has cells."""
     drawn = [f for f in families_on(page) if matrix.family(f.name).cells]
-    blocks = [page.markdown.format(source=os.path.basename(matrix.path) or "matrix.yaml",
-                                   format=page.formats[0], legend=_legend_block(matrix, page))]
+    blocks = [
+        page.markdown.format(
+            source=os.path.basename(matrix.path) or "matrix.yaml",
+            format=page.formats[0],
+            legend=_legend_block(matrix, page),
+        )
+    ]
     for family in drawn:
         blocks += _family_blocks(matrix, family)
     return "\n\n".join(blocks) + "\n"
@@ -44,9 +49,12 @@ def _family_blocks(matrix: Matrix, family: Family) -> list[str]:
     blocks = [fill(texts.intro, table, paired=_paired_sentence)]
     for section in table.sections():
         footnotes = Footnotes()
-        blocks += [fill(texts.heading, table, paired=_paired_sentence, **section),
-                   fill(texts.section_intro, table, paired=_paired_sentence, **section),
-                   _table(table, section, footnotes), *_footnote_blocks(matrix, footnotes)]
+        blocks += [
+            fill(texts.heading, table, paired=_paired_sentence, **section),
+            fill(texts.section_intro, table, paired=_paired_sentence, **section),
+            _table(table, section, footnotes),
+            *_footnote_blocks(matrix, footnotes),
+        ]
     return [block for block in blocks if block]
 
 
@@ -56,8 +64,7 @@ def _table(table: FamilyTable, section: dict[str, object], footnotes: Footnotes)
     header += [label for label, _, _ in columns]
     rows = [_table_row(header), _table_row(["---"] * len(header))]
     for labels, values in table.rows(spanning=len(table.layout.rows)):
-        entries = [footnotes.cell(table.entries({**section, **values, **column}))
-                   for _, _, column in columns]
+        entries = [footnotes.cell(table.entries({**section, **values, **column})) for _, _, column in columns]
         rows.append(_table_row([*labels, *entries]))
     return "\n".join(rows)
 
@@ -66,7 +73,10 @@ def _legend_block(matrix: Matrix, page: TablePage) -> str:
     """The symbols; then, per family, those only its tables show (every family's extra
     outcomes, and ``n/a`` where a table on this page has cells declared not applicable)."""
     extras = extra_shown(registry.FAMILIES)
-    lines = ["Legend: the symbol says what happens; the number after it is the reason, listed under the table.", ""]
+    lines = [
+        "Legend: the symbol says what happens; the number after it is the reason, listed under the table.",
+        "",
+    ]
     lines += [f"- {sign.symbol} {sign.meaning}" for shown, sign in LEGEND.items() if shown not in extras]
     lines.append(f"- {WARNING_MARK}N: PennyLane warns; warning N is listed under the table.")
     for family in registry.FAMILIES:

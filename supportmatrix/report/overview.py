@@ -57,8 +57,7 @@ def render_overview(matrices: Sequence[Matrix], *, sources: Sequence[str]) -> st
     lines = [
         "# Support across devices",
         "",
-        f"This page is generated from {files} by `supportmatrix overview`; do not edit it by "
-        "hand.",
+        f"This page is generated from {files} by `supportmatrix overview`; do not edit it by hand.",
         "",
         "Each entry counts one device's cells for one diff method and interface, over every "
         "measurement, feature and shots value the device's file declares (the QNode and "

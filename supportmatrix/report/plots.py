@@ -43,8 +43,10 @@ def declared_outcomes(matrix: Matrix, family: Family = TOP_LEVEL) -> list[tuple[
     """(section value, first row value, declared outcome) for every cell of ``family``: for
     the top-level family (device, interface, outcome) of every QNode cell."""
     bar, group = _bar_axes(family)
-    return [(str(rc.cell.axis_value(bar)), str(rc.cell.axis_value(group)),
-             rc.expectation.outcome.value) for rc in matrix.family(family.name).cells]
+    return [
+        (str(rc.cell.axis_value(bar)), str(rc.cell.axis_value(group)), rc.expectation.outcome.value)
+        for rc in matrix.family(family.name).cells
+    ]
 
 
 def _bar_axes(family: Family) -> tuple[str, str]:
@@ -60,8 +62,9 @@ def outcome_counts(outcomes: Iterable[tuple[str, str, str]]) -> dict[tuple[str, 
     return counts
 
 
-def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Sequence[str],
-                       interfaces: Sequence[str], title: str) -> str:
+def outcome_counts_svg(
+    outcomes: Iterable[tuple[str, str, str]], *, devices: Sequence[str], interfaces: Sequence[str], title: str
+) -> str:
     """Stacked bars: for each device and interface, how many cells have each outcome."""
     counts = outcome_counts(outcomes)
     bars = [(d, i) for d in devices for i in interfaces]
@@ -74,15 +77,30 @@ def outcome_counts_svg(outcomes: Iterable[tuple[str, str, str]], *, devices: Seq
         bottom = [0] * len(bars)
         for key in keys:
             heights = [counts.get(bar, Counter())[key] for bar in bars]
-            axes.bar(xs, heights, bottom=bottom, color=OUTCOME_COLOURS.get(key, "#cccccc"),
-                     edgecolor="#555555", linewidth=0.5, label=key, width=0.8)
-            bottom = [b + h for b, h in zip(bottom, heights)]
+            axes.bar(
+                xs,
+                heights,
+                bottom=bottom,
+                color=OUTCOME_COLOURS.get(key, "#cccccc"),
+                edgecolor="#555555",
+                linewidth=0.5,
+                label=key,
+                width=0.8,
+            )
+            bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
         axes.set_xticks(xs, [f"{i}" for _, i in bars], rotation=45, ha="right")
         for d, device in enumerate(devices):
-            group = xs[d * len(interfaces):(d + 1) * len(interfaces)]
+            group = xs[d * len(interfaces) : (d + 1) * len(interfaces)]
             if group:
-                axes.text(sum(group) / len(group), 1.01, device, ha="center", va="bottom",
-                          transform=axes.get_xaxis_transform(), fontsize=9)
+                axes.text(
+                    sum(group) / len(group),
+                    1.01,
+                    device,
+                    ha="center",
+                    va="bottom",
+                    transform=axes.get_xaxis_transform(),
+                    fontsize=9,
+                )
         axes.set_ylabel("cells")
         axes.set_title(title, fontsize=10, pad=18)
         axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
@@ -94,17 +112,23 @@ def declared_outcome_counts_svg(matrix: Matrix, family: Family = TOP_LEVEL) -> s
     first section axis × its first row axis)."""
     cells, (bar, group) = matrix.family(family.name), _bar_axes(family)
     return outcome_counts_svg(
-        declared_outcomes(matrix, family), devices=[str(d) for d in cells.axes[bar]],
+        declared_outcomes(matrix, family),
+        devices=[str(d) for d in cells.axes[bar]],
         interfaces=[str(i) for i in cells.axes[group]],
-        title=f"Declared outcomes per {bar} × {group} ({len(cells.cells)} {family.title} cells)")
+        title=f"Declared outcomes per {bar} × {group} ({len(cells.cells)} {family.title} cells)",
+    )
 
 
 def check_ratios(document: dict[str, Any]) -> list[tuple[float, str]]:
     """(error / tolerance, verdict) for every value check of a results document that records
     the ratio (both families); the verdict is one of `VERDICTS`."""
-    return [(c.error_to_tolerance, verdict(c.passed, c.criterion))
-            for r in records_of(document) if r.observation
-            for c in r.observation.checks if c.error_to_tolerance is not None]
+    return [
+        (c.error_to_tolerance, verdict(c.passed, c.criterion))
+        for r in records_of(document)
+        if r.observation
+        for c in r.observation.checks
+        if c.error_to_tolerance is not None
+    ]
 
 
 #: How the histogram splits the checks. spsa's analytic Jacobian check is structural (the
@@ -129,8 +153,10 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
     """A histogram of error / tolerance on a log axis, stacked by verdict (`VERDICTS`), with
     the bound (1) marked; checks with no error at all are counted in the legend."""
     if not ratios:
-        raise ValueError("no value check records its error / tolerance ratio (a results file "
-                         "written before the ratio was recorded, or one with no value checks)")
+        raise ValueError(
+            "no value check records its error / tolerance ratio (a results file "
+            "written before the ratio was recorded, or one with no value checks)"
+        )
     exact = sum(1 for r, _ in ratios if r == 0)
     positive = [(r, v) for r, v in ratios if r > 0]
     low = math.floor(math.log10(min([r for r, _ in positive], default=1e-3)))
@@ -140,11 +166,16 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
         figure, axes = _figure(width=9.0, height=4.0)
         kinds = [k for k in VERDICTS if any(v == k for _, v in positive)]
         series = [[r for r, v in positive if v == k] for k in kinds]
-        axes.hist(series, bins=edges, stacked=True, color=[VERDICTS[k][1] for k in kinds],
-                  edgecolor="#333333", linewidth=0.4,
-                  label=[f"{VERDICTS[k][0]} ({len(s)})" for k, s in zip(kinds, series)])
-        axes.axvline(1.0, color="#000000", linestyle="--", linewidth=1.2,
-                     label="tolerance (ratio 1)")
+        axes.hist(
+            series,
+            bins=edges,
+            stacked=True,
+            color=[VERDICTS[k][1] for k in kinds],
+            edgecolor="#333333",
+            linewidth=0.4,
+            label=[f"{VERDICTS[k][0]} ({len(s)})" for k, s in zip(kinds, series, strict=True)],
+        )
+        axes.axvline(1.0, color="#000000", linestyle="--", linewidth=1.2, label="tolerance (ratio 1)")
         axes.set_xscale("log")
         axes.set_xlabel("largest |observed − reference| / tolerance over a check's entries")
         axes.set_ylabel("value checks")
@@ -153,8 +184,7 @@ def ratio_histogram_svg(ratios: Sequence[tuple[float, str]], *, title: str) -> s
         if exact:
             labels.append(f"error exactly 0, not drawn ({exact})")
             handles.append(axes.plot([], [], linestyle="none")[0])
-        axes.legend(handles, labels, fontsize=8, frameon=False, loc="upper left",
-                    bbox_to_anchor=(1.0, 1.0))
+        axes.legend(handles, labels, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         return svg_text(figure)
 
 
@@ -163,8 +193,9 @@ def results_ratio_histogram_svg(document: dict[str, Any], *, source: str) -> str
     ratios = check_ratios(document)
     pennylane = document["environment"]["packages"].get("pennylane") or "absent"
     return ratio_histogram_svg(
-        ratios, title=f"Observed error / tolerance, {len(ratios)} value checks of {source} "
-                      f"(pennylane {pennylane})")
+        ratios,
+        title=f"Observed error / tolerance, {len(ratios)} value checks of {source} (pennylane {pennylane})",
+    )
 
 
 # --------------------------------------------------------------------------- matplotlib
@@ -178,8 +209,9 @@ def plot_style() -> Iterator[None]:
 
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
-        matplotlib.rcParams.update({"svg.hashsalt": SVG_SALT, "svg.fonttype": "path",
-                                    "font.family": "DejaVu Sans"})
+        matplotlib.rcParams.update(
+            {"svg.hashsalt": SVG_SALT, "svg.fonttype": "path", "font.family": "DejaVu Sans"}
+        )
         yield
 
 

@@ -86,9 +86,13 @@ _TABLE_STYLE = """\
 def render_rst(matrix: Matrix, *, page: TablePage = PAGES[0]) -> str:
     """Return ``page`` (the "Supported configurations" section by default): its preamble,
     then the grid tables of every family on it that has cells."""
-    preamble = page.rst.format(source=os.path.basename(matrix.path) or "matrix.yaml",
-                               format=page.formats[1], roles=_ROLES_AND_COLOURS,
-                               legend=_legend(), style=_TABLE_STYLE)
+    preamble = page.rst.format(
+        source=os.path.basename(matrix.path) or "matrix.yaml",
+        format=page.formats[1],
+        roles=_ROLES_AND_COLOURS,
+        legend=_legend(),
+        style=_TABLE_STYLE,
+    )
     blocks = [preamble]
     # One style block serves every table on the page: in the preamble, or before the first.
     styled = "{style}" in page.rst
@@ -109,10 +113,14 @@ def _family_blocks(matrix: Matrix, family: Family, *, styled: bool) -> list[str]
         if heading and texts.underline:
             heading += "\n" + texts.underline * _width(heading)
         footnotes = Footnotes()
-        blocks += [heading, fill(texts.section_intro, table, paired=_paired_paragraph, **section),
-                   "" if styled else _TABLE_STYLE, ".. rst-class:: tb",
-                   "\n".join(_grid_table(table, section, footnotes)),
-                   *_footnote_blocks(matrix, footnotes)]
+        blocks += [
+            heading,
+            fill(texts.section_intro, table, paired=_paired_paragraph, **section),
+            "" if styled else _TABLE_STYLE,
+            ".. rst-class:: tb",
+            "\n".join(_grid_table(table, section, footnotes)),
+            *_footnote_blocks(matrix, footnotes),
+        ]
         styled = True
     return [block for block in blocks if block]
 
@@ -120,8 +128,7 @@ def _family_blocks(matrix: Matrix, family: Family, *, styled: bool) -> list[str]
 def _legend() -> str:
     """Every symbol, those only some families' tables show last."""
     extras = extra_shown(registry.FAMILIES)
-    items = [f"* {sign.symbol} {sign.meaning}" for kind, sign in LEGEND.items()
-             if kind not in extras]
+    items = [f"* {sign.symbol} {sign.meaning}" for kind, sign in LEGEND.items() if kind not in extras]
     items.append(f"* {WARNING_MARK}N: PennyLane warns; warning N is listed under the table.")
     items += [f"* {LEGEND[kind].symbol} {LEGEND[kind].meaning}" for kind in extras]
     return _LEGEND_INTRO + "\n\n" + "\n".join(items)
@@ -170,13 +177,21 @@ def _grid_table(table: FamilyTable, section: dict[str, object], footnotes: Footn
     columns = table.columns()
     headers = [f"**{table.text(a).rst_header or table.text(a).header}**" for a in layout.rows]
     headers += [label for label, _, _ in columns]
-    body = [[*labels, *(_entry(table.entries({**section, **values, **column}), footnotes)
-                        for _, _, column in columns)]
-            for labels, values in table.rows(spanning=1)]
+    body = [
+        [
+            *labels,
+            *(_entry(table.entries({**section, **values, **column}), footnotes) for _, _, column in columns),
+        ]
+        for labels, values in table.rows(spanning=1)
+    ]
     keys = [*layout.rows, *(key for _, key, _ in columns)]
-    widths = [max(layout.rst_widths.get(key, layout.rst_default_width),
-                  *(_width(row[i]) + 1 for row in [headers, *body]))
-              for i, key in enumerate(keys)]
+    widths = [
+        max(
+            layout.rst_widths.get(key, layout.rst_default_width),
+            *(_width(row[i]) + 1 for row in [headers, *body]),
+        )
+        for i, key in enumerate(keys)
+    ]
     lines = _header_lines(layout, headers, widths)
     for position, cells in enumerate(body):
         lines.append(_row(cells, widths))

@@ -49,7 +49,9 @@ LEGEND: dict[Shown, Legend] = {
     Shown.NO_GRADIENT: Legend("⛔", "the forward pass works; no gradient comes out."),
     Shown.INCORRECT: Legend("🐞", "a value or a gradient comes out, and it is wrong."),
     # Hybrid layers only. Loss and gradient are right here, so neither "▶️" nor "❌" fits.
-    Shown.TRAINING_RAISES: Legend("🚧", "hybrid layers: loss and gradient are right; training the model raises."),
+    Shown.TRAINING_RAISES: Legend(
+        "🚧", "hybrid layers: loss and gradient are right; training the model raises."
+    ),
     Shown.SAVE_RAISES: Legend("💾", "hybrid layers: the model trains; saving or reloading it raises."),
 }
 
@@ -58,9 +60,9 @@ WARNING_MARK = "⚠"
 
 #: How the features tables show a cell declared not applicable (``features: not-applicable``),
 #: followed by its reason's number. Not an outcome: nothing ran.
-NOT_APPLICABLE = Legend("n/a", "not applicable: the cell makes no sense (its reason is listed "
-                               "under the table), so nothing runs.")
-
+NOT_APPLICABLE = Legend(
+    "n/a", "not applicable: the cell makes no sense (its reason is listed under the table), so nothing runs."
+)
 
 
 def extra_shown(families: Sequence[Family]) -> tuple[Shown, ...]:

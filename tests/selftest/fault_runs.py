@@ -40,22 +40,30 @@ def assert_fault_fails_exactly(
     # compat caches what it detects of PennyLane's API for the whole process: a fault
     # that changed it would leak into every cell this worker runs later.
     assert compat.qnode_takes_shots.__wrapped__() == api, (
-        "the fault changes where PennyLane appears to take shots (compat.qnode_takes_shots)")
+        "the fault changes where PennyLane appears to take shots (compat.qnode_takes_shots)"
+    )
     expected = {rc.cell.id for rc in cells if affected(rc)}
     assert bool(expected) == touches, (
-        "the fault must touch at least one cell of its slice" if touches
-        else "the slice the fault must leave alone has cells it touches")
+        "the fault must touch at least one cell of its slice"
+        if touches
+        else "the slice the fault must leave alone has cells it touches"
+    )
     pytester.makepyfile(**{module: (ROOT / "tests" / test_file).read_text()})
     ids = {rc.cell.id for rc in cells}
-    reprec = pytester.inline_run("-p", "no:cacheprovider", "--matrix", str(matrix_path),
-                                 "-W", "ignore",
-                                 *(f"{module}.py::{test_function}[{i}]" for i in sorted(ids)))
+    reprec = pytester.inline_run(
+        "-p",
+        "no:cacheprovider",
+        "--matrix",
+        str(matrix_path),
+        "-W",
+        "ignore",
+        *(f"{module}.py::{test_function}[{i}]" for i in sorted(ids)),
+    )
     passed, _, failed = reprec.listoutcomes()
     ran = {_cell_id(r.nodeid) for r in (*passed, *failed)}
     assert ran == ids, f"cells that did not run: {sorted(ids - ran)}"
     got = {_cell_id(r.nodeid) for r in failed}
-    assert got == expected, (f"missed: {sorted(expected - got)}\n"
-                             f"unexpected failures: {sorted(got - expected)}")
+    assert got == expected, f"missed: {sorted(expected - got)}\nunexpected failures: {sorted(got - expected)}"
 
 
 def _cell_id(nodeid: str) -> str:

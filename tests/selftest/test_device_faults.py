@@ -15,34 +15,43 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 # Imported outside pytester's in-process runs (see test_fault_injection.py).
 import jax  # noqa: F401
 import pennylane as qml
+import pytest
 
 torch = pytest.importorskip("torch", reason="torch is not installed (needed by the slices)")
 # The device plugins come with the `devices` extra (.ci/run installs it).
 pytest.importorskip("pennylane_qiskit", reason="pennylane-qiskit is not installed (the devices extra)")
-pytest.importorskip("pennylane_lightning.lightning_kokkos",
-                    reason="pennylane-lightning-kokkos is not installed (the devices extra)")
+pytest.importorskip(
+    "pennylane_lightning.lightning_kokkos",
+    reason="pennylane-lightning-kokkos is not installed (the devices extra)",
+)
 
-from supportmatrix.matrix.load import load_matrix  # noqa: E402
-from supportmatrix.matrix.model import Outcome, ResolvedCell  # noqa: E402
-from tests.selftest.fault_runs import MATRIX_PATH, ROOT, assert_fault_fails_exactly  # noqa: E402
+from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Outcome, ResolvedCell
+from tests.selftest.fault_runs import MATRIX_PATH, ROOT, assert_fault_fails_exactly
 
 pytest_plugins = ("pytester",)
 
 #: Cells whose values every device returns through ``execute``, checked exactly.
-SLICE = {"interface": ("autograd", "torch"), "diff_method": ("parameter-shift", "finite-diff"),
-         "measurement": ("expval", "probs", "var"), "shots": (None,)}
+SLICE = {
+    "interface": ("autograd", "torch"),
+    "diff_method": ("parameter-shift", "finite-diff"),
+    "measurement": ("expval", "probs", "var"),
+    "shots": (None,),
+}
 SCALE = 1 + 1e-3
 
 
 def _slice(path: Path, device: str) -> list[ResolvedCell]:
     cells = load_matrix(path).family("qnode").cells
-    return [rc for rc in cells if rc.cell.device == device
-            and all(getattr(rc.cell, axis) in values for axis, values in SLICE.items())]
+    return [
+        rc
+        for rc in cells
+        if rc.cell.device == device
+        and all(getattr(rc.cell, axis) in values for axis, values in SLICE.items())
+    ]
 
 
 def _scaled(result):
@@ -79,24 +88,51 @@ def scale_lightning_kokkos(monkeypatch: pytest.MonkeyPatch) -> Callable[[Resolve
 
 
 CASES = [
-    pytest.param(scale_legacy_facade, ROOT / "devices" / "qiskit.aer.yaml", "qiskit.aer",
-                 True, id="legacy-facade-qiskit.aer"),
-    pytest.param(scale_legacy_facade, MATRIX_PATH, "default.qubit", False,
-                 id="legacy-facade-leaves-default.qubit"),
-    pytest.param(scale_lightning_kokkos, ROOT / "devices" / "lightning.kokkos.yaml",
-                 "lightning.kokkos", True, id="native-lightning.kokkos"),
-    pytest.param(scale_lightning_kokkos, MATRIX_PATH, "lightning.qubit", False,
-                 id="native-kokkos-leaves-lightning.qubit"),
+    pytest.param(
+        scale_legacy_facade,
+        ROOT / "devices" / "qiskit.aer.yaml",
+        "qiskit.aer",
+        True,
+        id="legacy-facade-qiskit.aer",
+    ),
+    pytest.param(
+        scale_legacy_facade, MATRIX_PATH, "default.qubit", False, id="legacy-facade-leaves-default.qubit"
+    ),
+    pytest.param(
+        scale_lightning_kokkos,
+        ROOT / "devices" / "lightning.kokkos.yaml",
+        "lightning.kokkos",
+        True,
+        id="native-lightning.kokkos",
+    ),
+    pytest.param(
+        scale_lightning_kokkos,
+        MATRIX_PATH,
+        "lightning.qubit",
+        False,
+        id="native-kokkos-leaves-lightning.qubit",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("fault", "path", "device", "touches"), CASES)
 def test_a_device_fault_fails_that_device_only(
-    fault: Callable, path: Path, device: str, touches: bool, pytester: pytest.Pytester,
+    fault: Callable,
+    path: Path,
+    device: str,
+    touches: bool,
+    pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     cells = _slice(path, device)
     assert cells, f"{path.name} declares no cell of the slice on {device}"
-    assert_fault_fails_exactly(fault, cells, pytester, monkeypatch, test_file="test_qnode.py",
-                               test_function="test_qnode_cell", matrix_path=path,
-                               touches=touches)
+    assert_fault_fails_exactly(
+        fault,
+        cells,
+        pytester,
+        monkeypatch,
+        test_file="test_qnode.py",
+        test_function="test_qnode_cell",
+        matrix_path=path,
+        touches=touches,
+    )

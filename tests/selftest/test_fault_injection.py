@@ -13,19 +13,19 @@ import math
 import warnings
 from collections.abc import Callable
 
-import pytest
-
 # Imported here, outside pytester's in-process runs: those drop modules first
 # imported inside them, and native extensions cannot be loaded twice.
 import jax  # noqa: F401
 import pennylane as qml
+import pytest
+
 # The faults' slices include torch cells: without torch (tox -e pl-dev) the module is
 # one skip naming it.
 torch = pytest.importorskip("torch", reason="torch is not installed (needed by the faults' slices)")
 
 from supportmatrix.check import compat
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import QNodeCell, Expectation, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, Outcome, QNodeCell, ResolvedCell
 from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
 
 pytest_plugins = ("pytester",)
@@ -35,8 +35,11 @@ DECLARED = {rc.cell.id: rc for rc in MATRIX.family("qnode").cells}
 
 
 def _slice(**axes: tuple) -> list[ResolvedCell]:
-    return [rc for rc in MATRIX.family("qnode").cells
-            if all(getattr(rc.cell, axis) in values for axis, values in axes.items())]
+    return [
+        rc
+        for rc in MATRIX.family("qnode").cells
+        if all(getattr(rc.cell, axis) in values for axis, values in axes.items())
+    ]
 
 
 # jax cells cost ten times the others; the adjoint fault keeps them (PennyLane has
@@ -84,18 +87,23 @@ def scale_parameter_shift(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
 
     mp.setattr(module, "expval_param_shift", scaled)  # var_param_shift calls it too
     # 1e-3 is far above the analytic tolerance and far below the 10000-shot one.
-    return lambda rc: (rc.cell.diff_method == "parameter-shift" and rc.cell.shots is None
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.diff_method == "parameter-shift"
+        and rc.cell.shots is None
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def flip_adjoint_entry(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(b) default.qubit's adjoint Jacobian with its first column sign-flipped."""
     module = qml.devices.default_qubit
     real = module.adjoint_jacobian
-    mp.setattr(module, "adjoint_jacobian",
-               lambda *a, **k: (lambda j: (-j[0], *j[1:]))(real(*a, **k)))
-    return lambda rc: (rc.cell.device == "default.qubit" and rc.cell.diff_method == "adjoint"
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    mp.setattr(module, "adjoint_jacobian", lambda *a, **k: (lambda j: (-j[0], *j[1:]))(real(*a, **k)))
+    return lambda rc: (
+        rc.cell.device == "default.qubit"
+        and rc.cell.diff_method == "adjoint"
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def _is_torch(x) -> bool:
@@ -112,9 +120,12 @@ def zero_torch_backprop(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool
         return _map_leaves(lambda r: r.detach() + 0 * r if _is_torch(r) else r, results)
 
     mp.setattr(cls, "execute", execute)
-    return lambda rc: (rc.cell.device == "default.qubit" and rc.cell.interface == "torch"
-                       and rc.cell.diff_method == "backprop"
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.device == "default.qubit"
+        and rc.cell.interface == "torch"
+        and rc.cell.diff_method == "backprop"
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def suppress_no_trainable_warning(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -130,15 +141,16 @@ def suppress_no_trainable_warning(mp: pytest.MonkeyPatch) -> Callable[[ResolvedC
                 warnings.warn(message, *args, **kwargs)
 
     mp.setattr(compat.jacobian_module(), "warnings", Filtered())
-    return lambda rc: any("no trainable parameters" in w.match.pattern
-                          for w in rc.expectation.warnings)
+    return lambda rc: any("no trainable parameters" in w.match.pattern for w in rc.expectation.warnings)
 
 
 def replace_device_error(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
     """(e) the DeviceError that device preprocessing raises replaced by a ValueError."""
     mp.setattr(qml.devices.preprocess, "DeviceError", ValueError)
-    return lambda rc: rc.expectation.error is not None and (
-        rc.expectation.error.cls == "DeviceError" or "DeviceError" in rc.expectation.error.match.pattern)
+    return lambda rc: (
+        rc.expectation.error is not None
+        and (rc.expectation.error.cls == "DeviceError" or "DeviceError" in rc.expectation.error.match.pattern)
+    )
 
 
 def adjoint_ignores_shots(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -154,8 +166,11 @@ def adjoint_ignores_shots(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
 
     mp.setattr(qml.QNode, "__init__", init)
     # The cell now behaves as its analytic twin; it fails wherever that differs.
-    return lambda rc: (rc.cell.diff_method == "adjoint" and rc.cell.shots is not None
-                       and not _same_outcome(_analytic_twin(rc.cell), rc.expectation))
+    return lambda rc: (
+        rc.cell.diff_method == "adjoint"
+        and rc.cell.shots is not None
+        and not _same_outcome(_analytic_twin(rc.cell), rc.expectation)
+    )
 
 
 def offset_expval_forward(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -174,7 +189,8 @@ def offset_expval_forward(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
         # the forward value of expval is wrong; and parameter-shift's variance
         # gradient, d<A^2> - 2 <A> d<A>, takes <A> from an expval tape
         return cell.measurement == "expval" or (
-            cell.measurement == "var" and cell.diff_method == "parameter-shift")
+            cell.measurement == "var" and cell.diff_method == "parameter-shift"
+        )
 
     return affected
 
@@ -199,8 +215,9 @@ def bias_shot_estimates(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool
 
     spreads = {
         m.ExpectationMP: lambda self, samples, wires, _est: per_shot(self, samples, wires).std(),
-        m.VarianceMP: lambda self, samples, wires, _est: (
-            (lambda x: ((x - x.mean()) ** 2).std())(per_shot(self, samples, wires))),
+        m.VarianceMP: lambda self, samples, wires, _est: (lambda x: ((x - x.mean()) ** 2).std())(
+            per_shot(self, samples, wires)
+        ),
         m.ProbabilityMP: lambda _self, _samples, _wires, est: (est * (1 - est)) ** 0.5,
     }
     for cls, spread in spreads.items():
@@ -217,36 +234,56 @@ def bias_shot_estimates(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool
     # estimates, allowed about 1.5 sigma of one) sees the fault. It runs on every
     # finite-shot cell whose forward value it can judge and that passed its other
     # checks: declared supported, or no-gradient (interface=None), alike.
-    return lambda rc: (rc.cell.shots is not None and rc.cell.measurement in ESTIMATES
-                       and rc.expectation.outcome in (Outcome.SUPPORTED, Outcome.NO_GRADIENT))
+    return lambda rc: (
+        rc.cell.shots is not None
+        and rc.cell.measurement in ESTIMATES
+        and rc.expectation.outcome in (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
+    )
 
 
 FAULTS = [
     pytest.param(scale_parameter_shift, GRADIENT_SLICE, id="a-parameter-shift-scaled"),
     pytest.param(flip_adjoint_entry, ADJOINT_SLICE, id="b-adjoint-sign-flip"),
     pytest.param(zero_torch_backprop, GRADIENT_SLICE, id="c-torch-backprop-zero"),
-    pytest.param(suppress_no_trainable_warning,
-                 _slice(interface=("None", "autograd"), diff_method=("backprop", "parameter-shift"),
-                        measurement=("expval", "probs")),
-                 id="d-declared-warning-suppressed"),
-    pytest.param(replace_device_error,
-                 _slice(interface=("autograd", "jax-jit"), diff_method=("backprop", "parameter-shift"),
-                        measurement=("state", "sample", "expval", "vn_entropy")),
-                 id="e-exception-class-replaced"),
+    pytest.param(
+        suppress_no_trainable_warning,
+        _slice(
+            interface=("None", "autograd"),
+            diff_method=("backprop", "parameter-shift"),
+            measurement=("expval", "probs"),
+        ),
+        id="d-declared-warning-suppressed",
+    ),
+    pytest.param(
+        replace_device_error,
+        _slice(
+            interface=("autograd", "jax-jit"),
+            diff_method=("backprop", "parameter-shift"),
+            measurement=("state", "sample", "expval", "vn_entropy"),
+        ),
+        id="e-exception-class-replaced",
+    ),
     pytest.param(adjoint_ignores_shots, GRADIENT_SLICE, id="f-declared-error-now-works"),
-    pytest.param(bias_shot_estimates,
-                 _slice(interface=("None", "torch"),
-                        diff_method=("parameter-shift", "hadamard", "finite-diff"),
-                        measurement=("probs", "sample", "expval_hermitian", "expval_projector", "var")),
-                 id="g-shot-results-biased-3-sigma"),
+    pytest.param(
+        bias_shot_estimates,
+        _slice(
+            interface=("None", "torch"),
+            diff_method=("parameter-shift", "hadamard", "finite-diff"),
+            measurement=("probs", "sample", "expval_hermitian", "expval_projector", "var"),
+        ),
+        id="g-shot-results-biased-3-sigma",
+    ),
     pytest.param(offset_expval_forward, GRADIENT_SLICE, id="h-forward-value-bug"),
 ]
 
 
 @pytest.mark.parametrize(("fault", "cells"), FAULTS)
 def test_fault_fails_exactly_the_affected_cells(
-    fault: Callable, cells: list[ResolvedCell], pytester: pytest.Pytester,
+    fault: Callable,
+    cells: list[ResolvedCell],
+    pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
-                               test_file="test_qnode.py", test_function="test_qnode_cell")
+    assert_fault_fails_exactly(
+        fault, cells, pytester, monkeypatch, test_file="test_qnode.py", test_function="test_qnode_cell"
+    )

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
 import numpy as np
+import pennylane as qml
 import pytest
 
-import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
-import pennylane as qml
 # The faults' slices include torch cells: without torch (tox -e pl-dev) the module is
 # one skip naming it.
 torch = pytest.importorskip("torch", reason="torch is not installed (needed by the faults' slices)")
@@ -37,10 +37,13 @@ SHOT_CELLS = sum(rc.cell.shots is not None for rc in MATRIX.family("features").c
 
 
 def _slice(*features: str) -> list[ResolvedCell]:
-    return [rc for rc in MATRIX.family("features").cells
-            if rc.cell.feature in features
-            and rc.cell.interface in ("None", "autograd", "torch")
-            and rc.cell.diff_method in ("best", "backprop", "parameter-shift")]
+    return [
+        rc
+        for rc in MATRIX.family("features").cells
+        if rc.cell.feature in features
+        and rc.cell.interface in ("None", "autograd", "torch")
+        and rc.cell.diff_method in ("best", "backprop", "parameter-shift")
+    ]
 
 
 SLICE = _slice("controlled", "rot", "classical")
@@ -61,12 +64,17 @@ def _uses_parameter_shift(cell: FeatureCell) -> bool:
     if cell.shots is not None:
         return True
     twin = DECLARED[dataclasses.replace(cell, diff_method="adjoint").id].expectation
-    return cell.device == "lightning.qubit" and twin.outcome is Outcome.ERRORS \
-        and twin.error is not None and twin.error.stage is Stage.FORWARD
+    return (
+        cell.device == "lightning.qubit"
+        and twin.outcome is Outcome.ERRORS
+        and twin.error is not None
+        and twin.error.stage is Stage.FORWARD
+    )
 
 
-def _patch_recipe(mp: pytest.MonkeyPatch, gate: str, p_idx: int,
-                  change: Callable[[np.ndarray], np.ndarray]) -> None:
+def _patch_recipe(
+    mp: pytest.MonkeyPatch, gate: str, p_idx: int, change: Callable[[np.ndarray], np.ndarray]
+) -> None:
     module = qml.gradients.parameter_shift
     real = module._get_operation_recipe
 
@@ -90,9 +98,12 @@ def crx_four_term_coefficient(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell]
     _patch_recipe(mp, "CRX", 0, scale)
     # It changes d/dx0 by about 1e-4: far above the analytic tolerance (1e-10), far below
     # the 10000-shot one (0.04). Declared-incorrect cells (lightning/torch float32) stay wrong.
-    return lambda rc: (rc.cell.feature == "controlled" and rc.cell.shots is None
-                       and _uses_parameter_shift(rc.cell)
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.feature == "controlled"
+        and rc.cell.shots is None
+        and _uses_parameter_shift(rc.cell)
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -105,8 +116,11 @@ def rot_theta_rule_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bo
     _patch_recipe(mp, "Rot", 1, zero)
     # d/dtheta is 0.36, beyond the 10000-shot tolerance too: analytic and finite-shot
     # cells fail alike, unless declared incorrect already.
-    return lambda rc: (rc.cell.feature == "rot" and _uses_parameter_shift(rc.cell)
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.feature == "rot"
+        and _uses_parameter_shift(rc.cell)
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -120,9 +134,12 @@ def second_measurement_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell]
 
     mp.setattr(module, "_multi_meas_grad", scaled)
     # d probs(wire 1) / dx1 is 0.30: 3e-4 off, caught analytically, not at 10000 shots.
-    return lambda rc: (rc.cell.feature == "multi-measure" and rc.cell.shots is None
-                       and _uses_parameter_shift(rc.cell)
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.feature == "multi-measure"
+        and rc.cell.shots is None
+        and _uses_parameter_shift(rc.cell)
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -158,9 +175,12 @@ def second_derivative_scaled(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell],
     # A Hessian entry of 0.35 moves by 3.5e-4: far above the analytic tolerance (2e-8), far
     # below the 10000-shot one (0.02 to 0.04). backprop differentiates twice without any
     # calculator, lightning's "best" is adjoint, which uses the device's.
-    return lambda rc: (FEATURES[rc.cell.feature].derivative == 2 and rc.cell.shots is None
-                       and _uses_parameter_shift(rc.cell)
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        FEATURES[rc.cell.feature].derivative == 2
+        and rc.cell.shots is None
+        and _uses_parameter_shift(rc.cell)
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 def partition_jacobian_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
@@ -179,29 +199,44 @@ def partition_jacobian_zeroed(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell]
     # |J| (0.37 and 0.59), against a 2000-shot tolerance of 0.1: caught wherever
     # parameter-shift differentiates the shot vector and the cell is declared supported.
     feature = FEATURES["shot-vector"]
-    tol = shots_jacobian_tolerance("parameter-shift", feature, feature.shot_vector[1],
-                                   FAMILY_FAILURE / (CHECKS_PER_SHOT_CELL * SHOT_CELLS))
+    tol = shots_jacobian_tolerance(
+        "parameter-shift",
+        feature,
+        feature.shot_vector[1],
+        FAMILY_FAILURE / (CHECKS_PER_SHOT_CELL * SHOT_CELLS),
+    )
     assert np.max(np.abs(reference_of(feature).jacobian) - tol) > 0
-    return lambda rc: (rc.cell.feature == "shot-vector" and _uses_parameter_shift(rc.cell)
-                       and rc.expectation.outcome is Outcome.SUPPORTED)
+    return lambda rc: (
+        rc.cell.feature == "shot-vector"
+        and _uses_parameter_shift(rc.cell)
+        and rc.expectation.outcome is Outcome.SUPPORTED
+    )
 
 
 FAULTS = [
     pytest.param(crx_four_term_coefficient, SLICE, id="i-crx-four-term-coefficient"),
     pytest.param(rot_theta_rule_zeroed, SLICE, id="j-rot-theta-rule-zeroed"),
-    pytest.param(second_measurement_scaled, _slice("multi-measure", "controlled"),
-                 id="k-second-measurement-scaled"),
-    pytest.param(second_derivative_scaled, _slice("hessian", "hessian-probs", "controlled"),
-                 id="l-second-derivative-scaled"),
-    pytest.param(partition_jacobian_zeroed, _slice("shot-vector", "controlled"),
-                 id="m-partition-jacobian-zeroed"),
+    pytest.param(
+        second_measurement_scaled, _slice("multi-measure", "controlled"), id="k-second-measurement-scaled"
+    ),
+    pytest.param(
+        second_derivative_scaled,
+        _slice("hessian", "hessian-probs", "controlled"),
+        id="l-second-derivative-scaled",
+    ),
+    pytest.param(
+        partition_jacobian_zeroed, _slice("shot-vector", "controlled"), id="m-partition-jacobian-zeroed"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("fault", "cells"), FAULTS)
 def test_feature_fault_fails_exactly_the_affected_cells(
-    fault: Callable, cells: list[ResolvedCell], pytester: pytest.Pytester,
+    fault: Callable,
+    cells: list[ResolvedCell],
+    pytester: pytest.Pytester,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert_fault_fails_exactly(fault, cells, pytester, monkeypatch,
-                               test_file="test_features.py", test_function="test_features_cell")
+    assert_fault_fails_exactly(
+        fault, cells, pytester, monkeypatch, test_file="test_features.py", test_function="test_features_cell"
+    )

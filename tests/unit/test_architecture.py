@@ -21,18 +21,22 @@ PACKAGE = ROOT / "supportmatrix"
 
 #: The layer of each subpackage or top-level module, lowest first.
 LAYERS: dict[str, int] = {
-    "__init__": 0, "output": 0,           # the version string; atomic file writes
-    "matrix": 1,                           # matrix.yaml -> frozen cells
-    "check": 2,                            # the kernel every family shares: scaffold, classify, adapters, tolerances
-    "qnode": 3,                            # a QNode cell run and judged (uses check)
-    "hybrid": 3,                           # a hybrid cell run and judged (uses check)
-    "qjit": 3,                             # a Catalyst cell compiled, run and judged (uses check)
-    "features": 3,                         # a features cell run and judged (uses check)
-    "release": 4,                          # runs -> records, results files, drift, update
-    "report": 5,                           # records and cells -> tables people read
-    "pennylane_docs": 6,                   # PennyLane's page, read and compared (uses report)
-    "bench": 6,                            # the benchmark (uses hybrid, release, report's plots)
-    "cell_tests": 7, "plugin": 7, "cli": 7, "__main__": 7,  # entry points
+    "__init__": 0,
+    "output": 0,  # the version string; atomic file writes
+    "matrix": 1,  # matrix.yaml -> frozen cells
+    "check": 2,  # the kernel every family shares: scaffold, classify, adapters, tolerances
+    "qnode": 3,  # a QNode cell run and judged (uses check)
+    "hybrid": 3,  # a hybrid cell run and judged (uses check)
+    "qjit": 3,  # a Catalyst cell compiled, run and judged (uses check)
+    "features": 3,  # a features cell run and judged (uses check)
+    "release": 4,  # runs -> records, results files, drift, update
+    "report": 5,  # records and cells -> tables people read
+    "pennylane_docs": 6,  # PennyLane's page, read and compared (uses report)
+    "bench": 6,  # the benchmark (uses hybrid, release, report's plots)
+    "cell_tests": 7,
+    "plugin": 7,
+    "cli": 7,
+    "__main__": 7,  # entry points
 }
 
 #: Modules allowed past `MAX_LINES`, each with the reason.
@@ -57,8 +61,11 @@ def _imports(name: str) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
-            base = importlib.util.resolve_name("." * node.level + (node.module or ""), package) \
-                if node.level else node.module or ""
+            base = (
+                importlib.util.resolve_name("." * node.level + (node.module or ""), package)
+                if node.level
+                else node.module or ""
+            )
             found.add(base)
             # `from supportmatrix.check import compat` imports the module check.compat
             found |= {f"{base}.{alias.name}" for alias in node.names}
@@ -83,8 +90,9 @@ def test_every_module_has_a_layer() -> None:
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_imports_flow_one_way(name: str) -> None:
     upward = sorted(m for m in GRAPH[name] if _layer(m) > _layer(name))
-    assert not upward, (f"{name} (layer {_layer(name)}) imports higher layers: "
-                        + ", ".join(f"{m} (layer {_layer(m)})" for m in upward))
+    assert not upward, f"{name} (layer {_layer(name)}) imports higher layers: " + ", ".join(
+        f"{m} (layer {_layer(m)})" for m in upward
+    )
 
 
 def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -97,7 +105,7 @@ def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state and (cycle := visit(target)):
                 return cycle
         path.pop()
@@ -129,8 +137,10 @@ def test_modules_stay_small(name: str) -> None:
     if name in LONG_MODULES:
         return
     lines = _line_count(MODULES[name])
-    assert lines <= MAX_LINES, (f"{name} has {lines} lines, over {MAX_LINES}: split it by what it "
-                                "owns, or add it to LONG_MODULES with the reason")
+    assert lines <= MAX_LINES, (
+        f"{name} has {lines} lines, over {MAX_LINES}: split it by what it "
+        "owns, or add it to LONG_MODULES with the reason"
+    )
 
 
 def _unneeded_exceptions(exceptions: dict[str, str], modules: dict[str, Path]) -> list[str]:
@@ -168,7 +178,9 @@ def test_the_exception_checks_catch_stale_and_unexplained_entries(tmp_path: Path
         "pkg.gone (old) is not a module of supportmatrix; drop its exception",
     ]
     assert _unexplained_exceptions({"pkg.long": "one table", "pkg.a": "", "pkg.b": "  "}) == [
-        "pkg.a", "pkg.b"]
+        "pkg.a",
+        "pkg.b",
+    ]
 
 
 def _layout_script():
@@ -182,7 +194,8 @@ def test_layout_page_matches_the_package() -> None:
     layout = _layout_script()
     stored = layout.stored_block((ROOT / "docs" / "architecture.md").read_text(encoding="utf-8"))
     assert stored == layout.section(), (
-        "docs/architecture.md's Layout block is stale; run `python scripts/readme_layout.py --write`")
+        "docs/architecture.md's Layout block is stale; run `python scripts/readme_layout.py --write`"
+    )
 
 
 def test_every_module_names_what_it_owns() -> None:
@@ -214,8 +227,12 @@ def family_mentions(source: str) -> list[str]:
             found.append(f"line {node.lineno}: {node.id}")
         elif isinstance(node, ast.alias) and node.name in FAMILY_CONSTANTS:
             found.append(f"line {node.lineno}: imports {node.name}")
-        elif isinstance(node, ast.ImportFrom) and node.module and \
-                _own_package(node.module + ".x") is not None and node.module.count(".") >= 1:
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and _own_package(node.module + ".x") is not None
+            and node.module.count(".") >= 1
+        ):
             found.append(f"line {node.lineno}: imports {node.module}")
     return sorted(found, key=lambda mention: int(mention.split(":")[0].removeprefix("line ")))
 
@@ -229,19 +246,26 @@ def _named_outside(name: str) -> list[str]:
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_family_is_named_outside_its_own_package_and_the_registry(name: str) -> None:
     mentions = _named_outside(name)
-    assert not mentions, (f"{name} names a family ({'; '.join(mentions)}): read it from "
-                          "supportmatrix.matrix.families instead, so that adding a family is "
-                          "adding data")
+    assert not mentions, (
+        f"{name} names a family ({'; '.join(mentions)}): read it from "
+        "supportmatrix.matrix.families instead, so that adding a family is "
+        "adding data"
+    )
 
 
 def test_the_family_check_sees_literals_constants_and_imports() -> None:
-    source = ('"""A docstring may say qnode."""\n'
-              'from supportmatrix.matrix.families import QJIT\n'
-              'from supportmatrix.hybrid.runner import execute\n'
-              'x = matrix.family("features")\n'
-              'y = "the features family"\n')
-    assert family_mentions(source) == ["line 2: imports QJIT", "line 3: imports supportmatrix.hybrid.runner",
-                                       "line 4: 'features'"]
+    source = (
+        '"""A docstring may say qnode."""\n'
+        "from supportmatrix.matrix.families import QJIT\n"
+        "from supportmatrix.hybrid.runner import execute\n"
+        'x = matrix.family("features")\n'
+        'y = "the features family"\n'
+    )
+    assert family_mentions(source) == [
+        "line 2: imports QJIT",
+        "line 3: imports supportmatrix.hybrid.runner",
+        "line 4: 'features'",
+    ]
 
 
 # --------------------------------------------------------------------------- generic table writers
@@ -249,9 +273,12 @@ def test_the_family_check_sees_literals_constants_and_imports() -> None:
 FAMILY_NAMES = tuple(family.name for family in FAMILIES)
 #: The identifiers each kind of syntax node introduces or uses.
 _IDENTIFIERS = {
-    ast.Name: lambda n: [n.id], ast.Attribute: lambda n: [n.attr],
-    ast.FunctionDef: lambda n: [n.name], ast.ClassDef: lambda n: [n.name],
-    ast.arg: lambda n: [n.arg], ast.keyword: lambda n: [n.arg or ""],
+    ast.Name: lambda n: [n.id],
+    ast.Attribute: lambda n: [n.attr],
+    ast.FunctionDef: lambda n: [n.name],
+    ast.ClassDef: lambda n: [n.name],
+    ast.arg: lambda n: [n.arg],
+    ast.keyword: lambda n: [n.arg or ""],
     ast.alias: lambda n: [n.name, n.asname or ""],
 }
 
@@ -278,18 +305,22 @@ REPORT_MODULES = sorted(name for name in MODULES if name.startswith("supportmatr
 def test_table_writers_name_no_family(name: str) -> None:
     """Every family is drawn from its registry entry, so adding one is adding data."""
     named = _family_names_in(MODULES[name].read_text(encoding="utf-8"))
-    assert not named, (f"{name} names families ({', '.join(sorted(set(named)))}): read the "
-                       "family registry (matrix/families.py) instead")
+    assert not named, (
+        f"{name} names families ({', '.join(sorted(set(named)))}): read the "
+        "family registry (matrix/families.py) instead"
+    )
 
 
 def test_the_family_name_finder_finds_literals_and_identifiers() -> None:
-    source = ('"""A hybrid docstring."""\n'
-              'import hybrid_tools as qnode_tools\n'
-              'def render_qjit(features_table, *, family="qnode"):\n'
-              '    return matrix.family("hybrid"), f"{x.family(\'qjit\')}", FeatureCell, "qnode cells"\n')
-    assert sorted(_family_names_in(source)) == sorted([
-        "hybrid_tools", "qnode_tools", "render_qjit", "features_table", "'qnode'", "'hybrid'",
-        "'qjit'"])
+    source = (
+        '"""A hybrid docstring."""\n'
+        "import hybrid_tools as qnode_tools\n"
+        'def render_qjit(features_table, *, family="qnode"):\n'
+        '    return matrix.family("hybrid"), f"{x.family(\'qjit\')}", FeatureCell, "qnode cells"\n'
+    )
+    assert sorted(_family_names_in(source)) == sorted(
+        ["hybrid_tools", "qnode_tools", "render_qjit", "features_table", "'qnode'", "'hybrid'", "'qjit'"]
+    )
 
 
 # --------------------------------------------------------------------------- devices as data
@@ -302,19 +333,26 @@ DEVICE_REGISTRY = "supportmatrix.matrix.devices"
 def device_mentions(source: str) -> list[str]:
     """Where code names a device: a string literal that is exactly a known device's name
     (docstrings, help texts and ids that merely contain one aside)."""
-    return [f"line {node.lineno}: {node.value!r}" for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and node.value in DEVICE_NAMES]
+    return [
+        f"line {node.lineno}: {node.value!r}"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and node.value in DEVICE_NAMES
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - {DEVICE_REGISTRY}))
 def test_no_device_is_named_outside_the_device_registry(name: str) -> None:
     mentions = device_mentions(MODULES[name].read_text(encoding="utf-8"))
-    assert not mentions, (f"{name} names a device ({'; '.join(mentions)}): read it from "
-                          f"{DEVICE_REGISTRY} instead, so that adding a device is adding data")
+    assert not mentions, (
+        f"{name} names a device ({'; '.join(mentions)}): read it from "
+        f"{DEVICE_REGISTRY} instead, so that adding a device is adding data"
+    )
 
 
 def test_the_device_check_sees_literals_only() -> None:
-    source = ('"""On default.qubit."""\n'
-              'x = qml.device("lightning.kokkos", wires=2)\n'
-              'y = "default.mixed-torch-adjoint-probs-analytic"\n')
+    source = (
+        '"""On default.qubit."""\n'
+        'x = qml.device("lightning.kokkos", wires=2)\n'
+        'y = "default.mixed-torch-adjoint-probs-analytic"\n'
+    )
     assert device_mentions(source) == ["line 2: 'lightning.kokkos'"]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
+from supportmatrix.matrix.model import Expectation, FamilyCells, Matrix, Outcome, QNodeCell, ResolvedCell
 from tests.unit.matrix import matrix_docs
 
 Capsys = pytest.CaptureFixture[str]
@@ -83,9 +83,7 @@ def test_matrix_error_is_one_line_and_exit_2(loader: types.ModuleType, capsys: C
     assert_one_line_error(err, "matrix.yaml:7: rules[2].where.device: unknown value 'foo'")
 
 
-def test_multiline_error_message_is_folded_onto_one_line(
-    loader: types.ModuleType, capsys: Capsys
-) -> None:
+def test_multiline_error_message_is_folded_onto_one_line(loader: types.ModuleType, capsys: Capsys) -> None:
     def broken(path: str, *, versions: object = None) -> Matrix:
         raise FakeMatrixError("first\nsecond")
 
@@ -126,9 +124,7 @@ def test_help_exits_0(capsys: Capsys) -> None:
 # --------------------------------------------------------------------------- --output
 
 
-def test_output_file_is_written(
-    loader: types.ModuleType, capsys: Capsys, tmp_path: Path
-) -> None:
+def test_output_file_is_written(loader: types.ModuleType, capsys: Capsys, tmp_path: Path) -> None:
     target = tmp_path / "table.md"
     assert cli.main(["render", "-o", str(target)]) == 0
     assert capsys.readouterr().out == ""
@@ -147,7 +143,6 @@ def test_failed_load_leaves_the_existing_output_untouched(
     target.write_text("committed table\n")
     assert cli.main(["render", "--output", str(target)]) == 2
     assert target.read_text() == "committed table\n"
-
 
 
 def test_unwritable_output_is_one_line_and_exit_2(
@@ -236,16 +231,18 @@ SMALL_NOTES = "notes:\n  no-shots: The device refuses finite shots here.\n"
 
 def write_matrix(directory: Path, rules: str = "", *, version: int = 2) -> Path:
     """A real matrix.yaml on `SMALL_AXES`, supported unless `rules` (YAML list items)."""
-    text = matrix_docs.make_doc(matrix_docs.rules(rules), axes=SMALL_AXES, notes=SMALL_NOTES,
-                                version=version)
+    text = matrix_docs.make_doc(matrix_docs.rules(rules), axes=SMALL_AXES, notes=SMALL_NOTES, version=version)
     return matrix_docs.write(directory, text)
 
 
-@pytest.mark.parametrize(("version", "note", "footnote"), [
-    (2, "note: no-shots", "1. The device refuses finite shots here."),
-    # schema_version 1 need declare no reason: the footnote says so rather than crash.
-    (1, "", "1. No reason given in the matrix: the forward pass raises `DeviceError`."),
-])
+@pytest.mark.parametrize(
+    ("version", "note", "footnote"),
+    [
+        (2, "note: no-shots", "1. The device refuses finite shots here."),
+        # schema_version 1 need declare no reason: the footnote says so rather than crash.
+        (1, "", "1. No reason given in the matrix: the forward pass raises `DeviceError`."),
+    ],
+)
 def test_render_a_real_yaml_file(
     tmp_path: Path, capsys: Capsys, version: int, note: str, footnote: str
 ) -> None:
@@ -274,14 +271,16 @@ def test_render_refuses_a_version_2_error_without_its_reason(tmp_path: Path, cap
     out, err = capsys.readouterr()
     assert out == ""
     assert_one_line_error(
-        err, f"{matrix}:{line}: rules[1].expect: outcome 'errors' requires a 'note' naming its "
-        "reason (a key of notes) under schema_version 2")
+        err,
+        f"{matrix}:{line}: rules[1].expect: outcome 'errors' requires a 'note' naming its "
+        "reason (a key of notes) under schema_version 2",
+    )
 
 
 # Nine lines of nested aliases: 9**9 values once expanded.
 HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
-    for prev, name in zip("abcdefgh", "bcdefghi")
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 
@@ -293,8 +292,10 @@ def test_render_refuses_nested_aliases_at_once(tmp_path: Path, capsys: Capsys) -
     out, err = capsys.readouterr()
     assert out == ""
     assert_one_line_error(
-        err, f"{matrix}:1: a: anchors/aliases are not allowed (found anchor &a); matrix.yaml is "
-        "plain data: write the values out")
+        err,
+        f"{matrix}:1: a: anchors/aliases are not allowed (found anchor &a); matrix.yaml is "
+        "plain data: write the values out",
+    )
 
 
 def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Capsys) -> None:
@@ -310,8 +311,10 @@ def test_render_refuses_a_rule_that_decides_no_cell(tmp_path: Path, capsys: Caps
     out, err = capsys.readouterr()
     assert out == ""
     assert_one_line_error(
-        err, f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: a later rule "
-        f"(line {lines[1]}) sets 'expect' on every cell it matches")
+        err,
+        f"{matrix}:{lines[0]}: rules[1]: this rule decides no cell: a later rule "
+        f"(line {lines[1]}) sets 'expect' on every cell it matches",
+    )
 
 
 def test_docs_compare_a_real_yaml_file(tmp_path: Path, capsys: Capsys) -> None:
@@ -343,8 +346,9 @@ def test_render_for_pinned_versions(tmp_path: Path, capsys: pytest.CaptureFixtur
     matrix.write_text(GATED_MATRIX)
     constraints = tmp_path / "c.txt"
     constraints.write_text("# the release\npennylane==0.43.3  # pinned\ntorch==2.13.0\n")
-    assert cli.main(["render", "--matrix", str(matrix), "--versions", str(constraints),
-                     "--format", "json"]) == 0
+    assert (
+        cli.main(["render", "--matrix", str(matrix), "--versions", str(constraints), "--format", "json"]) == 0
+    )
     assert '"outcome": "no-gradient"' in capsys.readouterr().out
     constraints.write_text("pennylane>>0.43\n")
     assert cli.main(["render", "--matrix", str(matrix), "--versions", str(constraints)]) == 2
@@ -370,8 +374,11 @@ def test_report_without_pennylane_is_one_line_and_exit_2(
     import importlib.util
 
     real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name == "pennylane" else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "pennylane" else real_find_spec(name, *a),
+    )
     results = tmp_path / "results.json"
     results.write_text("{}")
     monkeypatch.setattr("supportmatrix.cli.tables.read_results", lambda path: {})

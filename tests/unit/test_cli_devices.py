@@ -53,18 +53,24 @@ def _one_line_error(argv: list[str], capsys: Capsys) -> str:
     return err
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["--device", "no.such.device"], "Device no.such.device does not exist"),
-    (["--device", "default.mixed", "--device-kwargs", "colour=red"],
-     "device 'default.mixed' refuses colour='red'"),
-    (["--device", "default.mixed", "--device-kwargs", "=3"], "expected KEY=VALUE"),
-    (["--device", "default.mixed", "--only", "colour=red"], "--only colour: not an axis"),
-    (["--device", "default.mixed", "--only", "interface=tf2"], "unknown value 'tf2'"),
-    (["--device", "default.mixed", "--like", "no-such.yaml"], "cannot read matrix no-such.yaml"),
-    (["--device", "default.mixed", "--from", "no-such.json"], "no-such.json"),
-])
-def test_init_refuses_bad_input_in_one_line(tmp_path: Path, argv: list[str], fragment: str,
-                                            capsys: Capsys) -> None:
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--device", "no.such.device"], "Device no.such.device does not exist"),
+        (
+            ["--device", "default.mixed", "--device-kwargs", "colour=red"],
+            "device 'default.mixed' refuses colour='red'",
+        ),
+        (["--device", "default.mixed", "--device-kwargs", "=3"], "expected KEY=VALUE"),
+        (["--device", "default.mixed", "--only", "colour=red"], "--only colour: not an axis"),
+        (["--device", "default.mixed", "--only", "interface=tf2"], "unknown value 'tf2'"),
+        (["--device", "default.mixed", "--like", "no-such.yaml"], "cannot read matrix no-such.yaml"),
+        (["--device", "default.mixed", "--from", "no-such.json"], "no-such.json"),
+    ],
+)
+def test_init_refuses_bad_input_in_one_line(
+    tmp_path: Path, argv: list[str], fragment: str, capsys: Capsys
+) -> None:
     output = tmp_path / "out.yaml"
     assert fragment in _one_line_error(["init", *argv, "-o", str(output)], capsys)
     assert not output.exists()
@@ -72,13 +78,18 @@ def test_init_refuses_bad_input_in_one_line(tmp_path: Path, argv: list[str], fra
 
 def test_device_kwargs_and_only_values_are_parsed_as_written() -> None:
     assert device_kwargs(["method=statevector", "shots=100", "cutoff=null", "tags=[a, b]"]) == {
-        "method": "statevector", "shots": 100, "cutoff": None, "tags": ["a", "b"]}
+        "method": "statevector",
+        "shots": 100,
+        "cutoff": None,
+        "tags": ["a", "b"],
+    }
     assert only_values(["shots=None,10000", "interface=torch"]) == {
-        "shots": [None, 10000], "interface": ["torch"]}
+        "shots": [None, 10000],
+        "interface": ["torch"],
+    }
 
 
-def test_overview_counts_each_device_and_marks_wrong_gradients(tmp_path: Path,
-                                                               capsys: Capsys) -> None:
+def test_overview_counts_each_device_and_marks_wrong_gradients(tmp_path: Path, capsys: Capsys) -> None:
     first = _write(tmp_path, "default.qubit")
     second = _write(tmp_path, "default.mixed", WRONG)
     assert cli.main(["overview", str(first), str(second)]) == 0
@@ -101,6 +112,7 @@ def test_diff_between_two_devices_compares_cell_by_cell(tmp_path: Path, capsys: 
 def test_diff_between_devices_needs_each_device_on_its_side(tmp_path: Path, capsys: Capsys) -> None:
     first = _write(tmp_path, "default.qubit")
     second = _write(tmp_path, "default.mixed")
-    err = _one_line_error(["diff", str(first), str(second), "--devices",
-                           "lightning.qubit,default.mixed"], capsys)
+    err = _one_line_error(
+        ["diff", str(first), str(second), "--devices", "lightning.qubit,default.mixed"], capsys
+    )
     assert "has no cell on lightning.qubit" in err

@@ -38,11 +38,14 @@ def run(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     return run
 
 
-@pytest.mark.parametrize(("profile", "expected"), [
-    pytest.param(None, (2, True, None), id="unset-is-ci"),
-    pytest.param("ci", (2, True, None), id="ci"),
-    pytest.param("thorough", (200, False, None), id="thorough"),
-])
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        pytest.param(None, (2, True, None), id="unset-is-ci"),
+        pytest.param("ci", (2, True, None), id="ci"),
+        pytest.param("thorough", (200, False, None), id="thorough"),
+    ],
+)
 def test_the_named_profile_is_every_tests_default(run, profile: str | None, expected: tuple) -> None:
     result = run(profile, expected)
     result.assert_outcomes(passed=1)
@@ -52,4 +55,5 @@ def test_an_unknown_profile_is_a_usage_error_naming_the_allowed_ones(run) -> Non
     result = run("quick")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["ERROR: SUPPORTMATRIX_PROFILE='quick': unknown hypothesis profile; allowed: ci, thorough"])
+        ["ERROR: SUPPORTMATRIX_PROFILE='quick': unknown hypothesis profile; allowed: ci, thorough"]
+    )

@@ -25,37 +25,58 @@ def _script(name: str):
 suite_speed = _script("suite_speed")
 
 
-@pytest.mark.parametrize(("summary", "expected"), [
-    ("...\n1096 passed, 76 xfailed, 92 warnings in 61.47s (0:01:01)\n",
-     {"passed": 1096, "xfailed": 76}),
-    ("6513 passed, 2880 deselected in 249.12s (0:04:09)", {"passed": 6513, "deselected": 2880}),
-    ("3 failed, 10 passed, 2 skipped, 1 error in 3.00s", {"failed": 3, "passed": 10, "skipped": 2,
-                                                         "errors": 1}),
-    ("no summary at all", {}),
-])
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("...\n1096 passed, 76 xfailed, 92 warnings in 61.47s (0:01:01)\n", {"passed": 1096, "xfailed": 76}),
+        ("6513 passed, 2880 deselected in 249.12s (0:04:09)", {"passed": 6513, "deselected": 2880}),
+        (
+            "3 failed, 10 passed, 2 skipped, 1 error in 3.00s",
+            {"failed": 3, "passed": 10, "skipped": 2, "errors": 1},
+        ),
+        ("no summary at all", {}),
+    ],
+)
 def test_outcome_counts_read_pytests_last_summary_line(summary: str, expected: dict) -> None:
     assert suite_speed.outcome_counts(summary) == expected
 
 
 def test_profile_splits_each_workers_wall_time(tmp_path: Path) -> None:
-    for worker, tests, ended in (("gw0", [["a.py::x", 12.0, 20.0], ["b.py::y", 20.5, 30.0]], 31.0),
-                                 ("gw1", [["a.py::z", 11.0, 25.0]], 31.0)):
-        (tmp_path / f"{worker}.json").write_text(json.dumps(
-            {"process": worker, "started": 2.0, "plugin_loaded": 3.0, "collected": 10.0,
-             "ended": ended, "tests": tests}))
+    for worker, tests, ended in (
+        ("gw0", [["a.py::x", 12.0, 20.0], ["b.py::y", 20.5, 30.0]], 31.0),
+        ("gw1", [["a.py::z", 11.0, 25.0]], 31.0),
+    ):
+        (tmp_path / f"{worker}.json").write_text(
+            json.dumps(
+                {
+                    "process": worker,
+                    "started": 2.0,
+                    "plugin_loaded": 3.0,
+                    "collected": 10.0,
+                    "ended": ended,
+                    "tests": tests,
+                }
+            )
+        )
     (tmp_path / "controller.json").write_text("{}")  # not a worker: ignored
     split = suite_speed.profile(tmp_path)
     gw0, gw1 = split["workers"]["gw0"], split["workers"]["gw1"]
-    assert gw0 == {"start_up_seconds": 10.0, "collection_ended_after_seconds": 8.0,
-                   "test_seconds": 17.5, "between_tests_seconds": 0.5,
-                   "idle_tail_seconds": 1.0, "tests": 2}
+    assert gw0 == {
+        "start_up_seconds": 10.0,
+        "collection_ended_after_seconds": 8.0,
+        "test_seconds": 17.5,
+        "between_tests_seconds": 0.5,
+        "idle_tail_seconds": 1.0,
+        "tests": 2,
+    }
     assert gw1["idle_tail_seconds"] == 6.0 and gw1["start_up_seconds"] == 9.0
     assert split["test_seconds_by_file"] == {"a.py": 22.0, "b.py": 9.5}
     assert split["test_seconds_total"] == 31.5
 
 
-def test_a_missing_reference_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
-                                                   tmp_path: Path, capsys) -> None:
+def test_a_missing_reference_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys
+) -> None:
     monkeypatch.setattr(suite_speed, "REFERENCE", tmp_path)
     assert suite_speed.main([]) == 2
     err = capsys.readouterr().err
@@ -66,8 +87,7 @@ def test_a_missing_reference_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPa
 #: from PennyLane's tag v0.45.1 (commit 5f61ce25df3cc28a1ac785d20e47d70761202ed2); the same
 #: files the pennylane-0.45.1 wheel installs under site-packages/tests/.
 RELEASED_SHA256 = {
-    "docs/test_supported_confs.py":
-        "71e915d7712dfa2253325caafe786444c1da728272207b8fb99476c4c0c68a3d",
+    "docs/test_supported_confs.py": "71e915d7712dfa2253325caafe786444c1da728272207b8fb99476c4c0c68a3d",
     "conftest.py": "6912b9a4e2cc923d33e516e445e4522142735c759818d2bec92fed85a7f80ce5",
     "pytest.ini": "450eb2ddbc3c1d2a5be95cdf98268f99f85c313094c062662acd2a5665df5c27",
 }
@@ -78,15 +98,17 @@ def test_the_reference_is_pennylanes_file_as_released(name: str) -> None:
     digest = hashlib.sha256((suite_speed.REFERENCE / name).read_bytes()).hexdigest()
     assert digest == RELEASED_SHA256[name], (
         f"benchmarks/pennylane-0.45.1/tests/{name} has sha256 {digest}, but PennyLane "
-        f"0.45.1's has {RELEASED_SHA256[name]}: restore it from the tag v0.45.1")
+        f"0.45.1's has {RELEASED_SHA256[name]}: restore it from the tag v0.45.1"
+    )
 
 
 def test_the_reference_is_the_file_suite_speed_runs() -> None:
     assert suite_speed.REFERENCE_TEST in RELEASED_SHA256
 
 
-def test_the_timeline_plugin_records_each_test(pytester: pytest.Pytester,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_timeline_plugin_records_each_test(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PYTHONPATH", str(ROOT / "scripts"))
     monkeypatch.setenv("SUPPORTMATRIX_TIMELINE_DIR", str(pytester.path))
     pytester.makepyfile(test_two="def test_a(): pass\ndef test_b(): pass\n")
@@ -96,31 +118,36 @@ def test_the_timeline_plugin_records_each_test(pytester: pytest.Pytester,
     assert [t[0] for t in record["tests"]] == ["test_two.py::test_a", "test_two.py::test_b"]
     assert record["started"] <= record["collected"] <= record["tests"][0][1] <= record["ended"]
     # Under xdist each worker writes its own tests and the controller none.
-    result = pytester.runpytest_subprocess("-p", "timeline_plugin", "-p", "no:cacheprovider",
-                                           "-n", "2")
+    result = pytester.runpytest_subprocess("-p", "timeline_plugin", "-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=2)
     assert json.loads((pytester.path / "controller.json").read_text())["tests"] == []
     # xdist may hand both tests to one worker (a loaded machine starts the other late), and
     # a worker that ran none writes nothing: the workers' files hold the tests between them.
     workers = [json.loads(path.read_text()) for path in sorted(pytester.path.glob("gw*.json"))]
     assert workers
-    assert sorted(t[0] for w in workers for t in w["tests"]) == ["test_two.py::test_a",
-                                                                 "test_two.py::test_b"]
+    assert sorted(t[0] for w in workers for t in w["tests"]) == ["test_two.py::test_a", "test_two.py::test_b"]
 
 
-@pytest.mark.parametrize(("filename", "function", "library"), [
-    ("/v/lib/python3.11/site-packages/pennylane/workflow/qnode.py", "__call__", "PennyLane"),
-    ("/v/lib/python3.11/site-packages/pennylane_lightning/lightning_qubit/x.py", "f",
-     "PennyLane (lightning)"),
-    ("/v/lib/python3.11/site-packages/jax/_src/compiler.py", "backend_compile_and_load", "JAX/XLA"),
-    ("/work/main/supportmatrix/check/oracle.py", "reference", "supportmatrix (runner, oracle, checks)"),
-    ("<frozen importlib._bootstrap>", "_find_and_load", "imports"),
-    ("~", "<built-in method marshal.loads>", "imports"),
-    ("~", "<built-in method builtins.isinstance>", "builtins"),
-    ("/usr/lib/python3.11/re/_parser.py", "get", "other Python"),
-])
-def test_library_of_counts_each_function_under_its_library(filename: str, function: str,
-                                                          library: str) -> None:
+@pytest.mark.parametrize(
+    ("filename", "function", "library"),
+    [
+        ("/v/lib/python3.11/site-packages/pennylane/workflow/qnode.py", "__call__", "PennyLane"),
+        (
+            "/v/lib/python3.11/site-packages/pennylane_lightning/lightning_qubit/x.py",
+            "f",
+            "PennyLane (lightning)",
+        ),
+        ("/v/lib/python3.11/site-packages/jax/_src/compiler.py", "backend_compile_and_load", "JAX/XLA"),
+        ("/work/main/supportmatrix/check/oracle.py", "reference", "supportmatrix (runner, oracle, checks)"),
+        ("<frozen importlib._bootstrap>", "_find_and_load", "imports"),
+        ("~", "<built-in method marshal.loads>", "imports"),
+        ("~", "<built-in method builtins.isinstance>", "builtins"),
+        ("/usr/lib/python3.11/re/_parser.py", "get", "other Python"),
+    ],
+)
+def test_library_of_counts_each_function_under_its_library(
+    filename: str, function: str, library: str
+) -> None:
     assert suite_speed.library_of(filename, function) == library
 
 

@@ -18,27 +18,53 @@ MODELS = {
     ("default.qubit", "adjoint"): lambda n, p: 3e-3 + 0.4e-6 * 2**n * p / 12,
     ("lightning.qubit", "adjoint"): lambda n, p: 0.5e-3 + 0.2e-6 * 2**n * p / 12,
 }
-REFUSAL = {"type": "QuantumFunctionError", "stage": "build",
-           "message": "Device <lightning.qubit device (wires=4) at 0x…> does not support backprop"}
+REFUSAL = {
+    "type": "QuantumFunctionError",
+    "stage": "build",
+    "message": "Device <lightning.qubit device (wires=4) at 0x…> does not support backprop",
+}
 
 
-def record(device: str, method: str, interface: str, qubits: int, layers: int,
-           **measured: Any) -> dict[str, Any]:
+def record(
+    device: str, method: str, interface: str, qubits: int, layers: int, **measured: Any
+) -> dict[str, Any]:
     circuit = Circuit(qubits, layers)
-    return {"device": device, "diff_method": method, "interface": interface, "qubits": qubits,
-            "layers": layers, "params": circuit.params, "gates": circuit.gates, **measured}
+    return {
+        "device": device,
+        "diff_method": method,
+        "interface": interface,
+        "qubits": qubits,
+        "layers": layers,
+        "params": circuit.params,
+        "gates": circuit.gates,
+        **measured,
+    }
 
 
 def ok(seconds: float, *, memory: int = 2**20, cpu: float = 1.0) -> dict[str, Any]:
-    wall = {"median": seconds, "q1": 0.95 * seconds, "q3": 1.05 * seconds,
-            "min": 0.9 * seconds, "max": 1.2 * seconds}
-    return {"status": "ok", "first_call_seconds": 2 * seconds, "repeats": 10,
-            "repeat_seconds": 10 * seconds,
-            "wall_seconds": wall, "cpu_per_wall": cpu,
-            "memory": {"before_first_call_bytes": 300 * 2**20,
-                       "first_call_peak_growth_bytes": memory, "peak_growth_bytes": memory},
-            "os_threads": 3, "threads": {"environment": {}, "usable_cores": 2, "torch_threads": 2},
-            "load_average": 1.0}
+    wall = {
+        "median": seconds,
+        "q1": 0.95 * seconds,
+        "q3": 1.05 * seconds,
+        "min": 0.9 * seconds,
+        "max": 1.2 * seconds,
+    }
+    return {
+        "status": "ok",
+        "first_call_seconds": 2 * seconds,
+        "repeats": 10,
+        "repeat_seconds": 10 * seconds,
+        "wall_seconds": wall,
+        "cpu_per_wall": cpu,
+        "memory": {
+            "before_first_call_bytes": 300 * 2**20,
+            "first_call_peak_growth_bytes": memory,
+            "peak_growth_bytes": memory,
+        },
+        "os_threads": 3,
+        "threads": {"environment": {}, "usable_cores": 2, "torch_threads": 2},
+        "load_average": 1.0,
+    }
 
 
 def synthetic_document() -> dict[str, Any]:
@@ -49,28 +75,81 @@ def synthetic_document() -> dict[str, Any]:
                 p = Circuit(n, layers).params
                 for (device, method), model in MODELS.items():
                     memory = 2**n * 16 * (4 * n * layers if method == "backprop" else 2)
-                    records.append(record(device, method, interface, n, layers,
-                                          **ok(model(n, p), memory=memory,
-                                               cpu=1.8 if method == "backprop" else 1.0)))
-                status = {"status": "refused", "error": REFUSAL} if n == QUBITS[0] else \
-                    {"status": "skipped", "reason": "refused at n = 4 (QuantumFunctionError)"}
+                    records.append(
+                        record(
+                            device,
+                            method,
+                            interface,
+                            n,
+                            layers,
+                            **ok(model(n, p), memory=memory, cpu=1.8 if method == "backprop" else 1.0),
+                        )
+                    )
+                status = (
+                    {"status": "refused", "error": REFUSAL}
+                    if n == QUBITS[0]
+                    else {"status": "skipped", "reason": "refused at n = 4 (QuantumFunctionError)"}
+                )
                 records.append(record("lightning.qubit", "backprop", interface, n, layers, **status))
-    machine = {"name": "testbox", "cpu_model": "Test CPU", "logical_cores": 2, "usable_cores": 2,
-               "memory_bytes": 8 * 2**30, "caches": {"L2": "1024K"},
-               "threads": {"environment": {"OMP_NUM_THREADS": None}, "usable_cores": 2},
-               "load_average": 0.5,
-               "python": "3.11.0", "platform": "Linux", "packages": {"pennylane": "0.45.1"},
-               "supportmatrix": "0.1.0", "commit": None, "timestamp": "2026-01-01T00:00:00+00:00"}
-    settings = {"run_seconds": 100.0, "budget_seconds": 0.5, "min_repeats": 3, "max_repeats": 100,
-                "timeout_seconds": 60.0, "circuit": "test", "configurations": len(records)}
-    seed = [{"device": "default.qubit", "diff_method": "backprop", "status": "ok", "seconds": 1.0,
-             "cpu_per_wall": 1.9, "peak_memory_growth_bytes": 10 * 2**20, "accuracy": 0.88},
-            {"device": "default.qubit", "diff_method": "adjoint", "status": "ok", "seconds": 6.0,
-             "cpu_per_wall": 1.0, "peak_memory_growth_bytes": 9 * 2**20, "accuracy": 0.88},
-            {"device": "lightning.qubit", "diff_method": "backprop", "status": "refused",
-             "error": REFUSAL},
-            {"device": "lightning.qubit", "diff_method": "adjoint", "status": "ok", "seconds": 2.0,
-             "cpu_per_wall": 1.1, "peak_memory_growth_bytes": 9 * 2**20, "accuracy": 0.88}]
-    return results.build(machine=machine, settings=settings,
-                         bandwidth={"bytes_per_second": 20e9, "runs": []},
-                         records=records, seed004=seed)
+    machine = {
+        "name": "testbox",
+        "cpu_model": "Test CPU",
+        "logical_cores": 2,
+        "usable_cores": 2,
+        "memory_bytes": 8 * 2**30,
+        "caches": {"L2": "1024K"},
+        "threads": {"environment": {"OMP_NUM_THREADS": None}, "usable_cores": 2},
+        "load_average": 0.5,
+        "python": "3.11.0",
+        "platform": "Linux",
+        "packages": {"pennylane": "0.45.1"},
+        "supportmatrix": "0.1.0",
+        "commit": None,
+        "timestamp": "2026-01-01T00:00:00+00:00",
+    }
+    settings = {
+        "run_seconds": 100.0,
+        "budget_seconds": 0.5,
+        "min_repeats": 3,
+        "max_repeats": 100,
+        "timeout_seconds": 60.0,
+        "circuit": "test",
+        "configurations": len(records),
+    }
+    seed = [
+        {
+            "device": "default.qubit",
+            "diff_method": "backprop",
+            "status": "ok",
+            "seconds": 1.0,
+            "cpu_per_wall": 1.9,
+            "peak_memory_growth_bytes": 10 * 2**20,
+            "accuracy": 0.88,
+        },
+        {
+            "device": "default.qubit",
+            "diff_method": "adjoint",
+            "status": "ok",
+            "seconds": 6.0,
+            "cpu_per_wall": 1.0,
+            "peak_memory_growth_bytes": 9 * 2**20,
+            "accuracy": 0.88,
+        },
+        {"device": "lightning.qubit", "diff_method": "backprop", "status": "refused", "error": REFUSAL},
+        {
+            "device": "lightning.qubit",
+            "diff_method": "adjoint",
+            "status": "ok",
+            "seconds": 2.0,
+            "cpu_per_wall": 1.1,
+            "peak_memory_growth_bytes": 9 * 2**20,
+            "accuracy": 0.88,
+        },
+    ]
+    return results.build(
+        machine=machine,
+        settings=settings,
+        bandwidth={"bytes_per_second": 20e9, "runs": []},
+        records=records,
+        seed004=seed,
+    )

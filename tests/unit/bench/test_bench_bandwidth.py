@@ -21,12 +21,15 @@ def test_the_circuit_counts_gates_and_parameters() -> None:
     assert circuit.initial_params().shape == (2, 3, 3)
 
 
-@pytest.mark.parametrize(("method", "passes"), [
-    ("backprop", 2 * 24 + 18 + 2),          # F + G + P + 1
-    ("adjoint", 3 * 24 + 2 * 18 + 2),       # F + 1 + 2G + 2P
-    ("parameter-shift", (2 * 18 + 1) * 25),
-    ("finite-diff", (18 + 1) * 25),
-])
+@pytest.mark.parametrize(
+    ("method", "passes"),
+    [
+        ("backprop", 2 * 24 + 18 + 2),  # F + G + P + 1
+        ("adjoint", 3 * 24 + 2 * 18 + 2),  # F + 1 + 2G + 2P
+        ("parameter-shift", (2 * 18 + 1) * 25),
+        ("finite-diff", (18 + 1) * 25),
+    ],
+)
 def test_state_passes_follow_the_derivation(method: str, passes: int) -> None:
     assert state_passes(method, gates=24, params=18) == passes
 

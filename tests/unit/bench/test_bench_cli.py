@@ -17,19 +17,23 @@ def _one_line(err: str, fragment: str) -> None:
     assert fragment in err, err
 
 
-@pytest.mark.parametrize(("argv", "fragment"), [
-    (["--qubits", "1-4"], "--qubits: 1 is outside 2..30"),
-    (["--devices", "default.gaussian"], "--devices: unknown value 'default.gaussian'"),
-    (["--diff-methods", "spsa"], "--diff-methods: unknown value 'spsa'"),
-    (["--interfaces", "tf"], "--interfaces: unknown value 'tf'; allowed: autograd, torch"),
-    (["--layers", "0"], "--layers: 0 is outside 1..1000"),
-    (["--budget", "fast"], "--budget: expected seconds, got 'fast'"),
-    (["--timeout", "0"], "--timeout: expected a positive number"),
-    (["--min-repeats", "5", "--max-repeats", "2"], "--max-repeats: expected a whole number >= 5"),
-    (["--layers", "1,2", "--layers-at", "20"], "--layers-at: none of these qubit counts"),
-])
-def test_bad_options_are_one_line_and_exit_2(argv: list[str], fragment: str, tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--qubits", "1-4"], "--qubits: 1 is outside 2..30"),
+        (["--devices", "default.gaussian"], "--devices: unknown value 'default.gaussian'"),
+        (["--diff-methods", "spsa"], "--diff-methods: unknown value 'spsa'"),
+        (["--interfaces", "tf"], "--interfaces: unknown value 'tf'; allowed: autograd, torch"),
+        (["--layers", "0"], "--layers: 0 is outside 1..1000"),
+        (["--budget", "fast"], "--budget: expected seconds, got 'fast'"),
+        (["--timeout", "0"], "--timeout: expected a positive number"),
+        (["--min-repeats", "5", "--max-repeats", "2"], "--max-repeats: expected a whole number >= 5"),
+        (["--layers", "1,2", "--layers-at", "20"], "--layers-at: none of these qubit counts"),
+    ],
+)
+def test_bad_options_are_one_line_and_exit_2(
+    argv: list[str], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["bench", *argv, "-o", str(tmp_path / "r.json")]) == 2
     _one_line(capsys.readouterr().err, fragment)
     assert not (tmp_path / "r.json").exists()
@@ -40,14 +44,16 @@ def test_nothing_to_write_is_an_error(capsys: pytest.CaptureFixture[str]) -> Non
     _one_line(capsys.readouterr().err, "give -o RESULTS, --report DIR, or both")
 
 
-def test_an_unwritable_output_fails_before_measuring(tmp_path: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unwritable_output_fails_before_measuring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["bench", "-o", str(tmp_path / "absent" / "r.json")]) == 2
     _one_line(capsys.readouterr().err, "is not a writable directory")
 
 
-@pytest.mark.parametrize("argv", [["--from", "x.json"], ["--from", "x.json", "--report", "d",
-                                                        "-o", "y.json"]])
+@pytest.mark.parametrize(
+    "argv", [["--from", "x.json"], ["--from", "x.json", "--report", "d", "-o", "y.json"]]
+)
 def test_from_goes_with_report_alone(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["bench", *argv]) == 2
     _one_line(capsys.readouterr().err, "--from only regenerates a report")
@@ -55,13 +61,11 @@ def test_from_goes_with_report_alone(argv: list[str], capsys: pytest.CaptureFixt
 
 def test_a_bad_results_file_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "r.json").write_text('{"schema_version": 9}', encoding="utf-8")
-    assert cli.main(["bench", "--report", str(tmp_path / "d"), "--from",
-                     str(tmp_path / "r.json")]) == 2
+    assert cli.main(["bench", "--report", str(tmp_path / "d"), "--from", str(tmp_path / "r.json")]) == 2
     _one_line(capsys.readouterr().err, "r.json: kind: missing")
 
 
-def test_a_run_writes_the_results_then_the_report(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_writes_the_results_then_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The measuring itself is test_bench_run's and test_bench_worker's; here only the order
     # of the outputs, and -o inside the --report folder, which does not exist yet.
     from supportmatrix.bench import report, run
@@ -69,26 +73,30 @@ def test_a_run_writes_the_results_then_the_report(tmp_path: Path,
     document = bench_data.synthetic_document()
     seen: list[str] = []
     monkeypatch.setattr(run, "run_benchmark", lambda configs, settings, **kw: document)
-    monkeypatch.setattr(report, "write_report", lambda doc, directory: seen.append(
-        (Path(directory) / "results.json").read_text()) or [])
+    monkeypatch.setattr(
+        report,
+        "write_report",
+        lambda doc, directory: seen.append((Path(directory) / "results.json").read_text()) or [],
+    )
     target = tmp_path / "docs" / "bench"
-    assert cli.main(["bench", "--qubits", "2", "--report", str(target), "-o",
-                     str(target / "results.json")]) == 0
+    assert (
+        cli.main(["bench", "--qubits", "2", "--report", str(target), "-o", str(target / "results.json")]) == 0
+    )
     assert seen == [results.dumps(document)]
 
 
-def test_report_from_a_results_file_measures_nothing(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_from_a_results_file_measures_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # The report's own files are test_bench_report's; here only what the CLI hands it.
     from supportmatrix.bench import report, run
 
     written: list[tuple[dict, str]] = []
-    monkeypatch.setattr(report, "write_report",
-                        lambda document, directory: written.append((document, directory)) or [])
+    monkeypatch.setattr(
+        report, "write_report", lambda document, directory: written.append((document, directory)) or []
+    )
     monkeypatch.setattr(run, "run_benchmark", lambda *a, **k: pytest.fail("measured"))
     results.write(tmp_path / "r.json", bench_data.synthetic_document())
-    assert cli.main(["bench", "--report", str(tmp_path / "docs"), "--from",
-                     str(tmp_path / "r.json")]) == 0
+    assert cli.main(["bench", "--report", str(tmp_path / "docs"), "--from", str(tmp_path / "r.json")]) == 0
     assert written == [(bench_data.synthetic_document(), str(tmp_path / "docs"))]
     assert "wrote 0 files" in capsys.readouterr().err

@@ -42,13 +42,12 @@ def test_power_fit_needs_two_parameter_counts() -> None:
 
 
 def test_ratios_are_taken_where_both_series_were_measured() -> None:
-    assert ratios([(2, 1.0), (4, 2.0), (6, 3.0)], [(4, 4.0), (6, 1.0), (8, 1.0)]) == \
-        [(4, 0.5), (6, 3.0)]
+    assert ratios([(2, 1.0), (4, 2.0), (6, 3.0)], [(4, 4.0), (6, 1.0), (8, 1.0)]) == [(4, 0.5), (6, 3.0)]
 
 
 def test_one_crossover_with_the_ratio_on_either_side() -> None:
-    a = [(n, 10.0 + 2**n) for n in range(2, 9)]      # slow start, cheap growth
-    b = [(n, 1.0 + 2 * 2**n) for n in range(2, 9)]   # fast start, costly growth
+    a = [(n, 10.0 + 2**n) for n in range(2, 9)]  # slow start, cheap growth
+    b = [(n, 1.0 + 2 * 2**n) for n in range(2, 9)]  # fast start, costly growth
     found = crossovers(a, b)
     assert len(found) == 1
     (c,) = found
@@ -65,7 +64,10 @@ def test_no_crossover_when_one_series_is_faster_throughout() -> None:
 
 def test_several_crossovers_and_ties_are_skipped() -> None:
     ratio = {2: 0.5, 3: 2.0, 4: 1.0, 5: 0.8, 6: 3.0}
-    a = [(n, r) for n, r in ratio.items()]
+    a = list(ratio.items())
     b = [(n, 1.0) for n in ratio]
-    assert crossovers(a, b) == [Crossover(2, 3, 0.5, 2.0), Crossover(3, 5, 2.0, 0.8),
-                                Crossover(5, 6, 0.8, 3.0)]
+    assert crossovers(a, b) == [
+        Crossover(2, 3, 0.5, 2.0),
+        Crossover(3, 5, 2.0, 0.8),
+        Crossover(5, 6, 0.8, 3.0),
+    ]

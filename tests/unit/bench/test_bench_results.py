@@ -33,8 +33,7 @@ def _error(tmp_path: Path, document: object) -> str:
 def test_another_schema_version_is_refused(tmp_path: Path) -> None:
     document = bench_data.synthetic_document()
     document["schema_version"] = 2
-    assert "schema_version: 2, but this version of supportmatrix reads 1" in \
-        _error(tmp_path, document)
+    assert "schema_version: 2, but this version of supportmatrix reads 1" in _error(tmp_path, document)
 
 
 def test_the_suites_own_results_file_is_not_taken_for_a_benchmark(tmp_path: Path) -> None:
@@ -43,14 +42,16 @@ def test_the_suites_own_results_file_is_not_taken_for_a_benchmark(tmp_path: Path
     assert "kind: 'supportmatrix-results'" in _error(tmp_path, document)
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (("records", 0, "status"), "slow", "records[0].status: unknown value 'slow'"),
-    (("records", 0, "qubits"), "4", "records[0].qubits: expected int, got '4'"),
-    (("records", 0, "wall_seconds", "median"), None, "records[0].wall_seconds.median: expected"),
-    (("seed004", 1, "status"), "fast", "seed004[1].status: unknown value 'fast'"),
-])
-def test_schema_errors_name_the_key_path(tmp_path: Path, path: tuple, value: object,
-                                         message: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("records", 0, "status"), "slow", "records[0].status: unknown value 'slow'"),
+        (("records", 0, "qubits"), "4", "records[0].qubits: expected int, got '4'"),
+        (("records", 0, "wall_seconds", "median"), None, "records[0].wall_seconds.median: expected"),
+        (("seed004", 1, "status"), "fast", "seed004[1].status: unknown value 'fast'"),
+    ],
+)
+def test_schema_errors_name_the_key_path(tmp_path: Path, path: tuple, value: object, message: str) -> None:
     document = copy.deepcopy(bench_data.synthetic_document())
     target = document
     for key in path[:-1]:
@@ -72,11 +73,17 @@ def test_series_and_the_layer_structure() -> None:
     document = bench_data.synthetic_document()
     assert results.base_layers(document) == 2
     assert results.layer_qubits(document) == [8]
-    line = results.series(document, device="default.qubit", diff_method="adjoint",
-                          interface="torch", layers=2)
+    line = results.series(
+        document, device="default.qubit", diff_method="adjoint", interface="torch", layers=2
+    )
     assert [n for n, _ in line] == list(bench_data.QUBITS)
-    params = results.series(document, device="default.qubit", diff_method="adjoint",
-                            interface="torch", qubits=8)
+    params = results.series(
+        document, device="default.qubit", diff_method="adjoint", interface="torch", qubits=8
+    )
     assert [p for p, _ in params] == [24, 48, 96]
-    assert results.series(document, device="lightning.qubit", diff_method="backprop",
-                          interface="torch", layers=2) == []
+    assert (
+        results.series(
+            document, device="lightning.qubit", diff_method="backprop", interface="torch", layers=2
+        )
+        == []
+    )

@@ -27,7 +27,8 @@ def test_bernstein_multiplies_coefficient_frequency_power_and_magnitude() -> Non
 def test_the_reference_stencils_error() -> None:
     # h**4/30 * |f^(5)| + 1.5 delta / h at h = 1e-3, |f^(5)| <= 2**5
     assert bounds.stencil_error(Bernstein(2.0, 1.0), DELTA) == pytest.approx(
-        1e-12 / 30 * 32 + 1.5e-13, rel=1e-15)
+        1e-12 / 30 * 32 + 1.5e-13, rel=1e-15
+    )
     assert bounds.nested_stencil_roundoff(DELTA) == pytest.approx(2.25e-16 / 2.5e-5, rel=1e-15)
 
 
@@ -38,15 +39,13 @@ def test_an_exact_method_has_round_off_only(method: str) -> None:
 
 def test_finite_diff_truncation_and_round_off() -> None:
     # h/2 * omega**2 * C + 2 delta / h at h = 1e-7: 2e-7 + 2e-9
-    assert bounds.method_error("finite-diff", Bernstein(2.0, 1.0), DELTA) == pytest.approx(
-        2.02e-7, rel=1e-15)
+    assert bounds.method_error("finite-diff", Bernstein(2.0, 1.0), DELTA) == pytest.approx(2.02e-7, rel=1e-15)
     assert bounds.forward_difference_roundoff(DELTA, 1e-7, order=2) == pytest.approx(4e-2)
 
 
 def test_spsa_truncation_along_its_direction_and_round_off_per_column() -> None:
     # h**2/6 * |F'''| + delta / h * spread at h = 1e-5: |F'''| <= 3**3 along 3 unit entries
-    own = bounds.method_error("spsa", Bernstein(1.0, 1.0), DELTA, along=Bernstein(3, 1.0),
-                              spread=2.0)
+    own = bounds.method_error("spsa", Bernstein(1.0, 1.0), DELTA, along=Bernstein(3, 1.0), spread=2.0)
     assert own == pytest.approx(1e-10 / 6 * 27 + 2e-11, rel=1e-15)
 
 
@@ -65,10 +64,12 @@ def test_second_derivative_errors_by_method() -> None:
     assert bounds.hessian_method_error("adjoint", 1.0, 0.5, 0.5, 1.0) == 1.0
     # h/2 C oi oj (oi + oj) + 4 delta / h**2 at h = 1e-7
     assert bounds.hessian_method_error("finite-diff", DELTA, 1.0, 1.0, 1.0) == pytest.approx(
-        1e-7 + 4e-2, rel=1e-15)
+        1e-7 + 4e-2, rel=1e-15
+    )
     # h**2/3 Omega**4 C + delta / h**2 at h = 1e-5, Omega = 2
-    assert bounds.hessian_method_error("spsa", DELTA, 1.0, 1.0, 1.0, big_omega=2.0) == \
-        pytest.approx(1e-10 / 3 * 16 + 1e-6, rel=1e-15)
+    assert bounds.hessian_method_error("spsa", DELTA, 1.0, 1.0, 1.0, big_omega=2.0) == pytest.approx(
+        1e-10 / 3 * 16 + 1e-6, rel=1e-15
+    )
     with pytest.raises(ValueError, match="no analytic Hessian error model"):
         bounds.hessian_method_error("best", DELTA, 1.0, 1.0, 1.0)
 
@@ -79,10 +80,18 @@ def test_hoeffding_and_the_union_bound_budget() -> None:
     assert bounds.check_probability(100) == pytest.approx(1e-5, rel=1e-15)
 
 
-@pytest.mark.parametrize(("method", "expected"), [
-    ("parameter-shift", 0.5), ("hadamard", 4.0), ("reversed-hadamard", 4.0),
-    ("direct-hadamard", 0.5), ("reversed-direct-hadamard", 0.5), ("spsa", 0.5), ("backprop", 0.5),
-])
+@pytest.mark.parametrize(
+    ("method", "expected"),
+    [
+        ("parameter-shift", 0.5),
+        ("hadamard", 4.0),
+        ("reversed-hadamard", 4.0),
+        ("direct-hadamard", 0.5),
+        ("reversed-direct-hadamard", 0.5),
+        ("spsa", 0.5),
+        ("backprop", 0.5),
+    ],
+)
 def test_estimator_coefficients_of_a_pauli_rotation(method: str, expected: float) -> None:
     """(1/2)**2 * 2 for the two-term rule, (2 * 2 l1)**2 and 2 l1**2 with l1 = 1/2."""
     assert bounds.estimator_coefficient(method, PAULI_ROTATION) == expected

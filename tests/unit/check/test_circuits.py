@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.circuits import DEFAULT_CIRCUIT, CircuitShape, cell_qnode, reproduction_snippet
+from supportmatrix.check.oracle import measure
 from supportmatrix.check.seeds import SPSA_STREAM, cell_seed, spsa_seed
 from supportmatrix.matrix.model import QNodeCell
-from supportmatrix.check.oracle import measure
 
 CELL = QNodeCell("default.qubit", "autograd", "parameter-shift", "expval", 10000)
 
@@ -20,8 +20,9 @@ def test_the_default_shape_is_the_matrix_circuit():
     assert DEFAULT_CIRCUIT.gates() == [("RX", (0,), 0), ("RY", (1,), 1), ("CNOT", (0, 1), None)]
     assert DEFAULT_CIRCUIT.device_wires == 3
     snippet = reproduction_snippet(CELL)
-    assert ("    qml.RX(params[0], wires=0)\n    qml.RY(params[1], wires=1)\n"
-            "    qml.CNOT(wires=[0, 1])\n") in snippet
+    assert (
+        "    qml.RX(params[0], wires=0)\n    qml.RY(params[1], wires=1)\n    qml.CNOT(wires=[0, 1])\n"
+    ) in snippet
     assert f"seed={zlib.crc32(CELL.id.encode())})" in snippet
 
 
@@ -35,8 +36,7 @@ def test_spsa_directions_are_seeded_from_the_cell_id_in_the_qnode_and_its_snippe
     spsa = QNodeCell("default.qubit", "autograd", "spsa", "expval", None)
     seed = spsa_seed(spsa)
     assert seed == cell_seed(spsa, stream=SPSA_STREAM) and seed != cell_seed(spsa)
-    assert f"gradient_kwargs={{'sampler_rng': np.random.default_rng({seed})}}" in (
-        reproduction_snippet(spsa))
+    assert f"gradient_kwargs={{'sampler_rng': np.random.default_rng({seed})}}" in (reproduction_snippet(spsa))
     qnode = cell_qnode(spsa)
     rng = qnode.gradient_kwargs["sampler_rng"]
     assert rng.integers(1 << 30) == np.random.default_rng(seed).integers(1 << 30)
@@ -51,15 +51,17 @@ def test_layers_feed_back_into_the_measured_wires():
     for i in (2, 3):  # a wire-3 rotation in the first layer moves <Z1> through later CNOTs
         moved = x.copy()
         moved[i] += 0.3
-        assert not math.isclose(measure("expval_hermitian", x, shape)[0],
-                                measure("expval_hermitian", moved, shape)[0])
+        assert not math.isclose(
+            measure("expval_hermitian", x, shape)[0], measure("expval_hermitian", moved, shape)[0]
+        )
 
 
 def test_a_drawn_circuit_has_a_snippet_with_its_parameters():
     shape = CircuitShape(wires=3, layers=2)
     params = [0.0, math.pi, -math.pi / 2, 1.25, 2 * math.pi - 1e-7, 0.5]
-    snippet = reproduction_snippet(QNodeCell("lightning.qubit", "torch", "adjoint", "expval", None),
-                                   shape=shape, params=params)
+    snippet = reproduction_snippet(
+        QNodeCell("lightning.qubit", "torch", "adjoint", "expval", None), shape=shape, params=params
+    )
     assert "qml.device('lightning.qubit', wires=4," in snippet
     assert "    qml.CNOT(wires=[1, 2])" in snippet and "    qml.RX(params[5], wires=2)" in snippet
     assert f"torch.tensor({params!r}" in snippet

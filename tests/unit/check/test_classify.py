@@ -41,8 +41,7 @@ THIRD_PARTY = ObservedWarning("ComplexWarning", "Casting complex", "numpy/x.py",
         ({"error": None, "connected": False, "checks": ()}, Outcome.NO_GRADIENT),
         # a wrong forward value is wrong even when no gradient comes out
         ({"error": None, "connected": False, "checks": (_check([0.0], [1.0]),)}, Outcome.INCORRECT),
-        ({"error": None, "connected": True, "checks": (), "detail": "nothing to compare"},
-         Outcome.INCORRECT),
+        ({"error": None, "connected": True, "checks": (), "detail": "nothing to compare"}, Outcome.INCORRECT),
     ],
 )
 def test_classify(kwargs, outcome):
@@ -104,8 +103,9 @@ def test_supported_that_breaks_fails_and_incorrect_that_is_fixed_fails():
 
 def test_warnings_are_checked_both_ways_and_third_party_ones_ignored():
     ok = classify(error=None, connected=False, checks=())
-    declared = Expectation(Outcome.NO_GRADIENT,
-                           warnings=(WarningSpec("UserWarning", re.compile("differentiate")),))
+    declared = Expectation(
+        Outcome.NO_GRADIENT, warnings=(WarningSpec("UserWarning", re.compile("differentiate")),)
+    )
     assert mismatches(declared, ok, (PL_WARNING, THIRD_PARTY)) == []
     assert "was not raised" in mismatches(declared, ok, (THIRD_PARTY,))[0]
     undeclared = mismatches(Expectation(Outcome.NO_GRADIENT), ok, (PL_WARNING,))
@@ -124,15 +124,19 @@ def test_pennylane_warning_attribution():
 
 def test_compare_values_needs_every_entry_within_tolerance_and_the_same_shape() -> None:
     expected = np.array([1.0, 2.0])
-    ok = compare_values("Jacobian", np.array([1.0, 2.1]), expected=expected,
-                        tolerance=np.array(0.2), criterion="c")
+    ok = compare_values(
+        "Jacobian", np.array([1.0, 2.1]), expected=expected, tolerance=np.array(0.2), criterion="c"
+    )
     assert ok.passed and ok.tolerance.shape == (2,) and (ok.what, ok.criterion) == ("Jacobian", "c")
-    assert not compare_values("Jacobian", np.array([1.0, 2.3]), expected=expected,
-                              tolerance=np.array(0.2), criterion="c").passed
-    assert not compare_values("Jacobian", np.array([1.0]), expected=expected,
-                              tolerance=np.array(0.2), criterion="c").passed
-    assert not compare_values("Jacobian", np.array([1.0, np.nan]), expected=expected,
-                              tolerance=np.array(0.2), criterion="c").passed
+    assert not compare_values(
+        "Jacobian", np.array([1.0, 2.3]), expected=expected, tolerance=np.array(0.2), criterion="c"
+    ).passed
+    assert not compare_values(
+        "Jacobian", np.array([1.0]), expected=expected, tolerance=np.array(0.2), criterion="c"
+    ).passed
+    assert not compare_values(
+        "Jacobian", np.array([1.0, np.nan]), expected=expected, tolerance=np.array(0.2), criterion="c"
+    ).passed
 
 
 # --- values as the framework returned them: complex parts and dtypes ---
@@ -170,8 +174,9 @@ def test_every_dtype_but_float64_is_a_dtype_finding(dtype) -> None:
     observed = REF.astype(dtype)  # zero imaginary part, or the same values rounded
     check = dtype_check("Jacobian", observed)
     assert not check.passed and check.what == "Jacobian dtype" and check.criterion == DTYPE_CRITERION
-    assert check.describe() == (f"Jacobian dtype {np.dtype(dtype)}, but a real function of "
-                                f"float64 parameters must give float64")
+    assert check.describe() == (
+        f"Jacobian dtype {np.dtype(dtype)}, but a real function of float64 parameters must give float64"
+    )
     outcome = classify(error=None, connected=True, checks=(_jacobian(REF), check))
     assert outcome.outcome is Outcome.INCORRECT and outcome.failed_check is check
     assert f"Jacobian dtype {np.dtype(dtype)}" in outcome.describe()
@@ -186,8 +191,13 @@ def test_float64_passes_the_dtype_check_and_compares_no_values() -> None:
 def test_float32_values_are_compared_as_they_are() -> None:
     # float32 entries are exact in float64, so the error seen is the float32 rounding itself
     observed = np.array([0.617620462014462], dtype=np.float32)
-    check = compare_values("forward value", observed, expected=np.array([0.617620462014462]),
-                           tolerance=np.array(1e-13), criterion="c")
+    check = compare_values(
+        "forward value",
+        observed,
+        expected=np.array([0.617620462014462]),
+        tolerance=np.array(1e-13),
+        criterion="c",
+    )
     assert not check.passed
     assert check.max_abs == pytest.approx(abs(float(observed[0]) - 0.617620462014462))
 
@@ -199,12 +209,14 @@ def test_real_float64_results_give_the_same_numbers_as_before() -> None:
     assert not check.passed and check.worst_entry() == (1, 1)
 
 
-@pytest.mark.parametrize(("dtype", "passed"), [(np.float32, True), (np.float64, True),
-                                               (np.float16, False), (np.complex64, False)])
+@pytest.mark.parametrize(
+    ("dtype", "passed"), [(np.float32, True), (np.float64, True), (np.float16, False), (np.complex64, False)]
+)
 def test_a_dtype_check_can_accept_several_dtypes(dtype, passed: bool) -> None:
     """Float32 parameters (the features' ``float32``) may come back as float32 or float64."""
-    check = dtype_check("Jacobian", REF.astype(dtype), parameters="float32",
-                        allowed=("float32", "float64"))
+    check = dtype_check("Jacobian", REF.astype(dtype), parameters="float32", allowed=("float32", "float64"))
     assert check.passed is passed
-    assert check.describe() == (f"Jacobian dtype {np.dtype(dtype)}, but a real function of "
-                                "float32 parameters must give float32 or float64")
+    assert check.describe() == (
+        f"Jacobian dtype {np.dtype(dtype)}, but a real function of "
+        "float32 parameters must give float32 or float64"
+    )

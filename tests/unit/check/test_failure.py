@@ -16,11 +16,19 @@ DECISIONS = (Decision("expect", 12), Decision("warnings", 30))
 def test_a_qnode_failure_names_the_resolved_method_its_rules_and_the_cure() -> None:
     cell = QNodeCell("default.qubit", "autograd", "best", "expval", None)
     run = CellRun(cell, Observed(Outcome.SUPPORTED), (), 0.1, resolved_method="backprop")
-    text = failure_message(QNODE, ResolvedCell(cell, DECLARED, decisions=DECISIONS), run,
-                           ["observed supported, but matrix.yaml declares incorrect"],
-                           matrix_file="m.yaml").splitlines()
-    assert text[:4] == [f"[{cell.id}]", "  observed supported, but matrix.yaml declares incorrect",
-                        "  declared: incorrect", "  observed: supported"]
+    text = failure_message(
+        QNODE,
+        ResolvedCell(cell, DECLARED, decisions=DECISIONS),
+        run,
+        ["observed supported, but matrix.yaml declares incorrect"],
+        matrix_file="m.yaml",
+    ).splitlines()
+    assert text[:4] == [
+        f"[{cell.id}]",
+        "  observed supported, but matrix.yaml declares incorrect",
+        "  declared: incorrect",
+        "  observed: supported",
+    ]
     assert text[4] == "  diff_method 'best' resolved to 'backprop'"
     assert any("diff_method='best'" in line for line in text)  # the snippet rebuilds the cell
     assert text[-5:] == [
@@ -35,8 +43,13 @@ def test_a_qnode_failure_names_the_resolved_method_its_rules_and_the_cure() -> N
 def test_a_family_left_out_by_default_is_asked_for_and_nothing_resolved_is_said() -> None:
     cell = QjitCell("lightning.qubit", "adjoint", "qml.grad", "auto", "expval", None, "first")
     run = CellRun(cell, Observed(Outcome.SUPPORTED), (), 0.1)
-    text = failure_message(QJIT, ResolvedCell(cell, DECLARED, decisions=DECISIONS[:1]), run,
-                           ["a problem"], matrix_file="matrix.yaml")
+    text = failure_message(
+        QJIT,
+        ResolvedCell(cell, DECLARED, decisions=DECISIONS[:1]),
+        run,
+        ["a problem"],
+        matrix_file="matrix.yaml",
+    )
     assert "resolved to" not in text
     assert f"supportmatrix observe --matrix matrix.yaml --qjit -k {cell.id} -o observed.json" in text
     assert text.endswith("and regenerate docs/qjit-table.md.")

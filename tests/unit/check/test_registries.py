@@ -35,8 +35,10 @@ def test_snippet_source_builds_what_the_builder_builds(name: str) -> None:
     call = ast.parse(kind.source, mode="eval").body
     assert isinstance(call, ast.Call) and ast.unparse(call.func).startswith("qml."), kind.source
     # Compiling the snippet text here is the point of the test: the suite itself never does.
-    from_source = eval(compile(kind.source, f"<{name} snippet>", "eval"),  # noqa: S307
-                       {"qml": qml, "HERMITIAN": HERMITIAN})
+    from_source = eval(
+        compile(kind.source, f"<{name} snippet>", "eval"),  # noqa: S307
+        {"qml": qml, "HERMITIAN": HERMITIAN},
+    )
     built = kind.build(qml)
     assert type(from_source) is type(built)
     assert repr(from_source) == repr(built)
@@ -61,8 +63,10 @@ def test_parameters_and_their_snippet_have_the_asked_dtype(name: str, dtype: str
     made = adapter.params([0.5, -0.25], dtype)
     namespace: dict = {"np": np}
     # Executing the snippet's imports and parameter line is the point of the test.
-    exec("\n".join([*adapter.snippet_imports, adapter.snippet_params_line([0.5, -0.25], dtype)]),  # noqa: S102
-         namespace)
+    exec(
+        "\n".join([*adapter.snippet_imports, adapter.snippet_params_line([0.5, -0.25], dtype)]),  # noqa: S102
+        namespace,
+    )
     from supportmatrix.check.interfaces import to_numpy
 
     for x in (made, namespace["x"]):

@@ -6,8 +6,8 @@ import numpy as np
 
 from supportmatrix.check import tolerance
 from supportmatrix.check.oracle import reference
-from supportmatrix.qnode.runner import _jacobian_check
 from supportmatrix.matrix.model import QNodeCell
+from supportmatrix.qnode.runner import _jacobian_check
 
 SPSA_STATE = QNodeCell("default.qubit", "tf", "spsa", "state", None)
 

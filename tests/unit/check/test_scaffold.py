@@ -60,7 +60,7 @@ def test_a_base_exception_is_no_observation_and_propagates(exc: type[BaseExcepti
 def test_warnings_are_recorded_once_each_in_first_seen_order() -> None:
     with observe() as obs:
         for message in ("second", "first", "second", "first", "third"):
-            warnings.warn(message, UserWarning)  # one line: only the message tells them apart
+            warnings.warn(message, UserWarning, stacklevel=1)  # one line: only the message tells them apart
     assert [w.message for w in obs.warnings] == ["second", "first", "third"]
     assert {w.category for w in obs.warnings} == {"UserWarning"}
     assert all(w.filename == __file__ for w in obs.warnings)
@@ -68,13 +68,19 @@ def test_warnings_are_recorded_once_each_in_first_seen_order() -> None:
 
 def test_the_recorded_checks_decide_the_outcome() -> None:
     with observe() as obs:
-        obs.checks.append(compare_values("forward value", np.array([1.0]), expected=np.array([1.5]),
-                                         tolerance=np.array([0.1]), criterion="test"))
+        obs.checks.append(
+            compare_values(
+                "forward value",
+                np.array([1.0]),
+                expected=np.array([1.5]),
+                tolerance=np.array([0.1]),
+                criterion="test",
+            )
+        )
     assert obs.observed().outcome is Outcome.INCORRECT
     with observe() as obs:
         obs.connected = False
     assert obs.observed().outcome is Outcome.NO_GRADIENT
-
 
 
 def test_torch_warns_every_time_inside_a_run_once_torch_is_loaded() -> None:

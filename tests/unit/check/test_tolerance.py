@@ -10,8 +10,19 @@ import pytest
 from supportmatrix.check import tolerance
 from supportmatrix.check.oracle import measure, reference
 
-DIFFERENTIABLE = ["state", "density_matrix", "probs", "sample", "expval", "expval_hermitian",
-                  "expval_projector", "var", "vn_entropy", "mutual_info", "purity"]
+DIFFERENTIABLE = [
+    "state",
+    "density_matrix",
+    "probs",
+    "sample",
+    "expval",
+    "expval_hermitian",
+    "expval_projector",
+    "var",
+    "vn_entropy",
+    "mutual_info",
+    "purity",
+]
 
 
 def test_oracle_state_is_normalised_and_matches_closed_forms():
@@ -71,8 +82,9 @@ def test_shot_tolerance_shrinks_with_shots_and_detects_a_sign_flip():
     t2 = tolerance.shots_jacobian_tolerance("parameter-shift", "expval", ref, 100_000, p)
     assert np.all(t2 < t1 / 9)
     flipped_error = 2 * np.abs(ref.jacobian)
-    assert np.all(flipped_error > tolerance.shots_jacobian_tolerance(
-        "parameter-shift", "expval", ref, 10_000, p))
+    assert np.all(
+        flipped_error > tolerance.shots_jacobian_tolerance("parameter-shift", "expval", ref, 10_000, p)
+    )
 
 
 def test_no_shot_model_for_state():

@@ -36,8 +36,11 @@ def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
     ref = feature_reference(name)
     atol = max(1e-12, float(np.max(tolerance.forward_tolerance(feature))))
     assert np.allclose(namespace["f"](x), ref.value, atol=atol)
-    assert np.allclose(namespace["jac"], ref.jacobian,
-                       atol=max(1e-9, float(np.max(tolerance.analytic_tolerance("backprop", feature)))))
+    assert np.allclose(
+        namespace["jac"],
+        ref.jacobian,
+        atol=max(1e-9, float(np.max(tolerance.analytic_tolerance("backprop", feature)))),
+    )
     if feature.derivative == 2:
         assert np.allclose(namespace["hess"], hessian_of(feature), atol=1e-8)
 

@@ -22,7 +22,12 @@ def test_the_record_carries_its_derived_facts() -> None:
     assert hamiltonian.trainable_coefficients == 3
     assert hamiltonian.coefficient_params == (2, 3, 4)
     assert [rule for rule, _ in hamiltonian.tape_arguments] == [
-        catalog.GATE_RULES["RX"], catalog.GATE_RULES["RY"], None, None, None]
+        catalog.GATE_RULES["RX"],
+        catalog.GATE_RULES["RY"],
+        None,
+        None,
+        None,
+    ]
     # 3 gates (CNOT counts 2) + one pass over 8 amplitudes per term, + 8 amplitudes
     assert (hamiltonian.work, hamiltonian.amplitudes) == (4 + 3 * 8, 8)
     assert FEATURES["hessian"].amplitudes == 16  # a second auxiliary wire
@@ -42,7 +47,7 @@ def test_derived_facts_leave_equality_and_hashing_to_the_data() -> None:
     again = dataclasses.replace(own)
     assert again == own and hash(again) == hash(own)
     assert "frequencies" not in repr(own)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError):  # noqa: PT011  the message is dataclasses', not ours
         dataclasses.replace(own, magnitude=2.0)  # derived, never passed
 
 

@@ -55,9 +55,12 @@ def test_rot_is_rz_ry_rz_with_the_documented_closed_form() -> None:
     phi, theta, omega = 0.3, -1.1, 2.2
     got = gates.rot(np.array([phi]), np.array([theta]), np.array([omega]))[0]
     c, s = np.cos(theta / 2), np.sin(theta / 2)
-    closed = np.array([
-        [np.exp(-0.5j * (phi + omega)) * c, -np.exp(0.5j * (phi - omega)) * s],
-        [np.exp(-0.5j * (phi - omega)) * s, np.exp(0.5j * (phi + omega)) * c]])
+    closed = np.array(
+        [
+            [np.exp(-0.5j * (phi + omega)) * c, -np.exp(0.5j * (phi - omega)) * s],
+            [np.exp(-0.5j * (phi - omega)) * s, np.exp(0.5j * (phi + omega)) * c],
+        ]
+    )
     assert np.allclose(got, closed)
 
 

@@ -30,8 +30,12 @@ def test_there_are_hessian_features_of_an_expectation_and_of_probabilities() -> 
 def test_the_hessian_reference_is_the_closed_form_within_its_bound() -> None:
     """<Z1> after RY(x0), CRX(x1) is (1 + cos x0)/2 + (1 - cos x0)/2 cos x1."""
     x0, x1 = FEATURES["hessian"].params
-    exact = np.array([[-np.cos(x0) / 2 + np.cos(x0) * np.cos(x1) / 2, -np.sin(x0) * np.sin(x1) / 2],
-                      [-np.sin(x0) * np.sin(x1) / 2, -(1 - np.cos(x0)) / 2 * np.cos(x1)]])
+    exact = np.array(
+        [
+            [-np.cos(x0) / 2 + np.cos(x0) * np.cos(x1) / 2, -np.sin(x0) * np.sin(x1) / 2],
+            [-np.sin(x0) * np.sin(x1) / 2, -(1 - np.cos(x0)) / 2 * np.cos(x1)],
+        ]
+    )
     error = np.abs(hessian_of(FEATURES["hessian"])[0] - exact)
     assert np.all(error <= ht.reference_error(FEATURES["hessian"]))
     # probabilities of the matrix circuit: p00 = (1 + cos x0)(1 + cos x1) / 4
@@ -108,8 +112,7 @@ def test_the_nested_rules_merged_squares() -> None:
     for ck, sk in four.rule:
         for cl, sl in four.rule:
             merged[round(sk + sl, 9)] = merged.get(round(sk + sl, 9), 0.0) + ck * cl
-    assert four.nested_shift_sq == pytest.approx(max(sum(v**2 for v in merged.values()),
-                                                     four.shift_sq**2))
+    assert four.nested_shift_sq == pytest.approx(max(sum(v**2 for v in merged.values()), four.shift_sq**2))
 
 
 def test_the_nested_rule_is_the_oracles_second_derivative() -> None:
@@ -154,11 +157,14 @@ def _f(x):  # no annotations: a plain function every framework runs
 def _exact(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     a, b = x
     value = np.array([np.sin(a) * b**2, np.cos(a * b)])
-    jac = np.array([[np.cos(a) * b**2, 2 * np.sin(a) * b],
-                    [-b * np.sin(a * b), -a * np.sin(a * b)]])
+    jac = np.array([[np.cos(a) * b**2, 2 * np.sin(a) * b], [-b * np.sin(a * b), -a * np.sin(a * b)]])
     c = np.cos(a * b)
-    hess = np.array([[[-np.sin(a) * b**2, 2 * np.cos(a) * b], [2 * np.cos(a) * b, 2 * np.sin(a)]],
-                     [[-b * b * c, -np.sin(a * b) - a * b * c], [-np.sin(a * b) - a * b * c, -a * a * c]]])
+    hess = np.array(
+        [
+            [[-np.sin(a) * b**2, 2 * np.cos(a) * b], [2 * np.cos(a) * b, 2 * np.sin(a)]],
+            [[-b * b * c, -np.sin(a * b) - a * b * c], [-np.sin(a * b) - a * b * c, -a * a * c]],
+        ]
+    )
     return value, jac, hess
 
 
@@ -183,8 +189,9 @@ def test_numpy_parameters_have_no_derivatives() -> None:
     from supportmatrix.features.hessian import second_derivatives
 
     with pytest.warns(UserWarning, match="no trainable parameters"):
-        forward, jac, hess = second_derivatives("None", _f, ADAPTERS["None"].params([0.3, -0.7]),
-                                                Observation())
+        forward, jac, hess = second_derivatives(
+            "None", _f, ADAPTERS["None"].params([0.3, -0.7]), Observation()
+        )
     assert jac is NO_GRADIENT and hess is NO_GRADIENT and forward.shape == (2,)
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
-from supportmatrix.features import tolerance
 
 #: Every circuit the features run: unbatched features, and each broadcast one's elements.
-CIRCUITS = {c.name: c for f in FEATURES.values()
-            for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])}
+CIRCUITS = {
+    c.name: c
+    for f in FEATURES.values()
+    for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])
+}
 UNBATCHED = [name for name, f in FEATURES.items() if not f.batch]
 
 
@@ -25,8 +28,10 @@ def test_classical_and_hamiltonian_match_their_closed_forms() -> None:
     ref = feature_reference("classical")
     # <Z1> after CNOT is <Z0 Z1> before it: cos(2 x0 + x1) cos(x1)
     assert np.isclose(ref.value[0], np.cos(2 * x0 + x1) * np.cos(x1))
-    exact = [-2 * np.sin(2 * x0 + x1) * np.cos(x1),
-             -np.sin(2 * x0 + x1) * np.cos(x1) - np.cos(2 * x0 + x1) * np.sin(x1)]
+    exact = [
+        -2 * np.sin(2 * x0 + x1) * np.cos(x1),
+        -np.sin(2 * x0 + x1) * np.cos(x1) - np.cos(2 * x0 + x1) * np.sin(x1),
+    ]
     assert np.allclose(ref.jacobian[0], exact, atol=1e-11)
     x0, x1, c0, c1, c2 = FEATURES["hamiltonian"].params
     # c0 <Z1> + c1 <Y0><X1> + c2 <Z0><X1> before the CNOT, with <Y0> = -sin(x0)
@@ -70,9 +75,11 @@ def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
 def test_tape_jacobian_times_classical_jacobian_is_the_jacobian(name: str) -> None:
     feature = FEATURES[name]
     assert tape_feature(feature).params == pytest.approx(
-        tuple(feature.classical_jacobian @ np.array(feature.params)))
-    assert np.allclose(tape_jacobian(name) @ feature.classical_jacobian,
-                       feature_reference(name).jacobian, atol=1e-10)
+        tuple(feature.classical_jacobian @ np.array(feature.params))
+    )
+    assert np.allclose(
+        tape_jacobian(name) @ feature.classical_jacobian, feature_reference(name).jacobian, atol=1e-10
+    )
 
 
 @pytest.mark.parametrize("name", list(CIRCUITS))
@@ -86,8 +93,11 @@ def test_measured_outcomes_are_far_from_certain(name: str) -> None:
     psi = states(feature, np.array([feature.params]))[0]
     for m in feature.measurements:
         if m.kind == "probs":
-            values = (np.abs(psi.reshape(2, 2)) ** 2).sum(axis=tuple(
-                w for w in range(2) if w not in m.wires)).reshape(-1)
+            values = (
+                (np.abs(psi.reshape(2, 2)) ** 2)
+                .sum(axis=tuple(w for w in range(2) if w not in m.wires))
+                .reshape(-1)
+            )
         else:
             values = np.array([np.real(psi.conj() @ gates.pauli_word(w) @ psi) for _, w in m.terms])
         assert np.all(tolerance.outcome_variance(m.kind, values) >= tolerance.MIN_OUTCOME_VARIANCE)
@@ -104,7 +114,7 @@ def test_the_four_term_rule_reproduces_the_controlled_derivatives() -> None:
     assert GATE_RULES["CRX"].shift_sq == pytest.approx(2 * (cp**2 + cm**2))
     for i in range(3):
         e = np.eye(3)[i]
-        f = lambda s: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
+        f = lambda s, e=e: outputs(feature, (x + s * e)[None, :])[0, 0]  # noqa: E731
         rule = cp * (f(np.pi / 2) - f(-np.pi / 2)) - cm * (f(3 * np.pi / 2) - f(-3 * np.pi / 2))
         assert rule == pytest.approx(feature_reference("controlled").jacobian[0, i], abs=1e-10)
 
@@ -120,5 +130,6 @@ def test_a_broadcast_reference_is_block_diagonal_over_its_elements() -> None:
         assert np.all(ref.jacobian[b, :, others] == 0)
         x0, x1 = element(feature, b).params
         # <Z1> = cos(x0) cos(x1) for the matrix's circuit
-        assert np.allclose(ref.jacobian[b, :, b], [-np.sin(x0) * np.cos(x1),
-                                                   -np.cos(x0) * np.sin(x1)], atol=1e-11)
+        assert np.allclose(
+            ref.jacobian[b, :, b], [-np.sin(x0) * np.cos(x1), -np.cos(x0) * np.sin(x1)], atol=1e-11
+        )

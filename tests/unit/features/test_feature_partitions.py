@@ -21,8 +21,12 @@ SHOTS = FEATURE.shot_vector
 def _jacobian_checks(jac: np.ndarray) -> list:
     ref = feature_reference("shot-vector").jacobian
     return partitions.partition_checks(
-        "Jacobian", jac, ref, SHOTS,
-        lambda shots: tolerance.shots_jacobian_tolerance("parameter-shift", FEATURE, shots, P))
+        "Jacobian",
+        jac,
+        ref,
+        SHOTS,
+        lambda shots: tolerance.shots_jacobian_tolerance("parameter-shift", FEATURE, shots, P),
+    )
 
 
 def test_the_partitions_are_the_vector_or_the_cells_shots() -> None:
@@ -35,8 +39,9 @@ def test_the_partitions_are_the_vector_or_the_cells_shots() -> None:
 def test_each_partition_has_its_own_tolerance_and_check() -> None:
     ref = feature_reference("shot-vector").jacobian
     checks = _jacobian_checks(np.concatenate([ref] * 3))
-    assert [c.what for c in checks] == [f"Jacobian, partition {k + 1} of 3 ({s} shots)"
-                                        for k, s in enumerate(SHOTS)]
+    assert [c.what for c in checks] == [
+        f"Jacobian, partition {k + 1} of 3 ({s} shots)" for k, s in enumerate(SHOTS)
+    ]
     assert all(c.passed for c in checks)
     widths = [float(np.max(c.tolerance)) for c in checks]
     # Hoeffding: the tolerance shrinks as 1/sqrt(shots)
@@ -61,11 +66,11 @@ def test_the_bias_check_runs_per_partition_and_needs_independent_partitions() ->
     checks = partitions.bias_checks(FEATURE, SHOTS, results, lambda r: r, value, P)
     assert [c.what for c in checks][:2] == [
         "shot-vector partitions, partition 1 of 3 (1000 shots), max - min",
-        "forward value, mean of repeats, partition 1 of 3 (1000 shots)"]
+        "forward value, mean of repeats, partition 1 of 3 (1000 shots)",
+    ]
     assert len(checks) == 6 and all(c.passed for c in checks)
     # a device that returns one estimate for every repeat of the second partition
-    same = [value + (noise[k][0] if k == 1 else noise[k][r]) for r in range(BIAS_REPEATS)
-            for k in range(3)]
+    same = [value + (noise[k][0] if k == 1 else noise[k][r]) for r in range(BIAS_REPEATS) for k in range(3)]
     checks = partitions.bias_checks(FEATURE, SHOTS, same, lambda r: r, value, P)
     assert not checks[-1].passed and "partition 2 of 3" in checks[-1].what
 

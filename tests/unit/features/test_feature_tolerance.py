@@ -8,7 +8,7 @@ from itertools import product
 import numpy as np
 import pytest
 
-from supportmatrix.check.tolerance import FAMILY_FAILURE, CHECKS_PER_SHOT_CELL, spsa_matches
+from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE, spsa_matches
 from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.oracle import feature_reference, tape_jacobian
@@ -72,11 +72,13 @@ def test_frequencies_and_chain_rule_coefficients() -> None:
     assert list(FEATURES["controlled"].frequencies) == [1.0, 1.0, 1.0]
     ps = tolerance.gradient_coefficients("parameter-shift", FEATURES["controlled"])
     assert ps == pytest.approx([3 / 8] * 3)  # the four-term rule
-    assert tolerance.gradient_coefficients("parameter-shift", FEATURES["classical"]) == \
-        pytest.approx([4 * 0.5, 0.5 + 0.5])  # RX(2 x0 + x1), RY(x1)
+    assert tolerance.gradient_coefficients("parameter-shift", FEATURES["classical"]) == pytest.approx(
+        [4 * 0.5, 0.5 + 0.5]
+    )  # RX(2 x0 + x1), RY(x1)
     assert tolerance.gradient_coefficients("hadamard", FEATURES["rot"]) == pytest.approx([4.0] * 3)
-    assert tolerance.gradient_coefficients("direct-hadamard", FEATURES["two-qubit"]) == \
-        pytest.approx([0.5] * 3)
+    assert tolerance.gradient_coefficients("direct-hadamard", FEATURES["two-qubit"]) == pytest.approx(
+        [0.5] * 3
+    )
     assert tolerance.gradient_coefficients("backprop", FEATURES["controlled"]) == pytest.approx(ps)
 
 

@@ -77,8 +77,9 @@ def _loss_bound_by_hand(params: Params) -> float:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_outputs_match_the_closed_form(seed: int) -> None:
     params, x = _params(seed), _points(seed)
-    np.testing.assert_allclose(reference.outputs(params, x), _closed_form_outputs(params, x),
-                               rtol=0, atol=1e-14)
+    np.testing.assert_allclose(
+        reference.outputs(params, x), _closed_form_outputs(params, x), rtol=0, atol=1e-14
+    )
 
 
 def test_outputs_at_zero_angles_are_the_second_layer_on_plus_one() -> None:
@@ -86,8 +87,7 @@ def test_outputs_at_zero_angles_are_the_second_layer_on_plus_one() -> None:
     params["dense2.kernel"] = np.array([[1.0, -2.0], [0.5, 3.0]])
     params["dense2.bias"] = np.array([0.25, -1.0])
     # every angle is 0: <Z0> = <Z1> = 1, so each output is its kernel column's sum plus bias
-    np.testing.assert_array_equal(reference.outputs(params, np.ones((3, 2))),
-                                  np.tile([1.75, 0.0], (3, 1)))
+    np.testing.assert_array_equal(reference.outputs(params, np.ones((3, 2))), np.tile([1.75, 0.0], (3, 1)))
 
 
 def test_outputs_are_pennylanes_run_of_the_cells_circuit() -> None:
@@ -114,8 +114,14 @@ def test_outputs_broadcast_over_leading_probe_dimensions() -> None:
 def test_loss_is_the_mean_squared_error_over_points_and_outputs() -> None:
     params, x = _params(4), _points(4)
     y = _one_hot(4)
-    expected = sum((o - t) ** 2 for row, target in zip(_closed_form_outputs(params, x), y)
-                   for o, t in zip(row, target)) / y.size
+    expected = (
+        sum(
+            (o - t) ** 2
+            for row, target in zip(_closed_form_outputs(params, x), y, strict=True)
+            for o, t in zip(row, target, strict=True)
+        )
+        / y.size
+    )
     assert reference.loss(params, x, y) == pytest.approx(expected, rel=1e-13, abs=0)
 
 
@@ -144,8 +150,7 @@ def test_loss_tolerance_is_safety_times_rounding_times_the_loss_bound() -> None:
     params["dense2.kernel"] = np.array([[1.0, -2.0], [0.5, 0.0]])
     params["dense2.bias"] = np.array([0.25, -1.0])
     # A = (1 + 0.5 + 0.25 + 1, 2 + 0 + 1 + 1) = (2.75, 4); M = (2.75**2 + 4**2) / 2
-    assert reference.loss_tolerance(params) == pytest.approx(SAFETY * ROUNDING * 11.78125,
-                                                             rel=1e-15)
+    assert reference.loss_tolerance(params) == pytest.approx(SAFETY * ROUNDING * 11.78125, rel=1e-15)
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -170,8 +175,7 @@ def test_gradient_tolerance_of_the_second_layer_has_no_truncation_term() -> None
     tolerance = reference.gradient_tolerance("adjoint", params, x)
     expected = SAFETY * (1.5 * ROUNDING * m / STEP + ROUNDING * 2 * m)
     for name in ("dense2.kernel", "dense2.bias"):
-        np.testing.assert_allclose(tolerance[name], np.full(PARAM_SHAPES[name], expected),
-                                   rtol=1e-14)
+        np.testing.assert_allclose(tolerance[name], np.full(PARAM_SHAPES[name], expected), rtol=1e-14)
 
 
 def test_gradient_tolerance_of_the_first_kernel_follows_each_inputs_size() -> None:
@@ -181,8 +185,7 @@ def test_gradient_tolerance_of_the_first_kernel_follows_each_inputs_size() -> No
     rounding = 1.5 * ROUNDING * m / STEP
     tolerance = reference.gradient_tolerance("parameter-shift", params, x)["dense1.kernel"]
     sigma = np.array([2.0, 1.0])  # 2 |x_b0|
-    row0 = SAFETY * (STEP**4 / 30 * np.mean(sigma**5) * m + rounding
-                     + ROUNDING * np.mean(sigma) * m)
+    row0 = SAFETY * (STEP**4 / 30 * np.mean(sigma**5) * m + rounding + ROUNDING * np.mean(sigma) * m)
     np.testing.assert_allclose(tolerance, [[row0, row0], [SAFETY * rounding] * 2], rtol=1e-14)
 
 
@@ -192,8 +195,7 @@ def test_gradient_tolerance_of_the_biases_and_rotations_takes_slope_one() -> Non
     expected = SAFETY * (STEP**4 / 30 * 2**5 * m + 1.5 * ROUNDING * m / STEP + ROUNDING * 2 * m)
     tolerance = reference.gradient_tolerance("backprop", params, x)
     for name in ("dense1.bias", "quantum.weights"):
-        np.testing.assert_allclose(tolerance[name], np.full(PARAM_SHAPES[name], expected),
-                                   rtol=1e-14)
+        np.testing.assert_allclose(tolerance[name], np.full(PARAM_SHAPES[name], expected), rtol=1e-14)
 
 
 def test_finite_diff_tolerance_adds_the_forward_differences_error() -> None:
@@ -202,8 +204,7 @@ def test_finite_diff_tolerance_adds_the_forward_differences_error() -> None:
     fd = reference.gradient_tolerance("finite-diff", params, x)
     extra = FINITE_DIFF_STEP / 2 + 2 * ROUNDING / FINITE_DIFF_STEP - ROUNDING
     m = _loss_bound_by_hand(params)
-    np.testing.assert_allclose(fd["dense2.bias"] - exact["dense2.bias"], SAFETY * extra * 2 * m,
-                               rtol=1e-9)
+    np.testing.assert_allclose(fd["dense2.bias"] - exact["dense2.bias"], SAFETY * extra * 2 * m, rtol=1e-9)
 
 
 @pytest.mark.parametrize("method", sorted(EXACT_METHODS))
@@ -222,11 +223,11 @@ def test_a_method_without_an_error_model_is_refused(method: str) -> None:
 
 
 def test_flatten_follows_the_order_of_param_shapes() -> None:
-    params = {name: np.full(shape, k, dtype=float)
-              for k, (name, shape) in enumerate(PARAM_SHAPES.items())}
+    params = {name: np.full(shape, k, dtype=float) for k, (name, shape) in enumerate(PARAM_SHAPES.items())}
     sizes = [int(np.prod(shape)) for shape in PARAM_SHAPES.values()]
-    np.testing.assert_array_equal(reference.flatten(params),
-                                  np.repeat(np.arange(len(sizes), dtype=float), sizes))
+    np.testing.assert_array_equal(
+        reference.flatten(params), np.repeat(np.arange(len(sizes), dtype=float), sizes)
+    )
 
 
 def test_flatten_never_casts() -> None:

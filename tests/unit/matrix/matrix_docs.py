@@ -35,9 +35,7 @@ notes:
 CATCH_ALL = "  - expect: supported\n"
 
 
-def make_doc(
-    rules: str = CATCH_ALL, *, axes: str = AXES, notes: str = NOTES, version: int = 2
-) -> str:
+def make_doc(rules: str = CATCH_ALL, *, axes: str = AXES, notes: str = NOTES, version: int = 2) -> str:
     """A QNode matrix document, schema_version 2 unless a test of reading version 1 says
     ``version=1``: under 2 every outcome but ``supported`` names a note of ``notes``."""
     return f"schema_version: {version}\n" + axes + notes + "rules:\n" + textwrap.dedent(rules)
@@ -49,15 +47,11 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def load(
-    tmp_path: Path, text: str, versions: Mapping[str, str | None] | None = None
-) -> Matrix:
+def load(tmp_path: Path, text: str, versions: Mapping[str, str | None] | None = None) -> Matrix:
     return load_matrix(write(tmp_path, text), versions={} if versions is None else versions)
 
 
-def load_error(
-    tmp_path: Path, text: str, versions: Mapping[str, str | None] | None = None
-) -> MatrixError:
+def load_error(tmp_path: Path, text: str, versions: Mapping[str, str | None] | None = None) -> MatrixError:
     with pytest.raises(MatrixError) as info:
         load(tmp_path, text, versions)
     return info.value

@@ -26,12 +26,18 @@ def _doc(devices: str = DEVICES, axes: str = MY_AXES) -> str:
 def test_a_declared_device_is_what_runners_build(tmp_path: Path) -> None:
     matrix = load(tmp_path, _doc())
     entry = matrix.devices["my.device"]
-    assert entry == Device("my.device", kwargs={"method": "fast", "depth": 3},
-                           seed_keyword="rng_seed", mixed_state=True, package="my-plugin")
+    assert entry == Device(
+        "my.device",
+        kwargs={"method": "fast", "depth": 3},
+        seed_keyword="rng_seed",
+        mixed_state=True,
+        package="my-plugin",
+    )
     assert device_named("my.device") == entry  # loading declared it
     assert entry.constructor_kwargs(7) == {"method": "fast", "depth": 3, "rng_seed": 7}
     assert compat.device_source("my.device", wires=3, seed=7) == (
-        "dev = qml.device('my.device', wires=3, method='fast', depth=3, rng_seed=7)")
+        "dev = qml.device('my.device', wires=3, method='fast', depth=3, rng_seed=7)"
+    )
 
 
 def test_without_a_devices_section_the_known_devices_are_used(tmp_path: Path) -> None:
@@ -42,15 +48,18 @@ def test_without_a_devices_section_the_known_devices_are_used(tmp_path: Path) ->
     assert "unknown value 'my.device'" in message and "default.qubit" in message
 
 
-@pytest.mark.parametrize(("devices", "fragment"), [
-    ("devices: {}\n", "devices must declare at least one device"),
-    ("devices: [my.device]\n", "devices must be a mapping"),
-    ("devices:\n  my.device: {colour: red}\n", "colour"),
-    ("devices:\n  my.device: {mixed_state: 'yes'}\n", "mixed_state must be true or false"),
-    ("devices:\n  my.device: {kwargs: [1]}\n", "kwargs must be a mapping"),
-    ("devices:\n  my.device: {seed_keyword: 3}\n", "seed_keyword must be a string"),
-    ("devices:\n  my.device:\n  other.device:\n", "'other.device' is declared but on no family"),
-])
+@pytest.mark.parametrize(
+    ("devices", "fragment"),
+    [
+        ("devices: {}\n", "devices must declare at least one device"),
+        ("devices: [my.device]\n", "devices must be a mapping"),
+        ("devices:\n  my.device: {colour: red}\n", "colour"),
+        ("devices:\n  my.device: {mixed_state: 'yes'}\n", "mixed_state must be true or false"),
+        ("devices:\n  my.device: {kwargs: [1]}\n", "kwargs must be a mapping"),
+        ("devices:\n  my.device: {seed_keyword: 3}\n", "seed_keyword must be a string"),
+        ("devices:\n  my.device:\n  other.device:\n", "'other.device' is declared but on no family"),
+    ],
+)
 def test_bad_devices_sections_are_one_line(tmp_path: Path, devices: str, fragment: str) -> None:
     message = str(load_error(tmp_path, _doc(devices=devices)))
     assert fragment in message and "\n" not in message
@@ -79,6 +88,6 @@ def test_the_known_mixed_state_device_gets_a_density_matrix_oracle() -> None:
     rho = measure(MIXED_STATE, [0.3, 0.4])
     n = pure.size // 2
     psi = pure[:n] + 1j * pure[n:]
-    dm = (rho[:n * n] + 1j * rho[n * n:]).reshape(n, n)
+    dm = (rho[: n * n] + 1j * rho[n * n :]).reshape(n, n)
     np.testing.assert_allclose(dm, np.outer(psi, psi.conj()), atol=1e-15)
     assert abs(np.trace(dm) - 1) < 1e-14 and np.allclose(dm, dm.conj().T)

@@ -29,8 +29,11 @@ def test_the_deciding_rules_their_lines_and_the_gate_that_does_not_hold(tmp_path
     path = matrix.path
     assert out.splitlines()[:7] == [
         f"{CELL}: a QNode cell, declared at {path} (the top level)",
-        "  device: lightning.qubit", "  interface: torch", "  diff_method: adjoint",
-        "  measurement: probs", "  shots: 100",
+        "  device: lightning.qubit",
+        "  interface: torch",
+        "  diff_method: adjoint",
+        "  measurement: probs",
+        "  shots: 100",
         "declared: incorrect warning UserWarning('torch says')",
     ]
     assert "note wrong-grad:\n  The gradient is silently wrong.\n" in out
@@ -40,17 +43,18 @@ def test_the_deciding_rules_their_lines_and_the_gate_that_does_not_hold(tmp_path
     warned = line_of(text, "{interface: torch}")
     assert f"  {path}:{catch_all}: sets expect; overridden by a later rule\n" in out
     assert f"  {path}:{wrong}: sets expect; decides expect\n" in out
-    assert (f"  {path}:{gated}: sets expect; gate does not hold\n"
-            "    gate pennylane '>=0.50' does not hold for pennylane 0.45.1\n") in out
+    assert (
+        f"  {path}:{gated}: sets expect; gate does not hold\n"
+        "    gate pennylane '>=0.50' does not hold for pennylane 0.45.1\n"
+    ) in out
     assert f"  {path}:{warned}: sets warnings; decides warnings\n" in out
     # The rule's own text follows its line, and no other rule's.
-    assert '    |   expect: {outcome: incorrect, note: wrong-grad}\n' in out
+    assert "    |   expect: {outcome: incorrect, note: wrong-grad}\n" in out
 
 
 def test_the_gate_decides_once_its_release_is_installed(tmp_path: Path) -> None:
     text = make_doc(RULES)
-    out = explain(load(tmp_path, text, {"pennylane": "0.50.0"}), CELL,
-                  versions={"pennylane": "0.50.0"})
+    out = explain(load(tmp_path, text, {"pennylane": "0.50.0"}), CELL, versions={"pennylane": "0.50.0"})
     gated = line_of(text, 'pennylane: ">=0.50"')
     assert f":{gated}: sets expect; decides expect\n" in out
     assert "gate pennylane '>=0.50' holds for pennylane 0.50.0" in out
@@ -58,20 +62,23 @@ def test_the_gate_decides_once_its_release_is_installed(tmp_path: Path) -> None:
 
 
 def test_a_rule_that_does_not_match_the_cell_is_not_listed(tmp_path: Path) -> None:
-    out = explain(load(tmp_path, make_doc(RULES)), "default.qubit-None-backprop-probs-analytic",
-                  versions={})
+    out = explain(load(tmp_path, make_doc(RULES)), "default.qubit-None-backprop-probs-analytic", versions={})
     assert "rules matching it, in file order (1;" in out and "wrong-grad" not in out
 
 
 def test_an_unknown_id_names_the_nearest_ones(tmp_path: Path) -> None:
     matrix = load(tmp_path, make_doc(RULES))
-    with pytest.raises(UnknownCell, match=r"no cell 'lightning.qubit-torch-adjont-probs-shots100' "
-                                          r"in .*; nearest: lightning.qubit-torch-adjoint-probs-shots100"):
+    with pytest.raises(
+        UnknownCell,
+        match=r"no cell 'lightning.qubit-torch-adjont-probs-shots100' "
+        r"in .*; nearest: lightning.qubit-torch-adjoint-probs-shots100",
+    ):
         explain(matrix, "lightning.qubit-torch-adjont-probs-shots100", versions={})
 
 
 def test_the_cli_explains_and_refuses_an_unknown_id_with_one_line(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = str(write(tmp_path, make_doc(RULES)))
     assert cli.main(["explain", CELL, "--matrix", path]) == 0
     assert capsys.readouterr().out.startswith(f"{CELL}: a QNode cell")

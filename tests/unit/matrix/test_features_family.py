@@ -41,7 +41,9 @@ def test_cells_are_the_product_in_axis_order_with_readable_ids(tmp_path: Path) -
     assert first.id == "default.qubit-None-backprop-controlled-analytic"
     assert matrix.family("features").cells[1].cell.id == "default.qubit-None-backprop-controlled-shots10000"
     assert set(matrix.family("features").by_id()) == {rc.cell.id for rc in matrix.family("features").cells}
-    assert len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()  # the other families are untouched
+    assert (
+        len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()
+    )  # the other families are untouched
 
 
 def test_no_features_section_means_no_feature_cells(tmp_path: Path) -> None:
@@ -50,7 +52,9 @@ def test_no_features_section_means_no_feature_cells(tmp_path: Path) -> None:
 
 
 def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Path) -> None:
-    matrix = load(tmp_path, doc("""\
+    matrix = load(
+        tmp_path,
+        doc("""\
         - expect: supported
         - where: {interface: None}
           expect: {outcome: no-gradient, note: why}
@@ -61,7 +65,9 @@ def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Pat
           expect: {outcome: incorrect, note: why}
         - where: {feature: controlled, pennylane: ">=99"}
           expect: {outcome: no-gradient, note: why}
-    """), versions={"pennylane": "0.45.1"})
+    """),
+        versions={"pennylane": "0.45.1"},
+    )
     by_id = matrix.family("features").by_id()
     assert by_id["default.qubit-None-backprop-rot-analytic"].expectation.outcome is Outcome.NO_GRADIENT
     adjoint = by_id["default.qubit-torch-adjoint-rot-shots10000"].expectation
@@ -72,20 +78,33 @@ def test_rules_resolve_last_match_wins_with_shared_notes_and_gates(tmp_path: Pat
     assert by_id["default.qubit-torch-backprop-controlled-analytic"].expectation.outcome is Outcome.SUPPORTED
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "feature: [controlled, loops]")),
-     "features.axes.feature[1]: unknown value 'loops'; allowed: controlled, rot"),
-    (doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "measurement: [expval]")),
-     "features.axes.measurement: unknown axis 'measurement'"),
-    (doc("- where: {measurement: expval}\n  expect: supported\n"),
-     "features.rules[0].where.measurement: unknown axis or package 'measurement'"),
-    (doc("- where: {interface: torch}\n  expect: supported\n"),
-     "features.rules: 16 of 32 cells are not covered"),
-    (doc("- expect: supported\n- expect: supported\n"), "features.rules[0]: this rule decides no cell"),
-    (doc("- expect: {outcome: errors, error: {class: E, match: x, stage: training}}\n"),
-     "features.rules[0].expect.error.stage: unknown stage 'training'; allowed: forward, gradient"),
-    (QNODE + "features:\n  axes: {}\n  rules: []\n  extra: 1\n", "features.extra"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "feature: [controlled, loops]")),
+            "features.axes.feature[1]: unknown value 'loops'; allowed: controlled, rot",
+        ),
+        (
+            doc(axes=FEATURE_AXES.replace("feature: [controlled, rot]", "measurement: [expval]")),
+            "features.axes.measurement: unknown axis 'measurement'",
+        ),
+        (
+            doc("- where: {measurement: expval}\n  expect: supported\n"),
+            "features.rules[0].where.measurement: unknown axis or package 'measurement'",
+        ),
+        (
+            doc("- where: {interface: torch}\n  expect: supported\n"),
+            "features.rules: 16 of 32 cells are not covered",
+        ),
+        (doc("- expect: supported\n- expect: supported\n"), "features.rules[0]: this rule decides no cell"),
+        (
+            doc("- expect: {outcome: errors, error: {class: E, match: x, stage: training}}\n"),
+            "features.rules[0].expect.error.stage: unknown stage 'training'; allowed: forward, gradient",
+        ),
+        (QNODE + "features:\n  axes: {}\n  rules: []\n  extra: 1\n", "features.extra"),
+    ],
+)
 def test_errors_name_the_features_key_path(tmp_path: Path, text: str, message: str) -> None:
     assert message in error(tmp_path, text)
 
@@ -97,13 +116,18 @@ def test_the_known_features_are_the_catalog(tmp_path: Path) -> None:
 
 
 def test_the_real_matrix_declares_every_known_feature() -> None:
-    matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml",
-                         versions={"pennylane": "0.45.1", "pennylane-lightning": "0.45.0"})
+    matrix = load_matrix(
+        Path(__file__).resolve().parents[3] / "matrix.yaml",
+        versions={"pennylane": "0.45.1", "pennylane-lightning": "0.45.0"},
+    )
     assert matrix.family("features").axes["feature"] == KNOWN_FEATURE_AXIS_VALUES["feature"]
     total = 2 * 6 * 11 * len(KNOWN_FEATURE_AXIS_VALUES["feature"]) * 2
-    assert len(matrix.family("features").cells) + len(matrix.family("features").not_applicable) == total >= 2500
+    assert (
+        len(matrix.family("features").cells) + len(matrix.family("features").not_applicable) == total >= 2500
+    )
     assert {(na.cell.feature, na.cell.shots) for na in matrix.family("features").not_applicable} == {
-        ("shot-vector", None)}
+        ("shot-vector", None)
+    }
 
 
 # --------------------------------------------------------------------------- not-applicable
@@ -125,8 +149,10 @@ def test_declared_cells_are_not_tests_and_keep_their_reason(tmp_path: Path) -> N
     matrix = load(tmp_path, na_doc())
     assert len(matrix.family("features").cells) == 32 - 8
     na = matrix.family("features").not_applicable
-    assert [x.cell.id for x in na][:2] == ["default.qubit-None-backprop-shot-vector-analytic",
-                                           "default.qubit-None-adjoint-shot-vector-analytic"]
+    assert [x.cell.id for x in na][:2] == [
+        "default.qubit-None-backprop-shot-vector-analytic",
+        "default.qubit-None-adjoint-shot-vector-analytic",
+    ]
     assert len(na) == 8 and {x.note for x in na} == {"why"}
     assert na[0].line == na_doc().splitlines().index("    - where: {feature: shot-vector, shots: None}") + 1
     ids = {rc.cell.id for rc in matrix.family("features").cells}
@@ -137,37 +163,63 @@ def test_declared_cells_are_not_tests_and_keep_their_reason(tmp_path: Path) -> N
     assert len(entries) == 32
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    (doc(axes=SHOT_VECTOR_AXES),
-     ":12: features: cell default.qubit-None-backprop-shot-vector-analytic makes no sense "
-     "(feature 'shot-vector' runs only with finite shots) but is not declared under "
-     "'not-applicable'"),
-    (na_doc(declared=DECLARED.replace("shot-vector, shots", "loops, shots")),
-     ":20: features.not-applicable[0].where.feature: unknown value 'loops'; allowed: "
-     "controlled, shot-vector"),
-    (na_doc(declared=DECLARED.replace("shot-vector, shots", "shot-vector, device: cpu, shots")),
-     ":20: features.not-applicable[0].where.device: unknown value 'cpu'"),
-    (na_doc(declared=DECLARED + "    - where: {feature: shot-vector, shots: None, interface: torch}\n"
-                                "      note: why\n"),
-     ":22: features.not-applicable[1]: overlaps the entry at line 20: cell "
-     "default.qubit-torch-backprop-shot-vector-analytic is declared not applicable twice"),
-    (na_doc(declared=DECLARED.replace("feature: shot-vector, shots: None", "shots: None")),
-     ":20: features.not-applicable[0]: declares cell default.qubit-None-backprop-controlled-analytic "
-     "not applicable, but it makes sense and is a test"),
-    (na_doc(declared=DECLARED.replace("shots: None}", "shots: None, pennylane: '>=0.40'}")),
-     "features.not-applicable[0].where.pennylane: a not-applicable entry cannot be version-gated"),
-    (na_doc(declared=DECLARED.replace("note: why", "note: because")),
-     ":21: features.not-applicable[0].note: unknown note 'because'; allowed: why"),
-    (na_doc(declared=DECLARED.replace("      note: why\n", "")),
-     "features.not-applicable[0]: missing required key 'note'"),
-    (na_doc(declared=DECLARED.replace("note: why", "note: why\n      expect: supported")),
-     "features.not-applicable[0].expect: unknown key 'expect'; allowed: where, note"),
-    (na_doc("- expect: supported\n- where: {feature: shot-vector, shots: None}\n  expect: {outcome: no-gradient, note: why}\n"),
-     "features.rules[1]: this rule matches no cell that is a test: every cell it matches is "
-     "declared not applicable"),
-])
-def test_not_applicable_errors_name_file_line_and_key_path(tmp_path: Path, text: str,
-                                                           message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            doc(axes=SHOT_VECTOR_AXES),
+            ":12: features: cell default.qubit-None-backprop-shot-vector-analytic makes no sense "
+            "(feature 'shot-vector' runs only with finite shots) but is not declared under "
+            "'not-applicable'",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("shot-vector, shots", "loops, shots")),
+            ":20: features.not-applicable[0].where.feature: unknown value 'loops'; allowed: "
+            "controlled, shot-vector",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("shot-vector, shots", "shot-vector, device: cpu, shots")),
+            ":20: features.not-applicable[0].where.device: unknown value 'cpu'",
+        ),
+        (
+            na_doc(
+                declared=DECLARED + "    - where: {feature: shot-vector, shots: None, interface: torch}\n"
+                "      note: why\n"
+            ),
+            ":22: features.not-applicable[1]: overlaps the entry at line 20: cell "
+            "default.qubit-torch-backprop-shot-vector-analytic is declared not applicable twice",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("feature: shot-vector, shots: None", "shots: None")),
+            ":20: features.not-applicable[0]: declares cell default.qubit-None-backprop-controlled-analytic "
+            "not applicable, but it makes sense and is a test",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("shots: None}", "shots: None, pennylane: '>=0.40'}")),
+            "features.not-applicable[0].where.pennylane: a not-applicable entry cannot be version-gated",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("note: why", "note: because")),
+            ":21: features.not-applicable[0].note: unknown note 'because'; allowed: why",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("      note: why\n", "")),
+            "features.not-applicable[0]: missing required key 'note'",
+        ),
+        (
+            na_doc(declared=DECLARED.replace("note: why", "note: why\n      expect: supported")),
+            "features.not-applicable[0].expect: unknown key 'expect'; allowed: where, note",
+        ),
+        (
+            na_doc(
+                "- expect: supported\n- where: {feature: shot-vector, shots: None}\n  expect: {outcome: no-gradient, note: why}\n"
+            ),
+            "features.rules[1]: this rule matches no cell that is a test: every cell it matches is "
+            "declared not applicable",
+        ),
+    ],
+)
+def test_not_applicable_errors_name_file_line_and_key_path(tmp_path: Path, text: str, message: str) -> None:
     got = error(tmp_path, text)
     assert message in got, got
     assert "\n" not in got
@@ -175,7 +227,12 @@ def test_not_applicable_errors_name_file_line_and_key_path(tmp_path: Path, text:
 
 def test_a_rule_may_cover_declared_cells_among_others(tmp_path: Path) -> None:
     """`- expect: supported` (every cell) is not dead because some of its cells are not tests."""
-    matrix = load(tmp_path, na_doc("- expect: supported\n- where: {feature: shot-vector}\n"
-                                   "  expect: {outcome: incorrect, note: why}\n"))
+    matrix = load(
+        tmp_path,
+        na_doc(
+            "- expect: supported\n- where: {feature: shot-vector}\n"
+            "  expect: {outcome: incorrect, note: why}\n"
+        ),
+    )
     outcomes = {rc.cell.id: rc.expectation.outcome for rc in matrix.family("features").cells}
     assert outcomes["lightning.qubit-torch-adjoint-shot-vector-shots10000"] is Outcome.INCORRECT

@@ -40,8 +40,11 @@ def line_of(text: str, needle: str) -> int:
 def test_cells_are_the_product_in_file_order_with_readable_ids(tmp_path: Path) -> None:
     matrix = load(tmp_path, doc())
     ids = [rc.cell.id for rc in matrix.family("hybrid").cells]
-    assert ids[:3] == ["torch-layer-default.qubit-backprop", "torch-layer-default.qubit-adjoint",
-                       "torch-layer-lightning.qubit-backprop"]
+    assert ids[:3] == [
+        "torch-layer-default.qubit-backprop",
+        "torch-layer-default.qubit-adjoint",
+        "torch-layer-lightning.qubit-backprop",
+    ]
     assert len(ids) == 8 and len(set(ids)) == 8
     assert matrix.family("hybrid").axes["layer"] == ("torch-layer", "keras-layer")
     assert len(matrix.family("qnode").cells) == 1  # the QNode family is untouched
@@ -54,12 +57,15 @@ def test_without_a_hybrid_section_the_family_is_empty(tmp_path: Path) -> None:
 
 
 def test_training_and_expect_resolve_separately_last_rule_wins(tmp_path: Path) -> None:
-    text = doc(TRAINED + """\
+    text = doc(
+        TRAINED
+        + """\
 - where: {layer: keras-layer, pennylane: ">=0.42"}
   expect: {outcome: errors, note: gone, error: {class: AttributeError, match: KerasLayer, stage: forward}}
 - where: {device: lightning.qubit}
   training: {min_accuracy: 0.9, max_epochs: 5}
-""")
+"""
+    )
     cells = load(tmp_path, text, {"pennylane": "0.45.1"}).family("hybrid").by_id()
     torch_dq = cells["torch-layer-default.qubit-backprop"]
     assert torch_dq.expectation.outcome is Outcome.SUPPORTED
@@ -72,25 +78,32 @@ def test_training_and_expect_resolve_separately_last_rule_wins(tmp_path: Path) -
 
 
 def test_version_gate_switches_a_hybrid_rule_off(tmp_path: Path) -> None:
-    text = doc(TRAINED + """\
+    text = doc(
+        TRAINED
+        + """\
 - where: {layer: keras-layer, pennylane: ">=0.42"}
   expect: {outcome: errors, error: {class: AttributeError, match: KerasLayer, stage: forward},
            note: gone}
-""")
+"""
+    )
     cells = load(tmp_path, text, {"pennylane": "0.41.0"}).family("hybrid").by_id()
     assert cells["keras-layer-default.qubit-adjoint"].expectation.outcome is Outcome.SUPPORTED
 
 
 def test_training_and_save_stages_are_hybrid_only(tmp_path: Path) -> None:
-    text = doc(TRAINED + """\
+    text = doc(
+        TRAINED
+        + """\
 - where: {layer: torch-layer}
   expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}, note: gone}
-""")
+"""
+    )
     cell = load(tmp_path, text).family("hybrid").cells[0]
     assert cell.expectation.error.stage is Stage.SAVE
     qnode_text = QNODE.replace(
         "  - expect: supported\n",
-        "  - expect: {outcome: errors, error: {class: ValueError, match: x, stage: training}}\n")
+        "  - expect: {outcome: errors, error: {class: ValueError, match: x, stage: training}}\n",
+    )
     err = load_error(tmp_path, qnode_text)
     assert err.keypath == "rules[0].expect.error.stage"
     assert "allowed: forward, gradient" in err.message
@@ -99,20 +112,43 @@ def test_training_and_save_stages_are_hybrid_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("rules", "needle", "keypath", "message"),
     [
-        ("- expect: supported\n", "rules:", "hybrid.rules",
-         "8 supported hybrid cells get no 'training'"),
-        ("- where: {layer: tf-layer}\n  expect: supported\n", "tf-layer", "hybrid.rules[0].where.layer",
-         "unknown value 'tf-layer'; allowed: torch-layer, keras-layer"),
-        ("- where: {interface: torch}\n  expect: supported\n", "interface", "hybrid.rules[0].where.interface",
-         "allowed axes: layer, device, diff_method"),
-        ("- where: {layer: torch-layer}\n", "- where", "hybrid.rules[0]",
-         "a rule needs at least one of 'expect', 'warnings', 'training'"),
-        ("- expect: supported\n  training: {min_accuracy: 1.5, max_epochs: 3}\n", "min_accuracy",
-         "hybrid.rules[0].training.min_accuracy", "min_accuracy must be a number in (0, 1], got a float 1.5"),
-        ("- expect: supported\n  training: {min_accuracy: 0.8, max_epochs: 0}\n", "max_epochs",
-         "hybrid.rules[0].training.max_epochs", "max_epochs must be an integer >= 1"),
-        ("- expect: supported\n  training: {min_accuracy: 0.8}\n", "training",
-         "hybrid.rules[0].training", "missing required key 'max_epochs'"),
+        ("- expect: supported\n", "rules:", "hybrid.rules", "8 supported hybrid cells get no 'training'"),
+        (
+            "- where: {layer: tf-layer}\n  expect: supported\n",
+            "tf-layer",
+            "hybrid.rules[0].where.layer",
+            "unknown value 'tf-layer'; allowed: torch-layer, keras-layer",
+        ),
+        (
+            "- where: {interface: torch}\n  expect: supported\n",
+            "interface",
+            "hybrid.rules[0].where.interface",
+            "allowed axes: layer, device, diff_method",
+        ),
+        (
+            "- where: {layer: torch-layer}\n",
+            "- where",
+            "hybrid.rules[0]",
+            "a rule needs at least one of 'expect', 'warnings', 'training'",
+        ),
+        (
+            "- expect: supported\n  training: {min_accuracy: 1.5, max_epochs: 3}\n",
+            "min_accuracy",
+            "hybrid.rules[0].training.min_accuracy",
+            "min_accuracy must be a number in (0, 1], got a float 1.5",
+        ),
+        (
+            "- expect: supported\n  training: {min_accuracy: 0.8, max_epochs: 0}\n",
+            "max_epochs",
+            "hybrid.rules[0].training.max_epochs",
+            "max_epochs must be an integer >= 1",
+        ),
+        (
+            "- expect: supported\n  training: {min_accuracy: 0.8}\n",
+            "training",
+            "hybrid.rules[0].training",
+            "missing required key 'max_epochs'",
+        ),
     ],
 )
 def test_bad_hybrid_rules_are_one_line_with_file_line_and_keypath(

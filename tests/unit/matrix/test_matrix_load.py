@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix import load as loader_module
-from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.axes import AXIS_NAMES
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome
 from tests.unit.matrix.matrix_docs import GATED, cell_of, line_of, make_doc, write
 
@@ -44,7 +44,9 @@ def test_a_file_loaded_again_unchanged_is_not_parsed_again(
 ) -> None:
     parses = []
     real_parse = loader_module.parse_yaml
-    monkeypatch.setattr(loader_module, "parse_yaml", lambda src, text: parses.append(text) or real_parse(src, text))
+    monkeypatch.setattr(
+        loader_module, "parse_yaml", lambda src, text: parses.append(text) or real_parse(src, text)
+    )
     path = write(tmp_path, make_doc(GATED))
     first = load_matrix(path, versions={"pennylane": "0.50"})
     assert load_matrix(path, versions={"pennylane": "0.50"}) is first

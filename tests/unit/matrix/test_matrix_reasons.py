@@ -22,8 +22,7 @@ ERROR = "{class: ValueError, match: 'refused', stage: gradient}"
     ],
 )
 def test_version_2_refuses_an_outcome_without_its_reason(tmp_path: Path, expect: str) -> None:
-    text = make_doc(rules(f"- where: {{device: lightning.qubit}}\n  expect: {expect}\n"),
-                    version=2)
+    text = make_doc(rules(f"- where: {{device: lightning.qubit}}\n  expect: {expect}\n"), version=2)
     err = load_error(tmp_path, text)
     outcome = expect.removeprefix("{outcome: ").split(",")[0].rstrip("}")
     needs = "'note' saying why" if outcome == "incorrect" else "requires a 'note' naming its reason"
@@ -38,31 +37,42 @@ def test_version_2_refuses_an_outcome_without_its_reason(tmp_path: Path, expect:
         ("{outcome: incorrect, note: wrong-grad}", Outcome.INCORRECT),
     ],
 )
-def test_version_2_accepts_an_outcome_with_its_reason(
-    tmp_path: Path, expect: str, outcome: Outcome
-) -> None:
-    text = make_doc(rules(f"- where: {{device: lightning.qubit}}\n  expect: {expect}\n"),
-                    version=2)
+def test_version_2_accepts_an_outcome_with_its_reason(tmp_path: Path, expect: str, outcome: Outcome) -> None:
+    text = make_doc(rules(f"- where: {{device: lightning.qubit}}\n  expect: {expect}\n"), version=2)
     got = cell_of(load(tmp_path, text), "lightning.qubit-torch-adjoint-probs-shots100").expectation
     assert got.outcome is outcome and got.note in ("analytic-only", "wrong-grad")
     # A supported cell needs no reason.
-    assert cell_of(load(tmp_path, text), "default.qubit-torch-adjoint-probs-shots100"
-                   ).expectation.note is None
+    assert (
+        cell_of(load(tmp_path, text), "default.qubit-torch-adjoint-probs-shots100").expectation.note is None
+    )
 
 
 def test_version_2_refuses_an_unknown_reason(tmp_path: Path) -> None:
     text = make_doc(rules("- expect: {outcome: no-gradient, note: nonesuch}\n"), version=2)
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[1].expect.note", "nonesuch", "unknown note 'nonesuch'",
-                 "allowed: analytic-only, wrong-grad")
+    assert_error(
+        err,
+        text,
+        "rules[1].expect.note",
+        "nonesuch",
+        "unknown note 'nonesuch'",
+        "allowed: analytic-only, wrong-grad",
+    )
 
 
 def test_version_2_refuses_forward_only_with_what_to_write(tmp_path: Path) -> None:
     expect = f"{{outcome: forward-only, note: analytic-only, error: {ERROR}}}"
     text = make_doc(rules(f"- expect: {expect}\n"), version=2)
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[1].expect.outcome", "forward-only",
-                 "'forward-only' is schema_version 1 only", "outcome 'errors'", "'gradient'")
+    assert_error(
+        err,
+        text,
+        "rules[1].expect.outcome",
+        "forward-only",
+        "'forward-only' is schema_version 1 only",
+        "outcome 'errors'",
+        "'gradient'",
+    )
 
 
 def test_version_2_refuses_reasons_in_the_hybrid_family_too(tmp_path: Path) -> None:
@@ -73,8 +83,9 @@ def test_version_2_refuses_reasons_in_the_hybrid_family_too(tmp_path: Path) -> N
     )
     text = make_doc(version=2) + hybrid
     err = load_error(tmp_path, text)
-    assert_error(err, text, "hybrid.rules[0].expect", "stage: training",
-                 "'errors' requires a 'note' naming its reason")
+    assert_error(
+        err, text, "hybrid.rules[0].expect", "stage: training", "'errors' requires a 'note' naming its reason"
+    )
 
 
 def test_version_1_still_reads_errors_without_a_reason_and_forward_only(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from packaging.specifiers import SpecifierSet
 
-from supportmatrix.matrix.model import QNodeCell, ErrorSpec, Outcome, Stage
+from supportmatrix.matrix.model import ErrorSpec, Outcome, QNodeCell, Stage
 from supportmatrix.matrix.versions import specifier_matches
 from tests.unit.matrix.matrix_docs import (
     AXES,
@@ -214,21 +214,18 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
         # Narrow rules (most axes, one or two values each), as in a real matrix: wide random
         # rules mostly hide each other, and every field they hide would be left out below.
         where = {
-            name: rng.sample(values, rng.randint(1, 2))
-            for name, values in axes.items()
-            if rng.random() < 0.8
+            name: rng.sample(values, rng.randint(1, 2)) for name, values in axes.items() if rng.random() < 0.8
         }
         gate = rng.choice([None, ">=0.44", "<0.44"])
         outcome = rng.choice(["supported", "no-gradient", None])
         warn = rng.choice([None, "a", "b"]) if outcome else rng.choice(["a", "b"])
         drawn.append((where, gate, outcome, warn))
     reference = [
-        (where, gate is None or specifier_matches(SpecifierSet(gate), versions["pennylane"]),
-         outcome, warn)
+        (where, gate is None or specifier_matches(SpecifierSet(gate), versions["pennylane"]), outcome, warn)
         for where, gate, outcome, warn in drawn
     ]
 
-    cells = [dict(zip(axes, combo)) for combo in itertools.product(*axes.values())]
+    cells = [dict(zip(axes, combo, strict=True)) for combo in itertools.product(*axes.values())]
 
     def matches(where: dict, cell: dict) -> bool:
         return all(cell[a] in vals for a, vals in where.items())
@@ -236,8 +233,10 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
     def dead(index: int, field: int) -> bool:  # field: 2 = expect, 3 = warnings
         where, gate = drawn[index][:2]
         return all(
-            any(later[field] and later[1] in (None, gate) and matches(later[0], cell)
-                for later in drawn[index + 1:])
+            any(
+                later[field] and later[1] in (None, gate) and matches(later[0], cell)
+                for later in drawn[index + 1 :]
+            )
             for cell in cells
             if matches(where, cell)
         )
@@ -275,9 +274,7 @@ def test_resolution_agrees_with_naive_last_match(tmp_path: Path) -> None:
     assert len(matrix.family("qnode").cells) == 2 * 4 * 3 * 3 * 3
     for rc in matrix.family("qnode").cells:
         matching = [
-            r
-            for r in reference
-            if r[1] and all(rc.cell.axis_value(a) in vals for a, vals in r[0].items())
+            r for r in reference if r[1] and all(rc.cell.axis_value(a) in vals for a, vals in r[0].items())
         ]
         outcome = [r[2] for r in matching if r[2]][-1]
         warns = [r[3] for r in matching if r[3]]
@@ -296,7 +293,11 @@ def test_uncovered_cells(tmp_path: Path) -> None:
     )
     err = load_error(tmp_path, text)
     assert_error(
-        err, text, "rules", "rules:", "8 of 32 cells",
+        err,
+        text,
+        "rules",
+        "rules:",
+        "8 of 32 cells",
         "first: lightning.qubit-None-backprop-probs-analytic",
     )
 
@@ -338,8 +339,13 @@ def test_a_rule_covered_by_several_later_rules_names_them_all(tmp_path: Path) ->
     )
     err = load_error(tmp_path, text)
     covering = f"{line_of(text, 'shots: None}')}, {line_of(text, '- where: {shots: 100}')}"
-    assert_error(err, text, "rules[1]", "- where: {device: lightning.qubit}",
-                 f"for 'expect' is decided by later rules (lines {covering})")
+    assert_error(
+        err,
+        text,
+        "rules[1]",
+        "- where: {device: lightning.qubit}",
+        f"for 'expect' is decided by later rules (lines {covering})",
+    )
 
 
 def test_a_dead_warnings_field_is_refused_though_its_expect_decides(tmp_path: Path) -> None:
@@ -354,18 +360,27 @@ def test_a_dead_warnings_field_is_refused_though_its_expect_decides(tmp_path: Pa
         )
     )
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[1]", "- where: {device: lightning.qubit}",
-                 "this rule decides no cell",
-                 f"a later rule (line {line_of(text, '- where: {device: lightning.qubit}', occurrence=2)})"
-                 " sets 'warnings' on every cell it matches")
+    assert_error(
+        err,
+        text,
+        "rules[1]",
+        "- where: {device: lightning.qubit}",
+        "this rule decides no cell",
+        f"a later rule (line {line_of(text, '- where: {device: lightning.qubit}', occurrence=2)})"
+        " sets 'warnings' on every cell it matches",
+    )
 
 
 def test_a_long_list_of_deciding_rules_is_cut(tmp_path: Path) -> None:
     """No single later rule covers the dead one: its deciders are named, eight at most."""
-    narrow = [f"- where: {{device: lightning.qubit, interface: {i}, diff_method: {m}, "
-              f"measurement: {q}, shots: {s}}}\n  expect: supported\n"
-              for i in ("None", "torch") for m in ("backprop", "adjoint")
-              for q in ("probs", "sample") for s in ("None", 100)]
+    narrow = [
+        f"- where: {{device: lightning.qubit, interface: {i}, diff_method: {m}, "
+        f"measurement: {q}, shots: {s}}}\n  expect: supported\n"
+        for i in ("None", "torch")
+        for m in ("backprop", "adjoint")
+        for q in ("probs", "sample")
+        for s in ("None", 100)
+    ]
     text = make_doc(rules(no_gradient("{device: lightning.qubit}"), *narrow))
     err = load_error(tmp_path, text)
     assert err.keypath == "rules[1]"

@@ -8,7 +8,13 @@ import pytest
 
 from supportmatrix.matrix.model import Outcome
 from tests.unit.matrix.matrix_docs import (
-    AXES, assert_error, line_of, load, load_error, make_doc, rules,
+    AXES,
+    assert_error,
+    line_of,
+    load,
+    load_error,
+    make_doc,
+    rules,
 )
 
 
@@ -43,7 +49,11 @@ def test_unknown_top_level_key(tmp_path: Path) -> None:
     text = make_doc() + "comment: hi\n"
     err = load_error(tmp_path, text)
     assert_error(
-        err, text, "comment", "comment:", "unknown key 'comment'",
+        err,
+        text,
+        "comment",
+        "comment:",
+        "unknown key 'comment'",
         "allowed: schema_version, axes, notes, rules, hybrid",
     )
 
@@ -63,22 +73,20 @@ def test_null_spellings_are_normalised(tmp_path: Path) -> None:
     assert matrix.family("qnode").axes["interface"] == ("None", "torch")
     assert matrix.family("qnode").axes["shots"] == (None, 100)
     by_id = matrix.by_id()
-    assert by_id["default.qubit-None-adjoint-probs-analytic"].expectation.outcome is (
-        Outcome.NO_GRADIENT
-    )
-    assert by_id["default.qubit-None-adjoint-probs-shots100"].expectation.outcome is (
-        Outcome.SUPPORTED
-    )
-    assert by_id["default.qubit-torch-adjoint-probs-analytic"].expectation.outcome is (
-        Outcome.SUPPORTED
-    )
+    assert by_id["default.qubit-None-adjoint-probs-analytic"].expectation.outcome is (Outcome.NO_GRADIENT)
+    assert by_id["default.qubit-None-adjoint-probs-shots100"].expectation.outcome is (Outcome.SUPPORTED)
+    assert by_id["default.qubit-torch-adjoint-probs-analytic"].expectation.outcome is (Outcome.SUPPORTED)
 
 
 def test_unknown_axis_name(tmp_path: Path) -> None:
     text = make_doc(axes=AXES + "  wires: [1, 2]\n")
     err = load_error(tmp_path, text)
     assert_error(
-        err, text, "axes.wires", "wires:", "unknown axis 'wires'",
+        err,
+        text,
+        "axes.wires",
+        "wires:",
+        "unknown axis 'wires'",
         "allowed: device, interface, diff_method, measurement, shots",
     )
 
@@ -105,8 +113,12 @@ def test_axes_out_of_order(tmp_path: Path) -> None:
             "axes.interface[1]",
             ("unknown value 'pytorch'", "allowed: None, autograd, torch, tf, jax, jax-jit"),
         ),
-        ("[backprop, adjoint]", "[backprop, backprop]", "axes.diff_method[1]",
-         ("duplicate value 'backprop'",)),
+        (
+            "[backprop, adjoint]",
+            "[backprop, backprop]",
+            "axes.diff_method[1]",
+            ("duplicate value 'backprop'",),
+        ),
         ("[None, 100]", "[None, 0]", "axes.shots[1]", ("positive integer", "an integer 0")),
         ("[None, 100]", "[None, -5]", "axes.shots[1]", ("positive integer",)),
         ("[None, 100]", "[None, true]", "axes.shots[1]", ("a boolean True",)),
@@ -116,8 +128,12 @@ def test_axes_out_of_order(tmp_path: Path) -> None:
         ("[probs, sample]", "[probs, 3]", "axes.measurement[1]", ("must be a string", "3")),
         ("[probs, sample]", "[]", "axes.measurement", ("at least one value",)),
         ("[probs, sample]", "probs", "axes.measurement", ("must be a list",)),
-        ("[default.qubit, lightning.qubit]", "[default.qubit, ~]", "axes.device[1]",
-         ("must be a string, got null",)),
+        (
+            "[default.qubit, lightning.qubit]",
+            "[default.qubit, ~]",
+            "axes.device[1]",
+            ("must be a string, got null",),
+        ),
     ],
 )
 def test_bad_axis_values(
@@ -188,8 +204,7 @@ def test_rule_needs_expect_or_warnings(tmp_path: Path) -> None:
             ("unknown key 'reason'", "allowed: outcome, error, note"),
         ),
         (
-            "- expect:\n    outcome: errors\n    error: {class: E, match: x, stage: forward,"
-            " when: now}\n",
+            "- expect:\n    outcome: errors\n    error: {class: E, match: x, stage: forward, when: now}\n",
             "rules[1].expect.error.when",
             "when: now",
             ("unknown key 'when'", "allowed: class, match, stage"),
@@ -223,27 +238,32 @@ def test_unknown_where_value_message(tmp_path: Path) -> None:
     ("where", "keypath", "fragments"),
     [
         # Known to the runner but not declared in this file's axes.
-        ("{interface: [torch, jax]}", "rules[1].where.interface[1]",
-         ("unknown value 'jax'", "allowed: None, torch")),
-        ("{shots: 1000}", "rules[1].where.shots", ("unknown value 1000",
-                                                   "allowed: None, 100")),
+        (
+            "{interface: [torch, jax]}",
+            "rules[1].where.interface[1]",
+            ("unknown value 'jax'", "allowed: None, torch"),
+        ),
+        ("{shots: 1000}", "rules[1].where.shots", ("unknown value 1000", "allowed: None, 100")),
         ("{shots: true}", "rules[1].where.shots", ("a boolean True",)),
         ("{device: 7}", "rules[1].where.device", ("must be a string",)),
         ("{measurement: [probs, probs]}", "rules[1].where.measurement[1]", ("duplicate value",)),
         ("{measurement: []}", "rules[1].where.measurement", ("matches no cell",)),
-        ("{wires: 2}", "rules[1].where.wires",
-         ("unknown axis or package 'wires'", "allowed axes: device,", "allowed packages: pennylane,")),
-        ("{pennylane_lightning: '>=0.44'}", "rules[1].where.pennylane_lightning",
-         ("unknown axis or package", "pennylane-lightning")),
-        ("{pennylane: '>=0.4 4'}", "rules[1].where.pennylane",
-         ("invalid version specifier '>=0.4 4'",)),
+        (
+            "{wires: 2}",
+            "rules[1].where.wires",
+            ("unknown axis or package 'wires'", "allowed axes: device,", "allowed packages: pennylane,"),
+        ),
+        (
+            "{pennylane_lightning: '>=0.44'}",
+            "rules[1].where.pennylane_lightning",
+            ("unknown axis or package", "pennylane-lightning"),
+        ),
+        ("{pennylane: '>=0.4 4'}", "rules[1].where.pennylane", ("invalid version specifier '>=0.4 4'",)),
         ("{pennylane: 0.44}", "rules[1].where.pennylane", ("must be a string", "a float 0.44")),
         ("[device]", "rules[1].where", ("where must be a mapping",)),
     ],
 )
-def test_bad_where(
-    tmp_path: Path, where: str, keypath: str, fragments: tuple[str, ...]
-) -> None:
+def test_bad_where(tmp_path: Path, where: str, keypath: str, fragments: tuple[str, ...]) -> None:
     text = make_doc(rules(f"- where: {where}\n  expect: supported\n"))
     assert_error(load_error(tmp_path, text), text, keypath, "- where:", *fragments, occurrence=1)
 

@@ -8,7 +8,13 @@ import pytest
 
 from supportmatrix.matrix.load import MatrixError, load_matrix
 from tests.unit.matrix.matrix_docs import (
-    NOTES, assert_error, line_of, load_error, make_doc, no_gradient, rules,
+    NOTES,
+    assert_error,
+    line_of,
+    load_error,
+    make_doc,
+    no_gradient,
+    rules,
 )
 
 
@@ -49,7 +55,11 @@ def test_duplicate_key(tmp_path: Path) -> None:
     )
     err = load_error(tmp_path, text)
     assert_error(
-        err, text, "rules[1].where.device", "device: lightning.qubit", "duplicate key 'device'",
+        err,
+        text,
+        "rules[1].where.device",
+        "device: lightning.qubit",
+        "duplicate key 'device'",
         occurrence=1,
     )
     assert f"first at line {line_of(text, 'device: default.qubit')}" in err.message
@@ -107,8 +117,15 @@ def test_plain_aliases_are_refused(tmp_path: Path) -> None:
         """
     )
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[0].where.device", "&lq", "anchors/aliases are not allowed",
-                 "found anchor &lq", "write the values out")
+    assert_error(
+        err,
+        text,
+        "rules[0].where.device",
+        "&lq",
+        "anchors/aliases are not allowed",
+        "found anchor &lq",
+        "write the values out",
+    )
 
 
 def test_recursive_alias_is_refused(tmp_path: Path) -> None:
@@ -119,7 +136,7 @@ def test_recursive_alias_is_refused(tmp_path: Path) -> None:
 
 HOSTILE = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n"
-    for prev, name in zip("abcdefgh", "bcdefghi")
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
 )
 
 
@@ -143,9 +160,7 @@ def test_nested_aliases_fail_before_anything_is_expanded(tmp_path: Path) -> None
         ("shots: [None, 100]", "shots: [None, &n 100]", "axes.shots[1]", "&n 100"),
     ],
 )
-def test_a_single_anchor_is_refused(
-    tmp_path: Path, old: str, new: str, keypath: str, needle: str
-) -> None:
+def test_a_single_anchor_is_refused(tmp_path: Path, old: str, new: str, keypath: str, needle: str) -> None:
     text = make_doc().replace(old, new, 1)
     err = load_error(tmp_path, text)
     assert_error(err, text, keypath, needle, "anchors/aliases are not allowed (found anchor &n)")
@@ -155,8 +170,9 @@ def test_a_single_alias_is_refused(tmp_path: Path) -> None:
     # An alias without its anchor: refused as an alias, not as YAML's "undefined alias".
     text = make_doc(rules(no_gradient("{device: *lq}")))
     err = load_error(tmp_path, text)
-    assert_error(err, text, "rules[1].where.device", "*lq",
-                 "anchors/aliases are not allowed (found alias *lq)")
+    assert_error(
+        err, text, "rules[1].where.device", "*lq", "anchors/aliases are not allowed (found alias *lq)"
+    )
 
 
 def test_invalid_utf8(tmp_path: Path) -> None:

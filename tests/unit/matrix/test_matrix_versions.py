@@ -49,5 +49,5 @@ def test_a_constraints_file_that_includes_itself_is_one_line(tmp_path) -> None:
     from supportmatrix.matrix.versions import pinned_versions
 
     (tmp_path / "loop.txt").write_text("-c loop.txt\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="loop.txt: includes itself"):
+    with pytest.raises(ValueError, match=r"loop.txt: includes itself"):
         pinned_versions(tmp_path / "loop.txt")

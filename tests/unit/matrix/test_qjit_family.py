@@ -39,7 +39,9 @@ def test_cells_are_the_product_in_file_order_with_readable_ids(tmp_path: Path) -
     ]
     assert len(ids) == 2 * 2 * 2 * 2 * 2 and len(set(ids)) == len(ids)
     assert matrix.family("qjit").axes["shots"] == (None, 10000)
-    assert len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()  # other families untouched
+    assert (
+        len(matrix.family("qnode").cells) == 1 and matrix.family("hybrid").cells == ()
+    )  # other families untouched
     assert set(matrix.family("qjit").by_id()) == set(ids)
 
 
@@ -63,8 +65,9 @@ def test_last_matching_rule_wins_and_notes_are_shared(tmp_path: Path) -> None:
     cells = load(tmp_path, text).family("qjit").by_id()
     fd2 = cells["qjit-lightning.qubit-adjoint-catalyst.jacobian-fd-expval-analytic-second"]
     assert fd2.expectation.outcome is Outcome.INCORRECT and fd2.expectation.note == "nested"
-    assert fd2.cell == QjitCell("lightning.qubit", "adjoint", "catalyst.jacobian", "fd", "expval",
-                                None, "second")
+    assert fd2.cell == QjitCell(
+        "lightning.qubit", "adjoint", "catalyst.jacobian", "fd", "expval", None, "second"
+    )
     auto2 = cells["qjit-lightning.qubit-adjoint-qml.grad-auto-expval-shots10000-second"]
     assert auto2.expectation.error.stage is Stage.GRADIENT
     dq = cells["qjit-default.qubit-adjoint-qml.grad-fd-expval-analytic-second"]
@@ -94,7 +97,8 @@ def test_unknown_axis_value_names_the_allowed_ones(tmp_path: Path) -> None:
 
 def test_axes_must_be_the_qjit_axes_in_order(tmp_path: Path) -> None:
     swapped = QJIT_AXES.replace("    method: [auto, fd]\n", "").replace(
-        "    derivative: [first, second]\n", "    derivative: [first, second]\n    method: [auto, fd]\n")
+        "    derivative: [first, second]\n", "    derivative: [first, second]\n    method: [auto, fd]\n"
+    )
     err = load_error(tmp_path, doc(axes=swapped))
     assert err.keypath == "qjit.axes" and "order" in err.message
     err = load_error(tmp_path, doc(axes=QJIT_AXES.replace("    derivative: [first, second]\n", "")))
@@ -104,16 +108,22 @@ def test_axes_must_be_the_qjit_axes_in_order(tmp_path: Path) -> None:
 def test_qjit_rules_take_no_training_and_no_hybrid_stage(tmp_path: Path) -> None:
     err = load_error(tmp_path, doc("- expect: supported\n  training: {min_accuracy: 0.8, max_epochs: 3}\n"))
     assert err.keypath == "qjit.rules[0].training" or "training" in err.message
-    err = load_error(tmp_path, doc(
-        "- expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}}\n"))
+    err = load_error(
+        tmp_path, doc("- expect: {outcome: errors, error: {class: ValueError, match: x, stage: save}}\n")
+    )
     assert err.keypath == "qjit.rules[0].expect.error.stage"
 
 
 def test_uncovered_and_dead_rules_are_refused_in_the_qjit_section(tmp_path: Path) -> None:
     err = load_error(tmp_path, doc("- where: {device: lightning.qubit}\n  expect: supported\n"))
     assert err.keypath == "qjit.rules" and "qjit-default.qubit" in err.message
-    err = load_error(tmp_path, doc("- expect: supported\n- where: {method: fd}\n  expect: supported\n"
-                              "- where: {method: fd}\n  expect: supported\n"))
+    err = load_error(
+        tmp_path,
+        doc(
+            "- expect: supported\n- where: {method: fd}\n  expect: supported\n"
+            "- where: {method: fd}\n  expect: supported\n"
+        ),
+    )
     assert err.keypath == "qjit.rules[1]" and "decides no cell" in err.message
 
 

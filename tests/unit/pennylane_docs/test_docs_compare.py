@@ -8,6 +8,17 @@ from pathlib import Path
 
 import pytest
 
+from supportmatrix.matrix.model import (
+    ErrorSpec,
+    Expectation,
+    FamilyCells,
+    Matrix,
+    Outcome,
+    QNodeCell,
+    ResolvedCell,
+    Stage,
+    WarningSpec,
+)
 from supportmatrix.pennylane_docs.compare import (
     Claim,
     Kind,
@@ -17,17 +28,6 @@ from supportmatrix.pennylane_docs.compare import (
     render_comparison,
 )
 from supportmatrix.pennylane_docs.page import DocumentedEntry, load_docs_table
-from supportmatrix.matrix.model import (
-    FamilyCells,
-    QNodeCell,
-    ErrorSpec,
-    Expectation,
-    Matrix,
-    Outcome,
-    ResolvedCell,
-    Stage,
-    WarningSpec,
-)
 
 DOC = load_docs_table(Path(__file__).parents[1] / "data" / "small-supported-configurations.rst")
 
@@ -37,9 +37,7 @@ NG_WARNS = Expectation(
     Outcome.NO_GRADIENT, warnings=(WarningSpec("UserWarning", re.compile("no trainable")),)
 )
 INCORRECT = Expectation(Outcome.INCORRECT, note="why")
-ERR_FORWARD = Expectation(
-    Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("not accepted"), Stage.FORWARD)
-)
+ERR_FORWARD = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("not accepted"), Stage.FORWARD))
 FORWARD_ONLY = Expectation(
     Outcome.FORWARD_ONLY, ErrorSpec("ValueError", re.compile("gradient of"), Stage.GRADIENT)
 )
@@ -207,7 +205,7 @@ def test_coverage_counts_compared_undocumented_and_documented_only() -> None:
 
 
 def test_unknown_device_is_a_value_error() -> None:
-    with pytest.raises(ValueError, match="has no device 'default.mixed'; its devices: default"):
+    with pytest.raises(ValueError, match=r"has no device 'default.mixed'; its devices: default"):
         compare_with_docs(DOC, make_matrix(), device="default.mixed")
 
 

@@ -10,13 +10,13 @@ import pytest
 from docutils import nodes
 from docutils.core import publish_doctree
 
+from supportmatrix.matrix.model import Expectation, FamilyCells, Matrix, Outcome, QNodeCell, ResolvedCell
 from supportmatrix.pennylane_docs.page import (
     DocsTableError,
     DocumentedEntry,
     load_docs_table,
     parse_docs_table,
 )
-from supportmatrix.matrix.model import FamilyCells, QNodeCell, Expectation, Matrix, Outcome, ResolvedCell
 from supportmatrix.report.rst import render_rst
 
 SMALL = Path(__file__).parents[1] / "data" / "small-supported-configurations.rst"
@@ -39,9 +39,7 @@ def test_axes_in_page_order_with_the_matrix_spelling() -> None:
     assert doc.interfaces == ("None", "autograd")
     assert doc.diff_methods == ("backprop", "adjoint")
     assert doc.measurements == ("probs", "sample", "expval")  # "expval (obs)" -> expval
-    assert list(doc.entries) == list(
-        itertools.product(doc.interfaces, doc.diff_methods, doc.measurements)
-    )
+    assert list(doc.entries) == list(itertools.product(doc.interfaces, doc.diff_methods, doc.measurements))
 
 
 def test_entries_carry_role_note_text_and_line() -> None:
@@ -125,8 +123,7 @@ def broken(old: str, new: str, count: int = 1) -> str:
         (broken('``"adjoint"``', "adjoint      "), 16, "diff method label 'adjoint'"),
         (broken("|**Diff method**|  probs  |", "|**Diff method**|         |"), 12, "no name"),
         (
-            broken("+------------------+---------------+---------+----------+------------+\n\n1.",
-                   "\n1."),
+            broken("+------------------+---------------+---------+----------+------------+\n\n1.", "\n1."),
             20,
             "does not end with a closed border",
         ),
@@ -158,5 +155,5 @@ def test_malformed_table_is_one_located_error(text: str, line: int, message: str
 
 
 def test_unreadable_file_raises_oserror(tmp_path: Path) -> None:
-    with pytest.raises(OSError):
+    with pytest.raises(OSError):  # noqa: PT011  any OSError is the contract, as the name says
         load_docs_table(tmp_path / "missing.rst")

@@ -13,8 +13,15 @@ from supportmatrix.qjit.programs import program_source, qjit_seed, reproduction_
 
 
 def cell(**changes: object) -> QjitCell:
-    axes = dict(device="lightning.qubit", diff_method="adjoint", grad_function="catalyst.grad",
-                method="fd", measurement="expval", shots=None, derivative="first")
+    axes = {
+        "device": "lightning.qubit",
+        "diff_method": "adjoint",
+        "grad_function": "catalyst.grad",
+        "method": "fd",
+        "measurement": "expval",
+        "shots": None,
+        "derivative": "first",
+    }
     return QjitCell(**{**axes, **changes})  # type: ignore[arg-type]
 
 
@@ -52,5 +59,5 @@ def test_the_snippet_is_the_program_and_its_two_calls() -> None:
 
 
 def test_an_unknown_gradient_function_is_refused() -> None:
-    with pytest.raises(ValueError, match="qml.grad, catalyst.grad, catalyst.jacobian"):
+    with pytest.raises(ValueError, match=r"qml.grad, catalyst.grad, catalyst.jacobian"):
         program_source(cell(grad_function="jax.grad"))

@@ -44,8 +44,11 @@ def test_a_real_forward_difference_at_catalysts_step_passes(measurement: str) ->
 def test_a_wrong_fd_derivative_fails(measurement: str, fault: str) -> None:
     ref = reference(measurement)
     tol = tolerance.fd_tolerance(ref)
-    wrong = {"zero": 0 * ref.jacobian, "sign-flipped": -ref.jacobian,
-             "scaled by 1.001": 1.001 * ref.jacobian}[fault]
+    wrong = {
+        "zero": 0 * ref.jacobian,
+        "sign-flipped": -ref.jacobian,
+        "scaled by 1.001": 1.001 * ref.jacobian,
+    }[fault]
     assert not _passes(wrong, ref.jacobian, tol), f"{fault} passed with tolerance {tol.max():.3g}"
 
 
@@ -69,8 +72,9 @@ def test_the_fd_bound_is_looser_than_the_exact_methods_and_of_the_derived_size()
 def _analytic_hessian() -> np.ndarray:
     """<Z_1> = cos(x0) cos(x1) for the matrix circuit: its Hessian in closed form."""
     a, b = PARAMS
-    return np.array([[[-np.cos(a) * np.cos(b), np.sin(a) * np.sin(b)],
-                      [np.sin(a) * np.sin(b), -np.cos(a) * np.cos(b)]]])
+    return np.array(
+        [[[-np.cos(a) * np.cos(b), np.sin(a) * np.sin(b)], [np.sin(a) * np.sin(b), -np.cos(a) * np.cos(b)]]]
+    )
 
 
 def test_the_hessian_stencil_matches_the_closed_form_within_its_own_bound() -> None:

@@ -11,7 +11,7 @@ from supportmatrix.check.classify import Observed, ObservedError, ObservedWarnin
 from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.devices import Device
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.matrix.model import Expectation, Outcome, Stage
+from supportmatrix.matrix.model import Outcome, Stage
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.declaration_text import REWORD, render
 from supportmatrix.release.device_probe import InitError
@@ -19,15 +19,21 @@ from supportmatrix.release.init_device import check_only, declaration, skeleton
 from supportmatrix.release.update import verify_observations
 
 DEVICE = Device("my.device", kwargs={"method": "fast"}, seed_keyword=None, package="my-plugin")
-ONLY = {"interface": ["torch", "jax"], "diff_method": ["backprop", "adjoint"],
-        "measurement": ["probs", "expval"], "feature": ["rot", "shot-vector"], "shots": [None, 10000]}
+ONLY = {
+    "interface": ["torch", "jax"],
+    "diff_method": ["backprop", "adjoint"],
+    "measurement": ["probs", "expval"],
+    "feature": ["rot", "shot-vector"],
+    "shots": [None, 10000],
+}
 VERSIONS = {"pennylane": "0.45.1"}
 
 
 def _write(tmp_path: Path, doc: dict) -> Path:
     path = tmp_path / "my.device.yaml"
-    path.write_text(render(doc, device=DEVICE, packages=VERSIONS, command="supportmatrix init"),
-                    encoding="utf-8")
+    path.write_text(
+        render(doc, device=DEVICE, packages=VERSIONS, command="supportmatrix init"), encoding="utf-8"
+    )
     return path
 
 
@@ -42,19 +48,32 @@ def test_the_first_declaration_declares_every_cell_supported(tmp_path: Path) -> 
 
 def _record(rc, observed: Observed, warnings: tuple = ()) -> CellRecord:
     check = ValueCheck("Jacobian", np.array([0.5]), np.array([0.5]), np.array([1e-8]), True, "b")
-    run = CellRun(rc.cell, observed, warnings, 0.01, () if observed.error else (check,),
-                  resolved_method=rc.cell.diff_method)
+    run = CellRun(
+        rc.cell,
+        observed,
+        warnings,
+        0.01,
+        () if observed.error else (check,),
+        resolved_method=rc.cell.diff_method,
+    )
     return CellRecord.of_run(rc, run, mismatches(rc.expectation, run.observed, run.warnings))
 
 
 def _observed(cell) -> tuple[Observed, tuple]:
     """What a made-up device does: adjoint refuses probs, backprop is wrong for jax, and
     every finite-shot cell warns."""
-    warned = (ObservedWarning("UserWarning", "shots were rounded (to 10000)", "pennylane/x.py",
-                              1, True),) if cell.shots else ()
+    warned = (
+        (ObservedWarning("UserWarning", "shots were rounded (to 10000)", "pennylane/x.py", 1, True),)
+        if cell.shots
+        else ()
+    )
     if cell.diff_method == "adjoint" and getattr(cell, "measurement", "probs") == "probs":
-        error = ObservedError(Stage.FORWARD, "DeviceError", "pennylane",
-                              "Adjoint (probs) is not supported on my.device.\nmore text")
+        error = ObservedError(
+            Stage.FORWARD,
+            "DeviceError",
+            "pennylane",
+            "Adjoint (probs) is not supported on my.device.\nmore text",
+        )
         return Observed(Outcome.ERRORS, error=error), warned
     if cell.diff_method == "backprop" and cell.interface == "jax":
         return Observed(Outcome.INCORRECT), warned
@@ -73,8 +92,10 @@ def test_the_declaration_groups_rules_by_cause_and_satisfies_every_record(tmp_pa
     notes = load_matrix(path, versions=VERSIONS).notes
     worded = {key: note for key, note in notes.items() if note.startswith(REWORD)}
     assert len(worded) == 2
-    assert any("DeviceError at the forward stage: Adjoint (probs) is not supported on my.device."
-               in note for note in worded.values())
+    assert any(
+        "DeviceError at the forward stage: Adjoint (probs) is not supported on my.device." in note
+        for note in worded.values()
+    )
     assert any("wrong gradient" in note for note in worded.values())
     for key in worded:
         assert f"# --- {key} ---" in text
@@ -86,12 +107,15 @@ def test_the_declaration_groups_rules_by_cause_and_satisfies_every_record(tmp_pa
     assert "match: 'Adjoint \\(probs\\) is not supported on my\\.device\\.'" in text
 
 
-@pytest.mark.parametrize(("only", "fragment"), [
-    ({"colour": ["red"]}, "--only colour: not an axis"),
-    ({"device": ["x"]}, "--only device: not an axis"),
-    ({"interface": ["torch", "tf2"]}, "unknown value 'tf2'"),
-    ({"shots": [123]}, "unknown value 123"),
-])
+@pytest.mark.parametrize(
+    ("only", "fragment"),
+    [
+        ({"colour": ["red"]}, "--only colour: not an axis"),
+        ({"device": ["x"]}, "--only device: not an axis"),
+        ({"interface": ["torch", "tf2"]}, "unknown value 'tf2'"),
+        ({"shots": [123]}, "unknown value 123"),
+    ],
+)
 def test_only_refuses_what_init_cannot_declare(only: dict, fragment: str) -> None:
     with pytest.raises(InitError, match=fragment):
         check_only(only)
@@ -107,8 +131,10 @@ def test_a_training_target_brings_the_families_that_train(tmp_path: Path) -> Non
     only = {**ONLY, "layer": ["torch-layer"], "diff_method": ["backprop", "adjoint"]}
     matrix = load_matrix(_write(tmp_path, skeleton(DEVICE, only, target)), versions=VERSIONS)
     hybrid = matrix.family("hybrid").cells
-    assert [rc.cell.id for rc in hybrid] == ["torch-layer-my.device-backprop",
-                                             "torch-layer-my.device-adjoint"]
+    assert [rc.cell.id for rc in hybrid] == [
+        "torch-layer-my.device-backprop",
+        "torch-layer-my.device-adjoint",
+    ]
     assert {rc.training for rc in hybrid} == {target}
 
 
@@ -118,7 +144,8 @@ def test_like_borrows_notes_only_for_the_same_exception(tmp_path: Path) -> None:
     from supportmatrix.release.like_matrix import read_like
 
     like_path = tmp_path / "like.yaml"
-    like_path.write_text("""\
+    like_path.write_text(
+        """\
 schema_version: 3
 axes:
   device: [default.qubit]
@@ -136,7 +163,9 @@ rules:
     expect: {outcome: errors, note: adjoint-probs, error: adjoint-probs}
   - where: {diff_method: adjoint, measurement: probs, interface: jax}
     expect: {outcome: errors, note: adjoint-probs, error: adjoint-probs}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     like = read_like(like_path)
     only = {k: v for k, v in ONLY.items() if k != "feature"}
     only["feature"] = ["rot"]

@@ -7,11 +7,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 # pytester's in-process runs drop modules first imported inside them, and PennyLane's
 # native extensions cannot be loaded twice: import it here, outside those runs.
 import pennylane  # noqa: F401
+import pytest
 
 from supportmatrix import cli
 from supportmatrix.matrix.load import load_matrix
@@ -64,8 +63,9 @@ def _without_timings(record: dict) -> dict:
     return json.loads(ADDRESS.sub("0x…", json.dumps(kept)))
 
 
-def test_shards_merged_equal_an_unsharded_run(pytester: pytest.Pytester,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_shards_merged_equal_an_unsharded_run(
+    pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytester.makepyfile(test_cells_under_test=TEST_MODULE)
     pytester.makefile(".yaml", matrix=MATRIX)
     whole = load_results(_run(pytester, "whole.json"))
@@ -75,23 +75,29 @@ def test_shards_merged_equal_an_unsharded_run(pytester: pytest.Pytester,
     # spsa draws random directions: equal records need them seeded from the cell id
     assert sum("-spsa-" in r["id"] for r in whole["cells"]) == 8
 
-    merged = validate(merge_results(documents, load_matrix(pytester.path / "matrix.yaml")),
-                      source="merged")
+    merged = validate(merge_results(documents, load_matrix(pytester.path / "matrix.yaml")), source="merged")
     assert merged["summary"] == whole["summary"]
-    assert [_without_timings(r) for r in merged["cells"]] == \
-        [_without_timings(r) for r in whole["cells"]]
+    assert [_without_timings(r) for r in merged["cells"]] == [_without_timings(r) for r in whole["cells"]]
     assert merged["matrix"] == whole["matrix"]
 
     # The same through the command line, which writes the file.
     capsys.readouterr()
-    code = cli.main(["merge", *map(str, shards), "--matrix", str(pytester.path / "matrix.yaml"),
-                     "-o", str(pytester.path / "merged.json")])
+    code = cli.main(
+        [
+            "merge",
+            *map(str, shards),
+            "--matrix",
+            str(pytester.path / "matrix.yaml"),
+            "-o",
+            str(pytester.path / "merged.json"),
+        ]
+    )
     assert code == 0
-    assert capsys.readouterr().out == (f"{pytester.path / 'merged.json'}: 2 files merged; "
-                                       "24 cells (pass 24)\n")
+    assert capsys.readouterr().out == (
+        f"{pytester.path / 'merged.json'}: 2 files merged; 24 cells (pass 24)\n"
+    )
     written = load_results(pytester.path / "merged.json")
-    assert [_without_timings(r) for r in written["cells"]] == \
-        [_without_timings(r) for r in whole["cells"]]
+    assert [_without_timings(r) for r in written["cells"]] == [_without_timings(r) for r in whole["cells"]]
 
 
 # --------------------------------------------------------------------------- refusals
@@ -104,8 +110,7 @@ def _document(matrix_path: Path, ids: list[str], **environment: object) -> dict:
 
     matrix = load_matrix(matrix_path, versions={})
     by_id = matrix.by_id()
-    records = {i: CellRecord.unrun(by_id[i], status="skipped", reason="torch is not installed")
-               for i in ids}
+    records = {i: CellRecord.unrun(by_id[i], status="skipped", reason="torch is not installed") for i in ids}
     document = build_document(matrix, records, versions={"pennylane": "0.45.1"})
     document["environment"].update(environment)
     return json.loads(json.dumps(document))
@@ -133,10 +138,12 @@ def test_shards_that_miss_a_cell_are_refused(small: tuple[Path, list[str]]) -> N
         merge_results([("a.json", a), ("b.json", b)], load_matrix(path, versions={}))
 
 
-@pytest.mark.parametrize("key, value", [("python", "3.99.0"), ("commit", "abc"),
-                                        ("packages", {"pennylane": "0.46.0"})])
-def test_shards_from_different_environments_are_refused(small: tuple[Path, list[str]],
-                                                        key: str, value: object) -> None:
+@pytest.mark.parametrize(
+    ("key", "value"), [("python", "3.99.0"), ("commit", "abc"), ("packages", {"pennylane": "0.46.0"})]
+)
+def test_shards_from_different_environments_are_refused(
+    small: tuple[Path, list[str]], key: str, value: object
+) -> None:
     path, ids = small
     a, b = _document(path, ids[:8]), _document(path, ids[8:])
     b["environment"][key] = value
@@ -156,8 +163,9 @@ def test_shards_of_another_matrix_are_refused(small: tuple[Path, list[str]], tmp
         merge_results([("a.json", a), ("b.json", other)], load_matrix(path, versions={}))
 
 
-def test_the_cli_refuses_with_one_line_and_exit_2(small: tuple[Path, list[str]], tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_refuses_with_one_line_and_exit_2(
+    small: tuple[Path, list[str]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path, ids = small
     files = []
     for name, part in (("a.json", ids[:10]), ("b.json", ids[9:])):
@@ -175,12 +183,12 @@ def test_the_cli_refuses_with_one_line_and_exit_2(small: tuple[Path, list[str]],
 def test_observe_passes_a_shard_to_pytest_split(tmp_path: Path) -> None:
     from supportmatrix.release.observe import SPLITTING_ALGORITHM, pytest_arguments
 
-    args = pytest_arguments(tmp_path / "m.yaml", tmp_path / "r.json", workers="2", select=None,
-                            shard=(2, 3))
+    args = pytest_arguments(tmp_path / "m.yaml", tmp_path / "r.json", workers="2", select=None, shard=(2, 3))
     assert args[args.index("--splits") + 1] == "3" and args[args.index("--group") + 1] == "2"
     assert args[args.index("--splitting-algorithm") + 1] == SPLITTING_ALGORITHM
-    assert "--splits" not in pytest_arguments(tmp_path / "m.yaml", tmp_path / "r.json",
-                                              workers="2", select=None)
+    assert "--splits" not in pytest_arguments(
+        tmp_path / "m.yaml", tmp_path / "r.json", workers="2", select=None
+    )
 
 
 @pytest.mark.parametrize("shard", ["3/2", "0/2", "a/b", "2", "1/"])

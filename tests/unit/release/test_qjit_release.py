@@ -15,15 +15,17 @@ import pytest
 
 from supportmatrix import cli
 from supportmatrix.check.classify import Observed, ObservedError, ValueCheck, mismatches
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.observe import pytest_arguments
 from supportmatrix.release.results import build_document
 from tests.unit.matrix.matrix_docs import family_doc, qnode_prelude
 
-MATRIX = family_doc(qnode_prelude("nested", "Round-off."), """\
+MATRIX = family_doc(
+    qnode_prelude("nested", "Round-off."),
+    """\
 qjit:
   axes:
     device: [lightning.qubit]
@@ -34,12 +36,18 @@ qjit:
     shots: [None]
     derivative: [first, second]
   rules:
-""", "- expect: supported\n")
+""",
+    "- expect: supported\n",
+)
 OLD = {"pennylane": "0.45.1", "pennylane-lightning": "0.45.0", "pennylane-catalyst": "0.15.0"}
 NEW = {**OLD, "pennylane": "0.46.0"}
 BROKEN = "qjit-lightning.qubit-adjoint-qml.grad-auto-expval-analytic-second"
-COMPILE_ERROR = Observed(Outcome.ERRORS, error=ObservedError(
-    Stage.GRADIENT, "DifferentiableCompileError", "catalyst", "Only finite difference now"))
+COMPILE_ERROR = Observed(
+    Outcome.ERRORS,
+    error=ObservedError(
+        Stage.GRADIENT, "DifferentiableCompileError", "catalyst", "Only finite difference now"
+    ),
+)
 
 
 def _check() -> ValueCheck:
@@ -47,8 +55,9 @@ def _check() -> ValueCheck:
     return ValueCheck("Jacobian", value, value, np.array([1e-8, 1e-8]), True, "test bound")
 
 
-def _results(tmp_path: Path, matrix_path: Path, versions: dict, name: str,
-             broken: Observed | None = None) -> str:
+def _results(
+    tmp_path: Path, matrix_path: Path, versions: dict, name: str, broken: Observed | None = None
+) -> str:
     """A results file of every cell (QNode and qjit) observed as declared, but ``BROKEN``."""
     matrix = load_matrix(matrix_path, versions=versions)
     records = {}
@@ -69,33 +78,35 @@ def matrix_path(tmp_path: Path) -> Path:
 
 
 def test_observe_asks_pytest_for_the_families_a_default_run_leaves_out() -> None:
-    args = pytest_arguments(Path("m.yaml"), Path("o.json"), workers="1", select=None,
-                            families=("qjit",))
+    args = pytest_arguments(Path("m.yaml"), Path("o.json"), workers="1", select=None, families=("qjit",))
     assert "--qjit" in args
-    assert "--qjit" not in pytest_arguments(Path("m.yaml"), Path("o.json"), workers="1",
-                                            select=None)
+    assert "--qjit" not in pytest_arguments(Path("m.yaml"), Path("o.json"), workers="1", select=None)
     parser = cli.build_parser()
     assert parser.parse_args(["observe", "--qjit"]).families == ["qjit"]
     assert parser.parse_args(["observe"]).families == []
 
 
-def test_a_qjit_regression_fails_diff_tagged_as_catalyst(matrix_path: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_qjit_regression_fails_diff_tagged_as_catalyst(
+    matrix_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     old = _results(tmp_path, matrix_path, OLD, "old.json")
     new = _results(tmp_path, matrix_path, NEW, "new.json", broken=COMPILE_ERROR)
     matrix = ["--matrix", str(matrix_path)]
     assert cli.main(["diff", old, new, *matrix]) == 1
     report = capsys.readouterr().out
     assert "**5** cells compared (of them 4 Catalyst), **1** changed, **1** regressions" in report
-    assert (f"- `{BROKEN}` (Catalyst): supported → errors DifferentiableCompileError("
-            "'Only finite difference now') at gradient") in report
+    assert (
+        f"- `{BROKEN}` (Catalyst): supported → errors DifferentiableCompileError("
+        "'Only finite difference now') at gradient"
+    ) in report
     assert cli.main(["diff", "declared", old, *matrix]) == 0
     assert cli.main(["diff", "declared", new, *matrix]) == 1
     assert f"`{BROKEN}` (Catalyst)" in capsys.readouterr().out
 
 
-def test_update_accepts_a_qjit_regression_as_a_gated_rule(matrix_path: Path, tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_update_accepts_a_qjit_regression_as_a_gated_rule(
+    matrix_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     new = _results(tmp_path, matrix_path, NEW, "new.json", broken=COMPILE_ERROR)
     assert cli.main(["update", "--from", new, "--matrix", str(matrix_path)]) == 0
     assert "1 rules added for 1 drifted cells" in capsys.readouterr().out

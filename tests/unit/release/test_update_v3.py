@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
+from supportmatrix.check.run import CellRun
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, Stage
-from supportmatrix.check.run import CellRun
 from supportmatrix.release.codec import CellRecord
 from supportmatrix.release.results import build_document
 from supportmatrix.release.update import update_matrix
@@ -64,12 +64,23 @@ def _document(path: Path, versions: dict, **observed: tuple[Observed, tuple]) ->
     records = {}
     for rc in matrix.family("qnode").cells:
         e = rc.expectation
-        error = None if e.error is None else ObservedError(e.error.stage, e.error.cls, "builtins",
-                                                          "adjoint (probs) is not supported")
-        warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
-                         for w in e.warnings)
+        error = (
+            None
+            if e.error is None
+            else ObservedError(e.error.stage, e.error.cls, "builtins", "adjoint (probs) is not supported")
+        )
+        warnings = tuple(
+            ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True) for w in e.warnings
+        )
         seen, warnings = observed.get(rc.cell.id, (Observed(e.outcome, error=error), warnings))
-        run = CellRun(rc.cell, seen, warnings, 0.01, () if seen.error else (_check(),), resolved_method=rc.cell.diff_method)
+        run = CellRun(
+            rc.cell,
+            seen,
+            warnings,
+            0.01,
+            () if seen.error else (_check(),),
+            resolved_method=rc.cell.diff_method,
+        )
         records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(e, run.observed, run.warnings))
     return build_document(matrix, records, versions=versions)
 
@@ -82,18 +93,23 @@ def test_update_refers_to_declared_keys_and_declares_new_ones(tmp_path: Path) ->
     path = tmp_path / "matrix.yaml"
     path.write_text(MATRIX_V3)
     shifted = (ObservedWarning("UserWarning", "values were shifted", "pennylane/x.py", 1, True),)
-    document = _document(path, NEW, **{
-        # The same error as a declared one: referred to by its key.
-        "default.qubit-autograd-adjoint-probs-analytic": _refused("adjoint (probs) is not supported"),
-        # A new error: declared under a new key.
-        "default.qubit-autograd-backprop-probs-analytic": _refused("backprop gone"),
-        # A declared warning, newly raised.
-        "default.qubit-autograd-backprop-expval-analytic": (Observed(Outcome.SUPPORTED), shifted),
-    })
+    document = _document(
+        path,
+        NEW,
+        **{
+            # The same error as a declared one: referred to by its key.
+            "default.qubit-autograd-adjoint-probs-analytic": _refused("adjoint (probs) is not supported"),
+            # A new error: declared under a new key.
+            "default.qubit-autograd-backprop-probs-analytic": _refused("backprop gone"),
+            # A declared warning, newly raised.
+            "default.qubit-autograd-backprop-expval-analytic": (Observed(Outcome.SUPPORTED), shifted),
+        },
+    )
     change = update_matrix(path, document, gate=None, source="new.json")
     assert (change.drifted, change.rules) == (3, 3)
-    added = [line[1:] for line in change.diff.splitlines()
-             if line.startswith("+") and not line.startswith("+++")]
+    added = [
+        line[1:] for line in change.diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
     assert added == [
         "  observed-unexplained: 'Found by `supportmatrix update`: the behaviour changed and no "
         "reason is known yet. Replace this note with why.'",
@@ -110,26 +126,35 @@ def test_update_refers_to_declared_keys_and_declares_new_ones(tmp_path: Path) ->
     updated.write_text(change.text)
     before = load_matrix(path, versions=VERSIONS)
     assert [c.expectation for c in load_matrix(updated, versions=VERSIONS).resolved()] == [
-        c.expectation for c in before.resolved()]
+        c.expectation for c in before.resolved()
+    ]
 
 
 def test_update_places_a_rule_in_its_notes_group_and_names_sets(tmp_path: Path) -> None:
     path = tmp_path / "matrix.yaml"
     path.write_text(MATRIX_V3)
-    document = _document(path, NEW, **{
-        f"default.qubit-autograd-{m}-probs-analytic": _refused("adjoint (probs) is not supported")
-        for m in ("finite-diff", "spsa")})
+    document = _document(
+        path,
+        NEW,
+        **{
+            f"default.qubit-autograd-{m}-probs-analytic": _refused("adjoint (probs) is not supported")
+            for m in ("finite-diff", "spsa")
+        },
+    )
     text = update_matrix(path, document, gate=None, source="new.json").text
     # Its note is a placeholder with no group yet: appended, with its diff methods as the set.
-    assert text.endswith("  - where: {interface: autograd, diff_method: finite-differences, "
-                         "measurement: probs, pennylane: '>=0.46'}\n"
-                         "    expect: {outcome: errors, note: observed-unexplained, error: odd-value}\n")
+    assert text.endswith(
+        "  - where: {interface: autograd, diff_method: finite-differences, "
+        "measurement: probs, pennylane: '>=0.46'}\n"
+        "    expect: {outcome: errors, note: observed-unexplained, error: odd-value}\n"
+    )
     # A rule whose note has a group, which no later rule may override, goes into the group.
-    document = _document(path, NEW, **{
-        "default.qubit-torch-adjoint-probs-analytic": _refused("adjoint changed")})
+    document = _document(
+        path, NEW, **{"default.qubit-torch-adjoint-probs-analytic": _refused("adjoint changed")}
+    )
     lines = update_matrix(path, document, gate=None, source="new.json").text.splitlines()
     start = lines.index("    expect: {outcome: errors, note: odd, error: odd-value}")
-    assert lines[start + 1:start + 6] == [
+    assert lines[start + 1 : start + 6] == [
         "  - where: {interface: torch, diff_method: adjoint, measurement: probs, pennylane: '>=0.46'}",
         "    expect: {outcome: errors, note: odd, error: odd}",
         "",
@@ -141,7 +166,8 @@ def test_update_places_a_rule_in_its_notes_group_and_names_sets(tmp_path: Path) 
 
 def _converter():
     spec = importlib.util.spec_from_file_location(
-        "matrix_v3", Path(__file__).parents[3] / "scripts" / "matrix_v3.py")
+        "matrix_v3", Path(__file__).parents[3] / "scripts" / "matrix_v3.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -197,11 +223,16 @@ def test_the_conversion_keeps_every_cell_and_groups_by_note(tmp_path: Path) -> N
     assert text.count("'a x'") == 1 and "  tf-warns: {category: UserWarning, match: 'tf warns'}\n" in text
     headers = [line.strip() for line in text.splitlines() if line.strip().startswith("# ---")]
     # The warnings group can be taken whole first; `a` is split by `b`'s override.
-    assert headers == ["# --- supported ---", "# --- warnings ---", "# --- a ---", "# --- b ---",
-                       "# --- a ---"]
+    assert headers == [
+        "# --- supported ---",
+        "# --- warnings ---",
+        "# --- a ---",
+        "# --- b ---",
+        "# --- a ---",
+    ]
     assert "  # why this one stays last\n  - where: {device: lightning.qubit" in text
     assert "errors ValueError" not in text
-    body = text[text.index("rules:"):]
+    body = text[text.index("rules:") :]
     assert body.index("interface: tf, diff_method: finite-differences") < body.index("interface: torch")
 
 
@@ -214,16 +245,20 @@ def test_update_keeps_every_line_of_the_real_matrix_and_only_adds(tmp_path: Path
     versions = {"pennylane": "0.46.0", "pennylane-lightning": "0.45.0"}
     matrix = load_matrix(path, versions=versions)
     rc = matrix.family("qnode").cells[0]
-    observed = Observed(Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "RuntimeError",
-                                                            "builtins", "a brand new failure"))
+    observed = Observed(
+        Outcome.ERRORS, error=ObservedError(Stage.FORWARD, "RuntimeError", "builtins", "a brand new failure")
+    )
     record = CellRecord.of_run(rc, CellRun(rc.cell, observed, (), 0.1, resolved_method=None), ["changed"])
-    change = update_matrix(path, build_document(matrix, {rc.cell.id: record}, versions=versions),
-                           gate=None, source="new.json")
+    change = update_matrix(
+        path, build_document(matrix, {rc.cell.id: record}, versions=versions), gate=None, source="new.json"
+    )
     assert change.drifted == 1 and change.rules >= 1
-    removed = [line for line in change.diff.splitlines()
-               if line.startswith("-") and not line.startswith("---")]
+    removed = [
+        line for line in change.diff.splitlines() if line.startswith("-") and not line.startswith("---")
+    ]
     assert removed == []
-    added = [line[1:] for line in change.diff.splitlines()
-             if line.startswith("+") and not line.startswith("+++")]
+    added = [
+        line[1:] for line in change.diff.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
     assert any("a brand new failure" in line for line in added)
     assert any(line.startswith("  - where: {device: default.qubit") for line in added)

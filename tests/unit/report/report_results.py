@@ -15,11 +15,18 @@ import numpy as np
 
 from supportmatrix.check.classify import Observed, ObservedError, ObservedWarning, ValueCheck, mismatches
 from supportmatrix.check.run import CellRun
-from supportmatrix.matrix.model import TrainingRecord
-from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.families import HYBRID, QJIT, TableLayout
+from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import (
-    Expectation, FamilyCells, HybridCell, Matrix, Outcome, QjitCell, ResolvedCell, Stage,
+    Expectation,
+    FamilyCells,
+    HybridCell,
+    Matrix,
+    Outcome,
+    QjitCell,
+    ResolvedCell,
+    Stage,
+    TrainingRecord,
 )
 from supportmatrix.release.codec import CellRecord, Observation
 from supportmatrix.release.results import build_document
@@ -88,8 +95,11 @@ def _check(ratio: float, *, what: str = "Jacobian") -> ValueCheck:
 
 
 #: What the honest run raises, by declared class: messages the declared regexes find.
-MESSAGES = {"ValueError": "adjoint (probs) is not supported", "DeviceError": "no backprop here",
-            "TypeError": "no adjoint here"}
+MESSAGES = {
+    "ValueError": "adjoint (probs) is not supported",
+    "DeviceError": "no backprop here",
+    "TypeError": "no adjoint here",
+}
 
 
 def _message(cell_id: str, cls: str) -> str:
@@ -99,33 +109,62 @@ def _message(cell_id: str, cls: str) -> str:
 def honest_run(rc: Any) -> CellRun:
     """A run that observes what its cell declares; incorrect cells fail their check."""
     e = rc.expectation
-    error = None if e.error is None else ObservedError(
-        e.error.stage, e.error.cls, "pennylane.exceptions", _message(rc.cell.id, e.error.cls))
-    checks = () if error else (_check(0.25, what="forward value"),
-                               _check(3.0 if e.outcome is Outcome.INCORRECT else 0.5))
+    error = (
+        None
+        if e.error is None
+        else ObservedError(
+            e.error.stage, e.error.cls, "pennylane.exceptions", _message(rc.cell.id, e.error.cls)
+        )
+    )
+    checks = (
+        ()
+        if error
+        else (_check(0.25, what="forward value"), _check(3.0 if e.outcome is Outcome.INCORRECT else 0.5))
+    )
     if isinstance(rc.cell, HybridCell):
         training = None if error else TrainingRecord(1, (0.845,), 0.5, 2**20)
         return CellRun(rc.cell, Observed(e.outcome, error=error), (), 1.5, checks, training=training)
-    warnings = tuple(ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True)
-                     for w in e.warnings)
+    warnings = tuple(
+        ObservedWarning(w.category, "values were shifted", "pennylane/x.py", 1, True) for w in e.warnings
+    )
     failed = checks[1] if e.outcome is Outcome.INCORRECT else None
-    return CellRun(rc.cell, Observed(e.outcome, error=error, failed_check=failed), warnings, 0.01, checks, resolved_method=rc.cell.diff_method)
+    return CellRun(
+        rc.cell,
+        Observed(e.outcome, error=error, failed_check=failed),
+        warnings,
+        0.01,
+        checks,
+        resolved_method=rc.cell.diff_method,
+    )
 
 
 def drifted_run(rc: Any) -> CellRun:
     """The ``new`` run: `DRIFTED` cells changed, the others as declared."""
     cell_id = rc.cell.id
     if cell_id == DRIFTED["newly-failing"]:
-        error = ObservedError(Stage.FORWARD, "ValueError", "pennylane.exceptions",
-                              NEW_FAILURE.removeprefix("ValueError: "))
-        return CellRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop")
+        error = ObservedError(
+            Stage.FORWARD, "ValueError", "pennylane.exceptions", NEW_FAILURE.removeprefix("ValueError: ")
+        )
+        return CellRun(
+            rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop"
+        )
     if cell_id == DRIFTED["gradient-wrong"]:
         check = _check(40.0)
-        return CellRun(rc.cell, Observed(Outcome.INCORRECT, failed_check=check), (), 0.01, (_check(0.1, what="forward value"), check), resolved_method="backprop")
+        return CellRun(
+            rc.cell,
+            Observed(Outcome.INCORRECT, failed_check=check),
+            (),
+            0.01,
+            (_check(0.1, what="forward value"), check),
+            resolved_method="backprop",
+        )
     if cell_id == DRIFTED["changed-error"]:
-        error = ObservedError(Stage.FORWARD, "DeviceError", "pennylane.exceptions",
-                              "backprop is now refused differently")
-        return CellRun(rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop")
+        error = ObservedError(
+            Stage.FORWARD, "DeviceError", "pennylane.exceptions", "backprop is now refused differently"
+        )
+        return CellRun(
+            rc.cell, Observed(Outcome.ERRORS, error=error), (), 0.01, (), resolved_method="backprop"
+        )
     return honest_run(rc)
 
 
@@ -133,7 +172,9 @@ def document(matrix: Matrix, make_run: Any = honest_run) -> dict[str, Any]:
     records = {}
     for rc in (*matrix.family("qnode").cells, *matrix.family("hybrid").cells):
         run = make_run(rc)
-        records[rc.cell.id] = CellRecord.of_run(rc, run, mismatches(rc.expectation, run.observed, run.warnings))
+        records[rc.cell.id] = CellRecord.of_run(
+            rc, run, mismatches(rc.expectation, run.observed, run.warnings)
+        )
     return build_document(matrix, records, versions=VERSIONS)
 
 
@@ -149,8 +190,9 @@ def write_results(directory: Path, matrix: Matrix) -> tuple[Path, Path]:
 
 #: A Catalyst cell, for results documents that recorded the (opt-in) qjit family.
 QJIT_CELL = QjitCell("lightning.qubit", "adjoint", "catalyst.grad", "auto", "expval", None, "first")
-QJIT_FAILURE = ObservedError(Stage.GRADIENT, "CompileError", "catalyst.utils.exceptions",
-                             "adjoint cannot differentiate this program")
+QJIT_FAILURE = ObservedError(
+    Stage.GRADIENT, "CompileError", "catalyst.utils.exceptions", "adjoint cannot differentiate this program"
+)
 
 
 def with_qjit_record(document: dict[str, Any], error: ObservedError | None = None) -> dict[str, Any]:
@@ -158,10 +200,14 @@ def with_qjit_record(document: dict[str, Any], error: ObservedError | None = Non
     ``error`` (or supported)."""
     outcome = Outcome.SUPPORTED if error is None else Outcome.ERRORS
     observed = Observed(outcome, error=error)
-    record = CellRecord(QJIT_CELL, Expectation(Outcome.SUPPORTED), "pass" if error is None else "fail",
-                        Observation(observed, (), (), None, observed.describe()),
-                        () if error is None else ("observed errors, but matrix.yaml declares supported",),
-                        0.5)
+    record = CellRecord(
+        QJIT_CELL,
+        Expectation(Outcome.SUPPORTED),
+        "pass" if error is None else "fail",
+        Observation(observed, (), (), None, observed.describe()),
+        () if error is None else ("observed errors, but matrix.yaml declares supported",),
+        0.5,
+    )
     return {**document, QJIT.results_key: [record.to_json()]}
 
 
@@ -178,23 +224,39 @@ class ToyCell:
         return f"toy-{self.colour}-{self.size}-{'analytic' if self.shots is None else self.shots}"
 
     def axis_value(self, axis: str) -> str | int | None:
-        return getattr(self, axis)  # type: ignore[no-any-return]
+        return getattr(self, axis)
 
 
 #: A fifth family, made of data only: the report must draw it as it draws the others.
 TOY = dataclasses.replace(
-    HYBRID, name="toy", title="toy widgets", keypath=("toy",), axis_names=("colour", "size", "shots"),
-    make_cell=ToyCell, results_key="toy_cells", summary_key="toy_summary", marker="toy",
-    fixture="resolved_toy_cell", test_file="tests/test_toy.py", reproduction=None,
-    layout=TableLayout(sections=("colour",), rows=("size",), columns=(), paired="shots"))
-TOY_AXES: dict[str, tuple[object, ...]] = {"colour": ("red", "blue"), "size": ("S", "M", "L"),
-                                           "shots": (None, 100)}
+    HYBRID,
+    name="toy",
+    title="toy widgets",
+    keypath=("toy",),
+    axis_names=("colour", "size", "shots"),
+    make_cell=ToyCell,
+    results_key="toy_cells",
+    summary_key="toy_summary",
+    marker="toy",
+    fixture="resolved_toy_cell",
+    test_file="tests/test_toy.py",
+    reproduction=None,
+    layout=TableLayout(sections=("colour",), rows=("size",), columns=(), paired="shots"),
+)
+TOY_AXES: dict[str, tuple[object, ...]] = {
+    "colour": ("red", "blue"),
+    "size": ("S", "M", "L"),
+    "shots": (None, 100),
+}
 
 
 def toy_matrix() -> Matrix:
     """A matrix of only `TOY` cells: the large ones give no gradient."""
     cells = tuple(
-        ResolvedCell(ToyCell(colour, size, shots),  # type: ignore[arg-type]
-                     Expectation(Outcome.NO_GRADIENT if size == "L" else Outcome.SUPPORTED))
-        for colour, size, shots in itertools.product(*TOY_AXES.values()))
+        ResolvedCell(
+            ToyCell(colour, size, shots),  # type: ignore[arg-type]
+            Expectation(Outcome.NO_GRADIENT if size == "L" else Outcome.SUPPORTED),
+        )
+        for colour, size, shots in itertools.product(*TOY_AXES.values())
+    )
     return Matrix("toy.yaml", {}, {TOY.name: FamilyCells(TOY_AXES, cells)})

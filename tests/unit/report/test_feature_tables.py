@@ -13,14 +13,14 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     FeatureCell,
     Matrix,
     NotApplicableCell,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
 )
@@ -38,8 +38,8 @@ FEATURE_AXES: dict[str, tuple[object, ...]] = {
     "shots": (None, 10000),
 }
 ADJOINT_SHOTS = Expectation(
-    Outcome.ERRORS, ErrorSpec("QuantumFunctionError", re.compile("does not support adjoint"),
-                              Stage.FORWARD))
+    Outcome.ERRORS, ErrorSpec("QuantumFunctionError", re.compile("does not support adjoint"), Stage.FORWARD)
+)
 
 
 def _expect(cell: FeatureCell) -> Expectation:
@@ -51,14 +51,25 @@ def _expect(cell: FeatureCell) -> Expectation:
 
 
 def matrix() -> Matrix:
-    cells = tuple(ResolvedCell(FeatureCell(*v), _expect(FeatureCell(*v)))
-                  for v in itertools.product(*FEATURE_AXES.values()))
+    cells = tuple(
+        ResolvedCell(FeatureCell(*v), _expect(FeatureCell(*v)))
+        for v in itertools.product(*FEATURE_AXES.values())
+    )
     # the QNode family as small as its RST layout allows (two measurement columns)
-    qnode = tuple(ResolvedCell(QNodeCell("default.qubit", "torch", "backprop", m, None),
-                               Expectation(Outcome.SUPPORTED)) for m in ("probs", "purity"))
-    axes = {"device": ("default.qubit",), "interface": ("torch",), "diff_method": ("backprop",),
-            "measurement": ("probs", "purity"), "shots": (None,)}
-    return Matrix("matrix.yaml", {}, {"qnode": FamilyCells(axes, qnode), "features": FamilyCells(FEATURE_AXES, cells)})
+    qnode = tuple(
+        ResolvedCell(QNodeCell("default.qubit", "torch", "backprop", m, None), Expectation(Outcome.SUPPORTED))
+        for m in ("probs", "purity")
+    )
+    axes = {
+        "device": ("default.qubit",),
+        "interface": ("torch",),
+        "diff_method": ("backprop",),
+        "measurement": ("probs", "purity"),
+        "shots": (None,),
+    }
+    return Matrix(
+        "matrix.yaml", {}, {"qnode": FamilyCells(axes, qnode), "features": FamilyCells(FEATURE_AXES, cells)}
+    )
 
 
 def test_markdown_has_one_features_table_per_device() -> None:
@@ -75,8 +86,9 @@ def test_rst_features_tables_parse_without_messages() -> None:
     text = render_rst(matrix())
     assert "Features\n^^^^^^^^" in text
     stream = io.StringIO()
-    document = publish_doctree(text, settings_overrides={
-        "report_level": 1, "halt_level": 5, "warning_stream": stream})
+    document = publish_doctree(
+        text, settings_overrides={"report_level": 1, "halt_level": 5, "warning_stream": stream}
+    )
     assert stream.getvalue() == "" and not list(document.findall(nodes.system_message))
     assert len(list(document.findall(nodes.table))) == 1 + 2  # the device table, one per device
     assert "✅ / ❌ 2" in text  # one entry per value of the features' own shots axis
@@ -106,13 +118,18 @@ NOTES = {"needs-shots": "It runs a shot vector, which needs `shots`."}
 def na_matrix() -> Matrix:
     """``shot-vector`` at ``shots=None`` declared not applicable, as the loader leaves it."""
     combos = [FeatureCell(*v) for v in itertools.product(*NA_AXES.values())]
-    cells = tuple(ResolvedCell(c, _expect(c)) for c in combos
-                  if not (c.feature == "shot-vector" and c.shots is None))
-    na = tuple(NotApplicableCell(c, "needs-shots", 7) for c in combos
-               if c.feature == "shot-vector" and c.shots is None)
+    cells = tuple(
+        ResolvedCell(c, _expect(c)) for c in combos if not (c.feature == "shot-vector" and c.shots is None)
+    )
+    na = tuple(
+        NotApplicableCell(c, "needs-shots", 7)
+        for c in combos
+        if c.feature == "shot-vector" and c.shots is None
+    )
     base = matrix()
-    return Matrix("matrix.yaml", NOTES, {"qnode": base.family("qnode"),
-                                         "features": FamilyCells(NA_AXES, cells, na)})
+    return Matrix(
+        "matrix.yaml", NOTES, {"qnode": base.family("qnode"), "features": FamilyCells(NA_AXES, cells, na)}
+    )
 
 
 def test_markdown_shows_not_applicable_cells_with_their_reason() -> None:
@@ -126,8 +143,8 @@ def test_markdown_shows_not_applicable_cells_with_their_reason() -> None:
 
 
 def test_rst_leaves_a_cell_of_which_nothing_ran_uncoloured() -> None:
-    from supportmatrix.report.rst import _entry
     from supportmatrix.report.cell_index import Footnotes
+    from supportmatrix.report.rst import _entry
 
     na = na_matrix().family("features").not_applicable[0]
     notes = Footnotes()
@@ -135,8 +152,9 @@ def test_rst_leaves_a_cell_of_which_nothing_ran_uncoloured() -> None:
     assert _entry((na, Expectation(Outcome.SUPPORTED)), notes) == ":gr:`n/a 1 / ✅`"
     text = render_rst(na_matrix())
     stream = io.StringIO()
-    document = publish_doctree(text, settings_overrides={
-        "report_level": 1, "halt_level": 5, "warning_stream": stream})
+    document = publish_doctree(
+        text, settings_overrides={"report_level": 1, "halt_level": 5, "warning_stream": stream}
+    )
     assert stream.getvalue() == "" and not list(document.findall(nodes.system_message))
     assert ":rd:`n/a 2 / ❌ 3`" in text and "It runs a shot vector, which needs ``shots``." in text
 
@@ -145,7 +163,14 @@ def test_json_lists_not_applicable_cells_apart_from_the_tests() -> None:
     data = json.loads(render_json(na_matrix()))["features"]
     assert len(data["cells"]) == 32 - 8
     first = data["not_applicable"][0]
-    assert first == {"id": "default.qubit-None-backprop-shot-vector-analytic",
-                     "device": "default.qubit", "interface": "None", "diff_method": "backprop",
-                     "feature": "shot-vector", "shots": None, "note": "needs-shots",
-                     "note_text": NOTES["needs-shots"], "line": 7}
+    assert first == {
+        "id": "default.qubit-None-backprop-shot-vector-analytic",
+        "device": "default.qubit",
+        "interface": "None",
+        "diff_method": "backprop",
+        "feature": "shot-vector",
+        "shots": None,
+        "note": "needs-shots",
+        "note_text": NOTES["needs-shots"],
+        "line": 7,
+    }

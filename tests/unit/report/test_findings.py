@@ -25,17 +25,22 @@ def release() -> Release:
 
 
 def test_summary_is_the_first_sentence() -> None:
-    assert summary_of("PennyLane bug: it is off by 6e-9, e.g. RX. So it fails.") == \
-        "PennyLane bug: it is off by 6e-9, e.g. RX."
+    assert (
+        summary_of("PennyLane bug: it is off by 6e-9, e.g. RX. So it fails.")
+        == "PennyLane bug: it is off by 6e-9, e.g. RX."
+    )
     assert summary_of("One sentence only") == "One sentence only"
 
 
 def test_every_incorrect_cause_is_listed_and_silent_ones_come_first(release: Release) -> None:
     found = findings([release])
     notes = [f.note for f in found]
-    incorrect = {rc.expectation.note for family in FAMILIES
-                 for rc in release.matrix.family(family.name).cells
-                 if rc.expectation.outcome.value == "incorrect"}
+    incorrect = {
+        rc.expectation.note
+        for family in FAMILIES
+        for rc in release.matrix.family(family.name).cells
+        if rc.expectation.outcome.value == "incorrect"
+    }
     assert incorrect <= set(notes)
     assert [f.severity for f in found] == sorted(f.severity for f in found)
     assert found[0].severity is Severity.SILENT_WRONG_VALUE
@@ -47,8 +52,11 @@ def test_every_incorrect_cause_is_listed_and_silent_ones_come_first(release: Rel
 
 
 def test_grouped_ids_stand_for_exactly_the_cells(release: Release) -> None:
-    cells = [rc for rc in release.matrix.family(FAMILIES[0].name).cells
-             if rc.expectation.note == "purity-zero-gradient"]
+    cells = [
+        rc
+        for rc in release.matrix.family(FAMILIES[0].name).cells
+        if rc.expectation.note == "purity-zero-gradient"
+    ]
     family = family_of(cells[0].cell)
     patterns = grouped_ids(family, cells, release.matrix.family(family.name).axes)
     expanded = set()
@@ -62,14 +70,17 @@ def test_grouped_ids_stand_for_exactly_the_cells(release: Release) -> None:
     assert len(patterns) < len(cells)
 
 
-def test_the_committed_page_is_what_the_command_writes(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_committed_page_is_what_the_command_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The snippets are written for the installed PennyLane (where a QNode takes its shots),
     # so the page is what constraints.txt's release writes.
     pinned, installed = constraint_pins(ROOT / "constraints.txt"), installed_versions()
     if installed.get("pennylane") != pinned["pennylane"]:
-        pytest.skip(f"docs/findings.md is written under pennylane {pinned['pennylane']}; "
-                    f"installed: {installed.get('pennylane')}")
+        pytest.skip(
+            f"docs/findings.md is written under pennylane {pinned['pennylane']}; "
+            f"installed: {installed.get('pennylane')}"
+        )
     monkeypatch.chdir(ROOT)
     words = shlex.split(PAGE_COMMAND)[1:]
     out = tmp_path / "findings.md"
@@ -78,7 +89,8 @@ def test_the_committed_page_is_what_the_command_writes(tmp_path: Path,
     committed = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
     # the page names the command that wrote it, with the committed file as its output
     assert out.read_text(encoding="utf-8").replace(str(out), "docs/findings.md") == committed, (
-        f"docs/findings.md is stale; run `{PAGE_COMMAND}`")
+        f"docs/findings.md is stale; run `{PAGE_COMMAND}`"
+    )
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

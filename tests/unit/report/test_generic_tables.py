@@ -50,21 +50,37 @@ class OrchardCell:
 
 
 ORCHARD = dataclasses.replace(
-    QNODE, name="orchard", title="Orchard", keypath=("orchard",), make_cell=OrchardCell,
-    axis_names=("orchard", "fruit", "ripeness", "batch"), results_key="orchard_cells",
+    QNODE,
+    name="orchard",
+    title="Orchard",
+    keypath=("orchard",),
+    make_cell=OrchardCell,
+    axis_names=("orchard", "fruit", "ripeness", "batch"),
+    results_key="orchard_cells",
     table=families.PAGES[0].path,
     layout=TableLayout(
-        sections=("orchard",), rows=("fruit",), columns=("ripeness",), paired="batch",
-        axis_texts={"fruit": AxisText(header="Fruit", code=False, labels={"fig": "`Ficus`"}),
-                    "ripeness": AxisText(template="{}!"),
-                    "batch": AxisText(template="batch={}")},
-        markdown=TableTexts(intro="## Orchards\n\nMade-up cells. {paired}",
-                            heading="### Picked in {orchard}"),
+        sections=("orchard",),
+        rows=("fruit",),
+        columns=("ripeness",),
+        paired="batch",
+        axis_texts={
+            "fruit": AxisText(header="Fruit", code=False, labels={"fig": "`Ficus`"}),
+            "ripeness": AxisText(template="{}!"),
+            "batch": AxisText(template="batch={}"),
+        },
+        markdown=TableTexts(
+            intro="## Orchards\n\nMade-up cells. {paired}", heading="### Picked in {orchard}"
+        ),
         rst=TableTexts(intro="Orchards\n^^^^^^^^", heading="Picked in {orchard}", underline="~"),
-        json_key="orchards"),
+        json_key="orchards",
+    ),
 )
-AXES: dict[str, tuple[object, ...]] = {"orchard": ("north", "south"), "fruit": ("apple", "fig"),
-                                       "ripeness": ("green", "ripe"), "batch": (1, 2)}
+AXES: dict[str, tuple[object, ...]] = {
+    "orchard": ("north", "south"),
+    "fruit": ("apple", "fig"),
+    "ripeness": ("green", "ripe"),
+    "batch": (1, 2),
+}
 BROKEN = Expectation(Outcome.ERRORS, ErrorSpec("ValueError", re.compile("rot"), Stage.FORWARD))
 
 
@@ -73,8 +89,10 @@ def _expectation(cell: OrchardCell) -> Expectation:
 
 
 def _matrix() -> Matrix:
-    cells = tuple(ResolvedCell(cell, _expectation(cell), decisions=(Decision("expect", 3),))
-                  for cell in itertools.starmap(OrchardCell, itertools.product(*AXES.values())))
+    cells = tuple(
+        ResolvedCell(cell, _expectation(cell), decisions=(Decision("expect", 3),))
+        for cell in itertools.starmap(OrchardCell, itertools.product(*AXES.values()))
+    )
     return Matrix(path="matrix.yaml", notes={}, families={"orchard": FamilyCells(AXES, cells)})
 
 
@@ -92,24 +110,28 @@ def test_markdown_draws_a_new_family_from_its_layout() -> None:
         "| Fruit | `green!` | `ripe!` |\n| --- | --- | --- |\n| apple | ✅ | ✅ |\n"
         "| `Ficus` | ✅ / ❌ 1 | ✅ / ❌ 1 |\n\nReasons:\n\n"
         "1. No reason given in the matrix: the forward pass raises `ValueError`.\n\n"
-        "### Picked in south\n\n")
+        "### Picked in south\n\n"
+    )
 
 
 def test_rst_draws_a_new_family_as_a_valid_grid_table() -> None:
     text = render_rst(_matrix())
     orchards = text.split("Orchards\n^^^^^^^^\n\n", 1)[1]
     assert orchards.startswith(
-        "Picked in north\n~~~~~~~~~~~~~~~\n\n.. raw:: html\n\n")  # the page's one style block
-    assert (".. rst-class:: tb\n\n"
-            "+----------+----------------+----------------+\n"
-            "| **Fruit**| ``green!``     | ``ripe!``      |\n"
-            "+==========+================+================+\n"
-            "| apple    | :gr:`✅`       | :gr:`✅`       |\n"
-            "+----------+----------------+----------------+\n"
-            "| ``Ficus``| :rd:`✅ / ❌ 1`| :rd:`✅ / ❌ 1`|\n"
-            "+----------+----------------+----------------+\n\n"
-            "Reasons:\n\n1. No reason given in the matrix: the forward pass raises ``ValueError``."
-            "\n\nPicked in south\n~~~~~~~~~~~~~~~\n\n.. rst-class:: tb\n\n") in orchards
+        "Picked in north\n~~~~~~~~~~~~~~~\n\n.. raw:: html\n\n"
+    )  # the page's one style block
+    assert (
+        ".. rst-class:: tb\n\n"
+        "+----------+----------------+----------------+\n"
+        "| **Fruit**| ``green!``     | ``ripe!``      |\n"
+        "+==========+================+================+\n"
+        "| apple    | :gr:`✅`       | :gr:`✅`       |\n"
+        "+----------+----------------+----------------+\n"
+        "| ``Ficus``| :rd:`✅ / ❌ 1`| :rd:`✅ / ❌ 1`|\n"
+        "+----------+----------------+----------------+\n\n"
+        "Reasons:\n\n1. No reason given in the matrix: the forward pass raises ``ValueError``."
+        "\n\nPicked in south\n~~~~~~~~~~~~~~~\n\n.. rst-class:: tb\n\n"
+    ) in orchards
     directives.register_directive("rst-class", Class)
     errors = io.StringIO()
     publish_doctree(text, settings_overrides={"warning_stream": errors, "report_level": 2})
@@ -118,12 +140,20 @@ def test_rst_draws_a_new_family_as_a_valid_grid_table() -> None:
 
 def test_json_lists_a_new_family_under_its_key() -> None:
     document = json.loads(render_json(_matrix()))
-    assert document["orchards"]["axes"] == {"orchard": ["north", "south"], "fruit": ["apple", "fig"],
-                                            "ripeness": ["green", "ripe"], "batch": [1, 2]}
+    assert document["orchards"]["axes"] == {
+        "orchard": ["north", "south"],
+        "fruit": ["apple", "fig"],
+        "ripeness": ["green", "ripe"],
+        "batch": [1, 2],
+    }
     first = document["orchards"]["cells"][0]
     assert first["id"] == "north-apple-green-1"
     assert {k: first[k] for k in ORCHARD.axis_names} == {
-        "orchard": "north", "fruit": "apple", "ripeness": "green", "batch": 1}
+        "orchard": "north",
+        "fruit": "apple",
+        "ripeness": "green",
+        "batch": 1,
+    }
     assert first["rule_lines"] == [3]
 
 

@@ -23,17 +23,27 @@ def honest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_a_results_file_with_catalyst_records_draws_them(honest: dict[str, Any]) -> None:
-    data = page_data(build_report(documents=[(rr.with_qjit_record(honest, rr.QJIT_FAILURE), "run.json")],
-                                  with_plots=False))
+    data = page_data(
+        build_report(documents=[(rr.with_qjit_record(honest, rr.QJIT_FAILURE), "run.json")], with_plots=False)
+    )
     assert list(data["families"]) == ["qnode", "hybrid", "qjit"]
     table = data["families"][QJIT.name]
     assert table["title"] == "Catalyst" and table["count"] == 1
-    assert table["axes"] == {"device": ["lightning.qubit"], "diff_method": ["adjoint"],
-                             "grad_function": ["catalyst.grad"], "method": ["auto"],
-                             "measurement": ["expval"], "shots": ["analytic"], "derivative": ["first"]}
+    assert table["axes"] == {
+        "device": ["lightning.qubit"],
+        "diff_method": ["adjoint"],
+        "grad_function": ["catalyst.grad"],
+        "method": ["auto"],
+        "measurement": ["expval"],
+        "shots": ["analytic"],
+        "derivative": ["first"],
+    }
     (cell,) = [c for c in data["cells"] if c["family"] == QJIT.name]
     assert (cell["id"], cell["shown"], cell["sides"][0]["status"]) == (
-        rr.QJIT_CELL.id, "gradient-raises", "fail")
+        rr.QJIT_CELL.id,
+        "gradient-raises",
+        "fail",
+    )
     assert data["strings"][cell["sides"][0]["observed"]["error"]["message"]] == rr.QJIT_FAILURE.message
     lines = [data["lines"][n] for n in cell["snippet"]]
     assert "catalyst" in "\n".join(lines)  # the program that reproduces it
@@ -68,6 +78,7 @@ def test_a_family_the_registry_does_not_have_is_drawn_from_its_data(
     assert [c["id"] for c in cells] == [rc.cell.id for rc in matrix.family(rr.TOY.name).cells]
     assert {c["shown"] for c in cells if "-L-" in c["id"]} == {"no-gradient"}
     # no snippet for it: the command that reruns the cell
-    assert [c["command"] for c in cells] == [rerun_command(rr.TOY, rc.cell)
-                                             for rc in matrix.family(rr.TOY.name).cells]
+    assert [c["command"] for c in cells] == [
+        rerun_command(rr.TOY, rc.cell) for rc in matrix.family(rr.TOY.name).cells
+    ]
     assert data["labels"]["shots"] == {"100": "shots=100"}

@@ -14,16 +14,16 @@ from typing import Any
 import pytest
 
 from supportmatrix import cli
-from supportmatrix.report.vocabulary import shown
 from supportmatrix.check.circuits import reproduction_snippet
 from supportmatrix.hybrid.failure import rerun_command
+from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import load_matrix
+from supportmatrix.matrix.model import Matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.release.drift import GROUPS
-from supportmatrix.matrix.families import FAMILIES, Family
-from supportmatrix.matrix.model import Matrix
 from supportmatrix.report.html import CONTENT_SECURITY_POLICY, build_report, embed_json
 from supportmatrix.report.html_marks import NOT_APPLICABLE_KEY
+from supportmatrix.report.vocabulary import shown
 from tests.unit.report import report_results as rr
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,8 +46,12 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def _report(small: dict[str, Any], *args: str) -> str:
     out = small["dir"] / "report.html"
-    assert cli.main(["report", "--matrix", str(small["dir"] / "matrix.yaml"), "--no-plots",
-                     *args, "-o", str(out)]) == cli.EXIT_OK
+    assert (
+        cli.main(
+            ["report", "--matrix", str(small["dir"] / "matrix.yaml"), "--no-plots", *args, "-o", str(out)]
+        )
+        == cli.EXIT_OK
+    )
     return out.read_text(encoding="utf-8")
 
 
@@ -60,7 +64,8 @@ def real() -> tuple[Matrix, dict[str, Any]]:
 
 @pytest.mark.parametrize("family", FAMILIES, ids=[f.name for f in FAMILIES])
 def test_the_real_matrix_has_a_table_per_family_with_exactly_its_cells(
-    real: tuple[Matrix, dict[str, Any]], family: Family,
+    real: tuple[Matrix, dict[str, Any]],
+    family: Family,
 ) -> None:
     matrix, data = real
     cells = matrix.family(family.name)
@@ -74,8 +79,12 @@ def test_the_real_matrix_has_a_table_per_family_with_exactly_its_cells(
     assert data["counts"][family.name] == len(cells.cells)
     table = data["families"][family.name]
     assert (table["title"], list(table["axes"])) == (family.title, list(family.axis_names))
-    assert table["layout"] == {"sections": list(family.layout.sections), "rows": list(family.layout.rows),
-                               "columns": list(family.layout.columns), "paired": family.layout.paired}
+    assert table["layout"] == {
+        "sections": list(family.layout.sections),
+        "rows": list(family.layout.rows),
+        "columns": list(family.layout.columns),
+        "paired": family.layout.paired,
+    }
 
 
 def test_the_real_matrix_draws_every_family_and_its_not_applicable_cells(
@@ -110,12 +119,16 @@ def test_a_results_page_keeps_errors_checks_ratios_and_versions(small: dict[str,
     side = hostile["sides"][0]
     error = side["observed"]["error"]
     assert (strings[error["class"]], strings[error["module"]], strings[error["message"]]) == (
-        "ValueError", "pennylane.exceptions", rr.HOSTILE_MESSAGE)
-    incorrect = next(c for c in data["cells"]
-                     if c["id"] == "default.qubit-autograd-adjoint-expval-shots100")
+        "ValueError",
+        "pennylane.exceptions",
+        rr.HOSTILE_MESSAGE,
+    )
+    incorrect = next(c for c in data["cells"] if c["id"] == "default.qubit-autograd-adjoint-expval-shots100")
     checks = incorrect["sides"][0]["observed"]["checks"]
     assert [(strings[c["what"]], c["passed"], c["ratio"]) for c in checks] == [
-        ("forward value", True, pytest.approx(0.25)), ("Jacobian", False, pytest.approx(3.0))]
+        ("forward value", True, pytest.approx(0.25)),
+        ("Jacobian", False, pytest.approx(3.0)),
+    ]
     assert incorrect["shown"] == "incorrect" and incorrect["sides"][0]["status"] == "pass"
     assert data["sources"][0]["environment"]["packages"] == rr.VERSIONS
 
@@ -140,8 +153,9 @@ def test_a_run_that_also_recorded_features_cells_draws_them_too(small: dict[str,
     from supportmatrix.matrix.model import Expectation, FeatureCell, Outcome, ResolvedCell
     from supportmatrix.release.codec import CellRecord
 
-    feature = ResolvedCell(FeatureCell("default.qubit", "torch", "adjoint", "rot", None),
-                                  Expectation(Outcome.SUPPORTED))
+    feature = ResolvedCell(
+        FeatureCell("default.qubit", "torch", "adjoint", "rot", None), Expectation(Outcome.SUPPORTED)
+    )
     record = CellRecord.unrun(feature, status="skipped", reason="torch is not installed").to_json()
     paths = {}
     for side in ("old", "new"):
@@ -156,8 +170,12 @@ def test_a_run_that_also_recorded_features_cells_draws_them_too(small: dict[str,
     assert "features" in with_features["families"] and "features" not in plain["families"]
     drift = page_data(_report(small, "--old", str(paths["old"]), "--new", str(paths["new"])))
     # skipped on both sides: not compared, so the same drift
-    assert drift["drift"]["groups"] == page_data(
-        _report(small, "--old", str(small["old"]), "--new", str(small["new"])))["drift"]["groups"]
+    assert (
+        drift["drift"]["groups"]
+        == page_data(_report(small, "--old", str(small["old"]), "--new", str(small["new"])))["drift"][
+            "groups"
+        ]
+    )
 
 
 def test_no_message_can_break_out_of_the_data_block(small: dict[str, Any]) -> None:
@@ -180,24 +198,32 @@ def test_the_page_loads_nothing(small: dict[str, Any]) -> None:
     assert "<script>" in code and "<style>" in code
     found = re.search(r".{0,40}(https?:|//[a-z]|src=\"(?!data:)|href=|@import|url\().{0,40}", code)
     assert found is None, found
-    assert text.count('<img alt=') == 2  # the outcome counts and the ratio histogram
+    assert text.count("<img alt=") == 2  # the outcome counts and the ratio histogram
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["--from", "missing.json"], "cannot read results missing.json"),
-    (["--from", "{bad}"], "not valid JSON"),
-    (["--from", "{old}", "--from", "{old}", "--from", "{new}"], "give one results file, or two"),
-    (["--from", "{old}", "--old", "{old}", "--new", "{new}"], "give one results file, or two"),
-    (["--old", "{old}"], "--old and --new go together"),
-    (["--matrix", "{bad_matrix}"], "bad.yaml"),
-    (["--versions", "missing-constraints.txt"], "cannot read constraints"),
-])
-def test_bad_input_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path, capsys,
-                                          args: list[str], fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--from", "missing.json"], "cannot read results missing.json"),
+        (["--from", "{bad}"], "not valid JSON"),
+        (["--from", "{old}", "--from", "{old}", "--from", "{new}"], "give one results file, or two"),
+        (["--from", "{old}", "--old", "{old}", "--new", "{new}"], "give one results file, or two"),
+        (["--old", "{old}"], "--old and --new go together"),
+        (["--matrix", "{bad_matrix}"], "bad.yaml"),
+        (["--versions", "missing-constraints.txt"], "cannot read constraints"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    small: dict[str, Any], tmp_path: Path, capsys, args: list[str], fragment: str
+) -> None:
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "bad.yaml").write_text("schema_version: 2\naxes: {device: [nope]}\n")
-    names = {"old": small["old"], "new": small["new"], "bad": tmp_path / "bad.json",
-             "bad_matrix": tmp_path / "bad.yaml"}
+    names = {
+        "old": small["old"],
+        "new": small["new"],
+        "bad": tmp_path / "bad.json",
+        "bad_matrix": tmp_path / "bad.yaml",
+    }
     args = [a.format(**names) for a in args]
     out = tmp_path / "report.html"
     assert cli.main(["report", *args, "-o", str(out)]) == cli.EXIT_USAGE
@@ -207,8 +233,7 @@ def test_bad_input_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path,
     assert not out.exists()
 
 
-def test_an_unwritable_output_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path,
-                                                     capsys) -> None:
+def test_an_unwritable_output_is_one_line_and_exit_2(small: dict[str, Any], tmp_path: Path, capsys) -> None:
     out = tmp_path / "no-such-dir" / "report.html"
     assert cli.main(["report", "--from", str(small["old"]), "--no-plots", "-o", str(out)]) == 2
     assert "cannot write" in capsys.readouterr().err

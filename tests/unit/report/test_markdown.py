@@ -9,27 +9,25 @@ from collections.abc import Callable
 
 import pytest
 
+from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.matrix.model import (
     Decision,
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     Matrix,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
     WarningSpec,
 )
 from supportmatrix.report.json_table import render_json
 from supportmatrix.report.markdown import markdown_code, render_markdown
-from supportmatrix.matrix.families import FAMILIES
 from supportmatrix.report.vocabulary import LEGEND, extra_shown, footnote_text, warning_text
 
 SUPPORTED = Expectation(Outcome.SUPPORTED)
-FORWARD_ERROR = Expectation(
-    Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("shots"), Stage.FORWARD)
-)
+FORWARD_ERROR = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("shots"), Stage.FORWARD))
 AXES: dict[str, tuple[object, ...]] = {
     "device": ("default.qubit", "lightning.qubit"),
     "interface": ("None", "torch"),
@@ -144,13 +142,18 @@ def test_footnotes_are_reasons_numbered_by_first_appearance_and_restart_per_devi
 
 def test_one_reason_serves_different_errors_and_symbols() -> None:
     # Two exception classes, two stages, one declared reason: one footnote, two symbols.
-    forward = Expectation(Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("x"), Stage.FORWARD),
-                          note="flat")
-    gradient = Expectation(Outcome.ERRORS, ErrorSpec("TypeError", re.compile("y"), Stage.GRADIENT),
-                           note="flat")
-    text = section(render_markdown(make_matrix(
-        lambda cell: forward if cell.measurement == "probs" else gradient, notes=NOTES)),
-        "default.qubit")
+    forward = Expectation(
+        Outcome.ERRORS, ErrorSpec("DeviceError", re.compile("x"), Stage.FORWARD), note="flat"
+    )
+    gradient = Expectation(
+        Outcome.ERRORS, ErrorSpec("TypeError", re.compile("y"), Stage.GRADIENT), note="flat"
+    )
+    text = section(
+        render_markdown(
+            make_matrix(lambda cell: forward if cell.measurement == "probs" else gradient, notes=NOTES)
+        ),
+        "default.qubit",
+    )
     assert table_rows(text)[2].endswith("| ❌ 1 | ▶️ 1 |")
     assert footnotes(text) == ["1. Nothing to differentiate."]
 
@@ -191,8 +194,7 @@ def test_warnings_are_marks_listed_once_per_table() -> None:
     warnings = text.split("Warnings:\n\n", 1)[1].splitlines()
     assert warnings == [
         "- ⚠1 `UserWarning`, with a message matching `no trainable \\w+`",
-        "- ⚠2 `PennyLaneDeprecationWarning`, whose message contains "
-        "`TensorFlow is deprecated. Future`",
+        "- ⚠2 `PennyLaneDeprecationWarning`, whose message contains `TensorFlow is deprecated. Future`",
     ]
     assert md.count("⚠2 `PennyLaneDeprecationWarning`") == 2  # once per device table
 
@@ -228,9 +230,7 @@ def test_entries_follow_the_shots_axis_order() -> None:
         ((None, 10, 1000), "they are, in order: analytic (`shots=None`), `shots=10`, `shots=1000`"),
     ],
 )
-def test_shots_order_sentence_for_other_axis_lengths(
-    shots: tuple[object, ...], sentence: str
-) -> None:
+def test_shots_order_sentence_for_other_axis_lengths(shots: tuple[object, ...], sentence: str) -> None:
     def expect(cell: QNodeCell) -> Expectation:
         return SUPPORTED if cell.shots is None else FORWARD_ERROR
 
@@ -273,8 +273,12 @@ def test_multiline_note_stays_inside_its_list_item() -> None:
 
 def test_missing_cell_fails_loudly() -> None:
     matrix = make_matrix()
-    broken = Matrix(matrix.path, matrix.notes, {"qnode": FamilyCells(matrix.family("qnode").axes, matrix.family("qnode").cells[1:])})
-    with pytest.raises(ValueError, match="default.qubit-None-backprop-probs-analytic"):
+    broken = Matrix(
+        matrix.path,
+        matrix.notes,
+        {"qnode": FamilyCells(matrix.family("qnode").axes, matrix.family("qnode").cells[1:])},
+    )
+    with pytest.raises(ValueError, match=r"default.qubit-None-backprop-probs-analytic"):
         render_markdown(broken)
 
 
@@ -364,18 +368,26 @@ def test_json_is_deterministic() -> None:
 def _hybrid_matrix() -> Matrix:
     from supportmatrix.matrix.model import Decision, HybridCell, ResolvedCell, TrainingSpec
 
-    axes = {"layer": ("torch-layer", "keras3-jax"), "device": ("default.qubit",),
-            "diff_method": ("backprop", "adjoint")}
+    axes = {
+        "layer": ("torch-layer", "keras3-jax"),
+        "device": ("default.qubit",),
+        "diff_method": ("backprop", "adjoint"),
+    }
     training = TrainingSpec(0.8, 3)
     cells = tuple(
-        ResolvedCell(HybridCell(layer, "default.qubit", method),
-                     FORWARD_ERROR if layer == "keras3-jax" else SUPPORTED, training,
-                     (Decision("expect", 1),))
-        for layer in axes["layer"] for method in axes["diff_method"]
+        ResolvedCell(
+            HybridCell(layer, "default.qubit", method),
+            FORWARD_ERROR if layer == "keras3-jax" else SUPPORTED,
+            training,
+            (Decision("expect", 1),),
+        )
+        for layer in axes["layer"]
+        for method in axes["diff_method"]
     )
     base = make_matrix()
-    return Matrix(path=base.path, notes={},
-                  families={"qnode": base.family("qnode"), "hybrid": FamilyCells(axes, cells)})
+    return Matrix(
+        path=base.path, notes={}, families={"qnode": base.family("qnode"), "hybrid": FamilyCells(axes, cells)}
+    )
 
 
 def test_hybrid_layers_table_comes_last_with_its_own_footnotes() -> None:
@@ -385,8 +397,7 @@ def test_hybrid_layers_table_comes_last_with_its_own_footnotes() -> None:
     assert rows[0] == '| Layer | Device | `"backprop"` | `"adjoint"` |'
     assert rows[2] == "| `qml.qnn.TorchLayer` | `default.qubit` | ✅ | ✅ |"
     assert rows[3] == "| Keras 3 layer, jax backend | `default.qubit` | ❌ 1 | ❌ 1 |"
-    assert footnotes(hybrid) == [
-        "1. No reason given in the matrix: the forward pass raises `DeviceError`."]
+    assert footnotes(hybrid) == ["1. No reason given in the matrix: the forward pass raises `DeviceError`."]
     assert "Training target: accuracy >= 0.8 within 3 epochs." in hybrid
 
 

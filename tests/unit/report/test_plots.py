@@ -26,7 +26,8 @@ def test_the_committed_outcome_counts_are_up_to_date() -> None:
     committed = (ROOT / "docs" / "outcome-counts.svg").read_text(encoding="utf-8")
     assert committed == expected, (
         "docs/outcome-counts.svg is stale; regenerate it with\n"
-        "    python scripts/plots.py outcomes --versions constraints.txt -o docs/outcome-counts.svg")
+        "    python scripts/plots.py outcomes --versions constraints.txt -o docs/outcome-counts.svg"
+    )
 
 
 def test_outcome_counts_are_the_declared_outcomes_per_device_and_interface(tmp_path: Path) -> None:
@@ -39,8 +40,16 @@ def test_outcome_counts_are_the_declared_outcomes_per_device_and_interface(tmp_p
     assert counts[("lightning.qubit", "autograd")] == {"supported": 7, "errors": 4, "incorrect": 1}
     svg = plots.declared_outcome_counts_svg(matrix)
     labels = re.findall(r"<!-- (.*?) -->", svg)  # matplotlib names each text it draws
-    for label in ("default.qubit", "lightning.qubit", "torch", "autograd", "supported", "errors",
-                  "incorrect", "cells"):
+    for label in (
+        "default.qubit",
+        "lightning.qubit",
+        "torch",
+        "autograd",
+        "supported",
+        "errors",
+        "incorrect",
+        "cells",
+    ):
         assert label in labels, label
     assert "no-gradient" not in labels  # no bar segment, no legend entry
 
@@ -49,11 +58,16 @@ def test_the_histogram_counts_every_recorded_ratio(tmp_path: Path) -> None:
     matrix = rr.load(rr.write_matrix(tmp_path))
     document = rr.document(matrix, rr.drifted_run)
     ratios = plots.check_ratios(document)
-    checks = [c for r in document["cells"] + document["hybrid_cells"] if r["observed"]
-              for c in r["observed"]["checks"]]
+    checks = [
+        c
+        for r in document["cells"] + document["hybrid_cells"]
+        if r["observed"]
+        for c in r["observed"]["checks"]
+    ]
     assert len(ratios) == len(checks) > 0
     assert sorted(ratios) == sorted(
-        (c["error_to_tolerance"], "passed" if c["passed"] else "failed") for c in checks)
+        (c["error_to_tolerance"], "passed" if c["passed"] else "failed") for c in checks
+    )
     assert [v for r, v in ratios if r == pytest.approx(40.0)] == ["failed"]  # the wrong gradient
     svg = plots.results_ratio_histogram_svg(document, source="new.json")
     labels = re.findall(r"<!-- (.*?) -->", svg)
@@ -75,20 +89,32 @@ def test_a_results_file_without_ratios_has_no_histogram(tmp_path: Path) -> None:
 
 
 def test_the_script_fails_in_one_line(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "plots.py"), "ratios",
-                             "--from", str(tmp_path / "missing.json"), "-o", str(tmp_path / "x.svg")],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "plots.py"),
+            "ratios",
+            "--from",
+            str(tmp_path / "missing.json"),
+            "-o",
+            str(tmp_path / "x.svg"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "missing.json" in result.stderr, result.stderr
 
 
 def test_spsa_checks_that_pass_structurally_are_drawn_apart() -> None:
-    assert plots.verdict(True, "spsa: (J.d) d for a sign vector d, finite-difference error") \
+    assert (
+        plots.verdict(True, "spsa: (J.d) d for a sign vector d, finite-difference error")
         == "passed-structural"
+    )
     assert plots.verdict(False, "spsa: (J.d) d for a sign vector d") == "failed"
     assert plots.verdict(True, "Hoeffding bound at 10000 shots") == "passed"
-    svg = plots.ratio_histogram_svg([(5.0, "passed-structural"), (0.5, "passed"), (0.0, "passed")],
-                                    title="t")
+    svg = plots.ratio_histogram_svg([(5.0, "passed-structural"), (0.5, "passed"), (0.0, "passed")], title="t")
     labels = re.findall(r"<!-- (.*?) -->", svg)
     assert "passed, spsa's structural criterion (1)" in labels and "passed (1)" in labels
     assert "error exactly 0, not drawn (1)" in labels and "failed (0)" not in labels

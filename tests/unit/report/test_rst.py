@@ -14,12 +14,12 @@ from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Class
 
 from supportmatrix.matrix.model import (
-    FamilyCells,
-    QNodeCell,
     ErrorSpec,
     Expectation,
+    FamilyCells,
     Matrix,
     Outcome,
+    QNodeCell,
     ResolvedCell,
     Stage,
     WarningSpec,
@@ -65,7 +65,9 @@ def make_matrix(
         ResolvedCell(QNodeCell(*values), expect(QNodeCell(*values)))
         for values in itertools.product(*axes.values())
     )
-    return Matrix(path="some/dir/matrix.yaml", notes=notes or {}, families={"qnode": FamilyCells(axes, cells)})
+    return Matrix(
+        path="some/dir/matrix.yaml", notes=notes or {}, families={"qnode": FamilyCells(axes, cells)}
+    )
 
 
 def parse(text: str) -> nodes.document:
@@ -85,7 +87,7 @@ def tables(document: nodes.document) -> list[nodes.table]:
 
 # --------------------------------------------------------------------------- exact text
 
-EXPECTED_SMALL = '''\
+EXPECTED_SMALL = """\
 The table below show all the currently supported functionality for the ``"default.qubit"`` device.
 At the moment, it takes into account the following parameters:
 
@@ -125,12 +127,12 @@ Reasons:
 
 1. No reason given in the matrix: the forward pass works; no gradient comes out.
 2. No reason given in the matrix: the forward pass raises ``QuantumFunctionError``.
-'''
+"""
 
 
 def test_small_matrix_renders_to_the_exact_expected_text() -> None:
     text = render_rst(make_matrix())
-    head, sep, device_block = text.partition("\n\nThe table below")
+    _, sep, device_block = text.partition("\n\nThe table below")
     assert sep and sep[2:] + device_block == EXPECTED_SMALL
 
 
@@ -181,16 +183,19 @@ def test_header_rows_and_spans() -> None:
     assert return_type.astext() == "Return type"
     labels, *body = table.next_node(nodes.tbody).children
     assert [entry.astext() for entry in labels.children] == [
-        "Interface", "Differentiation method", "state", "probs", "counts", "expval (obs)"
+        "Interface",
+        "Differentiation method",
+        "state",
+        "probs",
+        "counts",
+        "expval (obs)",
     ]
     # The interface cell spans its group's rows; the next group starts a new cell.
     methods = len(AXES["diff_method"])
     group_starts = [row for row in body if len(row.children) == 2 + len(measurements)]
     assert [row.children[0].astext() for row in group_starts] == ["None", '"autograd"']
     assert all(row.children[0].get("morerows") == methods - 1 for row in group_starts)
-    assert [row.children[-len(measurements) - 1].astext() for row in body] == [
-        '"backprop"', '"adjoint"'
-    ] * 2
+    assert [row.children[-len(measurements) - 1].astext() for row in body] == ['"backprop"', '"adjoint"'] * 2
 
 
 _ENTRY = r"(✅|(❌|▶️|⛔|🐞) \d+)( ⚠[\d,]+)?"
@@ -227,8 +232,7 @@ def test_role_is_red_for_any_other_unsupported_entry() -> None:
     def expect(cell: QNodeCell) -> Expectation:
         if cell.measurement == "purity":
             return Expectation(Outcome.NO_GRADIENT, note="odd") if cell.shots else SUPPORTED
-        return Expectation(Outcome.ERRORS, ErrorSpec("E", re.compile("x"), Stage.GRADIENT),
-                           note="odd")
+        return Expectation(Outcome.ERRORS, ErrorSpec("E", re.compile("x"), Stage.GRADIENT), note="odd")
 
     text = render_rst(make_matrix(expect, notes={"odd": "Odd."}))
     rows = [line for line in text.splitlines() if line.startswith("| ``")]

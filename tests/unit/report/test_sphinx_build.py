@@ -24,15 +24,16 @@ def test_the_real_table_builds_in_sphinx_without_warnings(tmp_path: Path) -> Non
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         # -W: any warning is an error; -E: no saved environment; -q: only warnings printed.
-        status = build_main(["-W", "-E", "-q", "-N", "-b", "html", str(source),
-                             str(tmp_path / "html")])
+        status = build_main(["-W", "-E", "-q", "-N", "-b", "html", str(source), str(tmp_path / "html")])
     assert (status, err.getvalue()) == (0, ""), err.getvalue()
     html = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     # The roles reach the page as the classes PennyLane's script colours.
     for role in ("gr", "rd", "or"):
         assert f'class="{role}"' in html
     # a table per device, the hybrid layers, and a features table per device
-    assert html.count("<table") == len(matrix.family("qnode").axes["device"]) + 1 + len(matrix.family("features").axes.get("device", ()))
+    assert html.count("<table") == len(matrix.family("qnode").axes["device"]) + 1 + len(
+        matrix.family("features").axes.get("device", ())
+    )
 
 
 def test_a_warning_fails_the_build(tmp_path: Path) -> None:
@@ -43,6 +44,5 @@ def test_a_warning_fails_the_build(tmp_path: Path) -> None:
     (source / "index.rst").write_text("Title\n=====\n\n:unknownrole:`x`\n", encoding="utf-8")
     err = io.StringIO()
     with redirect_stdout(io.StringIO()), redirect_stderr(err):
-        status = build_main(["-W", "-E", "-q", "-N", "-b", "html", str(source),
-                             str(tmp_path / "html")])
+        status = build_main(["-W", "-E", "-q", "-N", "-b", "html", str(source), str(tmp_path / "html")])
     assert status != 0 and "unknownrole" in err.getvalue()

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 from supportmatrix.matrix.load import load_matrix
-from supportmatrix.report.formats import FORMATS
 from supportmatrix.matrix.versions import pinned_versions
+from supportmatrix.report.formats import FORMATS
 
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.mark.parametrize(
-    ("name", "fmt"), [("support-table.md", "markdown"), ("support-table.rst", "rst")]
-)
+@pytest.mark.parametrize(("name", "fmt"), [("support-table.md", "markdown"), ("support-table.rst", "rst")])
 def test_support_table_is_up_to_date(name: str, fmt: str) -> None:
     # The tables document the release constraints.txt pins, whichever release is installed.
     versions = pinned_versions(ROOT / "constraints.txt")
@@ -50,5 +48,9 @@ def test_real_tables_have_at_most_25_footnotes_each() -> None:
     rst = FORMATS["rst"](matrix)
     blocks = re.split(r"^The table below .*$|^Hybrid layers$|^On ``[a-z.]+``:$", rst, flags=re.M)[1:]
     assert [_numbered_items(b) for b in blocks] == [
-        counts["default.qubit"], counts["lightning.qubit"], counts["Hybrid layers"],
-        counts["Features on default.qubit"], counts["Features on lightning.qubit"]]
+        counts["default.qubit"],
+        counts["lightning.qubit"],
+        counts["Hybrid layers"],
+        counts["Features on default.qubit"],
+        counts["Features on lightning.qubit"],
+    ]

@@ -29,11 +29,12 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("expectation", "kind", "sign"), CASES,
-                         ids=[f"{e.outcome.value}-{e.error.stage.value if e.error else 'none'}"
-                              for e, _, _ in CASES])
-def test_every_outcome_and_stage_has_its_symbol(expectation: Expectation, kind: Shown,
-                                                sign: str) -> None:
+@pytest.mark.parametrize(
+    ("expectation", "kind", "sign"),
+    CASES,
+    ids=[f"{e.outcome.value}-{e.error.stage.value if e.error else 'none'}" for e, _, _ in CASES],
+)
+def test_every_outcome_and_stage_has_its_symbol(expectation: Expectation, kind: Shown, sign: str) -> None:
     assert shown(expectation) is kind
     assert symbol(expectation) == sign == LEGEND[kind].symbol
 
@@ -49,8 +50,7 @@ def test_errors_at_gradient_and_forward_only_render_alike() -> None:
     # The same event under two spellings (schema_version 1): same entry, same footnote.
     notes = {"why": "Because."}
     one = Expectation(Outcome.ERRORS, ErrorSpec("E", re.compile("x"), Stage.GRADIENT), note="why")
-    other = Expectation(Outcome.FORWARD_ONLY, ErrorSpec("F", re.compile("y"), Stage.GRADIENT),
-                        note="why")
+    other = Expectation(Outcome.FORWARD_ONLY, ErrorSpec("F", re.compile("y"), Stage.GRADIENT), note="why")
     footnotes = Footnotes()
     assert footnotes.entry(one) == footnotes.entry(other) == "▶️ 1"
     assert footnote_text(one, notes, code=str) == footnote_text(other, notes, code=str)
@@ -78,11 +78,14 @@ def test_a_cell_collapses_only_when_its_entries_read_the_same() -> None:
     assert footnotes.cell([Expectation(Outcome.SUPPORTED), forward]) == "✅ / ❌ 1"
 
 
-@pytest.mark.parametrize(("kinds", "colour"), [
-    ((Outcome.SUPPORTED, Outcome.SUPPORTED), Shown.SUPPORTED),
-    ((Outcome.SUPPORTED, Outcome.NO_GRADIENT), Shown.NO_GRADIENT),
-    ((Outcome.NO_GRADIENT, Outcome.INCORRECT), Shown.INCORRECT),
-    ((Outcome.INCORRECT, Outcome.SUPPORTED), Shown.INCORRECT),
-])
+@pytest.mark.parametrize(
+    ("kinds", "colour"),
+    [
+        ((Outcome.SUPPORTED, Outcome.SUPPORTED), Shown.SUPPORTED),
+        ((Outcome.SUPPORTED, Outcome.NO_GRADIENT), Shown.NO_GRADIENT),
+        ((Outcome.NO_GRADIENT, Outcome.INCORRECT), Shown.INCORRECT),
+        ((Outcome.INCORRECT, Outcome.SUPPORTED), Shown.INCORRECT),
+    ],
+)
 def test_a_cell_is_coloured_by_its_worst_entry(kinds: tuple[Outcome, ...], colour: Shown) -> None:
     assert worst([Expectation(k) for k in kinds]) is colour
