@@ -215,6 +215,7 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int
         one,
         repeats=BIAS_REPEATS,
         shots=cell.shots,
+        results=BIAS_REPEATS * len(shot_partitions),
     )
     if not how.startswith("run as shots="):  # one list of partitions per repeat
         results = [r for repeat in results for r in repeat]

@@ -15,8 +15,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -29,12 +27,12 @@ from supportmatrix.matrix.families import FAMILIES, Family
 from supportmatrix.matrix.load import SCHEMA_VERSION, MatrixError, load_matrix
 from supportmatrix.matrix.model import Expectation, Outcome, TrainingSpec
 from supportmatrix.release.boxes import merge_boxes
+from supportmatrix.release.causes import Cause, cause_of, explained, note_key
 from supportmatrix.release.codec import CellRecord, axes_json, records_of
 from supportmatrix.release.declaration_text import REWORD, render
 from supportmatrix.release.device_probe import InitError, probe_device
 from supportmatrix.release.keys import class_slug, fresh_key, message_words
 from supportmatrix.release.like_matrix import LikeMatrix, read_like
-from supportmatrix.release.messages import message_key
 from supportmatrix.release.observed_matrix import observed_expectation
 from supportmatrix.release.results import load_results, packages_of
 from supportmatrix.release.update import verify_observations
@@ -131,17 +129,6 @@ def _place(doc: dict[str, Any], family: Family, section: dict[str, Any]) -> None
         doc.update(section)
 
 
-@dataclass(frozen=True)
-class _Cause:
-    """Cells that share an outcome and, for ``errors``, an exception (class, match, stage)."""
-
-    outcome: Outcome
-    error: tuple[str, str, str] | None
-    detail: str
-    #: The note of the ``--like`` file this cause borrows, if any.
-    note: str | None = None
-
-
 def declaration(
     device: Device,
     records: Sequence[CellRecord],
@@ -149,37 +136,45 @@ def declaration(
     like: LikeMatrix | None = None,
 ) -> tuple[dict[str, Any], int, int]:
     """The declaration of what ``records`` observed, with the number of causes and rules;
-    causes ``like`` declares for the same cells keep its notes and keys."""
+    causes ``like`` declares for the same cells keep its notes and keys. A family with no
+    record is left out (a results file of a run that did not have it)."""
     training = like.training if like is not None else None
     doc = skeleton(device, only, training)
     notes: dict[str, str] = dict(doc.get("notes", {}))
     errors: dict[str, dict[str, str]] = {}
     warnings: dict[str, dict[str, str]] = {}
-    causes: dict[_Cause, list[CellRecord]] = {}
+    causes: dict[Cause, list[CellRecord]] = {}
+    supported: set[str] = set()  # the families with a supported cell
     warned: dict[tuple[str, ...], list[CellRecord]] = {}
     for record in records:
-        declared = like.expectation(record.cell) if like is not None else None
-        expectation = observed_expectation(record, declared or Expectation(Outcome.SUPPORTED))
-        if declared is not None and expectation.error != declared.error:
-            # the same outcome for another exception: not the cause the note words
-            expectation = dataclasses.replace(expectation, note=None)
+        expectation, lead = explained(record, device, like)
         if expectation.outcome is not Outcome.SUPPORTED:
-            causes.setdefault(_cause(expectation, record, like), []).append(record)
+            causes.setdefault(cause_of(expectation, record, like, lead), []).append(record)
+        else:
+            supported.add(record.family)
         keys = tuple(
             _warning_key(warnings, spec.category, spec.match.pattern, like) for spec in expectation.warnings
         )
         if keys:
             warned.setdefault(keys, []).append(record)
     rule_count = 0
-    note_of: dict[_Cause, str] = {}
+    note_of: dict[Cause, str] = {}
+    observed_families = {record.family for record in records}
     for family in init_families(training):
-        rules: list[Any] = [("supported", [_supported_rule(family, training)])]
+        if family.name not in observed_families:  # a results file from a run without it
+            if family.keypath:
+                del doc[str(family.keypath[0])]
+            continue
+        # Without a supported cell the catch-all would decide nothing, which the loader refuses.
+        rules: list[Any] = (
+            [("supported", [_supported_rule(family, training)])] if family.name in supported else []
+        )
         for cause, group in sorted(causes.items(), key=lambda kv: (-len(kv[1]), repr(kv[0]))):
             members = [r for r in group if r.family == family.name]
             if not members:
                 continue
             if cause not in note_of:  # one note per cause, whichever families it is in
-                note_of[cause] = _note_key(cause, notes)
+                note_of[cause] = note_key(cause, notes)
                 notes[note_of[cause]] = cause.detail if cause.note else f"{REWORD} {cause.detail}"
             note = note_of[cause]
             expect: dict[str, Any] = {"outcome": cause.outcome.value, "note": note}
@@ -212,40 +207,6 @@ def declaration(
         doc["warnings"] = warnings
     doc["notes"] = notes
     return doc, len(causes), rule_count
-
-
-def _cause(expectation: Expectation, record: CellRecord, like: LikeMatrix | None) -> _Cause:
-    error = expectation.error
-    triple = None if error is None else (error.cls, error.match.pattern, error.stage.value)
-    if expectation.note is not None and like is not None:
-        return _Cause(expectation.outcome, triple, like.note(expectation.note), expectation.note)
-    if error is not None:
-        seen = record.observation.observed.error if record.observation else None
-        message = message_key(error.cls, seen.message) if seen else error.match.pattern
-        return _Cause(expectation.outcome, triple, f"{error.cls} at the {error.stage.value} stage: {message}")
-    if expectation.outcome is Outcome.INCORRECT:
-        return _Cause(
-            Outcome.INCORRECT,
-            None,
-            "The derivative disagrees with the independent reference beyond its tolerance: a wrong gradient.",
-        )
-    return _Cause(
-        expectation.outcome,
-        None,
-        "The forward pass runs and no derivative comes out: the output is not "
-        "connected to the trainable parameters.",
-    )
-
-
-def _note_key(cause: _Cause, notes: Mapping[str, str]) -> str:
-    if cause.note is not None and notes.get(cause.note, cause.detail) == cause.detail:
-        return cause.note
-    if cause.error is None:
-        base = cause.outcome.value
-    else:
-        cls, match, _ = cause.error
-        base = "-".join([class_slug(cls), *message_words(match)[:4]])
-    return fresh_key(re.sub(r"-+", "-", base).strip("-") or "observed", notes)
 
 
 def _keyed(table: dict[str, dict[str, str]], spec: dict[str, str], base: str) -> str:

@@ -1,8 +1,9 @@
 """The declaration `supportmatrix init` borrows its wording from (``--like``, matrix.yaml).
 
 Where the same cell on one of that file's devices has the outcome a new device's cell was
-observed to have, and its declared exception or warning matches what was observed, the new
-file says it with the same note, error and warning keys: a cause already written up by a
+observed to have, and its declared exception matches what was observed (the new device's
+name read as that device's), the new file says it with the same note, and the same error
+and warning keys where their regexes match as they are: a cause already written up by a
 person is not worded again. Anything else gets a note worded from the observation. Its training target (the one most
 of its trained cells get) lets init declare the families that train, such as hybrid layers.
 """
@@ -30,13 +31,14 @@ class LikeMatrix:
     #: The training target most of its trained cells get (None: it declares none).
     training: TrainingSpec | None = None
 
-    def expectation(self, cell: Any) -> Expectation | None:
-        """What the file declares for ``cell`` on its first device that has the cell."""
+    def twins(self, cell: Any) -> list[tuple[str, Expectation]]:
+        """The same cell on each of the file's devices that has it, with its declaration."""
+        found = []
         for device in self.matrix.devices:
             resolved = self.by_id.get(dataclasses.replace(cell, device=device).id)
             if resolved is not None:
-                return resolved.expectation
-        return None
+                found.append((device, resolved.expectation))
+        return found
 
     def note(self, key: str) -> str:
         return self.matrix.notes[key]
