@@ -43,6 +43,8 @@ exclude_patterns = [
     "support-table.md",
     "support-table.rst",
     "qjit-table.md",
+    # devices/*.md and *.rst are generated tables, embedded by the device-*.md pages
+    "devices",
 ]
 
 html_theme = "xanadu"
