@@ -29,7 +29,12 @@ class Event:
             return bool(other.pattern and other.pattern.search(self.message))
         if other.message is not None:
             return bool(self.pattern and self.pattern.search(other.message))
-        return self.pattern == other.pattern
+        if self.pattern is None or other.pattern is None:
+            return self.pattern == other.pattern
+        # Two declarations: regexes written from a message are its escaped start, cut where a
+        # person or `update` chose, so one that begins with the other names the same message.
+        a, b = self.pattern.pattern, other.pattern.pattern
+        return a.startswith(b) or b.startswith(a)
 
     def describe(self) -> str:
         text = (

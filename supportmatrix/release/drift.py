@@ -9,6 +9,8 @@ is a cell that was supported and no longer is, or whose gradient became wrong.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,7 +234,9 @@ def side_from_matrix(
 
 def on_device(side: Side, device: str, *, as_device: str, devices: dict[str, str]) -> Side:
     """The side's cells on ``device`` only, each id naming ``as_device`` instead: two
-    devices' cells then compare id for id. ``devices`` maps a cell id to its device."""
+    devices' cells then compare id for id. Messages and regexes that name the device name
+    ``as_device`` too, so that an error differing only by the device it names is the same.
+    ``devices`` maps a cell id to its device."""
     kept = {cell_id for cell_id in side.cells if devices.get(cell_id) == device}
     if not kept:
         raise ValueError(f"{side.label} has no cell on {device}")
@@ -241,9 +245,23 @@ def on_device(side: Side, device: str, *, as_device: str, devices: dict[str, str
         return cell_id.replace(device, as_device, 1)
 
     label = side.label if device == as_device else f"{side.label}, {device} as {as_device}"
+
+    def event(e: Event) -> Event:
+        pattern = e.pattern
+        if pattern is not None:
+            pattern = re.compile(
+                pattern.pattern.replace(re.escape(device), re.escape(as_device)).replace(device, as_device)
+            )
+        message = None if e.message is None else e.message.replace(device, as_device)
+        return dataclasses.replace(e, message=message, pattern=pattern)
+
+    def behaviour(b: Behaviour) -> Behaviour:
+        error = None if b.error is None else event(b.error)
+        return dataclasses.replace(b, error=error, warnings=tuple(event(w) for w in b.warnings))
+
     return Side(
         label,
-        {renamed(c): b for c, b in side.cells.items() if c in kept},
+        {renamed(c): behaviour(b) for c, b in side.cells.items() if c in kept},
         {renamed(c): f for c, f in side.families.items() if c in kept},
     )
 

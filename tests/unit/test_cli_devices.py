@@ -116,3 +116,19 @@ def test_diff_between_devices_needs_each_device_on_its_side(tmp_path: Path, caps
         ["diff", str(first), str(second), "--devices", "lightning.qubit,default.mixed"], capsys
     )
     assert "has no cell on lightning.qubit" in err
+
+
+def test_an_error_that_differs_only_by_the_device_it_names_is_the_same(
+    tmp_path: Path, capsys: Capsys
+) -> None:
+    def named(device: str, cut: str) -> Path:
+        path = _write(tmp_path, device)
+        text = path.read_text(encoding="utf-8").replace(
+            "match: 'probs'", f"match: 'probs on {device.replace('.', chr(92) + '.')}{cut}'"
+        )
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    first, second = named("default.qubit", ""), named("default.mixed", " is refused")
+    assert cli.main(["diff", str(first), str(second), "--devices", "default.qubit,default.mixed"]) == 0
+    assert "**0** changed" in capsys.readouterr().out
