@@ -164,7 +164,7 @@ def add_overview(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "overview",
         help="one Markdown table over devices: each device x diff method x interface",
-        description="Summarise several matrix files (matrix.yaml and devices/*.yaml) in one "
+        description="Summarise several matrix files (matrix.yaml and the files under devices/) in one "
         "table: per device, diff method and interface, how many cells are "
         "supported, raise, give no gradient, or give a wrong value (in bold).",
     )
