@@ -45,6 +45,7 @@ from supportmatrix.hybrid.models import (
     initial_params,
     moons,
 )
+from supportmatrix.matrix.devices import device_named
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
 
 
@@ -94,21 +95,27 @@ def driver_for(layer: str) -> Driver:
 def run_hybrid_cell(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
     """Run ``cell`` where its framework lives. A crash of a Keras worker process raises
     `worker_process.WorkerCrashed`; the next Keras cell of that backend starts a new one."""
-    return _where_it_runs(cell.layer, execute, cell, training)
+    return _where_it_runs(cell.layer, execute, cell, training, device=cell.device)
 
 
 def run_training_curve(
     cell: HybridCell, *, seed: int, epochs: int, setup: TrainingSetup
 ) -> tuple[float, ...]:
     """`training_curve` where the cell's framework lives (for choosing thresholds)."""
-    return _where_it_runs(cell.layer, training_curve, cell, seed=seed, epochs=epochs, setup=setup)
+    return _where_it_runs(
+        cell.layer, training_curve, cell, seed=seed, epochs=epochs, setup=setup, device=cell.device
+    )
 
 
-def _where_it_runs(layer: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``function`` here for torch, in the backend's worker process for Keras."""
+def _where_it_runs(layer: str, function: Callable[..., Any], *args: Any, device: str, **kwargs: Any) -> Any:
+    """Call ``function`` here for torch, in the backend's worker process for Keras. The worker
+    gets ``device``'s entry first: it loads no matrix file, so it knows only the known
+    devices' entries, not the one the file declares."""
     backend = KERAS_BACKEND_OF.get(layer)
     if backend is None:
         return function(*args, **kwargs)
+    entry = device_named(device)
+    worker(backend).call("supportmatrix.matrix.devices:declare_entry", entry.name, entry.to_yaml())
     return worker(backend).call(f"{__name__}:{function.__name__}", *args, **kwargs)
 
 

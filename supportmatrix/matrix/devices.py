@@ -95,6 +95,12 @@ def declare(devices: Iterable[Device]) -> None:
         _DECLARED[device.name] = device
 
 
+def declare_entry(name: str, raw: Mapping[str, Any]) -> None:
+    """`declare` one entry from its YAML form (what a worker process is sent: a `Device`'s
+    mapping proxy does not pickle)."""
+    declare([parse_device(name, raw)])
+
+
 def device_named(name: str) -> Device:
     """The entry runners use for ``name``: the loaded matrix's, else the known one, else
     a device built from its name alone."""

@@ -67,3 +67,13 @@ def test_a_keras_worker_runs_single_threaded_whatever_its_parent_set(
     monkeypatch.setenv("XLA_FLAGS", "--explicit")
     env = keras_backends.worker("jax").env  # built, not started
     assert (env["KERAS_BACKEND"], env["OMP_NUM_THREADS"], env["XLA_FLAGS"]) == ("jax", "1", "--explicit")
+
+
+def test_a_worker_builds_the_device_the_parent_declares(worker: WorkerProcess) -> None:
+    """The Keras worker loads no matrix file: the parent sends the device's entry first, as
+    `hybrid.runner` does before every cell it runs there."""
+    source = ("supportmatrix.check.compat:device_source", "my.device")
+    assert worker.call(*source, wires=2) == "dev = qml.device('my.device', wires=2)"
+    entry = {"kwargs": {"method": "fast"}, "seed_keyword": None, "mixed_state": False, "package": None}
+    worker.call("supportmatrix.matrix.devices:declare_entry", "my.device", entry)
+    assert worker.call(*source, wires=2, seed=5) == "dev = qml.device('my.device', wires=2, method='fast')"
