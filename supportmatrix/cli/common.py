@@ -35,6 +35,24 @@ def add_output_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", metavar="FILE", help="write here, atomically, instead of to stdout")
 
 
+def add_workers_option(parser: argparse.ArgumentParser) -> None:
+    """``-n``: the cell runs' worker processes, for the commands that run cells."""
+    parser.add_argument(
+        "-n",
+        "--workers",
+        default="auto",
+        metavar="N",
+        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)",
+    )
+
+
+def add_progress_option(parser: argparse.ArgumentParser) -> None:
+    """``--no-progress``, for the commands that draw a progress bar."""
+    parser.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="no progress bar (it goes to stderr)"
+    )
+
+
 def add_versions_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--versions",

@@ -9,7 +9,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from supportmatrix.cli.common import EXIT_OK, InputError, read_matrix, read_results
+from supportmatrix.cli.common import (
+    EXIT_OK,
+    InputError,
+    add_progress_option,
+    add_workers_option,
+    read_matrix,
+    read_results,
+)
 
 
 def add_init(subparsers: argparse._SubParsersAction) -> None:
@@ -17,7 +24,7 @@ def add_init(subparsers: argparse._SubParsersAction) -> None:
         "init",
         help="observe every cell on an installed device and write its declaration",
         description="Run every cell of every family that applies to any device (the QNode and "
-        "features families) on DEVICE, and write a complete matrix file that "
+        "features families, and with --like the hybrid layers) on DEVICE, and write a complete matrix file that "
         "declares what was observed: rules grouped by cause, one note per cause "
         "for a person to reword. `pytest --matrix FILE` then passes on that device.",
     )
@@ -69,16 +76,8 @@ def add_init(subparsers: argparse._SubParsersAction) -> None:
         help="declare what this results file of an earlier init observed, "
         "without running a cell (same --device, --only)",
     )
-    parser.add_argument(
-        "-n",
-        "--workers",
-        default="auto",
-        metavar="N",
-        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar (it goes to stderr)"
-    )
+    add_workers_option(parser)
+    add_progress_option(parser)
     parser.set_defaults(handler=_run_init)
 
 

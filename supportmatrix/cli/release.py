@@ -10,6 +10,8 @@ from supportmatrix.cli.common import (
     EXIT_REGRESSION,
     InputError,
     add_matrix_option,
+    add_progress_option,
+    add_workers_option,
     emit,
     read_matrix,
     read_results,
@@ -34,13 +36,7 @@ def add_observe(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="results file to write (default: %(default)s)",
     )
-    parser.add_argument(
-        "-n",
-        "--workers",
-        default="auto",
-        metavar="N",
-        help="parallel worker processes, as pytest-xdist's -n (default: %(default)s)",
-    )
+    add_workers_option(parser)
     parser.add_argument(
         "-k", dest="select", metavar="EXPR", help="only cells whose id matches this pytest -k expression"
     )
@@ -50,9 +46,7 @@ def add_observe(subparsers: argparse._SubParsersAction) -> None:
         metavar="K/N",
         help="run only the K-th of N shards (pytest-split); `merge` joins them",
     )
-    parser.add_argument(
-        "--no-progress", dest="progress", action="store_false", help="no progress bar (it goes to stderr)"
-    )
+    add_progress_option(parser)
     for family in FAMILIES:
         if not family.runs_by_default:
             parser.add_argument(
