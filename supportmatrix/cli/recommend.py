@@ -30,12 +30,11 @@ def add_recommend(subparsers: argparse._SubParsersAction) -> None:
         "prints how well the models predict the benchmark's own points, each left out in turn.",
     )
     parser.add_argument("--qubits", metavar="N", help="the circuit's qubit count (>= 1)")
-    size = parser.add_mutually_exclusive_group()
-    size.add_argument("--params", metavar="P", help="trainable parameter count (>= 1)")
-    size.add_argument(
+    parser.add_argument("--params", metavar="P", help="trainable parameter count (>= 1)")
+    parser.add_argument(
         "--layers",
         metavar="L",
-        help="layers of the benchmark circuit instead of --params: P = 3 * N * L",
+        help="layers of the benchmark circuit, instead of --params: P = 3 * N * L",
     )
     parser.add_argument(
         "--interface", metavar="NAME", help="the QNode's interface, e.g. torch, jax, autograd"
@@ -97,8 +96,8 @@ def _run_recommend(args: argparse.Namespace) -> int:
         emit(held_out_table(points, as_json=args.format == "json"), None)
         return EXIT_OK
     qubits = _count(args.qubits, "--qubits")
-    if args.params is None and args.layers is None:
-        raise InputError("give --params P or --layers L")
+    if (args.params is None) == (args.layers is None):
+        raise InputError("give one of --params P and --layers L")
     params = (
         _count(args.params, "--params")
         if args.params is not None
