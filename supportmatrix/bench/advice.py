@@ -21,24 +21,39 @@ def caveats(ranked: Ranked, memory_bytes: float | None) -> list[str]:
     found = [f"extrapolated ({', '.join(p.extrapolated)})"] if p.extrapolated else []
     if p.loaded:
         found.append("measured under load")
-    if memory_bytes is not None and p.peak_bytes is not None and p.peak_bytes > memory_bytes:
+    if not fits(ranked, memory_bytes):
         found.append("more memory than the measuring machine had")
     return found
 
 
-def advice(recommendation: Recommendation) -> str:
-    """One sentence: what to use, what needs least memory, and how far to trust it."""
+def fits(ranked: Ranked, memory_bytes: float | None) -> bool:
+    """Whether the predicted peak memory is within ``memory_bytes`` (True when either is unknown)."""
+    peak = ranked.prediction.peak_bytes
+    return memory_bytes is None or peak is None or peak <= memory_bytes
+
+
+def advice(recommendation: Recommendation, memory_bytes: float | None = None) -> str:
+    """One sentence: the fastest configuration predicted to fit in ``memory_bytes``, the one
+    that needs least memory, and how far to trust the prediction."""
     ranked, r = recommendation.ranked, recommendation.request
     if not ranked:
         return (
             f"Nothing to recommend: no configuration the benchmark measured is declared supported "
             f"for {r.interface}, {r.measurement}, {_shots(r.shots)}, {r.derivative} derivative."
         )
-    fastest = ranked[0]
     leanest = min(
         (x for x in ranked if x.memory_rank is not None), key=lambda x: x.memory_rank or 0, default=None
     )
+    fastest = next((x for x in ranked if fits(x, memory_bytes)), None)
+    if fastest is None and leanest is not None:
+        return (
+            f"No configuration is predicted to fit in {mib(memory_bytes)}: {_name(leanest.verdict)} needs "
+            f"the least ({mib(leanest.prediction.peak_bytes)}, {seconds(leanest.prediction.seconds)})."
+        )
+    fastest = fastest or ranked[0]
     text = f"Use {_name(fastest.verdict)} ({seconds(fastest.prediction.seconds)} per forward + gradient)"
+    if fastest is not ranked[0]:
+        text += f", the fastest predicted to fit in {mib(memory_bytes)}"
     if leanest is None or leanest is fastest:
         text += ", which also needs the least memory" if leanest is not None else ""
     else:
@@ -113,7 +128,7 @@ def to_text(recommendation: Recommendation, *, results: str, memory_bytes: float
         f"not available: {_listed(recommendation.unavailable)}",
         "supported, not benchmarked: " + (", ".join(_name(v) for v in recommendation.unmeasured) or "none"),
         "",
-        advice(recommendation),
+        advice(recommendation, memory_bytes),
     ]
     return "\n".join(lines) + "\n"
 
@@ -160,7 +175,7 @@ def to_json(recommendation: Recommendation, *, results: str, memory_bytes: float
         "avoid": [_verdict_json(v) for v in recommendation.avoid],
         "not_available": [_verdict_json(v) for v in recommendation.unavailable],
         "not_benchmarked": [_verdict_json(v) for v in recommendation.unmeasured],
-        "advice": advice(recommendation),
+        "advice": advice(recommendation, memory_bytes),
     }
     return json.dumps(document, indent=1) + "\n"
 

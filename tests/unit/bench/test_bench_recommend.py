@@ -166,3 +166,18 @@ def test_the_text_names_extrapolation_and_load(tmp_path: Path) -> None:
     assert "more memory than the measuring machine had" in text  # backprop: 16 B x 2^20 x 600
     assert text.rstrip().splitlines()[-1].startswith("Use lightning.qubit adjoint (")
     assert "extrapolates beyond the measured sizes and rests on measurements taken under load" in text
+
+
+def test_the_advice_passes_over_what_would_not_fit_in_memory(tmp_path: Path) -> None:
+    # At n = 20, P = 600: lightning adjoint is fastest with 65 MiB, default.qubit backprop
+    # needs 9.4 GiB and default.qubit adjoint 50 MiB.
+    answer = recommend([_matrix(tmp_path)], POINTS, _request(qubits=20, params=600))
+    assert advice(answer, 2**30).startswith("Use lightning.qubit adjoint (")
+    sixty = advice(answer, 60 * 2**20)
+    assert (
+        sixty.startswith("Use default.qubit adjoint (")
+        and "the fastest predicted to fit in 60.0 MiB" in sixty
+    )
+    assert advice(answer, 2**20).startswith(
+        "No configuration is predicted to fit in 1.0 MiB: default.qubit adjoint"
+    )
