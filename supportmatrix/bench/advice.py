@@ -195,6 +195,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
         every_time += errors.time_errors
         every_memory += errors.memory_errors
         rows.append(((device, method, interface), len(series), errors))
+    largest = [e.largest for _, _, e in rows if e.largest is not None]
     if as_json:
         return (
             json.dumps(
@@ -206,6 +207,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
                         "sizes": sizes,
                         "time_errors": list(e.time_errors),
                         "memory_errors": list(e.memory_errors),
+                        "largest_size_time_error": e.largest,
                     }
                     for (d, m, i), sizes, e in rows
                 ],
@@ -220,6 +222,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
         "sizes",
         "time median",
         "time max",
+        "time largest",
         "memory median",
         "memory max",
     )
@@ -230,6 +233,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
             i,
             str(sizes),
             *_percent(HeldOut.summary(e.time_errors)),
+            "–" if e.largest is None else f"{e.largest:.0%}",
             *_percent(HeldOut.summary(e.memory_errors)),
         )
         for (d, m, i), sizes, e in rows
@@ -241,6 +245,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
             "",
             str(len(every_time)),
             *_percent(HeldOut.summary(every_time)),
+            _percent(HeldOut.summary(largest))[0] + " (median)",
             *_percent(HeldOut.summary(every_memory)),
         )
     )
@@ -250,5 +255,7 @@ def held_out_table(points: dict[tuple[str, str, str], list[Point]], *, as_json: 
     ]
     return (
         "leave-one-out relative error |predicted - measured| / measured (docs/recommend.md); "
-        "'all' counts held-out points\n" + "\n".join(lines) + "\n"
+        "'time largest' is the largest size predicted from the smaller ones; 'all' counts held-out points\n"
+        + "\n".join(lines)
+        + "\n"
     )

@@ -228,6 +228,12 @@ class HeldOut:
     time_errors: tuple[float, ...]
     memory_errors: tuple[float, ...]
 
+    @property
+    def largest(self) -> float | None:
+        """The time error at the largest size, predicted from the smaller ones alone: the
+        extrapolation a user's larger circuit needs (points come sorted by size)."""
+        return self.time_errors[-1] if self.time_errors else None
+
     @staticmethod
     def summary(errors: Sequence[float]) -> tuple[float, float] | None:
         """(median, max) of ``errors``, None when there are none."""

@@ -94,6 +94,16 @@ def test_held_out_covers_time_and_memory_of_a_configuration() -> None:
     assert max(errors.time_errors + errors.memory_errors) < 1e-6
 
 
+def test_the_largest_size_error_is_the_extrapolation_from_the_smaller_ones() -> None:
+    points = measured_points(recommend_data.document())[("default.qubit", "adjoint", "torch")]
+    last = points[-1]
+    assert (last.qubits, last.params) == (10, 60)  # sorted by size: the largest last
+    slower = [*points[:-1], Point(last.qubits, last.params, 4 * last.seconds, last.peak_bytes, False)]
+    errors = held_out(slower, device="default.qubit", diff_method="adjoint")
+    assert errors.largest == pytest.approx(0.75, rel=1e-6)  # predicted at 1/4 of what was measured
+    assert HeldOut((), ()).largest is None
+
+
 def test_measured_points_take_the_median_of_repeated_runs_and_any_load_mark() -> None:
     document = recommend_data.document()
     first = document["records"][0]
