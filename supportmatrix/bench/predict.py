@@ -1,7 +1,7 @@
 """Predicting a configuration's time and peak memory at a size it was not measured at, and the held-out error of that prediction.
 
-The model is a cost argument with two non-negative coefficients fitted per configuration
-(device × diff method × interface), not a free curve:
+The model is a cost argument with a few non-negative coefficients fitted per
+configuration (device × diff method × interface), not a free curve:
 
 * **Time per forward pass + gradient**: ``t = P^k · (a + b · B^n)``. The circuit has P = 3nL
   parameters and 4nL gates, so gate applications are proportional to P. Each costs a fixed
@@ -10,19 +10,23 @@ The model is a cost argument with two non-negative coefficients fitted per confi
   ``mixed_state``). ``k`` is the number of factors of P in the work: 1 for backprop and
   adjoint (one pass forward and one back), 2 for the gradient transforms (parameter-shift and
   finite-diff run about P circuits, each of ∝ P gates; `WORK_EXPONENT`).
-* **Peak memory growth**: ``m = c + d · B^n · P^j``: a fixed part and the states held, with
-  j = 1 for backprop, which keeps an intermediate state per gate, and 0 for the others,
-  which hold a few states at a time.
+* **Peak memory growth**: ``m = c + e · P + d · B^n · P^j``: a fixed part, a part per gate
+  (the framework's graph and caches: under jax it grows from about 60 to 150 MiB with the
+  gate count while the state is still kilobytes), and the states held, with j = 1 for
+  backprop, which keeps an intermediate state per gate, and 0 for the others, which hold a
+  few states at a time.
 
 The fit minimises the squared *relative* residuals, so the small sizes (milliseconds) weigh
-as much as the large ones (seconds), under the constraint that both coefficients are ≥ 0
+as much as the large ones (seconds), under the constraint that every coefficient is ≥ 0
 (a negative overhead or state cost has no meaning and would make extrapolation cross
 zero). Several records at one size (repeated runs) are reduced to their median first.
 
 `held_out_errors` measures the model on the benchmark's own points (leave one out;
 docs/recommend.md gives the figures). On the committed results, a fixed overhead without
 the P^k factor (``t = a + b · P^k · B^n``) had about 2.5× this model's median held-out
-error: at small n the time grows with the gate count, so the overhead is per gate.
+error: at small n the time grows with the gate count, so the overhead is per gate. The
+memory model without its per-gate part had five times the median held-out error (20 % to
+4 %), over-predicting the largest sizes by attributing the framework's growth to the state.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from supportmatrix.matrix.devices import KNOWN_DEVICES
 #: Factors of P in a diff method's work (module docstring); a method not listed is taken
 #: to run a circuit per parameter, as the gradient transforms do.
 WORK_EXPONENT: dict[str, int] = {"backprop": 1, "adjoint": 1, "parameter-shift": 2, "finite-diff": 2}
-#: Fewest points a model is fitted to: two coefficients and one point to spare.
+#: Fewest points a held-out fit uses: as many as the memory model has coefficients.
 MIN_FIT_POINTS = 3
 
 Basis = tuple[Callable[[int, int], float], ...]
@@ -73,9 +77,10 @@ def time_basis(device: str, diff_method: str) -> Basis:
 
 
 def memory_basis(device: str, diff_method: str) -> Basis:
-    """The columns of the memory model: a fixed part and the states held, B^n · P^j."""
+    """The columns of the memory model: a fixed part, a part per gate (∝ P) and the states
+    held, B^n · P^j."""
     j, base = (1 if diff_method == "backprop" else 0), state_base(device)
-    return (lambda n, p: 1.0, lambda n, p: float(base) ** n * float(p) ** j)
+    return (lambda n, p: 1.0, lambda n, p: float(p), lambda n, p: float(base) ** n * float(p) ** j)
 
 
 # --------------------------------------------------------------------------- load
@@ -135,15 +140,16 @@ def fit(samples: Sequence[tuple[int, int, float]], basis: Basis) -> tuple[float,
     """Non-negative coefficients of ``basis`` minimising the squared relative residuals over
     ``samples`` (qubits, params, value); values must be > 0.
 
-    With two or three columns every subset of columns is solved by least squares and the
-    best solution with no negative coefficient wins (an exact active-set search).
+    With two or three columns every subset of columns, of at most as many columns as there
+    are samples, is solved by least squares and the best solution with no negative
+    coefficient wins (an exact active-set search).
     """
     if not samples:
         raise ValueError("nothing to fit")
     matrix = np.array([[f(n, p) / y for f in basis] for n, p, y in samples])
     ones = np.ones(len(samples))
     best: tuple[float, tuple[float, ...]] | None = None
-    for size in range(1, len(basis) + 1):
+    for size in range(1, min(len(basis), len(samples)) + 1):
         for columns in itertools.combinations(range(len(basis)), size):
             solution, *_ = np.linalg.lstsq(matrix[:, columns], ones, rcond=None)
             if (solution < 0).any():

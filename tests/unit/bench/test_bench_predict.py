@@ -51,8 +51,20 @@ def test_a_density_matrix_device_grows_by_four_per_qubit() -> None:
 
 def test_the_memory_model_counts_a_state_per_gate_for_backprop_only() -> None:
     backprop, adjoint = memory_basis("default.qubit", "backprop"), memory_basis("default.qubit", "adjoint")
-    assert [f(10, 60) for f in backprop] == [1.0, 2.0**10 * 60]
-    assert [f(10, 60) for f in adjoint] == [1.0, 2.0**10]
+    assert [f(10, 60) for f in backprop] == [1.0, 60.0, 2.0**10 * 60]
+    assert [f(10, 60) for f in adjoint] == [1.0, 60.0, 2.0**10]
+
+
+def test_the_memory_fit_separates_the_per_gate_part_from_the_state() -> None:
+    basis = memory_basis("default.qubit", "adjoint")
+    assert fit(_samples(lambda n, p: 5e7 + 1e6 * p + 16 * 2**n), basis) == pytest.approx(
+        (5e7, 1e6, 16), rel=1e-6
+    )
+
+
+def test_fewer_samples_than_columns_fit_no_more_columns_than_samples() -> None:
+    coefficients = fit([(4, 24, 3.0), (6, 36, 4.0)], memory_basis("default.qubit", "adjoint"))
+    assert sum(c > 0 for c in coefficients) <= 2
 
 
 def test_no_coefficient_is_negative() -> None:
