@@ -89,10 +89,10 @@ class Recommendation:
     unmeasured: tuple[Verdict, ...]
 
 
-def _allowed(option: str, value: object, allowed: Sequence[object]) -> None:
+def _allowed(option: str, value: object, allowed: Sequence[object], hint: str = "") -> None:
     if value not in allowed:
         shown = ", ".join("None" if a is None else str(a) for a in allowed)
-        raise RequestError(f"{option}: unknown value {value!r}; allowed: {shown}")
+        raise RequestError(f"{option}: unknown value {value!r}; allowed: {shown}{hint}")
 
 
 def _axis(matrices: Sequence[Matrix], family: str, axis: str) -> list[object]:
@@ -108,7 +108,12 @@ def verdicts(matrices: Sequence[Matrix], request: Request) -> list[Verdict]:
     _allowed("--derivative", request.derivative, DERIVATIVES)
     devices = _axis(matrices, QNODES, "device")
     for device in request.devices or ():
-        _allowed("--device", device, devices)
+        _allowed(
+            "--device",
+            device,
+            devices,
+            " (a device of devices/*.yaml needs its file: --matrix matrix.yaml FILE)",
+        )
     feature = None
     if request.derivative == "second":
         feature = HESSIAN_FEATURES.get(request.measurement)

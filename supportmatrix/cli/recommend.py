@@ -45,7 +45,8 @@ def add_recommend(subparsers: argparse._SubParsersAction) -> None:
         "--device",
         action="append",
         metavar="NAME",
-        help="consider only this device; repeat for several (default: every device of the matrices)",
+        help="consider only this device; repeat, or separate by commas, for several "
+        "(default: every device of the matrices)",
     )
     parser.add_argument(
         "--matrix",
@@ -112,7 +113,7 @@ def _run_recommend(args: argparse.Namespace) -> int:
         measurement=args.measurement,
         shots=_shots(args.shots),
         derivative=args.derivative,
-        devices=None if args.device is None else tuple(args.device),
+        devices=None if args.device is None else tuple(d for given in args.device for d in given.split(",")),
     )
     matrices = [read_matrix(path) for path in args.matrix or ["matrix.yaml"]]
     try:

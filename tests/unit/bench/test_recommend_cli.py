@@ -146,3 +146,34 @@ def test_the_committed_matrix_and_results_never_recommend_a_declared_wrong_gradi
     answer = json.loads(capsys.readouterr().out)
     assert answer["ranked"] and all(r["device"] != "lightning.qubit" for r in answer["ranked"])
     assert {"lightning.qubit"} == {a["device"] for a in answer["avoid"]}
+
+
+def test_device_files_add_their_devices(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    argv = [
+        "recommend",
+        "--qubits",
+        "8",
+        "--layers",
+        "2",
+        "--interface",
+        "torch",
+        "--device",
+        "lightning.kokkos",
+    ]
+    assert cli.main(argv) == 2
+    _one_line(capsys.readouterr().err, "a device of devices/*.yaml needs its file: --matrix matrix.yaml FILE")
+    # With its file the device is known; the committed benchmark has not measured it.
+    assert cli.main([*argv, "--matrix", "matrix.yaml", "devices/lightning.kokkos.yaml"]) == 2
+    _one_line(capsys.readouterr().err, "measured no configuration of interface torch on lightning.kokkos")
+    both = [
+        *argv[:-1],
+        "lightning.kokkos,default.qubit",
+        "--matrix",
+        "matrix.yaml",
+        "devices/lightning.kokkos.yaml",
+    ]
+    assert cli.main(both) == 0
+    assert "supported, not benchmarked: default.qubit best" in capsys.readouterr().out
