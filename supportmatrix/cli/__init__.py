@@ -5,7 +5,7 @@ sets ``handler``; a handler returns the exit code, or raises `common.InputError`
 (a malformed or missing matrix, results or reference file) is one line on stderr and exit
 code 2, never a traceback. `tables` holds the subcommands that write tables and reports,
 `release` those of a release check, `explain` the one that explains a cell's declaration, `findings` the findings page,
-`bench` the benchmark, `common` what they share.
+`bench` the benchmark, `recommend` the advice drawn from it and the matrix, `common` what they share.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from supportmatrix.cli.common import EXIT_OK, EXIT_REGRESSION, EXIT_USAGE, PROG,
 from supportmatrix.cli.explain import add_explain
 from supportmatrix.cli.findings import add_findings
 from supportmatrix.cli.init import add_init
+from supportmatrix.cli.recommend import add_recommend
 from supportmatrix.cli.release import add_diff, add_merge, add_observe, add_update
 from supportmatrix.cli.tables import add_docs_compare, add_overview, add_render, add_report
 
@@ -72,4 +73,5 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_init,
     add_findings,
     add_bench,
+    add_recommend,
 )
