@@ -4,7 +4,8 @@
 the way Keras 3 users must write it since PennyLane dropped ``KerasLayer`` (seed 003):
 weights from ``add_weight``, the QNode built in ``build`` and called with the variables'
 ``.value``, ``get_config`` for saving, float64, the jax circuit under ``jax.jit``, and
-``compile(..., run_eagerly=True)``. ``keras-layer`` puts ``qml.qnn.KerasLayer`` in the
+``compile(..., run_eagerly=True)``; ``keras3-<backend>-tuple`` is the same with the circuit
+returning a tuple (`models.qnode_body_tuple`). ``keras-layer`` puts ``qml.qnn.KerasLayer`` in the
 same place, under the TensorFlow backend.
 
 Only ever imported in a worker process whose ``KERAS_BACKEND`` is fixed (see
@@ -28,6 +29,7 @@ from supportmatrix.hybrid.models import (
     Params,
     TrainingSetup,
     hybrid_qnode,
+    returns_tuple,
 )
 
 #: The QNode interface that matches each Keras backend.
@@ -56,17 +58,20 @@ def quantum_layer_class() -> type:
     class QuantumLayer(keras.layers.Layer):  # type: ignore[name-defined]  # keras: untyped, imported lazily
         """A QNode as a Keras 3 layer; (batch, 2) angles in, (batch, 2) expectation values out."""
 
-        def __init__(self, device: str, diff_method: str, **kwargs: Any) -> None:
+        def __init__(self, device: str, diff_method: str, tuple_return: bool = False, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.device = device
             self.diff_method = diff_method
+            self.tuple_return = tuple_return
 
         def build(self, input_shape: tuple[int, ...]) -> None:
             self.qweights = self.add_weight(
                 name="weights", shape=(N_QUANTUM_LAYERS, N_QUBITS), initializer="zeros"
             )
             backend = keras.config.backend()
-            qnode = hybrid_qnode(self.device, self.diff_method, INTERFACES[backend])
+            qnode = hybrid_qnode(
+                self.device, self.diff_method, INTERFACES[backend], tuple_return=self.tuple_return
+            )
             if backend == "jax":
                 import jax
 
@@ -82,7 +87,12 @@ def quantum_layer_class() -> type:
             return (input_shape[0], N_QUBITS)
 
         def get_config(self) -> dict[str, Any]:
-            return {**super().get_config(), "device": self.device, "diff_method": self.diff_method}
+            return {
+                **super().get_config(),
+                "device": self.device,
+                "diff_method": self.diff_method,
+                "tuple_return": self.tuple_return,
+            }
 
     return QuantumLayer
 
@@ -92,6 +102,7 @@ class KerasDriver:
 
     def __init__(self, layer: str) -> None:
         self.layer = layer
+        self.tuple_return = returns_tuple(layer)
         self.save_round_trip = layer != "keras-layer"
 
     @property
@@ -125,7 +136,11 @@ class KerasDriver:
             qnode = hybrid_qnode(device, diff_method, self.interface)
             weight_shapes = {"weights": (N_QUANTUM_LAYERS, N_QUBITS)}
             return qml.qnn.KerasLayer(qnode, weight_shapes, output_dim=N_QUBITS, name="quantum")
-        return quantum_layer_class()(device, diff_method, name="quantum")
+        return quantum_layer_class()(device, diff_method, tuple_return=self.tuple_return, name="quantum")
+
+    def layer_output(self, model: Any, x: np.ndarray) -> np.ndarray:
+        ops = configured_keras().ops
+        return np.asarray(ops.convert_to_numpy(ops.stop_gradient(model.get_layer("quantum")(x))))
 
     def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         ops = configured_keras().ops

@@ -8,6 +8,11 @@ Keras and Torch layer tutorials (seeds 000/001/004), sized to stay cheap::
 
 trained with the mean squared error against one-hot labels of ``make_moons``; a point is
 classified by the larger of the two outputs.
+
+A layer kind ending in ``-tuple`` (`TUPLE_SUFFIX`) is the same model with the circuit
+returning its two expectation values as a tuple (`qnode_body_tuple`) instead of a list:
+PennyLane's layers assemble the two return types along different code paths (TorchLayer's
+tuple path gave shape (n_meas, batch, 1) for a batch, PennyLane #9284).
 """
 
 from __future__ import annotations
@@ -66,15 +71,34 @@ def qnode_body(inputs: Any, weights: Any) -> list[Any]:
     return [qml.expval(qml.PauliZ(wire)) for wire in range(N_QUBITS)]
 
 
-def hybrid_qnode(device: str, diff_method: str, interface: str) -> Any:
-    """A fresh device and QNode for one cell."""
+def qnode_body_tuple(inputs: Any, weights: Any) -> tuple[Any, ...]:
+    """`qnode_body` returning its expectation values as a tuple, as PennyLane's own examples of
+    multiple measurements do."""
+    return tuple(qnode_body(inputs, weights))
+
+
+#: The suffix of a layer kind whose circuit returns a tuple (see the module docstring).
+TUPLE_SUFFIX = "-tuple"
+
+
+def returns_tuple(layer: str) -> bool:
+    """Whether layer kind ``layer``'s circuit returns a tuple (`qnode_body_tuple`)."""
+    return layer.endswith(TUPLE_SUFFIX)
+
+
+def base_layer(layer: str) -> str:
+    """The layer kind without `TUPLE_SUFFIX`: which layer class and framework build it."""
+    return layer.removesuffix(TUPLE_SUFFIX)
+
+
+def hybrid_qnode(device: str, diff_method: str, interface: str, *, tuple_return: bool = False) -> Any:
+    """A fresh device and QNode for one cell; ``tuple_return`` picks `qnode_body_tuple`."""
     import pennylane as qml
 
     from supportmatrix.check.compat import make_device
 
-    return qml.QNode(
-        qnode_body, make_device(device, wires=N_QUBITS), interface=interface, diff_method=diff_method
-    )
+    body = qnode_body_tuple if tuple_return else qnode_body
+    return qml.QNode(body, make_device(device, wires=N_QUBITS), interface=interface, diff_method=diff_method)
 
 
 def moons(seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:

@@ -60,11 +60,18 @@ STEP = 2e-3
 def outputs(params: Params, x: np.ndarray) -> np.ndarray:
     """Model outputs, shape (..., points, 2); params may carry leading probe dimensions."""
     u = np.einsum("bi,...ij->...bj", x, params["dense1.kernel"]) + params["dense1.bias"][..., None, :]
+    q = expectations(u, params["quantum.weights"])
+    return np.einsum("...bj,...jk->...bk", q, params["dense2.kernel"]) + params["dense2.bias"][..., None, :]
+
+
+def expectations(u: np.ndarray, quantum_weights: np.ndarray) -> np.ndarray:
+    """The quantum layer alone: <Z0>, <Z1> of `models.qnode_body` for angles ``u`` of shape
+    (..., points, 2), shape (..., points, 2); ``quantum_weights`` (..., layers, 2)."""
     psi = np.zeros((*u.shape[:-1], 2, 2), dtype=complex)
     psi[..., 0, 0] = 1.0
     psi = _rx(psi, u[..., 0], wire=0)
     psi = _rx(psi, u[..., 1], wire=1)
-    weights = params["quantum.weights"][..., None, :, :]  # broadcast over points
+    weights = quantum_weights[..., None, :, :]  # broadcast over points
     for layer in range(N_QUANTUM_LAYERS):
         psi = _rx(psi, weights[..., layer, 0], wire=0)
         psi = _rx(psi, weights[..., layer, 1], wire=1)
@@ -72,8 +79,7 @@ def outputs(params: Params, x: np.ndarray) -> np.ndarray:
     prob = np.abs(psi) ** 2
     z0 = prob[..., 0, :].sum(-1) - prob[..., 1, :].sum(-1)
     z1 = prob[..., :, 0].sum(-1) - prob[..., :, 1].sum(-1)
-    q = np.stack([z0, z1], axis=-1)
-    return np.einsum("...bj,...jk->...bk", q, params["dense2.kernel"]) + params["dense2.bias"][..., None, :]
+    return np.stack([z0, z1], axis=-1)
 
 
 def _rx(psi: np.ndarray, theta: np.ndarray, *, wire: int) -> np.ndarray:

@@ -3,6 +3,9 @@
 A hybrid cell builds `models`' model with its layer kind, device and diff method,
 then, stopping at the first exception:
 
+0. layer: the quantum layer alone on the gradient check's batch, against its documented
+   shape and `reference.expectations` (`layer_output`); an output of another shape ends
+   the run there, since the dense layer after it cannot use it as the model intends;
 1. forward: the loss on the first `GRADIENT_POINTS` points, against `reference`;
 2. gradient: the framework's gradient of that loss for every parameter, classical and
    quantum, against finite differences of the reference loss (both checks are recorded;
@@ -31,19 +34,22 @@ from supportmatrix.check import compat
 from supportmatrix.check.classify import ValueCheck, compare_values, dtype_check
 from supportmatrix.check.measure import measure
 from supportmatrix.check.run import CellRun
-from supportmatrix.check.scaffold import observe
+from supportmatrix.check.scaffold import Observation, observe
 from supportmatrix.hybrid import reference
 from supportmatrix.hybrid.keras_backends import KERAS_BACKEND_OF, missing_keras_module, worker
+from supportmatrix.hybrid.layer_output import documented_shape, layer_output_checks
 from supportmatrix.hybrid.models import (
     GRADIENT_POINTS,
     PARAM_SHAPES,
     Params,
     TrainingSetup,
     accuracy,
+    base_layer,
     epoch_order,
     hybrid_qnode,
     initial_params,
     moons,
+    returns_tuple,
 )
 from supportmatrix.matrix.devices import device_named
 from supportmatrix.matrix.model import HybridCell, ResolvedCell, Stage, TrainingRecord, TrainingSpec
@@ -60,6 +66,9 @@ class Driver(Protocol):
     save_round_trip: bool
 
     def build(self, device: str, diff_method: str, params: Params) -> Any: ...
+    def layer_output(self, model: Any, x: np.ndarray) -> np.ndarray:
+        """The quantum layer's output on angles ``x`` alone, as returned (no reshape, no cast)."""
+
     def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """The loss as a 0-d array in the framework's own dtype."""
 
@@ -79,10 +88,10 @@ def missing_module_for_layer(layer: str) -> str | None:
 
 
 def driver_for(layer: str) -> Driver:
-    if layer == "torch-layer":
+    if base_layer(layer) == "torch-layer":
         from supportmatrix.hybrid.torch_driver import TorchDriver
 
-        return TorchDriver()
+        return TorchDriver(tuple_return=returns_tuple(layer))
     if layer.startswith("keras3-package-"):
         from supportmatrix.hybrid.package_driver import KerasPackageDriver
 
@@ -137,30 +146,48 @@ def training_curve(cell: HybridCell, *, seed: int, epochs: int, setup: TrainingS
 def execute(cell: HybridCell, training: TrainingSpec | None) -> CellRun:
     """Run ``cell`` in this process and classify what happened."""
     driver = driver_for(cell.layer)
+    records: list[TrainingRecord] = []  # kept when the save stage after training raises
+    with observe() as obs, obs.attempt():
+        _run_stages(cell, driver, obs, training, records)
+    record = records[0] if records else None
+    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks), training=record)
+
+
+def _run_stages(
+    cell: HybridCell,
+    driver: Driver,
+    obs: Observation,
+    training: TrainingSpec | None,
+    records: list[TrainingRecord],
+) -> None:
+    """The stages of the module docstring, recording into ``obs`` and ``records``."""
     params = initial_params()
     x, y = moons()
     xg, yg = x[:GRADIENT_POINTS], y[:GRADIENT_POINTS]
-    record: TrainingRecord | None = None
-    with observe() as obs, obs.attempt():
-        model = driver.build(cell.device, cell.diff_method, params)
-        obs.checks += _loss_checks(driver.loss(model, xg, yg), params, xg, yg)
-        obs.stage = Stage.GRADIENT
-        grads = driver.gradient(model, xg, yg)
-        obs.connected = grads is not None
-        if grads is not None:
-            obs.checks += _gradient_checks(_method(cell, driver, xg, params), grads, params, xg, yg)
-        # Train only a model whose loss and gradient are right: a failed check already
-        # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
-        # epoch under jax takes seconds), so a broken model is not trained as well.
-        if grads is not None and training is not None and all(c.passed for c in obs.checks):
-            obs.stage = Stage.TRAINING
-            model, record = _train(driver, model, x, y, training)
-            if record.accuracy < training.min_accuracy:
-                obs.detail = f"training did not reach the declared {training.describe()}: {record.describe()}"
-            elif driver.save_round_trip:
-                obs.stage = Stage.SAVE
-                obs.checks.append(_round_trip_check(driver, model, x))
-    return CellRun(cell, obs.observed(), obs.warnings, obs.seconds, tuple(obs.checks), training=record)
+    model = driver.build(cell.device, cell.diff_method, params)
+    layer_checks = layer_output_checks(driver.layer_output(model, xg), params["quantum.weights"], xg)
+    obs.checks += layer_checks
+    if layer_checks[0].observed.shape != documented_shape(len(xg)):
+        return
+    obs.checks += _loss_checks(driver.loss(model, xg, yg), params, xg, yg)
+    obs.stage = Stage.GRADIENT
+    grads = driver.gradient(model, xg, yg)
+    obs.connected = grads is not None
+    if grads is not None:
+        obs.checks += _gradient_checks(_method(cell, driver, xg, params), grads, params, xg, yg)
+    # Train only a model whose loss and gradient are right: a failed check already
+    # makes the cell incorrect, and training is most of a cell's cost (a Keras 3
+    # epoch under jax takes seconds), so a broken model is not trained as well.
+    if grads is None or training is None or not all(c.passed for c in obs.checks):
+        return
+    obs.stage = Stage.TRAINING
+    model, record = _train(driver, model, x, y, training)
+    records.append(record)
+    if record.accuracy < training.min_accuracy:
+        obs.detail = f"training did not reach the declared {training.describe()}: {record.describe()}"
+    elif driver.save_round_trip:
+        obs.stage = Stage.SAVE
+        obs.checks.append(_round_trip_check(driver, model, x))
 
 
 def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> str:
@@ -168,7 +195,9 @@ def _method(cell: HybridCell, driver: Driver, x: np.ndarray, params: Params) -> 
     to ask PennyLane what it stands for."""
     if cell.diff_method != "best":
         return cell.diff_method
-    qnode = hybrid_qnode(cell.device, cell.diff_method, driver.interface)
+    qnode = hybrid_qnode(
+        cell.device, cell.diff_method, driver.interface, tuple_return=returns_tuple(cell.layer)
+    )
     return compat.resolved_method(cell.diff_method, qnode, x, params["quantum.weights"])
 
 

@@ -1,6 +1,7 @@
 """The ``torch-layer`` driver: ``nn.Sequential(Linear, qml.qnn.TorchLayer, Linear)``.
 
-Written as the TorchLayer tutorial and seed 004 write it, in float64. Runs in the
+Written as the TorchLayer tutorial and seed 004 write it, in float64; ``torch-layer-tuple``
+is the same with the circuit returning a tuple (`models.qnode_body_tuple`). Runs in the
 pytest process: torch is already loaded there by the QNode cells.
 """
 
@@ -36,11 +37,14 @@ class TorchDriver:
     interface = "torch"
     save_round_trip = False
 
+    def __init__(self, *, tuple_return: bool = False) -> None:
+        self.tuple_return = tuple_return
+
     def build(self, device: str, diff_method: str, params: Params) -> Any:
         import pennylane as qml
         import torch
 
-        qnode = hybrid_qnode(device, diff_method, interface="torch")
+        qnode = hybrid_qnode(device, diff_method, interface="torch", tuple_return=self.tuple_return)
         qlayer = qml.qnn.TorchLayer(qnode, {"weights": (N_QUANTUM_LAYERS, N_QUBITS)})
         model = torch.nn.Sequential(torch.nn.Linear(2, N_QUBITS), qlayer, torch.nn.Linear(N_QUBITS, 2)).to(
             torch.float64
@@ -50,6 +54,12 @@ class TorchDriver:
                 value = torch.as_tensor(params[name], dtype=torch.float64)
                 getattr(model[index], attr).copy_(value.T if transposed else value)
         return model
+
+    def layer_output(self, model: Any, x: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.no_grad():
+            return model[1](torch.as_tensor(x)).numpy()
 
     def loss(self, model: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         import torch

@@ -73,7 +73,8 @@ HYBRID_AXIS_NAMES: tuple[str, ...] = ("layer", "device", "diff_method")
 
 #: Hybrid axis values the hybrid runner knows how to build. ``keras3-<backend>`` is a Keras 3
 #: custom layer wrapping a QNode, run under that Keras backend in its own process;
-#: ``keras3-package-<backend>`` is pennylane-keras3-layer's ``KerasCircuitLayer`` there.
+#: ``keras3-package-<backend>`` is pennylane-keras3-layer's ``KerasCircuitLayer`` there;
+#: ``<layer>-tuple`` is ``<layer>`` with the circuit returning a tuple (`hybrid.models`).
 KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
     "layer": (
         "torch-layer",
@@ -84,6 +85,10 @@ KNOWN_HYBRID_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "keras3-package-jax",
         "keras3-package-torch",
         "keras3-package-tensorflow",
+        "torch-layer-tuple",
+        "keras3-jax-tuple",
+        "keras3-torch-tuple",
+        "keras3-tensorflow-tuple",
     ),
     "diff_method": ("best", "backprop", "adjoint", "parameter-shift", "finite-diff"),
 }

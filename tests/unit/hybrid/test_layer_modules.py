@@ -24,7 +24,10 @@ def _pretend_missing(monkeypatch: pytest.MonkeyPatch, *absent: str) -> None:
 
 
 def test_every_layer_but_torch_layer_runs_under_a_keras_backend() -> None:
-    assert set(KERAS_BACKEND_OF) == set(KNOWN_HYBRID_AXIS_VALUES["layer"]) - {"torch-layer"}
+    assert set(KERAS_BACKEND_OF) == set(KNOWN_HYBRID_AXIS_VALUES["layer"]) - {
+        "torch-layer",
+        "torch-layer-tuple",
+    }
     assert len(PACKAGE_LAYERS) == 3
     for layer in PACKAGE_LAYERS:
         assert KERAS_BACKEND_OF[layer] == layer.removeprefix("keras3-package-")

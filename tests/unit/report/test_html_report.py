@@ -92,7 +92,7 @@ def test_the_real_matrix_draws_every_family_and_its_not_applicable_cells(
 ) -> None:
     matrix, data = real
     assert list(data["families"]) == [f.name for f in FAMILIES]
-    assert (len(matrix.family("qnode").cells), len(matrix.family("hybrid").cells)) == (3168, 80)
+    assert (len(matrix.family("qnode").cells), len(matrix.family("hybrid").cells)) == (3168, 120)
     assert len(data["cells"]) == sum(len(c.cells) + len(c.not_applicable) for c in matrix.families.values())
     not_applicable = [c for c in data["cells"] if c["shown"] == NOT_APPLICABLE_KEY]
     assert not_applicable and {c["family"] for c in not_applicable} == {"features"}

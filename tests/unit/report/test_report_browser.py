@@ -117,7 +117,7 @@ def test_the_real_matrix_renders_every_cell(driver: Any, pages: dict[str, Any]) 
             f"'section.family[data-family={family.name}] {CELLS}'), e => e.dataset.id)"
         )
         assert drawn == _table_order(family, real), family.name
-    assert (len(real.family("qnode").cells), len(real.family("hybrid").cells)) == (3168, 80)
+    assert (len(real.family("qnode").cells), len(real.family("hybrid").cells)) == (3168, 120)
     assert _displayed(driver) == _page_order(real)
     not_applicable = driver.find_elements("css selector", ".cell[data-i].k-not-applicable")
     assert len(not_applicable) == len(real.family("features").not_applicable) > 0
