@@ -1,24 +1,27 @@
-"""The suite's speed against PennyLane's own run-only check, from one paired run.
+"""How much this suite costs against what it checks, like for like, from one run.
 
-Runs, one after the other on the same machine, PennyLane 0.45.1's
-``tests/docs/test_supported_confs.py`` (kept with its ``conftest.py`` and ``pytest.ini`` in
-``benchmarks/pennylane-0.45.1/``; its fixtures need ``pytest-rng`` and ``flaky``, the
-``bench`` extra) and the README's test command, ``pytest -n auto``, and prints each one's
-tests, wall time, CPU time and tests per second, and the ratio of the two rates:
+Prints paste-ready Markdown for `docs/speed.md`, headed by its own command, wall time and
+the machine's load:
 
-    .venv/bin/python scripts/suite_speed.py                    # both, then the ratio
-    .venv/bin/python scripts/suite_speed.py --profile          # and where the suite's time went
+    .venv/bin/python scripts/suite_speed.py -o speed.json        # paired ratio and overhead
+    .venv/bin/python scripts/suite_speed.py --parts budget       # where pytest -n auto's time goes
     .venv/bin/python scripts/suite_speed.py --libraries "jax-jit" tests/test_qnode.py
 
-Tests are every test pytest reports a result for (passed, failed, skipped, xfailed,
-xpassed, errors). Wall time is the child's, from start to exit; CPU time is its
-processes' user + system time (``RUSAGE_CHILDREN``), which with the wall time shows how
-busy the cores were. ``--profile`` loads ``scripts/timeline_plugin.py`` into the suite's
-run and splits each xdist worker's wall time into start-up (interpreter start to its
-first test: imports and collection), tests (by file), and the idle tail after its last
-test. ``--libraries EXPR [PATH ...]`` instead runs the tests ``-k EXPR`` selects in one
-process under cProfile and splits their time by the library each function belongs to
-(self time: PennyLane, JAX/XLA, TensorFlow, torch, NumPy, this suite, pytest, imports).
+``paired``: PennyLane 0.45.1's own run-only check, ``tests/docs/test_supported_confs.py``
+(kept with its ``conftest.py`` and ``pytest.ini`` in ``benchmarks/pennylane-0.45.1/``; its
+fixtures need ``pytest-rng`` and ``flaky``, the ``bench`` extra), and the cells of this
+suite that judge the same configurations (`like_for_like` maps one onto the other), each
+run in one process without xdist, ``--rounds`` times, alternating which goes first. Per
+configuration: the median process CPU seconds of PennyLane's tests of it (setup and
+teardown included, from `timeline_plugin`) against its cell's, and their ratio; and each
+side's whole process, wall and CPU.
+``overhead``: a sample of every family's cells run in this process with timers around the
+user's own calls and the oracle, tolerance and check stages (`overhead`).
+``budget``: the reference run, ``pytest -n auto``, with `timeline_plugin`: each xdist
+worker's wall time split into start-up, tests (by file) and idle tail.
+``--libraries EXPR [PATH ...]`` instead runs the tests ``-k EXPR`` selects in one process
+under cProfile and splits their time by the library each function belongs to (self time:
+PennyLane, JAX/XLA, TensorFlow, torch, NumPy, this suite, pytest, imports).
 Nothing here is a test: the suite never times itself.
 """
 
@@ -56,10 +59,6 @@ class Run:
     wall_seconds: float
     cpu_seconds: float
 
-    @property
-    def tests_per_second(self) -> float:
-        return self.tests / self.wall_seconds
-
 
 def outcome_counts(summary: str) -> dict[str, int]:
     """The counts of pytest's last summary line, e.g. ``{"passed": 1096, "xfailed": 76}``."""
@@ -70,8 +69,9 @@ def outcome_counts(summary: str) -> dict[str, int]:
     return counts
 
 
-def run_pytest(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Run:
-    """Run pytest with ``args`` in ``cwd``; its output streams through, its summary counts."""
+def run_pytest(name: str, args: list[str], cwd: Path, env: dict[str, str], *, echo: bool = True) -> Run:
+    """Run pytest with ``args`` in ``cwd``; its output streams through (``echo``), its
+    summary counts."""
     command = [sys.executable, "-m", "pytest", *args]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -79,7 +79,8 @@ def run_pytest(name: str, args: list[str], cwd: Path, env: dict[str, str]) -> Ru
     lines = []
     assert process.stdout is not None
     for line in process.stdout:
-        sys.stdout.write(line)
+        if echo:
+            sys.stdout.write(line)
         lines.append(line)
     exit_code = process.wait()
     wall = time.perf_counter() - start
@@ -200,33 +201,110 @@ def split_by_library(stats: dict) -> dict[str, float]:
     return dict(sorted(split.items(), key=lambda kv: -kv[1]))
 
 
-def _print_profile(split: dict[str, Any]) -> None:
-    print("\nwhere each worker's wall time went (s):")
-    print(f"{'worker':8} {'start-up':>9} {'tests':>8} {'between':>8} {'idle tail':>9} {'count':>6}")
-    for name, w in split["workers"].items():
-        print(
-            f"{name:8} {w['start_up_seconds']:9.1f} {w['test_seconds']:8.1f} "
-            f"{w['between_tests_seconds']:8.1f} {w['idle_tail_seconds']:9.1f} {w['tests']:6d}"
+def _scripts_env(**extra: str) -> dict[str, str]:
+    """This environment with the scripts directory on ``PYTHONPATH`` (for the plugins)."""
+    env = dict(os.environ, **extra)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "scripts"), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def paired(rounds: int, progress: bool) -> dict[str, Any]:
+    """PennyLane's support tests and the cells of the same configurations, ``rounds`` times
+    each, alternating which runs first; the paired table's rows and what maps to no cell."""
+    import like_for_like as lfl
+    from tqdm import tqdm
+
+    from supportmatrix.matrix.families import QNODE
+    from supportmatrix.matrix.load import load_matrix
+
+    with tempfile.TemporaryDirectory() as tmp:
+        found = Path(tmp, "tests.json")
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "params_plugin", REFERENCE_TEST],
+            cwd=REFERENCE,
+            env=_scripts_env(SUPPORTMATRIX_PARAMS_FILE=str(found)),
+            stdout=subprocess.DEVNULL,
+            check=True,
         )
-    total = split["test_seconds_total"]
-    print(f"\ntest time by file (of {total:.1f} s):")
-    for path, seconds in list(split["test_seconds_by_file"].items())[:12]:
-        print(f"  {seconds:7.1f} s {100 * seconds / total:5.1f} %  {path}")
+        tests = lfl.read_tests(found)
+    cells = [rc.cell for rc in load_matrix(ROOT / "matrix.yaml").family(QNODE.name).cells]
+    finite = sorted({c.shots for c in cells if c.shots is not None})
+    pairs, unmapped = lfl.pair(tests, [c.id for c in cells], finite_shots=finite[0])
+    nodeids = [f"{QNODE.test_file}::test_{QNODE.name}_cell[{conf.id}]" for conf in pairs]
+    one_process = [
+        "-q",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "timeline_plugin",
+    ]
+    sides = {
+        "pennylane": (REFERENCE, [*one_process, REFERENCE_TEST]),
+        "suite": (ROOT, [*one_process, *nodeids]),
+    }
+    seconds: dict[str, list[dict[str, float]]] = {"pennylane": [], "suite": []}
+    runs: list[Run] = []
+    bar = tqdm(total=2 * rounds, desc="paired runs", disable=not progress, file=sys.stderr)
+    for index in range(rounds):
+        for side in ("pennylane", "suite") if index % 2 == 0 else ("suite", "pennylane"):
+            cwd, args = sides[side]
+            with tempfile.TemporaryDirectory() as timeline:
+                env = _scripts_env(SUPPORTMATRIX_TIMELINE_DIR=timeline)
+                runs.append(run_pytest(f"{side}, round {index + 1}", args, cwd, env, echo=False))
+                times = lfl.test_seconds(Path(timeline))
+            seconds[side].append(
+                times if side == "pennylane" else {lfl.cell_of(n): t for n, t in times.items()}
+            )
+            bar.update()
+    bar.close()
+    pennylane, suite = lfl.medians(seconds["pennylane"]), lfl.medians(seconds["suite"])
+    return {
+        "tests": len(tests),
+        "finite_shots": finite,
+        "unmapped": [asdict(u) for u in unmapped],
+        "runs": [asdict(r) for r in runs],
+        "table": lfl.markdown(lfl.rows(pairs, pennylane, suite), "interface, diff method"),
+        "by_measurement": lfl.markdown(lfl.rows(pairs, pennylane, suite, by="measurement"), "measurement"),
+        "configurations": [
+            {
+                **asdict(conf),
+                "pennylane_tests": pairs[conf],
+                "pennylane_seconds": sum(pennylane[n] for n in pairs[conf]),
+                "suite_seconds": suite[conf.id],
+            }
+            for conf in pairs
+        ],
+    }
+
+
+def _load() -> str:
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--profile", action="store_true", help="split the suite's wall time per worker (timeline_plugin)"
+        "--parts",
+        default="paired,overhead",
+        help="comma-separated: paired, overhead, budget (default paired,overhead)",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="paired: runs of each side (default 2)")
+    parser.add_argument(
+        "--per-family", type=int, default=12, help="overhead: cells sampled per family (default 12)"
     )
     parser.add_argument(
         "--libraries",
         metavar="EXPR",
-        help="profile the tests -k EXPR selects "
-        "in one process and split their time by library, instead of the paired run",
+        help="profile the tests -k EXPR selects in one process and split their time by library, instead",
     )
     parser.add_argument("paths", nargs="*", help="with --libraries: test paths (default: all)")
-    parser.add_argument("--workers", default="auto", help="pytest -n for both runs (default auto)")
+    parser.add_argument("--workers", default="auto", help="budget: pytest -n (default auto)")
+    parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar on stderr")
     parser.add_argument("-o", "--output", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
     if args.libraries:
@@ -238,62 +316,118 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.paths:
         parser.error("test paths go with --libraries")
-    if not (REFERENCE / REFERENCE_TEST).exists():
-        print(f"suite_speed: {REFERENCE / REFERENCE_TEST} is missing", file=sys.stderr)
+    parts = args.parts.split(",")
+    unknown = sorted(set(parts) - {"paired", "overhead", "budget"})
+    if unknown or args.rounds < 1 or args.per_family < 1:
+        what = f"unknown part {unknown[0]!r}" if unknown else "--rounds and --per-family must be at least 1"
+        print(f"suite_speed: {what}; parts: paired, overhead, budget", file=sys.stderr)
         return 2
-    missing = [m for m in ("pytest_rng", "flaky", "xdist") if not _importable(m)]
-    if missing:
-        print(
-            f"suite_speed: PennyLane's test needs {', '.join(missing)}: "
-            f"pip install -c constraints.txt -e '.[bench]'",
-            file=sys.stderr,
-        )
-        return 2
-
-    env = dict(os.environ)
-    reference = run_pytest(
-        "PennyLane 0.45.1 tests/docs/test_supported_confs.py",
-        ["-n", args.workers, "-q", "-p", "no:cacheprovider", REFERENCE_TEST],
-        REFERENCE,
-        env,
-    )
-    with tempfile.TemporaryDirectory() as timeline:
-        suite_args = ["-n", args.workers, "-q"]
-        suite_env = dict(env)
-        if args.profile:
-            suite_env["PYTHONPATH"] = os.pathsep.join(
-                [str(ROOT / "scripts"), *filter(None, [env.get("PYTHONPATH")])]
+    if "paired" in parts:
+        if not (REFERENCE / REFERENCE_TEST).exists():
+            print(f"suite_speed: {REFERENCE / REFERENCE_TEST} is missing", file=sys.stderr)
+            return 2
+        missing = [m for m in ("pytest_rng", "flaky") if not _importable(m)]
+        if missing:
+            print(
+                f"suite_speed: PennyLane's test needs {', '.join(missing)}: "
+                f"pip install -c constraints.txt -e '.[bench]'",
+                file=sys.stderr,
             )
-            suite_env["SUPPORTMATRIX_TIMELINE_DIR"] = timeline
-            suite_args += ["-p", "timeline_plugin"]
-        suite = run_pytest("supportmatrix: pytest -n auto", suite_args, ROOT, suite_env)
-        split = profile(Path(timeline)) if args.profile else {}
+            return 2
 
-    print()
-    print(f"{'run':55} {'tests':>6} {'wall s':>8} {'CPU s':>8} {'tests/s':>8}")
-    for r in (reference, suite):
-        print(
-            f"{r.name:55} {r.tests:6d} {r.wall_seconds:8.1f} {r.cpu_seconds:8.1f} {r.tests_per_second:8.1f}"
-        )
-    ratio = suite.tests_per_second / reference.tests_per_second
-    print(f"ratio (suite / PennyLane): {ratio:.2f}")
-    if split:
-        _print_profile(split)
+    sys.path.insert(0, str(ROOT / "scripts"))
+    start, load_before = time.perf_counter(), _load()
+    figures: dict[str, Any] = {"command": " ".join(["scripts/suite_speed.py", *(argv or sys.argv[1:])])}
+    if "paired" in parts:
+        figures["paired"] = paired(args.rounds, not args.no_progress)
+    if "overhead" in parts:
+        import overhead
+
+        rows, left_out, code = overhead.measure(ROOT, args.per_family)
+        figures["overhead"] = {
+            "table": overhead.markdown(rows),
+            "left_out": left_out,
+            "exit_code": code,
+            "rows": [asdict(r) for r in rows],
+        }
+    if "budget" in parts:
+        with tempfile.TemporaryDirectory() as timeline:
+            env = _scripts_env(SUPPORTMATRIX_TIMELINE_DIR=timeline)
+            run = run_pytest("pytest -n auto", ["-n", args.workers, "-q", "-p", "timeline_plugin"], ROOT, env)
+            figures["budget"] = {"run": asdict(run), "profile": profile(Path(timeline))}
+    figures["wall_seconds"] = time.perf_counter() - start
+    figures["load"] = {"before": load_before, "after": _load()}
+    print(report(figures))
     if args.output:
-        args.output.write_text(
-            json.dumps(
-                {
-                    "runs": [asdict(reference), asdict(suite)],
-                    "ratio": ratio,
-                    "profile": split,
-                    "cpu_count": os.cpu_count(),
-                },
-                indent=1,
-            )
-            + "\n",
-            encoding="utf-8",
-        )
-    return 0 if reference.exit_code == 0 and suite.exit_code == 0 else 1
+        args.output.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+def report(figures: dict[str, Any]) -> str:
+    """The figures as Markdown to paste into `docs/speed.md`."""
+    lines = [
+        f"`{figures['command']}` took {figures['wall_seconds']:.0f} s wall; "
+        f"{figures['load']['before']} at its start, {figures['load']['after']} at its end.",
+    ]
+    if "paired" in figures:
+        p = figures["paired"]
+        lines += [
+            "",
+            f"**Like for like.** PennyLane's {p['tests']} tests, each mapped to the cell that judges "
+            f"its configuration ({len(p['unmapped'])} map to none), median process CPU seconds over "
+            f"{len(p['runs']) // 2} rounds per side:",
+            "",
+            p["table"],
+            "",
+            p["by_measurement"],
+            "",
+            _whole_runs(p["runs"]),
+        ]
+        lines += [f"- {u['nodeid']}: {u['reason']}" for u in p["unmapped"]]
+    if "overhead" in figures:
+        o = figures["overhead"]
+        lines += [
+            "",
+            "**Overhead**, per cell, from a sample of every family's cells in one process:",
+            "",
+            o["table"],
+        ]
+        lines += [f"- {why}" for why in o["left_out"]]
+    if "budget" in figures:
+        b = figures["budget"]
+        run = b["run"]
+        lines += [
+            "",
+            f"**Reference run**: {run['outcomes']} in {run['wall_seconds']:.1f} s wall, {run['cpu_seconds']:.1f} s CPU.",
+        ]
+        lines += [
+            f"- {name}: start-up {w['start_up_seconds']:.1f} s, tests {w['test_seconds']:.1f} s, "
+            f"idle tail {w['idle_tail_seconds']:.1f} s, {w['tests']} tests"
+            for name, w in b["profile"].get("workers", {}).items()
+        ]
+        total = b["profile"].get("test_seconds_total", 0.0) or 1.0
+        lines += [
+            f"- {seconds:.1f} s ({100 * seconds / total:.1f} %) {path}"
+            for path, seconds in list(b["profile"].get("test_seconds_by_file", {}).items())[:15]
+        ]
+    return "\n".join(lines)
+
+
+def _whole_runs(runs: list[dict[str, Any]]) -> str:
+    """Each side's whole process, start-up and imports included, as medians over rounds."""
+    from statistics import median
+
+    wall, cpu = (
+        {side: median(r[key] for r in runs if r["name"].startswith(side)) for side in ("pennylane", "suite")}
+        for key in ("wall_seconds", "cpu_seconds")
+    )
+    return (
+        f"Whole processes, interpreter start to exit (imports and collection included; this "
+        f"suite imports each framework in its first cell, PennyLane's file at collection): "
+        f"PennyLane {wall['pennylane']:.1f} s wall, {cpu['pennylane']:.1f} s CPU; supportmatrix "
+        f"{wall['suite']:.1f} s wall, {cpu['suite']:.1f} s CPU; ratio {wall['suite'] / wall['pennylane']:.2f} "
+        f"wall, {cpu['suite'] / cpu['pennylane']:.2f} CPU."
+    )
 
 
 def _importable(module: str) -> bool:

@@ -2,9 +2,11 @@
 
 Loaded by `scripts/suite_speed.py` with ``-p timeline_plugin`` (the scripts directory on
 ``PYTHONPATH``), in the controller and in every xdist worker. Each process writes one JSON
-file into ``$SUPPORTMATRIX_TIMELINE_DIR`` when it ends: wall-clock times (``time.time()``,
+file into ``$SUPPORTMATRIX_TIMELINE_DIR`` when its session ends: wall-clock times (``time.time()``,
 comparable across processes) of its start (the interpreter's own start, from
-``/proc/self/stat``), of the end of collection, and of each test's start and end.
+``/proc/self/stat``), of the end of collection, and of each test's start and end, with the
+process CPU time (every thread's, ``time.process_time()``) each test took: on a machine
+shared with other work, CPU time is the cost that others' load inflates least.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from pathlib import Path
 import pytest
 
 _LOADED = time.time()
-_events: list[tuple[str, float, float]] = []
-_starts: dict[str, float] = {}
+_events: list[tuple[str, float, float, float]] = []
+_starts: dict[str, tuple[float, float]] = {}
 _marks: dict[str, float] = {}
 
 
@@ -41,16 +43,19 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_runtest_logstart(nodeid: str, location: object) -> None:
-    _starts[nodeid] = time.time()
+    _starts[nodeid] = (time.time(), time.process_time())
 
 
 def pytest_runtest_logfinish(nodeid: str, location: object) -> None:
     start = _starts.pop(nodeid, None)
     if start is not None:
-        _events.append((nodeid, start, time.time()))
+        _events.append((nodeid, start[0], time.time(), time.process_time() - start[1]))
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    # At the session's end, not at unconfigure: xdist workers here exit without
+    # unconfiguring, so a record written then was never written.
+    config = session.config
     directory = os.environ.get("SUPPORTMATRIX_TIMELINE_DIR")
     if not directory:
         return

@@ -117,6 +117,7 @@ def test_the_timeline_plugin_records_each_test(
     record = json.loads((pytester.path / "controller.json").read_text())
     assert [t[0] for t in record["tests"]] == ["test_two.py::test_a", "test_two.py::test_b"]
     assert record["started"] <= record["collected"] <= record["tests"][0][1] <= record["ended"]
+    assert all(cpu >= 0 for _nodeid, _start, _end, cpu in record["tests"])
     # Under xdist each worker writes its own tests and the controller none.
     result = pytester.runpytest_subprocess("-p", "timeline_plugin", "-p", "no:cacheprovider", "-n", "2")
     result.assert_outcomes(passed=2)
@@ -162,3 +163,50 @@ def test_a_builtins_time_goes_to_its_callers_libraries() -> None:
         builtin: (9, 9, 6.0, 6.0, {jax_fn: (3, 3, 2.0, 2.0), tf_fn: (6, 6, 4.0, 4.0)}),
     }
     assert suite_speed.split_by_library(stats) == {"TensorFlow": 5.0, "JAX/XLA": 4.0}
+
+
+def test_an_unknown_part_is_one_line_and_exit_2(capsys) -> None:
+    assert suite_speed.main(["--parts", "paired,speedup"]) == 2
+    err = capsys.readouterr().err
+    assert err == "suite_speed: unknown part 'speedup'; parts: paired, overhead, budget\n"
+    assert suite_speed.main(["--rounds", "0"]) == 2
+
+
+def test_the_report_heads_its_figures_with_its_command_wall_time_and_load() -> None:
+    figures = {
+        "command": "scripts/suite_speed.py --rounds 3",
+        "wall_seconds": 612.4,
+        "load": {"before": "load average 0.20 (1 min)", "after": "load average 1.90 (1 min)"},
+        "paired": {
+            "tests": 1172,
+            "unmapped": [{"nodeid": "docs/t.py::test_x", "reason": "test_x sets no shots"}],
+            "runs": [
+                {"name": f"{side}, round {i}", "wall_seconds": wall, "cpu_seconds": wall / 2}
+                for i, (side, wall) in enumerate([("pennylane", 40.0), ("suite", 60.0), ("suite", 50.0)] * 2)
+            ],
+            "table": "| paired |",
+            "by_measurement": "| by measurement |",
+        },
+        "overhead": {"table": "| overhead |", "left_out": ["qjit: not in the default run"]},
+    }
+    assert suite_speed.report(figures).splitlines() == [
+        "`scripts/suite_speed.py --rounds 3` took 612 s wall; load average 0.20 (1 min) at its "
+        "start, load average 1.90 (1 min) at its end.",
+        "",
+        "**Like for like.** PennyLane's 1172 tests, each mapped to the cell that judges its "
+        "configuration (1 map to none), median process CPU seconds over 3 rounds per side:",
+        "",
+        "| paired |",
+        "",
+        "| by measurement |",
+        "",
+        "Whole processes, interpreter start to exit (imports and collection included; this suite "
+        "imports each framework in its first cell, PennyLane's file at collection): PennyLane 40.0 s "
+        "wall, 20.0 s CPU; supportmatrix 55.0 s wall, 27.5 s CPU; ratio 1.38 wall, 1.38 CPU.",
+        "- docs/t.py::test_x: test_x sets no shots",
+        "",
+        "**Overhead**, per cell, from a sample of every family's cells in one process:",
+        "",
+        "| overhead |",
+        "- qjit: not in the default run",
+    ]
