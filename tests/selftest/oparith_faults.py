@@ -1,26 +1,22 @@
-"""Self-tests for the operator-arithmetic features: break PennyLane's Evolution or a controlled operation on purpose and check that exactly the predicted cells fail.
+"""Faults for the operator-arithmetic features: PennyLane's Evolution or a controlled operation broken on purpose, each with the cells it must fail.
 
-As in `test_feature_faults.py`: each fault is patched into PennyLane in this process, a
-slice of the real matrix.yaml's features cells runs in-process with pytester, and the cells
-that must fail are predicted from the declarations and what the fault touches.
+`test_feature_faults.py` runs them (``FAULTS``) as it runs its own: each fault is patched
+into PennyLane in this process, a slice of the real matrix.yaml's features cells runs
+in-process with pytester, and the cells that must fail are predicted from the
+declarations and what the fault touches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import jax  # noqa: F401 - imported outside pytester's runs, see test_fault_injection.py
 import numpy as np
 import pennylane as qml
 import pytest
 
-torch = pytest.importorskip("torch", reason="torch is not installed (needed by the faults' slices)")
-
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import Outcome, ResolvedCell
-from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
-
-pytest_plugins = ("pytester",)
+from tests.selftest.fault_runs import MATRIX_PATH
 
 MATRIX = load_matrix(MATRIX_PATH)
 HADAMARDS = ("hadamard", "reversed-hadamard", "direct-hadamard", "reversed-direct-hadamard")
@@ -104,15 +100,3 @@ FAULTS = [
         id="o-controlled-rule-scaled",
     ),
 ]
-
-
-@pytest.mark.parametrize(("fault", "cells"), FAULTS)
-def test_oparith_fault_fails_exactly_the_affected_cells(
-    fault: Callable,
-    cells: list[ResolvedCell],
-    pytester: pytest.Pytester,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    assert_fault_fails_exactly(
-        fault, cells, pytester, monkeypatch, test_file="test_features.py", test_function="test_features_cell"
-    )
