@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from supportmatrix.features import composites
 from supportmatrix.features.catalog import FIXED, Feature, Linear, Measurement, is_trainable
 
 # --------------------------------------------------------------------------- PennyLane side
@@ -37,8 +38,11 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
         import pennylane as qml
 
         for gate in feature.gates:
-            cls = getattr(qml, gate.name)
             args = [_value(x, form) for form in gate.args]
+            if gate.name in composites.COMPOSITES:
+                composites.build(qml, gate.name, args, gate.wires)
+                continue
+            cls = getattr(qml, gate.name)
             if gate.fixed is not None:
                 args = [FIXED[gate.fixed]]
             if gate.word is not None:
@@ -80,6 +84,9 @@ def circuit_source(feature: Feature) -> list[str]:
     lines = ["def circuit(x):"]
     for gate in feature.gates:
         args = [_value_source(form) for form in gate.args]
+        if gate.name in composites.COMPOSITES:
+            lines.append(f"    {composites.source(gate.name, args, gate.wires)}")
+            continue
         if gate.fixed is not None:
             args = [gate.fixed]
         if gate.word is not None:

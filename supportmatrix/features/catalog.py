@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
+from supportmatrix.features.composites import COMPOSITES
 
 if TYPE_CHECKING:  # typing.TypeIs is Python 3.13's; only the type checker reads it here
     from typing_extensions import TypeIs
@@ -64,6 +65,8 @@ GATE_RULES: dict[str, GateRule] = {
     **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
     # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi): each argument a Pauli rotation.
     "Rot": _PAULI_ROTATION,
+    # Operator arithmetic (qml.evolve, qml.exp, ...): each rule derived in `composites`.
+    **{name: composite.rule for name, composite in COMPOSITES.items()},
 }
 
 #: The fixed 2-qubit unitary of ``fixed-ops``: the Q of a QR decomposition of a complex
@@ -73,12 +76,15 @@ UNITARY: np.ndarray = np.linalg.qr(_rng.normal(size=(4, 4)) + 1j * _rng.normal(s
 del _rng
 #: The fixed normalized state ``fixed-ops`` prepares on wires 0 and 1.
 STATE: np.ndarray = np.array([0.5, 0.5j, -0.5, 0.5])
+#: The fixed (non-trainable) angle of ``fixed-rotation``'s first RX.
+ANGLE: np.ndarray = np.array(1.2)
 
 
 @dataclass(frozen=True)
 class Gate:
     """One gate: PennyLane's class name, its wires, its arguments; ``word`` for PauliRot,
-    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``)."""
+    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``, or ``ANGLE``: a
+    rotation's non-trainable angle); a name in `composites.COMPOSITES` is operator arithmetic."""
 
     name: str
     wires: tuple[int, ...]
@@ -316,6 +322,28 @@ _FEATURES = (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
         Gate("RX", (1,), (_x(2),)),
     ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
+    # Operator arithmetic (`composites`): qml.evolve of a Sum; qml.exp of a sum of s_prods;
+    # qml.prod, qml.adjoint and qml.ctrl (control on 0) of parametrized gates.
+    Feature("op-evolve", "qml.evolve of a Sum", (0.543, -0.765), (
+        Gate("Evolve", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
+    Feature("op-exp", "qml.exp of a sum of s_prods", (0.543, -0.765), (
+        Gate("Exp", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
+    Feature("op-arithmetic", "prod, adjoint, ctrl", (0.543, -0.765, 0.912, 0.321), (
+        Gate("Hadamard", (1,)), Gate("Prod", (0, 1), (_x(0), _x(1))), Gate("Adjoint", (0,), (_x(2),)),
+        Gate("Ctrl0", (0, 1), (_x(3),)),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
+    # fixed-ops' fixed operations ending in an expectation value, which adjoint differentiates.
+    Feature("fixed-ops-expval", "fixed operations, expval", (0.543, -0.765), (
+        Gate("StatePrep", (0, 1), fixed="STATE"), Gate("QubitUnitary", (0, 1), fixed="UNITARY"),
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
+    # A non-trainable rotation ahead of trainable gates (note adjoint-probs-rebinds-parameters).
+    Feature("fixed-rotation", "fixed rotation", (0.543, -0.765), (
+        Gate("RX", (0,), fixed="ANGLE"), Gate("RY", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)),
+        Gate("CNOT", (0, 1)),
+    ), (Measurement("probs"),)),
 )
 # fmt: on
 
@@ -323,4 +351,4 @@ _FEATURES = (
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
-FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE}
+FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE, "ANGLE": ANGLE}

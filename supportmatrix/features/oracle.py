@@ -15,6 +15,7 @@ from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_refer
 from supportmatrix.features import gates
 from supportmatrix.features.catalog import (
     FEATURES,
+    FIXED,
     STATE,
     UNITARY,
     Feature,
@@ -23,6 +24,7 @@ from supportmatrix.features.catalog import (
     element,
     tape_feature,
 )
+from supportmatrix.features.composites import COMPOSITES
 
 WIRES = 2
 
@@ -57,8 +59,15 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
             u = UNITARY
         else:
             args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+            if gate.fixed is not None:  # a rotation's fixed angle (``ANGLE``)
+                args = [np.full(batch, float(FIXED[gate.fixed]))]
             # A linear form has at least one term, so sum() never returns its int start 0.
-            u = gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
+            composite = COMPOSITES.get(gate.name)
+            u = (
+                composite.matrix(args)  # type: ignore[arg-type]
+                if composite is not None
+                else gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
+            )
         psi = apply(psi, u, gate.wires)
     return psi.reshape(batch, -1)
 

@@ -152,6 +152,11 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
+        "op-evolve",
+        "op-exp",
+        "op-arithmetic",
+        "fixed-ops-expval",
+        "fixed-rotation",
     ),
 }
 

@@ -27,6 +27,7 @@ from supportmatrix.features.tolerance import shots_jacobian_tolerance
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.model import FeatureCell, Outcome, ResolvedCell, Stage
 from tests.selftest.fault_runs import MATRIX_PATH, assert_fault_fails_exactly
+from tests.selftest.oparith_faults import FAULTS as OPARITH_FAULTS
 
 pytest_plugins = ("pytester",)
 
@@ -227,6 +228,7 @@ FAULTS = [
     pytest.param(
         partition_jacobian_zeroed, _slice("shot-vector", "controlled"), id="m-partition-jacobian-zeroed"
     ),
+    *OPARITH_FAULTS,
 ]
 
 

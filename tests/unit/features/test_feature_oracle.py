@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
+from supportmatrix.features.catalog import FEATURES, GATE_RULES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 
 #: Every circuit the features run: unbatched features, and each broadcast one's elements.
@@ -52,14 +52,21 @@ def test_every_jacobian_column_is_alive(name: str) -> None:
 @pytest.mark.parametrize("name", list(CIRCUITS))
 def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
     """Bernstein's inequality in `tolerance` needs each output to be a trigonometric
-    polynomial of frequency <= omega_i along parameter i: sample a 4 pi period (frequencies
-    are multiples of 1/2) and look at the spectrum."""
+    polynomial of frequency <= omega_i along parameter i: sample one period (frequencies are
+    multiples of half the smallest gate frequency along i: 1/2 for the Pauli and controlled
+    rotations, sqrt 2 for ``qml.evolve(X + Y)``) and look at the spectrum."""
     feature = CIRCUITS[name]
     omega = feature.frequencies
     x = np.array(feature.params)
     n = 64
-    t = np.arange(n) * 4 * np.pi / n
     for i in range(len(x)):
+        gate_freqs = [
+            GATE_RULES[g.name].frequency for g in feature.gates for form in g.args if i in dict(form)
+        ]
+        base = min(gate_freqs, default=1.0) / 2
+        assert all(np.isclose(f / base, round(f / base)) for f in gate_freqs), (name, i, gate_freqs)
+        period = 2 * np.pi / base
+        t = np.arange(n) * period / n
         points = np.repeat(x[None, :], n, axis=0)
         points[:, i] += t
         if i in feature.coefficient_params:  # linear: frequency 0, every second difference 0
@@ -67,7 +74,7 @@ def test_outputs_have_no_frequency_above_the_declared_one(name: str) -> None:
             assert np.allclose(np.diff(outputs(feature, points), 2, axis=0), 0, atol=1e-12)
             continue
         spectrum = np.abs(np.fft.rfft(outputs(feature, points), axis=0)) / n
-        freqs = np.fft.rfftfreq(n, d=4 * np.pi / n) * 2 * np.pi
+        freqs = np.fft.rfftfreq(n, d=period / n) * 2 * np.pi
         assert np.all(spectrum[freqs > omega[i] + 1e-9] < 1e-12), (name, i, omega[i])
 
 
