@@ -28,7 +28,7 @@ def _one_line(err: str, fragment: str) -> None:
         (["--budget", "fast"], "--budget: expected seconds, got 'fast'"),
         (["--timeout", "0"], "--timeout: expected a positive number"),
         (["--min-repeats", "5", "--max-repeats", "2"], "--max-repeats: expected a whole number >= 5"),
-        (["--layers", "1,2", "--layers-at", "20"], "--layers-at: none of these qubit counts"),
+        (["--layers", "1,2", "--layers-at", "21"], "--layers-at: none of these qubit counts"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(
