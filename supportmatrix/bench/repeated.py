@@ -1,5 +1,7 @@
-"""Repeated runs brought together: one record per configuration with its spread across runs,
-and the claims (exponents, crossovers, fastest) that hold in every run.
+"""Repeated runs brought together: each configuration's spread, and the claims every run makes.
+
+One record per configuration with its spread across runs, and the claims (exponents,
+crossovers, fastest) that hold in every run.
 
 `merge` turns a document of K runs into one of the same shape, so that every table and plot
 written for one run reads it unchanged: a configuration's ``wall_seconds`` becomes the

@@ -1,5 +1,7 @@
-"""The report's tables about repeated runs: each run's load, every median with its spread,
-exponents and crossovers across runs, where each series stopped, and seed 004's threads.
+"""The report's tables about repeated runs: load, spreads, claims across runs, limits, threads.
+
+Each run's load, every median with its spread, exponents and crossovers across runs, where
+each series stopped, and seed 004's threads.
 
 They read the whole document (every run); the tables of `tables` read `repeated.merge`'s
 one record per configuration. A mark ``†`` flags a configuration measured with the load
