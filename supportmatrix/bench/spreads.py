@@ -63,7 +63,7 @@ def runs_table(document: dict[str, Any]) -> str:
                 sum(r["status"] == "ok" for r in d["records"]),
                 _range(loads, lambda v: f"{v:.2f}"),
                 sum(over_threshold(r) for r in started),
-                seconds(waited),
+                f"{waited:.0f} s",
             )
         )
     return table(
@@ -172,7 +172,7 @@ def crossover_consensus_table(document: dict[str, Any]) -> str:
                 found = repeated.crossover_runs(document, a, b, interface=interface, layers=layers)
                 pa = series(merged, device=a[0], diff_method=a[1], interface=interface, layers=layers)
                 pb = series(merged, device=b[0], diff_method=b[1], interface=interface, layers=layers)
-                text = crossover_text(name_a, name_b, pa, pb)
+                text = crossover_text(name_a, name_b, pa, pb) + _over_at(merged, (a, b), interface, layers)
                 if all(f == found[0] for f in found):
                     verdict = f"holds in all {k} run(s): {text}"
                 else:
@@ -185,10 +185,23 @@ def crossover_consensus_table(document: dict[str, Any]) -> str:
     return table(("comparison", "interface", "layers", "result (medians of the runs)"), rows)
 
 
+def _over_at(merged: dict[str, Any], configs: Sequence[tuple[str, str]], interface: str, layers: int) -> str:
+    """`` † over the load threshold at n = …`` for the sizes of these lines measured so."""
+    sizes = sorted(
+        {
+            r["qubits"]
+            for r in merged["records"]
+            if (r["device"], r["diff_method"]) in configs
+            and (r["interface"], r["layers"]) == (interface, layers)
+            and r.get("idle") is False
+        }
+    )
+    return f" {OVER} over the load threshold at n = {', '.join(map(str, sizes))}" if sizes else ""
+
+
 def stops_table(document: dict[str, Any]) -> str:
     """Per series: the largest n measured in every run, and where and why it stopped."""
     merged = repeated.merge(document)["records"]
-    last_n = max(axis_values(document["records"], "qubits"), default=None)
     rows = []
     keys = dict.fromkeys((r["device"], r["interface"], r["diff_method"], r["layers"]) for r in merged)
     for key in keys:
@@ -199,7 +212,7 @@ def stops_table(document: dict[str, Any]) -> str:
         measured = [r["qubits"] for r in line if r["status"] == "ok"]
         stop = next((r for r in line if r["status"] != "ok"), None)
         if stop is None:
-            why, at = f"end of --qubits (n = {last_n})", "–"
+            why, at = f"none: its last size measured (n = {line[-1]['qubits']})", "–"
         else:
             why = f"{stop.get('stop', stop['status'])}: " + (
                 f"{stop['error']['type']}" if stop.get("error") else stop.get("reason", "")

@@ -146,6 +146,10 @@ def test_one_run_over_the_threshold_marks_the_configuration() -> None:
     over = [r for r in merged["records"] if r.get("idle") is False]
     assert over and all(r["qubits"] == 12 and r["diff_method"] == "adjoint" for r in over)
     assert f"{spreads.OVER}" in spreads.medians_table(document)
+    assert "adjoint vs backprop | torch | 2 | holds in all 3 run(s): backprop is faster" in (
+        table := spreads.crossover_consensus_table(document)
+    )
+    assert f"measured n = 4–14 {spreads.OVER} over the load threshold at n = 12 |" in table
     line = _line(
         merged,
         value="time",
@@ -217,7 +221,7 @@ def test_the_stops_table_says_why_each_series_ended() -> None:
         "| lightning.qubit | torch | backprop | 2 | none | 4 | failure: QuantumFunctionError |"
         in text.replace("refused: Quantum", "failure: Quantum")
     )
-    assert "| default.qubit | torch | adjoint | 2 | 14 | – | end of --qubits (n = 14) |" in text
+    assert "| default.qubit | torch | adjoint | 2 | 14 | – | none: its last size measured (n = 14) |" in text
 
 
 def test_seed004_reports_its_threads_over_the_runs() -> None:
