@@ -1,9 +1,12 @@
 """The parent of a benchmark run: one fresh child per configuration, timeouts, skips and progress.
 
 The parent only starts children and collects their answers; it imports no framework, so
-nothing it does competes with the child being measured. A configuration that times out,
-crashes or is refused ends its series: the larger qubit counts are recorded as skipped, with
-that reason, rather than run or dropped.
+nothing it does competes with the child being measured. Before each child it waits for an
+idle machine (`idle.Gate`) and records the load. A configuration that times out, takes a
+step over ``max_step``, would pass the memory limit (`memory`), crashes or is refused ends
+its series: the larger qubit counts are recorded as skipped, with that reason and its kind
+(``stop``: time, memory or failure), rather than run or dropped. ``runs`` repeats the whole
+sweep, each run in its own shuffled order (`plan.shuffled`).
 """
 
 from __future__ import annotations
