@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Sequence
 from typing import Any
 
+from supportmatrix.bench.repeated import fastest_every_run, merge
 from supportmatrix.bench.results import axis_values, base_layers, select, series
 from supportmatrix.bench.tables import crossover_text, labels, mib, seconds
 from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
@@ -48,6 +49,7 @@ def _seed(document: dict[str, Any], device: str, method: str) -> dict[str, Any] 
 
 
 def answer_a(document: dict[str, Any]) -> str:
+    document = merge(document)  # medians of the runs' medians
     layers = base_layers(document)
     parts = []
     for interface in _interfaces(document):
@@ -82,6 +84,7 @@ def answer_a(document: dict[str, Any]) -> str:
 
 
 def answer_b(document: dict[str, Any]) -> str:
+    document = merge(document)
     layers = base_layers(document)
     interface = next(iter(_interfaces(document)), None)
     configs = ((DQ, "backprop"), (DQ, "adjoint"), (LQ, "adjoint"))
@@ -108,6 +111,7 @@ def answer_b(document: dict[str, Any]) -> str:
             facts.append(
                 f"{device} {method} {r['cpu_per_wall']:.2f} cores busy (CPU / wall), "
                 f"{r['os_threads']} OS threads"
+                + (f", {r['threads_busy']} busy" if r.get("threads_busy") is not None else "")
                 + (f", torch pool {threads}" if threads is not None else "")
                 + f", peak memory growth {mib(r['memory']['peak_growth_bytes'])}"
             )
@@ -121,8 +125,9 @@ def answer_b(document: dict[str, Any]) -> str:
         text += (
             " Seed 004's model: "
             + "; ".join(
-                f"{d} {m} CPU / wall {r['cpu_per_wall']:.2f}, peak memory growth "
-                f"{mib(r['peak_memory_growth_bytes'])}"
+                f"{d} {m} CPU / wall {r['cpu_per_wall']:.2f}"
+                + (f", {r['threads_busy']} busy thread(s)" if r.get("threads_busy") is not None else "")
+                + f", peak memory growth {mib(r['peak_memory_growth_bytes'])}"
                 for (d, m), r in measured
             )
             + "."
@@ -131,40 +136,38 @@ def answer_b(document: dict[str, Any]) -> str:
 
 
 def answer_c(document: dict[str, Any]) -> str:
+    merged = merge(document)
     layers = base_layers(document)
     parts = []
     for interface in _interfaces(document):
-        best: dict[int, tuple[float, str, str]] = {}
-        for r in document["records"]:
-            if r["status"] != "ok" or r["interface"] != interface or r["layers"] != layers:
-                continue
-            t = r["wall_seconds"]["median"]
-            if r["qubits"] not in best or t < best[r["qubits"]][0]:
-                best[r["qubits"]] = (t, r["device"], r["diff_method"])
-        light = dict(series(document, device=LQ, diff_method="adjoint", interface=interface, layers=layers))
+        light = dict(series(merged, device=LQ, diff_method="adjoint", interface=interface, layers=layers))
         if not light:
             continue
-        wins = [n for n in sorted(light) if best[n][1:] == (LQ, "adjoint")]
-        losses = [n for n in sorted(light) if n not in wins]
+        winners = fastest_every_run(document, interface=interface, layers=layers or 0)
+        name = f"{LQ} adjoint"
+        wins = [n for n in sorted(light) if winners.get(n) == name]
         text = f"with {interface}, lightning.qubit adjoint was " + (
-            f"the fastest at n = {ranges(wins)}" if wins else "never the fastest"
+            f"the fastest in every run at n = {ranges(wins)}" if wins else "never the fastest in every run"
         )
-        if losses:
-            text += "; elsewhere: " + ", ".join(
-                f"n = {n} {best[n][1]} {best[n][2]} (lightning adjoint / it {light[n] / best[n][0]:.2f})"
-                for n in losses
-            )
+        others = [
+            f"n = {n} {winners[n]}" if winners.get(n) else f"n = {n} no configuration in every run"
+            for n in sorted(light)
+            if n not in wins
+        ]
+        if others:
+            text += "; elsewhere the fastest: " + ", ".join(others)
         parts.append(text)
     text = (
-        f"Fastest configuration per qubit count ({layers} layer(s)): " + "; ".join(parts) + "."
+        f"Fastest configuration per qubit count ({layers} layer(s)), claimed only where the "
+        "same one was fastest in every run: " + "; ".join(parts) + "."
         if parts
         else "lightning.qubit adjoint was not measured."
     )
-    seeds = [r for r in document["seed004"] if r["status"] == "ok"]
+    seeds = [r for r in merged["seed004"] if r["status"] == "ok"]
     if seeds:
         fastest = min(seeds, key=lambda r: r["seconds"])
         text += (
-            f" In seed 004's model the fastest was {fastest['device']} "
+            f" In seed 004's model the fastest (median over the runs) was {fastest['device']} "
             f"{fastest['diff_method']} ({seconds(fastest['seconds'])}, peak memory growth "
             f"{mib(fastest['peak_memory_growth_bytes'])})."
         )

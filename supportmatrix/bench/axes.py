@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
+from supportmatrix.matrix.devices import (
+    KOKKOS_STATEVECTOR,
+    LIGHTNING_STATEVECTOR,
+    PYTHON_MIXED,
+    PYTHON_STATEVECTOR,
+)
 
-DEVICES: tuple[str, ...] = (PYTHON_STATEVECTOR, LIGHTNING_STATEVECTOR)
+#: The three state-vector simulators, and the density-matrix one for what 4^n entries cost.
+DEVICES: tuple[str, ...] = (PYTHON_STATEVECTOR, LIGHTNING_STATEVECTOR, KOKKOS_STATEVECTOR, PYTHON_MIXED)
 #: finite-diff is the baseline: what a gradient costs without any analytic method.
 DIFF_METHODS: tuple[str, ...] = ("backprop", "adjoint", "parameter-shift", "finite-diff")
 #: Each is also the QNode's ``interface``; `steps.BUILDERS` has one step per name.

@@ -3,11 +3,16 @@
 Qubit counts are the outer loop, so that the methods compared at one size run close together
 in time and a change in the machine's load falls on all of them alike, not on one method's
 whole series. Layer counts beyond the first run only at the qubit counts ``layers_at`` names
-(all by default): the parameter-count series needs a few sizes, not every one.
+(all by default): the parameter-count series needs a few sizes, not every one. A repeated
+run (``--runs``) shuffles the configurations of each qubit count (`shuffled`), seeded and
+recorded, so that no method always runs right after another; the qubit counts stay in
+ascending order, because a series ends at the first size that reaches its time or memory
+limit and its larger sizes are then never started.
 """
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,3 +132,18 @@ def expand(
         for m in diff_methods
         for i in interfaces
     ]
+
+
+def shuffled(configs: Sequence[Config], *, seed: int) -> list[Config]:
+    """``configs`` with the order inside each qubit count shuffled by ``random.Random(seed)``;
+    the qubit counts keep their order (see the module docstring)."""
+    rng = random.Random(seed)  # local: the benchmark never seeds a global generator
+    groups: dict[int, list[Config]] = {}
+    for config in configs:
+        groups.setdefault(config.qubits, []).append(config)
+    out: list[Config] = []
+    for n in sorted(groups):
+        group = list(groups[n])
+        rng.shuffle(group)
+        out += group
+    return out

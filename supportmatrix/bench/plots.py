@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from supportmatrix.bench.results import axis_values, select, series
+from supportmatrix.bench.results import axis_values, select
 from supportmatrix.report.plots import new_figure, plot_style, svg_text
 
 #: One colour and marker per diff method, the same in every plot.
@@ -25,7 +25,9 @@ METHOD_STYLE: dict[str, tuple[str, str]] = {
 }
 MIB = 2**20
 
-Line = list[tuple[int, float, float, float]]  # (x, y, band low, band high)
+Line = list[tuple[int, float, float, float, bool]]  # (x, y, band low, band high, over load)
+#: The legend's words for a hollow marker (`idle`).
+OVER_LOAD = "hollow: over the load threshold"
 
 
 def _grid(
@@ -62,12 +64,24 @@ def _grid(
                         document, value=value, device=device, interface=interface, method=method, where=where
                     )
                     if data:
-                        xs, ys, lows, highs = zip(*data, strict=True)
+                        xs, ys, lows, highs, over = zip(*data, strict=True)
                         measured_xs.update(xs)
                         axes.plot(
                             xs, ys, color=colour, marker=marker, markersize=4, linewidth=1.2, label=method
                         )
                         axes.fill_between(xs, lows, highs, color=colour, alpha=0.2, linewidth=0)
+                        hollow = [(x, y) for x, y, o in zip(xs, ys, over, strict=True) if o]
+                        if hollow:  # over the load threshold: never drawn like the idle points
+                            hx, hy = zip(*hollow, strict=True)
+                            axes.plot(
+                                hx,
+                                hy,
+                                linestyle="none",
+                                marker=marker,
+                                markersize=6,
+                                markerfacecolor="white",
+                                markeredgecolor=colour,
+                            )
                     text = note(device, interface, method)
                     if text:
                         notes.append(text)
@@ -102,6 +116,17 @@ def _grid(
             for k, (c, m) in METHOD_STYLE.items()
             if k in methods
         ]
+        handles.append(
+            grid[0][0].plot(
+                [],
+                [],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                markeredgecolor="#555555",
+                label=OVER_LOAD,
+            )[0]
+        )
         figure.legend(
             handles=handles, loc="outside lower center", ncols=len(handles), fontsize=8, frameon=False
         )
@@ -129,6 +154,11 @@ def _why_missing(
     return note
 
 
+def _band(document: dict[str, Any]) -> str:
+    runs = document["settings"].get("runs", 1)
+    return f"band = range over {runs} runs" if runs > 1 else "band = IQR"
+
+
 def time_vs_qubits_svg(document: dict[str, Any], *, layers: int) -> str:
     """Median time of forward pass + gradient against qubits, at ``layers`` layers."""
     return _grid(
@@ -139,7 +169,7 @@ def time_vs_qubits_svg(document: dict[str, Any], *, layers: int) -> str:
         ylabel="seconds per step",
         yscale="log",
         xscale="linear",
-        title=f"Forward pass + gradient of <Z0>, {layers} layer(s): median, band = IQR",
+        title=f"Forward pass + gradient of <Z0>, {layers} layer(s): median, {_band(document)}",
     )
 
 
@@ -168,22 +198,25 @@ def time_vs_params_svg(document: dict[str, Any], *, qubits: int) -> str:
         ylabel="seconds per step",
         yscale="log",
         xscale="log",
-        title=f"Forward pass + gradient against parameters at n = {qubits}: median, band = IQR",
+        title=f"Forward pass + gradient against parameters at n = {qubits}: median, {_band(document)}",
     )
 
 
 def _line(
     document: dict[str, Any], *, value: str, device: str, interface: str, method: str, where: dict[str, int]
 ) -> Line:
-    """One method's line: median time with its quartiles, or peak memory in MiB."""
-    if value == "memory":
-        return [
-            (x, m / MIB, m / MIB, m / MIB)
-            for x, m in series(
-                document, device=device, diff_method=method, interface=interface, value="peak_memory", **where
-            )
-        ]
-    return [
-        (x, r["wall_seconds"]["median"], r["wall_seconds"]["q1"], r["wall_seconds"]["q3"])
-        for x, r in select(document, device=device, diff_method=method, interface=interface, **where)
-    ]
+    """One method's line: median time with its band (the interquartile range of one run's
+    repeats, or the range of several runs' medians), or peak memory in MiB; each point
+    flagged when it was measured over the load threshold."""
+    line: Line = []
+    for x, r in select(document, device=device, diff_method=method, interface=interface, **where):
+        over = r.get("idle") is False
+        if value == "memory":
+            m = r["memory"]["peak_growth_bytes"]
+            if m is not None:
+                line.append((x, m / MIB, m / MIB, m / MIB, over))
+            continue
+        wall = r["wall_seconds"]
+        low, high = ("min", "max") if r.get("runs", 1) > 1 else ("q1", "q3")
+        line.append((x, wall["median"], wall[low], wall[high], over))
+    return line

@@ -5,6 +5,9 @@ circuit), ``bandwidth`` (`bandwidth.measure_bandwidth`), ``records`` (one per co
 whatever its status) and ``seed004`` (one per seed-004 configuration). `--report` reads only
 this file, so a report can be regenerated without measuring again; a file of another schema
 version is refused with one line rather than misread.
+
+Schema 2 adds repeated runs: every record carries ``run`` (0 to ``settings.runs`` - 1), and
+`run_document` gives one run as a document of its own. A schema-1 file is one run (run 0).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from typing import Any
 
 from supportmatrix.output import write_atomic
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Versions this module reads: 1 is a single run whose records carry no ``run``.
+READABLE_VERSIONS: tuple[int, ...] = (1, 2)
 KIND = "supportmatrix-bench"
 #: ok: measured; refused: raised while building or on the first call; timed-out: over
 #: ``--timeout``; crashed: the child died; skipped: a smaller size of its series was not ok.
@@ -104,14 +109,15 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
         raise BenchResultsError(
             f"{source}: kind: {document['kind']!r}, but a benchmark results file says {KIND!r}"
         )
-    if document["schema_version"] != SCHEMA_VERSION:
+    if document["schema_version"] not in READABLE_VERSIONS:
         raise BenchResultsError(
             f"{source}: schema_version: {document['schema_version']}, but "
-            f"this version of supportmatrix reads {SCHEMA_VERSION}"
+            f"this version of supportmatrix reads {', '.join(map(str, READABLE_VERSIONS))}"
         )
+    run_field = {"run": int} if document["schema_version"] >= 2 else {}
     for k, record in enumerate(document["records"]):
         at = f"records[{k}]."
-        _fields(record, _RECORD, source=source, at=at)
+        _fields(record, {**_RECORD, **run_field}, source=source, at=at)
         _status(record, source=source, at=at)
         if record["status"] == "ok":
             _fields(record, _OK, source=source, at=at)
@@ -122,7 +128,7 @@ def validate(document: object, *, source: str) -> dict[str, Any]:
                 at=at + "wall_seconds.",
             )
     for k, record in enumerate(document["seed004"]):
-        _fields(record, _SEED, source=source, at=f"seed004[{k}].")
+        _fields(record, {**_SEED, **run_field}, source=source, at=f"seed004[{k}].")
         _status(record, source=source, at=f"seed004[{k}].")
     return document
 
@@ -223,3 +229,20 @@ def layer_qubits(document: dict[str, Any]) -> list[int]:
         for n in axis_values(records, "qubits")
         if len({r["layers"] for r in records if r["qubits"] == n}) >= 2
     ]
+
+
+# --------------------------------------------------------------------------- runs
+
+
+def run_ids(document: dict[str, Any]) -> list[int]:
+    """The runs of a document, in order (``[0]`` for a single run)."""
+    return sorted({r.get("run", 0) for r in (*document["records"], *document["seed004"])}) or [0]
+
+
+def run_document(document: dict[str, Any], run: int) -> dict[str, Any]:
+    """The document as if only run ``run`` had been measured: same keys, its records alone."""
+    return {
+        **document,
+        "records": [r for r in document["records"] if r.get("run", 0) == run],
+        "seed004": [r for r in document["seed004"] if r.get("run", 0) == run],
+    }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from supportmatrix.bench.machine import load_average, thread_settings
+from supportmatrix.bench.threads import thread_use
 from supportmatrix.bench.timing import error_of
 from supportmatrix.check.measure import measure, os_threads
 from supportmatrix.matrix.devices import LIGHTNING_STATEVECTOR, PYTHON_STATEVECTOR
@@ -67,7 +68,7 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
     # only know their Dataset class.
     pairs: Any = list(zip(data, y_hot, strict=True))
     loader = torch.utils.data.DataLoader(pairs, batch_size=BATCH_SIZE, shuffle=True, drop_last=True)
-    with measure() as usage:
+    with measure() as usage, thread_use() as threads:
         for _ in range(EPOCHS):
             for xs, ys in loader:
                 opt.zero_grad()
@@ -81,6 +82,7 @@ def train(device: str, diff_method: str) -> dict[str, Any]:
         "peak_memory_growth_bytes": usage.peak_memory_bytes,
         "accuracy": float(np.mean(predictions == y)),
         "os_threads": os_threads(),
+        **threads.as_dict(),
         "threads": thread_settings(),
         "load_average": load,
     }

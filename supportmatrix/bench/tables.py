@@ -72,8 +72,15 @@ def machine_table(document: dict[str, Any]) -> str:
             f"{s['max_repeats']} repeats, timeout "
             f"{s['timeout_seconds']:g} s" + _max_step(s),
         ),
-        ("whole run", seconds(s.get("run_seconds")) + f", {s['configurations']} configurations"),
+        ("command", f"`{s['command']}`" if s.get("command") else "–"),
+        (
+            "whole run",
+            seconds(s.get("run_seconds"))
+            + f", {s.get('runs', 1)} run(s) of {s['configurations']} configurations",
+        ),
         ("load average (1 min)", _load(document)),
+        ("idle gate", _gate(s)),
+        ("memory limit", _memory_limit(s)),
     ]
     return table(("", ""), rows)
 
@@ -93,6 +100,27 @@ def _load(document: dict[str, Any]) -> str:
         f"{min(during):.2f}–{max(during):.2f} as the measurements started" if during else None,
     ]
     return ", ".join(p for p in parts if p) or "–"
+
+
+def _gate(settings: dict[str, Any]) -> str:
+    threshold = settings.get("load_threshold")
+    if threshold is None:
+        return "none: measurements started without waiting"
+    return (
+        f"each measurement waited for a 1-minute load average under {threshold:g}, at most "
+        f"{settings['load_wait_seconds']:g} s; one that started over it is marked †"
+    )
+
+
+def _memory_limit(settings: dict[str, Any]) -> str:
+    model = settings.get("memory_model")
+    if not model:
+        return "–"
+    return (
+        f"{model['available_fraction']:.0%} of MemAvailable before each configuration; predicted "
+        f"need {mib(model['fixed_bytes'])} + {model['backprop_states_per_gate']} states per gate "
+        f"(backprop) or {model['other_states']} states (other methods)"
+    )
 
 
 def _max_step(settings: dict[str, Any]) -> str:
@@ -118,7 +146,9 @@ def span(values: Sequence[int], name: str = "n") -> str:
 
 
 def _fit_text(fit: Fit, name: str) -> str:
-    return f"– ({fit.reason})" if fit.value is None else f"{fit.value:.2f} ({span(fit.used, name)})"
+    if fit.value is None:
+        return f"– ({fit.reason})"
+    return f"{fit.value:.2f} ({span(fit.used, name)}, {len(fit.used)} points)"
 
 
 def exponent_table(document: dict[str, Any]) -> str:

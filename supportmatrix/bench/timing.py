@@ -22,6 +22,7 @@ import numpy as np
 from supportmatrix.bench.circuits import Circuit
 from supportmatrix.bench.machine import load_average, thread_settings
 from supportmatrix.bench.steps import gradient_step
+from supportmatrix.bench.threads import thread_use
 from supportmatrix.check.measure import measure, os_threads
 from supportmatrix.release.messages import message_key
 
@@ -91,7 +92,7 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
             step()
     except Exception as exc:  # noqa: BLE001 - as above
         return {"status": "refused", "error": error_of(exc, stage="first call")}
-    with measure() as repeats:
+    with measure() as repeats, thread_use() as threads:
         times = repeat(step, budget)
     return {
         "status": "ok",
@@ -107,6 +108,7 @@ def measure_circuit(spec: Mapping[str, Any]) -> dict[str, Any]:
             repeats.peak_memory_bytes,
         ),
         "os_threads": os_threads(),
+        **threads.as_dict(),
         "threads": thread_settings(),
         "load_average": load,
     }

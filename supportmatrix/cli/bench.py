@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,10 @@ def add_bench(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--qubits",
-        default="2-14:4",
+        default="2-30:2",
         metavar="SPEC",
-        help="qubit counts: 2-12, 2-16:2, 2,4,8 (default: %(default)s)",
+        help="qubit counts: 2-12, 2-16:2, 2,4,8; each series grows until its time "
+        "(--max-step, --timeout) or memory limit (default: %(default)s)",
     )
     parser.add_argument(
         "--layers",
@@ -78,9 +80,32 @@ def add_bench(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--max-step",
+        default="2",
         metavar="SECONDS",
         help="end a series after a configuration whose median step took longer; "
-        "its larger qubit counts are skipped (default: never)",
+        "its larger qubit counts are skipped (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--runs",
+        default="1",
+        metavar="K",
+        help="repeat the whole sweep K times, each in an order shuffled by --order-seed + run "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
+        "--order-seed", default="0", metavar="N", help="seed of the first run's order (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--max-load",
+        metavar="LOAD",
+        help="before each measurement wait for a 1-minute load average under LOAD "
+        "(default: 0.5 per usable core)",
+    )
+    parser.add_argument(
+        "--load-wait",
+        default="300",
+        metavar="SECONDS",
+        help="wait at most this long for the load, then measure and mark it (default: %(default)s)",
     )
     parser.add_argument(
         "--no-seed004", dest="seed004", action="store_false", help="leave out seed 004's TorchLayer model"
@@ -128,7 +153,14 @@ def _run_bench(args: argparse.Namespace) -> int:
         _check_writable(Path(args.output), folder=False)
     from supportmatrix.bench.run import run_benchmark
 
-    document = run_benchmark(configs, settings, seed004=args.seed004, progress_bar=args.progress)
+    threshold = settings.gate.threshold if settings.gate is not None else None
+    document = run_benchmark(
+        configs,
+        settings,
+        seed004=args.seed004,
+        progress_bar=args.progress,
+        command=_command(args, max_load=threshold) if threshold is not None else None,
+    )
     if args.output is not None:
         try:
             results.write(args.output, document)
@@ -138,6 +170,8 @@ def _run_bench(args: argparse.Namespace) -> int:
 
 
 def _plan(args: argparse.Namespace) -> tuple[list[Config], Settings]:
+    from supportmatrix.bench.idle import Gate, default_threshold
+    from supportmatrix.bench.memory import memory_limit
     from supportmatrix.bench.plan import (
         expand,
         parse_choices,
@@ -166,8 +200,55 @@ def _plan(args: argparse.Namespace) -> tuple[list[Config], Settings]:
         layers_at=layers_at,
     )
     budget = Budget(parse_seconds(args.budget, option="--budget"), low, high)
-    max_step = None if args.max_step is None else parse_seconds(args.max_step, option="--max-step")
-    return configs, Settings(budget, parse_seconds(args.timeout, option="--timeout"), max_step)
+    threshold = (
+        default_threshold() if args.max_load is None else parse_seconds(args.max_load, option="--max-load")
+    )
+    gate = Gate(threshold, parse_seconds(args.load_wait, option="--load-wait"))
+    return configs, Settings(
+        budget,
+        parse_seconds(args.timeout, option="--timeout"),
+        parse_seconds(args.max_step, option="--max-step"),
+        gate=gate,
+        memory_limit=memory_limit,
+        runs=parse_whole(args.runs, option="--runs", minimum=1),
+        order_seed=parse_whole(args.order_seed, option="--order-seed", minimum=0),
+    )
+
+
+#: The options whose values decide what a run measures, in the order `_command` writes them.
+_MEASURING = (
+    "devices",
+    "diff_methods",
+    "interfaces",
+    "qubits",
+    "layers",
+    "layers_at",
+    "budget",
+    "min_repeats",
+    "max_repeats",
+    "timeout",
+    "max_step",
+    "runs",
+    "order_seed",
+    "max_load",
+    "load_wait",
+)
+
+
+def _command(args: argparse.Namespace, *, max_load: float) -> str:
+    """The command that repeats this run, every measuring option spelled out (defaults too,
+    so a later change of a default cannot change what it measures)."""
+    values = {**vars(args), "max_load": f"{max_load:g}"}
+    words = ["supportmatrix", "bench"]
+    for name in _MEASURING:
+        if values.get(name) is not None:
+            words += [f"--{name.replace('_', '-')}", shlex.quote(str(values[name]))]
+    if not args.seed004:
+        words.append("--no-seed004")
+    words += [
+        w for flag, value in (("-o", args.output), ("--report", args.report)) if value for w in (flag, value)
+    ]
+    return " ".join(words)
 
 
 def _check_writable(target: Path, *, folder: bool) -> None:

@@ -62,6 +62,10 @@ class Device:
 #: PennyLane's documented support table describes.
 PYTHON_STATEVECTOR = "default.qubit"
 LIGHTNING_STATEVECTOR = "lightning.qubit"
+#: Lightning's Kokkos state-vector simulator (OpenMP backend on CPUs) and PennyLane's
+#: density-matrix simulator: the benchmark's other devices (a density matrix is 4^n entries).
+KOKKOS_STATEVECTOR = "lightning.kokkos"
+PYTHON_MIXED = "default.mixed"
 
 #: The devices this project declares: matrix.yaml's and those under devices/.
 KNOWN_DEVICES: Mapping[str, Device] = MappingProxyType(
@@ -70,8 +74,8 @@ KNOWN_DEVICES: Mapping[str, Device] = MappingProxyType(
         for device in (
             Device(PYTHON_STATEVECTOR, package="pennylane"),
             Device(LIGHTNING_STATEVECTOR, package="pennylane-lightning"),
-            Device("default.mixed", mixed_state=True, package="pennylane"),
-            Device("lightning.kokkos", package="pennylane-lightning-kokkos"),
+            Device(PYTHON_MIXED, mixed_state=True, package="pennylane"),
+            Device(KOKKOS_STATEVECTOR, package="pennylane-lightning-kokkos"),
             # The "automatic" method samples even with shots=None (with a UserWarning); statevector
             # computes analytic statistics. Aer's run option for the seed is seed_simulator: the
             # plugin forwards an unknown ``seed`` to the simulator, which ignores it.

@@ -29,6 +29,7 @@ ALLOWED = {
     "/usr/bin/time": "GNU time, where Debian installs it (the shell's `time` takes no -f)",
     "/dev/null": "the null device",
     "/proc/self/clear_refs": "the kernel's interface the benchmark describes, not a folder",
+    "/proc/self/task": "the kernel's per-thread view the benchmark reads threads from, on any Linux",
 }
 
 

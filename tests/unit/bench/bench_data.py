@@ -67,7 +67,83 @@ def ok(seconds: float, *, memory: int = 2**20, cpu: float = 1.0) -> dict[str, An
     }
 
 
-def synthetic_document() -> dict[str, Any]:
+MACHINE: dict[str, Any] = {
+    "name": "testbox",
+    "cpu_model": "Test CPU",
+    "logical_cores": 2,
+    "usable_cores": 2,
+    "memory_bytes": 8 * 2**30,
+    "caches": {"L2": "1024K"},
+    "threads": {"environment": {"OMP_NUM_THREADS": None}, "usable_cores": 2},
+    "load_average": 0.5,
+    "python": "3.11.0",
+    "platform": "Linux",
+    "packages": {"pennylane": "0.45.1"},
+    "supportmatrix": "0.1.0",
+    "commit": None,
+    "timestamp": "2026-01-01T00:00:00+00:00",
+}
+SETTINGS: dict[str, Any] = {
+    "run_seconds": 100.0,
+    "budget_seconds": 0.5,
+    "min_repeats": 3,
+    "max_repeats": 100,
+    "timeout_seconds": 60.0,
+    "circuit": "test",
+}
+SEED: list[dict[str, Any]] = [
+    {
+        "device": "default.qubit",
+        "diff_method": "backprop",
+        "status": "ok",
+        "seconds": 1.0,
+        "cpu_per_wall": 1.9,
+        "peak_memory_growth_bytes": 10 * 2**20,
+        "accuracy": 0.88,
+    },
+    {
+        "device": "default.qubit",
+        "diff_method": "adjoint",
+        "status": "ok",
+        "seconds": 6.0,
+        "cpu_per_wall": 1.0,
+        "peak_memory_growth_bytes": 9 * 2**20,
+        "accuracy": 0.88,
+    },
+    {"device": "lightning.qubit", "diff_method": "backprop", "status": "refused", "error": REFUSAL},
+    {
+        "device": "lightning.qubit",
+        "diff_method": "adjoint",
+        "status": "ok",
+        "seconds": 2.0,
+        "cpu_per_wall": 1.1,
+        "peak_memory_growth_bytes": 9 * 2**20,
+        "accuracy": 0.88,
+    },
+]
+
+
+def synthetic_document(runs: int = 1) -> dict[str, Any]:
+    """``runs`` runs of the same models, run k's times scaled by 1 + k / 20 (so every run has
+    the same crossovers and fastest configurations, and the medians differ)."""
+    records = []
+    seed = []
+    for k in range(runs):
+        records += [{**r, "run": k} for r in _run_records(1 + k / 20)]
+        seed += [
+            {**r, "run": k, **({"seconds": r["seconds"] * (1 + k / 20)} if "seconds" in r else {})}
+            for r in SEED
+        ]
+    return results.build(
+        machine=MACHINE,
+        settings={**SETTINGS, "configurations": len(records) // runs, "runs": runs},
+        bandwidth={"bytes_per_second": 20e9, "runs": []},
+        records=records,
+        seed004=seed,
+    )
+
+
+def _run_records(scale: float) -> list[dict[str, Any]]:
     records = []
     for n in QUBITS:
         for layers in (2, *(LAYER_SERIES if n == 8 else ())):
@@ -82,7 +158,9 @@ def synthetic_document() -> dict[str, Any]:
                             interface,
                             n,
                             layers,
-                            **ok(model(n, p), memory=memory, cpu=1.8 if method == "backprop" else 1.0),
+                            **ok(
+                                scale * model(n, p), memory=memory, cpu=1.8 if method == "backprop" else 1.0
+                            ),
                         )
                     )
                 status = (
@@ -91,65 +169,4 @@ def synthetic_document() -> dict[str, Any]:
                     else {"status": "skipped", "reason": "refused at n = 4 (QuantumFunctionError)"}
                 )
                 records.append(record("lightning.qubit", "backprop", interface, n, layers, **status))
-    machine = {
-        "name": "testbox",
-        "cpu_model": "Test CPU",
-        "logical_cores": 2,
-        "usable_cores": 2,
-        "memory_bytes": 8 * 2**30,
-        "caches": {"L2": "1024K"},
-        "threads": {"environment": {"OMP_NUM_THREADS": None}, "usable_cores": 2},
-        "load_average": 0.5,
-        "python": "3.11.0",
-        "platform": "Linux",
-        "packages": {"pennylane": "0.45.1"},
-        "supportmatrix": "0.1.0",
-        "commit": None,
-        "timestamp": "2026-01-01T00:00:00+00:00",
-    }
-    settings = {
-        "run_seconds": 100.0,
-        "budget_seconds": 0.5,
-        "min_repeats": 3,
-        "max_repeats": 100,
-        "timeout_seconds": 60.0,
-        "circuit": "test",
-        "configurations": len(records),
-    }
-    seed = [
-        {
-            "device": "default.qubit",
-            "diff_method": "backprop",
-            "status": "ok",
-            "seconds": 1.0,
-            "cpu_per_wall": 1.9,
-            "peak_memory_growth_bytes": 10 * 2**20,
-            "accuracy": 0.88,
-        },
-        {
-            "device": "default.qubit",
-            "diff_method": "adjoint",
-            "status": "ok",
-            "seconds": 6.0,
-            "cpu_per_wall": 1.0,
-            "peak_memory_growth_bytes": 9 * 2**20,
-            "accuracy": 0.88,
-        },
-        {"device": "lightning.qubit", "diff_method": "backprop", "status": "refused", "error": REFUSAL},
-        {
-            "device": "lightning.qubit",
-            "diff_method": "adjoint",
-            "status": "ok",
-            "seconds": 2.0,
-            "cpu_per_wall": 1.1,
-            "peak_memory_growth_bytes": 9 * 2**20,
-            "accuracy": 0.88,
-        },
-    ]
-    return results.build(
-        machine=machine,
-        settings=settings,
-        bandwidth={"bytes_per_second": 20e9, "runs": []},
-        records=records,
-        seed004=seed,
-    )
+    return records

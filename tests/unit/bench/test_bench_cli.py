@@ -28,7 +28,11 @@ def _one_line(err: str, fragment: str) -> None:
         (["--budget", "fast"], "--budget: expected seconds, got 'fast'"),
         (["--timeout", "0"], "--timeout: expected a positive number"),
         (["--min-repeats", "5", "--max-repeats", "2"], "--max-repeats: expected a whole number >= 5"),
-        (["--layers", "1,2", "--layers-at", "20"], "--layers-at: none of these qubit counts"),
+        (["--layers", "1,2", "--layers-at", "21"], "--layers-at: none of these qubit counts"),
+        (["--runs", "0"], "--runs: expected a whole number >= 1, got '0'"),
+        (["--order-seed", "-3"], "--order-seed: expected a whole number >= 0"),
+        (["--max-load", "-1"], "--max-load: expected a positive number of seconds"),
+        (["--load-wait", "soon"], "--load-wait: expected seconds, got 'soon'"),
     ],
 )
 def test_bad_options_are_one_line_and_exit_2(
@@ -100,3 +104,24 @@ def test_report_from_a_results_file_measures_nothing(
     assert cli.main(["bench", "--report", str(tmp_path / "docs"), "--from", str(tmp_path / "r.json")]) == 0
     assert written == [(bench_data.synthetic_document(), str(tmp_path / "docs"))]
     assert "wrote 0 files" in capsys.readouterr().err
+
+
+def test_the_run_records_the_command_that_repeats_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from supportmatrix.bench import run
+
+    seen: dict[str, object] = {}
+
+    def fake(configs: object, settings: run.Settings, **kw: object) -> dict:
+        seen.update(kw, settings=settings)
+        return bench_data.synthetic_document()
+
+    monkeypatch.setattr(run, "run_benchmark", fake)
+    out = tmp_path / "r.json"
+    assert cli.main(["bench", "--qubits", "2-6", "--runs", "3", "--max-load", "0.8", "-o", str(out)]) == 0
+    settings = seen["settings"]
+    assert isinstance(settings, run.Settings) and settings.runs == 3 and settings.gate is not None
+    assert settings.gate.threshold == 0.8 and settings.memory_limit is not None
+    command = str(seen["command"])
+    assert command.startswith("supportmatrix bench --devices default.qubit,lightning.qubit,")
+    assert "--qubits 2-6 " in command and "--runs 3 " in command and "--max-load 0.8 " in command
+    assert command.endswith(f"-o {out}")

@@ -24,6 +24,7 @@ def test_the_report_writes_its_files(report_dir: Path) -> None:
     assert sorted(p.name for p in report_dir.iterdir()) == [
         "README.md",
         "crossovers.md",
+        "medians.md",
         "memory-vs-qubits.svg",
         "results.json",
         "time-vs-params-n8.svg",
@@ -43,6 +44,8 @@ def test_the_page_has_every_section_and_links_the_plots(report_dir: Path) -> Non
     page = (report_dir / "README.md").read_text()
     for heading in (
         "## Machine and settings",
+        "## Runs",
+        "## Where each series stopped",
         "## Scaling exponents",
         "## Crossovers",
         "## Throughput against memory bandwidth",
@@ -61,7 +64,8 @@ def test_the_page_has_every_section_and_links_the_plots(report_dir: Path) -> Non
 def test_the_crossover_table_finds_the_synthetic_crossover(report_dir: Path) -> None:
     text = (report_dir / "crossovers.md").read_text()
     assert (
-        "| default.qubit: adjoint vs backprop | torch | 2 | backprop is faster from n = 4; "
+        "| default.qubit: adjoint vs backprop | torch | 2 | holds in all 1 run(s): "
+        "backprop is faster from n = 4; "
         "adjoint from n = 10 (time adjoint / backprop: 1.68 at n = 8, 0.82 at n = 10); "
         "measured n = 4–14 |"
     ) in text
@@ -86,8 +90,8 @@ def test_the_answers_carry_the_measured_numbers() -> None:
     assert b.startswith("At n = 14 (2 layer(s), torch)")
     assert "default.qubit backprop 1.80 cores busy" in b and "default.qubit adjoint 1.00" in b
     c = answers.answer_c(document)
-    assert "lightning.qubit adjoint was the fastest at n = 4–14" in c
-    assert "fastest was default.qubit backprop (1 s" in c
+    assert "lightning.qubit adjoint was the fastest in every run at n = 4–14" in c
+    assert "fastest (median over the runs) was default.qubit backprop (1 s" in c
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ def test_a_document_survives_the_round_trip(tmp_path: Path) -> None:
     document = bench_data.synthetic_document()
     results.write(tmp_path / "results.json", document)
     assert results.load(tmp_path / "results.json") == document
-    assert document["schema_version"] == results.SCHEMA_VERSION == 1
+    assert document["schema_version"] == results.SCHEMA_VERSION == 2
 
 
 def _error(tmp_path: Path, document: object) -> str:
@@ -32,8 +32,8 @@ def _error(tmp_path: Path, document: object) -> str:
 
 def test_another_schema_version_is_refused(tmp_path: Path) -> None:
     document = bench_data.synthetic_document()
-    document["schema_version"] = 2
-    assert "schema_version: 2, but this version of supportmatrix reads 1" in _error(tmp_path, document)
+    document["schema_version"] = 3
+    assert "schema_version: 3, but this version of supportmatrix reads 1, 2" in _error(tmp_path, document)
 
 
 def test_the_suites_own_results_file_is_not_taken_for_a_benchmark(tmp_path: Path) -> None:
