@@ -59,12 +59,23 @@ _CONTROLLED_ROTATION = GateRule(
     generator_l1=0.5,
 )
 
+#: A channel's probability, an embedding's feature: no frequency, no shift rule, no
+#: generator. NaN fails every formula that would treat it as an angle; their bounds are
+#: `analytic_bounds`'.
+NOT_AN_ANGLE = GateRule(frequency=float("nan"), rule=(), generator_l1=float("nan"))
+
 GATE_RULES: dict[str, GateRule] = {
     **dict.fromkeys(("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot"), _PAULI_ROTATION),
     **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
     # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi): each argument a Pauli rotation.
     "Rot": _PAULI_ROTATION,
+    **dict.fromkeys(("AmplitudeDamping", "PhaseDamping", "DepolarizingChannel"), NOT_AN_ANGLE),
+    "AmplitudeEmbedding": NOT_AN_ANGLE,
 }
+
+#: Gates PennyLane takes all arguments of as one vector (``qml.math.stack``), with the
+#: keyword arguments they are built with.
+VECTOR_GATES: dict[str, dict[str, object]] = {"AmplitudeEmbedding": {"normalize": True}}
 
 #: The fixed 2-qubit unitary of ``fixed-ops``: the Q of a QR decomposition of a complex
 #: Gaussian matrix drawn from a local, fixed seed, so it is the same on every run.
@@ -316,6 +327,24 @@ _FEATURES = (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
         Gate("RX", (1,), (_x(2),)),
     ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
+    # Trainable channel probabilities (density matrices: `density`, bounds: `analytic_bounds`).
+    Feature("noise-amplitude-damping", "trainable AmplitudeDamping", (0.3,), (
+        Gate("Hadamard", (0,)), Gate("AmplitudeDamping", (0,), (_x(0),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XX"),)), Measurement("expval", ((1.0, "ZI"),)))),
+    Feature("noise-phase-damping", "trainable PhaseDamping", (0.4,), (
+        Gate("Hadamard", (0,)), Gate("PhaseDamping", (0,), (_x(0),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
+    Feature("noise-depolarizing", "trainable DepolarizingChannel", (0.3,), (
+        Gate("Hadamard", (0,)), Gate("CNOT", (0, 1)), Gate("DepolarizingChannel", (1,), (_x(0),)),
+    ), (Measurement("probs"),)),
+    Feature("noise-after-gate", "fixed channels after trainable gates", (0.543, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate("AmplitudeDamping", (0,), fixed="DAMPING"), Gate("DepolarizingChannel", (1,), fixed="DEPOLARIZING"),
+    ), (Measurement("probs"),)),
+    Feature("templates-amplitude-embedding", "AmplitudeEmbedding of trainable features", (0.3, -0.5, 0.8, 0.2, 0.6), (
+        Gate("AmplitudeEmbedding", (0, 1), (_x(0), _x(1), _x(2), _x(3))), Gate("RY", (1,), (_x(4),)),
+        Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XI"),)),)),
 )
 # fmt: on
 
@@ -323,4 +352,10 @@ _FEATURES = (
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
-FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE}
+FIXED: dict[str, np.ndarray] = {
+    "UNITARY": UNITARY,
+    "STATE": STATE,
+    # noise-after-gate's fixed channel probabilities
+    "DAMPING": np.array(0.2),
+    "DEPOLARIZING": np.array(0.1),
+}
