@@ -327,6 +327,8 @@ _FEATURES = (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
         Gate("RX", (1,), (_x(2),)),
     ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
+)
+_DENSITY_FEATURES = (
     # Trainable channel probabilities (density matrices: `density`, bounds: `analytic_bounds`).
     Feature("noise-amplitude-damping", "trainable AmplitudeDamping", (0.3,), (
         Gate("Hadamard", (0,)), Gate("AmplitudeDamping", (0,), (_x(0),)), Gate("CNOT", (0, 1)),
@@ -350,6 +352,10 @@ _FEATURES = (
 
 #: Every feature by name, in the order of the feature axis.
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
+#: The noise-channel and amplitude-embedding features (density matrices: `density`; bounds:
+#: `analytic_bounds`): built, simulated and bounded, but not on the feature axis until their
+#: cells' declarations are measured on every device.
+DENSITY_FEATURES: dict[str, Feature] = {f.name: f for f in _DENSITY_FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
 FIXED: dict[str, np.ndarray] = {

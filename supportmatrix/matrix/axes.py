@@ -147,11 +147,6 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
-        "noise-amplitude-damping",
-        "noise-phase-damping",
-        "noise-depolarizing",
-        "noise-after-gate",
-        "templates-amplitude-embedding",
     ),
 }
 

@@ -9,10 +9,10 @@ import pytest
 
 from supportmatrix.features import analytic_bounds as ab
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import FEATURES, NOT_AN_ANGLE
-from supportmatrix.features.oracle import feature_reference, outputs
+from supportmatrix.features.catalog import DENSITY_FEATURES, NOT_AN_ANGLE
+from supportmatrix.features.oracle import outputs, reference_of
 
-NOT_ANGLES = [name for name, f in FEATURES.items() if ab.applies(f)]
+NOT_ANGLES = [name for name, f in DENSITY_FEATURES.items() if ab.applies(f)]
 
 
 def test_the_features_that_need_these_bounds() -> None:
@@ -22,8 +22,8 @@ def test_the_features_that_need_these_bounds() -> None:
         "noise-depolarizing",
         "templates-amplitude-embedding",
     ]
-    assert not ab.applies(FEATURES["noise-after-gate"])  # fixed channels: Bernstein holds
-    assert ab.in_density(FEATURES["noise-after-gate"])
+    assert not ab.applies(DENSITY_FEATURES["noise-after-gate"])  # fixed channels: Bernstein holds
+    assert ab.in_density(DENSITY_FEATURES["noise-after-gate"])
 
 
 def test_sqrt_derivatives_closed_form() -> None:
@@ -46,7 +46,7 @@ def test_the_closed_form_is_below_the_cauchy_estimate(k: int) -> None:
 
 def _numeric_derivative(feature_name: str, index: int, k: int, h: float) -> np.ndarray:
     """The k-th central difference along parameter ``index`` (binomial weights)."""
-    feature = FEATURES[feature_name]
+    feature = DENSITY_FEATURES[feature_name]
     x = np.array(feature.params, dtype=float)
     offsets = np.arange(k + 1) - k / 2
     points = np.repeat(x[None, :], k + 1, axis=0)
@@ -60,7 +60,7 @@ def _numeric_derivative(feature_name: str, index: int, k: int, h: float) -> np.n
 def test_bounds_hold_on_the_oracle(name: str, k: int) -> None:
     """Every output's k-th derivative along every parameter is within the bound, which is
     also not vacuous (at most 1e4 times the largest one observed)."""
-    feature = FEATURES[name]
+    feature = DENSITY_FEATURES[name]
     for i in range(len(feature.params)):
         observed = np.max(np.abs(_numeric_derivative(name, i, k, 1e-2)))
         bound = ab.derivative_bound(feature, i, k)
@@ -70,15 +70,15 @@ def test_bounds_hold_on_the_oracle(name: str, k: int) -> None:
 
 def test_depolarizing_is_affine() -> None:
     assert np.allclose(_numeric_derivative("noise-depolarizing", 0, 2, 0.05), 0, atol=1e-12)
-    assert ab.derivative_bound(FEATURES["noise-depolarizing"], 0, 5) == 0.0
+    assert ab.derivative_bound(DENSITY_FEATURES["noise-depolarizing"], 0, 5) == 0.0
 
 
 @pytest.mark.parametrize("name", NOT_ANGLES)
 def test_the_exact_rules_reproduce_the_reference(name: str) -> None:
     """The shot-noise bar's recipe is exact: sum w f(x + s e_i) is the Jacobian's column."""
-    feature = FEATURES[name]
+    feature = DENSITY_FEATURES[name]
     x = np.array(feature.params, dtype=float)
-    ref = feature_reference(name).jacobian
+    ref = reference_of(DENSITY_FEATURES[name]).jacobian
     not_angles = sorted({j for rule, form in feature.tape_arguments if rule is NOT_AN_ANGLE for j, _ in form})
     assert not_angles
     for i in not_angles:
@@ -92,7 +92,7 @@ def test_the_exact_rules_reproduce_the_reference(name: str) -> None:
 def test_a_channel_parameter_feeding_two_gates_is_refused() -> None:
     import dataclasses
 
-    feature = FEATURES["noise-amplitude-damping"]
+    feature = DENSITY_FEATURES["noise-amplitude-damping"]
     doubled = dataclasses.replace(feature, gates=(*feature.gates, feature.gates[1]))
     with pytest.raises(ValueError, match="no derivative bound"):
         ab.derivative_bound(doubled, 0, 2)
@@ -105,7 +105,7 @@ def test_embedding_poles_inside_the_reach_are_refused() -> None:
 
 @pytest.mark.parametrize("name", NOT_ANGLES)
 def test_tolerances_are_finite_and_come_from_here(name: str) -> None:
-    feature = FEATURES[name]
+    feature = DENSITY_FEATURES[name]
     for method in ("backprop", "finite-diff", "spsa", "parameter-shift"):
         tol = tolerance.analytic_tolerance(method, feature)
         assert np.all(np.isfinite(tol)) and np.all(tol > 0) and np.all(tol < 1e-3)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE
-from supportmatrix.features import density
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.matrix.model import FeatureCell
 
@@ -31,13 +30,7 @@ def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
     from supportmatrix.features.oracle import feature_reference, hessian_of
 
     feature = FEATURES[name]
-    # A channel needs a mixed-state device, where autograd's backprop through a damping
-    # channel is NaN (a finding): the snippet runs there with finite differences. Backprop
-    # through an embedding warns of a complex cast (an error here): parameter-shift.
-    channel = any(g.name in density.CHANNELS for g in feature.gates)
-    method = "finite-diff" if channel else "parameter-shift" if density.needs_density(feature) else "backprop"
-    device = "default.mixed" if channel else "default.qubit"
-    namespace = _run_snippet(FeatureCell(device, "autograd", method, name, None))
+    namespace = _run_snippet(FeatureCell("default.qubit", "autograd", "backprop", name, None))
     x = namespace["x"]
     assert np.asarray(x).dtype == np.dtype(feature.dtype)
     ref = feature_reference(name)
@@ -46,7 +39,7 @@ def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
     assert np.allclose(
         namespace["jac"],
         ref.jacobian,
-        atol=max(1e-9, float(np.max(tolerance.analytic_tolerance(method, feature)))),
+        atol=max(1e-9, float(np.max(tolerance.analytic_tolerance("backprop", feature)))),
     )
     if feature.derivative == 2:
         assert np.allclose(namespace["hess"], hessian_of(feature), atol=1e-8)

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 from supportmatrix.features import density, tolerance
-from supportmatrix.features.catalog import FEATURES
-from supportmatrix.features.oracle import feature_reference, outputs
+from supportmatrix.features.catalog import DENSITY_FEATURES
+from supportmatrix.features.oracle import outputs, reference_of
 
-DENSITY = [name for name, f in FEATURES.items() if density.needs_density(f)]
+DENSITY = [name for name, f in DENSITY_FEATURES.items() if density.needs_density(f)]
 
 
 @pytest.mark.parametrize("name", ["AmplitudeDamping", "PhaseDamping", "DepolarizingChannel"])
@@ -32,27 +32,29 @@ def test_amplitude_damping_moves_population_and_shrinks_coherence() -> None:
 def test_closed_forms_of_the_noise_features() -> None:
     """H(0), channel, CNOT: <XX> = sqrt(1 - g) (damping), <Z0> = g (amplitude damping);
     a Bell state depolarized on wire 1 has P(00) = P(11) = (1 - 2p/3)/2, P(01) = P(10) = p/3."""
-    (g,) = FEATURES["noise-amplitude-damping"].params
-    assert np.allclose(outputs(FEATURES["noise-amplitude-damping"], np.array([[g]]))[0], [np.sqrt(1 - g), g])
-    (g,) = FEATURES["noise-phase-damping"].params
-    assert np.allclose(outputs(FEATURES["noise-phase-damping"], np.array([[g]]))[0], [np.sqrt(1 - g)])
-    (p,) = FEATURES["noise-depolarizing"].params
-    probs = outputs(FEATURES["noise-depolarizing"], np.array([[p]]))[0]
+    (g,) = DENSITY_FEATURES["noise-amplitude-damping"].params
+    assert np.allclose(
+        outputs(DENSITY_FEATURES["noise-amplitude-damping"], np.array([[g]]))[0], [np.sqrt(1 - g), g]
+    )
+    (g,) = DENSITY_FEATURES["noise-phase-damping"].params
+    assert np.allclose(outputs(DENSITY_FEATURES["noise-phase-damping"], np.array([[g]]))[0], [np.sqrt(1 - g)])
+    (p,) = DENSITY_FEATURES["noise-depolarizing"].params
+    probs = outputs(DENSITY_FEATURES["noise-depolarizing"], np.array([[p]]))[0]
     assert np.allclose(probs, [(1 - 2 * p / 3) / 2, p / 3, p / 3, (1 - 2 * p / 3) / 2], atol=1e-15)
 
 
 def test_reference_jacobians_of_the_channels_match_closed_forms() -> None:
-    (g,) = FEATURES["noise-amplitude-damping"].params
-    jac = feature_reference("noise-amplitude-damping").jacobian[:, 0]
+    (g,) = DENSITY_FEATURES["noise-amplitude-damping"].params
+    jac = reference_of(DENSITY_FEATURES["noise-amplitude-damping"]).jacobian[:, 0]
     assert np.allclose(jac, [-0.5 / np.sqrt(1 - g), 1.0], atol=1e-10)
-    jac = feature_reference("noise-depolarizing").jacobian[:, 0]
+    jac = reference_of(DENSITY_FEATURES["noise-depolarizing"]).jacobian[:, 0]
     assert np.allclose(jac, [-1 / 3, 1 / 3, 1 / 3, -1 / 3], atol=1e-10)
 
 
 def test_fixed_channels_after_gates() -> None:
     """RX(a) on 0, RY(b) on 1, CNOT, then AD(0.2) on 0 and depolarizing(0.1) on 1: wire 0's
     population in |1> is damped, <Z0> = 1 - 2 (1 - 0.2) sin(a/2)**2."""
-    feature = FEATURES["noise-after-gate"]
+    feature = DENSITY_FEATURES["noise-after-gate"]
     a, _ = feature.params
     probs = outputs(feature, np.array([feature.params]))[0]
     assert np.isclose(probs[0] + probs[1] - probs[2] - probs[3], 1 - 2 * 0.8 * np.sin(a / 2) ** 2)
@@ -62,7 +64,7 @@ def test_fixed_channels_after_gates() -> None:
 def test_amplitude_embedding_is_the_normalized_vector() -> None:
     """AmplitudeEmbedding(v) then RY(t) on wire 1 and CNOT, measuring X0: with the state
     prepared in NumPy by hand."""
-    feature = FEATURES["templates-amplitude-embedding"]
+    feature = DENSITY_FEATURES["templates-amplitude-embedding"]
     *v, t = feature.params
     psi = np.array(v) / np.linalg.norm(v)
     ry = np.array([[np.cos(t / 2), -np.sin(t / 2)], [np.sin(t / 2), np.cos(t / 2)]])
@@ -77,7 +79,7 @@ def test_amplitude_embedding_is_the_normalized_vector() -> None:
 
 @pytest.mark.parametrize("name", DENSITY)
 def test_density_matrices_are_states(name: str) -> None:
-    feature = FEATURES[name]
+    feature = DENSITY_FEATURES[name]
     rho = density.density_matrices(feature, np.array([feature.params]))[0]
     assert np.allclose(rho, rho.conj().T, atol=1e-15)
     assert np.isclose(np.trace(rho), 1.0)
@@ -87,7 +89,7 @@ def test_density_matrices_are_states(name: str) -> None:
 @pytest.mark.parametrize("name", DENSITY)
 def test_measured_outcomes_are_far_from_certain(name: str) -> None:
     """The independent-partitions premise (`tolerance`), for the density features."""
-    feature = FEATURES[name]
+    feature = DENSITY_FEATURES[name]
     values = outputs(feature, np.array([feature.params]))[0]
     start = 0
     for m in feature.measurements:
@@ -99,3 +101,24 @@ def test_measured_outcomes_are_far_from_certain(name: str) -> None:
 def test_a_gate_the_oracle_cannot_simulate_is_refused() -> None:
     with pytest.raises(ValueError, match="no Kraus operators"):
         density.kraus("BitFlip", np.array([0.1]))
+
+
+@pytest.mark.parametrize("name", DENSITY)
+def test_pennylane_builds_what_the_oracle_simulates(name: str) -> None:
+    """`build.circuit_of` and the snippet source (`build.circuit_source`) on default.mixed
+    give the oracle's forward value (analytic, at the feature's parameters)."""
+    qml = pytest.importorskip("pennylane")
+    from supportmatrix.features.build import circuit_of, circuit_source, fixed_arrays_source
+
+    feature = DENSITY_FEATURES[name]
+    expected = outputs(feature, np.array([feature.params]))[0]
+    namespace: dict = {"qml": qml, "np": np}
+    source = "\n".join([*fixed_arrays_source(feature), *circuit_source(feature)])
+    exec(compile(source, f"<{name} source>", "exec"), namespace)  # noqa: S102 - the point of the test
+    for circuit in (circuit_of(feature), namespace["circuit"]):
+        qnode = qml.QNode(circuit, qml.device("default.mixed", wires=feature.device_wires))
+        result = qnode(np.array(feature.params))
+        flat = (
+            np.concatenate([np.ravel(r) for r in result]) if isinstance(result, tuple) else np.ravel(result)
+        )
+        assert np.allclose(flat, expected, atol=1e-12), (name, flat, expected)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supportmatrix.features import density, tolerance
+from supportmatrix.features import tolerance
 from supportmatrix.features.catalog import FEATURES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 
-#: Every state-vector circuit the features run: unbatched features, and each broadcast
-#: one's elements (the density-matrix ones: `test_feature_density`, `test_analytic_bounds`).
+#: Every circuit the features run: unbatched features, and each broadcast one's elements.
 CIRCUITS = {
     c.name: c
     for f in FEATURES.values()
-    if not density.needs_density(f)
     for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])
 }
 UNBATCHED = [name for name, f in FEATURES.items() if not f.batch]
