@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from supportmatrix.features import composites
-from supportmatrix.features.catalog import FIXED, Feature, Linear, Measurement, is_trainable
+from supportmatrix.features.catalog import FIXED, VECTOR_GATES, Feature, Linear, Measurement, is_trainable
 
 # --------------------------------------------------------------------------- PennyLane side
 
@@ -47,6 +47,9 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
                 args = [FIXED[gate.fixed]]
             if gate.word is not None:
                 args.append(gate.word)
+            if gate.name in VECTOR_GATES:
+                cls(qml.math.stack(args), wires=list(gate.wires), **VECTOR_GATES[gate.name])
+                continue
             cls(*args, wires=list(gate.wires))
         built = tuple(_measurement(qml, m, x) for m in feature.measurements)
         return built[0] if len(built) == 1 else built
@@ -91,6 +94,9 @@ def circuit_source(feature: Feature) -> list[str]:
             args = [gate.fixed]
         if gate.word is not None:
             args.append(repr(gate.word))
+        if gate.name in VECTOR_GATES:
+            kwargs = [f"{k}={v!r}" for k, v in VECTOR_GATES[gate.name].items()]
+            args = [f"qml.math.stack([{', '.join(args)}])", *kwargs]
         lines.append(f"    qml.{gate.name}({', '.join([*args, f'wires={list(gate.wires)}'])})")
     lines.append(f"    return {', '.join(_measurement_source(m) for m in feature.measurements)}")
     return lines

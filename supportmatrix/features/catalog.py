@@ -60,6 +60,11 @@ _CONTROLLED_ROTATION = GateRule(
     generator_l1=0.5,
 )
 
+#: A channel's probability, an embedding's feature: no frequency, no shift rule, no
+#: generator. NaN fails every formula that would treat it as an angle; their bounds are
+#: `analytic_bounds`'.
+NOT_AN_ANGLE = GateRule(frequency=float("nan"), rule=(), generator_l1=float("nan"))
+
 GATE_RULES: dict[str, GateRule] = {
     **dict.fromkeys(("RX", "RY", "RZ", "IsingXX", "IsingZZ", "PauliRot"), _PAULI_ROTATION),
     **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
@@ -67,7 +72,13 @@ GATE_RULES: dict[str, GateRule] = {
     "Rot": _PAULI_ROTATION,
     # Operator arithmetic (qml.evolve, qml.exp, ...): each rule derived in `composites`.
     **{name: composite.rule for name, composite in COMPOSITES.items()},
+    **dict.fromkeys(("AmplitudeDamping", "PhaseDamping", "DepolarizingChannel"), NOT_AN_ANGLE),
+    "AmplitudeEmbedding": NOT_AN_ANGLE,
 }
+
+#: Gates PennyLane takes all arguments of as one vector (``qml.math.stack``), with the
+#: keyword arguments they are built with.
+VECTOR_GATES: dict[str, dict[str, object]] = {"AmplitudeEmbedding": {"normalize": True}}
 
 #: The fixed 2-qubit unitary of ``fixed-ops``: the Q of a QR decomposition of a complex
 #: Gaussian matrix drawn from a local, fixed seed, so it is the same on every run.
@@ -345,10 +356,41 @@ _FEATURES = (
         Gate("CNOT", (0, 1)),
     ), (Measurement("probs"),)),
 )
+_DENSITY_FEATURES = (
+    # Trainable channel probabilities (density matrices: `density`, bounds: `analytic_bounds`).
+    Feature("noise-amplitude-damping", "trainable AmplitudeDamping", (0.3,), (
+        Gate("Hadamard", (0,)), Gate("AmplitudeDamping", (0,), (_x(0),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XX"),)), Measurement("expval", ((1.0, "ZI"),)))),
+    Feature("noise-phase-damping", "trainable PhaseDamping", (0.4,), (
+        Gate("Hadamard", (0,)), Gate("PhaseDamping", (0,), (_x(0),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
+    Feature("noise-depolarizing", "trainable DepolarizingChannel", (0.3,), (
+        Gate("Hadamard", (0,)), Gate("CNOT", (0, 1)), Gate("DepolarizingChannel", (1,), (_x(0),)),
+    ), (Measurement("probs"),)),
+    Feature("noise-after-gate", "fixed channels after trainable gates", (0.543, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate("AmplitudeDamping", (0,), fixed="DAMPING"), Gate("DepolarizingChannel", (1,), fixed="DEPOLARIZING"),
+    ), (Measurement("probs"),)),
+    Feature("templates-amplitude-embedding", "AmplitudeEmbedding of trainable features", (0.3, -0.5, 0.8, 0.2, 0.6), (
+        Gate("AmplitudeEmbedding", (0, 1), (_x(0), _x(1), _x(2), _x(3))), Gate("RY", (1,), (_x(4),)),
+        Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XI"),)),)),
+)
 # fmt: on
 
 #: Every feature by name, in the order of the feature axis.
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
+#: The noise-channel and amplitude-embedding features (density matrices: `density`; bounds:
+#: `analytic_bounds`): built, simulated and bounded, but not on the feature axis until their
+#: cells' declarations are measured on every device.
+DENSITY_FEATURES: dict[str, Feature] = {f.name: f for f in _DENSITY_FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
-FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE, "ANGLE": ANGLE}
+FIXED: dict[str, np.ndarray] = {
+    "UNITARY": UNITARY,
+    "STATE": STATE,
+    "ANGLE": ANGLE,
+    # noise-after-gate's fixed channel probabilities
+    "DAMPING": np.array(0.2),
+    "DEPOLARIZING": np.array(0.1),
+}

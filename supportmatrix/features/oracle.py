@@ -12,7 +12,7 @@ import functools
 import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_reference
-from supportmatrix.features import gates
+from supportmatrix.features import density, gates
 from supportmatrix.features.catalog import (
     FEATURES,
     FIXED,
@@ -76,6 +76,8 @@ def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
     """Exact outputs (batch, outputs): each measurement's probabilities or expectation
     value, concatenated in the order they are returned."""
     params = np.asarray(params, dtype=float)
+    if density.needs_density(feature):  # channels, embeddings: a density matrix
+        return density.outputs(feature, params)
     psi = states(feature, params)
     return np.concatenate([_measure(m, psi, params) for m in feature.measurements], axis=1)
 

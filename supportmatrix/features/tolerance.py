@@ -24,6 +24,12 @@ Smoothness (the analytic truncation bounds)
     polynomial of degree 1 (frequency 0), every stencil above is exact, and its
     derivative ``<P_j>`` is at most 1.
 
+    A channel's probability and an amplitude embedding's feature are not angles: a feature
+    with one takes its derivative bounds, its spsa direction's, its round-off (a density
+    matrix's) and its finite-shot bar from `analytic_bounds`, whose docstring derives them
+    (closed forms of ``sqrt(1 - g)``'s derivatives, Cauchy estimates for a Rayleigh
+    quotient, exact three-point recipes).
+
 Broadcasting
     A broadcast feature's batch elements are independent circuits, each bounded as above;
     its tolerances are the element's, repeated over the batch (`per_element`), including
@@ -125,6 +131,7 @@ from supportmatrix.check.bounds import (
     UNIT_ROUNDOFF32,
     Bernstein,
     Bound,
+    Derivatives,
     analytic_bound,
     estimator_coefficient,
     hoeffding,
@@ -133,7 +140,8 @@ from supportmatrix.check.bounds import (
     roundoff,
     stencil_error,
 )
-from supportmatrix.features.catalog import Feature, element
+from supportmatrix.features import analytic_bounds
+from supportmatrix.features.catalog import NOT_AN_ANGLE, Feature, element
 
 #: The dtypes a real function of float32 parameters may come back in: float32, the
 #: precision asked for, or float64, a promotion that loses nothing. Complex (even with a
@@ -141,14 +149,19 @@ from supportmatrix.features.catalog import Feature, element
 FLOAT32_DTYPES = ("float32", "float64")
 
 
-def smoothness(feature: Feature) -> Bernstein:
-    """``|f^(k)| <= omega_i**k * C`` along each parameter (module docstring)."""
+def smoothness(feature: Feature) -> Derivatives:
+    """``|f^(k)| <= omega_i**k * C`` along each parameter (module docstring); a feature
+    with a parameter that is not an angle: `analytic_bounds`'."""
+    if analytic_bounds.applies(feature):
+        return analytic_bounds.PerParameter(feature)
     return Bernstein(feature.frequencies, feature.magnitude)
 
 
 def rounding(feature: Feature) -> float:
     """``delta``: round-off of one evaluation of the feature's circuit, in its parameters'
-    precision (float64, or float32: ``delta32``)."""
+    precision (float64, or float32: ``delta32``); a density matrix's: `analytic_bounds`."""
+    if analytic_bounds.in_density(feature):
+        return analytic_bounds.rounding(feature)
     return roundoff(feature.work, feature.magnitude, ROUNDING_OF[feature.dtype])
 
 
@@ -170,8 +183,10 @@ class _AlongDirection:
         return coefficient * self.third * self.spread
 
 
-def _along(feature: Feature) -> _AlongDirection:
+def _along(feature: Feature) -> _AlongDirection | analytic_bounds.AlongSigns:
     """``|F'''| <= (C + m h) Omega**3 + 3 m Omega**2`` along ``d`` (module docstring)."""
+    if analytic_bounds.applies(feature):
+        return analytic_bounds.AlongSigns(feature)
     tape_omega = sum(rule.frequency for rule, _ in feature.tape_arguments if rule is not None)
     m, c = feature.trainable_coefficients, feature.magnitude
     third = (c + m * SPSA_STEP) * tape_omega**3 + 3 * m * tape_omega**2
@@ -236,6 +251,9 @@ def gradient_coefficients(method: str, feature: Feature) -> np.ndarray:
     coeff = np.zeros(len(feature.params))
     for rule, form in feature.tape_arguments:
         if rule is None:
+            continue
+        if rule is NOT_AN_ANGLE:  # every method held to an exact recipe's bar
+            coeff += analytic_bounds.shot_rule_sq(feature, form)
             continue
         for index, a in form:
             coeff[index] += a**2 * estimator_coefficient(method, rule)
