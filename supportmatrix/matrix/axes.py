@@ -147,6 +147,11 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
+        *(
+            f"mcm-{shape}-{method}"
+            for shape in ("cond", "postselect", "stats", "reset")
+            for method in ("deferred", "one-shot", "tree-traversal")
+        ),
     ),
 }
 
