@@ -11,6 +11,7 @@ about are counted, never compared. Only trainable interfaces are compared: with
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from supportmatrix.matrix.devices import PYTHON_STATEVECTOR
@@ -81,12 +82,17 @@ def render_mcm_comparison(table: McmTable, matrix: Matrix, device: str = DEFAULT
     if not mcm_cells(matrix, device):
         raise ValueError(f"the matrix has no mcm-* cells on device {device!r}")
     found, documented = compare_mcm(table, matrix, device)
+    reasons = Counter(d.declared for d in found)
     lines = [
         "# PennyLane's mid-circuit measurement table against the mcm cells",
         "",
         f"Table: {SOURCE} (read from `{table.path}`).",
         "",
         f"{documented} {device} cells are documented by the table; {len(found)} disagree with it.",
+        "",
+        "| declared | cells |",
+        "|---|---|",
+        *[f"| {declared} | {count} |" for declared, count in reasons.most_common()],
         "",
         *[d.line() for d in found],
     ]
