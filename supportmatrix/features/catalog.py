@@ -349,8 +349,9 @@ _FEATURES = (
 # number. Each shape runs as one feature per ``mcm_method``: ``mcm-cond-deferred``, ...
 # Oracle: `branches`; tolerances: `mcm_tolerance`.
 
-#: The values of the QNode's ``mcm_method`` every shape runs under, in axis order.
-MCM_METHODS: tuple[str, ...] = ("deferred", "one-shot", "tree-traversal")
+#: The values of the QNode's ``mcm_method`` every shape runs under, in axis order. Not
+#: ``one-shot``: it needs shots, and its finite-shot Jacobians outlast the cell timeout.
+MCM_METHODS: tuple[str, ...] = ("deferred", "tree-traversal")
 
 # fmt: off
 _MCM_SHAPES = (

@@ -147,10 +147,11 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
+        # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
         *(
             f"mcm-{shape}-{method}"
             for shape in ("cond", "postselect", "stats", "reset")
-            for method in ("deferred", "one-shot", "tree-traversal")
+            for method in ("deferred", "tree-traversal")
         ),
     ),
 }

@@ -46,7 +46,7 @@ def test_statistics_of_an_outcome_are_its_probabilities() -> None:
 def test_reset_projects_then_flips_back_to_zero() -> None:
     c0, s0, c1, s1 = _cs(RNG_POINTS)
     expected = np.stack([c0**2 * c1**2, s0**2 * c1**2, c0**2 * s1**2, s0**2 * s1**2], axis=1)
-    assert outputs(FEATURES["mcm-reset-one-shot"], RNG_POINTS) == pytest.approx(expected, abs=1e-13)
+    assert outputs(FEATURES["mcm-reset-tree-traversal"], RNG_POINTS) == pytest.approx(expected, abs=1e-13)
     # Just after the reset, both branches hold wire 0 in |0>, wire 1 in the outcome's state.
     feature = FEATURES["mcm-reset-deferred"]
     ends = branches(dataclasses.replace(feature, gates=feature.gates[:3]), RNG_POINTS)

@@ -9,8 +9,7 @@ from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.matrix.model import FeatureCell
 
-# one-shot mid-circuit measurements need shots (PennyLane refuses analytic mode, declared).
-ANALYTIC = [name for name, f in FEATURES.items() if not f.shot_vector and f.mcm_method != "one-shot"]
+ANALYTIC = [name for name, f in FEATURES.items() if not f.shot_vector]
 
 
 def _run_snippet(cell: FeatureCell) -> dict:

@@ -15,7 +15,7 @@ from supportmatrix.features.oracle import hessian_of, outputs
 from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
 
 #: A whole features run: 20 features x 2 devices x 6 interfaces x 11 methods at 10000 shots
-#: (the 24 the runner knows but the four one-shot ones, which matrix.yaml leaves out).
+#: (the mcm-* features run deferred and tree-traversal, not one-shot: docs/features.md).
 P = FAMILY_FAILURE / (CHECKS_PER_SHOT_CELL * 20 * 132)
 HESSIANS = [name for name, f in FEATURES.items() if f.derivative == 2]
 FAULTS = (0.0, -1.0, 1 - 1e-3)
@@ -23,7 +23,7 @@ FAULTS = (0.0, -1.0, 1 - 1e-3)
 
 def test_there_are_hessian_features_of_an_expectation_and_of_probabilities() -> None:
     assert HESSIANS == ["hessian", "hessian-probs"]
-    assert len(KNOWN_FEATURE_AXIS_VALUES["feature"]) == 24
+    assert len(KNOWN_FEATURE_AXIS_VALUES["feature"]) == 20
     assert {m.kind for name in HESSIANS for m in FEATURES[name].measurements} == {"expval", "probs"}
     assert all(FEATURES[name].device_wires == 4 for name in HESSIANS)
 
