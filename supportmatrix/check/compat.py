@@ -50,16 +50,19 @@ def device_qnode(
     shots: int | tuple[int, ...] | None,
     max_diff: int = 1,
     gradient_kwargs: dict[str, Any] | None = None,
+    mcm_method: str | None = None,
 ) -> Any:
     """``circuit`` as a QNode on a fresh, seeded device, with ``shots`` (a count or a shot
     vector) set wherever this release takes them; ``max_diff > 1`` lets a gradient
     transform differentiate its own tapes (higher derivatives), ``gradient_kwargs`` go to
-    the gradient transform."""
+    the gradient transform, ``mcm_method`` says how mid-circuit measurements run."""
     import pennylane as qml
 
     more: dict[str, Any] = {"max_diff": max_diff} if max_diff != 1 else {}
     if gradient_kwargs:
         more["gradient_kwargs"] = gradient_kwargs
+    if mcm_method is not None:
+        more["mcm_method"] = mcm_method
     if qnode_takes_shots():
         dev = make_device(device, wires=wires, seed=seed)
         return qml.QNode(circuit, dev, interface=interface, diff_method=diff_method, shots=shots, **more)
@@ -77,11 +80,13 @@ def qnode_source(
     shots: int | tuple[int, ...] | None,
     max_diff: int = 1,
     gradient_kwargs: str | None = None,
+    mcm_method: str | None = None,
 ) -> list[str]:
     """The lines of a reproduction snippet that build the same device and QNode decorator
     (``gradient_kwargs``: the source of that argument's value)."""
     more = f", max_diff={max_diff}" if max_diff != 1 else ""
     more += f", gradient_kwargs={gradient_kwargs}" if gradient_kwargs else ""
+    more += f", mcm_method={mcm_method!r}" if mcm_method else ""
     if qnode_takes_shots():
         return [
             device_source(device, wires=wires, seed=seed),

@@ -22,7 +22,13 @@ from supportmatrix.cli.findings import add_findings
 from supportmatrix.cli.init import add_init
 from supportmatrix.cli.recommend import add_recommend
 from supportmatrix.cli.release import add_diff, add_merge, add_observe, add_update
-from supportmatrix.cli.tables import add_docs_compare, add_overview, add_render, add_report
+from supportmatrix.cli.tables import (
+    add_docs_compare,
+    add_docs_compare_mcm,
+    add_overview,
+    add_render,
+    add_report,
+)
 
 __all__ = ["EXIT_OK", "EXIT_REGRESSION", "EXIT_USAGE", "SUBCOMMANDS", "build_parser", "main"]
 
@@ -67,6 +73,7 @@ SUBCOMMANDS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     add_update,
     add_merge,
     add_docs_compare,
+    add_docs_compare_mcm,
     add_report,
     add_overview,
     add_explain,

@@ -100,6 +100,54 @@ def _run_docs_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_docs_compare_mcm(subparsers: argparse._SubParsersAction) -> None:
+    from supportmatrix.pennylane_docs.mcm_compare import DEFAULT_DEVICE
+    from supportmatrix.pennylane_docs.mcm_table import STORED
+
+    parser = subparsers.add_parser(
+        "docs-compare-mcm",
+        help="list where PennyLane's mid-circuit measurement table and the mcm cells disagree",
+        description=(
+            "Read the Simulation techniques table of PennyLane's "
+            "doc/introduction/dynamic_quantum_circuits.rst and its footnotes, and report, in "
+            "Markdown, every mcm-* cell whose declaration contradicts them."
+        ),
+    )
+    parser.add_argument(
+        "reference",
+        metavar="REFERENCE.rst",
+        nargs="?",
+        default=str(STORED),
+        help="the page or an excerpt of it (default: the stored 0.45.1 excerpt)",
+    )
+    add_matrix_option(parser)
+    add_from_option(parser, "compare")
+    parser.add_argument(
+        "--device", default=DEFAULT_DEVICE, help="matrix device the page documents (default: %(default)s)"
+    )
+    add_output_option(parser)
+    parser.set_defaults(handler=_run_docs_compare_mcm)
+
+
+def _run_docs_compare_mcm(args: argparse.Namespace) -> int:
+    from supportmatrix.pennylane_docs.mcm_compare import render_mcm_comparison
+    from supportmatrix.pennylane_docs.mcm_table import load_mcm_table
+    from supportmatrix.pennylane_docs.page import DocsTableError
+
+    try:
+        table = load_mcm_table(args.reference)
+    except DocsTableError as exc:
+        raise InputError(str(exc)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read reference {args.reference}: {reason_of(exc)}") from None
+    try:
+        report = render_mcm_comparison(table, declared_or_observed(args), device=args.device)
+    except ValueError as exc:  # no mcm cells on that device
+        raise InputError(str(exc)) from None
+    emit(report, args.output)
+    return EXIT_OK
+
+
 def add_report(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",

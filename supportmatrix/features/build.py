@@ -10,7 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from supportmatrix.features import composites
-from supportmatrix.features.catalog import FIXED, VECTOR_GATES, Feature, Linear, Measurement, is_trainable
+from supportmatrix.features.catalog import (
+    FIXED,
+    MID_MEASURE,
+    VECTOR_GATES,
+    Feature,
+    Gate,
+    Linear,
+    Measurement,
+    is_trainable,
+)
 
 # --------------------------------------------------------------------------- PennyLane side
 
@@ -37,12 +46,18 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
     def circuit(x: Any) -> Any:
         import pennylane as qml
 
+        outcomes = []  # the mid-circuit measurements' values, in circuit order
         for gate in feature.gates:
+            if gate.name == MID_MEASURE:
+                outcomes.append(qml.measure(gate.wires[0], reset=gate.reset, postselect=gate.postselect))
+                continue
             args = [_value(x, form) for form in gate.args]
             if gate.name in composites.COMPOSITES:
                 composites.build(qml, gate.name, args, gate.wires)
                 continue
             cls = getattr(qml, gate.name)
+            if gate.condition is not None:
+                cls = qml.cond(outcomes[gate.condition], cls)
             if gate.fixed is not None:
                 args = [FIXED[gate.fixed]]
             if gate.word is not None:
@@ -51,7 +66,7 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
                 cls(qml.math.stack(args), wires=list(gate.wires), **VECTOR_GATES[gate.name])
                 continue
             cls(*args, wires=list(gate.wires))
-        built = tuple(_measurement(qml, m, x) for m in feature.measurements)
+        built = tuple(_measurement(qml, m, x, outcomes) for m in feature.measurements)
         return built[0] if len(built) == 1 else built
 
     return circuit
@@ -62,7 +77,11 @@ def _single_word(m: Measurement) -> bool:
     return len(m.terms) == 1 and not is_trainable(m.terms[0][0]) and m.terms[0][0] == 1.0
 
 
-def _measurement(qml: Any, m: Measurement, x: Any) -> Any:
+def _measurement(qml: Any, m: Measurement, x: Any, outcomes: list[Any]) -> Any:
+    if m.kind == "mcm-expval":
+        return qml.expval(outcomes[m.wires[0]])
+    if m.kind == "mcm-probs":
+        return qml.probs(op=outcomes[m.wires[0]])
     if m.kind == "probs":
         return qml.probs(wires=list(m.wires))
     if _single_word(m):
@@ -85,7 +104,12 @@ def _observable_source(word: str) -> str:
 def circuit_source(feature: Feature) -> list[str]:
     """``def circuit(x): ...`` as source lines, building what `circuit_of` builds."""
     lines = ["def circuit(x):"]
+    measured = 0
     for gate in feature.gates:
+        if gate.name == MID_MEASURE:
+            lines.append(f"    m{measured} = {_measure_source(gate)}")
+            measured += 1
+            continue
         args = [_value_source(form) for form in gate.args]
         if gate.name in composites.COMPOSITES:
             lines.append(f"    {composites.source(gate.name, args, gate.wires)}")
@@ -97,12 +121,24 @@ def circuit_source(feature: Feature) -> list[str]:
         if gate.name in VECTOR_GATES:
             kwargs = [f"{k}={v!r}" for k, v in VECTOR_GATES[gate.name].items()]
             args = [f"qml.math.stack([{', '.join(args)}])", *kwargs]
-        lines.append(f"    qml.{gate.name}({', '.join([*args, f'wires={list(gate.wires)}'])})")
+        op = f"qml.{gate.name}" if gate.condition is None else f"qml.cond(m{gate.condition}, qml.{gate.name})"
+        lines.append(f"    {op}({', '.join([*args, f'wires={list(gate.wires)}'])})")
     lines.append(f"    return {', '.join(_measurement_source(m) for m in feature.measurements)}")
     return lines
 
 
+def _measure_source(gate: Gate) -> str:
+    more = (", reset=True" if gate.reset else "") + (
+        f", postselect={gate.postselect}" if gate.postselect is not None else ""
+    )
+    return f"qml.measure({gate.wires[0]}{more})"
+
+
 def _measurement_source(m: Measurement) -> str:
+    if m.kind == "mcm-expval":
+        return f"qml.expval(m{m.wires[0]})"
+    if m.kind == "mcm-probs":
+        return f"qml.probs(op=m{m.wires[0]})"
     if m.kind == "probs":
         return f"qml.probs(wires={list(m.wires)})"
     if _single_word(m):

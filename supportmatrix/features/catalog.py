@@ -102,6 +102,12 @@ class Gate:
     args: tuple[Linear, ...] = ()
     word: str | None = None
     fixed: str | None = None
+    #: ``MidMeasure`` (`MID_MEASURE`) only: the outcome it keeps, and whether it resets its wire.
+    postselect: int | None = None
+    reset: bool = False
+    #: The mid-circuit measurement (its index in circuit order) on whose outcome 1 the gate
+    #: is applied (``qml.cond``); None: always applied.
+    condition: int | None = None
 
     @property
     def trainable(self) -> bool:
@@ -111,7 +117,8 @@ class Gate:
 @dataclass(frozen=True)
 class Measurement:
     """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...), or
-    ``probs`` of ``wires``. A coefficient ``c`` is a number or a linear form of the
+    ``probs`` of ``wires``; ``mcm-expval``/``mcm-probs`` of a mid-circuit measurement's
+    outcome, ``wires`` then holding its index in circuit order (`MCM_KINDS`). A coefficient ``c`` is a number or a linear form of the
     parameters (trainable). The terms of a sum must anticommute pairwise: then no two can
     be measured together, and each is estimated from shots of its own (`tolerance`)."""
 
@@ -121,7 +128,18 @@ class Measurement:
 
     @property
     def outputs(self) -> int:
-        return 2 ** len(self.wires) if self.kind == "probs" else 1
+        return 2 ** len(self.wires) if self.kind.endswith("probs") else 1
+
+    @property
+    def bounded_by_one(self) -> bool:
+        """Every output is a probability (or the mean of a 0/1 outcome): magnitude 1."""
+        return self.kind != "expval"
+
+
+#: The gate name of a mid-circuit measurement (``qml.measure``).
+MID_MEASURE = "MidMeasure"
+#: Measurement kinds whose statistics are of mid-circuit measurement outcomes.
+MCM_KINDS = ("mcm-expval", "mcm-probs")
 
 
 def is_trainable(coefficient: Coefficient) -> TypeIs[Linear]:
@@ -156,6 +174,9 @@ class Feature:
     #: The parameters' floating dtype: ``float64``, or ``float32`` (then ``params`` are
     #: float32 numbers, so the oracle runs at exactly the values the QNode gets).
     dtype: str = "float64"
+    #: The QNode's ``mcm_method`` (``deferred``, ``one-shot``, ``tree-traversal``); None:
+    #: not passed (PennyLane's default).
+    mcm_method: str | None = None
 
     # --- derived once from the fields above (`__post_init__`), never passed ---
     #: Every trainable gate argument in circuit order, then every trainable Hamiltonian
@@ -231,7 +252,7 @@ def _derived(feature: Feature) -> dict[str, object]:
         np.array([coefficient_value(c, params)[0] for c, _ in m.terms]) for m in feature.measurements
     )
     magnitude = max(
-        1.0 if m.kind == "probs" else float(np.abs(values).sum())
+        1.0 if m.bounded_by_one else float(np.abs(values).sum())
         for m, values in zip(feature.measurements, coefficients, strict=True)
     )
     used = {i for g in feature.gates for form in g.args for i, _ in form}
@@ -378,8 +399,58 @@ _DENSITY_FEATURES = (
 )
 # fmt: on
 
+
+# --- mid-circuit measurements (``mcm-*``) ---
+# Four shapes, each with a code path of its own in PennyLane: a gate conditioned on an
+# outcome (``qml.cond``), a postselected measurement, statistics of an outcome, a reset. A
+# measurement is a `Gate` named `MID_MEASURE`; measurements are numbered in circuit order,
+# and ``Gate.condition`` and an ``mcm-*`` `Measurement`'s ``wires`` name them by that
+# number. Each shape runs as one feature per ``mcm_method``: ``mcm-cond-deferred``, ...
+# Oracle: `branches`; tolerances: `mcm_tolerance`.
+
+#: The values of the QNode's ``mcm_method`` every shape runs under, in axis order. Not
+#: ``one-shot``: it needs shots, and its finite-shot Jacobians outlast the cell timeout.
+MCM_METHODS: tuple[str, ...] = ("deferred", "tree-traversal")
+
+# fmt: off
+_MCM_SHAPES = (
+    # RX(x0) on wire 0, measured; on outcome 1, RY(x1) on wire 1:
+    # <Z1> = cos^2(x0/2) + sin^2(x0/2) cos(x1).
+    Feature("mcm-cond", "measurement with qml.cond", (1.9, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate(MID_MEASURE, (0,)), Gate("RY", (1,), (_x(1),), condition=0),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
+    # RX(x0) (x) RY(x1), CNOT, wire 1 postselected on 1: with c_i, s_i = cos, sin(x_i/2),
+    # <Z0> = (c0^2 s1^2 - s0^2 c1^2) / (c0^2 s1^2 + s0^2 c1^2).
+    Feature("mcm-postselect", "postselected measurement", (0.543, 1.2), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate(MID_MEASURE, (1,), postselect=1),
+    ), (Measurement("expval", ((1.0, "ZI"),)),)),
+    # RX(x0), CNOT, RY(x1) on wire 1, measured: P(m = 1) = (1 - cos(x0) cos(x1)) / 2,
+    # returned as expval(m) and probs(op=m).
+    Feature("mcm-stats", "statistics of a measurement", (0.543, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("CNOT", (0, 1)), Gate("RY", (1,), (_x(1),)),
+        Gate(MID_MEASURE, (1,)),
+    ), (Measurement("mcm-expval", wires=(0,)), Measurement("mcm-probs", wires=(0,)))),
+    # RX(x0), CNOT, wire 0 measured and reset, RY(x1) on wire 0: probs of |00>, |01>, |10>,
+    # |11> are c0^2 c1^2, s0^2 c1^2, c0^2 s1^2, s0^2 s1^2.
+    Feature("mcm-reset", "measurement with reset", (1.9, -0.765), (
+        Gate("RX", (0,), (_x(0),)), Gate("CNOT", (0, 1)), Gate(MID_MEASURE, (0,), reset=True),
+        Gate("RY", (0,), (_x(1),)),
+    ), (Measurement("probs"),)),
+)
+# fmt: on
+
+#: The ``mcm-*`` features: every shape under every method, shape by shape.
+MCM_FEATURES: tuple[Feature, ...] = tuple(
+    dataclasses.replace(
+        shape, name=f"{shape.name}-{method}", label=f"{shape.label} ({method})", mcm_method=method
+    )
+    for shape in _MCM_SHAPES
+    for method in MCM_METHODS
+)
+
 #: Every feature by name, in the order of the feature axis.
-FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
+FEATURES: dict[str, Feature] = {f.name: f for f in (*_FEATURES, *MCM_FEATURES)}
 #: The noise-channel and amplitude-embedding features (density matrices: `density`; bounds:
 #: `analytic_bounds`): built, simulated and bounded, but not on the feature axis until their
 #: cells' declarations are measured on every device.

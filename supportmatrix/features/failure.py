@@ -45,6 +45,7 @@ def feature_snippet(cell: FeatureCell, feature: Feature | None = None, run: int 
             shots=cell_shots(cell, feature),
             max_diff=feature.derivative,
             gradient_kwargs=spsa_source(cell, run),
+            mcm_method=feature.mcm_method,
         ),
         *circuit_source(feature),
         "",

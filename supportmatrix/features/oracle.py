@@ -1,7 +1,8 @@
 """The features' independent NumPy simulation and its reference: exact outputs, the 5-point stencil Jacobian and Hessian.
 
 A `catalog.Feature` is simulated from its own data with `gates`' matrices on a batch of
-parameter vectors (wire 0 most significant), and `check.oracle.stencil_reference` turns
+parameter vectors (wire 0 most significant: `statevector`; with mid-circuit measurements
+branch by branch: `branches`), and `check.oracle.stencil_reference` turns
 that into a `Reference` exactly as for the matrix's circuit. Nothing here imports PennyLane.
 """
 
@@ -12,64 +13,9 @@ import functools
 import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_reference
-from supportmatrix.features import density, gates
-from supportmatrix.features.catalog import (
-    FEATURES,
-    FIXED,
-    STATE,
-    UNITARY,
-    Feature,
-    Measurement,
-    coefficient_value,
-    element,
-    tape_feature,
-)
-from supportmatrix.features.composites import COMPOSITES
-
-WIRES = 2
-
-
-def apply(psi: np.ndarray, u: np.ndarray, wires: tuple[int, ...]) -> np.ndarray:
-    """``u`` (d, d) or (batch, d, d) applied to ``wires`` of states (batch, 2, ..., 2)."""
-    k = len(wires)
-    batch = psi.shape[0]
-    u = np.broadcast_to(u, (batch, 2**k, 2**k))
-    axes = [w + 1 for w in wires]
-    moved = np.moveaxis(psi, axes, list(range(psi.ndim - k, psi.ndim)))
-    flat = moved.reshape(*moved.shape[: psi.ndim - k], 2**k)
-    out = np.einsum("bij,b...j->b...i", u, flat).reshape(moved.shape)
-    return np.moveaxis(out, list(range(psi.ndim - k, psi.ndim)), axes)
-
-
-def states(feature: Feature, params: np.ndarray) -> np.ndarray:
-    """The circuit wires' states, (batch, 4), for parameter vectors (batch, n)."""
-    params = np.asarray(params, dtype=float)
-    batch = params.shape[0]
-    psi = np.zeros((batch,) + (2,) * WIRES, dtype=complex)
-    psi[(slice(None),) + (0,) * WIRES] = 1.0
-    for gate in feature.gates:
-        if gate.name == "StatePrep":
-            psi = np.broadcast_to(STATE.reshape((1,) + (2,) * WIRES), psi.shape).copy()
-            continue
-        if gate.name == "Hadamard":
-            u = gates.HADAMARD
-        elif gate.name == "CNOT":
-            u = gates.CNOT
-        elif gate.name == "QubitUnitary":
-            u = UNITARY
-        else:
-            args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
-            if gate.fixed is not None:  # a rotation's fixed angle (``ANGLE``)
-                args = [np.full(batch, float(FIXED[gate.fixed]))]
-            # A linear form has at least one term, so sum() never returns its int start 0.
-            composite = COMPOSITES.get(gate.name)
-            u = (
-                composite.matrix(args)  # type: ignore[arg-type]
-                if composite is not None
-                else gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
-            )
-        psi = apply(psi, u, gate.wires)
-    return psi.reshape(batch, -1)
+from supportmatrix.features import branches, density
+from supportmatrix.features.catalog import FEATURES, Feature, element, tape_feature
+from supportmatrix.features.statevector import measure, states
 
 
 def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
@@ -78,22 +24,10 @@ def outputs(feature: Feature, params: np.ndarray) -> np.ndarray:
     params = np.asarray(params, dtype=float)
     if density.needs_density(feature):  # channels, embeddings: a density matrix
         return density.outputs(feature, params)
+    if feature.mcm_method is not None:
+        return branches.outputs(feature, params)
     psi = states(feature, params)
-    return np.concatenate([_measure(m, psi, params) for m in feature.measurements], axis=1)
-
-
-def _measure(m: Measurement, psi: np.ndarray, params: np.ndarray) -> np.ndarray:
-    if m.kind == "probs":
-        probs = (np.abs(psi) ** 2).reshape(-1, *(2,) * WIRES)
-        others = tuple(w + 1 for w in range(WIRES) if w not in m.wires)
-        marginal = probs.sum(axis=others) if others else probs
-        return marginal.reshape(len(psi), -1)  # wires 0, 1 in order: (0,), (1,), (0, 1)
-    terms = [
-        coefficient_value(c, params)
-        * np.real(np.einsum("bi,ij,bj->b", psi.conj(), gates.pauli_word(word), psi))
-        for c, word in m.terms
-    ]
-    return np.sum(terms, axis=0)[:, None]
+    return np.concatenate([measure(m, psi, params) for m in feature.measurements], axis=1)
 
 
 def _reference(feature: Feature) -> Reference:

@@ -78,6 +78,7 @@ def feature_qnode(
         shots=shots,
         max_diff=feature.derivative,
         gradient_kwargs=spsa_gradient_kwargs(cell, run),
+        mcm_method=feature.mcm_method,
     )
 
 

@@ -75,6 +75,10 @@ Float32 parameters (``dtype: float32``)
     promoted to float64 meets the bar; what dtype may come back is `FLOAT32_DTYPES`'s
     business.
 
+Mid-circuit measurements (`mcm_tolerance`)
+    Without postselection every bound above holds as written; a postselected output is a
+    quotient, whose derivatives, round-off and kept shots `mcm_tolerance` bounds.
+
 Shot noise (Hoeffding, as in `check.tolerance`)
     An N-shot estimate of one probability has per-shot range 1, of a Pauli word 2. A sum
     of pairwise anticommuting words (``hamiltonian``) cannot be measured in one basis, so
@@ -140,7 +144,7 @@ from supportmatrix.check.bounds import (
     roundoff,
     stencil_error,
 )
-from supportmatrix.features import analytic_bounds
+from supportmatrix.features import analytic_bounds, mcm_tolerance
 from supportmatrix.features.catalog import NOT_AN_ANGLE, Feature, element
 
 #: The dtypes a real function of float32 parameters may come back in: float32, the
@@ -151,9 +155,12 @@ FLOAT32_DTYPES = ("float32", "float64")
 
 def smoothness(feature: Feature) -> Derivatives:
     """``|f^(k)| <= omega_i**k * C`` along each parameter (module docstring); a feature
-    with a parameter that is not an angle: `analytic_bounds`'."""
+    with a parameter that is not an angle: `analytic_bounds`'; a postselected feature's
+    quotient bound (`mcm_tolerance`)."""
     if analytic_bounds.applies(feature):
         return analytic_bounds.PerParameter(feature)
+    if mcm_tolerance.postselects(feature):
+        return mcm_tolerance.quotient(feature)
     return Bernstein(feature.frequencies, feature.magnitude)
 
 
@@ -162,7 +169,8 @@ def rounding(feature: Feature) -> float:
     precision (float64, or float32: ``delta32``); a density matrix's: `analytic_bounds`."""
     if analytic_bounds.in_density(feature):
         return analytic_bounds.rounding(feature)
-    return roundoff(feature.work, feature.magnitude, ROUNDING_OF[feature.dtype])
+    delta = roundoff(feature.work, feature.magnitude, ROUNDING_OF[feature.dtype])
+    return delta * mcm_tolerance.roundoff_factor(feature) if mcm_tolerance.postselects(feature) else delta
 
 
 def _float64(feature: Feature) -> float:
@@ -190,6 +198,8 @@ def _along(feature: Feature) -> _AlongDirection | analytic_bounds.AlongSigns:
     tape_omega = sum(rule.frequency for rule, _ in feature.tape_arguments if rule is not None)
     m, c = feature.trainable_coefficients, feature.magnitude
     third = (c + m * SPSA_STEP) * tape_omega**3 + 3 * m * tape_omega**2
+    if mcm_tolerance.postselects(feature):
+        third = mcm_tolerance.along_third(feature, tape_omega)
     return _AlongDirection(third, np.abs(feature.classical_jacobian).sum(axis=0))
 
 
@@ -238,7 +248,7 @@ def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
     return np.concatenate(
         [
-            np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * float(np.sum(values**2)))
+            np.ones(m.outputs) if m.bounded_by_one else np.full(1, 4.0 * float(np.sum(values**2)))
             for m, values in zip(feature.measurements, feature.coefficients, strict=True)
         ]
     )
@@ -273,10 +283,10 @@ def jacobian_width_sq(method: str, feature: Feature) -> np.ndarray:
 def shots_forward_tolerance(feature: Feature, shots: int, p: float, repeats: int = 1) -> np.ndarray:
     """Per-entry tolerance of a forward value from ``shots`` shots, or of the mean of
     ``repeats`` independent such values (the bias check)."""
+    shots, p = _kept(feature, shots * repeats, p, evaluations=1)
     return per_element(
         feature,
-        np.array([hoeffding(w, shots * repeats, p) for w in output_width_sq(feature)])
-        + _float32_extra(feature),
+        np.array([hoeffding(w, shots, p) for w in output_width_sq(feature)]) + _float32_extra(feature),
     )
 
 
@@ -284,8 +294,18 @@ def shots_jacobian_tolerance(method: str, feature: Feature, shots: int, p: float
     """Per-entry tolerance (outputs, params) of a Jacobian estimated from ``shots`` shots
     (float32 parameters: plus their round-off, `rounding`)."""
     width = jacobian_width_sq(method, feature)
+    shots, p = _kept(feature, shots, p, evaluations=mcm_tolerance.jacobian_evaluations(feature))
     tol = np.vectorize(lambda w: hoeffding(w, shots, p))(width) + _float32_extra(feature)
     return per_element(feature, tol)
+
+
+def _kept(feature: Feature, shots: int, p: float, *, evaluations: int) -> tuple[int, float]:
+    """The shots a bound may count on, and its failure probability: all of them, or for a
+    postselected feature the kept shots' lower bound (`mcm_tolerance.kept_shots`)."""
+    if not mcm_tolerance.postselects(feature):
+        return shots, p
+    kept, rest = mcm_tolerance.kept_shots(feature, shots, p, evaluations=evaluations)
+    return int(kept), rest
 
 
 def _float32_extra(feature: Feature) -> float:
@@ -316,9 +336,10 @@ MIN_OUTCOME_VARIANCE = 0.01
 
 
 def outcome_variance(kind: str, value: np.ndarray) -> np.ndarray:
-    """``q (1 - q)`` of each measured outcome: a probability ``value``, or the +1 outcome
-    ``q = (1 + <P>) / 2`` of a Pauli word whose expectation is ``value``."""
-    q = value if kind == "probs" else (1 + value) / 2
+    """``q (1 - q)`` of each measured outcome: a probability ``value`` (or the mean of a
+    0/1 outcome, ``mcm-*``), or the +1 outcome ``q = (1 + <P>) / 2`` of a Pauli word whose
+    expectation is ``value``."""
+    q = (1 + value) / 2 if kind == "expval" else value
     return q * (1 - q)
 
 

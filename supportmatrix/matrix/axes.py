@@ -157,6 +157,12 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "op-arithmetic",
         "fixed-ops-expval",
         "fixed-rotation",
+        # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
+        *(
+            f"mcm-{shape}-{method}"
+            for shape in ("cond", "postselect", "stats", "reset")
+            for method in ("deferred", "tree-traversal")
+        ),
     ),
 }
 

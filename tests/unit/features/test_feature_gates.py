@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from supportmatrix.features import gates
-from supportmatrix.features.oracle import apply
+from supportmatrix.features.statevector import apply
 
 T = np.array([0.37, -1.9, np.pi])
 
