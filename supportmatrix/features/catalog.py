@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
+from supportmatrix.features import templates
+from supportmatrix.features.trainable import UNITARY_RULE
 
 if TYPE_CHECKING:  # typing.TypeIs is Python 3.13's; only the type checker reads it here
     from typing_extensions import TypeIs
@@ -64,6 +66,10 @@ GATE_RULES: dict[str, GateRule] = {
     **dict.fromkeys(("CRX", "CRY", "CRZ"), _CONTROLLED_ROTATION),
     # Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi): each argument a Pauli rotation.
     "Rot": _PAULI_ROTATION,
+    # A trainable QubitUnitary is trainable-unitary's exp(-i t G / 2) (`trainable`).
+    "QubitUnitary": UNITARY_RULE,
+    # Every template weight is the angle of one Pauli rotation (`templates`).
+    **dict.fromkeys(templates.TEMPLATES, _PAULI_ROTATION),
 }
 
 #: The fixed 2-qubit unitary of ``fixed-ops``: the Q of a QR decomposition of a complex
@@ -73,12 +79,16 @@ UNITARY: np.ndarray = np.linalg.qr(_rng.normal(size=(4, 4)) + 1j * _rng.normal(s
 del _rng
 #: The fixed normalized state ``fixed-ops`` prepares on wires 0 and 1.
 STATE: np.ndarray = np.array([0.5, 0.5j, -0.5, 0.5])
+#: The basis state ``templates`` prepares (``BasisState``) on wires 0 and 1: |10>.
+BASIS: np.ndarray = np.array([1, 0])
 
 
 @dataclass(frozen=True)
 class Gate:
     """One gate: PennyLane's class name, its wires, its arguments; ``word`` for PauliRot,
-    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``)."""
+    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``, ``BASIS``). A
+    ``QubitUnitary`` with an argument ``t`` is ``exp(-i t G / 2)`` (`trainable`); a template
+    (`templates.TEMPLATES`) takes its arguments as its weights, in row-major order."""
 
     name: str
     wires: tuple[int, ...]
@@ -93,8 +103,9 @@ class Gate:
 
 @dataclass(frozen=True)
 class Measurement:
-    """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...), or
-    ``probs`` of ``wires``. A coefficient ``c`` is a number or a linear form of the
+    """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...) as a
+    Hamiltonian, ``hermitian``: the same sum as one ``qml.Hermitian`` matrix, or ``probs`` of
+    ``wires``. A coefficient ``c`` is a number or a linear form of the
     parameters (trainable). The terms of a sum must anticommute pairwise: then no two can
     be measured together, and each is estimated from shots of its own (`tolerance`)."""
 
@@ -223,7 +234,7 @@ def _derived(feature: Feature) -> dict[str, object]:
     )
     amplitudes = 2**feature.device_wires
     terms = sum(max(1, len(m.terms)) for m in feature.measurements)
-    work = sum(2 ** (len(g.wires) - 1) for g in feature.gates) + terms * amplitudes
+    work = sum(_gate_work(g) for g in feature.gates) + terms * amplitudes
     return {
         "tape_arguments": args,
         "classical_jacobian": classical,
@@ -235,6 +246,13 @@ def _derived(feature: Feature) -> dict[str, object]:
         "amplitudes": amplitudes,
         "work": work,
     }
+
+
+def _gate_work(gate: Gate) -> int:
+    """A gate's multiply-adds per amplitude over a 1-qubit gate's (a template: its decomposition's)."""
+    if gate.name in templates.TEMPLATES:
+        return templates.work(gate.name, gate.wires, len(gate.args))
+    return 2 ** (len(gate.wires) - 1)
 
 
 def tape_feature(feature: Feature) -> Feature:
@@ -316,6 +334,22 @@ _FEATURES = (
         Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
         Gate("RX", (1,), (_x(2),)),
     ), (Measurement("expval", ((1.0, "IZ"),)),), dtype="float32"),
+    # The Hamiltonian of `hamiltonian` as one trainable matrix (`trainable.hermitian_of`).
+    Feature("trainable-hermitian", "trainable Hermitian", (0.543, -0.765, 0.4, -0.7, 0.5), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("hermitian", ((_x(2), "ZZ"), (_x(3), "YI"), (_x(4), "ZX"))),)),
+    # x[1] is the angle of the one-qubit unitary exp(-i x1 G / 2) (`trainable.unitary_of`).
+    Feature("trainable-unitary", "trainable QubitUnitary", (0.543, -0.765, 0.912), (
+        Gate("RX", (0,), (_x(0),)), Gate("QubitUnitary", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate("RY", (1,), (_x(2),)),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
+    # x[0:2] AngleEmbedding's features, x[2:8] one strongly entangling layer, x[8:10] one basic one.
+    Feature("templates", "templates", (0.98, 1.29, 0.5, -0.19, -1.28, 0.67, -1.17, -0.59, -0.66, 1.31), (
+        Gate("BasisState", (0, 1), fixed="BASIS"),
+        Gate("AngleEmbedding", (0, 1), (_x(0), _x(1))),
+        Gate("StronglyEntanglingLayers", (0, 1), tuple(_x(i) for i in range(2, 8))),
+        Gate("BasicEntanglerLayers", (0, 1), (_x(8), _x(9))),
+    ), (Measurement("expval", ((1.0, "XY"),)),)),
 )
 # fmt: on
 
@@ -323,4 +357,4 @@ _FEATURES = (
 FEATURES: dict[str, Feature] = {f.name: f for f in _FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
-FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE}
+FIXED: dict[str, np.ndarray] = {"UNITARY": UNITARY, "STATE": STATE, "BASIS": BASIS}

@@ -12,8 +12,9 @@ import functools
 import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_reference
-from supportmatrix.features import gates
+from supportmatrix.features import gates, templates
 from supportmatrix.features.catalog import (
+    BASIS,
     FEATURES,
     STATE,
     UNITARY,
@@ -23,6 +24,7 @@ from supportmatrix.features.catalog import (
     element,
     tape_feature,
 )
+from supportmatrix.features.trainable import GENERATOR
 
 WIRES = 2
 
@@ -49,14 +51,26 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
         if gate.name == "StatePrep":
             psi = np.broadcast_to(STATE.reshape((1,) + (2,) * WIRES), psi.shape).copy()
             continue
+        args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+        if gate.name == "BasisState":  # |BASIS> on the circuit wires, from |00>
+            psi = np.zeros_like(psi)
+            psi[(slice(None),) + tuple(int(b) for b in BASIS)] = 1.0
+            continue
+        if gate.name in templates.TEMPLATES:
+            # A linear form has at least one term, so sum() never returns its int start 0.
+            for u, wires in templates.decomposition(gate.name, gate.wires, args):  # type: ignore[arg-type]
+                psi = apply(psi, u, wires)
+            continue
         if gate.name == "Hadamard":
             u = gates.HADAMARD
         elif gate.name == "CNOT":
             u = gates.CNOT
+        elif gate.name == "QubitUnitary" and args:  # trainable: exp(-i t G / 2)
+            generator = sum(c * gates.pauli_word(p) for c, p in GENERATOR)
+            u = gates.generated(args[0], generator)  # type: ignore[arg-type]
         elif gate.name == "QubitUnitary":
             u = UNITARY
         else:
-            args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
             # A linear form has at least one term, so sum() never returns its int start 0.
             u = gates.parametrized(gate.name, args, gate.word)  # type: ignore[arg-type]
         psi = apply(psi, u, gate.wires)

@@ -134,6 +134,7 @@ from supportmatrix.check.bounds import (
     stencil_error,
 )
 from supportmatrix.features.catalog import Feature, element
+from supportmatrix.features.trainable import spectral_width
 
 #: The dtypes a real function of float32 parameters may come back in: float32, the
 #: precision asked for, or float64, a promotion that loses nothing. Complex (even with a
@@ -223,7 +224,11 @@ def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
     return np.concatenate(
         [
-            np.ones(m.outputs) if m.kind == "probs" else np.full(1, 4.0 * float(np.sum(values**2)))
+            np.ones(m.outputs)
+            if m.kind == "probs"
+            else np.full(1, spectral_width(values, tuple(w for _, w in m.terms)) ** 2)
+            if m.kind == "hermitian"
+            else np.full(1, 4.0 * float(np.sum(values**2)))
             for m, values in zip(feature.measurements, feature.coefficients, strict=True)
         ]
     )

@@ -147,6 +147,9 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
+        "trainable-hermitian",
+        "trainable-unitary",
+        "templates",
     ),
 }
 
