@@ -75,7 +75,10 @@ Shot noise (Hoeffding, as in `check.tolerance`)
     PennyLane estimates each term from N shots of its own: the estimate
     ``sum c_j m_j`` has ``sum (c_j w_j)**2 = 4 sum c_j**2`` (`output_width_sq`), and the
     derivative along a trainable coefficient, ``<P_j>``, is one term's estimate: width 2,
-    coefficient 1.
+    coefficient 1. A trainable ``qml.Hermitian`` (``trainable-hermitian``) is measured in its
+    eigenbasis, so one shot's value ranges over its spectrum: width
+    ``lambda_max - lambda_min`` (`trainable.spectral_width`); the derivative along one of the
+    coefficients it is built from is again ``<P_j>``, width 2.
     A gradient entry of parameter ``i`` combines independent estimates; the sum of squared
     coefficients, per unit of the output's width squared, is (`gradient_coefficients`)
     ``sum over gate arguments of a_i**2 * r`` (chain rule) with ``r``:
