@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from supportmatrix.features import composites
+from supportmatrix.check.circuits import function_source
+from supportmatrix.features import composites, templates, trainable
 from supportmatrix.features.catalog import (
     FIXED,
     MID_MEASURE,
@@ -60,6 +61,11 @@ def circuit_of(feature: Feature) -> Callable[[Any], Any]:
                 cls = qml.cond(outcomes[gate.condition], cls)
             if gate.fixed is not None:
                 args = [FIXED[gate.fixed]]
+            if gate.name == "QubitUnitary" and gate.args:
+                args = [trainable.unitary_of(args[0])]
+            if gate.name in templates.TEMPLATES:
+                shape = templates.weights_shape(gate.name, len(gate.wires), len(args))
+                args = [qml.math.reshape(qml.math.stack(args), shape)]
             if gate.word is not None:
                 args.append(gate.word)
             if gate.name in VECTOR_GATES:
@@ -86,6 +92,10 @@ def _measurement(qml: Any, m: Measurement, x: Any, outcomes: list[Any]) -> Any:
         return qml.probs(wires=list(m.wires))
     if _single_word(m):
         return qml.expval(_observable(qml, m.terms[0][1]))
+    if m.kind == "hermitian":
+        coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]
+        matrix = trainable.hermitian_of(coeffs, [w for _, w in m.terms])
+        return qml.expval(qml.Hermitian(matrix, wires=list(m.wires)))
     coeffs = [_value(x, c) if is_trainable(c) else c for c, _ in m.terms]
     return qml.expval(qml.Hamiltonian(coeffs, [_observable(qml, w) for _, w in m.terms]))
 
@@ -116,6 +126,7 @@ def circuit_source(feature: Feature) -> list[str]:
             continue
         if gate.fixed is not None:
             args = [gate.fixed]
+        args = _matrix_source(gate, args)
         if gate.word is not None:
             args.append(repr(gate.word))
         if gate.name in VECTOR_GATES:
@@ -144,11 +155,36 @@ def _measurement_source(m: Measurement) -> str:
     if _single_word(m):
         return f"qml.expval({_observable_source(m.terms[0][1])})"
     coeffs = ", ".join(_value_source(c) if is_trainable(c) else repr(c) for c, _ in m.terms)
+    if m.kind == "hermitian":
+        words = [w for _, w in m.terms]
+        return f"qml.expval(qml.Hermitian(hermitian_of([{coeffs}], {words!r}), wires={list(m.wires)}))"
     obs = ", ".join(_observable_source(w) for _, w in m.terms)
     return f"qml.expval(qml.Hamiltonian([{coeffs}], [{obs}]))"
 
 
+def _matrix_source(gate: Gate, args: list[str]) -> list[str]:
+    """A trainable unitary's or a template's argument as `circuit_of` builds it."""
+    if gate.name == "QubitUnitary" and gate.args:
+        return [f"unitary_of({args[0]})"]
+    if gate.name in templates.TEMPLATES:
+        shape = templates.weights_shape(gate.name, len(gate.wires), len(args))
+        return [f"qml.math.reshape(qml.math.stack([{', '.join(args)}]), {shape})"]
+    return args
+
+
 def fixed_arrays_source(feature: Feature) -> list[str]:
-    """Assignments of the fixed arrays the circuit uses, exactly (``repr`` round-trips)."""
+    """Assignments of the fixed arrays the circuit uses, exactly (``repr`` round-trips), and
+    the functions that build its trainable matrices (`trainable`)."""
     names = [g.fixed for g in feature.gates if g.fixed is not None]
-    return [f"{name} = np.array({FIXED[name].tolist()!r})" for name in names]
+    lines = [f"{name} = np.array({FIXED[name].tolist()!r})" for name in names]
+    unitary = any(g.name == "QubitUnitary" and g.args for g in feature.gates)
+    hermitian = any(m.kind == "hermitian" for m in feature.measurements)
+    if unitary or hermitian:
+        lines += ["from functools import reduce", f"_PAULI = {trainable._PAULI!r}"]
+        lines += function_source(trainable.word_matrix).splitlines()
+        lines += function_source(trainable.as_complex).splitlines()
+    if unitary:
+        lines += [f"GENERATOR = {trainable.GENERATOR!r}", *function_source(trainable.unitary_of).splitlines()]
+    if hermitian:
+        lines += function_source(trainable.hermitian_of).splitlines()
+    return lines

@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from supportmatrix.check.bounds import PAULI_ROTATION, GateRule
+from supportmatrix.features import templates
 from supportmatrix.features.composites import COMPOSITES
+from supportmatrix.features.trainable import UNITARY_RULE
 
 if TYPE_CHECKING:  # typing.TypeIs is Python 3.13's; only the type checker reads it here
     from typing_extensions import TypeIs
@@ -74,6 +76,10 @@ GATE_RULES: dict[str, GateRule] = {
     **{name: composite.rule for name, composite in COMPOSITES.items()},
     **dict.fromkeys(("AmplitudeDamping", "PhaseDamping", "DepolarizingChannel"), NOT_AN_ANGLE),
     "AmplitudeEmbedding": NOT_AN_ANGLE,
+    # A trainable QubitUnitary is trainable-unitary's exp(-i t G / 2) (`trainable`).
+    "QubitUnitary": UNITARY_RULE,
+    # Every template weight is the angle of one Pauli rotation (`templates`).
+    **dict.fromkeys(templates.TEMPLATES, _PAULI_ROTATION),
 }
 
 #: Gates PennyLane takes all arguments of as one vector (``qml.math.stack``), with the
@@ -89,13 +95,17 @@ del _rng
 STATE: np.ndarray = np.array([0.5, 0.5j, -0.5, 0.5])
 #: The fixed (non-trainable) angle of ``fixed-rotation``'s first RX.
 ANGLE: np.ndarray = np.array(1.2)
+#: The basis state ``templates`` prepares (``BasisState``) on wires 0 and 1: |10>.
+BASIS: np.ndarray = np.array([1, 0])
 
 
 @dataclass(frozen=True)
 class Gate:
     """One gate: PennyLane's class name, its wires, its arguments; ``word`` for PauliRot,
-    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``, or ``ANGLE``: a
-    rotation's non-trainable angle); a name in `composites.COMPOSITES` is operator arithmetic."""
+    ``fixed`` for the name of a fixed array (``UNITARY``, ``STATE``, ``BASIS``, or ``ANGLE``: a
+    rotation's non-trainable angle); a name in `composites.COMPOSITES` is operator arithmetic.
+    A ``QubitUnitary`` with an argument ``t`` is ``exp(-i t G / 2)`` (`trainable`); a template
+    (`templates.TEMPLATES`) takes its arguments as its weights, in row-major order."""
 
     name: str
     wires: tuple[int, ...]
@@ -116,9 +126,10 @@ class Gate:
 
 @dataclass(frozen=True)
 class Measurement:
-    """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...), or
-    ``probs`` of ``wires``; ``mcm-expval``/``mcm-probs`` of a mid-circuit measurement's
-    outcome, ``wires`` then holding its index in circuit order (`MCM_KINDS`). A coefficient ``c`` is a number or a linear form of the
+    """``expval`` of ``sum(c * P)`` over ``terms`` ((c, Pauli word on wires 0, 1), ...) as a
+    Hamiltonian, ``hermitian``: the same sum as one ``qml.Hermitian`` matrix, or ``probs`` of
+    ``wires``; ``mcm-expval``/``mcm-probs`` of a mid-circuit measurement's outcome, ``wires``
+    then holding its index in circuit order (`MCM_KINDS`). A coefficient ``c`` is a number or a linear form of the
     parameters (trainable). The terms of a sum must anticommute pairwise: then no two can
     be measured together, and each is estimated from shots of its own (`tolerance`)."""
 
@@ -133,7 +144,7 @@ class Measurement:
     @property
     def bounded_by_one(self) -> bool:
         """Every output is a probability (or the mean of a 0/1 outcome): magnitude 1."""
-        return self.kind != "expval"
+        return self.kind in ("probs", "mcm-expval", "mcm-probs")
 
 
 #: The gate name of a mid-circuit measurement (``qml.measure``).
@@ -261,7 +272,7 @@ def _derived(feature: Feature) -> dict[str, object]:
     )
     amplitudes = 2**feature.device_wires
     terms = sum(max(1, len(m.terms)) for m in feature.measurements)
-    work = sum(2 ** (len(g.wires) - 1) for g in feature.gates) + terms * amplitudes
+    work = sum(_gate_work(g) for g in feature.gates) + terms * amplitudes
     return {
         "tape_arguments": args,
         "classical_jacobian": classical,
@@ -273,6 +284,13 @@ def _derived(feature: Feature) -> dict[str, object]:
         "amplitudes": amplitudes,
         "work": work,
     }
+
+
+def _gate_work(gate: Gate) -> int:
+    """A gate's multiply-adds per amplitude over a 1-qubit gate's (a template: its decomposition's)."""
+    if gate.name in templates.TEMPLATES:
+        return templates.work(gate.name, gate.wires, len(gate.args))
+    return 2 ** (len(gate.wires) - 1)
 
 
 def tape_feature(feature: Feature) -> Feature:
@@ -376,6 +394,22 @@ _FEATURES = (
         Gate("RX", (0,), fixed="ANGLE"), Gate("RY", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)),
         Gate("CNOT", (0, 1)),
     ), (Measurement("probs"),)),
+    # The Hamiltonian of `hamiltonian` as one trainable matrix (`trainable.hermitian_of`).
+    Feature("trainable-hermitian", "trainable Hermitian", (0.543, -0.765, 0.4, -0.7, 0.5), (
+        Gate("RX", (0,), (_x(0),)), Gate("RY", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+    ), (Measurement("hermitian", ((_x(2), "ZZ"), (_x(3), "YI"), (_x(4), "ZX"))),)),
+    # x[1] is the angle of the one-qubit unitary exp(-i x1 G / 2) (`trainable.unitary_of`).
+    Feature("trainable-unitary", "trainable QubitUnitary", (0.543, -0.765, 0.912), (
+        Gate("RX", (0,), (_x(0),)), Gate("QubitUnitary", (1,), (_x(1),)), Gate("CNOT", (0, 1)),
+        Gate("RY", (1,), (_x(2),)),
+    ), (Measurement("expval", ((1.0, "XX"),)),)),
+    # x[0:2] AngleEmbedding's features, x[2:8] one strongly entangling layer, x[8:10] one basic one.
+    Feature("templates", "templates", (0.98, 1.29, 0.5, -0.19, -1.28, 0.67, -1.17, -0.59, -0.66, 1.31), (
+        Gate("BasisState", (0, 1), fixed="BASIS"),
+        Gate("AngleEmbedding", (0, 1), (_x(0), _x(1))),
+        Gate("StronglyEntanglingLayers", (0, 1), tuple(_x(i) for i in range(2, 8))),
+        Gate("BasicEntanglerLayers", (0, 1), (_x(8), _x(9))),
+    ), (Measurement("expval", ((1.0, "XY"),)),)),
 )
 _DENSITY_FEATURES = (
     # Trainable channel probabilities (density matrices: `density`, bounds: `analytic_bounds`).
@@ -461,6 +495,7 @@ FIXED: dict[str, np.ndarray] = {
     "UNITARY": UNITARY,
     "STATE": STATE,
     "ANGLE": ANGLE,
+    "BASIS": BASIS,
     # noise-after-gate's fixed channel probabilities
     "DAMPING": np.array(0.2),
     "DEPOLARIZING": np.array(0.1),

@@ -9,7 +9,9 @@ order, the first wire most significant (as in PennyLane). The definitions:
 * ``Rot(phi, theta, omega) = RZ(omega) RY(theta) RZ(phi)``;
 * ``IsingXX(t) = exp(-i t X(x)X / 2)``, ``IsingZZ(t) = exp(-i t Z(x)Z / 2)``, and
   ``PauliRot(t, word) = exp(-i t P_word / 2)``: for a Pauli word ``P`` with ``P**2 = I``,
-  ``exp(-i t P / 2) = cos(t/2) I - i sin(t/2) P``.
+  ``exp(-i t P / 2) = cos(t/2) I - i sin(t/2) P``;
+* ``exp(-i t G / 2)`` for a Hermitian ``G`` (`generated`): ``V diag(exp(-i t lambda / 2)) V^H``
+  from ``G``'s eigendecomposition, an independent route to ``trainable-unitary``'s matrix.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ def pauli_rotation(t: np.ndarray, word: str) -> np.ndarray:
     p = pauli_word(word)
     eye = np.eye(p.shape[0])
     return np.cos(t / 2)[:, None, None] * eye - 1j * np.sin(t / 2)[:, None, None] * p
+
+
+def generated(t: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """``exp(-i t G / 2)`` for each angle of ``t``, from the eigendecomposition of ``G``."""
+    eigenvalues, vectors = np.linalg.eigh(g)
+    phases = np.exp(-0.5j * np.asarray(t, dtype=float)[:, None] * eigenvalues)
+    return np.einsum("ij,bj,kj->bik", vectors, phases, vectors.conj())
 
 
 def controlled(u: np.ndarray) -> np.ndarray:

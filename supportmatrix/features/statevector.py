@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from supportmatrix.features import gates
+from supportmatrix.features import gates, templates
 from supportmatrix.features.catalog import (
+    BASIS,
     FIXED,
     STATE,
     UNITARY,
@@ -19,6 +20,7 @@ from supportmatrix.features.catalog import (
     coefficient_value,
 )
 from supportmatrix.features.composites import COMPOSITES
+from supportmatrix.features.trainable import GENERATOR
 
 WIRES = 2
 
@@ -45,6 +47,16 @@ def states(feature: Feature, params: np.ndarray) -> np.ndarray:
         if gate.name == "StatePrep":
             psi = np.broadcast_to(STATE.reshape((1,) + (2,) * WIRES), psi.shape).copy()
             continue
+        if gate.name == "BasisState":  # |BASIS> on the circuit wires, from |00>
+            psi = np.zeros_like(psi)
+            psi[(slice(None),) + tuple(int(b) for b in BASIS)] = 1.0
+            continue
+        if gate.name in templates.TEMPLATES:
+            args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+            # A linear form has at least one term, so sum() never returns its int start 0.
+            for u, wires in templates.decomposition(gate.name, gate.wires, args):  # type: ignore[arg-type]
+                psi = apply(psi, u, wires)
+            continue
         psi = apply(psi, gate_matrix(gate, params), gate.wires)
     return psi.reshape(batch, -1)
 
@@ -55,9 +67,12 @@ def gate_matrix(gate: Gate, params: np.ndarray) -> np.ndarray:
         return gates.HADAMARD
     if gate.name == "CNOT":
         return gates.CNOT
+    args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
+    if gate.name == "QubitUnitary" and args:  # trainable: exp(-i t G / 2)
+        generator = sum(c * gates.pauli_word(p) for c, p in GENERATOR)
+        return gates.generated(args[0], generator)  # type: ignore[arg-type]
     if gate.name == "QubitUnitary":
         return UNITARY
-    args = [sum(c * params[:, i] for i, c in form) for form in gate.args]
     if gate.fixed is not None:  # a rotation's fixed angle (``ANGLE``)
         args = [np.full(params.shape[0], float(FIXED[gate.fixed]))]
     # A linear form has at least one term, so sum() never returns its int start 0.

@@ -85,7 +85,10 @@ Shot noise (Hoeffding, as in `check.tolerance`)
     PennyLane estimates each term from N shots of its own: the estimate
     ``sum c_j m_j`` has ``sum (c_j w_j)**2 = 4 sum c_j**2`` (`output_width_sq`), and the
     derivative along a trainable coefficient, ``<P_j>``, is one term's estimate: width 2,
-    coefficient 1.
+    coefficient 1. A trainable ``qml.Hermitian`` (``trainable-hermitian``) is measured in its
+    eigenbasis, so one shot's value ranges over its spectrum: width
+    ``lambda_max - lambda_min`` (`trainable.spectral_width`); the derivative along one of the
+    coefficients it is built from is again ``<P_j>``, width 2.
     A gradient entry of parameter ``i`` combines independent estimates; the sum of squared
     coefficients, per unit of the output's width squared, is (`gradient_coefficients`)
     ``sum over gate arguments of a_i**2 * r`` (chain rule) with ``r``:
@@ -146,6 +149,7 @@ from supportmatrix.check.bounds import (
 )
 from supportmatrix.features import analytic_bounds, mcm_tolerance
 from supportmatrix.features.catalog import NOT_AN_ANGLE, Feature, element
+from supportmatrix.features.trainable import spectral_width
 
 #: The dtypes a real function of float32 parameters may come back in: float32, the
 #: precision asked for, or float64, a promotion that loses nothing. Complex (even with a
@@ -248,7 +252,11 @@ def output_width_sq(feature: Feature) -> np.ndarray:
     """Per output entry, ``sum (c_j w_j)**2`` of its N-shot estimate."""
     return np.concatenate(
         [
-            np.ones(m.outputs) if m.bounded_by_one else np.full(1, 4.0 * float(np.sum(values**2)))
+            np.ones(m.outputs)
+            if m.bounded_by_one
+            else np.full(1, spectral_width(values, tuple(w for _, w in m.terms)) ** 2)
+            if m.kind == "hermitian"
+            else np.full(1, 4.0 * float(np.sum(values**2)))
             for m, values in zip(feature.measurements, feature.coefficients, strict=True)
         ]
     )
@@ -338,8 +346,9 @@ MIN_OUTCOME_VARIANCE = 0.01
 def outcome_variance(kind: str, value: np.ndarray) -> np.ndarray:
     """``q (1 - q)`` of each measured outcome: a probability ``value`` (or the mean of a
     0/1 outcome, ``mcm-*``), or the +1 outcome ``q = (1 + <P>) / 2`` of a Pauli word whose
-    expectation is ``value``."""
-    q = (1 + value) / 2 if kind == "expval" else value
+    expectation is ``value`` (``expval``; ``hermitian``: ``value`` is then the Hermitian's
+    expectation over its largest eigenvalue, its spectrum being +-lambda)."""
+    q = (1 + value) / 2 if kind in ("expval", "hermitian") else value
     return q * (1 - q)
 
 

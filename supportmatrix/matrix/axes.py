@@ -157,6 +157,9 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "op-arithmetic",
         "fixed-ops-expval",
         "fixed-rotation",
+        "trainable-hermitian",
+        "trainable-unitary",
+        "templates",
         # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
         *(
             f"mcm-{shape}-{method}"

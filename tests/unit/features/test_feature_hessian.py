@@ -23,6 +23,7 @@ FAULTS = (0.0, -1.0, 1 - 1e-3)
 def test_there_are_hessian_features_of_an_expectation_and_of_probabilities() -> None:
     assert HESSIANS == ["hessian", "hessian-probs"]
     assert set(HESSIANS) <= set(KNOWN_FEATURE_AXIS_VALUES["feature"])
+    assert KNOWN_FEATURE_AXIS_VALUES["feature"] == tuple(FEATURES)  # the runner builds every known value
     assert {m.kind for name in HESSIANS for m in FEATURES[name].measurements} == {"expval", "probs"}
     assert all(FEATURES[name].device_wires == 4 for name in HESSIANS)
 

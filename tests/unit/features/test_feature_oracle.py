@@ -114,6 +114,13 @@ def test_measured_outcomes_are_far_from_certain(name: str) -> None:
                 .sum(axis=tuple(w for w in range(2) if w not in m.wires))
                 .reshape(-1)
             )
+        elif m.kind == "hermitian":  # one eigenbasis measurement of M, whose spectrum is +-lambda
+            matrix = sum(
+                c * gates.pauli_word(w) for c, (_, w) in zip(feature.coefficients[0], m.terms, strict=True)
+            )
+            lam = np.linalg.eigvalsh(matrix)
+            assert np.allclose(lam, np.repeat([lam[0], -lam[0]], 2)), lam
+            values = np.array([np.real(psi.conj() @ matrix @ psi) / lam[-1]])
         else:
             values = np.array([np.real(psi.conj() @ gates.pauli_word(w) @ psi) for _, w in m.terms])
         assert np.all(tolerance.outcome_variance(m.kind, values) >= tolerance.MIN_OUTCOME_VARIANCE)
