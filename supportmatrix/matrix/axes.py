@@ -157,6 +157,11 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "op-arithmetic",
         "fixed-ops-expval",
         "fixed-rotation",
+        "noise-amplitude-damping",
+        "noise-phase-damping",
+        "noise-depolarizing",
+        "noise-after-gate",
+        "templates-amplitude-embedding",
     ),
 }
 
