@@ -484,11 +484,10 @@ MCM_FEATURES: tuple[Feature, ...] = tuple(
 )
 
 #: Every feature by name, in the order of the feature axis.
-FEATURES: dict[str, Feature] = {f.name: f for f in (*_FEATURES, *MCM_FEATURES)}
+FEATURES: dict[str, Feature] = {f.name: f for f in (*_FEATURES, *_DENSITY_FEATURES, *MCM_FEATURES)}
 #: The noise-channel and amplitude-embedding features (density matrices: `density`; bounds:
-#: `analytic_bounds`): built, simulated and bounded, but not on the feature axis until their
-#: cells' declarations are measured on every device.
-DENSITY_FEATURES: dict[str, Feature] = {f.name: f for f in _DENSITY_FEATURES}
+#: `analytic_bounds`), a view of `FEATURES` for the tests of those two modules.
+DENSITY_FEATURES: dict[str, Feature] = {f.name: FEATURES[f.name] for f in _DENSITY_FEATURES}
 
 #: The fixed arrays by the name a `Gate` gives in ``fixed``.
 FIXED: dict[str, np.ndarray] = {

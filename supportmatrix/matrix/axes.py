@@ -160,6 +160,11 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "trainable-hermitian",
         "trainable-unitary",
         "templates",
+        "noise-amplitude-damping",
+        "noise-phase-damping",
+        "noise-depolarizing",
+        "noise-after-gate",
+        "templates-amplitude-embedding",
         # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
         *(
             f"mcm-{shape}-{method}"

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE
+from supportmatrix.features import density
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.matrix.model import FeatureCell
 
@@ -37,8 +38,16 @@ def test_the_snippet_builds_the_feature_and_runs(name: str) -> None:
     interface = SNIPPET_INTERFACE.get(name, "autograd")
     # tree-traversal under autograd's backprop raises (PennyLane #6541, declared): its
     # snippet is run with finite differences, which the page documents for it.
-    method = "finite-diff" if feature.mcm_method == "tree-traversal" else "backprop"
-    namespace = _run_snippet(FeatureCell("default.qubit", interface, method, name, None))
+    # A channel needs a mixed-state device, where backprop through a damping channel is NaN
+    # (note mixed-backprop-damping-nan): the snippet runs there with finite differences.
+    # Backprop through an embedding warns of a complex cast (an error here): parameter-shift.
+    channel = any(g.name in density.CHANNELS for g in feature.gates)
+    if channel or feature.mcm_method == "tree-traversal":
+        method = "finite-diff"
+    else:
+        method = "parameter-shift" if density.needs_density(feature) else "backprop"
+    device = "default.mixed" if channel else "default.qubit"
+    namespace = _run_snippet(FeatureCell(device, interface, method, name, None))
     x = namespace["x"]
     assert np.asarray(x).dtype == np.dtype(feature.dtype)
     ref = feature_reference(name)

@@ -5,15 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from supportmatrix.features import tolerance
+from supportmatrix.features import density, tolerance
 from supportmatrix.features.catalog import FEATURES, GATE_RULES, STATE, UNITARY, element, tape_feature
 from supportmatrix.features.mcm_tolerance import postselects
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 
-#: Every circuit the features run: unbatched features, and each broadcast one's elements.
+#: Every state-vector circuit the features run: unbatched features, and each broadcast
+#: one's elements (the density-matrix ones: `test_feature_density`, `test_analytic_bounds`).
 CIRCUITS = {
     c.name: c
     for f in FEATURES.values()
+    if not density.needs_density(f)
     for c in ([f] if not f.batch else [element(f, b) for b in range(f.batch)])
 }
 UNBATCHED = [name for name, f in FEATURES.items() if not f.batch]
