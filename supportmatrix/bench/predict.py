@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from supportmatrix.bench.idle import over_threshold
 from supportmatrix.bench.results import ok_records
 from supportmatrix.matrix.devices import KNOWN_DEVICES
 
@@ -93,12 +94,15 @@ LOAD_MARKS = ("under_load", "loaded", "over_load_threshold")
 def under_load(record: dict[str, Any], document: dict[str, Any]) -> bool:
     """Whether a record was measured on a busy machine.
 
-    A record's own mark (`LOAD_MARKS`) decides when present. Otherwise its 1-minute load
+    The load gate's verdict (``idle``, written by `idle.Gate` since results schema 2)
+    decides when present, then a record's own mark (`LOAD_MARKS`). Otherwise its 1-minute load
     average before measuring is compared with the run's ``settings.load_threshold``, or, for
     results without one, with the number of usable cores: an idle run shows about 1 (the
     measuring child itself), so a load of a whole core more is other work sharing the CPU.
     A record without a load average is not marked.
     """
+    if isinstance(record.get("idle"), bool):
+        return over_threshold(record)
     for mark in LOAD_MARKS:
         if isinstance(record.get(mark), bool):
             return bool(record[mark])

@@ -28,8 +28,8 @@ MEMORY: dict[tuple[str, str], Callable[[int, int], float]] = {
 
 
 def document(interfaces: tuple[str, ...] = ("torch",), **record_fields: Any) -> dict[str, Any]:
-    """A results document measuring `TIMES` at every `QUBITS` with 2 layers, and at 4
-    layers at n = 4; ``record_fields`` are added to every record (a load mark, say)."""
+    """A results document of one run measuring `TIMES` at every `QUBITS` with 2 layers, and
+    at 4 layers at n = 4; ``record_fields`` are added to every record (a load mark, say)."""
     base = bench_data.synthetic_document()
     records = []
     for interface in interfaces:
@@ -38,7 +38,9 @@ def document(interfaces: tuple[str, ...] = ("torch",), **record_fields: Any) -> 
                 p = Circuit(n, layers).params
                 measured = bench_data.ok(time(n, p), memory=int(MEMORY[(device, method)](n, p)))
                 records.append(
-                    bench_data.record(device, method, interface, n, layers, **measured, **record_fields)
+                    bench_data.record(
+                        device, method, interface, n, layers, run=0, **measured, **record_fields
+                    )
                 )
     return results.build(
         machine=base["machine"],

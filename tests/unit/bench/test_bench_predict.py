@@ -169,3 +169,11 @@ def test_memory_not_measured_is_not_predicted() -> None:
     points = [Point(n, p, float(p), None, False) for n, p in SIZES]
     got = predict(points, device="default.qubit", diff_method="adjoint", qubits=4, params=24)
     assert got.peak_bytes is None and math.isclose(got.seconds, 24.0, rel_tol=1e-9)
+
+
+def test_the_load_gates_verdict_decides_whether_a_record_was_measured_under_load() -> None:
+    """Schema 2 records carry the gate's ``idle``; it wins over a load average either way."""
+    document = {"settings": {"load_threshold": 1.0}, "machine": {"usable_cores": 2}}
+    assert under_load({"idle": False, "load_average": 0.1}, document)
+    assert not under_load({"idle": True, "load_average": 5.0}, document)
+    assert under_load({"load_average": 5.0}, document)
