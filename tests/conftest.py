@@ -10,6 +10,16 @@
 The profile is loaded at configuration, before any test module is imported, so the
 property modules' ``@given`` tests take it without naming it. Any other value is a usage
 error naming the allowed ones.
+
+It also pins ``PYTHONHASHSEED`` (default ``0``) for the xdist workers, which start after
+configuration and inherit the environment: PennyLane builds ``qml.ops.qubit.__all__``
+from a set of names, so its order, and with it which operator ``Exp``'s decomposition
+tries first (``ops/op_math/exp.py``'s ``_get_has_generator_types``), follows the
+interpreter's string-hash seed. Unpinned, a cell such as
+``lightning.qubit-autograd-direct-hadamard-trainable-unitary-analytic`` errors in some
+processes and passes in others (docs/features.md, "Outcomes that follow the hash seed").
+A process's own seed is fixed when it starts, so single-process runs export it
+themselves, as ``.ci/run`` does.
 """
 
 from __future__ import annotations
@@ -20,6 +30,8 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 PROFILE_VARIABLE = "SUPPORTMATRIX_PROFILE"
+HASH_SEED_VARIABLE = "PYTHONHASHSEED"
+DEFAULT_HASH_SEED = "0"
 DEFAULT_PROFILE = "ci"
 PROFILES = {
     "ci": settings(
@@ -51,3 +63,4 @@ def pytest_configure(config: pytest.Config) -> None:
             f"{PROFILE_VARIABLE}={name!r}: unknown hypothesis profile; allowed: {', '.join(PROFILES)}"
         )
     settings.load_profile(name)
+    os.environ.setdefault(HASH_SEED_VARIABLE, DEFAULT_HASH_SEED)
