@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from supportmatrix.cli.common import (
     EXIT_OK,
@@ -21,6 +23,8 @@ from supportmatrix.cli.common import (
     whole_number,
 )
 from supportmatrix.report.formats import FORMATS
+
+T = TypeVar("T")
 
 
 def add_render(subparsers: argparse._SubParsersAction) -> None:
@@ -81,16 +85,23 @@ def add_docs_compare(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_run_docs_compare)
 
 
-def _run_docs_compare(args: argparse.Namespace) -> int:
-    from supportmatrix.pennylane_docs.compare import render_comparison
-    from supportmatrix.pennylane_docs.page import DocsTableError, load_docs_table
+def _read_reference(load: Callable[[Any], T], path: Any) -> T:
+    """A stored PennyLane page read by ``load``; an unreadable or unparsable one is bad input."""
+    from supportmatrix.pennylane_docs.page import DocsTableError
 
     try:
-        doc = load_docs_table(args.reference)
+        return load(path)
     except DocsTableError as exc:
         raise InputError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read reference {args.reference}: {reason_of(exc)}") from None
+        raise InputError(f"cannot read reference {path}: {reason_of(exc)}") from None
+
+
+def _run_docs_compare(args: argparse.Namespace) -> int:
+    from supportmatrix.pennylane_docs.compare import render_comparison
+    from supportmatrix.pennylane_docs.page import load_docs_table
+
+    doc = _read_reference(load_docs_table, args.reference)
     matrix = declared_or_observed(args)
     try:
         report = render_comparison(doc, matrix, device=args.device, limit=args.limit)
@@ -132,14 +143,8 @@ def add_docs_compare_mcm(subparsers: argparse._SubParsersAction) -> None:
 def _run_docs_compare_mcm(args: argparse.Namespace) -> int:
     from supportmatrix.pennylane_docs.mcm_compare import render_mcm_comparison
     from supportmatrix.pennylane_docs.mcm_table import load_mcm_table
-    from supportmatrix.pennylane_docs.page import DocsTableError
 
-    try:
-        table = load_mcm_table(args.reference)
-    except DocsTableError as exc:
-        raise InputError(str(exc)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read reference {args.reference}: {reason_of(exc)}") from None
+    table = _read_reference(load_mcm_table, args.reference)
     try:
         report = render_mcm_comparison(table, declared_or_observed(args), device=args.device)
     except ValueError as exc:  # no mcm cells on that device
