@@ -304,6 +304,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("paths", nargs="*", help="with --libraries: test paths (default: all)")
     parser.add_argument("--workers", default="auto", help="budget: pytest -n (default auto)")
+    parser.add_argument(
+        "--store-durations",
+        action="store_true",
+        help="budget: also refresh .test_durations from this run (pytest-split's "
+        "--store-durations --clean-durations), so the shards' balance comes from the same run",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no tqdm progress bar on stderr")
     parser.add_argument("-o", "--output", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
@@ -353,7 +359,13 @@ def main(argv: list[str] | None = None) -> int:
     if "budget" in parts:
         with tempfile.TemporaryDirectory() as timeline:
             env = _scripts_env(SUPPORTMATRIX_TIMELINE_DIR=timeline)
-            run = run_pytest("pytest -n auto", ["-n", args.workers, "-q", "-p", "timeline_plugin"], ROOT, env)
+            durations = (
+                ["--store-durations", "--clean-durations", "--durations-path", str(ROOT / ".test_durations")]
+                if args.store_durations
+                else []
+            )
+            pytest_args = ["-n", args.workers, "-q", "-p", "timeline_plugin", *durations]
+            run = run_pytest("pytest -n auto", pytest_args, ROOT, env)
             figures["budget"] = {"run": asdict(run), "profile": profile(Path(timeline))}
     figures["wall_seconds"] = time.perf_counter() - start
     figures["load"] = {"before": load_before, "after": _load()}
