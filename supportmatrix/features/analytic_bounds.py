@@ -12,7 +12,7 @@ Reach
     finite-diff at ``1e-7``. The truncation terms need ``sup |f^(k)|`` over that reach, so
     every bound below is taken over ``[x - a, x + a]``.
 
-Channel parameters (`catalog.GATE_RULES`' ``NOT_AN_ANGLE``)
+Channel parameters (`gate_rules.GATE_RULES`' ``NOT_AN_ANGLE``)
     ``AmplitudeDamping(g)`` and ``PhaseDamping(g)`` map ``rho`` to
     ``A(rho) + g B(rho) + sqrt(1 - g) D(rho)`` with ``D(rho) = P0 rho P1 + P1 rho P0`` on
     the damped wire (``P0``, ``P1`` its projectors; `density`'s Kraus operators, expanded:
@@ -21,7 +21,7 @@ Channel parameters (`catalog.GATE_RULES`' ``NOT_AN_ANGLE``)
     therefore ``f(g) = alpha + beta g + delta sqrt(1 - g)``, and
     ``|delta| = |Tr(O' D(rho))| <= ||O'|| ||D(rho)||_1 <= C``: ``O'`` is the observable
     pulled back through what follows (unitaries and channels, whose adjoints are unital
-    and do not increase the operator norm), ``C`` its norm (`catalog.Feature.magnitude`),
+    and do not increase the operator norm), ``C`` its norm (`model.Feature.magnitude`),
     and ``||P0 rho P1||_1 <= sqrt(Tr P0 rho Tr P1 rho) <= 1/2`` for a density matrix. For
     ``k >= 2`` only the square root is left:
     ``|f^(k)(g)| <= C (2k - 3)!! / 2**k * (1 - g)**(1/2 - k)``, increasing in ``g``, so over
@@ -81,7 +81,8 @@ import numpy as np
 
 from supportmatrix.check.bounds import ROUNDING_OF, roundoff
 from supportmatrix.check.oracle import REFERENCE_STEP
-from supportmatrix.features.catalog import Feature, Linear
+from supportmatrix.features.gate_rules import GATE_RULES
+from supportmatrix.features.model import Feature, Linear
 
 #: The farthest any recipe evaluates from the point: the reference stencil's 2 h.
 REACH = 2 * REFERENCE_STEP
@@ -135,8 +136,6 @@ def _embedded(feature: Feature) -> list[int]:
 
 def _angle_frequency(feature: Feature) -> float:
     """The summed frequencies of the feature's angle arguments (spsa's direction moves all)."""
-    from supportmatrix.features.catalog import GATE_RULES
-
     return float(
         sum(GATE_RULES[g.name].frequency for g in feature.gates if g.name not in EMBEDDINGS for _ in g.args)
     )

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from supportmatrix.features import gates
-from supportmatrix.features.catalog import MID_MEASURE, Feature, Gate, Measurement
+from supportmatrix.features.model import MID_MEASURE, Feature, Gate, Measurement
 from supportmatrix.features.statevector import WIRES, apply, gate_matrix, measure
 
 

@@ -1,6 +1,6 @@
 """Each feature as PennyLane builds it (the quantum function) and as a snippet writes it (its source).
 
-`circuit_of` and `circuit_source` read the same `catalog.Feature` data, so the failure
+`circuit_of` and `circuit_source` read the same `model.Feature` data, so the failure
 report's snippet builds what the cell runs (a unit test executes it).
 """
 
@@ -11,16 +11,9 @@ from typing import Any
 
 from supportmatrix.check.circuits import function_source
 from supportmatrix.features import composites, templates, trainable
-from supportmatrix.features.catalog import (
-    FIXED,
-    MID_MEASURE,
-    VECTOR_GATES,
-    Feature,
-    Gate,
-    Linear,
-    Measurement,
-    is_trainable,
-)
+from supportmatrix.features.catalog import FIXED
+from supportmatrix.features.gate_rules import VECTOR_GATES
+from supportmatrix.features.model import MID_MEASURE, Feature, Gate, Linear, Measurement, is_trainable
 
 # --------------------------------------------------------------------------- PennyLane side
 

@@ -1,6 +1,6 @@
 """Gates built by operator arithmetic (``qml.evolve``, ``qml.exp``, ``qml.prod``, ``qml.adjoint``, ``qml.ctrl``): how each is built, written and simulated, and its gradient rule.
 
-A `catalog.Gate` whose name is a key of `COMPOSITES` is one of these: `build` turns its
+A `model.Gate` whose name is a key of `COMPOSITES` is one of these: `build` turns its
 name and arguments into the PennyLane expression a user writes, `source` into the same
 text for the snippet, and `Composite.matrix` into the oracle's matrices, written from the
 definitions below with `gates`' closed forms and never taken from PennyLane.

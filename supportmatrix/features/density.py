@@ -2,7 +2,7 @@
 
 A feature with a noise channel or an amplitude embedding (`needs_density`) is simulated here
 as a density matrix ``rho`` (batch, 4, 4), wire 0 most significant, from its own
-`catalog.Gate` data and these definitions, never taken from PennyLane:
+`model.Gate` data and these definitions, never taken from PennyLane:
 
 * a unitary gate ``U`` (`gates`): ``rho -> U rho U^dagger``;
 * a channel of Kraus operators ``K_j`` with ``sum K_j^dagger K_j = I``:
@@ -25,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 from supportmatrix.features import gates
-from supportmatrix.features.catalog import FIXED, Feature, Gate, Measurement, coefficient_value
+from supportmatrix.features.catalog import FIXED
+from supportmatrix.features.model import Feature, Gate, Measurement, coefficient_value
 
 WIRES = 2
 #: The gates this module simulates and `oracle.states` cannot: they need a density matrix

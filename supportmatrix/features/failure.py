@@ -14,8 +14,9 @@ from supportmatrix.check.run import CellRun
 from supportmatrix.check.seeds import cell_seed, spsa_source
 from supportmatrix.check.snippet_oracle import comparison_lines
 from supportmatrix.features.build import circuit_source, fixed_arrays_source
-from supportmatrix.features.catalog import FEATURES, Feature
+from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.hessian import SECOND_ORDER
+from supportmatrix.features.model import Feature
 from supportmatrix.features.oracle import hessian_of, reference_of
 from supportmatrix.features.runner import FeatureInputs, cell_shots, feature_vector, partitions_vector
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell

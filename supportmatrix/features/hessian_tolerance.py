@@ -79,7 +79,7 @@ from supportmatrix.check.bounds import (
     nested_stencil_roundoff,
 )
 from supportmatrix.check.stencil import HESSIAN_STEP
-from supportmatrix.features.catalog import Feature
+from supportmatrix.features.model import Feature
 from supportmatrix.features.tolerance import output_width_sq, rounding
 
 

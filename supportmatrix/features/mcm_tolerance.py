@@ -54,7 +54,7 @@ import numpy as np
 from supportmatrix.check.bounds import SPSA_STEP, Bound
 from supportmatrix.check.oracle import REFERENCE_STEP
 from supportmatrix.features.branches import kept_probability
-from supportmatrix.features.catalog import MID_MEASURE, Feature
+from supportmatrix.features.model import MID_MEASURE, Feature
 
 #: Radii ``R`` over which the Cauchy bound is minimised.
 RADII = np.geomspace(1e-3, 2.0, 200)

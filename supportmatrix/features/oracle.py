@@ -1,6 +1,6 @@
 """The features' independent NumPy simulation and its reference: exact outputs, the 5-point stencil Jacobian and Hessian.
 
-A `catalog.Feature` is simulated from its own data with `gates`' matrices on a batch of
+A `model.Feature` is simulated from its own data with `gates`' matrices on a batch of
 parameter vectors (wire 0 most significant: `statevector`; with mid-circuit measurements
 branch by branch: `branches`), and `check.oracle.stencil_reference` turns
 that into a `Reference` exactly as for the matrix's circuit. Nothing here imports PennyLane.
@@ -14,7 +14,8 @@ import numpy as np
 
 from supportmatrix.check.oracle import Reference, stencil_hessian, stencil_reference
 from supportmatrix.features import branches, density
-from supportmatrix.features.catalog import FEATURES, Feature, element, tape_feature
+from supportmatrix.features.catalog import FEATURES
+from supportmatrix.features.model import Feature, element, tape_feature
 from supportmatrix.features.statevector import measure, states
 
 
@@ -89,7 +90,7 @@ def tape_jacobian(name: str) -> np.ndarray:
 @functools.lru_cache(maxsize=256)
 def tape_jacobian_of(feature: Feature) -> np.ndarray:
     """The reference Jacobian of ``feature`` with respect to its tape parameters
-    (`catalog.tape_feature`), shape (outputs, tape parameters)."""
+    (`model.tape_feature`), shape (outputs, tape parameters)."""
     tape = tape_feature(feature)
     ref = stencil_reference(
         lambda points: outputs(tape, points),

@@ -24,7 +24,7 @@ from supportmatrix.check.bounds import BIAS_REPEATS
 from supportmatrix.check.classify import ValueCheck, compare_values
 from supportmatrix.check.interfaces import to_numpy
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import Feature
+from supportmatrix.features.model import Feature
 
 
 def shot_partitions(feature: Feature, shots: int) -> tuple[int, ...]:

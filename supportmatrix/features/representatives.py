@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from supportmatrix.check.representatives import representatives
 from supportmatrix.features import analytic_bounds
-from supportmatrix.features.catalog import FEATURES, Feature
+from supportmatrix.features.catalog import FEATURES
+from supportmatrix.features.model import Feature
 from supportmatrix.matrix.model import Matrix, ResolvedCell
 
 

@@ -27,8 +27,9 @@ from supportmatrix.check.seeds import BIAS_STREAM, MAIN_STREAM, cell_seed, spsa_
 from supportmatrix.check.tolerance import spsa_matches
 from supportmatrix.features import hessian_tolerance, partitions, tolerance
 from supportmatrix.features.build import circuit_of
-from supportmatrix.features.catalog import FEATURES, Feature
+from supportmatrix.features.catalog import FEATURES
 from supportmatrix.features.hessian import second_derivatives
+from supportmatrix.features.model import Feature
 from supportmatrix.features.oracle import hessian_of, reference_of, tape_jacobian_of
 from supportmatrix.matrix.model import FeatureCell, ResolvedCell
 

@@ -9,17 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from supportmatrix.features import gates, templates
-from supportmatrix.features.catalog import (
-    BASIS,
-    FIXED,
-    STATE,
-    UNITARY,
-    Feature,
-    Gate,
-    Measurement,
-    coefficient_value,
-)
+from supportmatrix.features.catalog import BASIS, FIXED, STATE, UNITARY
 from supportmatrix.features.composites import COMPOSITES
+from supportmatrix.features.model import Feature, Gate, Measurement, coefficient_value
 from supportmatrix.features.trainable import GENERATOR
 
 WIRES = 2

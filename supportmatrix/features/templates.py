@@ -11,7 +11,7 @@ On the wires ``(w_0, ..., w_{n-1})`` of a template:
   the range ``r = l mod (n - 1) + 1`` (on two wires ``CNOT(w_0, w_1)``, ``CNOT(w_1, w_0)``).
 
 Every weight is the angle of exactly one Pauli rotation (each of ``Rot``'s three is), so
-each has frequency 1 and the two-term rule (`catalog.GATE_RULES`).
+each has frequency 1 and the two-term rule (`gate_rules.GATE_RULES`).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _entanglers(name: str, wires: tuple[int, ...], layer: int) -> list[tuple[int
 
 
 def work(name: str, wires: tuple[int, ...], count: int) -> int:
-    """Round-off work of the decomposition (`catalog.Feature.work`'s units): a rotation 1
+    """Round-off work of the decomposition (`model.Feature.work`'s units): a rotation 1
     (``Rot`` 3), a CNOT 2."""
     n, per = len(wires), TEMPLATES[name]
     return sum(n * per + 2 * len(_entanglers(name, wires, layer)) for layer in range(count // (n * per)))

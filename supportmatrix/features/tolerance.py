@@ -2,7 +2,7 @@
 
 `check.tolerance` derives the matrix's bounds for its 3-gate circuit of frequency-1
 parameters measured with one Pauli Z. Three of its ingredients depend on the circuit and
-are derived here per feature from the facts its `catalog.Feature` record carries
+are derived here per feature from the facts its `model.Feature` record carries
 (frequencies, coefficients, magnitude, classical Jacobian, work); the formulas, the
 constants (steps, ``SAFETY``, ``ROUNDING``, the failure budget) and the dispatch by method
 are the kernel's (`check.bounds`), and the spsa criterion is `check.tolerance`'s.
@@ -55,7 +55,7 @@ Round-off
     ``delta = ROUNDING * work / 11 * max(1, C)``: `check.bounds.ROUNDING` is 64 eps for
     the matrix's 11 units of work (3 gates + 8 amplitudes); here a k-qubit gate counts
     ``2**(k-1)`` (its multiply-adds per amplitude), each observable term one more pass over
-    the 8 amplitudes (`catalog.Feature.work`), and a sum of terms of total weight ``C`` rounds
+    the 8 amplitudes (`model.Feature.work`), and a sum of terms of total weight ``C`` rounds
     relative to ``C``. Exact methods then get ``reference error + delta``, finite-diff
     ``+ 2 delta / h`` and spsa ``+ delta / h``, all times ``SAFETY``, as in the matrix.
 
@@ -94,7 +94,7 @@ Shot noise (Hoeffding, as in `check.tolerance`)
     ``sum over gate arguments of a_i**2 * r`` (chain rule) with ``r``:
 
     * parameter-shift: the gate's rule, ``shift_sq``: 1/2 for the two-term rule, 3/8 for
-      the four-term rule of CRX, CRY, CRZ (``catalog.GATE_RULES``);
+      the four-term rule of CRX, CRY, CRZ (``gate_rules.GATE_RULES``);
     * hadamard, reversed-hadamard: ``16 * l1**2`` with ``l1`` the generator's Pauli 1-norm:
       per Pauli term ``g_k`` one estimate with coefficient ``2 g_k`` whose per-shot range
       the auxiliary wire at most doubles (hadamard), or per observable term one estimate
@@ -148,7 +148,8 @@ from supportmatrix.check.bounds import (
     stencil_error,
 )
 from supportmatrix.features import analytic_bounds, mcm_tolerance
-from supportmatrix.features.catalog import NOT_AN_ANGLE, Feature, element
+from supportmatrix.features.gate_rules import NOT_AN_ANGLE
+from supportmatrix.features.model import Feature, element
 from supportmatrix.features.trainable import spectral_width
 
 #: The dtypes a real function of float32 parameters may come back in: float32, the

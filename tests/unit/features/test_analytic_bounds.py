@@ -9,7 +9,8 @@ import pytest
 
 from supportmatrix.features import analytic_bounds as ab
 from supportmatrix.features import tolerance
-from supportmatrix.features.catalog import DENSITY_FEATURES, NOT_AN_ANGLE
+from supportmatrix.features.catalog import DENSITY_FEATURES
+from supportmatrix.features.gate_rules import NOT_AN_ANGLE
 from supportmatrix.features.oracle import outputs, reference_of
 
 NOT_ANGLES = [name for name, f in DENSITY_FEATURES.items() if ab.applies(f)]

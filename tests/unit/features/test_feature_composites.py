@@ -9,8 +9,8 @@ import pytest
 from scipy.linalg import expm
 
 from supportmatrix.check.bounds import PAULI_ROTATION
-from supportmatrix.features.catalog import GATE_RULES
 from supportmatrix.features.composites import COMPOSITES, build, four_term_rule, source, two_term_rule
+from supportmatrix.features.gate_rules import GATE_RULES
 from supportmatrix.features.gates import PAULI
 
 X, Y, Z, EYE = PAULI["X"], PAULI["Y"], PAULI["Z"], PAULI["I"]

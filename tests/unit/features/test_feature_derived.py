@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from supportmatrix.features import catalog, hessian_tolerance, tolerance
+from supportmatrix.features import gate_rules, hessian_tolerance, model, tolerance
 from supportmatrix.features.catalog import FEATURES
 
 
@@ -22,8 +22,8 @@ def test_the_record_carries_its_derived_facts() -> None:
     assert hamiltonian.trainable_coefficients == 3
     assert hamiltonian.coefficient_params == (2, 3, 4)
     assert [rule for rule, _ in hamiltonian.tape_arguments] == [
-        catalog.GATE_RULES["RX"],
-        catalog.GATE_RULES["RY"],
+        gate_rules.GATE_RULES["RX"],
+        gate_rules.GATE_RULES["RY"],
         None,
         None,
         None,
@@ -56,8 +56,8 @@ def test_judging_a_feature_derives_nothing_again(name: str, monkeypatch: pytest.
     """Every tolerance reads the record's facts: the catalog is not asked again."""
     feature = FEATURES[name]
     calls: list[str] = []
-    derive = catalog._derived
-    monkeypatch.setattr(catalog, "_derived", lambda f: calls.append(f.name) or derive(f))
+    derive = model._derived
+    monkeypatch.setattr(model, "_derived", lambda f: calls.append(f.name) or derive(f))
     for method in ("adjoint", "finite-diff", "spsa", "hadamard"):
         tolerance.analytic_tolerance(method, feature)
         tolerance.shots_jacobian_tolerance(method, feature, 10000, 1e-6)

@@ -10,7 +10,8 @@ import pytest
 from supportmatrix.check.scaffold import Observation
 from supportmatrix.check.tolerance import CHECKS_PER_SHOT_CELL, FAMILY_FAILURE, discriminates
 from supportmatrix.features import hessian_tolerance as ht
-from supportmatrix.features.catalog import FEATURES, GATE_RULES
+from supportmatrix.features.catalog import FEATURES
+from supportmatrix.features.gate_rules import GATE_RULES
 from supportmatrix.features.oracle import hessian_of, outputs
 from supportmatrix.matrix.axes import KNOWN_FEATURE_AXIS_VALUES
 

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from supportmatrix.features import density, tolerance
-from supportmatrix.features.catalog import FEATURES, GATE_RULES, STATE, UNITARY, element, tape_feature
+from supportmatrix.features.catalog import FEATURES, STATE, UNITARY
+from supportmatrix.features.gate_rules import GATE_RULES
 from supportmatrix.features.mcm_tolerance import postselects
+from supportmatrix.features.model import element, tape_feature
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 
 #: Every state-vector circuit the features run: unbatched features, and each broadcast
@@ -131,7 +133,7 @@ def test_measured_outcomes_are_far_from_certain(name: str) -> None:
 def test_the_four_term_rule_reproduces_the_controlled_derivatives() -> None:
     """The rule behind `GATE_RULES`' 3/8: c+ [f(t + pi/2) - f(t - pi/2)] - c- [f(t + 3pi/2)
     - f(t - 3pi/2)] with c+- = (sqrt 2 +- 1) / (4 sqrt 2), on the oracle itself."""
-    from supportmatrix.features.catalog import GATE_RULES
+    from supportmatrix.features.gate_rules import GATE_RULES
 
     feature = FEATURES["controlled"]
     x = np.array(feature.params)

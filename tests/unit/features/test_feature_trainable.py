@@ -7,7 +7,8 @@ import pytest
 
 from supportmatrix.check.bounds import PAULI_ROTATION
 from supportmatrix.features import gates, templates, tolerance, trainable
-from supportmatrix.features.catalog import FEATURES, GATE_RULES
+from supportmatrix.features.catalog import FEATURES
+from supportmatrix.features.gate_rules import GATE_RULES
 from supportmatrix.features.oracle import feature_reference, outputs, tape_jacobian
 
 T = np.array([0.37, -1.9, np.pi, 5.0])
