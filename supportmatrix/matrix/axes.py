@@ -135,11 +135,11 @@ KNOWN_QJIT_AXIS_VALUES: dict[str, tuple[str, ...]] = {
 #: of ``measurement``.
 FEATURE_AXIS_NAMES: tuple[str, ...] = ("device", "interface", "diff_method", "feature", "shots")
 
-#: Feature axis values the features runner knows how to build (`features.catalog`).
-KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
-    "interface": KNOWN_AXIS_VALUES["interface"],
-    "diff_method": KNOWN_AXIS_VALUES["diff_method"],
-    "feature": (
+#: The feature axis in groups, in axis order: each group is a table of its own per device
+#: (`families.TableLayout.column_groups`), since one table of every feature would list
+#: about forty reasons under it.
+FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
+    "gate rules and measurements": (
         "controlled",
         "rot",
         "two-qubit",
@@ -152,6 +152,8 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "hessian-probs",
         "shot-vector",
         "float32",
+    ),
+    "operator arithmetic, trainable matrices and templates": (
         "op-evolve",
         "op-exp",
         "op-arithmetic",
@@ -160,18 +162,27 @@ KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
         "trainable-hermitian",
         "trainable-unitary",
         "templates",
+    ),
+    "noise channels and amplitude embedding": (
         "noise-amplitude-damping",
         "noise-phase-damping",
         "noise-depolarizing",
         "noise-after-gate",
         "templates-amplitude-embedding",
-        # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
-        *(
-            f"mcm-{shape}-{method}"
-            for shape in ("cond", "postselect", "stats", "reset")
-            for method in ("deferred", "tree-traversal")
-        ),
     ),
+    # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
+    "mid-circuit measurements": tuple(
+        f"mcm-{shape}-{method}"
+        for shape in ("cond", "postselect", "stats", "reset")
+        for method in ("deferred", "tree-traversal")
+    ),
+}
+
+#: Feature axis values the features runner knows how to build (`features.catalog`).
+KNOWN_FEATURE_AXIS_VALUES: dict[str, tuple[str, ...]] = {
+    "interface": KNOWN_AXIS_VALUES["interface"],
+    "diff_method": KNOWN_AXIS_VALUES["diff_method"],
+    "feature": tuple(feature for group in FEATURE_GROUPS.values() for feature in group),
 }
 
 #: Features whose cells make sense only with finite shots (``shot-vector`` runs a shot

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from supportmatrix.matrix.axes import (
     AXIS_NAMES,
     FEATURE_AXIS_NAMES,
+    FEATURE_GROUPS,
     HYBRID_AXIS_NAMES,
     KNOWN_AXIS_VALUES,
     KNOWN_FEATURE_AXIS_VALUES,
@@ -84,6 +85,10 @@ class TableLayout:
     #: How each axis's header and values are written (an axis without an entry: its name,
     #: values as code).
     axis_texts: Mapping[str, AxisText] = field(default_factory=dict, hash=False)
+    #: The values of the one column axis split into named groups, each drawn as a table of
+    #: its own per section (``{group}`` in the headings), so that no table lists more reasons
+    #: than a reader follows; empty: one table per section. Every value is in one group.
+    column_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     #: The family's prose around its tables, in each output format.
     markdown: TableTexts = TableTexts()
     rst: TableTexts = TableTexts()
@@ -234,6 +239,7 @@ FEATURES = Family(
         sections=("device",),
         rows=("interface", "diff_method"),
         columns=("feature",),
+        column_groups=FEATURE_GROUPS,
         paired="shots",
         axis_texts=axis_texts(*FEATURE_AXIS_NAMES),
         markdown=FEATURES_MARKDOWN,

@@ -180,7 +180,7 @@ Fixed circuits that each exercise one gradient code path of PennyLane (`docs/fea
 features family"): ✅ means the forward value and the Jacobian (and the Hessian, for the \
 Hessian features) agree with the feature's own NumPy oracle. {paired} {na_symbol}: \
 {na_meaning}""",
-    heading="### Features on {device}",
+    heading="### Features on {device}: {group}",
     legend="The features tables have one more: {symbols}",
 )
 FEATURES_RST = TableTexts(
@@ -188,14 +188,15 @@ FEATURES_RST = TableTexts(
 Features
 ^^^^^^^^
 
-Fixed circuits that each exercise one gradient code path (controlled rotations, ``qp.Rot``,
-two-qubit rotations, fixed operations, classical processing, Hamiltonians with trainable
-coefficients, a tuple of measurements, broadcasting, Hessians, shot vectors, float32
-parameters): per device, rows are interface and differentiation method, columns the
-features, with one role and note per cell as in the tables above. Green: the forward value
-and the Jacobian (and the Hessian, for the Hessian features) agree with the feature's own
+Fixed circuits that each exercise one gradient code path: gate rules and measurements
+(controlled rotations, ``qp.Rot``, Hamiltonians with trainable coefficients, Hessians, shot
+vectors, float32 parameters, ...), operator arithmetic, trainable matrices and templates,
+noise channels and amplitude embedding, and mid-circuit measurements. Per device and
+group, rows are interface and differentiation method, columns the features, with one
+role and note per cell as in the tables above. Green: the forward value and the Jacobian
+(and the Hessian, for the Hessian features) agree with the feature's own
 NumPy oracle for every number of shots measured. ``n/a``: {na_sentence}""",
-    heading="On ``{device}``:",
+    heading="On ``{device}``, {group}:",
 )
 
 QJIT_MARKDOWN = TableTexts(intro="{paired}", heading="## {device}")

@@ -41,6 +41,8 @@ Entry = Expectation | NotApplicableCell
 
 #: Axis values by axis name: a section, a row or a column of a table.
 Values = dict[str, object]
+#: A column: its header, its key (its values joined by ", ") and its axis values.
+Column = tuple[str, str, Values]
 
 
 class FamilyTable:
@@ -83,7 +85,29 @@ class FamilyTable:
     def sections(self) -> list[Values]:
         return self.combinations(self.layout.sections)
 
-    def columns(self) -> list[tuple[str, str, Values]]:
+    def tables(self) -> list[tuple[Values, str, list[Column]]]:
+        """One table per section and column group (`TableLayout.column_groups`) that has
+        columns: the section's values, the group's title ("" without groups), its columns.
+        A column axis value in no group is an error, never a column left out."""
+        groups = self.layout.column_groups
+        if not groups:
+            return [(section, "", self.columns()) for section in self.sections()]
+        (axis,) = self.layout.columns
+        grouped = {value for values in groups.values() for value in values}
+        ungrouped = [str(v) for v in self.axes[axis] if str(v) not in grouped]
+        if ungrouped:
+            raise ValueError(
+                f"{self.family.name}: {axis} values in no column group: {', '.join(ungrouped)}; "
+                "add them to the layout's column_groups"
+            )
+        return [
+            (section, title, columns)
+            for section in self.sections()
+            for title, values in groups.items()
+            if (columns := [c for c in self.columns() if str(c[2][axis]) in values])
+        ]
+
+    def columns(self) -> list[Column]:
         """(header, key, values) per column; the key (its values joined by ", ") names it
         in `TableLayout.rst_widths`."""
         return [

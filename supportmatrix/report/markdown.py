@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from supportmatrix.matrix import families as registry  # FAMILIES read when drawing
 from supportmatrix.matrix.families import PAGES, Family, TablePage, families_on
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.report.cell_index import FamilyTable, Footnotes, fill
+from supportmatrix.report.cell_index import Column, FamilyTable, Footnotes, Values, fill
 from supportmatrix.report.vocabulary import (
     LEGEND,
     NOT_APPLICABLE,
@@ -43,23 +43,22 @@ def render_markdown(matrix: Matrix, *, page: TablePage = PAGES[0]) -> str:
 
 
 def _family_blocks(matrix: Matrix, family: Family) -> list[str]:
-    """A family's intro, then per section its heading, table and footnotes."""
+    """A family's intro, then per section (and column group) its heading, table and footnotes."""
     table = FamilyTable(family, matrix.family(family.name), code=markdown_code, markdown=True)
     texts = family.layout.markdown
     blocks = [fill(texts.intro, table, paired=_paired_sentence)]
-    for section in table.sections():
+    for section, group, columns in table.tables():
         footnotes = Footnotes()
         blocks += [
-            fill(texts.heading, table, paired=_paired_sentence, **section),
-            fill(texts.section_intro, table, paired=_paired_sentence, **section),
-            _table(table, section, footnotes),
+            fill(texts.heading, table, paired=_paired_sentence, group=group, **section),
+            fill(texts.section_intro, table, paired=_paired_sentence, group=group, **section),
+            _table(table, section, columns, footnotes),
             *_footnote_blocks(matrix, footnotes),
         ]
     return [block for block in blocks if block]
 
 
-def _table(table: FamilyTable, section: dict[str, object], footnotes: Footnotes) -> str:
-    columns = table.columns()
+def _table(table: FamilyTable, section: Values, columns: list[Column], footnotes: Footnotes) -> str:
     header = [table.text(axis).header for axis in table.layout.rows]
     header += [label for label, _, _ in columns]
     rows = [_table_row(header), _table_row(["---"] * len(header))]

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from supportmatrix.matrix import families as registry  # FAMILIES read when drawing
 from supportmatrix.matrix.families import PAGES, Family, TableLayout, TablePage, families_on
 from supportmatrix.matrix.model import Matrix
-from supportmatrix.report.cell_index import Entry, FamilyTable, Footnotes, fill, worst
+from supportmatrix.report.cell_index import Column, Entry, FamilyTable, Footnotes, Values, fill, worst
 from supportmatrix.report.vocabulary import LEGEND, WARNING_MARK, Shown, extra_shown
 
 # PennyLane's page, verbatim, plus the ``or`` role (a wrong gradient) written the same way:
@@ -104,21 +104,21 @@ def render_rst(matrix: Matrix, *, page: TablePage = PAGES[0]) -> str:
 
 
 def _family_blocks(matrix: Matrix, family: Family, *, styled: bool) -> list[str]:
-    """A family's intro, then per section its heading, table and numbered notes."""
+    """A family's intro, then per section (and column group) its heading, table and numbered notes."""
     table = FamilyTable(family, matrix.family(family.name), code=rst_literal, markdown=False)
     texts = family.layout.rst
     blocks = [fill(texts.intro, table, paired=_paired_paragraph)]
-    for section in table.sections():
-        heading = fill(texts.heading, table, paired=_paired_paragraph, **section)
+    for section, group, columns in table.tables():
+        heading = fill(texts.heading, table, paired=_paired_paragraph, group=group, **section)
         if heading and texts.underline:
             heading += "\n" + texts.underline * _width(heading)
         footnotes = Footnotes()
         blocks += [
             heading,
-            fill(texts.section_intro, table, paired=_paired_paragraph, **section),
+            fill(texts.section_intro, table, paired=_paired_paragraph, group=group, **section),
             "" if styled else _TABLE_STYLE,
             ".. rst-class:: tb",
-            "\n".join(_grid_table(table, section, footnotes)),
+            "\n".join(_grid_table(table, section, columns, footnotes)),
             *_footnote_blocks(matrix, footnotes),
         ]
         styled = True
@@ -170,11 +170,12 @@ def _paired_paragraph(labels: Sequence[str]) -> str:
     )
 
 
-def _grid_table(table: FamilyTable, section: dict[str, object], footnotes: Footnotes) -> list[str]:
+def _grid_table(
+    table: FamilyTable, section: Values, columns: list[Column], footnotes: Footnotes
+) -> list[str]:
     """One section's grid table. Only the first row axis's cell spans its group (docutils
     grid cells span rows in the first column alone); the layout's widths are minimums."""
     layout = table.layout
-    columns = table.columns()
     headers = [f"**{table.text(a).rst_header or table.text(a).header}**" for a in layout.rows]
     headers += [label for label, _, _ in columns]
     body = [

@@ -163,3 +163,44 @@ def test_a_missing_cell_of_a_new_family_is_named() -> None:
     broken = Matrix(matrix.path, {}, {"orchard": FamilyCells(cells.axes, cells.cells[1:])})
     with pytest.raises(ValueError, match="north-apple-green-1"):
         render_markdown(broken)
+
+
+def _grouped(monkeypatch: pytest.MonkeyPatch, groups: dict[str, tuple[str, ...]]) -> None:
+    layout = dataclasses.replace(
+        ORCHARD.layout,
+        column_groups=groups,
+        markdown=dataclasses.replace(ORCHARD.layout.markdown, heading="### Picked in {orchard}: {group}"),
+    )
+    monkeypatch.setattr(
+        families, "FAMILIES", (*families.FAMILIES[:-1], dataclasses.replace(ORCHARD, layout=layout))
+    )
+
+
+def test_column_groups_draw_a_table_each_with_its_own_reasons(monkeypatch: pytest.MonkeyPatch) -> None:
+    _grouped(monkeypatch, {"unripe": ("green",), "ripe ones": ("ripe",)})
+    text = render_markdown(_matrix())
+    headings = re.findall(r"^### .*$", text, flags=re.M)
+    assert headings == [
+        "### Picked in north: unripe",
+        "### Picked in north: ripe ones",
+        "### Picked in south: unripe",
+        "### Picked in south: ripe ones",
+    ]
+    north_ripe = text.split("### Picked in north: ripe ones\n\n", 1)[1].split("###", 1)[0]
+    # Only its own column, and its reasons numbered from 1 again.
+    assert north_ripe.startswith(
+        "| Fruit | `ripe!` |\n| --- | --- |\n| apple | ✅ |\n| `Ficus` | ✅ / ❌ 1 |\n"
+    )
+    assert "1. No reason given" in north_ripe
+    assert render_rst(_matrix()).count(".. rst-class:: tb") == 4
+
+
+def test_a_group_with_no_column_of_the_file_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    _grouped(monkeypatch, {"unripe": ("green",), "ripe ones": ("ripe",), "rotten": ("rotten",)})
+    assert "rotten" not in render_markdown(_matrix())
+
+
+def test_a_column_in_no_group_is_an_error_not_a_column_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    _grouped(monkeypatch, {"unripe": ("green",)})
+    with pytest.raises(ValueError, match="ripeness values in no column group: ripe"):
+        render_markdown(_matrix())

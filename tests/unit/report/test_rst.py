@@ -305,14 +305,15 @@ def test_plain_patterns_are_inline_literals() -> None:
 def test_hybrid_layers_get_their_own_valid_table() -> None:
     from pathlib import Path
 
+    from supportmatrix.matrix.axes import FEATURE_GROUPS
     from supportmatrix.matrix.load import load_matrix
 
     matrix = load_matrix(Path(__file__).resolve().parents[3] / "matrix.yaml")
     document = parse(render_rst(matrix))
     tables = list(document.findall(nodes.table))
-    # the device tables, the hybrid table, then one features table per device
+    # the device tables, the hybrid table, then one features table per device and feature group
     devices = len(matrix.family("qnode").axes["device"])
-    assert len(tables) == devices + 1 + len(matrix.family("features").axes["device"])
+    assert len(tables) == devices + 1 + len(matrix.family("features").axes["device"]) * len(FEATURE_GROUPS)
     hybrid = tables[devices].astext()
     assert "qml.qnn.TorchLayer" in hybrid and "Keras 3 layer, jax backend" in hybrid
     rows = len(matrix.family("hybrid").axes["layer"]) * len(matrix.family("hybrid").axes["device"])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sphinx.cmd.build import build_main
 
+from supportmatrix.matrix.axes import FEATURE_GROUPS
 from supportmatrix.matrix.load import load_matrix
 from supportmatrix.matrix.versions import pinned_versions
 from supportmatrix.report.rst import render_rst
@@ -30,10 +31,9 @@ def test_the_real_table_builds_in_sphinx_without_warnings(tmp_path: Path) -> Non
     # The roles reach the page as the classes PennyLane's script colours.
     for role in ("gr", "rd", "or"):
         assert f'class="{role}"' in html
-    # a table per device, the hybrid layers, and a features table per device
-    assert html.count("<table") == len(matrix.family("qnode").axes["device"]) + 1 + len(
-        matrix.family("features").axes.get("device", ())
-    )
+    # a table per device, the hybrid layers, and a features table per device and feature group
+    features = len(matrix.family("features").axes.get("device", ())) * len(FEATURE_GROUPS)
+    assert html.count("<table") == len(matrix.family("qnode").axes["device"]) + 1 + features
 
 
 def test_a_warning_fails_the_build(tmp_path: Path) -> None:
