@@ -165,9 +165,16 @@ def test_device_files_add_their_devices(
     ]
     assert cli.main(argv) == 2
     _one_line(capsys.readouterr().err, "a device of devices/*.yaml needs its file: --matrix matrix.yaml FILE")
-    # With its file the device is known; the committed benchmark has not measured it.
-    assert cli.main([*argv, "--matrix", "matrix.yaml", "devices/lightning.kokkos.yaml"]) == 2
-    _one_line(capsys.readouterr().err, "measured no configuration of interface torch on lightning.kokkos")
+    # With its file the device is known, and the committed benchmark measured it with torch;
+    # its file declares every torch method wrong there, so nothing is recommended.
+    assert cli.main([*argv, "--matrix", "matrix.yaml", "devices/lightning.kokkos.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "avoid: lightning.kokkos best (incorrect, note lightning-torch-float32)" in out
+    assert "Nothing to recommend: no configuration the benchmark measured is declared supported" in out
+    # Not with jax: one line naming what was measured.
+    jax = [*argv[:6], "jax", *argv[7:], "--matrix", "matrix.yaml", "devices/lightning.kokkos.yaml"]
+    assert cli.main(jax) == 2
+    _one_line(capsys.readouterr().err, "measured no configuration of interface jax on lightning.kokkos")
     both = [
         *argv[:-1],
         "lightning.kokkos,default.qubit",
