@@ -100,11 +100,15 @@ class FamilyTable:
                 f"{self.family.name}: {axis} values in no column group: {', '.join(ungrouped)}; "
                 "add them to the layout's column_groups"
             )
+        every = self.columns()
+        by_group = {
+            title: [c for c in every if str(c[2][axis]) in values] for title, values in groups.items()
+        }
         return [
             (section, title, columns)
             for section in self.sections()
-            for title, values in groups.items()
-            if (columns := [c for c in self.columns() if str(c[2][axis]) in values])
+            for title, columns in by_group.items()
+            if columns
         ]
 
     def columns(self) -> list[Column]:
