@@ -151,9 +151,17 @@ _DENSITY_FEATURES = (
 # number. Each shape runs as one feature per ``mcm_method``: ``mcm-cond-deferred``, ...
 # Oracle: `branches`; tolerances: `mcm_tolerance`.
 
-#: The values of the QNode's ``mcm_method`` every shape runs under, in axis order. Not
-#: ``one-shot``: it needs shots, and its finite-shot Jacobians outlast the cell timeout.
-MCM_METHODS: tuple[str, ...] = ("deferred", "tree-traversal")
+#: The values of the QNode's ``mcm_method`` every shape runs under, in axis order.
+MCM_METHODS: tuple[str, ...] = ("deferred", "tree-traversal", "one-shot")
+#: The shots a ``one-shot`` feature's finite-shot cells run (`Feature.shots`): one-shot
+#: simulates the circuit once per shot, so a Jacobian at the shots axis' 10000 outlasts the
+#: cell timeout (docs/features.md, "Mid-circuit measurements", has the timings).
+ONE_SHOT_SHOTS = 200
+#: Shapes whose one-shot variant runs otherwise: (shots, parameters). Postselection keeps
+#: only the shots whose outcome matches, so ``mcm-postselect`` runs 500 shots at a point
+#: where every parameter-shift point keeps at least 0.44 of them (at the other variants'
+#: point one keeps 0.10, too few for 500 shots to bound: `mcm_tolerance.kept_shots`).
+ONE_SHOT_RUNS: dict[str, tuple[int, tuple[float, ...]]] = {"mcm-postselect": (500, (1.7, 1.5))}
 
 # fmt: off
 _MCM_SHAPES = (
@@ -183,13 +191,27 @@ _MCM_SHAPES = (
 )
 # fmt: on
 
+
+def _under(shape: Feature, method: str) -> Feature:
+    """``shape`` run under ``mcm_method=method``; one-shot with its own shots (and point)."""
+    if method != "one-shot":
+        return dataclasses.replace(
+            shape, name=f"{shape.name}-{method}", label=f"{shape.label} ({method})", mcm_method=method
+        )
+    shots, params = ONE_SHOT_RUNS.get(shape.name, (ONE_SHOT_SHOTS, shape.params))
+    return dataclasses.replace(
+        shape,
+        name=f"{shape.name}-{method}",
+        label=f"{shape.label} ({method}, {shots} shots)",
+        mcm_method=method,
+        shots=shots,
+        params=params,
+    )
+
+
 #: The ``mcm-*`` features: every shape under every method, shape by shape.
 MCM_FEATURES: tuple[Feature, ...] = tuple(
-    dataclasses.replace(
-        shape, name=f"{shape.name}-{method}", label=f"{shape.label} ({method})", mcm_method=method
-    )
-    for shape in _MCM_SHAPES
-    for method in MCM_METHODS
+    _under(shape, method) for shape in _MCM_SHAPES for method in MCM_METHODS
 )
 
 #: Every feature by name, in the order of the feature axis.

@@ -8,10 +8,11 @@ A broadcast feature (``broadcast``) gives each parameter a batch of values: ``x[
 then a vector, every gate broadcasts over it, and each batch element is its own unbatched
 circuit (`element`). A gate's arguments, and a Hamiltonian's coefficients, are numbers or
 linear forms of the trainable parameters (`linear`), so ``RX(2 * x[0] + x[1])`` and a
-Hamiltonian's trainable coefficients are data too. Four fields say how a feature is run
+Hamiltonian's trainable coefficients are data too. Five fields say how a feature is run
 rather than what it builds: ``derivative`` (2: the Hessian is checked as well),
 ``shot_vector`` (its finite-shot cells run that vector, one result and one Jacobian per
-partition), ``dtype`` (the parameters' precision) and ``mcm_method``.
+partition), ``shots`` (its finite-shot cells run that many shots instead),
+``dtype`` (the parameters' precision) and ``mcm_method``.
 
 What the oracle and the tolerances need to know about a feature beyond its data (its tape
 parameters and classical Jacobian, its frequencies, coefficient values and magnitude, the
@@ -129,6 +130,9 @@ class Feature:
     derivative: int = 1
     #: The shot vector its finite-shot cells run in place of the shots axis value; () none.
     shot_vector: tuple[int, ...] = ()
+    #: The shots its finite-shot cells run in place of the shots axis value; None: the
+    #: axis value (one-shot mid-circuit measurements: their cost grows with every shot).
+    shots: int | None = None
     #: The parameters' floating dtype: ``float64``, or ``float32`` (then ``params`` are
     #: float32 numbers, so the oracle runs at exactly the values the QNode gets).
     dtype: str = "float64"

@@ -28,8 +28,9 @@ from supportmatrix.features.model import Feature
 
 
 def shot_partitions(feature: Feature, shots: int) -> tuple[int, ...]:
-    """The partitions a finite-shot cell of ``feature`` runs: its shot vector, or its shots."""
-    return feature.shot_vector or (shots,)
+    """The partitions a finite-shot cell of ``feature`` runs at the shots axis value
+    ``shots``: its shot vector, or its own shots, or ``shots``."""
+    return feature.shot_vector or (feature.shots or shots,)
 
 
 def label(partitions: tuple[int, ...], index: int) -> str:

@@ -45,10 +45,11 @@ class FeatureInputs:
 
 
 def cell_shots(cell: FeatureCell, feature: Feature) -> int | tuple[int, ...] | None:
-    """What the QNode gets as ``shots``: None, the cell's shots, or the feature's vector."""
+    """What the QNode gets as ``shots``: None, the cell's shots, or the feature's own
+    vector or shots."""
     if cell.shots is None:
         return None
-    return feature.shot_vector or cell.shots
+    return feature.shot_vector or feature.shots or cell.shots
 
 
 def feature_qnode(
@@ -181,13 +182,14 @@ def _hessian_check(
     ref = hessian_of(feature)
     observed = hess.reshape(ref.shape) if hess.size == ref.size else hess
     if cell.shots is not None:
-        tol = hessian_tolerance.shots_hessian_tolerance(method, feature, cell.shots, p)
+        shots = feature.shots or cell.shots
+        tol = hessian_tolerance.shots_hessian_tolerance(method, feature, shots, p)
         return compare_values(
             "Hessian",
             observed,
             expected=ref,
             tolerance=tol,
-            criterion=f"Hoeffding bound at {cell.shots} shots",
+            criterion=f"Hoeffding bound at {shots} shots",
         ), ""
     tol = hessian_tolerance.analytic_hessian_tolerance(method, feature)
     check = compare_values(
@@ -216,7 +218,7 @@ def _bias_checks(cell: FeatureCell, feature: Feature, x: Any, p: float, run: int
         lambda: feature_qnode(cell, repeats=BIAS_REPEATS, feature=feature, run=run)(x),
         one,
         repeats=BIAS_REPEATS,
-        shots=cell.shots,
+        shots=feature.shots or cell.shots,
         results=BIAS_REPEATS * len(shot_partitions),
     )
     if not how.startswith("run as shots="):  # one list of partitions per repeat

@@ -170,11 +170,10 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
         "noise-after-gate",
         "templates-amplitude-embedding",
     ),
-    # not one-shot: its finite-shot Jacobians outlast the cell timeout (docs/features.md).
     "mid-circuit measurements": tuple(
         f"mcm-{shape}-{method}"
         for shape in ("cond", "postselect", "stats", "reset")
-        for method in ("deferred", "tree-traversal")
+        for method in ("deferred", "tree-traversal", "one-shot")
     ),
 }
 

@@ -10,7 +10,9 @@ from supportmatrix.features import density
 from supportmatrix.features.catalog import FEATURES
 from supportmatrix.matrix.model import FeatureCell
 
-ANALYTIC = [name for name, f in FEATURES.items() if not f.shot_vector]
+#: One-shot mid-circuit measurements need shots: their snippets run with the feature's own.
+ANALYTIC = [name for name, f in FEATURES.items() if not f.shot_vector and f.mcm_method != "one-shot"]
+ONE_SHOT = [name for name, f in FEATURES.items() if f.mcm_method == "one-shot"]
 #: The snippet runs autograd backprop, except where matrix.yaml declares that wrong: the
 #: exponential of a Sum under autograd backprop (note backprop-evolution-autograd) and
 #: qml.exp's complex coefficient (exp-complex-coefficient) are right under jax backprop.
@@ -90,3 +92,23 @@ def test_the_shot_vector_snippet_returns_one_result_per_partition() -> None:
     p = FAMILY_FAILURE / CHECKS_PER_SHOT_CELL
     for k, shots in enumerate(feature.shot_vector):
         assert np.all(np.abs(values[k] - ref.value) <= tolerance.shots_forward_tolerance(feature, shots, p))
+
+
+@pytest.mark.parametrize("name", ONE_SHOT)
+def test_a_one_shot_snippet_runs_the_features_own_shots(name: str) -> None:
+    """A one-shot feature's finite-shot cell (the shots axis' 10000) runs the feature's own
+    shots, and its snippet says so and comes out within that many shots' bound."""
+    pytest.importorskip("pennylane")
+    from supportmatrix.features import tolerance
+    from supportmatrix.features.failure import feature_snippet
+    from supportmatrix.features.oracle import feature_reference
+
+    feature = FEATURES[name]
+    assert feature.shots is not None and feature.shots < 10000
+    cell = FeatureCell("lightning.qubit", "autograd", "parameter-shift", name, 10000)
+    assert f"shots={feature.shots}" in feature_snippet(cell).replace(" ", "")
+    namespace = _run_snippet(cell)
+    values = np.asarray(namespace["f"](namespace["x"]))
+    p = FAMILY_FAILURE / CHECKS_PER_SHOT_CELL
+    bound = tolerance.shots_forward_tolerance(feature, feature.shots, p)
+    assert np.all(np.abs(values - feature_reference(name).value) <= bound)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -77,3 +78,17 @@ def test_the_least_kept_probability_covers_the_shifted_points() -> None:
     least = mcm_tolerance.least_kept(POSTSELECTED)
     assert least <= mcm_tolerance.kept_probability(POSTSELECTED, shifted).min()
     assert least > 0
+
+
+def test_the_one_shot_postselection_runs_where_its_own_shots_keep_enough() -> None:
+    """One-shot's postselected feature runs fewer shots at a point of its own: there its
+    kept-shot bound exists for a Jacobian; at the other variants' point it would not."""
+    one_shot = FEATURES["mcm-postselect-one-shot"]
+    assert one_shot.shots is not None
+    p = 1e-7
+    evaluations = mcm_tolerance.jacobian_evaluations(one_shot)
+    low, _ = mcm_tolerance.kept_shots(one_shot, one_shot.shots, p, evaluations=evaluations)
+    assert low > 100
+    elsewhere = dataclasses.replace(one_shot, params=POSTSELECTED.params)
+    with pytest.raises(ValueError, match="too few kept shots"):
+        mcm_tolerance.kept_shots(elsewhere, one_shot.shots, p, evaluations=evaluations)

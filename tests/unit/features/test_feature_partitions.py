@@ -32,6 +32,10 @@ def _jacobian_checks(jac: np.ndarray) -> list:
 def test_the_partitions_are_the_vector_or_the_cells_shots() -> None:
     assert partitions.shot_partitions(FEATURE, 10000) == (1000, 2000, 5000)
     assert partitions.shot_partitions(FEATURES["controlled"], 10000) == (10000,)
+    # a feature with shots of its own (one-shot) runs those, one partition
+    one_shot = FEATURES["mcm-reset-one-shot"]
+    assert one_shot.shots is not None
+    assert partitions.shot_partitions(one_shot, 10000) == (one_shot.shots,)
     assert partitions.label((10000,), 0) == ""
     assert partitions.label(SHOTS, 1) == ", partition 2 of 3 (2000 shots)"
 
