@@ -1,4 +1,4 @@
-"""Self-test for the mid-circuit measurement features: break PennyLane's postselection renormalisation and check that exactly the predicted ``mcm-*`` cells fail.
+"""Self-tests for the mid-circuit measurement features: break PennyLane's postselection renormalisation, or one-shot's gathering of outcomes, and check that exactly the predicted ``mcm-*`` cells fail.
 
 As in `test_feature_faults.py`: the fault is patched into PennyLane in this process, a
 slice of the real matrix.yaml's ``mcm-*`` cells runs in-process with pytester, and the
@@ -65,6 +65,55 @@ def test_a_scaled_renormalisation_fails_exactly_the_deferred_postselected_cells(
     assert_fault_fails_exactly(
         renormalisation_scaled,
         SLICE,
+        pytester,
+        monkeypatch,
+        test_file="test_features.py",
+        test_function="test_features_cell",
+    )
+
+
+#: One-shot's statistics of a measurement (``mcm-stats``) against its observable measurement
+#: (``mcm-reset``, whose probabilities are of wires, not of outcomes): the untouched half.
+ONE_SHOT_SLICE = [
+    rc
+    for rc in MATRIX.family("features").cells
+    if rc.cell.feature in ("mcm-stats-one-shot", "mcm-reset-one-shot")
+    and rc.cell.shots is not None
+    and rc.cell.interface in ("None", "autograd", "torch")
+    and rc.cell.diff_method in ("best", "parameter-shift", "finite-diff")
+]
+
+
+def one_shot_outcomes_flipped(mp: pytest.MonkeyPatch) -> Callable[[ResolvedCell], bool]:
+    """One-shot's gathering of a measurement's statistics reads every outcome flipped
+    (0 for 1 and 1 for 0), as a sign error in PennyLane's ``gather_mcm`` would."""
+    import importlib
+
+    one_shot = importlib.import_module("pennylane.transforms.dynamic_one_shot")  # the module
+    real = one_shot.gather_mcm
+
+    def flipped(measurement, samples, is_valid, postselect_mode=None):
+        return real(measurement, {k: 1 - v for k, v in samples.items()}, is_valid, postselect_mode)
+
+    mp.setattr(one_shot, "gather_mcm", flipped)
+    # Both devices run one-shot through dynamic_one_shot, whose measurement handler looks
+    # gather_mcm up in its module. P(m = 1) = 0.186 then reads 0.814 and its derivatives
+    # change sign, far above the 200 shots' bounds (0.22 on a value, 0.16 on a derivative),
+    # so every mcm-stats cell that reaches a right value fails; cells declared incorrect
+    # (finite differences of shot noise) stay incorrect. mcm-reset measures wires, which
+    # gather_non_mcm gathers: untouched.
+    return lambda rc: (
+        rc.cell.feature == "mcm-stats-one-shot"
+        and rc.expectation.outcome in (Outcome.SUPPORTED, Outcome.NO_GRADIENT)
+    )
+
+
+def test_flipped_one_shot_outcomes_fail_exactly_the_one_shot_statistics_cells(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert_fault_fails_exactly(
+        one_shot_outcomes_flipped,
+        ONE_SHOT_SLICE,
         pytester,
         monkeypatch,
         test_file="test_features.py",
