@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from supportmatrix.matrix.model import Expectation, Outcome
-from supportmatrix.release.codec import CellRecord
+from supportmatrix.release.codec import CellRecord, CheckRecord
 from supportmatrix.release.messages import message_key
 
 
@@ -53,15 +53,31 @@ class Behaviour:
     outcome: str  # an Outcome value, or "crashed" / "skipped"
     error: Event | None = None
     warnings: tuple[Event, ...] = ()
-    max_abs_error: float | None = None
+    #: What the failed checks found (`failure_of`); None for a declaration or a pass.
+    failure: str | None = None
 
     def describe(self) -> str:
         text = self.outcome
         if self.error is not None:
             text += f" {self.error.describe()}"
-        if self.outcome == Outcome.INCORRECT.value and self.max_abs_error is not None:
-            text += f" (max abs error {self.max_abs_error:.3g})"
+        if self.outcome == Outcome.INCORRECT.value and self.failure is not None:
+            text += f" ({self.failure})"
         return text
+
+
+def failure_of(checks: tuple[CheckRecord, ...]) -> str | None:
+    """The largest error of the failed value checks; a failed check without one (a NaN
+    entry, or shapes that differ) is named, so that a NaN Jacobian never reads as the
+    passing forward value's tiny error."""
+    failed = [c for c in checks if not c.passed]
+    valued = [c for c in failed if c.criterion != "dtype"]
+    errors = [c.max_abs_error for c in valued if c.max_abs_error is not None]
+    unmeasured = [c.what for c in valued if c.max_abs_error is None]
+    if unmeasured:
+        return f"{', '.join(unmeasured)}: no finite error (NaN, or shapes differ)"
+    if errors:
+        return f"max abs error {max(errors):.3g}"
+    return f"{', '.join(c.what for c in failed)} failed" if failed else None
 
 
 def behaviour_of_record(record: CellRecord) -> Behaviour:
@@ -74,7 +90,7 @@ def behaviour_of_record(record: CellRecord) -> Behaviour:
         outcome=observation.observed.outcome.value,
         error=None if error is None else Event(error.cls, error.stage.value, error.message),
         warnings=tuple(Event(w.category, None, w.message) for w in observation.warnings if w.pennylane),
-        max_abs_error=observation.max_abs_error,
+        failure=failure_of(observation.checks),
     )
 
 
