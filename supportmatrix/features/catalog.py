@@ -26,6 +26,8 @@ del _rng
 STATE: np.ndarray = np.array([0.5, 0.5j, -0.5, 0.5])
 #: The fixed (non-trainable) angle of ``fixed-rotation``'s first RX.
 ANGLE: np.ndarray = np.array(1.2)
+#: ``mcm-certain``'s fixed flip, written as users write it: RX(np.pi).
+PI: np.ndarray = np.array(np.pi)
 #: The basis state ``templates`` prepares (``BasisState``) on wires 0 and 1: |10>.
 BASIS: np.ndarray = np.array([1, 0])
 
@@ -139,13 +141,21 @@ _DENSITY_FEATURES = (
         Gate("AmplitudeEmbedding", (0, 1), (_x(0), _x(1), _x(2), _x(3))), Gate("RY", (1,), (_x(4),)),
         Gate("CNOT", (0, 1)),
     ), (Measurement("expval", ((1.0, "XI"),)),)),
+    # The same circuit with a zero among the features, as sparse data has (one-hot, dark
+    # pixels): the embedded state and its gradient are smooth there, its decomposition's
+    # angles are not.
+    Feature("templates-amplitude-embedding-sparse", "AmplitudeEmbedding of sparse features", (0.3, 0.0, 0.8, 0.2, 0.6), (
+        Gate("AmplitudeEmbedding", (0, 1), (_x(0), _x(1), _x(2), _x(3))), Gate("RY", (1,), (_x(4),)),
+        Gate("CNOT", (0, 1)),
+    ), (Measurement("expval", ((1.0, "XI"),)),)),
 )
 # fmt: on
 
 
 # --- mid-circuit measurements (``mcm-*``) ---
 # Four shapes, each with a code path of its own in PennyLane: a gate conditioned on an
-# outcome (``qml.cond``), a postselected measurement, statistics of an outcome, a reset. A
+# outcome (``qml.cond``), a postselected measurement, statistics of an outcome, a reset;
+# and a conditioned gate after a measurement whose outcome has round-off probability. A
 # measurement is a `Gate` named `MID_MEASURE`; measurements are numbered in circuit order,
 # and ``Gate.condition`` and an ``mcm-*`` `Measurement`'s ``wires`` name them by that
 # number. Each shape runs as one feature per ``mcm_method``: ``mcm-cond-deferred``, ...
@@ -188,6 +198,13 @@ _MCM_SHAPES = (
         Gate("RX", (0,), (_x(0),)), Gate("CNOT", (0, 1)), Gate(MID_MEASURE, (0,), reset=True),
         Gate("RY", (0,), (_x(1),)),
     ), (Measurement("probs"),)),
+    # A fixed RX(pi) flips wire 0 before it is measured: outcome 0 is a branch of round-off
+    # probability cos^2(pi/2) ~ 4e-33, which a simulator must not take for a state. On wire
+    # 1, RX(x0) and, on outcome 1, RY(x1): <Z1> = cos(x0) cos(x1), both columns alive.
+    Feature("mcm-certain", "measurement with a certain outcome", (0.543, -0.765), (
+        Gate("RX", (0,), fixed="PI"), Gate(MID_MEASURE, (0,)), Gate("RX", (1,), (_x(0),)),
+        Gate("RY", (1,), (_x(1),), condition=0),
+    ), (Measurement("expval", ((1.0, "IZ"),)),)),
 )
 # fmt: on
 
@@ -225,6 +242,7 @@ FIXED: dict[str, np.ndarray] = {
     "UNITARY": UNITARY,
     "STATE": STATE,
     "ANGLE": ANGLE,
+    "PI": PI,
     "BASIS": BASIS,
     # noise-after-gate's fixed channel probabilities
     "DAMPING": np.array(0.2),

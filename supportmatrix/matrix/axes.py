@@ -169,10 +169,11 @@ FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
         "noise-depolarizing",
         "noise-after-gate",
         "templates-amplitude-embedding",
+        "templates-amplitude-embedding-sparse",
     ),
     "mid-circuit measurements": tuple(
         f"mcm-{shape}-{method}"
-        for shape in ("cond", "postselect", "stats", "reset")
+        for shape in ("cond", "postselect", "stats", "reset", "certain")
         for method in ("deferred", "tree-traversal", "one-shot")
     ),
 }

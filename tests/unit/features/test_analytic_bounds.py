@@ -22,6 +22,7 @@ def test_the_features_that_need_these_bounds() -> None:
         "noise-phase-damping",
         "noise-depolarizing",
         "templates-amplitude-embedding",
+        "templates-amplitude-embedding-sparse",
     ]
     assert not ab.applies(DENSITY_FEATURES["noise-after-gate"])  # fixed channels: Bernstein holds
     assert ab.in_density(DENSITY_FEATURES["noise-after-gate"])
