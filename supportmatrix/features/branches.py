@@ -78,9 +78,14 @@ def branches(feature: Feature, params: np.ndarray) -> list[Branch]:
     return current
 
 
+def branch_probabilities(feature: Feature, params: np.ndarray) -> np.ndarray:
+    """Each branch's probability (kept branches only), (branches, batch)."""
+    return np.array([b.probability() for b in branches(feature, params)])
+
+
 def kept_probability(feature: Feature, params: np.ndarray) -> np.ndarray:
     """``D``: the probability that every postselection succeeds, (batch,)."""
-    return np.sum([b.probability() for b in branches(feature, params)], axis=0)
+    return np.sum(branch_probabilities(feature, params), axis=0)
 
 
 def _statistic(m: Measurement, branch: Branch, params: np.ndarray) -> np.ndarray:

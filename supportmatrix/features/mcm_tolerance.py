@@ -116,8 +116,8 @@ def _kept_at(feature: Feature) -> float:
     return float(kept_probability(feature, np.array([feature.params], dtype=float))[0])
 
 
-def least_kept(feature: Feature) -> float:
-    """The least ``D`` over the points a gradient method evaluates (module docstring)."""
+def gradient_points(feature: Feature) -> np.ndarray:
+    """The feature's point and every parameter-shift point of its gates, (points, n)."""
     x = np.array(feature.params, dtype=float)
     points = [x]
     for rule, form in feature.tape_arguments:
@@ -125,7 +125,12 @@ def least_kept(feature: Feature) -> float:
             continue
         for index, a in form:
             points += [x + a * shift * np.eye(len(x))[index] for _, shift in rule.rule]
-    kept = kept_probability(feature, np.array(points))
+    return np.array(points)
+
+
+def least_kept(feature: Feature) -> float:
+    """The least ``D`` over the points a gradient method evaluates (module docstring)."""
+    kept = kept_probability(feature, gradient_points(feature))
     return float(np.min(kept) - np.sum(feature.frequencies) * SPSA_STEP)
 
 

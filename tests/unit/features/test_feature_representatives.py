@@ -38,3 +38,24 @@ def test_the_cheapest_supported_analytic_unbatched_cell_of_each_class() -> None:
         "default.qubit-None-adjoint-rot-analytic",
         "default.qubit-jax-adjoint-two-qubit-analytic",
     ]
+
+
+def test_features_with_narrower_domains_have_classes_and_edge_features_none() -> None:
+    cells = tuple(
+        _rc("autograd", "parameter-shift", feature=name)
+        for name in (
+            "noise-amplitude-damping",
+            "templates-amplitude-embedding",
+            "mcm-postselect-deferred",
+            "mcm-stats-tree-traversal",
+            "mcm-certain-tree-traversal",  # its point is a branch of round-off probability
+            "templates-amplitude-embedding-sparse",  # its point has a zero feature
+        )
+    )
+    matrix = Matrix("m.yaml", {}, {"features": FamilyCells({}, cells)})
+    assert [rc.cell.feature for rc in supported_feature_classes(matrix)] == [
+        "noise-amplitude-damping",
+        "templates-amplitude-embedding",
+        "mcm-postselect-deferred",
+        "mcm-stats-tree-traversal",
+    ]
