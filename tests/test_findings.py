@@ -6,6 +6,7 @@ which is installed."""
 from __future__ import annotations
 
 import importlib.util
+import math
 import re
 import subprocess
 import sys
@@ -77,7 +78,10 @@ def test_snippet_shows_what_the_page_says(cell: str, claim: str, snippet: str) -
     dtypes = re.findall(r"PennyLane: (\w+) ", done.stdout)
     assert dtypes, f"{cell}: the snippet printed no comparison:\n{done.stdout[-2000:]}"
     if "declared incorrect" in claim and "shots" not in claim:
-        wrong = any(d > WRONG_ABOVE for d in differences) or any(t != "float64" for t in dtypes)
+        # A NaN is as wrong as a large difference (and compares False with any bound).
+        wrong = any(d > WRONG_ABOVE or math.isnan(d) for d in differences) or any(
+            t != "float64" for t in dtypes
+        )
         assert wrong, (
             f"{cell}: the page says PennyLane's result is wrong, but every difference "
             f"is at most {WRONG_ABOVE:g} and every dtype float64:\n{done.stdout[-2000:]}"

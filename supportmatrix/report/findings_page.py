@@ -148,8 +148,8 @@ def _reproduction(finding: Finding) -> list[str]:
     elif expectation.outcome is Outcome.INCORRECT:
         shows = (
             "it prints PennyLane's result next to the oracle's: a `largest difference` "
-            f"above {WRONG_ABOVE:g} (the exact methods' tolerances are about 2e-10), or "
-            "a dtype other than float64"
+            f"above {WRONG_ABOVE:g} (the exact methods' tolerances are about 2e-10) or nan, "
+            "or a dtype other than float64"
         )
     elif expectation.error is not None:
         shows = f"it raises `{expectation.error.cls}`"
