@@ -110,15 +110,14 @@ def admits(feature: Feature, params: Sequence[float]) -> bool:
     """Whether ``params`` is in ``feature``'s domain (module docstring); ranges included."""
     if len(params) != len(feature.params):
         raise ValueError(f"{feature.name}: {len(params)} parameters for {len(feature.params)}")
-    if not all(r.low <= p <= r.high for r, p in zip(ranges(feature), params, strict=True)):
+    spans = ranges(feature)
+    if not all(r.low <= p <= r.high for r, p in zip(spans, params, strict=True)):
         return False
-    at = dataclasses.replace(feature, params=tuple(float(p) for p in params))
-    embedded = [i for i, r in enumerate(ranges(feature)) if r is EMBEDDED]
-    if embedded and (
-        np.linalg.norm([params[i] for i in embedded]) < EMBEDDING_NORM or not all(params[i] for i in embedded)
-    ):
+    embedded = [p for r, p in zip(spans, params, strict=True) if r is EMBEDDED]
+    if embedded and (np.linalg.norm(embedded) < EMBEDDING_NORM or not all(embedded)):
         return False
     if any(g.name == MID_MEASURE for g in feature.gates):
+        at = dataclasses.replace(feature, params=tuple(float(p) for p in params))
         if np.min(branch_probabilities(at, mcm_tolerance.gradient_points(at))) < BRANCH_FLOOR:
             return False
         if mcm_tolerance.postselects(at) and mcm_tolerance.least_kept(at) < KEPT_FLOOR:
